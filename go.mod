@@ -1,0 +1,3 @@
+module github.com/glmmgo/glmmgo
+
+go 1.26
