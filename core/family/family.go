@@ -18,6 +18,8 @@ package family
 import (
 	"fmt"
 	"math"
+
+	"github.com/glmmgo/glmmgo/core/fastmath"
 )
 
 // Code identifies a family across the C ABI.
@@ -50,25 +52,14 @@ func (c Code) Valid() bool { return c == Bernoulli || c == Poisson || c == Binom
 // objective, so it is a switch on a small integer rather than an interface.
 func (c Code) Cumulant(eta, n float64) (c0, c1, c2 float64) {
 	if c == Poisson {
-		e := math.Exp(eta)
+		e := fastmath.Exp(eta)
 		return e, e, e
 	}
-	// log(1+e^η) = max(η,0) + log1p(e^{−|η|}) is exact in floating point on
-	// both signs; p = e^η/(1+e^η) is formed from the same e^{−|η|}.
-	e := math.Exp(-math.Abs(eta))
-	l := math.Log1p(e)
-	var p float64
-	if eta >= 0 {
-		l += eta
-		p = 1 / (1 + e)
-	} else {
-		p = e / (1 + e)
-	}
-	q := 1 - p
+	l, p, pq := fastmath.Logistic(eta)
 	if c == Binomial {
-		return n * l, n * p, n * p * q
+		return n * l, n * p, n * pq
 	}
-	return l, p, p * q
+	return l, p, pq
 }
 
 // CheckResponse reports why y (with n trials) is outside the family's

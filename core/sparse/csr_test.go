@@ -56,3 +56,23 @@ func TestFromTripletsRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestELLMatchesCSR(t *testing.T) {
+	// Rows with 0, 2 and 1 entries: padding must not change products.
+	m, err := FromTriplets(3, 3, []int64{1, 1, 2}, []int64{0, 2, 1}, []float64{2, 3, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.ToELL()
+	if e.Width != 2 {
+		t.Fatalf("width %d", e.Width)
+	}
+	x := []float64{1, 10, 100}
+	want := make([]float64, 3)
+	m.MulVecAdd(want, make([]float64, 3), x)
+	for i := range want {
+		if got := e.RowDot(i, x); got != want[i] {
+			t.Errorf("row %d: %v, want %v", i, got, want[i])
+		}
+	}
+}

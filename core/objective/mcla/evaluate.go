@@ -28,7 +28,7 @@ type evalScratch struct {
 }
 
 type workerScratch struct {
-	eta, d, g []float64
+	d, g, eta, ex []float64
 }
 
 // callParams are the per-call quantities every sample shares.
@@ -88,7 +88,7 @@ func (m *Model) prepare(par []float64, workers int) error {
 		}
 	}
 	for len(s.perW) < w {
-		s.perW = append(s.perW, &workerScratch{eta: make([]float64, m.n), d: make([]float64, m.n), g: make([]float64, m.NPar())})
+		s.perW = append(s.perW, &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), d: make([]float64, m.n), g: make([]float64, m.NPar())})
 	}
 	s.workers = w
 	beta, nu := par[:m.p], par[m.p:]
@@ -117,34 +117,18 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 	n, q, d, T := m.n, m.q, m.NPar(), m.nvc
 	cp := &m.scratch.params
 	xb := m.scratch.xb
-	eta, dv, g := ws.eta, ws.d, ws.g
+	dv, g := ws.d, ws.g
 	sumG := p.Sums[:d]
 	sumGG := p.Sums[d : d+d*d]
 	sumD := p.Sums[d+d*d : d+d*d+n]
 	sumS := p.Sums[d+d*d+n:]
 	for k := lo; k < hi; k++ {
-		m.z.MulVecAdd(eta, xb, m.u[k*q:(k+1)*q])
-		var logF float64
-		for i, e := range eta {
-			c0, c1, c2 := m.fam.Cumulant(e, m.nt[i])
-			wi := m.w[i]
-			logF += wi * (m.y[i]*e - c0)
-			eta[i] = wi * (m.y[i] - c1) // reuse eta for the residual
-			dv[i] = wi * c2
-		}
+		logF := m.rows(xb, m.u[k*q:(k+1)*q], dv, g[:m.p], ws)
 		ss := m.ss[k*T : (k+1)*T]
 		logFnu := cp.logFnu0
 		for t, s := range ss {
 			logFnu -= s * cp.halfInv[t]
 			g[m.p+t] = s*cp.halfSq[t] + cp.gConst[t]
-		}
-		for j := 0; j < m.p; j++ {
-			col := m.x[j*n : (j+1)*n]
-			var s float64
-			for i, v := range col {
-				s += v * eta[i]
-			}
-			g[j] = s
 		}
 		b := logFnu + logF - m.logFt[k]
 		if math.IsNaN(b) || math.IsInf(b, 1) {

@@ -33,9 +33,14 @@ type Model struct {
 	y, nt   []float64
 	w       []float64
 	x       []float64 // column-major n×p
-	z       *sparse.CSR
-	vcOf    []int
-	qt      []float64 // columns per component, as float64
+	xRows   []float64 // the same, row-major, for the per-sample score X′r
+	wn, wy  []float64 // wᵢNᵢ and wᵢyᵢ
+	// unitWeights: every wᵢ = 1 (and so every term of Σ wᵢ log(1+e^{−|η|})
+	// can share one log).
+	unitWeights bool
+	z           *sparse.ELL
+	vcOf        []int
+	qt          []float64 // columns per component, as float64
 
 	dens *importance.Density
 
@@ -142,7 +147,19 @@ func New(d Data) (*Model, error) {
 	}
 	m.y = append([]float64(nil), d.Y...)
 	m.x = append([]float64(nil), d.X...)
-	m.z = z
+	m.xRows = make([]float64, d.N*d.P)
+	for j := 0; j < d.P; j++ {
+		for i := 0; i < d.N; i++ {
+			m.xRows[i*d.P+j] = d.X[j*d.N+i]
+		}
+	}
+	m.wn, m.wy = make([]float64, d.N), make([]float64, d.N)
+	m.unitWeights = true
+	for i := range m.w {
+		m.wn[i], m.wy[i] = m.w[i]*m.nt[i], m.w[i]*m.y[i]
+		m.unitWeights = m.unitWeights && m.w[i] == 1
+	}
+	m.z = z.ToELL()
 	return m, nil
 }
 
