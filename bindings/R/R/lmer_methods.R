@@ -18,7 +18,9 @@ forward_nlme <- function(name, ...) {
 }
 fixef.default <- function(object, ...) forward_nlme("fixef", object, ...)
 ranef.default <- function(object, ...) forward_nlme("ranef", object, ...)
-VarCorr.default <- function(x, sigma = 1, ...) forward_nlme("VarCorr", x, sigma = sigma, ...)
+VarCorr.default <- function(x, sigma = 1, ...) {
+  if (missing(sigma)) forward_nlme("VarCorr", x, ...) else forward_nlme("VarCorr", x, sigma = sigma, ...)
+}
 
 REMLcrit <- function(object) {
   if (!inherits(object, "glmmgo_lmm")) stop("REMLcrit() needs an lmer() fit from glmmgo", call. = FALSE)

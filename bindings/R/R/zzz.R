@@ -11,6 +11,9 @@ glmmgoWorkers <- function() .Call(C_gg_available_workers)
 ## Internal: TRUE when this build has the LMM functions.
 has_lmm <- function() .Call(C_gg_has_lmm)
 
+## Internal: TRUE when this build has the MCLA fit functions.
+has_mcla_fit <- function() .Call(C_gg_has_mcla_fit)
+
 ## Internal: free an engine handle now instead of at garbage collection.
 free_handle <- function(ptr) invisible(.Call(C_gg_free, ptr))
 

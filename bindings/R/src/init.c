@@ -19,6 +19,8 @@ SEXP gg_lmm_objective(SEXP, SEXP, SEXP);
 SEXP gg_lmm_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_result(SEXP, SEXP);
 SEXP gg_has_lmm(void);
+SEXP gg_has_mcla_fit(void);
+SEXP gg_mcla_fit(SEXP, SEXP, SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
@@ -58,6 +60,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_lmm_fit, 7),
     CALLDEF(gg_lmm_result, 2),
     CALLDEF(gg_has_lmm, 0),
+    CALLDEF(gg_has_mcla_fit, 0),
+    CALLDEF(gg_mcla_fit, 3),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {
