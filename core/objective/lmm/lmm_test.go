@@ -10,15 +10,7 @@ import (
 // newRef builds the Model of a reference fit.
 func newRef(t testing.TB, ref refdata.Reference) *Model {
 	t.Helper()
-	md, err := refdata.Build(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
-	for _, tm := range md.Terms {
-		d.Terms = append(d.Terms, Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
-	}
-	m, err := New(d)
+	m, err := New(buildData(t, ref))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,4 +53,18 @@ func TestObjectiveAtReference(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildData returns the Data of a reference model.
+func buildData(t testing.TB, ref refdata.Reference) Data {
+	t.Helper()
+	md, err := refdata.Build(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
+	for _, tm := range md.Terms {
+		d.Terms = append(d.Terms, Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
+	}
+	return d
 }
