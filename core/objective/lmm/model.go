@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/glmmgo/glmmgo/core/cholesky"
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -90,6 +91,10 @@ type Model struct {
 
 	chol cholesky.Factorizer
 
+	dix      downIndex
+	downJobs []chan int
+	downWG   sync.WaitGroup
+
 	// the last successful evaluation
 	theta  []float64
 	cur    bool // d, l11, wt1 hold the factor at theta
@@ -163,6 +168,7 @@ func (m *Model) NRandom() int {
 func (m *Model) Close() {
 	if !m.closed {
 		m.chol.Close()
+		m.stopDownWorkers()
 		m.closed = true
 	}
 }
