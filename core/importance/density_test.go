@@ -1,0 +1,41 @@
+package importance
+
+import (
+	"math"
+	"testing"
+)
+
+// With q = 1 each component has a textbook density: Student's t scaled by
+// √D*, and normals. Mixing them by hand checks the constants.
+func TestOneDimensionalClosedForm(t *testing.T) {
+	const zeta, dstar, ustar, sinv = 4.0, 2.0, 0.5, 3.0
+	d, err := New(1, Params{Zeta: zeta, P: [3]float64{0.2, 0.3, 0.5}, UStar: []float64{ustar}, DStar: []float64{dstar}, SigmaInv: []float64{sinv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []float64{-3, -0.2, 0, 1.1, 7} {
+		x := u / math.Sqrt(dstar)
+		lg1, _ := math.Lgamma((zeta + 1) / 2)
+		lg2, _ := math.Lgamma(zeta / 2)
+		tdens := math.Exp(lg1-lg2) / math.Sqrt(zeta*math.Pi) * math.Pow(1+x*x/zeta, -(zeta+1)/2) / math.Sqrt(dstar)
+		n1 := math.Exp(-(u-ustar)*(u-ustar)/(2*dstar)) / math.Sqrt(2*math.Pi*dstar)
+		n2 := math.Exp(-(u-ustar)*(u-ustar)*sinv/2) * math.Sqrt(sinv/(2*math.Pi))
+		want := math.Log(0.2*tdens + 0.3*n1 + 0.5*n2)
+		if got := d.LogDensity([]float64{u}); math.Abs(got-want) > 1e-13*math.Max(1, math.Abs(want)) {
+			t.Errorf("u=%g: log f̃ = %.15g, closed form %.15g", u, got, want)
+		}
+	}
+}
+
+// Far in the tails every component underflows in linear scale; the log-space
+// mixture must still be finite and dominated by the t.
+func TestTailsStayFinite(t *testing.T) {
+	d, err := New(2, Params{Zeta: 5, P: [3]float64{0.5, 0.5, 0}, UStar: []float64{0, 0}, DStar: []float64{1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.LogDensity([]float64{1e4, -1e4})
+	if math.IsInf(got, 0) || math.IsNaN(got) || got > -30 {
+		t.Errorf("log density in the far tail = %v", got)
+	}
+}

@@ -1,0 +1,43 @@
+package mcla
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/glmmgo/glmmgo/internal/refcase"
+)
+
+// BenchmarkSalamander measures value+gradient+Hessian on the salamander model
+// (n = 360, p = 4, q = 120, T = 2) with m = 10⁵ samples drawn from N(u*, D*).
+// ns/sample = ns/op ÷ 10⁵ is the per-sample cost the issue targets.
+func BenchmarkSalamander(b *testing.B) {
+	c, err := refcase.Load(refcase.Dir() + "/salamander_m300_mle.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const m = 100000
+	r := rand.New(rand.NewPCG(1, 1))
+	c.M = m
+	c.UMat = make([]float64, m*c.Q)
+	for j := 0; j < c.Q; j++ {
+		for k := 0; k < m; k++ {
+			c.UMat[j*m+k] = c.UStar[j] + r.NormFloat64()*math.Sqrt(c.DStar[j])
+		}
+	}
+	mod := modelFromCase(b, c)
+	d := mod.NPar()
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			res := Result{Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := mod.Evaluate(c.Par, w, &res); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/sample")
+		})
+	}
+}

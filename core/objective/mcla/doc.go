@@ -1,0 +1,36 @@
+// Package mcla is the Monte Carlo likelihood approximation (MCLA) of a GLMM,
+// the objective of the R package glmm (Knudson, Benson, Geyer and Jones; the
+// glmm parallel-computing paper, §2 and Appendix A).
+//
+// Model: η = Xβ + Zu, u ~ N(0, D(ν)) with D diagonal and ν = (ν₁..ν_T) the
+// variance of each component; column j of Z belongs to component t(j). With
+// samples u_k from an importance density f̃ (package importance),
+//
+//	log f(y|u)  = Σᵢ wᵢ (yᵢηᵢ − c(ηᵢ))                 (no normalising constants, as glmm)
+//	log f_ν(u)  = Σₜ [−(qₜ/2) log(2πνₜ) − sₜ/(2νₜ)],    sₜ = Σ_{j∈t} u_j²
+//	b_k         = log f_ν(u_k) + log f(y|u_k) − log f̃(u_k)
+//	l_m(β, ν)   = log((1/m) Σ_k e^{b_k})
+//
+// With normalised weights v_k ∝ e^{b_k} and per-sample score
+// g_k = (X′W(y − c′(η_k)), sₜ/(2νₜ²) − qₜ/(2νₜ)) and Hessian H_k,
+//
+//	∇l_m  = Σ v_k g_k
+//	∇²l_m = Σ v_k H_k + Σ v_k g_k g_k′ − ∇l_m ∇l_m′
+//
+// where H_k is block diagonal: −X′ diag(wᵢ c″(η_ki)) X for β and
+// qₜ/(2νₜ²) − sₜ/νₜ³ on the diagonal for ν.
+//
+// Cost. Everything that does not depend on (β, ν) — log f̃(u_k) and the
+// sums of squares sₜ(u_k) — is computed once, when samples are set. Because
+// Σ v_k X′ diag(w c″_k) X = X′ diag(Σ v_k w c″_k) X, the β-block of the
+// Hessian is accumulated as an n-vector and multiplied out once per call.
+// Per sample the work is then one sparse product Zu, one exp and one log1p
+// per observation, and the p·n product X′r for the score: one pass, no
+// dense n×q or n×n algebra.
+//
+// Parallelism: samples are processed in the fixed blocks of package
+// parallel; each block yields a Partial whose Sums hold, in this order, the
+// scaled sums of g (d = p+T), of g g′ (d×d, column-major), of w c″ (n) and of
+// sₜ (T). Merged in block order, results are bit-identical for any number
+// of workers, and partials computed elsewhere merge the same way.
+package mcla

@@ -1,0 +1,128 @@
+package mcla
+
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/parallel"
+)
+
+// SetImportance sets the importance density. If samples are already set,
+// their log f̃(u_k) is recomputed.
+func (m *Model) SetImportance(p importance.Params, workers int) error {
+	d, err := importance.New(m.q, p)
+	if err != nil {
+		return err
+	}
+	m.dens = d
+	if m.m > 0 {
+		return m.computeLogFt(workers)
+	}
+	return nil
+}
+
+// Importance returns the density set by SetImportance, or nil.
+func (m *Model) Importance() *importance.Density { return m.dens }
+
+// SetSamples copies the u-matrix (mrows×q, column-major: row k is sample k,
+// as glmm stores it) and precomputes everything per sample that does not
+// depend on (β, ν).
+func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
+	if m.dens == nil {
+		return errs.Statef("set the importance density before the samples")
+	}
+	if mrows < 1 {
+		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
+	}
+	if mrows > math.MaxInt/m.q || len(umat) != mrows*m.q {
+		return errs.Invalidf("umat", "has length %d, want m*q = %d*%d", len(umat), mrows, m.q)
+	}
+	for k, v := range umat {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errs.Invalidf("umat", "element (%d, %d) is %g; samples must be finite", k%mrows, k/mrows, v)
+		}
+	}
+	return m.setSamplesRowMajor(mrows, func(dst []float64) {
+		for j := 0; j < m.q; j++ {
+			col := umat[j*mrows : (j+1)*mrows]
+			for k, v := range col {
+				dst[k*m.q+j] = v
+			}
+		}
+	}, workers)
+}
+
+// SetSamplesFunc fills the samples block by block from gen, which writes
+// samples lo..hi-1 in sample-major order into dst (length (hi-lo)·q). It is
+// how a fit draws its samples in place without a second copy.
+func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), workers int) error {
+	if m.dens == nil {
+		return errs.Statef("set the importance density before the samples")
+	}
+	if mrows < 1 || mrows > math.MaxInt/m.q {
+		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
+	}
+	u := m.allocSamples(mrows)
+	if err := parallel.Run(parallel.NumBlocks(mrows), workers, func(_, b int) error {
+		lo, hi := parallel.BlockRange(b, mrows)
+		gen(lo, hi, u[lo*m.q:hi*m.q])
+		return nil
+	}); err != nil {
+		return err
+	}
+	return m.finishSamples(workers)
+}
+
+func (m *Model) setSamplesRowMajor(mrows int, fill func(dst []float64), workers int) error {
+	fill(m.allocSamples(mrows))
+	return m.finishSamples(workers)
+}
+
+func (m *Model) allocSamples(mrows int) []float64 {
+	m.m = mrows
+	if cap(m.u) >= mrows*m.q {
+		m.u = m.u[:mrows*m.q]
+	} else {
+		m.u = make([]float64, mrows*m.q)
+	}
+	m.logFt = make([]float64, mrows)
+	m.ss = make([]float64, mrows*m.nvc)
+	m.scratch = evalScratch{}
+	return m.u
+}
+
+func (m *Model) finishSamples(workers int) error {
+	for k := 0; k < m.m; k++ {
+		u := m.u[k*m.q : (k+1)*m.q]
+		ss := m.ss[k*m.nvc : (k+1)*m.nvc]
+		for j, v := range u {
+			ss[m.vcOf[j]] += v * v
+		}
+	}
+	if err := m.computeLogFt(workers); err != nil {
+		m.m = 0
+		return err
+	}
+	return nil
+}
+
+func (m *Model) computeLogFt(workers int) error {
+	return parallel.Run(parallel.NumBlocks(m.m), workers, func(_, b int) error {
+		lo, hi := parallel.BlockRange(b, m.m)
+		for k := lo; k < hi; k++ {
+			lf := m.dens.LogDensity(m.u[k*m.q : (k+1)*m.q])
+			if math.IsNaN(lf) || math.IsInf(lf, 0) {
+				return errs.Numericf("umat", "the importance density of sample %d is %g", k, lf)
+			}
+			m.logFt[k] = lf
+		}
+		return nil
+	})
+}
+
+// Sample returns sample k (length q, sample-major storage; do not modify).
+func (m *Model) Sample(k int) []float64 { return m.u[k*m.q : (k+1)*m.q] }
+
+// LogImportance returns log f̃(u_k) for every sample (do not modify).
+func (m *Model) LogImportance() []float64 { return m.logFt }

@@ -1,0 +1,118 @@
+package parallel
+
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+)
+
+// Partial is the mergeable summary of a set of log-weighted samples: their
+// count, the largest log-weight Max, S0 = Σ e^{b−Max} and Sums = Σ e^{b−Max} x.
+// The zero Partial (with Max = −Inf, see Reset) is the empty set.
+type Partial struct {
+	Count int64
+	Max   float64
+	S0    float64
+	Sums  []float64
+}
+
+// NewPartial returns an empty partial whose Sums has length dim.
+func NewPartial(dim int) *Partial {
+	p := &Partial{Sums: make([]float64, dim)}
+	p.Reset()
+	return p
+}
+
+// Reset empties p, keeping its storage.
+func (p *Partial) Reset() {
+	p.Count, p.Max, p.S0 = 0, math.Inf(-1), 0
+	clear(p.Sums)
+}
+
+// Weight counts one sample with log-weight b and returns its scaled weight
+// e^{b−Max}, rescaling what was accumulated if b is a new maximum. The caller
+// adds weight·x into Sums itself, which lets it fuse that with its own loop.
+// A sample with b = −Inf is counted with weight 0.
+func (p *Partial) Weight(b float64) float64 {
+	p.Count++
+	if b == math.Inf(-1) {
+		return 0
+	}
+	if b > p.Max {
+		if p.S0 != 0 {
+			s := math.Exp(p.Max - b)
+			p.S0 *= s
+			for i := range p.Sums {
+				p.Sums[i] *= s
+			}
+		}
+		p.Max = b
+	}
+	w := math.Exp(b - p.Max)
+	p.S0 += w
+	return w
+}
+
+// Merge adds q into p (the two must have Sums of equal length).
+func (p *Partial) Merge(q *Partial) {
+	p.Count += q.Count
+	if q.S0 == 0 {
+		return
+	}
+	if p.S0 == 0 {
+		p.Max, p.S0 = q.Max, q.S0
+		copy(p.Sums, q.Sums)
+		return
+	}
+	a := max(p.Max, q.Max)
+	sp, sq := math.Exp(p.Max-a), math.Exp(q.Max-a)
+	p.S0 = sp*p.S0 + sq*q.S0
+	for i := range p.Sums {
+		p.Sums[i] = sp*p.Sums[i] + sq*q.Sums[i]
+	}
+	p.Max = a
+}
+
+// LogMean is log((1/Count) Σ e^b), −Inf when every weight is zero.
+func (p *Partial) LogMean() float64 {
+	if p.S0 == 0 {
+		return math.Inf(-1)
+	}
+	return p.Max + math.Log(p.S0/float64(p.Count))
+}
+
+// FlatLen is the length of a flattened partial with dim sums.
+func FlatLen(dim int) int { return 3 + dim }
+
+// Flatten writes p as [Count, Max, S0, Sums...] into dst, the form in which
+// partials travel between processes. −Inf (an empty partial) is written as is.
+func (p *Partial) Flatten(dst []float64) {
+	dst[0], dst[1], dst[2] = float64(p.Count), p.Max, p.S0
+	copy(dst[3:], p.Sums)
+}
+
+// Unflatten reads a flattened partial into p, validating it; arg names the
+// caller's argument in errors.
+func (p *Partial) Unflatten(src []float64, arg string) error {
+	if len(src) != FlatLen(len(p.Sums)) {
+		return errs.Invalidf(arg, "has length %d, want %d", len(src), FlatLen(len(p.Sums)))
+	}
+	c, a, s0 := src[0], src[1], src[2]
+	if c < 0 || c != math.Trunc(c) || c > 1<<53 {
+		return errs.Invalidf(arg, "count %g is not a non-negative integer", c)
+	}
+	if math.IsNaN(a) || math.IsInf(a, 1) || math.IsNaN(s0) || math.IsInf(s0, 0) || s0 < 0 {
+		return errs.Invalidf(arg, "max %g and scaled sum %g are not a valid pair", a, s0)
+	}
+	if (s0 == 0) != math.IsInf(a, -1) {
+		return errs.Invalidf(arg, "max %g and scaled sum %g disagree: the sum is zero exactly when the max is -Inf", a, s0)
+	}
+	for i, v := range src[3:] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errs.Invalidf(arg, "sum %d is %g", i, v)
+		}
+	}
+	p.Count, p.Max, p.S0 = int64(c), a, s0
+	copy(p.Sums, src[3:])
+	return nil
+}

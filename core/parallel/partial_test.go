@@ -1,0 +1,145 @@
+package parallel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// accumulate feeds samples (b_k, x_k) into a fresh partial.
+func accumulate(bs []float64, xs [][]float64) *Partial {
+	p := NewPartial(len(xs[0]))
+	for k, b := range bs {
+		w := p.Weight(b)
+		for i, v := range xs[k] {
+			p.Sums[i] += w * v
+		}
+	}
+	return p
+}
+
+func TestPartialMatchesDirectSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const m = 1000
+	bs := make([]float64, m)
+	xs := make([][]float64, m)
+	for k := range bs {
+		bs[k] = 50 * r.NormFloat64() // e^b overflows for some k: the shift must handle it
+		xs[k] = []float64{r.NormFloat64(), 1}
+	}
+	p := accumulate(bs, xs)
+	a := math.Inf(-1)
+	for _, b := range bs {
+		a = math.Max(a, b)
+	}
+	var s0, s1 float64
+	for k, b := range bs {
+		w := math.Exp(b - a)
+		s0 += w
+		s1 += w * xs[k][0]
+	}
+	if want := a + math.Log(s0/m); math.Abs(p.LogMean()-want) > 1e-12*math.Abs(want) {
+		t.Errorf("log mean %v, want %v", p.LogMean(), want)
+	}
+	if got, want := p.Sums[0]/p.S0, s1/s0; math.Abs(got-want) > 1e-12 {
+		t.Errorf("weighted mean %v, want %v", got, want)
+	}
+	if got := p.Sums[1] / p.S0; math.Abs(got-1) > 1e-14 {
+		t.Errorf("weights do not normalise: %v", got)
+	}
+}
+
+func TestMergeEqualsWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	bs := make([]float64, 700)
+	xs := make([][]float64, len(bs))
+	for k := range bs {
+		bs[k] = -1e3 + 30*r.NormFloat64()
+		xs[k] = []float64{r.Float64(), r.Float64() * 3}
+	}
+	whole := accumulate(bs, xs)
+	for _, cut := range []int{1, 256, 511, 699} {
+		left, right := accumulate(bs[:cut], xs[:cut]), accumulate(bs[cut:], xs[cut:])
+		left.Merge(right)
+		if left.Count != whole.Count || math.Abs(left.LogMean()-whole.LogMean()) > 1e-12*math.Abs(whole.LogMean()) {
+			t.Errorf("cut %d: merged %v/%d, whole %v/%d", cut, left.LogMean(), left.Count, whole.LogMean(), whole.Count)
+		}
+		for i := range whole.Sums {
+			if g, w := left.Sums[i]/left.S0, whole.Sums[i]/whole.S0; math.Abs(g-w) > 1e-12 {
+				t.Errorf("cut %d: mean %d merged %v whole %v", cut, i, g, w)
+			}
+		}
+	}
+}
+
+func TestEmptyAndMinusInf(t *testing.T) {
+	p := NewPartial(1)
+	p.Weight(math.Inf(-1))
+	if p.Count != 1 || !math.IsInf(p.LogMean(), -1) {
+		t.Errorf("all-zero weights: count %d log mean %v", p.Count, p.LogMean())
+	}
+	q := accumulate([]float64{2}, [][]float64{{5}})
+	p.Merge(q)
+	if p.Count != 2 || math.Abs(p.LogMean()-(2+math.Log(0.5))) > 1e-15 || p.Sums[0] != 5 {
+		t.Errorf("merge into empty: %+v", p)
+	}
+}
+
+func TestFlattenRoundTripAndValidation(t *testing.T) {
+	p := accumulate([]float64{1, 3}, [][]float64{{1, 2}, {3, 4}})
+	buf := make([]float64, FlatLen(2))
+	p.Flatten(buf)
+	q := NewPartial(2)
+	if err := q.Unflatten(buf, "partials"); err != nil {
+		t.Fatal(err)
+	}
+	if q.Count != p.Count || q.Max != p.Max || q.S0 != p.S0 || q.Sums[1] != p.Sums[1] {
+		t.Errorf("round trip %+v != %+v", q, p)
+	}
+	bad := [][]float64{
+		{-1, 0, 1, 0, 0},
+		{1.5, 0, 1, 0, 0},
+		{1, math.NaN(), 1, 0, 0},
+		{1, 0, 0, 0, 0},
+		{1, 0, 1, math.Inf(1), 0},
+		{1, 0, 1, 0},
+	}
+	for i, b := range bad {
+		if err := q.Unflatten(b, "partials"); err == nil {
+			t.Errorf("case %d: %v accepted", i, b)
+		}
+	}
+}
+
+func TestRunReportsLowestFailingTask(t *testing.T) {
+	for _, w := range []int{1, 2, 8} {
+		out := make([]int, 100)
+		err := Run(100, w, func(_, task int) error {
+			out[task] = task * task
+			if task == 37 || task == 80 {
+				return errTask(task)
+			}
+			return nil
+		})
+		if err != errTask(37) {
+			t.Errorf("workers %d: error %v, want task 37's", w, err)
+		}
+	}
+}
+
+type errTask int
+
+func (e errTask) Error() string { return "task failed" }
+
+func TestBlocks(t *testing.T) {
+	if NumBlocks(0) != 0 || NumBlocks(1) != 1 || NumBlocks(BlockSize) != 1 || NumBlocks(BlockSize+1) != 2 {
+		t.Error("NumBlocks")
+	}
+	lo, hi := BlockRange(1, BlockSize+7)
+	if lo != BlockSize || hi != BlockSize+7 {
+		t.Errorf("last block [%d,%d)", lo, hi)
+	}
+	if Workers(0) != Available() || Workers(1) != 1 || Workers(1000) != Available() {
+		t.Error("Workers")
+	}
+}

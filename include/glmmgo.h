@@ -1,0 +1,211 @@
+/*
+ * glmmgo.h — the C interface of libglmmgo, a numerical engine for
+ * mixed-model likelihoods (Monte Carlo likelihood approximation of GLMMs as
+ * in the R package glmm; profiled deviance of linear mixed models as in lme4
+ * and MixedModels.jl).
+ *
+ * Conventions (every function follows them):
+ *
+ *  - Matrices are column-major (R and Julia layout); indices are 0-based;
+ *    sizes and indices are int64_t.
+ *  - Arrays belong to the caller. The library copies whatever it keeps and
+ *    never holds a caller pointer after a call returns. Output arrays are
+ *    caller-allocated buffers of the documented length.
+ *  - Models are integer handles (glmmgo_handle, 0 is never valid), created
+ *    by a *_new function and released by glmmgo_free. Using a freed or
+ *    unknown handle, or a handle of the wrong kind, returns
+ *    GLMMGO_ERR_HANDLE; it never crashes.
+ *  - Every function returns a status (GLMMGO_OK = 0 or one of the codes
+ *    below) and, when given a buffer err of errlen bytes (err may be NULL or
+ *    errlen 0), writes a NUL-terminated message there, truncated to fit.
+ *    Messages name the offending argument and, where it applies, the index
+ *    and value ("y: element 3 is 2: must be 0 or 1 for the Bernoulli
+ *    family"). On GLMMGO_OK the buffer holds the empty string.
+ *  - No Go panic crosses this interface: an internal failure is returned as
+ *    GLMMGO_ERR_INTERNAL with a message.
+ *
+ * Threads: the library may be called from any thread. Distinct handles may
+ * be used from different threads at the same time. One handle must be used
+ * by one thread at a time: a second simultaneous call on the same handle is
+ * detected and returns GLMMGO_ERR_BUSY instead of racing.
+ *
+ * Parallel work: calls that take `int32_t workers` spread Monte Carlo work
+ * over that many threads; 0 (or anything larger than the CPUs available to
+ * the process) means all available CPUs. Results are bit-identical whatever
+ * the number of workers.
+ *
+ * fork(): the Go runtime inside the library does not survive fork(). A
+ * child process forked after the library was loaded must not call it (R's
+ * parallel::mclapply does this; use PSOCK clusters instead). Calls made in
+ * such a child return GLMMGO_ERR_FORKED where the library can detect it.
+ */
+#ifndef GLMMGO_H
+#define GLMMGO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GLMMGO_VERSION_MAJOR 0
+#define GLMMGO_VERSION_MINOR 1
+#define GLMMGO_VERSION_PATCH 0
+#define GLMMGO_VERSION_STRING "0.1.0"
+
+/* Status codes. */
+#define GLMMGO_OK 0
+#define GLMMGO_ERR_INVALID 1   /* an argument is malformed (size, NULL, NaN, range) */
+#define GLMMGO_ERR_DOMAIN 2    /* parameters outside the parameter space (a variance <= 0) */
+#define GLMMGO_ERR_NUMERIC 3   /* numerical failure (not positive definite, all weights zero, ...) */
+#define GLMMGO_ERR_CANCELLED 4 /* a progress callback asked to stop */
+#define GLMMGO_ERR_INTERNAL 5  /* a bug in glmmgo; please report the message */
+#define GLMMGO_ERR_HANDLE 6    /* unknown, freed, or wrong-kind handle */
+#define GLMMGO_ERR_BUSY 7      /* the handle is in use by another thread */
+#define GLMMGO_ERR_STATE 8     /* call out of order (e.g. objective before samples) */
+#define GLMMGO_ERR_FORKED 9    /* called in a child forked after the library started */
+
+/* Response families. */
+#define GLMMGO_BERNOULLI 1
+#define GLMMGO_POISSON 2
+#define GLMMGO_BINOMIAL 3
+
+typedef int64_t glmmgo_handle;
+
+/*
+ * A progress callback, called on the thread that made the call, between
+ * iterations of a long computation: iteration number, current objective,
+ * current parameters (npar values, valid only during the call). Return 0 to
+ * continue, anything else to stop: the call then returns
+ * GLMMGO_ERR_CANCELLED. The callback must not call back into glmmgo with
+ * the same handle.
+ */
+typedef int (*glmmgo_progress_fn)(void *userdata, int64_t iter, double objective,
+                                  const double *par, int64_t npar);
+
+/* ---- Library ------------------------------------------------------------ */
+
+/* The version string, e.g. "0.1.0". Static storage; never free it. */
+const char *glmmgo_version(void);
+
+/* A short English name of a status code ("invalid argument"). Static. */
+const char *glmmgo_status_string(int status);
+
+/* The number of CPUs the library uses when workers = 0. */
+int32_t glmmgo_available_workers(void);
+
+/* Releases a handle of any kind. Freeing 0, an unknown or an already freed
+   handle returns GLMMGO_ERR_HANDLE; freeing a handle in use by another
+   thread returns GLMMGO_ERR_BUSY. */
+int glmmgo_free(glmmgo_handle h);
+
+/* ---- MCLA: Monte Carlo likelihood approximation of a GLMM ----------------
+ *
+ * The objective of the R package glmm: for samples u_k (k < m) of the
+ * random effects from an importance density f~,
+ *
+ *   l_m(beta, nu) = log( (1/m) sum_k f(y | u_k; beta) f_nu(u_k) / f~(u_k) )
+ *
+ * with eta = X beta + Z u, u ~ N(0, diag(nu_t(j))), and log f(y|u) =
+ * sum_i w_i (y_i eta_i - c(eta_i)) WITHOUT normalising constants (as glmm).
+ * par = (beta[p], nu[nvc]) with nu the variances (not standard deviations).
+ * Typical use: glmmgo_mcla_new, glmmgo_mcla_set_importance,
+ * glmmgo_mcla_set_samples, then glmmgo_mcla_objective as often as needed.
+ */
+
+/*
+ * Creates an MCLA model. family: GLMMGO_BERNOULLI, GLMMGO_POISSON or
+ * GLMMGO_BINOMIAL. y[n]: responses (0/1; counts; successes). ntrials[n]:
+ * binomial trials (NULL = all 1; must be NULL or all 1 for the other
+ * families). weights[n]: non-negative observation weights, not all zero
+ * (NULL = all 1). x: the n*p fixed-effects matrix, column-major (p may be
+ * 0, then x may be NULL). Z, the n*q random-effects matrix, as nnz triplets
+ * (z_row[k], z_col[k], z_val[k]), 0-based; duplicates are summed; every
+ * column needs a nonzero. vc_of_column[q]: the variance component
+ * (0..nvc-1) of each column of Z; several columns share one component, and
+ * every component needs a column. On success *out receives the handle.
+ */
+int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family,
+                    const double *y, const double *ntrials, const double *weights, const double *x,
+                    int64_t nnz, const int64_t *z_row, const int64_t *z_col, const double *z_val,
+                    int64_t nvc, const int64_t *vc_of_column,
+                    glmmgo_handle *out, char *err, size_t errlen);
+
+/*
+ * Sets the importance density f~ = p1 t_zeta(0, D*) + p2 N(u*, D*) +
+ * p3 N(u*, Sigma~), glmm's mixture (its t is centred at 0). zeta > 0: t
+ * degrees of freedom. p_mix[3]: probabilities in [0,1] summing to 1 (within
+ * 1e-8). u_star[q]. d_star[q] > 0: the diagonal of D*. sigma_inv[q*q]:
+ * Sigma~^{-1}, symmetric positive definite, column-major; may be NULL when
+ * p_mix[2] == 0. If samples are set, their density values are recomputed.
+ */
+int glmmgo_mcla_set_importance(glmmgo_handle h, double zeta, const double *p_mix, const double *u_star,
+                               const double *d_star, const double *sigma_inv, char *err, size_t errlen);
+
+/*
+ * Sets the samples: umat is m*q column-major, row k is sample u_k (glmm's
+ * u-matrix). Copied. Everything that does not depend on (beta, nu) — the
+ * importance density and per-component sums of squares of each sample — is
+ * computed here, once. Requires the importance density (GLMMGO_ERR_STATE).
+ */
+int glmmgo_mcla_set_samples(glmmgo_handle h, int64_t m, const double *umat, char *err, size_t errlen);
+
+/*
+ * Evaluates the objective at par[p+nvc] = (beta, nu) over all samples.
+ * *value receives l_m; gradient[p+nvc] and hessian[(p+nvc)^2] (column-major)
+ * receive the derivatives and may be NULL to skip them. A nu_t <= 0 is
+ * outside the parameter space: *value is set to -Inf and
+ * GLMMGO_ERR_DOMAIN is returned (a trust-region step should then shrink).
+ */
+int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, double *value,
+                          double *gradient, double *hessian, char *err, size_t errlen);
+
+/*
+ * Dimensions of a model: n, p, q, nvc and the number of samples m (0 until
+ * set). Any pointer may be NULL.
+ */
+int glmmgo_mcla_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *q, int64_t *nvc, int64_t *m,
+                     char *err, size_t errlen);
+
+/* ---- MCLA partials: sharing the work between processes or machines ------
+ *
+ * A partial summarises the samples of a row range at one par: its count c,
+ * the largest log importance weight a, S0 = sum exp(b_k - a) and the
+ * exp(b_k - a)-weighted sums of the score g_k, of g_k g_k', of w_i c''(eta_i)
+ * (one per observation) and of the per-component sums of squares. It is a
+ * flat array of glmmgo_mcla_partial_length doubles:
+ *   [c, a, S0, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
+ * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
+ * that each hold the model and some samples can each compute a partial and
+ * one of them merge. Samples are processed in fixed blocks of 256 rows: a
+ * split whose ranges start at multiples of 256 merges to a result
+ * bit-identical to glmmgo_mcla_objective; other splits agree to rounding.
+ */
+
+/* *len receives the length of one flattened partial for this model. */
+int glmmgo_mcla_partial_length(glmmgo_handle h, int64_t *len, char *err, size_t errlen);
+
+/*
+ * Evaluates the samples with indices row_begin <= k < row_end (0-based,
+ * into the samples set on this handle) at par into partial[len].
+ */
+int glmmgo_mcla_partial(glmmgo_handle h, const double *par, int64_t row_begin, int64_t row_end,
+                        int32_t workers, double *partial, int64_t len, char *err, size_t errlen);
+
+/*
+ * Merges npartials partials, stored one after another in partials
+ * (npartials*len doubles), in the order given, and finishes them at par
+ * (the par they were computed at) into value, gradient and hessian as
+ * glmmgo_mcla_objective does. The value is log((1/m) sum e^b) with m the
+ * total count. Needs only the model, not samples.
+ */
+int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, const double *partials,
+                      int64_t len, double *value, double *gradient, double *hessian,
+                      char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GLMMGO_H */
