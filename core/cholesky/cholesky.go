@@ -169,25 +169,40 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 		}
 	}
 	packRows(f.packA, a[k0*lda:], lda, r0, m, kb, mr)
-	packRows(f.packB, a[k0*lda:], lda, r0, m, kb, nr)
+	splitPanels(f.packB, f.packA, m, kb)
 }
 
 // packRows packs rows r0..r0+m of the column-major matrix src (leading
 // dimension ld, k columns) into panels of h rows: panel p holds, for each
-// column l, its h values contiguously; rows past m are zero.
+// column l, its h values contiguously; rows past m are zero. It reads each
+// column contiguously (the writes stride over the panels instead).
 func packRows(dst, src []float64, ld, r0, m, k, h int) {
-	for p := 0; p*h < m; p++ {
-		d := dst[p*h*k : (p+1)*h*k]
-		rows := min(h, m-p*h)
+	np := (m + h - 1) / h
+	stride := h * k
+	for l := 0; l < k; l++ {
+		s := src[l*ld+r0 : l*ld+r0+m]
+		d := dst[l*h:]
+		full := m / h
+		for p := 0; p < full; p++ {
+			copy(d[p*stride:p*stride+h], s[p*h:p*h+h])
+		}
+		if full < np {
+			dl := d[full*stride : full*stride+h]
+			rows := m - full*h
+			copy(dl, s[full*h:])
+			clear(dl[rows:])
+		}
+	}
+}
+
+// splitPanels derives 4-row panels from 8-row panels (k columns, m rows).
+func splitPanels(dst4, src8 []float64, m, k int) {
+	for p := 0; p*nr < m; p++ {
+		src := src8[(p/2)*mr*k:]
+		half := (p % 2) * nr
+		d := dst4[p*nr*k : (p+1)*nr*k]
 		for l := 0; l < k; l++ {
-			s := src[l*ld+r0+p*h:]
-			dl := d[l*h : l*h+h]
-			for i := 0; i < rows; i++ {
-				dl[i] = s[i]
-			}
-			for i := rows; i < h; i++ {
-				dl[i] = 0
-			}
+			copy(d[l*nr:l*nr+nr], src[l*mr+half:l*mr+half+nr])
 		}
 	}
 }
@@ -226,8 +241,13 @@ func (f *Factorizer) updateShare(w, nw int) {
 		c0 := jq * nr // first column of the panel, relative to r0
 		for ip := c0 / mr; ip*mr < m; ip++ {
 			ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
-			kernel(kb, ap, bp, &t)
 			i0 := ip * mr
+			if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
+				// a full tile below the diagonal: update C in place
+				kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
+				continue
+			}
+			kernel(kb, ap, bp, &t)
 			for j := 0; j < nr && c0+j < m; j++ {
 				cj := c0 + j
 				col := a[(r0+cj)*lda+r0:]

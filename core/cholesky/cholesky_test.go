@@ -171,3 +171,28 @@ func BenchmarkGonumPotrf1128(b *testing.B) {
 		}
 	}
 }
+
+func TestKernelSub(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	k, ldc := 7, 11
+	a := make([]float64, k*mr)
+	b := make([]float64, k*nr)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	c1 := make([]float64, 4*ldc)
+	for i := range c1 {
+		c1[i] = r.NormFloat64()
+	}
+	c2 := append([]float64(nil), c1...)
+	kernelSub(k, a, b, c1, ldc)
+	kernelSubGo(k, a, b, c2, ldc)
+	for i := range c1 {
+		if math.Abs(c1[i]-c2[i]) > 1e-12 {
+			t.Fatalf("entry %d: %g vs %g", i, c1[i], c2[i])
+		}
+	}
+}

@@ -35,3 +35,15 @@ func kernelGo(k int, a, b []float64, out *[mr * nr]float64) {
 	}
 	*out = c
 }
+
+// kernelSubGo is the portable C −= a·bᵀ on one 8×4 tile.
+func kernelSubGo(k int, a, b, c []float64, ldc int) {
+	var t [mr * nr]float64
+	kernelGo(k, a, b, &t)
+	for j := 0; j < nr; j++ {
+		col := c[j*ldc : j*ldc+mr]
+		for i := range col {
+			col[i] -= t[j*mr+i]
+		}
+	}
+}

@@ -18,3 +18,19 @@ func kernel(k int, a, b []float64, out *[mr * nr]float64) {
 	}
 	kernelGo(k, a, b, out)
 }
+
+//go:noescape
+func kernelSubAVX2(k int, a, b, c *float64, ldc int)
+
+// kernelSub subtracts the 8×4 tile a·bᵀ from C (column-major, leading
+// dimension ldc) in place; c must hold 4 columns of at least 8 rows.
+func kernelSub(k int, a, b, c []float64, ldc int) {
+	if useAVX2 && k > 0 {
+		_ = a[k*mr-1]
+		_ = b[k*nr-1]
+		_ = c[3*ldc+mr-1]
+		kernelSubAVX2(k, &a[0], &b[0], &c[0], ldc)
+		return
+	}
+	kernelSubGo(k, a, b, c, ldc)
+}

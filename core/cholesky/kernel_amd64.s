@@ -79,3 +79,75 @@ TEXT ·hasAVX2FMA(SB), NOSPLIT, $0-1
 no:
 	MOVB $0, ret+0(FP)
 	RET
+
+// func kernelSubAVX2(k int, a, b, c *float64, ldc int)
+// C[0:8, 0:4] −= Σ_l a[l*8:l*8+8] ⊗ b[l*4:l*4+4], C column-major with
+// leading dimension ldc (elements): the trailing update's full tiles.
+TEXT ·kernelSubAVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE   subdone
+
+subloop:
+	VMOVUPD      (SI), Y8
+	VMOVUPD      32(SI), Y9
+	VBROADCASTSD (DI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD 8(DI), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD 16(DI), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD 24(DI), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         $64, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNE          subloop
+
+subdone:
+	VMOVUPD (DX), Y8
+	VSUBPD  Y0, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y1, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y2, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y3, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y4, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y5, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y6, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y7, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	VZEROUPPER
+	RET
