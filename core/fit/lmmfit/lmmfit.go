@@ -129,14 +129,6 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 
 // Summarise computes the results at θ (normally the optimum).
 func Summarise(m *lmm.Model, theta []float64, reml bool, opt bobyqa.Result) (*Result, error) {
-	dev, err := m.Objective(theta, false)
-	if err != nil {
-		return nil, err
-	}
-	rc, err := m.Objective(theta, true)
-	if err != nil {
-		return nil, err
-	}
 	sol, err := m.Solve(theta, reml)
 	if err != nil {
 		return nil, err
@@ -144,7 +136,7 @@ func Summarise(m *lmm.Model, theta []float64, reml bool, opt bobyqa.Result) (*Re
 	r := &Result{
 		REML: reml, Theta: sol.Theta, Beta: sol.Beta, BetaNames: m.XNames(), Kept: m.Kept(), Dropped: m.Dropped(),
 		SE: sol.SE, Vcov: sol.Vcov, Sigma: sol.Sigma, U: sol.U, B: sol.B,
-		Objective: sol.Objective, Deviance: dev, REMLCrit: rc,
+		Objective: sol.Objective, Deviance: sol.Deviance, REMLCrit: sol.REMLCrit,
 		NObs: m.N(), NPar: m.P() + m.NTheta() + 1,
 		Evals: opt.Evals, Converged: opt.Status == bobyqa.Converged, Message: opt.Status.String(),
 	}

@@ -342,8 +342,10 @@ func checkTerm(t int, tm Term, n int) error {
 // linearly independent of the columns before them, and the others. A column
 // is aliased when the part of it orthogonal to the kept columns has norm
 // below 1e-7 of its own norm: the rule of R's qr() (LINPACK dqrdc2, tol
-// 1e-7) that lme4 uses to drop columns. Gram–Schmidt is applied twice per
-// column, which keeps the kept basis orthonormal to working precision.
+// 1e-7) that lme4 uses to drop columns. Modified Gram–Schmidt is repeated
+// for a column only when it cancelled more than half its norm (Kahan and
+// Parlett's "twice is enough"), which keeps the basis orthonormal to
+// working precision.
 func independentColumns(x []float64, n, p int) (kept, dropped []int) {
 	const tol = 1e-7
 	q := make([]float64, 0, n*p)
@@ -351,6 +353,7 @@ func independentColumns(x []float64, n, p int) (kept, dropped []int) {
 	for j := 0; j < p; j++ {
 		copy(v, x[j*n:(j+1)*n])
 		norm0 := norm2(v)
+		before := norm0
 		for pass := 0; pass < 2; pass++ {
 			for c := 0; c*n < len(q); c++ {
 				qc := q[c*n : (c+1)*n]
@@ -358,10 +361,18 @@ func independentColumns(x []float64, n, p int) (kept, dropped []int) {
 				for i, qi := range qc {
 					dot += qi * v[i]
 				}
+				if dot == 0 {
+					continue
+				}
 				for i, qi := range qc {
 					v[i] -= dot * qi
 				}
 			}
+			after := norm2(v)
+			if after > 0.5*before {
+				break
+			}
+			before = after
 		}
 		nv := norm2(v)
 		if norm0 == 0 || nv <= tol*norm0 {

@@ -13,6 +13,8 @@ type Solution struct {
 	Theta     []float64 // θ, model order
 	REML      bool
 	Objective float64   // REML criterion if REML, else ML deviance
+	Deviance  float64   // ML deviance at θ
+	REMLCrit  float64   // REML criterion at θ
 	Beta      []float64 // β̂ for the kept columns of X
 	SE        []float64 // standard errors of β̂
 	Vcov      []float64 // p×p covariance of β̂, column-major
@@ -31,7 +33,8 @@ func (m *Model) Solve(theta []float64, reml bool) (*Solution, error) {
 	}
 	s, p, qT := m.s, m.p, m.qT
 	sol := &Solution{Theta: append([]float64(nil), theta...), REML: reml, Objective: m.criterion(reml),
-		PWRSS: m.r2, LogDetL: m.ldL2, LogDetRX: m.ldRX2}
+		PWRSS: m.r2, LogDetL: m.ldL2, LogDetRX: m.ldRX2,
+		Deviance: m.criterion(false), REMLCrit: m.criterion(true)}
 	df := float64(m.n)
 	if reml {
 		df -= float64(p)
