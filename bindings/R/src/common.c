@@ -162,6 +162,7 @@ static void gg_print_line(void *data) {
     Rprintf("iteration %4lld: objective %.8g  par:", (long long)l->iter, l->objective);
     for (int64_t i = 0; i < l->npar; i++) Rprintf(" %.6g", l->par[i]);
     Rprintf("\n");
+    R_FlushConsole();
 }
 
 /* The glmmgo_progress_fn given to Go: called on this (R's main) thread
