@@ -44,3 +44,6 @@ check_workers <- function(workers) {
     stop("'workers' must be a single non-negative whole number (0 = all available CPUs)", call. = FALSE)
   as.integer(workers)
 }
+
+## Which parts of the engine this build has.
+glmmgoFeatures <- function() c(lmm = has_lmm(), mcla_fit = has_mcla_fit())
