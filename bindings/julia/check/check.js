@@ -12,8 +12,10 @@
 //  3. calls that take a progress callback or a worker count, or evaluate an
 //     objective, use @gcsafe_ccall (GC-safe on Julia >= 1.12);
 //  4. the constants of src/LibGlmmGo.jl equal the header's #defines;
-//  5. every use of LibGlmmGo.name in the package names a wrapper or constant
-//     defined there.
+//  5. every use of LibGlmmGo.name in the package names a wrapper, constant or
+//     struct defined there;
+//  6. every struct of the header has an immutable Julia struct of the same name
+//     with the same fields, in the same order, of matching types.
 //
 // Usage: node check.js [--package DIR] [--header FILE]. Exit status 1 on any problem.
 
@@ -26,6 +28,7 @@ const SCALARS = {
   int: ['Cint', 'Int32'],
   int32_t: ['Int32', 'Cint'],
   int64_t: ['Int64'],
+  uint64_t: ['UInt64'],
   double: ['Float64', 'Cdouble'],
   size_t: ['Csize_t'],
   void: ['Cvoid', 'Nothing'],
@@ -33,6 +36,7 @@ const SCALARS = {
 const POINTEES = {
   double: ['Float64', 'Cdouble'],
   int64_t: ['Int64'],
+  uint64_t: ['UInt64'],
   int32_t: ['Int32', 'Cint'],
   int: ['Cint', 'Int32'],
   char: ['UInt8', 'Cchar'],
@@ -47,7 +51,8 @@ function acceptedJuliaTypes(ctype, typedefs, isReturn) {
   if (m) {
     let base = m[1];
     if (typedefs[base] && typedefs[base].kind === 'alias') base = typedefs[base].type;
-    const inner = POINTEES[base];
+    // a struct is passed by pointer as the Julia struct of the same name (checked field by field)
+    const inner = typedefs[base] && typedefs[base].kind === 'struct' ? [base] : POINTEES[base];
     if (!inner) return [];
     const out = [];
     for (const t of inner) out.push(`Ptr{${t}}`, ...(isReturn ? [] : [`Ref{${t}}`]));
@@ -148,8 +153,31 @@ function check(opts) {
     }
     notes.push(`compared ${Object.keys(header.defines).length} constants`);
 
+    // 6. structs of the header: an immutable Julia struct of the same name with the
+    //    same fields in the same order, of matching types (so the same C layout)
+    const jstructs = jl.structs(low);
+    for (const [name, td] of Object.entries(header.typedefs)) {
+      if (td.kind !== 'struct') continue;
+      const js = jstructs[name];
+      if (!js) {
+        problems.push(`struct ${name} of the header is not defined in src/LibGlmmGo.jl`);
+        continue;
+      }
+      if (js.mutable) problems.push(`${js.loc}: ${name} must be an immutable struct (C layout)`);
+      if (js.untyped.length) problems.push(`${js.loc}: ${name} has untyped fields ${js.untyped.join(', ')}`);
+      if (js.fields.length !== td.fields.length) problems.push(`${js.loc}: ${name} has ${js.fields.length} fields, C has ${td.fields.length}`);
+      td.fields.forEach((cf, i) => {
+        const jf = js.fields[i];
+        if (!jf) return;
+        if (jf.name !== cf.name) problems.push(`${js.loc}: field ${i + 1} of ${name} is ${jf.name}, C has ${cf.name}`);
+        let want = acceptedJuliaTypes(cf.type, header.typedefs, true); // pointers: Ptr only, as for returns
+        if (cf.count > 0) want = want.map((t) => `NTuple{${cf.count},${t}}`);
+        if (!want.includes(jf.type)) problems.push(`${js.loc}: field ${cf.name} of ${name} is ${jf.type}, C type ${cf.type}${cf.count ? `[${cf.count}]` : ''} needs ${want.join(' or ')}`);
+      });
+    }
+
     // 5. every LibGlmmGo.name used elsewhere exists
-    const defined = new Set([...jl.definedFunctions(low), ...Object.keys(consts)]);
+    const defined = new Set([...jl.definedFunctions(low), ...Object.keys(consts), ...Object.keys(jl.structs(low))]);
     let nrefs = 0;
     for (const f of parsed) {
       for (const r of jl.qualifiedRefs(f, 'LibGlmmGo')) {

@@ -7,7 +7,8 @@
 // Julia test would fail against this build of libglmmgo.
 //
 // It also checks that runtests.jl and this file implement the same error scenarios
-// as the plan lists.
+// as the plan lists, and (with C11 static assertions) that every struct of
+// src/LibGlmmGo.jl has the C compiler's layout of the header's struct.
 //
 // Usage: node mirror.js --lib DIR_WITH_libglmmgo.so [--include DIR] [--package DIR] [--keep FILE.c]
 
@@ -341,6 +342,38 @@ function juliaScenarios(pkg) {
   return [...m[1].matchAll(/^\s*"(\w+)"\s*=>/gm)].map((x) => x[1]);
 }
 
+// The layout Julia gives each struct of src/LibGlmmGo.jl (natural alignment, as C),
+// asserted against the C compiler's layout of the header's struct of the same name.
+const JULIA_SIZES = { Int64: 8, UInt64: 8, Float64: 8, Cdouble: 8, Int32: 4, Cint: 4, UInt32: 4, UInt8: 1, Cchar: 1 };
+function juliaSize(t) {
+  if (JULIA_SIZES[t]) return { size: JULIA_SIZES[t], align: JULIA_SIZES[t] };
+  if (/^Ptr\{.*\}$/.test(t)) return { size: 8, align: 8 };
+  const m = t.match(/^NTuple\{(\d+),(.*)\}$/);
+  if (m) {
+    const e = juliaSize(m[2]);
+    return { size: e.size * parseInt(m[1], 10), align: e.align };
+  }
+  throw new Error(`no size known for Julia type ${t}`);
+}
+function layoutAsserts(pkg) {
+  const f = jl.parseFile(path.join(pkg, 'src', 'LibGlmmGo.jl'));
+  const out = ['#include <stddef.h>'];
+  for (const [name, st] of Object.entries(jl.structs(f))) {
+    let off = 0;
+    let maxAlign = 1;
+    for (const fld of st.fields) {
+      const { size, align } = juliaSize(fld.type);
+      off = Math.ceil(off / align) * align;
+      out.push(`_Static_assert(offsetof(${name}, ${fld.name}) == ${off}, "Julia puts ${name}.${fld.name} at offset ${off}");`);
+      off += size;
+      maxAlign = Math.max(maxAlign, align);
+    }
+    const size = Math.ceil(off / maxAlign) * maxAlign;
+    out.push(`_Static_assert(sizeof(${name}) == ${size}, "Julia's ${name} has size ${size}");`);
+  }
+  return out.join('\n');
+}
+
 function generate(pkg) {
   const plan = td.readPlan(pkg);
   plan.pkg = pkg;
@@ -380,7 +413,7 @@ ${tests.map((t) => `    ${t}();`).join('\n')}
     printf("%d passed, %d failed\\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }`;
-  return { source: [PRELUDE, ...data, ...body, main].join('\n\n'), problems };
+  return { source: [PRELUDE, layoutAsserts(pkg), ...data, ...body, main].join('\n\n'), problems };
 }
 
 function parseArgs(argv) {

@@ -42,9 +42,22 @@ function readHeader(path) {
     .join('\n')
     .replace(/extern\s+"C"\s*\{/g, ' ')
     .replace(/^\s*\}\s*$/gm, ' ');
-  const typedefs = {}; // name -> {kind: 'alias', type} | {kind: 'fnptr', ret, params}
+  const typedefs = {}; // name -> {kind: 'alias', type} | {kind: 'fnptr', ret} | {kind: 'struct', fields}
   const functions = {}; // name -> {ret, params: [{type, name}]}
-  for (let stmt of body.split(';')) {
+  // typedef struct { fields } name;  fields: [{type, name, count}] (count for arrays, else 0)
+  const withoutStructs = body.replace(/typedef\s+struct\s*\w*\s*\{([^}]*)\}\s*(\w+)\s*;/g, (all, fields, name) => {
+    const list = [];
+    for (let f of fields.split(';')) {
+      f = f.replace(/\s+/g, ' ').trim();
+      if (!f) continue;
+      const arrm = f.match(/^(.*?)\[(\d+)\]$/);
+      const field = parseParam(arrm ? arrm[1] : f, name);
+      list.push({ ...field, count: arrm ? parseInt(arrm[2], 10) : 0 });
+    }
+    typedefs[name] = { kind: 'struct', fields: list };
+    return ' ';
+  });
+  for (let stmt of withoutStructs.split(';')) {
     stmt = stmt.replace(/\s+/g, ' ').trim();
     if (!stmt) continue;
     let m;

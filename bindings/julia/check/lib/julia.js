@@ -191,4 +191,19 @@ function qualifiedRefs(f, mod) {
   return out;
 }
 
-module.exports = { qualifiedRefs, listJuliaFiles, parseFile, syntaxProblems, foreignCalls, constants, definedFunctions };
+// `struct Name ... end` definitions: {Name: {fields: [{name, type}], loc, mutable}}.
+function structs(f) {
+  const out = {};
+  for (const n of walk(f.tree.rootNode)) {
+    if (n.type !== 'struct_definition') continue;
+    const [head, ...body] = kids(n);
+    if (!head || head.type !== 'type_head' || kids(head)[0].type !== 'identifier') continue;
+    const fields = body.filter((c) => c.type === 'typed_expression')
+      .map((c) => ({ name: kids(c)[0].text, type: squash(kids(c)[1].text) }));
+    const untyped = body.filter((c) => c.type === 'identifier').map((c) => c.text);
+    out[kids(head)[0].text] = { fields, untyped, loc: where(f, n), mutable: /^mutable\b/.test(n.text) };
+  }
+  return out;
+}
+
+module.exports = { structs, qualifiedRefs, listJuliaFiles, parseFile, syntaxProblems, foreignCalls, constants, definedFunctions };
