@@ -68,7 +68,7 @@ type Result struct {
 
 // Options tune the iteration. Zero values select the defaults.
 type Options struct {
-	MaxIter int     // Newton steps, default 100
+	MaxIter int // Newton steps, default 100
 	// Stop when the Newton decrement g′H⁻¹g/2 < Tol·(1+|P|); default 1e-20.
 	// The tolerance is tight because PQL's outer objective includes
 	// log|AZ′WZA + I|, which is not stationary at the solution: an error δ
