@@ -1,0 +1,259 @@
+package mclafit
+
+import (
+	"math"
+	"time"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/family"
+	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/optim/trust"
+	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/pql"
+	"github.com/glmmgo/glmmgo/core/sampling"
+	"github.com/glmmgo/glmmgo/core/sparse"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Fit is a finished MCLA fit. Matrices are column-major.
+type Fit struct {
+	P, T, Q, M int // fixed effects, variance components, random effects, samples
+
+	Beta, Nu []float64 // the estimate θ̂ = (β̂, ν̂)
+	Value    float64   // l_m(θ̂)
+	Gradient []float64 // ∇l_m(θ̂), length P+T
+	Hessian  []float64 // ∇²l_m(θ̂), (P+T)²
+
+	Converged bool // trust's termination test was met
+	Iter      int  // trust iterations
+	Evals     int  // objective evaluations
+
+	PQL             *pql.Result // nil when starting values replaced PQL
+	ParInit         []float64   // where trust started: (β_pql, ν_pql) or the caller's
+	UStar, DStar    []float64   // the importance density's centre and D* diagonal
+	M1, M2, M3      int         // samples from each mixture component
+	Vcov            []float64   // −H⁻¹
+	SE              []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
+	HessianNegDef   bool        // −H is positive definite (else the SEs are suspect)
+	MCVcov          []float64   // H⁻¹ V H⁻¹, glmm's mcvcov
+	MCSE            []float64   // √diag(MCVcov)
+	ESS             float64     // Kish effective sample size at θ̂
+	ESSWarning      bool        // ESS < Options.ESSWarn
+	PQLTime         time.Duration
+	SampleTime      time.Duration
+	TrustTime       time.Duration
+	InferenceTime   time.Duration
+	sampler         *sampling.Sampler
+	familyCode      family.Code
+}
+
+// Par returns (β̂, ν̂) as one slice.
+func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...), f.Nu...) }
+
+// Run fits the model d by MCLA.
+func Run(d mcla.Data, opt Options) (*Fit, error) {
+	model, err := mcla.New(d)
+	if err != nil {
+		return nil, err
+	}
+	n, p, q, T := model.Dims()
+	if err := opt.resolve(p+T, p); err != nil {
+		return nil, err
+	}
+	if err := checkIdentifiable(d, q, T); err != nil {
+		return nil, err
+	}
+	fit := &Fit{P: p, T: T, Q: q, M: opt.M, familyCode: d.Family}
+	z, err := sparse.FromTriplets(n, q, d.ZRow, d.ZCol, d.ZVal)
+	if err != nil {
+		return nil, err
+	}
+	vcOf := make([]int, q)
+	for j, t := range d.VCOf {
+		vcOf[j] = int(t)
+	}
+
+	// 1. Starting values and the centre of the importance density.
+	t0 := time.Now()
+	var beta0, nu0 []float64
+	fit.UStar, fit.DStar = make([]float64, q), make([]float64, q)
+	if opt.ParInit == nil && !opt.NoPQL {
+		pr := pirls.Problem{Family: d.Family, N: n, P: p, Q: q, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
+			Dispersion: d.Dispersion, X: d.X, Z: z}
+		res, err := pql.Fit(pr, vcOf, T, pql.Options{})
+		if err != nil {
+			return nil, err
+		}
+		fit.PQL = res
+		beta0, nu0 = res.Beta, res.Nu
+		copy(fit.UStar, res.UStar)
+		copy(fit.DStar, res.DStar)
+	} else {
+		beta0, nu0 = make([]float64, p), make([]float64, T)
+		if opt.ParInit != nil {
+			copy(beta0, opt.ParInit[:p])
+			copy(nu0, opt.ParInit[p:])
+		} else {
+			for t := range nu0 {
+				nu0[t] = 1
+			}
+		}
+		for j, t := range vcOf {
+			sd := math.Max(math.Sqrt(nu0[t]), pql.SigmaFloor)
+			fit.DStar[j] = sd * sd
+		}
+	}
+	// trust starts at ν_pql (glmm's par.init), which may be below the
+	// floor; a zero variance is outside the parameter space, so start such a
+	// component at the floor instead.
+	fit.ParInit = append(append([]float64(nil), beta0...), nu0...)
+	for t := range nu0 {
+		fit.ParInit[p+t] = math.Max(fit.ParInit[p+t], pql.SigmaFloor*pql.SigmaFloor)
+	}
+	fit.PQLTime = time.Since(t0)
+
+	// 2. Importance density and samples.
+	t0 = time.Now()
+	eta := make([]float64, n)
+	for j := 0; j < p; j++ {
+		for i := 0; i < n; i++ {
+			eta[i] += d.X[j*n+i] * beta0[j]
+		}
+	}
+	z.MulVecAdd(eta, eta, fit.UStar)
+	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar,
+		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
+			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
+	if err := model.SetImportance(imp, opt.Workers); err != nil {
+		return nil, err
+	}
+	smp, err := sampling.New(opt.M, imp, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	fit.sampler = smp
+	fit.M1, fit.M2, fit.M3 = smp.Counts()
+	if err := model.SetSamplesFunc(opt.M, smp.Fill, opt.Workers); err != nil {
+		return nil, err
+	}
+	fit.SampleTime = time.Since(t0)
+
+	// 3. Trust-region maximisation.
+	t0 = time.Now()
+	var ev mcla.Result
+	obj := func(x, g, h []float64) (float64, error) {
+		ev.Gradient, ev.Hessian = g, h
+		err := model.Evaluate(x, opt.Workers, &ev)
+		return ev.Value, err
+	}
+	var progress func(int, float64, []float64) bool
+	if opt.Progress != nil {
+		progress = opt.Progress
+	}
+	tr, err := trust.Maximize(obj, fit.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: progress})
+	if err != nil {
+		return nil, err
+	}
+	fit.TrustTime = time.Since(t0)
+	fit.Beta, fit.Nu = tr.X[:p], tr.X[p:]
+	fit.Value, fit.Gradient, fit.Hessian = tr.Value, tr.Gradient, tr.Hessian
+	fit.Converged, fit.Iter, fit.Evals = tr.Converged, tr.Iter, tr.Evals
+
+	// 4–5. Inference.
+	t0 = time.Now()
+	if err := fit.infer(model, tr.X, opt); err != nil {
+		return nil, err
+	}
+	fit.InferenceTime = time.Since(t0)
+	return fit, nil
+}
+
+// checkIdentifiable rejects data whose MCLA fit has no finite maximum.
+func checkIdentifiable(d mcla.Data, q, T int) error {
+	allLow, allHigh := true, true
+	for i, y := range d.Y {
+		if d.Weights != nil && d.Weights[i] == 0 {
+			continue
+		}
+		allLow = allLow && y == 0
+		nt := 1.0
+		if d.Trials != nil {
+			nt = d.Trials[i]
+		}
+		allHigh = allHigh && (d.Family == family.Bernoulli || d.Family == family.Binomial) && y == nt
+	}
+	if allLow && d.P > 0 {
+		return errs.Invalidf("y", "every response is 0: the fixed effects have no finite maximum likelihood estimate")
+	}
+	if allHigh && d.P > 0 {
+		return errs.Invalidf("y", "every response is a success: the fixed effects have no finite maximum likelihood estimate")
+	}
+	cols := make([]int, T)
+	for _, t := range d.VCOf {
+		cols[t]++
+	}
+	for t, c := range cols {
+		if c < 2 {
+			return errs.Invalidf("vc_of_column", "variance component %d has %d column of Z (one level): its variance cannot be estimated", t, c)
+		}
+	}
+	return nil
+}
+
+// infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
+func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
+	dd := f.P + f.T
+	h := mat.NewDense(dd, dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			h.Set(i, j, (f.Hessian[j*dd+i]+f.Hessian[i*dd+j])/2)
+		}
+	}
+	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
+	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
+	negH := mat.NewSymDense(dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i <= j; i++ {
+			negH.SetSym(i, j, -h.At(i, j))
+		}
+	}
+	var ch mat.Cholesky
+	f.HessianNegDef = ch.Factorize(negH)
+	var hinv mat.Dense
+	if err := hinv.Inverse(h); err != nil {
+		// A singular Hessian: no standard errors (glmm makes them Inf).
+		for i := range f.SE {
+			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
+		}
+		for i := range f.Vcov {
+			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
+		}
+	} else {
+		for j := 0; j < dd; j++ {
+			for i := 0; i < dd; i++ {
+				f.Vcov[j*dd+i] = -hinv.At(i, j)
+			}
+			f.SE[j] = math.Sqrt(-hinv.At(j, j)) // NaN if negative
+		}
+	}
+	var mo mcla.Moments
+	if err := model.Moments(x, opt.Workers, &mo); err != nil {
+		return err
+	}
+	f.ESS = mo.ESS
+	f.ESSWarning = f.ESS < opt.ESSWarn
+	if hinv.IsEmpty() {
+		return nil
+	}
+	var tmp, out mat.Dense
+	tmp.Mul(&hinv, mat.NewDense(dd, dd, mo.V))
+	out.Mul(&tmp, &hinv)
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			f.MCVcov[j*dd+i] = (out.At(i, j) + out.At(j, i)) / 2
+		}
+		f.MCSE[j] = math.Sqrt(f.MCVcov[j*dd+j])
+	}
+	return nil
+}
