@@ -29,23 +29,24 @@ type Fit struct {
 	Iter      int  // trust iterations
 	Evals     int  // objective evaluations
 
-	PQL             *pql.Result // nil when starting values replaced PQL
-	ParInit         []float64   // where trust started: (β_pql, ν_pql) or the caller's
-	UStar, DStar    []float64   // the importance density's centre and D* diagonal
-	M1, M2, M3      int         // samples from each mixture component
-	Vcov            []float64   // −H⁻¹
-	SE              []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
-	HessianNegDef   bool        // −H is positive definite (else the SEs are suspect)
-	MCVcov          []float64   // H⁻¹ V H⁻¹, glmm's mcvcov
-	MCSE            []float64   // √diag(MCVcov)
-	ESS             float64     // Kish effective sample size at θ̂
-	ESSWarning      bool        // ESS < Options.ESSWarn
-	PQLTime         time.Duration
-	SampleTime      time.Duration
-	TrustTime       time.Duration
-	InferenceTime   time.Duration
-	sampler         *sampling.Sampler
-	familyCode      family.Code
+	PQL           *pql.Result // nil when starting values replaced PQL
+	ParInit       []float64   // where trust started: (β_pql, ν_pql) or the caller's
+	UStar, DStar  []float64   // the importance density's centre and D* diagonal
+	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
+	M1, M2, M3    int         // samples from each mixture component
+	Vcov          []float64   // −H⁻¹
+	SE            []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
+	HessianNegDef bool        // −H is positive definite (else the SEs are suspect)
+	MCVcov        []float64   // H⁻¹ V H⁻¹, glmm's mcvcov
+	MCSE          []float64   // √diag(MCVcov)
+	ESS           float64     // Kish effective sample size at θ̂
+	ESSWarning    bool        // ESS < Options.ESSWarn
+	PQLTime       time.Duration
+	SampleTime    time.Duration
+	TrustTime     time.Duration
+	InferenceTime time.Duration
+	sampler       *sampling.Sampler
+	familyCode    family.Code
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -125,6 +126,7 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar,
 		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
 			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
+	fit.SigmaInv = imp.SigmaInv
 	if err := model.SetImportance(imp, opt.Workers); err != nil {
 		return nil, err
 	}
