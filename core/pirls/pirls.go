@@ -36,7 +36,9 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/sparse"
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
 // Problem is the fixed part of a penalised problem. Slices are kept, not
@@ -83,9 +85,14 @@ type Solver struct {
 	ones      []float64
 	zeros     []float64
 	eta, r, w []float64
-	c         *mat.SymDense
-	b         *mat.Dense
-	chol      mat.Cholesky
+	// C = AZ′WZA + I (upper triangle, overwritten by its Cholesky factor),
+	// B = AZ′WX (q×p row-major) and C⁻¹B, as raw LAPACK storage: gonum's
+	// mat.Cholesky also estimates a condition number on every
+	// factorisation, which cost more than the factorisation itself here.
+	c      blas64.Symmetric
+	cf     blas64.Triangular
+	b, cb  blas64.General
+	logDet float64
 }
 
 // New validates the shapes of pr (values are the caller's concern: the MCLA
@@ -115,10 +122,9 @@ func New(pr Problem) (*Solver, error) {
 		return nil, errs.Invalidf("dispersion", "%s", msg)
 	}
 	s := &Solver{pr: pr, eta: make([]float64, pr.N), r: make([]float64, pr.N), w: make([]float64, pr.N),
-		c: mat.NewSymDense(pr.Q, nil)}
-	if pr.P > 0 {
-		s.b = mat.NewDense(pr.Q, pr.P, nil)
-	}
+		c:  blas64.Symmetric{Uplo: blas.Upper, N: pr.Q, Stride: pr.Q, Data: make([]float64, pr.Q*pr.Q)},
+		b:  blas64.General{Rows: pr.Q, Cols: pr.P, Stride: max(pr.P, 1), Data: make([]float64, pr.Q*max(pr.P, 1))},
+		cb: blas64.General{Rows: pr.Q, Cols: pr.P, Stride: max(pr.P, 1), Data: make([]float64, pr.Q*max(pr.P, 1))}}
 	s.ones = make([]float64, pr.N)
 	for i := range s.ones {
 		s.ones[i] = 1
@@ -188,23 +194,19 @@ func (s *Solver) loglik(eta []float64, withDeriv bool) float64 {
 	return l
 }
 
-// factor assembles C = AZ′WZA + I and B = AZ′WX from the current w, and
-// factors C. It returns false if C is not positive definite (only possible
-// with non-finite values).
+// factor assembles C = AZ′WZA + I and B = AZ′WX from the current w,
+// factors C and sets log|C|. It returns false if C is not positive definite
+// (only possible with non-finite values).
 func (s *Solver) factor(a []float64) bool {
 	pr := &s.pr
 	z := pr.Z
-	q := pr.Q
-	c := s.c
-	raw := c.RawSymmetric()
+	q, p := pr.Q, pr.P
+	data := s.c.Data
+	clear(data)
 	for j := 0; j < q; j++ {
-		row := raw.Data[j*raw.Stride : j*raw.Stride+q]
-		clear(row)
-		row[j] = 1
+		data[j*q+j] = 1
 	}
-	if s.b != nil {
-		s.b.Zero()
-	}
+	clear(s.b.Data)
 	for i := 0; i < pr.N; i++ {
 		wi := s.w[i]
 		if wi == 0 {
@@ -216,16 +218,31 @@ func (s *Solver) factor(a []float64) bool {
 			v1 := z.Val[k1] * a[j1] * wi
 			for k2 := k1; k2 < hi; k2++ { // columns increase along a row: j1 ≤ j2
 				j2 := z.Col[k2]
-				raw.Data[j1*raw.Stride+j2] += v1 * z.Val[k2] * a[j2]
+				data[j1*q+j2] += v1 * z.Val[k2] * a[j2]
 			}
-			if s.b != nil {
-				for j := 0; j < pr.P; j++ {
-					s.b.Set(j1, j, s.b.At(j1, j)+v1*pr.X[j*pr.N+i])
-				}
+			brow := s.b.Data[j1*s.b.Stride : j1*s.b.Stride+p]
+			for j := range brow {
+				brow[j] += v1 * pr.X[j*pr.N+i]
 			}
 		}
 	}
-	return s.chol.Factorize(c)
+	t, ok := lapack64.Potrf(s.c)
+	if !ok {
+		return false
+	}
+	s.cf = t
+	s.logDet = 0
+	for j := 0; j < q; j++ {
+		s.logDet += 2 * math.Log(data[j*q+j])
+	}
+	return true
+}
+
+// solveC overwrites the q-vector v with C⁻¹v.
+func (s *Solver) solveC(v []float64) {
+	x := blas64.Vector{N: len(v), Inc: 1, Data: v}
+	blas64.Trsv(blas.Trans, s.cf, x)
+	blas64.Trsv(blas.NoTrans, s.cf, x)
 }
 
 // Solve maximises P(β, s) for scales a (length Q, any sign), starting from
@@ -279,11 +296,11 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 		return errs.Numericf("start", "the penalised log-likelihood at the starting values is %g", obj)
 	}
 	gb, gs := make([]float64, p), make([]float64, q)
-	db, ds := mat.NewVecDense(max(p, 1), nil), mat.NewVecDense(q, nil)
+	db, ds := make([]float64, p), make([]float64, q)
 	tb, ts := make([]float64, p), make([]float64, q)
 	trialEta := make([]float64, n)
-	var schur mat.SymDense
-	var schurChol mat.Cholesky
+	schur := blas64.Symmetric{Uplo: blas.Upper, N: p, Stride: max(p, 1), Data: make([]float64, p*max(p, 1))}
+	rhs := make([]float64, p)
 	res.Iter = 0
 	prevObj := math.Inf(-1)
 	for it := 0; ; it++ {
@@ -309,19 +326,13 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 		if !s.factor(a) {
 			return errs.Numericf("a", "the penalised system is not positive definite (non-finite curvature)")
 		}
-		res.LogDet = s.chol.LogDet()
-		// δβ = S⁻¹(gβ − B′C⁻¹gs), δs = C⁻¹(gs − Bδβ).
-		cgs := mat.NewVecDense(q, nil)
-		if err := s.chol.SolveVecTo(cgs, mat.NewVecDense(q, gs)); err != nil {
-			return errs.Numericf("a", "solving the penalised system: %v", err)
-		}
+		res.LogDet = s.logDet
+		// δβ = S⁻¹(gβ − B′C⁻¹gs), δs = C⁻¹(gs − Bδβ), S = X′WX − B′C⁻¹B.
+		copy(ds, gs)
+		s.solveC(ds) // C⁻¹gs for now
 		if p > 0 {
-			var cb mat.Dense
-			if err := s.chol.SolveTo(&cb, s.b); err != nil {
-				return errs.Numericf("a", "solving the penalised system: %v", err)
-			}
-			schur.Reset()
-			schur.ReuseAsSym(p)
+			copy(s.cb.Data, s.b.Data)
+			lapack64.Potrs(s.cf, s.cb) // C⁻¹B
 			for j := 0; j < p; j++ {
 				xj := pr.X[j*n : (j+1)*n]
 				for k := j; k < p; k++ {
@@ -331,48 +342,40 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 						t += xj[i] * w * xk[i]
 					}
 					for l := 0; l < q; l++ {
-						t -= s.b.At(l, j) * cb.At(l, k)
+						t -= s.b.Data[l*s.b.Stride+j] * s.cb.Data[l*s.cb.Stride+k]
 					}
-					schur.SetSym(j, k, t)
+					schur.Data[j*schur.Stride+k] = t
 				}
-			}
-			rhs := make([]float64, p)
-			for j := 0; j < p; j++ {
 				t := gb[j]
 				for l := 0; l < q; l++ {
-					t -= s.b.At(l, j) * cgs.AtVec(l)
+					t -= s.b.Data[l*s.b.Stride+j] * ds[l]
 				}
 				rhs[j] = t
 			}
-			if !schurChol.Factorize(&schur) {
+			st, ok := lapack64.Potrf(schur)
+			if !ok {
 				return errs.Numericf("x", "the fixed-effects information X′WX (given the random effects) is singular: are columns of X collinear?")
 			}
-			dbv := mat.NewVecDense(p, nil)
-			if err := schurChol.SolveVecTo(dbv, mat.NewVecDense(p, rhs)); err != nil {
-				return errs.Numericf("x", "solving for the fixed effects: %v", err)
-			}
-			db = dbv
-			bdb := make([]float64, q)
+			copy(db, rhs)
+			x := blas64.Vector{N: p, Inc: 1, Data: db}
+			blas64.Trsv(blas.Trans, st, x)
+			blas64.Trsv(blas.NoTrans, st, x)
+			// δs = C⁻¹gs − (C⁻¹B)δβ.
 			for l := 0; l < q; l++ {
 				var t float64
 				for j := 0; j < p; j++ {
-					t += s.b.At(l, j) * dbv.AtVec(j)
+					t += s.cb.Data[l*s.cb.Stride+j] * db[j]
 				}
-				bdb[l] = gs[l] - t
+				ds[l] -= t
 			}
-			if err := s.chol.SolveVecTo(ds, mat.NewVecDense(q, bdb)); err != nil {
-				return errs.Numericf("a", "solving the penalised system: %v", err)
-			}
-		} else {
-			ds.CopyVec(cgs)
 		}
 		// Newton decrement g′H⁻¹g.
 		var dec float64
 		for j := 0; j < p; j++ {
-			dec += gb[j] * db.AtVec(j)
+			dec += gb[j] * db[j]
 		}
 		for j := 0; j < q; j++ {
-			dec += gs[j] * ds.AtVec(j)
+			dec += gs[j] * ds[j]
 		}
 		if dec/2 < opt.Tol*(1+math.Abs(obj)) {
 			break
@@ -386,10 +389,10 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 		accepted := false
 		for h := 0; h < 40; h++ {
 			for j := 0; j < p; j++ {
-				tb[j] = beta[j] + step*db.AtVec(j)
+				tb[j] = beta[j] + step*db[j]
 			}
 			for j := 0; j < q; j++ {
-				ts[j] = sv[j] + step*ds.AtVec(j)
+				ts[j] = sv[j] + step*ds[j]
 			}
 			s.linpred(a, tb, ts, trialEta)
 			tobj := s.loglik(trialEta, false) - penalty(ts)
@@ -409,7 +412,7 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 				if !s.factor(a) {
 					return errs.Numericf("a", "the penalised system is not positive definite (non-finite curvature)")
 				}
-				res.LogDet = s.chol.LogDet()
+				res.LogDet = s.logDet
 			}
 			break
 		}
