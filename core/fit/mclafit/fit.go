@@ -248,12 +248,39 @@ func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
 	if hinv.IsEmpty() {
 		return nil
 	}
-	var tmp, out mat.Dense
-	tmp.Mul(&hinv, mat.NewDense(dd, dd, mo.V))
-	out.Mul(&tmp, &hinv)
+	// H⁻¹VH⁻¹ as AA′ with A = H⁻¹L, V = LL′ (V's eigendecomposition, tiny
+	// negative eigenvalues from rounding set to 0): the MC variances are
+	// then sums of squares, never negative by cancellation when one
+	// parameter's MC error is far below the others'.
+	vs := mat.NewSymDense(dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i <= j; i++ {
+			vs.SetSym(i, j, (mo.V[j*dd+i]+mo.V[i*dd+j])/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(vs, true) {
+		return errs.Numericf("mcvcov", "eigendecomposition of the score variance failed")
+	}
+	lam := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	l := mat.NewDense(dd, dd, nil)
+	for k, v := range lam {
+		sq := math.Sqrt(math.Max(v, 0))
+		for i := 0; i < dd; i++ {
+			l.Set(i, k, vecs.At(i, k)*sq)
+		}
+	}
+	var a mat.Dense
+	a.Mul(&hinv, l)
 	for j := 0; j < dd; j++ {
 		for i := 0; i < dd; i++ {
-			f.MCVcov[j*dd+i] = (out.At(i, j) + out.At(j, i)) / 2
+			var t float64
+			for k := 0; k < dd; k++ {
+				t += a.At(i, k) * a.At(j, k)
+			}
+			f.MCVcov[j*dd+i] = t
 		}
 		f.MCSE[j] = math.Sqrt(f.MCVcov[j*dd+j])
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/internal/datasets"
+	"gonum.org/v1/gonum/mat"
 )
 
 func salamander(t testing.TB) mcla.Data {
@@ -253,6 +254,29 @@ func TestInference(t *testing.T) {
 	}
 	if res.Value != f.Value {
 		t.Errorf("value on the regenerated u-matrix %.17g, fit %.17g", res.Value, f.Value)
+	}
+	// mcvcov = H⁻¹ V H⁻¹ (computed by the fit as a sum of squares).
+	var mo mcla.Moments
+	if err := model.Moments(par, 1, &mo); err != nil {
+		t.Fatal(err)
+	}
+	dd := len(par)
+	hm := mat.NewDense(dd, dd, append([]float64(nil), f.Hessian...))
+	var hinv, tmp, mv mat.Dense
+	if err := hinv.Inverse(hm); err != nil {
+		t.Fatal(err)
+	}
+	tmp.Mul(&hinv, mat.NewDense(dd, dd, mo.V))
+	mv.Mul(&tmp, &hinv)
+	for i := range dd {
+		for j := range dd {
+			if w := mv.At(i, j); math.Abs(f.MCVcov[j*dd+i]-w) > 1e-9*math.Sqrt(mv.At(i, i)*mv.At(j, j)) {
+				t.Errorf("mcvcov[%d,%d] = %g, H⁻¹VH⁻¹ %g", i, j, f.MCVcov[j*dd+i], w)
+			}
+		}
+	}
+	if f.ESS != mo.ESS {
+		t.Errorf("ESS %v vs %v", f.ESS, mo.ESS)
 	}
 	if err := f.UMatrix(umat[1:]); err == nil {
 		t.Error("short u-matrix buffer accepted")
