@@ -160,50 +160,9 @@ func glmmgo_mclafit_run(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, progr
 }
 
 func runFit(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer) error {
-	if opt == nil {
-		return errs.Invalidf("opt", "is NULL; fill a glmmgo_mclafit_options with glmmgo_mclafit_options_default")
-	}
-	m, err := size(opt.m, "m", 1)
+	o, err := options(f, opt, progress, userdata)
 	if err != nil {
 		return err
-	}
-	o := mclafit.Options{M: m, Zeta: float64(opt.zeta), Seed: uint64(opt.seed), Workers: int(opt.workers),
-		RInit: float64(opt.rinit), RMax: float64(opt.rmax), NoPQL: opt.no_pql != 0, ESSWarn: float64(opt.ess_warn)}
-	for i := range o.P {
-		o.P[i] = float64(opt.p_mix[i])
-	}
-	if o.P == [3]float64{} {
-		return errs.Invalidf("p_mix", "is all zero; the probabilities must sum to 1 (defaults: 1/3 each)")
-	}
-	if o.Zeta == 0 {
-		return errs.Invalidf("zeta", "is 0; the t degrees of freedom must be positive (default 5)")
-	}
-	if o.RInit == 0 || o.RMax == 0 {
-		return errs.Invalidf("rinit", "rinit = %g and rmax = %g must be positive (defaults 10 and 1000)", o.RInit, o.RMax)
-	}
-	if opt.iterlim < 1 || opt.iterlim > math.MaxInt32 {
-		return errs.Invalidf("iterlim", "is %d; must be between 1 and %d", int64(opt.iterlim), math.MaxInt32)
-	}
-	o.IterLim = int(opt.iterlim)
-	if !(o.ESSWarn >= 0) {
-		return errs.Invalidf("ess_warn", "is %g; must be non-negative", o.ESSWarn)
-	}
-	if o.ESSWarn == 0 {
-		o.ESSWarn = math.SmallestNonzeroFloat64 // 0 asks for no warning
-	}
-	npar := f.data.P + f.data.NVC
-	if opt.par_init != nil {
-		v, err := floats(unsafe.Pointer(opt.par_init), npar, "par_init", false)
-		if err != nil {
-			return err
-		}
-		o.ParInit = append([]float64(nil), v...)
-	}
-	if progress != nil {
-		o.Progress = func(iter int, value float64, par []float64) bool {
-			return C.glmmgo_call_progress(progress, userdata, C.int64_t(iter), C.double(value),
-				(*C.double)(unsafe.Pointer(&par[0])), C.int64_t(len(par))) == 0
-		}
 	}
 	f.fit = nil
 	fit, err := mclafit.Run(f.data, o)
@@ -214,7 +173,58 @@ func runFit(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_prog
 	return nil
 }
 
-// fitOf fetches a finished fit for a getter.
+// options converts and validates the C options.
+func options(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer) (mclafit.Options, error) {
+	var none mclafit.Options
+	if opt == nil {
+		return none, errs.Invalidf("opt", "is NULL; fill a glmmgo_mclafit_options with glmmgo_mclafit_options_default")
+	}
+	m, err := size(opt.m, "m", 1)
+	if err != nil {
+		return none, err
+	}
+	o := mclafit.Options{M: m, Zeta: float64(opt.zeta), Seed: uint64(opt.seed), Workers: int(opt.workers),
+		RInit: float64(opt.rinit), RMax: float64(opt.rmax), NoPQL: opt.no_pql != 0, ESSWarn: float64(opt.ess_warn)}
+	for i := range o.P {
+		o.P[i] = float64(opt.p_mix[i])
+	}
+	if o.P == [3]float64{} {
+		return none, errs.Invalidf("p_mix", "is all zero; the probabilities must sum to 1 (defaults: 1/3 each)")
+	}
+	if o.Zeta == 0 {
+		return none, errs.Invalidf("zeta", "is 0; the t degrees of freedom must be positive (default 5)")
+	}
+	if o.RInit == 0 || o.RMax == 0 {
+		return none, errs.Invalidf("rinit", "rinit = %g and rmax = %g must be positive (defaults 10 and 1000)", o.RInit, o.RMax)
+	}
+	if opt.iterlim < 1 || opt.iterlim > math.MaxInt32 {
+		return none, errs.Invalidf("iterlim", "is %d; must be between 1 and %d", int64(opt.iterlim), math.MaxInt32)
+	}
+	o.IterLim = int(opt.iterlim)
+	if !(o.ESSWarn >= 0) {
+		return none, errs.Invalidf("ess_warn", "is %g; must be non-negative", o.ESSWarn)
+	}
+	if o.ESSWarn == 0 {
+		o.ESSWarn = math.SmallestNonzeroFloat64 // 0 asks for no warning
+	}
+	npar := f.data.P + f.data.NVC
+	if opt.par_init != nil {
+		v, err := floats(unsafe.Pointer(opt.par_init), npar, "par_init", false)
+		if err != nil {
+			return none, err
+		}
+		o.ParInit = append([]float64(nil), v...)
+	}
+	if progress != nil {
+		o.Progress = func(iter int, value float64, par []float64) bool {
+			return C.glmmgo_call_progress(progress, userdata, C.int64_t(iter), C.double(value),
+				(*C.double)(unsafe.Pointer(&par[0])), C.int64_t(len(par))) == 0
+		}
+	}
+	return o, nil
+}
+
+// withFit runs fn on a finished fit, for a getter.
 func withFit(h C.glmmgo_handle, err *C.char, errlen C.size_t, fn func(*mclafit.Fit) error) C.int {
 	f, release, e := use[*fitHandle](int64(h), mclafitKind)
 	if e != nil {
@@ -386,4 +396,36 @@ func glmmgo_mclafit_umatrix(h C.glmmgo_handle, umat *C.double, length C.int64_t,
 		}
 		return f.UMatrix(dst)
 	})
+}
+
+//export glmmgo_mclafit_run_dispersion
+func glmmgo_mclafit_run_dispersion(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, rLo, rHi C.double,
+	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, rHat, logLik *C.double, err *C.char, errlen C.size_t) (status C.int) {
+	if s, ok := enter(err, errlen); !ok {
+		return s
+	}
+	defer recoverInternal(&status, err, errlen)
+	f, release, e := use[*fitHandle](int64(h), mclafitKind)
+	if e != nil {
+		return report(e, err, errlen)
+	}
+	defer release()
+	return report(runDispersion(f, opt, float64(rLo), float64(rHi), progress, userdata, rHat, logLik), err, errlen)
+}
+
+func runDispersion(f *fitHandle, opt *C.glmmgo_cmclafit_options, rLo, rHi float64, progress C.glmmgo_progress_fn,
+	userdata unsafe.Pointer, rHat, logLik *C.double) error {
+	o, err := options(f, opt, progress, userdata)
+	if err != nil {
+		return err
+	}
+	f.fit = nil
+	res, err := mclafit.FitDispersion(f.data, o, rLo, rHi)
+	if err != nil {
+		return err
+	}
+	f.fit = res.Fit
+	put(rHat, []float64{res.R})
+	put(logLik, []float64{res.LogLik})
+	return nil
 }

@@ -286,6 +286,23 @@ int glmmgo_mclafit_new(int64_t n, int64_t p, int64_t q, int32_t family,
 int glmmgo_mclafit_run(glmmgo_handle h, const glmmgo_mclafit_options *opt, glmmgo_progress_fn progress,
                        void *userdata, char *err, size_t errlen);
 
+/*
+ * Negative binomial only: estimates the dispersion r in [r_lo, r_hi]
+ * (0 < r_lo < r_hi) with (beta, nu) by maximising the profile MCLA
+ * log-likelihood max_theta l_m(theta; r) + sum_i w_i C(y_i, r), C the
+ * terms of the log-likelihood free of eta (lgamma(y+r) - lgamma(r) -
+ * lgamma(y+1) - y log r), by golden-section search on log r to 1%. The
+ * importance sample is that of a pilot fit at sqrt(r_lo*r_hi) and is reused
+ * for every r. The handle's own dispersion (any positive value given to
+ * glmmgo_mclafit_new) is ignored. *r_hat and *loglik (the full
+ * log-likelihood at the maximum) may be NULL. Afterwards the getters
+ * describe the fit at r_hat; its standard errors are conditional on r_hat.
+ * progress is called after every trust iteration of every inner fit.
+ */
+int glmmgo_mclafit_run_dispersion(glmmgo_handle h, const glmmgo_mclafit_options *opt, double r_lo, double r_hi,
+                                  glmmgo_progress_fn progress, void *userdata, double *r_hat, double *loglik,
+                                  char *err, size_t errlen);
+
 /* Sizes: p, nvc, q, and m (0 before a successful run). */
 int glmmgo_mclafit_dims(glmmgo_handle h, int64_t *p, int64_t *nvc, int64_t *q, int64_t *m, char *err, size_t errlen);
 

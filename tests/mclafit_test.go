@@ -133,3 +133,43 @@ func TestMCLAFitErrorsThroughABI(t *testing.T) {
 		t.Errorf("saw %d cases of %d: %s", len(seen), len(want), fmt.Sprint(seen))
 	}
 }
+
+// TestNegBinDispersionThroughABI: the dispersion estimate through the C ABI
+// equals the Go one bit for bit.
+func TestNegBinDispersionThroughABI(t *testing.T) {
+	exe := compileC(t, "mclafit_nb", "mclafit_nb.c")
+	// 60 groups of 5 counts, y = group index mod 4 + position: any counts do.
+	const g, k = 60, 5
+	n := g * k
+	c := &refcase.Case{Family: "negbinomial", N: n, P: 2, Q: g, T: 1, M: 1, Zeta: 5,
+		PMix: []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, NRandom: []int{g}}
+	for i := 0; i < n; i++ {
+		c.Y = append(c.Y, float64((i*7)%5+(i/k)%4))
+		c.NTrials, c.Weights = append(c.NTrials, 1), append(c.Weights, 1)
+		c.Z.Row, c.Z.Col, c.Z.Val = append(c.Z.Row, int64(i)), append(c.Z.Col, int64(i/k)), append(c.Z.Val, 1)
+	}
+	c.X = make([]float64, 2*n)
+	for i := 0; i < n; i++ {
+		c.X[i], c.X[n+i] = 1, float64(i%k)-2
+	}
+	c.UStar, c.DStar, c.SigmaInv, c.UMat = make([]float64, g), make([]float64, g), make([]float64, g*g), make([]float64, g)
+	c.Par = []float64{0, 0, 1}
+	d := mcla.Data{Family: family.NegBinomial, N: n, P: 2, Q: g, NVC: 1, Y: c.Y, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val,
+		VCOf: c.VCOf(), Dispersion: 1}
+	want, err := mclafit.FitDispersion(d, mclafit.Options{M: 600, Seed: 5}, 0.3, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parseLines(t, runC(t, exe, writeCase(t, c), "600", "5"))
+	if got["r"][0] != want.R || got["loglik"][0] != want.LogLik {
+		t.Errorf("r %v loglik %v, Go %v %v", got["r"], got["loglik"], want.R, want.LogLik)
+	}
+	for i, v := range want.Fit.Par() {
+		if got["par"][i] != v {
+			t.Errorf("par[%d] = %v, Go %v", i, got["par"][i], v)
+		}
+	}
+	if got["bad_range"][0] != 1 {
+		t.Errorf("bad range status %v", got["bad_range"])
+	}
+}

@@ -127,48 +127,59 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
 			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
 	fit.SigmaInv = imp.SigmaInv
-	if err := model.SetImportance(imp, opt.Workers); err != nil {
-		return nil, err
-	}
 	smp, err := sampling.New(opt.M, imp, opt.Seed)
 	if err != nil {
 		return nil, err
 	}
 	fit.sampler = smp
 	fit.M1, fit.M2, fit.M3 = smp.Counts()
-	if err := model.SetSamplesFunc(opt.M, smp.Fill, opt.Workers); err != nil {
+	if err := fit.maximise(model, opt, t0); err != nil {
 		return nil, err
 	}
-	fit.SampleTime = time.Since(t0)
+	return fit, nil
+}
+
+// importance returns the density the fit sampled from.
+func (f *Fit) importance(opt Options) importance.Params {
+	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv}
+}
+
+// maximise sets the fit's importance density and samples on model, runs
+// trust from f.ParInit and fills the results. sampleStart is when the
+// sampling stage began (for SampleTime).
+func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	if err := model.SetImportance(f.importance(opt), opt.Workers); err != nil {
+		return err
+	}
+	if err := model.SetSamplesFunc(opt.M, f.sampler.Fill, opt.Workers); err != nil {
+		return err
+	}
+	f.SampleTime = time.Since(sampleStart)
 
 	// 3. Trust-region maximisation.
-	t0 = time.Now()
+	t0 := time.Now()
 	var ev mcla.Result
 	obj := func(x, g, h []float64) (float64, error) {
 		ev.Gradient, ev.Hessian = g, h
 		err := model.Evaluate(x, opt.Workers, &ev)
 		return ev.Value, err
 	}
-	var progress func(int, float64, []float64) bool
-	if opt.Progress != nil {
-		progress = opt.Progress
-	}
-	tr, err := trust.Maximize(obj, fit.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: progress})
+	tr, err := trust.Maximize(obj, f.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: opt.Progress})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	fit.TrustTime = time.Since(t0)
-	fit.Beta, fit.Nu = tr.X[:p], tr.X[p:]
-	fit.Value, fit.Gradient, fit.Hessian = tr.Value, tr.Gradient, tr.Hessian
-	fit.Converged, fit.Iter, fit.Evals = tr.Converged, tr.Iter, tr.Evals
+	f.TrustTime = time.Since(t0)
+	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
+	f.Value, f.Gradient, f.Hessian = tr.Value, tr.Gradient, tr.Hessian
+	f.Converged, f.Iter, f.Evals = tr.Converged, tr.Iter, tr.Evals
 
 	// 4–5. Inference.
 	t0 = time.Now()
-	if err := fit.infer(model, tr.X, opt); err != nil {
-		return nil, err
+	if err := f.infer(model, tr.X, opt); err != nil {
+		return err
 	}
-	fit.InferenceTime = time.Since(t0)
-	return fit, nil
+	f.InferenceTime = time.Since(t0)
+	return nil
 }
 
 // checkIdentifiable rejects data whose MCLA fit has no finite maximum.
