@@ -1,0 +1,40 @@
+# glmmgo: build the shared library, run the demo, run every test.
+#   make          build/libglmmgo.so (and its generated header)
+#   make demo     the demonstration fits on bundled data
+#   make test     every test: Go (with -race), the C ABI, R and Julia checks
+#   make bench    the Go benchmarks
+GO ?= go
+SOURCES := $(shell find core capi internal include -name '*.go' -o -name '*.c' -o -name '*.h') go.mod go.sum
+
+build/libglmmgo.so: $(SOURCES)
+	$(GO) build -buildmode=c-shared -o $@ ./capi
+
+.PHONY: all deps demo test test-go lint test-r test-julia bench clean
+all: build/libglmmgo.so
+
+deps:
+	./scripts/install-deps.sh
+
+demo: build/libglmmgo.so
+	$(GO) run ./cmd/glmmgo-demo
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go: build/libglmmgo.so
+	$(GO) test -race -count=1 ./...
+
+test-r: build/libglmmgo.so
+	@if [ -x bindings/R/tools/test.sh ]; then bindings/R/tools/test.sh; else echo "R package tests: none yet"; fi
+
+test-julia: build/libglmmgo.so
+	@if [ -x bindings/julia/check/run.sh ]; then bindings/julia/check/run.sh; else echo "Julia checks: none yet"; fi
+
+test: deps lint test-go test-r test-julia
+
+bench:
+	$(GO) test -run XXX -bench . -benchmem ./core/...
+
+clean:
+	rm -rf build
