@@ -28,8 +28,8 @@ func salamander(t testing.TB) mcla.Data {
 // freedom rather than one). Each parameter must lie within 3·√(MCSE² + s²/2)
 // of the mean of glmm's two fits.
 func TestSalamanderAgainstGlmm(t *testing.T) {
-	if testing.Short() {
-		t.Skip("m = 10^4 fit")
+	if testing.Short() || raceEnabled {
+		t.Skip("m = 10^4 fit (skipped with -short or -race)")
 	}
 	f, err := Run(salamander(t), Options{M: 10000, Seed: 1})
 	if err != nil {
@@ -64,9 +64,13 @@ func TestSalamanderAgainstGlmm(t *testing.T) {
 // TestWorkersIdentical: 1, 2 and 4 workers give bit-identical fits.
 func TestWorkersIdentical(t *testing.T) {
 	d := salamander(t)
+	m := 1500 // six blocks, some with t, some with normal samples
+	if raceEnabled {
+		m = 600
+	}
 	var first *Fit
 	for _, w := range []int{1, 2, 4} {
-		f, err := Run(d, Options{M: 1500, Seed: 9, Workers: w})
+		f, err := Run(d, Options{M: m, Seed: 9, Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +90,7 @@ func TestWorkersIdentical(t *testing.T) {
 		}
 	}
 	// A different seed gives a different sample.
-	f, err := Run(d, Options{M: 1500, Seed: 10, Workers: 2})
+	f, err := Run(d, Options{M: m, Seed: 10, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,11 +174,15 @@ func TestRecoversSimulatedParameters(t *testing.T) {
 	}
 	truth := []float64{1, -0.5, 1}
 	const sets = 3
+	m := 1500
+	if raceEnabled {
+		m = 400
+	}
 	for _, c := range cases {
 		mean, se2, mc2 := make([]float64, 3), make([]float64, 3), make([]float64, 3)
 		for seed := uint64(21); seed < 21+sets; seed++ {
 			d := simulate(c.fam, 100, 6, truth[:2], truth[2], c.disp, seed)
-			f, err := Run(d, Options{M: 1500, Seed: 3})
+			f, err := Run(d, Options{M: m, Seed: 3})
 			if err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}

@@ -12,7 +12,11 @@ import (
 // several sampling SEs for this design), and no evaluated r beats it.
 func TestFitDispersion(t *testing.T) {
 	d := simulate(family.NegBinomial, 120, 6, []float64{1, -0.5}, 0.5, 3, 31)
-	res, err := FitDispersion(d, Options{M: 1000, Seed: 2}, 0.3, 30)
+	m := 1000
+	if raceEnabled {
+		m = 250
+	}
+	res, err := FitDispersion(d, Options{M: m, Seed: 2}, 0.3, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
