@@ -10,15 +10,20 @@
 //
 // Counts. glmm draws m uniforms U_k and takes m₁ = #{U_k < p₁},
 // m₂ = #{U_k < p₁+p₂} − m₁, m₃ = m − m₁ − m₂: the counts are multinomial,
-// not fixed proportions. Counts does the same with its own stream. Rows
-// 0..m₁−1 of the u-matrix are t draws, the next m₂ normal draws around u*
-// with D*, the last m₃ normal draws with Σ̃ (glmm's rbind order).
+// not fixed proportions. Here sample k is drawn from the component its own
+// U_k picks (t if U_k < p₁, N(u*, D*) if U_k < p₁+p₂, else N(u*, Σ̃)), so
+// the counts are glmm's, and the components are interleaved instead of
+// stacked (glmm rbinds all t draws, then the others). The MCLA objective
+// does not depend on the order of the samples; interleaving makes every
+// run of blocks (such as the rows of a partial computed on another
+// machine) a sample of the whole mixture.
 //
-// Streams. Each fixed block of parallel.BlockSize rows has its own PCG
-// stream seeded from (seed, block index), so the u-matrix is the same for
-// any number of workers and can be filled block by block straight into the
-// MCLA model (mcla.Model.SetSamplesFunc), never held twice. (glmm instead
-// seeds one stream per core, so its sample changes with the core count.)
+// Streams. Each fixed block b of parallel.BlockSize rows has two PCG
+// streams seeded from (seed, 2b) for the draws and (seed, 2b+1) for the
+// component uniforms, so the u-matrix is the same for any number of
+// workers and can be filled block by block straight into the MCLA model
+// (mcla.Model.SetSamplesFunc), never held twice. (glmm instead seeds one
+// stream per core, so its sample changes with the core count.)
 //
 // Draws: t_ζ(0, D*) = √D*·z/√(χ²_ζ/ζ) with z standard normal and χ²_ζ a
 // Gamma(ζ/2, 2) draw (Marsaglia and Tsang, ACM TOMS 26, 2000, with the
@@ -38,22 +43,29 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// countsStream is the PCG stream of Counts; block streams are 0, 1, 2, ...
-const countsStream = math.MaxUint64
+// component returns the mixture component (0, 1, 2) that uniform u picks.
+func component(u float64, p [3]float64) int {
+	switch {
+	case u < p[0]:
+		return 0
+	case u < p[0]+p[1]:
+		return 1
+	}
+	return 2
+}
 
-// Counts draws (m₁, m₂, m₃) as glmm does, from m uniforms.
+// Counts returns (m₁, m₂, m₃) for m samples with seed: the number of
+// samples each component draws.
 func Counts(m int, p [3]float64, seed uint64) (m1, m2, m3 int) {
-	r := rand.New(rand.NewPCG(seed, countsStream))
-	for range m {
-		u := r.Float64()
-		switch {
-		case u < p[0]:
-			m1++
-		case u < p[0]+p[1]:
-			m2++
+	var c [3]int
+	for b := range parallel.NumBlocks(m) {
+		lo, hi := parallel.BlockRange(b, m)
+		r := rand.New(rand.NewPCG(seed, uint64(2*b+1)))
+		for range hi - lo {
+			c[component(r.Float64(), p)]++
 		}
 	}
-	return m1, m2, m - m1 - m2
+	return c[0], c[1], c[2]
 }
 
 // Curvature describes the data for Σ̃⁻¹.
@@ -97,7 +109,9 @@ func SigmaInv(c Curvature, eta, dstar []float64) []float64 {
 // Sampler fills rows of the u-matrix.
 type Sampler struct {
 	q          int
-	m, m1, m12 int
+	m          int
+	counts     [3]int
+	p          [3]float64
 	seed       uint64
 	zeta       float64
 	uStar      []float64
@@ -116,12 +130,12 @@ func New(m int, imp importance.Params, seed uint64) (*Sampler, error) {
 		return nil, errs.Invalidf("m", "is %d; need at least one sample", m)
 	}
 	m1, m2, m3 := Counts(m, imp.P, seed)
-	s := &Sampler{q: q, m: m, m1: m1, m12: m1 + m2, seed: seed, zeta: imp.Zeta,
+	s := &Sampler{q: q, m: m, counts: [3]int{m1, m2, m3}, p: imp.P, seed: seed, zeta: imp.Zeta,
 		uStar: append([]float64(nil), imp.UStar...), sd: make([]float64, q)}
 	for j, d := range imp.DStar {
 		s.sd[j] = math.Sqrt(d)
 	}
-	if m3 > 0 {
+	if imp.P[2] > 0 {
 		sym := mat.NewSymDense(q, nil)
 		for j := 0; j < q; j++ {
 			for i := 0; i <= j; i++ {
@@ -145,7 +159,7 @@ func New(m int, imp importance.Params, seed uint64) (*Sampler, error) {
 }
 
 // Counts returns the sampler's (m₁, m₂, m₃).
-func (s *Sampler) Counts() (m1, m2, m3 int) { return s.m1, s.m12 - s.m1, s.m - s.m12 }
+func (s *Sampler) Counts() (m1, m2, m3 int) { return s.counts[0], s.counts[1], s.counts[2] }
 
 // Fill writes rows lo..hi−1 (sample-major, dst has (hi−lo)·q values). Each
 // block's stream is replayed from the block's first row, so any range gives
@@ -155,7 +169,8 @@ func (s *Sampler) Fill(lo, hi int, dst []float64) {
 	z := make([]float64, q)
 	for b := lo / parallel.BlockSize; b*parallel.BlockSize < hi; b++ {
 		blo, bhi := parallel.BlockRange(b, s.m)
-		r := rand.New(rand.NewPCG(s.seed, uint64(b)))
+		r := rand.New(rand.NewPCG(s.seed, uint64(2*b)))
+		rc := rand.New(rand.NewPCG(s.seed, uint64(2*b+1)))
 		for k := blo; k < min(bhi, hi); k++ {
 			var row []float64
 			if k >= lo {
@@ -163,21 +178,36 @@ func (s *Sampler) Fill(lo, hi int, dst []float64) {
 			} else {
 				row = z // drawn and discarded to advance the stream
 			}
-			s.draw(k, r, row, z)
+			s.draw(component(rc.Float64(), s.p), r, row, z)
 		}
 	}
 }
 
-func (s *Sampler) draw(k int, r *rand.Rand, row, z []float64) {
+// Component returns the mixture component (0: t, 1: N(u*, D*), 2: N(u*, Σ̃))
+// of every row lo..hi−1 into dst.
+func (s *Sampler) Component(lo, hi int, dst []int) {
+	for b := lo / parallel.BlockSize; b*parallel.BlockSize < hi; b++ {
+		blo, bhi := parallel.BlockRange(b, s.m)
+		rc := rand.New(rand.NewPCG(s.seed, uint64(2*b+1)))
+		for k := blo; k < min(bhi, hi); k++ {
+			c := component(rc.Float64(), s.p)
+			if k >= lo {
+				dst[k-lo] = c
+			}
+		}
+	}
+}
+
+func (s *Sampler) draw(comp int, r *rand.Rand, row, z []float64) {
 	q := s.q
-	switch {
-	case k < s.m1:
+	switch comp {
+	case 0:
 		chi2 := 2 * gamma(r, s.zeta/2)
 		scale := 1 / math.Sqrt(chi2/s.zeta)
 		for j := range row {
 			row[j] = s.sd[j] * r.NormFloat64() * scale
 		}
-	case k < s.m12:
+	case 1:
 		for j := range row {
 			row[j] = s.uStar[j] + s.sd[j]*r.NormFloat64()
 		}

@@ -80,9 +80,25 @@ func TestComponentMoments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := make([]float64, m*q)
-	s.Fill(0, m, u)
-	m1, m2, _ := s.Counts()
+	all := make([]float64, m*q)
+	s.Fill(0, m, all)
+	comp := make([]int, m)
+	s.Component(0, m, comp)
+	// Regroup the rows by component (they are interleaved).
+	u := make([]float64, 0, m*q)
+	var cnt [3]int
+	for c := range 3 {
+		for k := range m {
+			if comp[k] == c {
+				u = append(u, all[k*q:(k+1)*q]...)
+				cnt[c]++
+			}
+		}
+	}
+	m1, m2, m3 := s.Counts()
+	if cnt != [3]int{m1, m2, m3} {
+		t.Fatalf("components %v, counts %d %d %d", cnt, m1, m2, m3)
+	}
 	sig := mat.NewDense(q, q, append([]float64(nil), imp.SigmaInv...))
 	var sigma mat.Dense
 	if err := sigma.Inverse(sig); err != nil {

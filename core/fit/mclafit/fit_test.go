@@ -22,43 +22,65 @@ func salamander(t testing.TB) mcla.Data {
 }
 
 // TestSalamanderAgainstGlmm: at m = 10⁴ our estimates agree with glmm's
-// within Monte Carlo error. glmm's own MC error is estimated from its two
-// fits in the issue: each difference a − b has variance 2s², and the six
-// parameters' SEs are alike, so s² is pooled over them (six degrees of
-// freedom rather than one). Each parameter must lie within 3·√(MCSE² + s²/2)
-// of the mean of glmm's two fits.
+// within Monte Carlo error.
+//
+// Salamander's importance weights are very uneven at m = 10⁴ (the
+// effective sample size ranges from about 1 to 200 across seeds), so one
+// fit's MCSE can badly understate its Monte Carlo error (it is itself a
+// Monte Carlo estimate). The test therefore fits three seeds and measures
+// our MC error by their spread, s_ours² = sample variance/3 for the mean.
+// glmm's MC error comes from its two fits in the issue: each difference
+// a − b has variance 2s², pooled over the six parameters (their SEs are
+// alike). Each parameter's mean over our seeds must lie within
+// 3·√(s_ours² + s_glmm²/2) of the mean of glmm's two fits.
 func TestSalamanderAgainstGlmm(t *testing.T) {
 	if testing.Short() || raceEnabled {
-		t.Skip("m = 10^4 fit (skipped with -short or -race)")
+		t.Skip("three m = 10^4 fits (skipped with -short or -race)")
 	}
-	f, err := Run(salamander(t), Options{M: 10000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
+	d := salamander(t)
+	const seeds = 3
+	var fits []*Fit
+	for seed := uint64(1); seed <= seeds; seed++ {
+		f, err := Run(d, Options{M: 10000, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !f.Converged || !f.HessianNegDef {
+			t.Errorf("seed %d: converged %v, -H positive definite %v", seed, f.Converged, f.HessianNegDef)
+		}
+		for i, g := range f.Gradient {
+			if math.Abs(g) > 1e-4 {
+				t.Errorf("seed %d: gradient[%d] = %g at the maximum", seed, i, g)
+			}
+		}
+		t.Logf("seed %d: par %.3f, SE %.3f, MCSE %.3f, ESS %.1f (warning %v), %d trust iterations",
+			seed, f.Par(), f.SE, f.MCSE, f.ESS, f.ESSWarning, f.Iter)
+		if f.ESSWarning != (f.ESS < DefaultESSWarn) {
+			t.Errorf("seed %d: ESS warning %v at ESS %g", seed, f.ESSWarning, f.ESS)
+		}
+		fits = append(fits, f)
 	}
 	glmmA := []float64{1.20, 0.66, -2.30, 1.18, 1.79, 1.32}
 	glmmB := []float64{1.23, 0.32, -2.00, 0.92, 1.46, 1.64}
-	par := f.Par()
 	var s2 float64
 	for i := range glmmA {
 		s2 += (glmmA[i] - glmmB[i]) * (glmmA[i] - glmmB[i]) / 2 / float64(len(glmmA))
 	}
-	for i := range par {
-		mean := (glmmA[i] + glmmB[i]) / 2
-		tol := 3 * math.Sqrt(f.MCSE[i]*f.MCSE[i]+s2/2)
-		t.Logf("par[%d] = %.4f (SE %.4f, MCSE %.4f); glmm mean %.4f, tolerance %.3f", i, par[i], f.SE[i], f.MCSE[i], mean, tol)
-		if math.Abs(par[i]-mean) > tol {
-			t.Errorf("par[%d] = %g, glmm's %g and %g", i, par[i], glmmA[i], glmmB[i])
+	for i := range glmmA {
+		var mean, v float64
+		for _, f := range fits {
+			mean += f.Par()[i] / seeds
+		}
+		for _, f := range fits {
+			v += (f.Par()[i] - mean) * (f.Par()[i] - mean) / (seeds - 1)
+		}
+		gm := (glmmA[i] + glmmB[i]) / 2
+		tol := 3 * math.Sqrt(v/seeds+s2/2)
+		t.Logf("par[%d]: mean %.4f (seed SD %.4f); glmm mean %.4f, tolerance %.3f", i, mean, math.Sqrt(v), gm, tol)
+		if math.Abs(mean-gm) > tol {
+			t.Errorf("par[%d]: mean over seeds %g, glmm's %g and %g", i, mean, glmmA[i], glmmB[i])
 		}
 	}
-	if !f.Converged || !f.HessianNegDef {
-		t.Errorf("converged %v, -H positive definite %v", f.Converged, f.HessianNegDef)
-	}
-	for i, g := range f.Gradient {
-		if math.Abs(g) > 1e-4 {
-			t.Errorf("gradient[%d] = %g at the maximum", i, g)
-		}
-	}
-	t.Logf("ESS %.1f, trust iterations %d, PQL %v sampling %v trust %v", f.ESS, f.Iter, f.PQLTime, f.SampleTime, f.TrustTime)
 }
 
 // TestWorkersIdentical: 1, 2 and 4 workers give bit-identical fits.
