@@ -108,15 +108,15 @@ func SigmaInv(c Curvature, eta, dstar []float64) []float64 {
 
 // Sampler fills rows of the u-matrix.
 type Sampler struct {
-	q          int
-	m          int
-	counts     [3]int
-	p          [3]float64
-	seed       uint64
-	zeta       float64
-	uStar      []float64
-	sd         []float64 // √D*
-	rUpper     []float64 // R row-major (full q×q, upper part used), R′R = Σ̃⁻¹; nil if m₃ = 0
+	q      int
+	m      int
+	counts [3]int
+	p      [3]float64
+	seed   uint64
+	zeta   float64
+	uStar  []float64
+	sd     []float64 // √D*
+	rUpper []float64 // R row-major (full q×q, upper part used), R′R = Σ̃⁻¹; nil if m₃ = 0
 }
 
 // New prepares draws of m rows from the density with parameters imp (as
