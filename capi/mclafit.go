@@ -184,7 +184,8 @@ func options(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_pro
 		return none, err
 	}
 	o := mclafit.Options{M: m, Zeta: float64(opt.zeta), Seed: uint64(opt.seed), Workers: int(opt.workers),
-		RInit: float64(opt.rinit), RMax: float64(opt.rmax), NoPQL: opt.no_pql != 0, ESSWarn: float64(opt.ess_warn)}
+		RInit: float64(opt.rinit), RMax: float64(opt.rmax), NoPQL: opt.no_pql != 0, ESSWarn: float64(opt.ess_warn),
+		TAtUStar: opt.t_at_ustar != 0}
 	for i := range o.P {
 		o.P[i] = float64(opt.p_mix[i])
 	}

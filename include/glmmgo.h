@@ -372,6 +372,8 @@ typedef struct {
                            par.init); read during glmmgo_mclafit_run only */
     double ess_warn;    /* warn when the effective sample size is below this
                            (default 100; 0 = never warn) */
+    int32_t t_at_ustar; /* nonzero: centre the t component at u* instead of
+                           glmm's 0 (default 0) */
 } glmmgo_mclafit_options;
 
 /* Fills *opt with the defaults above. */

@@ -29,6 +29,10 @@ type Params struct {
 	UStar    []float64  // centre of the normal components (length q)
 	DStar    []float64  // diagonal of D* (length q), > 0
 	SigmaInv []float64  // Σ̃⁻¹, q×q column-major; may be nil when P[2] == 0
+	// TAtUStar centres the t component at u* instead of glmm's 0 (an
+	// option of glmmgo's fits; glmm's objective and the reference values
+	// use 0).
+	TAtUStar bool
 }
 
 // Density evaluates log f̃. It keeps copies of what it needs.
@@ -40,6 +44,7 @@ type Density struct {
 	tConst    float64   // log normalising constant of the t component
 	tPow      float64   // (ζ+q)/2
 	zeta      float64
+	tAtUStar  bool
 	nConst1   float64   // log normalising constant of N(u*, D*)
 	nConst2   float64   // log normalising constant of N(u*, Σ̃)
 	cholUpper []float64 // R with R′R = Σ̃⁻¹, row-major upper triangle (row i holds R[i][i:])
@@ -81,7 +86,7 @@ func New(q int, p Params) (*Density, error) {
 	if len(p.DStar) != q {
 		return nil, errs.Invalidf("d_star", "has length %d, want q = %d", len(p.DStar), q)
 	}
-	d := &Density{q: q, zeta: p.Zeta, uStar: append([]float64(nil), p.UStar...), dInv: make([]float64, q)}
+	d := &Density{q: q, zeta: p.Zeta, tAtUStar: p.TAtUStar, uStar: append([]float64(nil), p.UStar...), dInv: make([]float64, q)}
 	var logDetD float64
 	for j := 0; j < q; j++ {
 		if u := p.UStar[j]; math.IsNaN(u) || math.IsInf(u, 0) {
@@ -184,6 +189,9 @@ func (d *Density) LogDensity(u []float64) float64 {
 		tq += v * v * d.dInv[j]
 		r := v - d.uStar[j]
 		nq1 += r * r * d.dInv[j]
+	}
+	if d.tAtUStar {
+		tq = nq1
 	}
 	var comp [3]float64
 	comp[0] = d.logP[0] + d.tConst - d.tPow*math.Log1p(tq/d.zeta)

@@ -73,3 +73,20 @@ func TestSparseQuadMatchesFactor(t *testing.T) {
 		}
 	}
 }
+
+// TestTAtUStar: with TAtUStar the t component is centred at u*: at q = 1
+// with p = (1, 0, 0) the density is the shifted t's.
+func TestTAtUStar(t *testing.T) {
+	p := Params{Zeta: 3, P: [3]float64{1, 0, 0}, UStar: []float64{0.7}, DStar: []float64{2}, TAtUStar: true}
+	d, err := New(1, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.TAtUStar = false
+	d0, _ := New(1, p)
+	for _, u := range []float64{-2, 0, 0.7, 3} {
+		if got, want := d.LogDensity([]float64{u}), d0.LogDensity([]float64{u - 0.7}); math.Abs(got-want) > 1e-14 {
+			t.Errorf("u = %g: %v, want %v", u, got, want)
+		}
+	}
+}

@@ -108,15 +108,16 @@ func SigmaInv(c Curvature, eta, dstar []float64) []float64 {
 
 // Sampler fills rows of the u-matrix.
 type Sampler struct {
-	q      int
-	m      int
-	counts [3]int
-	p      [3]float64
-	seed   uint64
-	zeta   float64
-	uStar  []float64
-	sd     []float64 // √D*
-	rUpper []float64 // R row-major (full q×q, upper part used), R′R = Σ̃⁻¹; nil if m₃ = 0
+	q       int
+	m       int
+	counts  [3]int
+	p       [3]float64
+	seed    uint64
+	zeta    float64
+	uStar   []float64
+	sd      []float64 // √D*
+	tCentre []float64 // 0, or u* with importance.Params.TAtUStar
+	rUpper  []float64 // R row-major (full q×q, upper part used), R′R = Σ̃⁻¹; nil if p₃ = 0
 }
 
 // New prepares draws of m rows from the density with parameters imp (as
@@ -134,6 +135,10 @@ func New(m int, imp importance.Params, seed uint64) (*Sampler, error) {
 		uStar: append([]float64(nil), imp.UStar...), sd: make([]float64, q)}
 	for j, d := range imp.DStar {
 		s.sd[j] = math.Sqrt(d)
+	}
+	s.tCentre = make([]float64, q)
+	if imp.TAtUStar {
+		copy(s.tCentre, imp.UStar)
 	}
 	if imp.P[2] > 0 {
 		sym := mat.NewSymDense(q, nil)
@@ -205,7 +210,7 @@ func (s *Sampler) draw(comp int, r *rand.Rand, row, z []float64) {
 		chi2 := 2 * gamma(r, s.zeta/2)
 		scale := 1 / math.Sqrt(chi2/s.zeta)
 		for j := range row {
-			row[j] = s.sd[j] * r.NormFloat64() * scale
+			row[j] = s.tCentre[j] + s.sd[j]*r.NormFloat64()*scale
 		}
 	case 1:
 		for j := range row {

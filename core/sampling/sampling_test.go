@@ -195,3 +195,27 @@ func TestNewRejects(t *testing.T) {
 		t.Error("indefinite Sigma inverse accepted")
 	}
 }
+
+// TestTAtUStar: the t rows centre at u* when asked.
+func TestTAtUStar(t *testing.T) {
+	const q, m = 3, 20000
+	imp := params(q)
+	imp.P = [3]float64{1, 0, 0}
+	imp.TAtUStar = true
+	s, err := New(m, imp, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := make([]float64, m*q)
+	s.Fill(0, m, u)
+	for j := range q {
+		var mean float64
+		for k := range m {
+			mean += u[k*q+j] / m
+		}
+		se := math.Sqrt(imp.DStar[j] * imp.Zeta / (imp.Zeta - 2) / m)
+		if math.Abs(mean-imp.UStar[j]) > 5*se {
+			t.Errorf("column %d: mean %g, want u* = %g", j, mean, imp.UStar[j])
+		}
+	}
+}

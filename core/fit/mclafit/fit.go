@@ -123,7 +123,7 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 		}
 	}
 	z.MulVecAdd(eta, eta, fit.UStar)
-	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar,
+	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar, TAtUStar: opt.TAtUStar,
 		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
 			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
 	fit.SigmaInv = imp.SigmaInv
@@ -141,7 +141,7 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 
 // importance returns the density the fit sampled from.
 func (f *Fit) importance(opt Options) importance.Params {
-	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv}
+	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar}
 }
 
 // maximise sets the fit's importance density and samples on model, runs

@@ -50,6 +50,9 @@ type Options struct {
 	// (glmm's doPQL = FALSE).
 	ParInit []float64
 	NoPQL   bool
+	// TAtUStar centres the importance density's t component at u* rather
+	// than at 0 as glmm does (design.md §7).
+	TAtUStar bool
 	// ESSWarn: the fit sets ESSWarning when the effective sample size at
 	// the estimate is below it; 0 means DefaultESSWarn.
 	ESSWarn float64
