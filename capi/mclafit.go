@@ -128,22 +128,6 @@ func newFit(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_c
 	return register(mclafitKind, &fitHandle{data: d}), nil
 }
 
-//export glmmgo_mclafit_options_default
-func glmmgo_mclafit_options_default(opt *C.glmmgo_mclafit_options) {
-	if opt == nil {
-		return
-	}
-	*opt = C.glmmgo_mclafit_options{}
-	opt.m = 10000
-	third := C.double(1.0 / 3)
-	opt.p_mix = [3]C.double{third, third, third}
-	opt.zeta = 5
-	opt.rinit = 10
-	opt.rmax = 1000
-	opt.iterlim = 1000
-	opt.ess_warn = mclafit.DefaultESSWarn
-}
-
 //export glmmgo_mclafit_run
 func glmmgo_mclafit_run(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
 	err *C.char, errlen C.size_t) (status C.int) {
