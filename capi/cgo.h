@@ -7,4 +7,5 @@
 #include "glmmgo.h"
 typedef const double glmmgo_cdouble;
 typedef const int64_t glmmgo_cint64;
+typedef const glmmgo_mclafit_options glmmgo_cmclafit_options;
 #endif
