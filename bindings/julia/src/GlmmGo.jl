@@ -30,7 +30,7 @@ export
     objective, sdest, getθ, lowerbd, issingular, isconverged, isreml, remlcrit, nevals,
     # MCLA
     MCLAModel, set_importance!, set_samples!, nsamples, partial, partial_length, merge_partials,
-    MCLAFit, varest, mcse, mcvcov, ess, umatrix,
+    MCLAFit, fit_dispersion!, varest, mcse, mcvcov, ess, umatrix,
     # re-exported from StatsAPI
     fit, fit!, coef, coefnames, coeftable, stderror, vcov, nobs, dof, dof_residual,
     loglikelihood, deviance, aic, aicc, bic, isfitted, response

@@ -213,6 +213,7 @@ struct glmmgo_mclafit_options
     iterlim::Int64
     par_init::Ptr{Float64}
     ess_warn::Float64
+    t_at_ustar::Int32
 end
 
 function glmmgo_mclafit_options_default(opt)
@@ -232,6 +233,13 @@ end
 function glmmgo_mclafit_run(h, opt, progress, userdata, err, errlen)
     return @gcsafe_ccall libglmmgo().glmmgo_mclafit_run(
         h::Int64, opt::Ref{glmmgo_mclafit_options}, progress::Ptr{Cvoid}, userdata::Ptr{Cvoid},
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+function glmmgo_mclafit_run_dispersion(h, opt, r_lo, r_hi, progress, userdata, r_hat, loglik, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mclafit_run_dispersion(
+        h::Int64, opt::Ref{glmmgo_mclafit_options}, r_lo::Float64, r_hi::Float64,
+        progress::Ptr{Cvoid}, userdata::Ptr{Cvoid}, r_hat::Ref{Float64}, loglik::Ref{Float64},
         err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 

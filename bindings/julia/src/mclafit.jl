@@ -63,17 +63,45 @@ end
 
 """
     fit!(f::MCLAFit; m, zeta, p_mix, seed, workers, pql, par_init, rinit, rmax, iterlim,
-         ess_warn, callback, cancel) -> f
+         ess_warn, t_at_ustar, callback, cancel) -> f
 
 Runs (or reruns) the fit with the given options; unspecified options take the
-library's defaults (those of glmm). A failed or stopped run throws and leaves no result.
+library's defaults (those of glmm). `t_at_ustar = true` centres the t component of
+the importance density at u* instead of glmm's 0. A failed or stopped run throws and
+leaves no result.
 """
-function StatsAPI.fit!(f::MCLAFit; m::Union{Nothing,Integer} = nothing, zeta::Union{Nothing,Real} = nothing,
-                       p_mix = nothing, seed::Union{Nothing,Integer} = nothing, workers::Union{Nothing,Integer} = nothing,
-                       pql::Bool = true, par_init::Union{Nothing,AbstractVector{<:Real}} = nothing,
-                       rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
-                       iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
-                       callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
+function StatsAPI.fit!(f::MCLAFit; kwargs...)
+    return _run!(f; kwargs...) do opt, progress, state
+        checked(LibGlmmGo.glmmgo_mclafit_run, f.handle, opt, progress, state)
+    end
+end
+
+"""
+    fit_dispersion!(f::MCLAFit, r_lo, r_hi; kwargs...) -> (f, r̂, loglik)
+
+Negative binomial only: estimates the dispersion `r` in `[r_lo, r_hi]` together with
+(β, ν) by maximising the profile MCLA log-likelihood (golden-section search on log r
+to 1%), as `glmmgo_mclafit_run_dispersion` documents. The fit `f` then describes the
+model at `r̂`; its standard errors are conditional on `r̂`. Keyword arguments are
+those of [`fit!`](@ref).
+"""
+function fit_dispersion!(f::MCLAFit, r_lo::Real, r_hi::Real; kwargs...)
+    r_hat, loglik = Ref{Float64}(NaN), Ref{Float64}(NaN)
+    _run!(f; kwargs...) do opt, progress, state
+        checked(LibGlmmGo.glmmgo_mclafit_run_dispersion, f.handle, opt, Float64(r_lo), Float64(r_hi),
+                progress, state, r_hat, loglik)
+    end
+    return f, r_hat[], loglik[]
+end
+
+# _run! builds the options struct from keyword arguments over the library's
+# defaults and calls `run(opt, progress, state)` with the progress callback.
+function _run!(run, f::MCLAFit; m::Union{Nothing,Integer} = nothing, zeta::Union{Nothing,Real} = nothing,
+               p_mix = nothing, seed::Union{Nothing,Integer} = nothing, workers::Union{Nothing,Integer} = nothing,
+               pql::Bool = true, par_init::Union{Nothing,AbstractVector{<:Real}} = nothing,
+               rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
+               iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
+               t_at_ustar::Bool = false, callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
     defaults = Ref{LibGlmmGo.glmmgo_mclafit_options}()
     LibGlmmGo.glmmgo_mclafit_options_default(defaults)
     d = defaults[]
@@ -95,8 +123,9 @@ function StatsAPI.fit!(f::MCLAFit; m::Union{Nothing,Integer} = nothing, zeta::Un
                 rmax === nothing ? d.rmax : Float64(rmax),
                 iterlim === nothing ? d.iterlim : Int64(iterlim),
                 init === nothing ? Ptr{Float64}(C_NULL) : pointer(init),
-                ess_warn === nothing ? d.ess_warn : Float64(ess_warn))
-            checked(LibGlmmGo.glmmgo_mclafit_run, f.handle, Ref(opt), progress, pointer_from_objref(state))
+                ess_warn === nothing ? d.ess_warn : Float64(ess_warn),
+                t_at_ustar ? Int32(1) : d.t_at_ustar)
+            run(Ref(opt), progress, pointer_from_objref(state))
         end
     catch e
         f.result = nothing
