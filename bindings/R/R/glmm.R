@@ -398,8 +398,11 @@ plot.glmm <- function(x, par = NULL, ...) {
   op <- graphics::par(mfrow = c(1, 2))
   on.exit(graphics::par(op))
   vs <- sort(v, decreasing = TRUE)
-  graphics::plot(seq_along(vs), vs, log = "y", type = "h", xlab = "sample (sorted by weight)",
-                 ylab = "normalised importance weight", main = "Importance weights", ...)
+  pos <- vs[vs > 0] # weights below the smallest double cannot go on a log axis
+  graphics::plot(seq_along(pos), pos, log = "y", type = "h", xlab = "sample (sorted by weight)",
+                 ylab = "normalised importance weight", main = "Importance weights",
+                 sub = if (length(pos) < length(vs)) sprintf("%d weights underflow to 0", length(vs) - length(pos)),
+                 ...)
   graphics::abline(h = 1 / length(v), lty = 2, col = "grey50")
   graphics::plot(seq_along(vs), cumsum(vs), type = "l", ylim = c(0, 1), xlab = "number of samples",
                  ylab = "cumulative weight", main = sprintf("ESS = %.1f of m = %d", ess, length(v)))
