@@ -164,4 +164,5 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 	m.lam = make([]float64, off)
 	m.theta = make([]float64, m.ntheta)
 	m.buildDownIndex(downWorkers())
+	m.buildGrouped(downWorkers())
 }

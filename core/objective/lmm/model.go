@@ -92,6 +92,7 @@ type Model struct {
 	chol cholesky.Factorizer
 
 	dix      downIndex
+	grp      groupedDown
 	downJobs []chan int
 	downWG   sync.WaitGroup
 
