@@ -110,9 +110,7 @@ func unblocked(kb int, a []float64, lda, off int) error {
 			if s == 0 {
 				continue
 			}
-			for i := j; i < kb; i++ {
-				cj[i] -= s * cl[i]
-			}
+			axpyNeg(s, cl[j:kb], cj[j:kb])
 		}
 		d := cj[j]
 		if !(d > 0) || math.IsInf(d, 1) {
@@ -121,8 +119,8 @@ func unblocked(kb int, a []float64, lda, off int) error {
 		d = math.Sqrt(d)
 		cj[j] = d
 		inv := 1 / d
-		for i := j + 1; i < kb; i++ {
-			cj[i] *= inv
+		for i, v := range cj[j+1 : kb] {
+			cj[j+1+i] = v * inv
 		}
 	}
 	return nil
@@ -145,9 +143,7 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 				continue
 			}
 			col := a[(k0+i)*lda+k0 : (k0+i)*lda+k0+kb]
-			for r := i + 1; r < kb; r++ {
-				x[r] -= xi * col[r]
-			}
+			axpyNeg(xi, col[i+1:kb], x[i+1:kb])
 		}
 	}
 	// B panels: rows of L⁻¹ (P[i,j] = Σ_l A[i,l]·L⁻¹[j,l]).
@@ -159,12 +155,12 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 		ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
 		for jq := 0; jq*nr < kb; jq++ {
 			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
-			kernel(kb, ap, bp, &t)
+			// rows jq·nr.. of L⁻¹ (lower) vanish past column jq·nr+nr−1
+			kernel(min(kb, jq*nr+nr), ap, bp, &t)
+			rows := min(mr, m-ip*mr)
 			for j := 0; j < nr && jq*nr+j < kb; j++ {
-				col := a[(k0+jq*nr+j)*lda:]
-				for i := 0; i < mr && ip*mr+i < m; i++ {
-					col[r0+ip*mr+i] = t[j*mr+i]
-				}
+				c0 := (k0+jq*nr+j)*lda + r0 + ip*mr
+				copy(a[c0:c0+rows], t[j*mr:j*mr+rows])
 			}
 		}
 	}
@@ -288,4 +284,21 @@ func (f *Factorizer) Close() {
 		}
 		f.jobs = nil
 	})
+}
+
+// axpyNeg sets y −= s·x (len(y) ≥ len(x)), four at a time.
+func axpyNeg(s float64, x, y []float64) {
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		xs := x[i : i+4 : i+4]
+		ys := y[i : i+4 : i+4]
+		ys[0] -= s * xs[0]
+		ys[1] -= s * xs[1]
+		ys[2] -= s * xs[2]
+		ys[3] -= s * xs[3]
+	}
+	for ; i < len(x); i++ {
+		y[i] -= s * x[i]
+	}
 }
