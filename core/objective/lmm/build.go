@@ -7,7 +7,7 @@ import (
 // build computes, once, the first term's diagonal blocks, the sparsity
 // pattern and values of its cross-products with the tail, and the dense
 // tail cross-product matrix, from the weighted data.
-func (m *Model) build(xw, yw []float64, zw [][]float64) {
+func (m *Model) build(xw, yw []float64, zw [][]float64, gram []float64, ldg int) {
 	n, s := m.n, m.s
 	t1 := m.terms[0]
 	m.k1, m.l1 = t1.k, t1.nlevels
@@ -130,10 +130,12 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 
 	// The dense tail: Σᵢ eᵢeᵢ′ over the tail entries, lower triangle, then
 	// mirrored so that the Λ scaling can read whole columns.
+	// Pairs among the X and y rows come from the Gram matrix.
 	m.att = make([]float64, s*s)
+	nT := ne - (s - m.qT) // entries of the terms per observation
 	for i := 0; i < n; i++ {
 		entries(i)
-		for b, rb := range erow {
+		for b, rb := range erow[:nT] {
 			vb := eval[b]
 			if vb == 0 {
 				continue
@@ -142,6 +144,14 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 			for e := b; e < len(erow); e++ {
 				col[erow[e]] += eval[e] * vb
 			}
+		}
+	}
+	xy := append(slices.Clone(m.kept), ldg-1) // gram indices of the X/y rows
+	for jj, gj := range xy {
+		col := m.att[(m.qT+jj)*s:]
+		for ii := jj; ii < len(xy); ii++ {
+			gi := xy[ii]
+			col[m.qT+ii] = gram[gj*ldg+gi]
 		}
 	}
 	for j := 0; j < s; j++ {
