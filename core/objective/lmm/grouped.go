@@ -110,7 +110,7 @@ func (m *Model) buildGrouped(workers int) {
 			for ; pp < xy; pp++ {
 				r := m.rows[pp]
 				v := m.at1[pp] * vj
-				key := int(r)*G + gg
+				key := gg*m.qT + int(r)
 				if stamp[key] == tag {
 					poolV[slot[key]] += v
 					continue
