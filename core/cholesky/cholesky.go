@@ -9,7 +9,7 @@
 // A₂₂ −= P·Pᵀ. The update holds almost all of the n³/3 flops; it and the
 // panel solve (done as a product with the explicitly inverted nb×nb block,
 // which is well conditioned because it is a Cholesky factor of a diagonal
-// block of an SPD matrix) run on packed panels through one 8×4 tile kernel
+// block of an SPD matrix) run on packed panels through one 12×4 tile kernel
 // (AVX2+FMA assembly on amd64), and the tiles of the update are shared out
 // among worker goroutines.
 package cholesky
@@ -40,7 +40,7 @@ type Factorizer struct {
 	// runtime.GOMAXPROCS(0)). Set it before the first Factor.
 	Workers int
 
-	packA []float64 // the current panel, 8-row packed
+	packA []float64 // the current panel, 12-row packed
 	packB []float64 // the current panel (or L⁻¹), 4-row packed
 	linv  []float64 // nb×nb inverse of the diagonal block, column-major
 
@@ -191,14 +191,15 @@ func packRows(dst, src []float64, ld, r0, m, k, h int) {
 	}
 }
 
-// splitPanels derives 4-row panels from 8-row panels (k columns, m rows).
-func splitPanels(dst4, src8 []float64, m, k int) {
+// splitPanels derives 4-row panels from mr-row panels (k columns, m rows).
+func splitPanels(dst4, src []float64, m, k int) {
+	const per = mr / nr
 	for p := 0; p*nr < m; p++ {
-		src := src8[(p/2)*mr*k:]
-		half := (p % 2) * nr
+		s := src[(p/per)*mr*k:]
+		off := (p % per) * nr
 		d := dst4[p*nr*k : (p+1)*nr*k]
 		for l := 0; l < k; l++ {
-			copy(d[l*nr:l*nr+nr], src[l*mr+half:l*mr+half+nr])
+			copy(d[l*nr:l*nr+nr], s[l*mr+off:l*mr+off+nr])
 		}
 	}
 }
@@ -228,30 +229,40 @@ func (f *Factorizer) update(a []float64, lda, k0, kb, r0, m int) {
 }
 
 // updateShare does the column panels jq with jq%nw == w: interleaving
-// balances the triangle's uneven columns.
+// balances the triangle's uneven columns. The rows go in chunks of
+// chunkRows so that a chunk of the packed panel stays in the L2 cache while
+// every column panel meets it.
 func (f *Factorizer) updateShare(w, nw int) {
 	a, lda, r0, m, kb := f.a, f.lda, f.r0, f.m, f.k
 	var t [mr * nr]float64
-	for jq := w; jq < f.jp; jq += nw {
-		bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
-		c0 := jq * nr // first column of the panel, relative to r0
-		for ip := c0 / mr; ip*mr < m; ip++ {
-			ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
-			i0 := ip * mr
-			if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
-				// a full tile below the diagonal: update C in place
-				kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
-				continue
+	// rows per chunk: about 192 KiB of packed panel
+	chunk := max(1, (192<<10)/(8*mr*max(kb, 1))) * mr
+	for i0c := 0; i0c < m; i0c += chunk {
+		i1c := min(i0c+chunk, m)
+		for jq := w; jq < f.jp; jq += nw {
+			c0 := jq * nr // first column of the panel, relative to r0
+			if c0 >= i1c {
+				break
 			}
-			kernel(kb, ap, bp, &t)
-			for j := 0; j < nr && c0+j < m; j++ {
-				cj := c0 + j
-				col := a[(r0+cj)*lda+r0:]
-				lo := max(i0, cj) // lower triangle only
-				hi := min(i0+mr, m)
-				tj := t[j*mr : j*mr+mr]
-				for i := lo; i < hi; i++ {
-					col[i] -= tj[i-i0]
+			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
+			for ip := max(c0, i0c) / mr; ip*mr < i1c; ip++ {
+				ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
+				i0 := ip * mr
+				if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
+					// a full tile below the diagonal: update C in place
+					kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
+					continue
+				}
+				kernel(kb, ap, bp, &t)
+				for j := 0; j < nr && c0+j < m; j++ {
+					cj := c0 + j
+					col := a[(r0+cj)*lda+r0:]
+					lo := max(i0, cj) // lower triangle only
+					hi := min(i0+mr, m)
+					tj := t[j*mr : j*mr+mr]
+					for i := lo; i < hi; i++ {
+						col[i] -= tj[i-i0]
+					}
 				}
 			}
 		}

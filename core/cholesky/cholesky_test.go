@@ -174,7 +174,7 @@ func BenchmarkGonumPotrf1128(b *testing.B) {
 
 func TestKernelSub(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	k, ldc := 7, 11
+	k, ldc := 7, mr+3
 	a := make([]float64, k*mr)
 	b := make([]float64, k*nr)
 	for i := range a {
