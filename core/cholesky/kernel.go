@@ -14,7 +14,7 @@ package cholesky
 
 const (
 	mr = 12 // rows of a tile (A panel height)
-	nr = 4 // columns of a tile (B panel height)
+	nr = 4  // columns of a tile (B panel height)
 )
 
 // kernelGo is the portable 12×4 tile kernel.
