@@ -9,7 +9,7 @@
 // A₂₂ −= P·Pᵀ. The update holds almost all of the n³/3 flops; it and the
 // panel solve (done as a product with the explicitly inverted nb×nb block,
 // which is well conditioned because it is a Cholesky factor of a diagonal
-// block of an SPD matrix) run on packed panels through one 8×4 tile kernel
+// block of an SPD matrix) run on packed panels through one 12×4 tile kernel
 // (AVX2+FMA assembly on amd64), and the tiles of the update are shared out
 // among worker goroutines.
 package cholesky
@@ -40,7 +40,7 @@ type Factorizer struct {
 	// runtime.GOMAXPROCS(0)). Set it before the first Factor.
 	Workers int
 
-	packA []float64 // the current panel, 8-row packed
+	packA []float64 // the current panel, 12-row packed
 	packB []float64 // the current panel (or L⁻¹), 4-row packed
 	linv  []float64 // nb×nb inverse of the diagonal block, column-major
 
@@ -110,9 +110,7 @@ func unblocked(kb int, a []float64, lda, off int) error {
 			if s == 0 {
 				continue
 			}
-			for i := j; i < kb; i++ {
-				cj[i] -= s * cl[i]
-			}
+			axpyNeg(s, cl[j:kb], cj[j:kb])
 		}
 		d := cj[j]
 		if !(d > 0) || math.IsInf(d, 1) {
@@ -121,8 +119,8 @@ func unblocked(kb int, a []float64, lda, off int) error {
 		d = math.Sqrt(d)
 		cj[j] = d
 		inv := 1 / d
-		for i := j + 1; i < kb; i++ {
-			cj[i] *= inv
+		for i, v := range cj[j+1 : kb] {
+			cj[j+1+i] = v * inv
 		}
 	}
 	return nil
@@ -145,9 +143,7 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 				continue
 			}
 			col := a[(k0+i)*lda+k0 : (k0+i)*lda+k0+kb]
-			for r := i + 1; r < kb; r++ {
-				x[r] -= xi * col[r]
-			}
+			axpyNeg(xi, col[i+1:kb], x[i+1:kb])
 		}
 	}
 	// B panels: rows of L⁻¹ (P[i,j] = Σ_l A[i,l]·L⁻¹[j,l]).
@@ -159,12 +155,12 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 		ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
 		for jq := 0; jq*nr < kb; jq++ {
 			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
-			kernel(kb, ap, bp, &t)
+			// rows jq·nr.. of L⁻¹ (lower) vanish past column jq·nr+nr−1
+			kernel(min(kb, jq*nr+nr), ap, bp, &t)
+			rows := min(mr, m-ip*mr)
 			for j := 0; j < nr && jq*nr+j < kb; j++ {
-				col := a[(k0+jq*nr+j)*lda:]
-				for i := 0; i < mr && ip*mr+i < m; i++ {
-					col[r0+ip*mr+i] = t[j*mr+i]
-				}
+				c0 := (k0+jq*nr+j)*lda + r0 + ip*mr
+				copy(a[c0:c0+rows], t[j*mr:j*mr+rows])
 			}
 		}
 	}
@@ -195,14 +191,15 @@ func packRows(dst, src []float64, ld, r0, m, k, h int) {
 	}
 }
 
-// splitPanels derives 4-row panels from 8-row panels (k columns, m rows).
-func splitPanels(dst4, src8 []float64, m, k int) {
+// splitPanels derives 4-row panels from mr-row panels (k columns, m rows).
+func splitPanels(dst4, src []float64, m, k int) {
+	const per = mr / nr
 	for p := 0; p*nr < m; p++ {
-		src := src8[(p/2)*mr*k:]
-		half := (p % 2) * nr
+		s := src[(p/per)*mr*k:]
+		off := (p % per) * nr
 		d := dst4[p*nr*k : (p+1)*nr*k]
 		for l := 0; l < k; l++ {
-			copy(d[l*nr:l*nr+nr], src[l*mr+half:l*mr+half+nr])
+			copy(d[l*nr:l*nr+nr], s[l*mr+off:l*mr+off+nr])
 		}
 	}
 }
@@ -232,30 +229,40 @@ func (f *Factorizer) update(a []float64, lda, k0, kb, r0, m int) {
 }
 
 // updateShare does the column panels jq with jq%nw == w: interleaving
-// balances the triangle's uneven columns.
+// balances the triangle's uneven columns. The rows go in chunks of
+// chunkRows so that a chunk of the packed panel stays in the L2 cache while
+// every column panel meets it.
 func (f *Factorizer) updateShare(w, nw int) {
 	a, lda, r0, m, kb := f.a, f.lda, f.r0, f.m, f.k
 	var t [mr * nr]float64
-	for jq := w; jq < f.jp; jq += nw {
-		bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
-		c0 := jq * nr // first column of the panel, relative to r0
-		for ip := c0 / mr; ip*mr < m; ip++ {
-			ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
-			i0 := ip * mr
-			if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
-				// a full tile below the diagonal: update C in place
-				kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
-				continue
+	// rows per chunk: about 192 KiB of packed panel
+	chunk := max(1, (192<<10)/(8*mr*max(kb, 1))) * mr
+	for i0c := 0; i0c < m; i0c += chunk {
+		i1c := min(i0c+chunk, m)
+		for jq := w; jq < f.jp; jq += nw {
+			c0 := jq * nr // first column of the panel, relative to r0
+			if c0 >= i1c {
+				break
 			}
-			kernel(kb, ap, bp, &t)
-			for j := 0; j < nr && c0+j < m; j++ {
-				cj := c0 + j
-				col := a[(r0+cj)*lda+r0:]
-				lo := max(i0, cj) // lower triangle only
-				hi := min(i0+mr, m)
-				tj := t[j*mr : j*mr+mr]
-				for i := lo; i < hi; i++ {
-					col[i] -= tj[i-i0]
+			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
+			for ip := max(c0, i0c) / mr; ip*mr < i1c; ip++ {
+				ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
+				i0 := ip * mr
+				if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
+					// a full tile below the diagonal: update C in place
+					kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
+					continue
+				}
+				kernel(kb, ap, bp, &t)
+				for j := 0; j < nr && c0+j < m; j++ {
+					cj := c0 + j
+					col := a[(r0+cj)*lda+r0:]
+					lo := max(i0, cj) // lower triangle only
+					hi := min(i0+mr, m)
+					tj := t[j*mr : j*mr+mr]
+					for i := lo; i < hi; i++ {
+						col[i] -= tj[i-i0]
+					}
 				}
 			}
 		}
@@ -288,4 +295,21 @@ func (f *Factorizer) Close() {
 		}
 		f.jobs = nil
 	})
+}
+
+// axpyNeg sets y −= s·x (len(y) ≥ len(x)), four at a time.
+func axpyNeg(s float64, x, y []float64) {
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		xs := x[i : i+4 : i+4]
+		ys := y[i : i+4 : i+4]
+		ys[0] -= s * xs[0]
+		ys[1] -= s * xs[1]
+		ys[2] -= s * xs[2]
+		ys[3] -= s * xs[3]
+	}
+	for ; i < len(x); i++ {
+		y[i] -= s * x[i]
+	}
 }

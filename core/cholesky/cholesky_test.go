@@ -174,7 +174,7 @@ func BenchmarkGonumPotrf1128(b *testing.B) {
 
 func TestKernelSub(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	k, ldc := 7, 11
+	k, ldc := 7, mr+3
 	a := make([]float64, k*mr)
 	b := make([]float64, k*nr)
 	for i := range a {
@@ -195,4 +195,37 @@ func TestKernelSub(t *testing.T) {
 			t.Fatalf("entry %d: %g vs %g", i, c1[i], c2[i])
 		}
 	}
+}
+
+func TestGram(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {7, 3}, {300, 9}, {1000, 29}, {513, 13}} {
+		n, p := sz[0], sz[1]
+		cols := make([][]float64, p)
+		for j := range cols {
+			cols[j] = make([]float64, n)
+			for i := range cols[j] {
+				cols[j][i] = float64((i*7+j*13)%11) - 5 + 0.25*float64(j)
+			}
+		}
+		g := make([]float64, p*p)
+		Gram(n, cols, g)
+		for j := 0; j < p; j++ {
+			for i := j; i < p; i++ {
+				s := 0.0
+				for l := 0; l < n; l++ {
+					s += cols[i][l] * cols[j][l]
+				}
+				if d := g[j*p+i] - s; d > 1e-9*(1+abs(s)) || d < -1e-9*(1+abs(s)) {
+					t.Fatalf("n=%d p=%d: g[%d,%d] = %g, want %g", n, p, i, j, g[j*p+i], s)
+				}
+			}
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -8,7 +8,7 @@ func kernelAVX2(k int, a, b *float64, out *[mr * nr]float64)
 
 func hasAVX2FMA() bool
 
-// kernel computes the 8×4 tile a·bᵀ over k (see kernelGo).
+// kernel computes the 12×4 tile a·bᵀ over k (see kernelGo).
 func kernel(k int, a, b []float64, out *[mr * nr]float64) {
 	if useAVX2 && k > 0 {
 		_ = a[k*mr-1]
@@ -22,8 +22,8 @@ func kernel(k int, a, b []float64, out *[mr * nr]float64) {
 //go:noescape
 func kernelSubAVX2(k int, a, b, c *float64, ldc int)
 
-// kernelSub subtracts the 8×4 tile a·bᵀ from C (column-major, leading
-// dimension ldc) in place; c must hold 4 columns of at least 8 rows.
+// kernelSub subtracts the 12×4 tile a·bᵀ from C (column-major, leading
+// dimension ldc) in place; c must hold 4 columns of at least 12 rows.
 func kernelSub(k int, a, b, c []float64, ldc int) {
 	if useAVX2 && k > 0 {
 		_ = a[k*mr-1]

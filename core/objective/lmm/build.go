@@ -7,7 +7,7 @@ import (
 // build computes, once, the first term's diagonal blocks, the sparsity
 // pattern and values of its cross-products with the tail, and the dense
 // tail cross-product matrix, from the weighted data.
-func (m *Model) build(xw, yw []float64, zw [][]float64) {
+func (m *Model) build(xw, yw []float64, zw [][]float64, gram []float64, ldg int) {
 	n, s := m.n, m.s
 	t1 := m.terms[0]
 	m.k1, m.l1 = t1.k, t1.nlevels
@@ -37,24 +37,45 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 	for r := 1; r < len(m.terms); r++ {
 		ne += m.terms[r].k
 	}
-	erow := make([]int32, 0, ne)
-	eval := make([]float64, 0, ne)
+	// X and y by observation (row-major), transposed in blocks of rows so
+	// that both sides stay in cache: entries reads them contiguously.
+	nxy := s - m.qT
+	xyT := make([]float64, n*nxy)
+	const tb = 512
+	for i0 := 0; i0 < n; i0 += tb {
+		i1 := min(i0+tb, n)
+		for jj := 0; jj < nxy; jj++ {
+			var src []float64
+			if jj < len(m.kept) {
+				j := m.kept[jj]
+				src = xw[j*n+i0 : j*n+i1]
+			} else {
+				src = yw[i0:i1]
+			}
+			dst := xyT[i0*nxy+jj:]
+			for ii, v := range src {
+				dst[ii*nxy] = v
+			}
+		}
+	}
+	nT := ne - nxy // entries of the terms per observation
+	erow := make([]int32, ne)
+	eval := make([]float64, ne)
+	for jj := 0; jj < nxy; jj++ {
+		erow[nT+jj] = int32(m.qT + jj)
+	}
 	entries := func(i int) {
-		erow, eval = erow[:0], eval[:0]
+		e := 0
 		for r := 1; r < len(m.terms); r++ {
 			t := m.terms[r]
 			g := t.tail + int(t.codes[i])*t.k
 			for c := 0; c < t.k; c++ {
-				erow = append(erow, int32(g+c))
-				eval = append(eval, zw[r][c*n+i])
+				erow[e] = int32(g + c)
+				eval[e] = zw[r][c*n+i]
+				e++
 			}
 		}
-		for jj, j := range m.kept {
-			erow = append(erow, int32(m.qT+jj))
-			eval = append(eval, xw[j*n+i])
-		}
-		erow = append(erow, int32(s-1))
-		eval = append(eval, yw[i])
+		copy(eval[nT:], xyT[i*nxy:(i+1)*nxy])
 	}
 
 	// Observations grouped by the first term's level (counting sort).
@@ -130,10 +151,11 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 
 	// The dense tail: Σᵢ eᵢeᵢ′ over the tail entries, lower triangle, then
 	// mirrored so that the Λ scaling can read whole columns.
+	// Pairs among the X and y rows come from the Gram matrix.
 	m.att = make([]float64, s*s)
 	for i := 0; i < n; i++ {
 		entries(i)
-		for b, rb := range erow {
+		for b, rb := range erow[:nT] {
 			vb := eval[b]
 			if vb == 0 {
 				continue
@@ -142,6 +164,14 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 			for e := b; e < len(erow); e++ {
 				col[erow[e]] += eval[e] * vb
 			}
+		}
+	}
+	xy := append(slices.Clone(m.kept), ldg-1) // gram indices of the X/y rows
+	for jj, gj := range xy {
+		col := m.att[(m.qT+jj)*s:]
+		for ii := jj; ii < len(xy); ii++ {
+			gi := xy[ii]
+			col[m.qT+ii] = gram[gj*ldg+gi]
 		}
 	}
 	for j := 0; j < s; j++ {
@@ -164,4 +194,5 @@ func (m *Model) build(xw, yw []float64, zw [][]float64) {
 	m.lam = make([]float64, off)
 	m.theta = make([]float64, m.ntheta)
 	m.buildDownIndex(downWorkers())
+	m.buildGrouped(downWorkers())
 }

@@ -70,9 +70,14 @@ func (m *Model) buildDownIndex(workers int) {
 
 // downdate subtracts W·Wᵀ from the lower triangle of d.
 func (m *Model) downdate() {
-	nw := len(m.dix.split) - 1
+	split := m.dix.split
+	if m.grp.on {
+		m.setGroupedFactors()
+		split = m.grp.split
+	}
+	nw := len(split) - 1
 	if nw == 1 {
-		m.downdateColumns(0, m.s)
+		m.downdateRange(0, m.s)
 		return
 	}
 	m.startDownWorkers(nw)
@@ -80,8 +85,17 @@ func (m *Model) downdate() {
 	for w := 1; w < nw; w++ {
 		m.downJobs[w-1] <- w
 	}
-	m.downdateColumns(m.dix.split[0], m.dix.split[1])
+	m.downdateRange(split[0], split[1])
 	m.downWG.Wait()
+}
+
+// downdateRange downdates columns j0..j1−1 by whichever method applies.
+func (m *Model) downdateRange(j0, j1 int) {
+	if m.grp.on {
+		m.downdateGrouped(j0, j1)
+		return
+	}
+	m.downdateColumns(j0, j1)
 }
 
 func (m *Model) startDownWorkers(nw int) {
@@ -93,7 +107,11 @@ func (m *Model) startDownWorkers(nw int) {
 		m.downJobs = append(m.downJobs, ch)
 		go func() {
 			for w := range ch {
-				m.downdateColumns(m.dix.split[w], m.dix.split[w+1])
+				split := m.dix.split
+				if m.grp.on {
+					split = m.grp.split
+				}
+				m.downdateRange(split[w], split[w+1])
 				m.downWG.Done()
 			}
 		}()

@@ -92,6 +92,7 @@ type Model struct {
 	chol cholesky.Factorizer
 
 	dix      downIndex
+	grp      groupedDown
 	downJobs []chan int
 	downWG   sync.WaitGroup
 
@@ -272,7 +273,23 @@ func New(d Data) (*Model, error) {
 			xw[j*n+i] = sw[i] * d.X[j*n+i]
 		}
 	}
-	m.kept, m.dropped = independentColumns(xw, n, d.P)
+	yw := make([]float64, n)
+	for i := range yw {
+		yw[i] = sw[i] * d.Y[i]
+	}
+	// The Gram matrix of [√w·X, √w·y]: the fast rank check and the X/y
+	// block of the tail.
+	cols := make([][]float64, d.P+1)
+	for j := 0; j < d.P; j++ {
+		cols[j] = xw[j*n : (j+1)*n]
+	}
+	cols[d.P] = yw
+	gram := make([]float64, (d.P+1)*(d.P+1))
+	cholesky.Gram(n, cols, gram)
+	m.kept, m.dropped = independentColumnsGram(gram, d.P+1, d.P)
+	if m.kept == nil {
+		m.kept, m.dropped = independentColumns(xw, n, d.P)
+	}
 	m.p = len(m.kept)
 	if n-m.p < 1 {
 		return nil, errs.Invalidf("X", "rank %d leaves no residual degrees of freedom with %d observations", m.p, n)
@@ -280,10 +297,6 @@ func New(d Data) (*Model, error) {
 	m.s = m.qT + m.p + 1
 	if m.s > MaxDense {
 		return nil, errs.Invalidf("terms", "the terms after the first have %d random effects; at most %d are supported (the trailing block is dense)", m.qT, MaxDense-m.p-1)
-	}
-	yw := make([]float64, n)
-	for i := range yw {
-		yw[i] = sw[i] * d.Y[i]
 	}
 	zw := make([][]float64, len(m.terms))
 	for r, t := range m.terms {
@@ -296,7 +309,7 @@ func New(d Data) (*Model, error) {
 		}
 		zw[r] = z
 	}
-	m.build(xw, yw, zw)
+	m.build(xw, yw, zw, gram, d.P+1)
 	return m, nil
 }
 
@@ -336,6 +349,48 @@ func checkTerm(t int, tm Term, n int) error {
 		}
 	}
 	return nil
+}
+
+// independentColumnsGram is the fast path of independentColumns: from the
+// Cholesky factor of the Gram matrix g (order ld, the first p columns being
+// X's), column j's part orthogonal to the columns before it has squared norm
+// R_jj². When every R_jj² exceeds 1e-8·‖x_j‖² — far above both the 1e-14
+// rule of independentColumns and the rounding error of the Gram route
+// (~p·ε·‖x_j‖²) — no column is aliased and all are kept. Otherwise it
+// returns nil and the caller decides by Gram–Schmidt.
+func independentColumnsGram(g []float64, ld, p int) (kept, dropped []int) {
+	if p == 0 {
+		return []int{}, nil
+	}
+	a := make([]float64, p*p)
+	for j := 0; j < p; j++ {
+		for i := j; i < p; i++ {
+			a[j*p+i] = g[j*ld+i]
+		}
+	}
+	for j := 0; j < p; j++ {
+		d := a[j*p+j]
+		for l := 0; l < j; l++ {
+			d -= a[l*p+j] * a[l*p+j]
+		}
+		if !(d > 1e-8*g[j*ld+j]) {
+			return nil, nil
+		}
+		d = math.Sqrt(d)
+		a[j*p+j] = d
+		for i := j + 1; i < p; i++ {
+			s := a[j*p+i]
+			for l := 0; l < j; l++ {
+				s -= a[l*p+i] * a[l*p+j]
+			}
+			a[j*p+i] = s / d
+		}
+	}
+	kept = make([]int, p)
+	for j := range kept {
+		kept[j] = j
+	}
+	return kept, nil
 }
 
 // independentColumns returns the columns of the n×p matrix x that are

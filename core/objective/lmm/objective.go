@@ -55,7 +55,7 @@ func (m *Model) Evaluate(theta []float64) error {
 	m.cur = false
 	copy(m.theta, theta)
 	m.setLambda(theta)
-	m.factorFirst()
+	m.factorFirst(!m.grp.on) // the grouped downdate does without W
 	m.fillTail()
 	m.downdate()
 	s := m.s
@@ -116,18 +116,23 @@ func (m *Model) setLambda(theta []float64) {
 	}
 }
 
-// factorFirst factors the first term's blocks Λ₁ᵀ Aₐ Λ₁ + I and forms its
-// off-diagonal block W = Λ_tᵀ A_t1 Λ₁ L₁₁⁻ᵀ, level by level.
-func (m *Model) factorFirst() {
+// factorFirst factors the first term's blocks Λ₁ᵀ Aₐ Λ₁ + I and, if withW
+// (always when k₁ > 1), forms its off-diagonal block
+// W = Λ_tᵀ A_t1 Λ₁ L₁₁⁻ᵀ, level by level.
+func (m *Model) factorFirst(withW bool) {
 	k1 := m.k1
 	L1 := m.lam[:k1*k1]
 	if k1 == 1 {
 		lam := L1[0]
 		lam2 := lam * lam
 		for a := 0; a < m.l1; a++ {
-			l := math.Sqrt(lam2*m.a11[a] + 1)
-			m.l11[a] = l
-			f := lam / l
+			m.l11[a] = math.Sqrt(lam2*m.a11[a] + 1)
+		}
+		if !withW {
+			return
+		}
+		for a := 0; a < m.l1; a++ {
+			f := lam / m.l11[a]
 			for p := m.colPtr[a]; p < m.colPtr[a+1]; p++ {
 				m.wt1[p] = m.at1[p] * f
 			}

@@ -31,6 +31,9 @@ func (m *Model) Solve(theta []float64, reml bool) (*Solution, error) {
 	if err := m.Evaluate(theta); err != nil {
 		return nil, err
 	}
+	if m.grp.on {
+		m.factorFirst(true) // W, which Evaluate skipped
+	}
 	s, p, qT := m.s, m.p, m.qT
 	sol := &Solution{Theta: append([]float64(nil), theta...), REML: reml, Objective: m.criterion(reml),
 		PWRSS: m.r2, LogDetL: m.ldL2, LogDetRX: m.ldRX2,
@@ -159,6 +162,9 @@ func (m *Model) CondVar(theta []float64, sigma float64) ([][]float64, error) {
 	}
 	if err := m.Evaluate(theta); err != nil {
 		return nil, err
+	}
+	if m.grp.on {
+		m.factorFirst(true) // W, which Evaluate skipped
 	}
 	s, qT, k1 := m.s, m.qT, m.k1
 	dinv := lowerInverse(m.d, s, qT) // (L_tail,Z)⁻¹, qT×qT
