@@ -36,8 +36,11 @@
  *
  * fork(): the Go runtime inside the library does not survive fork(). A
  * child process forked after the library was loaded must not call it (R's
- * parallel::mclapply does this; use PSOCK clusters instead). Calls made in
- * such a child return GLMMGO_ERR_FORKED where the library can detect it.
+ * parallel::mclapply does this; use PSOCK clusters instead). Every call
+ * made in such a child returns GLMMGO_ERR_FORKED at once, without entering
+ * Go (which could hang there), and glmmgo_available_workers returns 0;
+ * glmmgo_version and glmmgo_status_string work as usual. The parent is
+ * unaffected.
  */
 #ifndef GLMMGO_H
 #define GLMMGO_H

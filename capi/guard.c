@@ -1,0 +1,129 @@
+/* The fork guard: every public function of glmmgo.h that needs Go is this
+   C wrapper around a hidden Go export of the same name with "glmmgo_go_"
+   instead of "glmmgo_".
+
+   Why in C: Go's runtime does not survive fork(). A child forked while
+   another thread of the parent was running Go code, or before the runtime
+   had finished starting (it starts on its own thread when the library is
+   loaded), hangs inside cgo's entry code the moment it calls an export,
+   before any Go statement, so a check written in Go can never run there
+   (tests/harden_fork_test.go shows both hangs without this file). The
+   wrapper decides in C, without entering Go, and returns
+   GLMMGO_ERR_FORKED.
+
+   How a child is recognised: a pthread_atfork child handler, registered
+   when the library is loaded, sets a flag; and the process id is compared
+   with the one recorded at load time, which also catches children made by
+   means that skip atfork handlers (glibc's _Fork, a raw clone).
+
+   Prototypes: this file includes glmmgo.h, so each wrapper's definition
+   must match the public declaration exactly (C rejects a conflicting
+   definition), and it calls the Go export through the prototype cgo
+   generates in _cgo_export.h, with pointer and integer mismatches turned
+   into errors by the flags in guard.go. The package is compiled with
+   -fvisibility=hidden and cgo.h declares glmmgo.h with default
+   visibility, so the library exports exactly the functions of the header
+   and the glmmgo_go_* functions stay internal (tests check both). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgo.h"
+#include "_cgo_export.h"
+
+static atomic_int forked;
+static pid_t start_pid;
+
+static void on_fork_child(void) { atomic_store(&forked, 1); }
+
+__attribute__((constructor)) static void guard_init(void) {
+    start_pid = getpid();
+    pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+static int in_forked_child(void) {
+    return atomic_load_explicit(&forked, memory_order_relaxed) || getpid() != start_pid;
+}
+
+static int forked_status(char *err, size_t errlen) {
+    static const char msg[] =
+        "glmmgo was called in a child process forked after the library was loaded; Go's runtime does not "
+        "survive fork, so the child must not call glmmgo (in R use a PSOCK cluster instead of mclapply)";
+    if (err != NULL && errlen > 0) {
+        size_t k = sizeof msg - 1;
+        if (k > errlen - 1) k = errlen - 1;
+        memcpy(err, msg, k);
+        err[k] = 0;
+    }
+    return GLMMGO_ERR_FORKED;
+}
+
+#define GUARD(err, errlen) \
+    if (in_forked_child()) return forked_status(err, errlen)
+
+/* ---- Library ---- */
+
+int32_t glmmgo_available_workers(void) {
+    if (in_forked_child()) return 0;
+    return glmmgo_go_available_workers();
+}
+
+int glmmgo_free(glmmgo_handle h) {
+    GUARD(NULL, 0);
+    return glmmgo_go_free(h);
+}
+
+/* ---- MCLA ---- */
+
+int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family, const double *y, const double *ntrials,
+                    const double *weights, const double *x, int64_t nnz, const int64_t *z_row, const int64_t *z_col,
+                    const double *z_val, int64_t nvc, const int64_t *vc_of_column, glmmgo_handle *out, char *err,
+                    size_t errlen) {
+    if (in_forked_child()) {
+        if (out != NULL) *out = 0;
+        return forked_status(err, errlen);
+    }
+    return glmmgo_go_mcla_new(n, p, q, family, y, ntrials, weights, x, nnz, z_row, z_col, z_val, nvc, vc_of_column,
+                              out, err, errlen);
+}
+
+int glmmgo_mcla_set_importance(glmmgo_handle h, double zeta, const double *p_mix, const double *u_star,
+                               const double *d_star, const double *sigma_inv, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_set_importance(h, zeta, p_mix, u_star, d_star, sigma_inv, err, errlen);
+}
+
+int glmmgo_mcla_set_samples(glmmgo_handle h, int64_t m, const double *umat, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_set_samples(h, m, umat, err, errlen);
+}
+
+int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, double *value, double *gradient,
+                          double *hessian, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_objective(h, par, workers, value, gradient, hessian, err, errlen);
+}
+
+int glmmgo_mcla_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *q, int64_t *nvc, int64_t *m, char *err,
+                     size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_dims(h, n, p, q, nvc, m, err, errlen);
+}
+
+int glmmgo_mcla_partial_length(glmmgo_handle h, int64_t *len, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_partial_length(h, len, err, errlen);
+}
+
+int glmmgo_mcla_partial(glmmgo_handle h, const double *par, int64_t row_begin, int64_t row_end, int32_t workers,
+                        double *partial, int64_t len, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_partial(h, par, row_begin, row_end, workers, partial, len, err, errlen);
+}
+
+int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, const double *partials, int64_t len,
+                      double *value, double *gradient, double *hessian, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mcla_merge(h, par, npartials, partials, len, value, gradient, hessian, err, errlen);
+}
