@@ -7,6 +7,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -285,6 +286,9 @@ func evalPartial(m *mcla.Model, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_
 	if err != nil {
 		return err
 	}
+	if m.Samples() == 0 {
+		return errs.Statef("set the importance density and samples before computing a partial")
+	}
 	if rowBegin < 0 || rowEnd > C.int64_t(m.Samples()) || rowBegin >= rowEnd {
 		return errs.Invalidf("row_begin", "rows [%d, %d) are not a non-empty range of the %d samples", int64(rowBegin), int64(rowEnd), m.Samples())
 	}
@@ -339,9 +343,15 @@ func merge(m *mcla.Model, par *C.glmmgo_cdouble, npartials C.int64_t, partials *
 	tot, one := parallel.NewPartial(m.SumsLen()), parallel.NewPartial(m.SumsLen())
 	for i := 0; i < k; i++ {
 		if err := one.Unflatten(all[i*want:(i+1)*want], "partials"); err != nil {
+			if e, ok := err.(*errs.Error); ok {
+				e.Msg = fmt.Sprintf("%s (partial %d of %d)", e.Msg, i, k)
+			}
 			return err
 		}
 		tot.Merge(one)
+	}
+	if tot.Count == 0 {
+		return errs.Invalidf("partials", "cover no samples: every count is 0")
 	}
 	err = m.Finish(pv, tot, res)
 	*value = C.double(res.Value)
