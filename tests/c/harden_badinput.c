@@ -381,6 +381,8 @@ static void cases_importance(void) {
     CASE(run_imp, "imp_dstar_nan", INV, "d_star: element 0", I.dstar[0] = NAN);
     CASE(run_imp, "imp_dstar_inf", INV, "d_star: element 0", I.dstar[0] = INFINITY);
     CASE(run_imp, "imp_dstar_ninf", INV, "d_star: element 0", I.dstar[0] = -INFINITY);
+    CASE(run_imp, "imp_dstar_subnormal", INV, "d_star: element 1", I.dstar[1] = 1e-320);
+    CASE(run_imp, "imp_ok_zeta_huge", OK, "", I.zeta = DBL_MAX);
 
     CASE(run_imp, "imp_sigma_null_p3_positive", INV, "sigma_inv:", I.psinv = NULL);
     CASE(run_imp, "imp_sigma_nan", INV, "sigma_inv: element (1, 1)", I.sinv[4] = NAN);
@@ -664,7 +666,7 @@ static void cases_handles(void) {
     emit("order_objective_after_failed_samples", objective(h), A.errlen, STA, "samples");
     /* The same when a new importance density fails for the samples already
        set (their densities are recomputed). */
-    reset(); set_samp(h); I.dstar[0] = 1e-320; I.pmix[0] = 0; I.pmix[1] = 1; I.pmix[2] = 0; I.psinv = NULL; arm();
+    reset(); set_samp(h); I.ustar[0] = 1e200; I.pmix[0] = 0; I.pmix[1] = 1; I.pmix[2] = 0; I.psinv = NULL; arm();
     emit("order_failed_importance", set_imp(h), A.errlen, NUM, "umat:");
     reset(); arm();
     emit("order_objective_after_failed_importance", objective(h), A.errlen, STA, "samples");
