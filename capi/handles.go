@@ -73,6 +73,9 @@ func free(h int64) error {
 		return &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another thread", h)}
 	}
 	delete(registry.entries, h)
+	if c, ok := e.obj.(interface{ Close() }); ok {
+		c.Close() // e.g. an LMM's worker goroutines
+	}
 	return nil
 }
 

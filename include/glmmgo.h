@@ -207,6 +207,127 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, con
                       int64_t len, double *value, double *gradient, double *hessian,
                       char *err, size_t errlen);
 
+/* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
+ *
+ * y = X beta + Z b + e, b = Lambda_theta u, u ~ N(0, sigma^2 I),
+ * e ~ N(0, sigma^2 W^{-1}). The ML deviance and the REML criterion are
+ * profiled over beta and sigma, so they are functions of theta alone
+ * (Bates et al. 2015, J. Stat. Softw. 67(1)); glmmgo_lmm_fit minimises them
+ * with a bounded derivative-free (BOBYQA-type) optimiser.
+ *
+ * Random-effects terms: term t is a grouping factor with nlevels[t] levels
+ * (codes 0..nlevels[t]-1, each level used at least once, at least 2 levels
+ * and fewer than n) and ncols[t] = k columns (k = 1 for (1|g), 2 for
+ * (1+x|g)); uncorrelated terms on one factor are separate terms. The model
+ * orders terms by decreasing number of levels (ties keep input order), as
+ * lme4 does; theta, b, u and the conditional variances are reported in
+ * that "model order" (glmmgo_lmm_term_order maps it to input order).
+ * theta lists, term by term, the lower triangle of each term's k x k
+ * template of Lambda column by column; diagonal elements have lower bound
+ * 0, others are unbounded (glmmgo_lmm_lower). b and u list, term by term,
+ * level by level, the k values of each level.
+ * Aliased columns of X (linearly dependent on earlier columns, R's qr rule
+ * with tolerance 1e-7) are dropped when the model is created, as lme4 does;
+ * beta, se and vcov refer to the kept columns (glmmgo_lmm_kept_columns).
+ * Limitation: all terms after the first are held as one dense block, so
+ * their random effects together must number at most about 20000.
+ */
+
+/*
+ * Creates a linear mixed model. y[n]: response. x: the n*p fixed-effects
+ * matrix, column-major (p may be 0; x may then be NULL). weights[n]:
+ * positive observation weights, or NULL for all 1. nterms >= 1 terms:
+ * nlevels[nterms], ncols[nterms]; codes: n*nterms level codes, column t
+ * (codes[t*n + i]) for term t, 0-based; z: the term model matrices one
+ * after another, term t an n*ncols[t] column-major block (all ones for an
+ * intercept term). All arrays are copied. NaN/Inf anywhere, a code out of
+ * range, an unused level, a factor with one level or with as many levels
+ * as observations, more columns in X than observations, or no residual
+ * degrees of freedom return GLMMGO_ERR_INVALID naming the argument.
+ * On success *out receives the handle (free it with glmmgo_free).
+ */
+int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights,
+                   int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes,
+                   const double *z, glmmgo_handle *out, char *err, size_t errlen);
+
+/*
+ * Dimensions: observations n, fixed effects kept p, columns of X given
+ * p_given, length of theta ntheta, random effects q, terms nterms. Any
+ * pointer may be NULL.
+ */
+int glmmgo_lmm_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *p_given, int64_t *ntheta,
+                    int64_t *q, int64_t *nterms, char *err, size_t errlen);
+
+/* order[nterms]: for each term in model order, its index in the input. */
+int glmmgo_lmm_term_order(glmmgo_handle h, int64_t *order, int64_t nterms, char *err, size_t errlen);
+
+/* kept[p]: the 0-based indices of the columns of X kept (p as from dims). */
+int glmmgo_lmm_kept_columns(glmmgo_handle h, int64_t *kept, int64_t p, char *err, size_t errlen);
+
+/* lower[ntheta]: the lower bounds of theta (0 or -Inf). */
+int glmmgo_lmm_lower(glmmgo_handle h, double *lower, int64_t ntheta, char *err, size_t errlen);
+
+/*
+ * *value receives the profiled ML deviance (reml = 0) or the REML criterion
+ * (reml != 0) at theta[ntheta] (model order). A diagonal element below 0 is
+ * GLMMGO_ERR_DOMAIN; a perfect fit (zero residual) GLMMGO_ERR_NUMERIC.
+ * Allocates nothing after the first call on the handle.
+ */
+int glmmgo_lmm_objective(glmmgo_handle h, const double *theta, int32_t reml, double *value,
+                         char *err, size_t errlen);
+
+/*
+ * Fits the model by ML (reml = 0) or REML and keeps the result in the
+ * handle for the getters below (replacing any earlier fit). theta0[ntheta]:
+ * the start, or NULL for lme4's (1 on diagonals, 0 off). rhobeg, rhoend:
+ * the optimiser's initial and final trust-region radii, 0 for the defaults
+ * (0.2 and 3e-5). maxeval: evaluation budget, 0 for the default (10000);
+ * running out is not an error (see converged in glmmgo_lmm_fit_info).
+ * progress: NULL, or a callback called on the calling thread after every
+ * evaluation with the evaluation count, the criterion and theta; returning
+ * nonzero cancels the fit (GLMMGO_ERR_CANCELLED, no result kept).
+ */
+int glmmgo_lmm_fit(glmmgo_handle h, int32_t reml, const double *theta0, double rhobeg, double rhoend,
+                   int64_t maxeval, glmmgo_progress_fn progress, void *userdata, char *err, size_t errlen);
+
+/*
+ * Scalars of the last fit; any pointer may be NULL. objective: the
+ * criterion minimised; loglik = -objective/2 (REML log-likelihood for REML
+ * fits); deviance: the ML deviance profiled at the fitted theta; remlcrit:
+ * the REML criterion there; aic, bic with npar = p + ntheta + 1; sigma: the
+ * residual standard deviation; evals: criterion evaluations; converged: 1
+ * if the optimiser reached rhoend; singular: 1 if a diagonal theta < 1e-4
+ * (a boundary fit); reml: 1 for a REML fit. GLMMGO_ERR_STATE before a fit.
+ */
+int glmmgo_lmm_fit_info(glmmgo_handle h, double *objective, double *loglik, double *deviance,
+                        double *remlcrit, double *aic, double *bic, double *sigma, int64_t *evals,
+                        int32_t *converged, int32_t *singular, int32_t *reml, char *err, size_t errlen);
+
+/* theta[ntheta] of the last fit (model order). */
+int glmmgo_lmm_theta(glmmgo_handle h, double *theta, int64_t ntheta, char *err, size_t errlen);
+
+/*
+ * beta[p], standard errors se[p] and covariance vcov[p*p] (column-major) of
+ * the fixed effects of the last fit, for the kept columns; p must equal the
+ * kept count. Any of the three buffers may be NULL.
+ */
+int glmmgo_lmm_beta(glmmgo_handle h, double *beta, double *se, double *vcov, int64_t p,
+                    char *err, size_t errlen);
+
+/* Conditional modes b[q] = Lambda u and spherical modes u[q] of the last
+   fit (model order, level by level); either buffer may be NULL. */
+int glmmgo_lmm_ranef(glmmgo_handle h, double *b, double *u, int64_t q, char *err, size_t errlen);
+
+/*
+ * Conditional covariance matrices of the random effects b given y at the
+ * last fit (lme4's ranef(condVar = TRUE): sigma^2 Lambda (L L')^{-1}
+ * Lambda' blocks, ignoring the uncertainty in beta): for each term (model
+ * order), each level, its k*k block column-major; len = sum over terms of
+ * nlevels*k*k. Computed on the first call (it inverts the dense block of
+ * the later terms) and kept.
+ */
+int glmmgo_lmm_condvar(glmmgo_handle h, double *cv, int64_t len, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

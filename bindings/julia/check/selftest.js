@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+'use strict';
+// Proves the checks can fail: copies the package, breaks it on purpose in one way
+// per case (a ccall signature, a name, a constant, the syntax, a test expectation),
+// and requires check.js (or mirror.js) to reject the copy with the expected
+// message. The unmodified copy must pass. Each mutation must match the source
+// exactly once, so a mutation that no longer applies fails the self-test instead of
+// silently testing nothing.
+//
+// Usage: node selftest.js [--header FILE] [--lib DIR --include DIR]  (mirror cases need --lib)
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const here = __dirname;
+const pkg = path.resolve(here, '..');
+
+const CHECK_CASES = [
+  {
+    what: 'an argument type changed (workers::Int32 -> Int64)',
+    file: 'src/LibGlmmGo.jl',
+    from: 'h::Int64, par::Ptr{Float64}, workers::Int32, value::Ref{Float64},',
+    to: 'h::Int64, par::Ptr{Float64}, workers::Int64, value::Ref{Float64},',
+    expect: 'argument 3 (workers) is Int64',
+  },
+  {
+    what: 'an argument type dropped from a ccall tuple',
+    file: 'src/LibGlmmGo.jl',
+    from: '(Int64, Ptr{Float64}, Int64, Ptr{UInt8}, Csize_t), h, theta, ntheta, err, errlen)',
+    to: '(Int64, Ptr{Float64}, Ptr{UInt8}, Csize_t), h, theta, ntheta, err, errlen)',
+    expect: '4 argument types, C has 5 parameters',
+  },
+  {
+    what: 'an argument value dropped from a ccall',
+    file: 'src/LibGlmmGo.jl',
+    from: '(Int64, Ptr{Float64}, Int64, Ptr{UInt8}, Csize_t), h, lower, ntheta, err, errlen)',
+    to: '(Int64, Ptr{Float64}, Int64, Ptr{UInt8}, Csize_t), h, lower, err, errlen)',
+    expect: '4 argument values for 5 types',
+  },
+  {
+    what: 'a return type changed',
+    file: 'src/LibGlmmGo.jl',
+    from: "ccall((:glmmgo_available_workers, libglmmgo()), Int32, ())",
+    to: "ccall((:glmmgo_available_workers, libglmmgo()), Int64, ())",
+    expect: 'returns Int64, but C returns int32_t',
+  },
+  {
+    what: 'a pointer to the wrong element type',
+    file: 'src/LibGlmmGo.jl',
+    from: 'h::Int64, par::Ptr{Float64}, workers::Int32, value::Ref{Float64},',
+    to: 'h::Int64, par::Ptr{Float64}, workers::Int32, value::Ref{Float32},',
+    expect: 'argument 4 (value) is Ref{Float32}',
+  },
+  {
+    what: 'a misspelt C function',
+    file: 'src/LibGlmmGo.jl',
+    from: 'ccall((:glmmgo_free, libglmmgo())',
+    to: 'ccall((:glmmgo_fre, libglmmgo())',
+    expect: 'glmmgo_fre is not declared',
+  },
+  {
+    what: 'a wrapper deleted',
+    file: 'src/LibGlmmGo.jl',
+    from: /function glmmgo_lmm_condvar\([\s\S]*?\nend\n/,
+    to: '',
+    expect: 'glmmgo_lmm_condvar (declared in glmmgo.h) is not wrapped',
+  },
+  {
+    what: 'a long call made without @gcsafe_ccall',
+    file: 'src/LibGlmmGo.jl',
+    from: '@gcsafe_ccall libglmmgo().glmmgo_lmm_fit(',
+    to: '@ccall libglmmgo().glmmgo_lmm_fit(',
+    expect: 'a long-running call; use @gcsafe_ccall',
+  },
+  {
+    what: 'a ccall outside the low-level layer',
+    file: 'src/GlmmGo.jl',
+    from: 'available_workers() = Int(LibGlmmGo.glmmgo_available_workers())',
+    to: 'available_workers() = Int(ccall((:glmmgo_available_workers, libglmmgo()), Int32, ()))',
+    expect: 'foreign calls belong in src/LibGlmmGo.jl only',
+  },
+  {
+    what: 'a status constant out of step with the header',
+    file: 'src/LibGlmmGo.jl',
+    from: 'const GLMMGO_ERR_DOMAIN = Cint(2)',
+    to: 'const GLMMGO_ERR_DOMAIN = Cint(3)',
+    expect: 'GLMMGO_ERR_DOMAIN = Cint(3), the header says 2',
+  },
+  {
+    what: 'a call to a wrapper that does not exist',
+    file: 'src/mcla.jl',
+    from: 'checked(LibGlmmGo.glmmgo_mcla_partial_length, m.handle, len)',
+    to: 'checked(LibGlmmGo.glmmgo_mcla_partial_len, m.handle, len)',
+    expect: 'LibGlmmGo.glmmgo_mcla_partial_len is not defined',
+  },
+  {
+    what: 'a function without its end',
+    file: 'src/terms.jl',
+    from: 'nlevels(t::ReTerm) = length(t.levels)\n',
+    to: 'function nlevels(t::ReTerm)\n    length(t.levels)\n',
+    expect: 'terms.jl:',
+  },
+  {
+    what: 'an unclosed parenthesis',
+    file: 'src/mcla.jl',
+    from: '    return (value = value[], gradient = g, hessian = H)\nend\n\n"""\n    partial_length',
+    to: '    return (value = value[], gradient = g, hessian = H\nend\n\n"""\n    partial_length',
+    expect: 'missing )',
+  },
+  {
+    what: 'a stray closing parenthesis',
+    file: 'ext/GlmmGoStatsModelsExt.jl',
+    from: 'israndom(t) = t isa FunctionTerm && _called(t) === (|)\n',
+    to: 'israndom(t) = t isa FunctionTerm && _called(t) === (|))\n',
+    expect: 'GlmmGoStatsModelsExt.jl:',
+  },
+];
+
+const MIRROR_CASES = [
+  {
+    what: 'a Julia expectation the library does not meet (wrong message text)',
+    file: 'test/data/plan.toml',
+    from: 'message = "theta: element 0 is -1"',
+    to: 'message = "theta: element 1 is -1"',
+    expect: 'FAIL error lmm_negative_theta',
+  },
+  {
+    what: 'a tolerance tighter than the library achieves',
+    file: 'test/data/plan.toml',
+    from: 'theta = 1e-4',
+    to: 'theta = 1e-12',
+    expect: 'FAIL sleepstudy_ml theta',
+  },
+  {
+    what: 'an error scenario of runtests.jl not mirrored in C',
+    file: 'test/runtests.jl',
+    from: '    "lmm_cancel" => function ()',
+    to: '    "lmm_cancel_too_late" => function ()',
+    expect: 'runtests.jl ERROR_SCENARIOS',
+  },
+];
+
+function copyPackage() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glmmgo-julia-selftest-'));
+  const dst = path.join(dir, 'julia');
+  fs.cpSync(pkg, dst, { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) });
+  return { dir, dst };
+}
+
+function mutate(root, c) {
+  const file = path.join(root, c.file);
+  const src = fs.readFileSync(file, 'utf8');
+  const count = typeof c.from === 'string' ? src.split(c.from).length - 1 : (src.match(new RegExp(c.from, 'g')) || []).length;
+  if (count !== 1) throw new Error(`mutation "${c.what}": pattern found ${count} times in ${c.file}, expected once`);
+  fs.writeFileSync(file, src.replace(c.from, c.to));
+}
+
+function run(script, args) {
+  const r = spawnSync(process.execPath, [path.join(here, script), ...args], { encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const opt = (k) => (argv.includes(k) ? path.resolve(argv[argv.indexOf(k) + 1]) : null);
+  const header = opt('--header') || path.resolve(here, '../../../include/glmmgo.h');
+  const lib = opt('--lib');
+  const include = opt('--include') || path.dirname(header);
+  let failed = 0;
+  const cases = [...CHECK_CASES.map((c) => ({ ...c, script: 'check.js' })),
+    ...(lib ? MIRROR_CASES.map((c) => ({ ...c, script: 'mirror.js' })) : [])];
+
+  // the unmodified copy passes
+  const base = copyPackage();
+  for (const [script, args] of [['check.js', ['--package', base.dst, '--header', header]],
+    ...(lib ? [['mirror.js', ['--package', base.dst, '--lib', lib, '--include', include]]] : [])]) {
+    const r = run(script, args);
+    if (r.status !== 0) {
+      failed++;
+      console.error(`selftest: FAIL the unmodified package does not pass ${script}:\n${r.out}`);
+    }
+  }
+  fs.rmSync(base.dir, { recursive: true, force: true });
+
+  for (const c of cases) {
+    const { dir, dst } = copyPackage();
+    try {
+      mutate(dst, c);
+      const args = c.script === 'check.js' ? ['--package', dst, '--header', header] : ['--package', dst, '--lib', lib, '--include', include];
+      const r = run(c.script, args);
+      if (r.status === 0) {
+        failed++;
+        console.error(`selftest: FAIL ${c.script} accepted ${c.what}`);
+      } else if (!r.out.includes(c.expect)) {
+        failed++;
+        console.error(`selftest: FAIL ${c.script} rejected ${c.what}, but without "${c.expect}":\n${r.out}`);
+      } else {
+        console.log(`selftest: ok  ${c.script} rejects ${c.what}`);
+      }
+    } catch (e) {
+      failed++;
+      console.error(`selftest: FAIL ${e.message}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (!lib) console.log('selftest: mirror cases skipped (no --lib)');
+  if (failed) {
+    console.error(`selftest: ${failed} failure(s)`);
+    process.exit(1);
+  }
+  console.log(`selftest: OK (${cases.length} broken copies rejected, the unmodified copy accepted)`);
+}
+
+main();

@@ -1,0 +1,67 @@
+# Printing in the layout MixedModels.jl users know: header, likelihood summaries,
+# variance components, sizes, fixed-effects table.
+
+_fmt(x::Real, digits::Int = 4) = isnan(x) ? "NaN" : Printf.format(Printf.Format("%.$(digits)f"), x)
+
+function Base.show(io::IO, ::MIME"text/plain", vc::VarCorr)
+    rows = Vector{Vector{String}}()      # group, column, variance, std.dev., correlations…
+    maxk = maximum(length, vc.sd; init = 1)
+    for (g, names, sd, C) in zip(vc.groups, vc.cnames, vc.sd, vc.corr)
+        for (i, name) in enumerate(names)
+            row = [i == 1 ? g : "", name, _fmt(sd[i]^2, 5), _fmt(sd[i], 5)]
+            for j in 1:(i - 1)
+                c = C[i, j]
+                push!(row, isnan(c) ? "NaN" : Printf.@sprintf("%+.2f", c))
+            end
+            push!(rows, row)
+        end
+    end
+    push!(rows, ["Residual", "", _fmt(vc.sigma^2, 5), _fmt(vc.sigma, 5)])
+    header = ["", "Column", "Variance", "Std.Dev.", (maxk > 1 ? ["Corr."] : String[])...]
+    ncol = max(length(header), maximum(length, rows))
+    width = zeros(Int, ncol)
+    for r in [rows; [header]], (j, cell) in enumerate(r)
+        width[j] = max(width[j], textwidth(cell))
+    end
+    pad(cell, j) = j ≤ 2 ? rpad(cell, width[j]) : lpad(cell, width[j])
+    println(io, "Variance components:")
+    println(io, rstrip(join((j ≤ 4 ? pad(h, j) : rpad(h, width[j]) for (j, h) in enumerate(header)), "  ")))
+    for r in rows
+        println(io, rstrip(join((pad(c, j) for (j, c) in enumerate(r)), "  ")))
+    end
+end
+
+Base.show(io::IO, vc::VarCorr) = show(io, MIME"text/plain"(), vc)
+
+function Base.show(io::IO, ::MIME"text/plain", m::LinearMixedModel)
+    if !isfitted(m)
+        println(io, "Linear mixed model (not fitted)")
+        println(io, " ", m.formula)
+        print(io, " Number of obs: ", nobs(m), "; levels of grouping factors: ",
+              join((nlevels(t) for t in m.reterms), ", "))
+        return
+    end
+    f = _fitted(m)
+    println(io, "Linear mixed model fit by ", f.reml ? "REML" : "maximum likelihood")
+    println(io, " ", m.formula)
+    if f.reml
+        println(io, " REML criterion at convergence: ", _fmt(f.objective))
+    else
+        labels = ["logLik", "-2 logLik", "AIC", "AICc", "BIC"]
+        values = _fmt.([f.loglik, -2f.loglik, f.aic, aicc(m), f.bic])
+        w = max(maximum(textwidth, labels), maximum(textwidth, values)) + 2
+        println(io, join(lpad.(labels, w)))
+        println(io, join(lpad.(values, w)))
+    end
+    println(io)
+    show(io, MIME"text/plain"(), VarCorr(m))
+    println(io, " Number of obs: ", nobs(m), "; levels of grouping factors: ",
+            join((nlevels(t) for t in m.reterms), ", "))
+    f.singular && println(io, " The fit is singular: a variance component is estimated as (nearly) zero.")
+    f.converged || println(io, " The optimiser stopped at its evaluation budget before converging.")
+    println(io)
+    println(io, "  Fixed-effects parameters:")
+    show(io, coeftable(m))
+end
+
+Base.show(io::IO, m::LinearMixedModel) = show(io, MIME"text/plain"(), m)

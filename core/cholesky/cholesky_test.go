@@ -1,0 +1,198 @@
+package cholesky
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+)
+
+// spd returns a random n×n SPD matrix (column-major, leading dimension lda)
+// with a well spread spectrum: B·Bᵀ/n + I.
+func spd(n, lda int, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	b := make([]float64, n*n)
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	a := make([]float64, lda*n)
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			s := 0.0
+			for l := 0; l < n; l++ {
+				s += b[i+l*n] * b[j+l*n]
+			}
+			a[i+j*lda] = s / float64(n)
+		}
+		a[j+j*lda] += 1
+	}
+	return a
+}
+
+// naive is the textbook unblocked Cholesky, the oracle.
+func naive(n int, a []float64, lda int) {
+	for j := 0; j < n; j++ {
+		for l := 0; l < j; l++ {
+			for i := j; i < n; i++ {
+				a[i+j*lda] -= a[j+l*lda] * a[i+l*lda]
+			}
+		}
+		d := math.Sqrt(a[j+j*lda])
+		for i := j; i < n; i++ {
+			a[i+j*lda] /= d
+		}
+	}
+}
+
+func TestFactorMatchesNaive(t *testing.T) {
+	for _, tc := range []struct{ n, lda, workers int }{
+		{1, 1, 1}, {3, 5, 1}, {7, 7, 2}, {95, 95, 2}, {96, 100, 1}, {97, 97, 2},
+		{200, 203, 2}, {400, 400, 2}, {400, 401, 1}, {333, 333, 3},
+	} {
+		a := spd(tc.n, tc.lda, uint64(tc.n))
+		want := append([]float64(nil), a...)
+		naive(tc.n, want, tc.lda)
+		f := &Factorizer{Workers: tc.workers}
+		if err := f.Factor(tc.n, a, tc.lda); err != nil {
+			t.Fatalf("n=%d: %v", tc.n, err)
+		}
+		f.Close()
+		worst := 0.0
+		for j := 0; j < tc.n; j++ {
+			for i := j; i < tc.n; i++ {
+				worst = math.Max(worst, math.Abs(a[i+j*tc.lda]-want[i+j*tc.lda]))
+			}
+		}
+		if worst > 1e-12 {
+			t.Errorf("n=%d lda=%d workers=%d: max |L-Lnaive| = %g", tc.n, tc.lda, tc.workers, worst)
+		}
+	}
+}
+
+func TestKernelGoMatchesAssembly(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, k := range []int{1, 2, 5, 96} {
+		a := make([]float64, k*mr)
+		b := make([]float64, k*nr)
+		for i := range a {
+			a[i] = r.NormFloat64()
+		}
+		for i := range b {
+			b[i] = r.NormFloat64()
+		}
+		var x, y [mr * nr]float64
+		kernelGo(k, a, b, &x)
+		kernel(k, a, b, &y)
+		for i := range x {
+			if math.Abs(x[i]-y[i]) > 1e-12*(1+math.Abs(x[i])) {
+				t.Fatalf("k=%d: entry %d Go %g vs kernel %g", k, i, x[i], y[i])
+			}
+		}
+	}
+}
+
+func TestNotPositiveDefinite(t *testing.T) {
+	for _, n := range []int{3, 150} {
+		a := spd(n, n, 9)
+		a[(n-1)+(n-1)*n] = -5 // last pivot goes negative
+		f := &Factorizer{}
+		err := f.Factor(n, a, n)
+		f.Close()
+		if err == nil {
+			t.Fatalf("n=%d: want an error for an indefinite matrix", n)
+		}
+	}
+	a := []float64{math.NaN()}
+	if err := new(Factorizer).Factor(1, a, 1); err == nil {
+		t.Fatal("want an error for a NaN pivot")
+	}
+}
+
+func TestFactorAllocatesNothing(t *testing.T) {
+	n := 300
+	a0 := spd(n, n, 5)
+	a := make([]float64, len(a0))
+	f := &Factorizer{Workers: 2}
+	defer f.Close()
+	copy(a, a0)
+	_ = f.Factor(n, a, n)
+	allocs := testing.AllocsPerRun(5, func() {
+		copy(a, a0)
+		if err := f.Factor(n, a, n); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Factor allocates %v times per call after the first", allocs)
+	}
+}
+
+const benchN = 1128
+
+func BenchmarkFactor1128(b *testing.B) {
+	a0 := spd(benchN, benchN, 1)
+	a := make([]float64, len(a0))
+	f := &Factorizer{}
+	defer f.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(a, a0)
+		if err := f.Factor(benchN, a, benchN); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFactor1128Serial(b *testing.B) {
+	a0 := spd(benchN, benchN, 1)
+	a := make([]float64, len(a0))
+	f := &Factorizer{Workers: 1}
+	for b.Loop() {
+		copy(a, a0)
+		if err := f.Factor(benchN, a, benchN); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGonumPotrf1128 is the baseline: gonum's Dpotrf on the same matrix.
+func BenchmarkGonumPotrf1128(b *testing.B) {
+	a0 := spd(benchN, benchN, 1)
+	a := make([]float64, len(a0))
+	for b.Loop() {
+		copy(a, a0)
+		// gonum is row-major; the lower column-major factor is its upper one.
+		m := blas64.Symmetric{N: benchN, Stride: benchN, Data: a, Uplo: blas.Upper}
+		if _, ok := lapack64.Potrf(m); !ok {
+			b.Fatal("not PD")
+		}
+	}
+}
+
+func TestKernelSub(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	k, ldc := 7, 11
+	a := make([]float64, k*mr)
+	b := make([]float64, k*nr)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	c1 := make([]float64, 4*ldc)
+	for i := range c1 {
+		c1[i] = r.NormFloat64()
+	}
+	c2 := append([]float64(nil), c1...)
+	kernelSub(k, a, b, c1, ldc)
+	kernelSubGo(k, a, b, c2, ldc)
+	for i := range c1 {
+		if math.Abs(c1[i]-c2[i]) > 1e-12 {
+			t.Fatalf("entry %d: %g vs %g", i, c1[i], c2[i])
+		}
+	}
+}

@@ -1,0 +1,153 @@
+#include "textflag.h"
+
+// func kernelAVX2(k int, a, b *float64, out *[32]float64)
+// out (8×4, column-major) = Σ_l a[l*8:l*8+8] ⊗ b[l*4:l*4+4].
+// Y0..Y7 accumulate: column j uses Y(2j) for rows 0-3 and Y(2j+1) for rows 4-7.
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ out+24(FP), DX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE   done
+
+loop:
+	VMOVUPD      (SI), Y8
+	VMOVUPD      32(SI), Y9
+	VBROADCASTSD (DI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD 8(DI), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD 16(DI), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD 24(DI), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         $64, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNE          loop
+
+done:
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VMOVUPD Y3, 96(DX)
+	VMOVUPD Y4, 128(DX)
+	VMOVUPD Y5, 160(DX)
+	VMOVUPD Y6, 192(DX)
+	VMOVUPD Y7, 224(DX)
+	VZEROUPPER
+	RET
+
+// func hasAVX2FMA() bool
+// CPUID leaf 1: ECX bit 12 FMA, bit 27 OSXSAVE, bit 28 AVX; XGETBV: XMM and
+// YMM state enabled (bits 1,2); CPUID leaf 7: EBX bit 5 AVX2.
+TEXT ·hasAVX2FMA(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	MOVL CX, R8
+	ANDL $0x18001000, R8
+	CMPL R8, $0x18001000
+	JNE  no
+	XORL CX, CX
+	XGETBV
+	ANDL $6, AX
+	CMPL AX, $6
+	JNE  no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x20, BX
+	CMPL BX, $0x20
+	JNE  no
+	MOVB $1, ret+0(FP)
+	RET
+
+no:
+	MOVB $0, ret+0(FP)
+	RET
+
+// func kernelSubAVX2(k int, a, b, c *float64, ldc int)
+// C[0:8, 0:4] −= Σ_l a[l*8:l*8+8] ⊗ b[l*4:l*4+4], C column-major with
+// leading dimension ldc (elements): the trailing update's full tiles.
+TEXT ·kernelSubAVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE   subdone
+
+subloop:
+	VMOVUPD      (SI), Y8
+	VMOVUPD      32(SI), Y9
+	VBROADCASTSD (DI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD 8(DI), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD 16(DI), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD 24(DI), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         $64, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNE          subloop
+
+subdone:
+	VMOVUPD (DX), Y8
+	VSUBPD  Y0, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y1, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y2, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y3, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y4, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y5, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD (DX), Y8
+	VSUBPD  Y6, Y8, Y8
+	VMOVUPD Y8, (DX)
+	VMOVUPD 32(DX), Y9
+	VSUBPD  Y7, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	VZEROUPPER
+	RET

@@ -1,0 +1,160 @@
+// Package lmmfit fits linear mixed models by maximum likelihood or REML:
+// it minimises the profiled criterion of core/objective/lmm over θ with
+// the bounded derivative-free optimiser core/optim/bobyqa, from lme4's
+// default start (1 on the diagonal of every Λ template, 0 off it), and
+// reports what lme4's summary does: θ, β̂ with standard errors and
+// covariance, σ̂, the conditional modes of the random effects and their
+// conditional variances, logLik, deviance, REML criterion, AIC and BIC,
+// and a singular flag when a variance parameter ends on its boundary
+// (lme4's isSingular rule: a diagonal θ below 1e-4).
+package lmmfit
+
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/objective/lmm"
+	"github.com/glmmgo/glmmgo/core/optim/bobyqa"
+)
+
+// Options control Fit. Zero values take the defaults noted.
+type Options struct {
+	REML    bool      // REML criterion instead of ML deviance
+	Theta0  []float64 // starting θ (model order); nil: lme4's default
+	Rhobeg  float64   // initial trust radius; default 0.2 (minqa's choice for |θ₀| = 1)
+	Rhoend  float64   // final trust radius; default 3e-5 (θ to ~1e-5, objective to ~1e-11 relative of lme4's rhoend 1e-10 optima in the tests)
+	MaxEval int       // default 10000
+	NPT     int       // interpolation points of the optimiser; default 2·len(θ)+1
+	// Progress, if set, is called after every evaluation (on the calling
+	// goroutine) with the evaluation count, the criterion and θ (valid only
+	// during the call). Returning false cancels the fit (errs.ErrCancelled).
+	Progress func(eval int, objective float64, theta []float64) bool
+}
+
+// SingularTol is the threshold below which a diagonal θ counts as zero.
+const SingularTol = 1e-4
+
+// Result is a fitted model. Slices are owned by the Result.
+type Result struct {
+	REML      bool
+	Theta     []float64 // θ̂, model order (terms by decreasing number of levels)
+	Beta      []float64 // β̂ for the kept columns of X
+	BetaNames []string  // names of the kept columns (if given)
+	Kept      []int     // indices of the kept columns of X
+	Dropped   []int     // indices of aliased columns dropped
+	SE        []float64 // standard errors of β̂
+	Vcov      []float64 // covariance of β̂, p×p column-major
+	Sigma     float64   // residual standard deviation
+	U         []float64 // spherical conditional modes ũ (model order, level by level)
+	B         []float64 // conditional modes b̃ = Λũ, same layout
+
+	Objective float64 // the criterion minimised (REML criterion or ML deviance)
+	LogLik    float64 // −Objective/2 (the REML log-likelihood for REML fits)
+	Deviance  float64 // ML deviance profiled at θ̂
+	REMLCrit  float64 // REML criterion at θ̂
+	AIC, BIC  float64 // −2·LogLik + 2·npar, −2·LogLik + log(n)·npar
+	NObs      int
+	NPar      int // p + length(θ) + 1 (σ)
+
+	Evals     int    // criterion evaluations
+	Converged bool   // the optimiser reached its final trust radius
+	Message   string // the optimiser's stopping reason
+	Singular  bool   // some diagonal θ < SingularTol (a boundary fit)
+}
+
+// DefaultTheta returns lme4's start: 1 for diagonal elements of the Λ
+// templates, 0 for the others.
+func DefaultTheta(m *lmm.Model) []float64 {
+	lo := m.Lower()
+	th := make([]float64, len(lo))
+	for i, l := range lo {
+		if l == 0 {
+			th[i] = 1
+		}
+	}
+	return th
+}
+
+// Fit minimises the model's criterion over θ and returns the fit.
+func Fit(m *lmm.Model, opt Options) (*Result, error) {
+	lower := m.Lower()
+	upper := make([]float64, len(lower))
+	for i := range upper {
+		upper[i] = math.Inf(1)
+	}
+	theta0 := opt.Theta0
+	if theta0 == nil {
+		theta0 = DefaultTheta(m)
+	}
+	if len(theta0) != len(lower) {
+		return nil, errs.Invalidf("theta0", "length %d, want %d", len(theta0), len(lower))
+	}
+	for i, v := range theta0 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, errs.Invalidf("theta0", "element %d is %g", i, v)
+		}
+		if v < lower[i] {
+			return nil, errs.Domainf("theta0", "element %d is %g, below its lower bound %g", i, v, lower[i])
+		}
+	}
+	if opt.Rhobeg < 0 || math.IsNaN(opt.Rhobeg) || opt.Rhoend < 0 || math.IsNaN(opt.Rhoend) {
+		return nil, errs.Invalidf("tolerance", "rhobeg %g and rhoend %g must be positive", opt.Rhobeg, opt.Rhoend)
+	}
+	if opt.MaxEval < 0 {
+		return nil, errs.Invalidf("maxeval", "%d is negative", opt.MaxEval)
+	}
+	set := bobyqa.Settings{Rhobeg: opt.Rhobeg, Rhoend: opt.Rhoend, MaxEval: opt.MaxEval, NPT: opt.NPT}
+	if set.Rhobeg == 0 {
+		set.Rhobeg = 0.2
+	}
+	if set.Rhoend == 0 {
+		set.Rhoend = 1.5e-4 * set.Rhobeg
+	}
+	if set.Rhoend > set.Rhobeg {
+		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
+	}
+	if set.MaxEval == 0 {
+		set.MaxEval = 10000
+	}
+	if opt.Progress != nil {
+		set.Progress = opt.Progress
+	}
+	f := func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }
+	res, err := bobyqa.Minimize(f, theta0, lower, upper, set)
+	if err != nil {
+		return nil, err
+	}
+	return Summarise(m, res.X, opt.REML, res)
+}
+
+// Summarise computes the results at θ (normally the optimum).
+func Summarise(m *lmm.Model, theta []float64, reml bool, opt bobyqa.Result) (*Result, error) {
+	sol, err := m.Solve(theta, reml)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{
+		REML: reml, Theta: sol.Theta, Beta: sol.Beta, BetaNames: m.XNames(), Kept: m.Kept(), Dropped: m.Dropped(),
+		SE: sol.SE, Vcov: sol.Vcov, Sigma: sol.Sigma, U: sol.U, B: sol.B,
+		Objective: sol.Objective, Deviance: sol.Deviance, REMLCrit: sol.REMLCrit,
+		NObs: m.N(), NPar: m.P() + m.NTheta() + 1,
+		Evals: opt.Evals, Converged: opt.Status == bobyqa.Converged, Message: opt.Status.String(),
+	}
+	r.LogLik = -r.Objective / 2
+	r.AIC = r.Objective + 2*float64(r.NPar)
+	r.BIC = r.Objective + math.Log(float64(r.NObs))*float64(r.NPar)
+	lo := m.Lower()
+	for i, l := range lo {
+		if l == 0 && theta[i] < SingularTol {
+			r.Singular = true
+		}
+	}
+	return r, nil
+}
+
+// CondVar returns the conditional covariance matrices of the random effects
+// at the fit (see lmm.Model.CondVar): per term (model order), one k×k
+// column-major block per level. m must be the model that was fitted.
+func (r *Result) CondVar(m *lmm.Model) ([][]float64, error) {
+	return m.CondVar(r.Theta, r.Sigma)
+}

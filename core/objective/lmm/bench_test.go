@@ -1,0 +1,53 @@
+package lmm
+
+import (
+	"testing"
+
+	"github.com/glmmgo/glmmgo/internal/refdata"
+)
+
+func instEval(b *testing.B) (*Model, refdata.Reference) {
+	for _, ref := range references(b) {
+		if ref.Name == "insteval_ml" {
+			return newRef(b, ref), ref
+		}
+	}
+	b.Fatal("no insteval_ml reference")
+	return nil, refdata.Reference{}
+}
+
+// BenchmarkInstEvalObjective is the per-θ cost of the ML deviance of
+// y ~ service*dept + (1|s) + (1|d) on InstEval (lme4: 58 ms here).
+func BenchmarkInstEvalObjective(b *testing.B) {
+	m, ref := instEval(b)
+	th := ref.ObjectiveAt[1].Theta
+	if _, err := m.Objective(th, false); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.Objective(th, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInstEvalNew is the one-off cost of analysing the structure.
+func BenchmarkInstEvalNew(b *testing.B) {
+	var ref refdata.Reference
+	for _, r := range references(b) {
+		if r.Name == "insteval_ml" {
+			ref = r
+		}
+	}
+	d := buildData(b, ref)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := New(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Close()
+	}
+}

@@ -1,0 +1,130 @@
+package bobyqa
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+)
+
+func inf(n int, sign float64) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.Inf(int(sign))
+	}
+	return v
+}
+
+func TestRosenbrock(t *testing.T) {
+	f := func(x []float64) (float64, error) {
+		a, b := 1-x[0], x[1]-x[0]*x[0]
+		return a*a + 100*b*b, nil
+	}
+	res, err := Minimize(f, []float64{-1.2, 1}, inf(2, -1), inf(2, 1), Settings{Rhobeg: 0.1, Rhoend: 1e-8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.X[0]-1) > 1e-5 || math.Abs(res.X[1]-1) > 1e-5 || res.Status != Converged {
+		t.Fatalf("x = %v after %d evaluations (%v)", res.X, res.Evals, res.Status)
+	}
+	t.Logf("Rosenbrock: %d evaluations, f = %g", res.Evals, res.F)
+}
+
+// TestBoundActive: the unconstrained minimum (−1, 2, −3, 0.5) violates the
+// bounds x ≥ 0 in two coordinates; the solution is (0, 2, 0, 0.5).
+func TestBoundActive(t *testing.T) {
+	c := []float64{-1, 2, -3, 0.5}
+	f := func(x []float64) (float64, error) {
+		s := 0.0
+		for i := range x {
+			d := x[i] - c[i]
+			s += float64(i+1) * d * d
+		}
+		s += 0.3 * (x[0] - c[0]) * (x[1] - c[1])
+		return s, nil
+	}
+	lo := []float64{0, 0, 0, 0}
+	res, err := Minimize(f, []float64{1, 1, 1, 1}, lo, inf(4, 1), Settings{Rhoend: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With x₀ = 0 fixed, the x₁ term is minimised at x₁ = 2 + 0.3·1/(2·2)... solve exactly:
+	// ∂/∂x₁: 4(x₁−2) + 0.3(x₀+1) = 0 at x₀ = 0 → x₁ = 2 − 0.075.
+	want := []float64{0, 2 - 0.075, 0, 0.5}
+	for i := range want {
+		if math.Abs(res.X[i]-want[i]) > 1e-6 {
+			t.Fatalf("x = %v, want %v (%d evaluations)", res.X, want, res.Evals)
+		}
+	}
+	if res.X[0] < 0 || res.X[2] < 0 {
+		t.Fatalf("bounds violated: %v", res.X)
+	}
+	t.Logf("bounded quadratic: %d evaluations", res.Evals)
+}
+
+// TestStartOnBound: the minimum is at the bound the start sits on.
+func TestStartOnBound(t *testing.T) {
+	f := func(x []float64) (float64, error) { return (x[0]+1)*(x[0]+1) + (x[1]-0.3)*(x[1]-0.3), nil }
+	res, err := Minimize(f, []float64{0, 1}, []float64{0, 0}, inf(2, 1), Settings{Rhoend: 1e-10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.X[0] != 0 || math.Abs(res.X[1]-0.3) > 1e-7 {
+		t.Fatalf("x = %v", res.X)
+	}
+}
+
+func TestHigherDimension(t *testing.T) {
+	// a convex non-separable function of 8 variables
+	n := 8
+	f := func(x []float64) (float64, error) {
+		s := 0.0
+		for i := 0; i < n; i++ {
+			d := x[i] - float64(i)/4
+			s += d * d * (1 + float64(i))
+			if i > 0 {
+				s += 0.5 * d * (x[i-1] - float64(i-1)/4)
+			}
+			s += math.Pow(d, 4)
+		}
+		return s, nil
+	}
+	res, err := Minimize(f, make([]float64, n), inf(n, -1), inf(n, 1), Settings{Rhobeg: 0.5, Rhoend: 1e-8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.F > 1e-10 {
+		t.Fatalf("f = %g at %v after %d evaluations", res.F, res.X, res.Evals)
+	}
+	t.Logf("8 variables: %d evaluations", res.Evals)
+}
+
+func TestCancelAndErrors(t *testing.T) {
+	f := func(x []float64) (float64, error) { return x[0] * x[0], nil }
+	_, err := Minimize(f, []float64{1}, inf(1, -1), inf(1, 1), Settings{Progress: func(k int, _ float64, _ []float64) bool { return k < 3 }})
+	if !errors.Is(err, errs.ErrCancelled) {
+		t.Fatalf("want cancellation, got %v", err)
+	}
+	bad := errs.Numericf("f", "boom")
+	_, err = Minimize(func([]float64) (float64, error) { return 0, bad }, []float64{1}, inf(1, -1), inf(1, 1), Settings{})
+	if err != bad {
+		t.Fatalf("want the objective's error, got %v", err)
+	}
+	res, err := Minimize(f, []float64{1, 2}, inf(2, -1), inf(2, 1), Settings{MaxEval: 8})
+	if err != nil || res.Status != MaxEval || res.Evals > 8 {
+		t.Fatalf("budget: %v %v %d", err, res.Status, res.Evals)
+	}
+	for _, tc := range []struct {
+		x0, lo, hi []float64
+	}{
+		{[]float64{}, nil, nil},
+		{[]float64{math.NaN()}, []float64{0}, []float64{1}},
+		{[]float64{0}, []float64{1}, []float64{0}},
+		{[]float64{0}, []float64{0}, nil},
+	} {
+		if _, err := Minimize(f, tc.x0, tc.lo, tc.hi, Settings{}); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("%v: want an invalid-argument error, got %v", tc, err)
+		}
+	}
+}
