@@ -127,3 +127,76 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, con
     GUARD(err, errlen);
     return glmmgo_go_mcla_merge(h, par, npartials, partials, len, value, gradient, hessian, err, errlen);
 }
+
+/* ---- LMM ---- */
+
+int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights, int64_t nterms,
+                   const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z,
+                   glmmgo_handle *out, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (out != NULL) *out = 0;
+        return forked_status(err, errlen);
+    }
+    return glmmgo_go_lmm_new(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, out, err, errlen);
+}
+
+int glmmgo_lmm_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *p_given, int64_t *ntheta, int64_t *q,
+                    int64_t *nterms, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_dims(h, n, p, p_given, ntheta, q, nterms, err, errlen);
+}
+
+int glmmgo_lmm_term_order(glmmgo_handle h, int64_t *order, int64_t nterms, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_term_order(h, order, nterms, err, errlen);
+}
+
+int glmmgo_lmm_kept_columns(glmmgo_handle h, int64_t *kept, int64_t p, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_kept_columns(h, kept, p, err, errlen);
+}
+
+int glmmgo_lmm_lower(glmmgo_handle h, double *lower, int64_t ntheta, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_lower(h, lower, ntheta, err, errlen);
+}
+
+int glmmgo_lmm_objective(glmmgo_handle h, const double *theta, int32_t reml, double *value, char *err,
+                         size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_objective(h, theta, reml, value, err, errlen);
+}
+
+int glmmgo_lmm_fit(glmmgo_handle h, int32_t reml, const double *theta0, double rhobeg, double rhoend,
+                   int64_t maxeval, glmmgo_progress_fn progress, void *userdata, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_fit(h, reml, theta0, rhobeg, rhoend, maxeval, progress, userdata, err, errlen);
+}
+
+int glmmgo_lmm_fit_info(glmmgo_handle h, double *objective, double *loglik, double *deviance, double *remlcrit,
+                        double *aic, double *bic, double *sigma, int64_t *evals, int32_t *converged,
+                        int32_t *singular, int32_t *reml, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_fit_info(h, objective, loglik, deviance, remlcrit, aic, bic, sigma, evals, converged,
+                                  singular, reml, err, errlen);
+}
+
+int glmmgo_lmm_theta(glmmgo_handle h, double *theta, int64_t ntheta, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_theta(h, theta, ntheta, err, errlen);
+}
+
+int glmmgo_lmm_beta(glmmgo_handle h, double *beta, double *se, double *vcov, int64_t p, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_beta(h, beta, se, vcov, p, err, errlen);
+}
+
+int glmmgo_lmm_ranef(glmmgo_handle h, double *b, double *u, int64_t q, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_ranef(h, b, u, q, err, errlen);
+}
+
+int glmmgo_lmm_condvar(glmmgo_handle h, double *cv, int64_t len, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_lmm_condvar(h, cv, len, err, errlen);
+}
