@@ -52,7 +52,7 @@ func TestHardenBadInput(t *testing.T) {
 			if !strings.Contains(msg, arg) {
 				t.Errorf("%s: message %q does not contain %q", name, msg, arg)
 			}
-			if len(msg) < 20 {
+			if len(msg) < 15 {
 				t.Errorf("%s: message %q explains too little", name, msg)
 			}
 		}

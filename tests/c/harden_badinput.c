@@ -750,6 +750,8 @@ static void cases_library(void) {
     ncases += 2;
 }
 
+#include "harden_badinput_lmm.c"
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     reset();
@@ -768,6 +770,7 @@ int main(void) {
     cases_handles();
     cases_semantics();
     cases_library();
+    cases_lmm();
     glmmgo_free(HI);
     glmmgo_free(HS);
     glmmgo_free(HF);
