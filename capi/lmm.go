@@ -128,7 +128,7 @@ func newLMM(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble, nterms C.int64_t, n
 	}
 	m, err := lmm.New(d) // copies everything it keeps
 	if err != nil {
-		return 0, err
+		return 0, cArgName(err)
 	}
 	return register(lmmKind, &lmmHandle{m: m}), nil
 }
@@ -267,7 +267,7 @@ func glmmgo_go_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdoub
 		lh.fit, lh.condVar = nil, nil
 		res, e := lmmfit.Fit(lh.m, opt)
 		if e != nil {
-			return e
+			return cArgName(e)
 		}
 		lh.fit = res
 		return nil
@@ -383,4 +383,21 @@ func glmmgo_go_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, er
 		}
 		return outFloats(cv, length, all, "condvar", false)
 	})
+}
+
+// cArgName renames the core's names of arguments (X, Z, tolerance) to
+// those of the C functions (x, z, rhoend), so that messages name what the
+// caller passed.
+func cArgName(err error) error {
+	if e, ok := err.(*errs.Error); ok {
+		switch e.Arg {
+		case "X":
+			e.Arg = "x"
+		case "Z":
+			e.Arg = "z"
+		case "tolerance":
+			e.Arg = "rhoend"
+		}
+	}
+	return err
 }
