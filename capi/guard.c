@@ -24,7 +24,9 @@
    -fvisibility=hidden and cgo.h declares glmmgo.h with default
    visibility, so the library exports exactly the functions of the header
    and the glmmgo_go_* functions stay internal (tests check both). */
+#define _GNU_SOURCE /* struct sigaction, SA_ONSTACK */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,13 +61,34 @@ static int forked_status(char *err, size_t errlen) {
     return GLMMGO_ERR_FORKED;
 }
 
-#define GUARD(err, errlen) \
-    if (in_forked_child()) return forked_status(err, errlen)
+/* Signal handlers installed by the host run on whatever stack the thread
+   is on when the signal arrives; on a thread running Go code that is a
+   small goroutine stack, which the handler's frame overruns (Go then dies
+   with "fatal error: unknown caller pc" or worse) unless the handler was
+   installed with SA_ONSTACK, so that it runs on the signal stack Go gives
+   each of its threads. Go asks hosts to use SA_ONSTACK; signal(), which R
+   uses to re-arm its SIGINT handler after each interrupt, does not set it.
+   So, before entering Go, add SA_ONSTACK to a SIGINT handler that lacks
+   it (one rt_sigaction call when nothing needs changing;
+   tests/harden_signal_test.go crashes without this). Other signals are the
+   host's to install correctly (SECURITY.md). */
+static void sigint_onstack(void) {
+    struct sigaction sa;
+    if (sigaction(SIGINT, NULL, &sa) != 0) return;
+    if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_ONSTACK)) return;
+    sa.sa_flags |= SA_ONSTACK;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+#define GUARD(err, errlen)                                 \
+    if (in_forked_child()) return forked_status(err, errlen); \
+    sigint_onstack()
 
 /* ---- Library ---- */
 
 int32_t glmmgo_available_workers(void) {
     if (in_forked_child()) return 0;
+    sigint_onstack();
     return glmmgo_go_available_workers();
 }
 
@@ -84,6 +107,7 @@ int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family, const doubl
         if (out != NULL) *out = 0;
         return forked_status(err, errlen);
     }
+    sigint_onstack();
     return glmmgo_go_mcla_new(n, p, q, family, y, ntrials, weights, x, nnz, z_row, z_col, z_val, nvc, vc_of_column,
                               out, err, errlen);
 }
@@ -137,6 +161,7 @@ int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const
         if (out != NULL) *out = 0;
         return forked_status(err, errlen);
     }
+    sigint_onstack();
     return glmmgo_go_lmm_new(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, out, err, errlen);
 }
 

@@ -69,3 +69,12 @@ func TestHardenForkedChild(t *testing.T) {
 		})
 	}
 }
+
+// lastLines returns the last n lines of s (for crash reports).
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

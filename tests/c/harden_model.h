@@ -16,13 +16,13 @@ static double hm_pmix[3] = {1.0 / 3, 1.0 / 3, 1.0 / 3}, hm_ustar[2] = {0, 0}, hm
 static double hm_sinv[4] = {2, 0.5, 0.5, 2};
 static double hm_umat[6] = {0.1, -0.2, 0.3, 0.4, -0.5, 0.6};
 
-static int harden_try_new(glmmgo_handle *h, char *err, size_t errlen) {
+static inline int harden_try_new(glmmgo_handle *h, char *err, size_t errlen) {
     return glmmgo_mcla_new(4, 1, 2, GLMMGO_BERNOULLI, hm_y, NULL, NULL, hm_x, 4, hm_zr, hm_zc, hm_zv, 1, hm_vc, h, err,
                            errlen);
 }
 
 /* A complete tiny model (importance and samples set), or 0 after printing why. */
-static glmmgo_handle harden_small_model(void) {
+static inline glmmgo_handle harden_small_model(void) {
     char err[256];
     glmmgo_handle h = 0;
     int s = harden_try_new(&h, err, sizeof err);
@@ -36,14 +36,14 @@ static glmmgo_handle harden_small_model(void) {
 }
 
 /* xorshift64*: a deterministic stream for test data. */
-static uint64_t hm_next(uint64_t *s) {
+static inline uint64_t hm_next(uint64_t *s) {
     *s ^= *s >> 12;
     *s ^= *s << 25;
     *s ^= *s >> 27;
     return *s * 2685821657736338717ULL;
 }
-static double hm_unif(uint64_t *s) { return (double)(hm_next(s) >> 11) / 9007199254740992.0; }
-static double hm_norm(uint64_t *s) {
+static inline double hm_unif(uint64_t *s) { return (double)(hm_next(s) >> 11) / 9007199254740992.0; }
+static inline double hm_norm(uint64_t *s) {
     double u = hm_unif(s), v = hm_unif(s);
     return sqrt(-2 * log(u + 1e-300)) * cos(6.283185307179586 * v);
 }
@@ -51,7 +51,7 @@ static double hm_norm(uint64_t *s) {
 /* A Bernoulli model with n = 200 observations, p = 1 (intercept), q = 20
    groups crossed with one slope-free factor, one variance component, and m
    samples; seed picks the data. Returns 0 after printing why on failure. */
-static glmmgo_handle harden_big_model(int64_t m, uint64_t seed) {
+static inline glmmgo_handle harden_big_model(int64_t m, uint64_t seed) {
     enum { N = 200, Q = 20 };
     uint64_t s = 0x9e3779b97f4a7c15ULL ^ (seed * 0xbf58476d1ce4e5b9ULL);
     if (s == 0) s = 1;
