@@ -404,3 +404,68 @@ func randomModel(seed uint64, fam family.Code, x, u float64, wmode int) (*Model,
 	}
 	return m, nil
 }
+
+// TestHardenNumericFaults evaluates models at extreme parameters: linear
+// predictors near and beyond exp's range (|η| = 700 … 1e300), variances
+// from 1e-300 to 1e300, a ν so small that one sample carries all the
+// weight, and a ν so small that e^b overflows. Each gives finite value,
+// gradient and Hessian agreeing with a naive evaluation of the value, or
+// a numerical-failure status saying why (never NaN or ∞ with success).
+func TestHardenNumericFaults(t *testing.T) {
+	type want int
+	const (
+		finite  want = iota // must succeed with finite numbers
+		either              // finite numbers, or a Numeric error
+		numeric             // must be a Numeric error
+	)
+	cases := []struct {
+		name string
+		fam  family.Code
+		b0   float64
+		nu   float64
+		want want
+	}{
+		{"bernoulli eta 700", family.Bernoulli, 700, 1, finite},
+		{"bernoulli eta -745", family.Bernoulli, -745, 1, finite},
+		{"bernoulli eta 1e4", family.Bernoulli, 1e4, 1, finite},
+		{"bernoulli eta -1e300", family.Bernoulli, -1e300, 1, either},
+		{"binomial eta 710", family.Binomial, 710, 1, finite},
+		{"binomial eta -1e5", family.Binomial, -1e5, 1, finite},
+		{"poisson eta 300", family.Poisson, 300, 1, finite},
+		{"poisson eta 700", family.Poisson, 700, 1, either},
+		{"poisson eta 710", family.Poisson, 710, 1, numeric},
+		{"poisson eta -1e4", family.Poisson, -1e4, 1, finite},
+		{"nu 1e300", family.Bernoulli, 0.2, 1e300, finite},
+		{"nu 1e-6 one sample dominates", family.Bernoulli, 0.2, 1e-6, finite},
+		{"nu 1e-150 e^b overflows", family.Bernoulli, 0.2, 1e-150, either},
+		{"nu 1e-300", family.Poisson, 0.2, 1e-300, either},
+		{"nu 5e-324", family.Binomial, 0.2, 5e-324, either},
+		{"nu max", family.Binomial, 0.2, math.MaxFloat64, either},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, d := synthetic(t, c.fam, 24, 300, 11)
+			d.Weights = m.w // synthetic's data with the weights the model holds
+			par := []float64{c.b0, 0.1, -0.2, c.nu, c.nu}
+			dd := m.NPar()
+			res := Result{Gradient: make([]float64, dd), Hessian: make([]float64, dd*dd)}
+			err := m.Evaluate(par, 2, &res)
+			checkResult(t, c.name, m, err, &res)
+			switch {
+			case err != nil && (c.want == finite || errs.KindOf(err) != errs.Numeric):
+				t.Fatalf("%v", err)
+			case err == nil && c.want == numeric:
+				t.Fatalf("no error; value %g", res.Value)
+			case err == nil:
+				if want := naiveValue(m, d, par); math.Abs(res.Value-want) > 1e-9*math.Max(1, math.Abs(want)) {
+					t.Errorf("value %.17g, naive %.17g", res.Value, want)
+				}
+			}
+			if err != nil {
+				t.Logf("%s: %v", c.name, err)
+			} else {
+				t.Logf("%s: value %g", c.name, res.Value)
+			}
+		})
+	}
+}
