@@ -1,0 +1,86 @@
+## Family objects for MCLA fits, in the form glmm uses: functions returning
+## a list of class "glmm.family" (glmm() accepts the function or its value).
+## `code` is the engine's family code (glmmgo.h).
+
+new_glmm_family <- function(name, link, code, cum, cp, cpp, check, extra = list()) {
+  structure(c(list(family.glmm = name, link = link, code = code, cum = cum, cp = cp, cpp = cpp,
+                   checkData = check), extra),
+            class = "glmm.family")
+}
+
+bernoulli.glmm <- function() {
+  new_glmm_family("bernoulli.glmm", "logit", 1L,
+    cum = function(eta) ifelse(eta > 0, eta + log1p(exp(-eta)), log1p(exp(eta))),
+    cp = function(eta) stats::plogis(eta),
+    cpp = function(eta) stats::plogis(eta) * stats::plogis(-eta),
+    check = function(y) {
+      bad <- which(!(y %in% c(0, 1)))
+      if (length(bad))
+        stop(sprintf("the response must be 0 or 1 for bernoulli.glmm: observation %d is %s%s",
+                     bad[1], format(y[bad[1]]),
+                     if (length(bad) > 1) sprintf(" (and %d more)", length(bad) - 1) else ""),
+             call. = FALSE)
+      invisible(TRUE)
+    })
+}
+
+poisson.glmm <- function() {
+  new_glmm_family("poisson.glmm", "log", 2L,
+    cum = function(eta) exp(eta), cp = function(eta) exp(eta), cpp = function(eta) exp(eta),
+    check = function(y) check_counts(y, "poisson.glmm"))
+}
+
+binomial.glmm <- function() {
+  new_glmm_family("binomial.glmm", "logit", 3L,
+    cum = function(eta, ntrials = 1) ntrials * ifelse(eta > 0, eta + log1p(exp(-eta)), log1p(exp(eta))),
+    cp = function(eta, ntrials = 1) ntrials * stats::plogis(eta),
+    cpp = function(eta, ntrials = 1) ntrials * stats::plogis(eta) * stats::plogis(-eta),
+    check = function(y) check_counts(y, "binomial.glmm"))
+}
+
+## Negative binomial with log link and a known size (dispersion) r:
+## Var y = mu + mu^2 / size. glmm has no such family; this is glmmgo's.
+negbinomial.glmm <- function(size) {
+  if (missing(size) || !is.numeric(size) || length(size) != 1L || !is.finite(size) || size <= 0)
+    stop("negbinomial.glmm(size): 'size' must be one positive finite number (Var y = mu + mu^2/size)",
+         call. = FALSE)
+  new_glmm_family("negbinomial.glmm", "log", 4L,
+    cum = function(eta) stop("the negative binomial family has no cumulant function"),
+    cp = function(eta) exp(eta),
+    cpp = function(eta) exp(eta),
+    check = function(y) check_counts(y, "negbinomial.glmm"),
+    extra = list(size = size))
+}
+
+check_counts <- function(y, fam) {
+  bad <- which(y < 0 | y != round(y))
+  if (length(bad))
+    stop(sprintf("the response must be non-negative whole counts for %s: observation %d is %s%s",
+                 fam, bad[1], format(y[bad[1]]),
+                 if (length(bad) > 1) sprintf(" (and %d more)", length(bad) - 1) else ""),
+         call. = FALSE)
+  invisible(TRUE)
+}
+
+print.glmm.family <- function(x, ...) {
+  cat("Family:", x$family.glmm, "\nLink:  ", x$link, "\n")
+  if (!is.null(x$size)) cat("Size:  ", format(x$size), "\n")
+  invisible(x)
+}
+
+## Resolve a family given as a function, a name, or a family object.
+resolve_glmm_family <- function(family.glmm) {
+  if (is.character(family.glmm)) {
+    fn <- switch(family.glmm, bernoulli.glmm = , bernoulli = bernoulli.glmm,
+                 poisson.glmm = , poisson = poisson.glmm,
+                 binomial.glmm = , binomial = binomial.glmm,
+                 stop(sprintf("unknown family.glmm '%s': use bernoulli.glmm, poisson.glmm, binomial.glmm or negbinomial.glmm(size)",
+                              family.glmm), call. = FALSE))
+    family.glmm <- fn
+  }
+  if (is.function(family.glmm)) family.glmm <- family.glmm()
+  if (!inherits(family.glmm, "glmm.family"))
+    stop("'family.glmm' must be bernoulli.glmm, poisson.glmm, binomial.glmm or negbinomial.glmm(size)",
+         call. = FALSE)
+  family.glmm
+}

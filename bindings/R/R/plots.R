@@ -1,0 +1,37 @@
+## Plots: a caterpillar plot of conditional modes for lmer() fits, and
+## importance-weight diagnostics for MCLA fits (see glmm.R).
+
+plot.ranef.glmmgo_lmm <- function(x, level = 0.95, main = NULL, ...) {
+  z <- stats::qnorm(1 - (1 - level) / 2)
+  panels <- list()
+  for (g in names(x)) {
+    d <- x[[g]]
+    pv <- attr(d, "postVar")
+    for (j in seq_along(d)) {
+      sdv <- if (!is.null(pv)) sqrt(pv[j, j, ]) else rep(NA_real_, nrow(d))
+      panels[[length(panels) + 1L]] <- list(title = paste0(g, ": ", names(d)[j]), est = d[[j]],
+                                            sd = sdv, labels = rownames(d))
+    }
+  }
+  np <- length(panels)
+  op <- graphics::par(mfrow = c(1, np), mar = c(4, 6, 3, 1))
+  on.exit(graphics::par(op))
+  for (p in panels) {
+    o <- order(p$est)
+    est <- p$est[o]; s <- p$sd[o]; labs <- p$labels[o]
+    lo <- est - z * s; hi <- est + z * s
+    rng <- range(c(lo, hi, est), na.rm = TRUE)
+    nl <- length(est)
+    graphics::plot(est, seq_len(nl), xlim = rng, yaxt = "n", pch = 19, cex = 0.6,
+                   xlab = "conditional mode", ylab = "", main = if (is.null(main)) p$title else main, ...)
+    if (nl <= 60) graphics::axis(2, at = seq_len(nl), labels = labs, las = 1, cex.axis = 0.6)
+    ok <- is.finite(lo) & is.finite(hi)
+    graphics::segments(lo[ok], seq_len(nl)[ok], hi[ok], seq_len(nl)[ok], col = "grey40")
+    graphics::abline(v = 0, lty = 2, col = "grey60")
+  }
+  invisible(panels)
+}
+
+## Caterpillar plot of an lmer() fit's conditional modes with intervals
+## from their conditional variances.
+plot.glmmgo_lmm <- function(x, level = 0.95, ...) plot.ranef.glmmgo_lmm(ranef(x, condVar = TRUE), level = level, ...)

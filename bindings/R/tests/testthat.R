@@ -1,0 +1,3 @@
+library(testthat)
+library(glmmgo)
+test_check("glmmgo")

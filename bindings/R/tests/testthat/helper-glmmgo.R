@@ -1,0 +1,45 @@
+skip_if_no_lmm <- function() {
+  if (!glmmgo:::has_lmm()) skip("this libglmmgo build has no LMM functions")
+}
+skip_if_no_mcla_fit <- function() {
+  if (!glmmgo:::has_mcla_fit()) skip("this libglmmgo build has no MCLA fit functions")
+}
+lme4_data <- function(name) {
+  e <- new.env()
+  utils::data(list = name, package = "lme4", envir = e)
+  e[[name]]
+}
+ref_case <- function(name) readRDS(system.file("testdata", paste0(name, ".rds"), package = "glmmgo"))
+## Fit the same model with both packages and compare everything lmer returns.
+compare_with_lme4 <- function(formula, data, REML, tol = 1e-4) {
+  g <- glmmgo::lmer(formula, data, REML = REML)
+  l <- suppressMessages(lme4::lmer(formula, data, REML = REML,
+                                   control = lme4::lmerControl(optimizer = "bobyqa",
+                                                               optCtrl = list(rhoend = 1e-10))))
+  crit_g <- if (REML) glmmgo::REMLcrit(g) else deviance(g)
+  crit_l <- if (REML) lme4::REMLcrit(l) else deviance(l)
+  testthat::expect_equal(crit_g, crit_l, tolerance = 1e-7, info = "criterion")
+  testthat::expect_equal(g$theta, unname(lme4::getME(l, "theta")), tolerance = tol, info = "theta")
+  testthat::expect_equal(glmmgo::fixef(g), lme4::fixef(l), tolerance = tol, info = "fixef")
+  testthat::expect_equal(sigma(g), sigma(l), tolerance = tol, info = "sigma")
+  testthat::expect_equal(unname(as.matrix(vcov(g))), unname(as.matrix(vcov(l))), tolerance = 1e-3, info = "vcov")
+  testthat::expect_equal(as.numeric(logLik(g)), as.numeric(logLik(l)), tolerance = 1e-7)
+  testthat::expect_equal(attr(logLik(g), "df"), attr(logLik(l), "df"))
+  testthat::expect_equal(AIC(g), AIC(l), tolerance = 1e-7)
+  testthat::expect_equal(BIC(g), BIC(l), tolerance = 1e-7)
+  testthat::expect_equal(unname(fitted(g)), unname(fitted(l)), tolerance = 1e-4)
+  testthat::expect_equal(unname(residuals(g)), unname(residuals(l)), tolerance = 1e-3)
+  rg <- glmmgo::ranef(g); rl <- lme4::ranef(l, condVar = TRUE)
+  testthat::expect_setequal(names(rg), names(rl))
+  for (nm in names(rl)) {
+    testthat::expect_equal(rownames(rg[[nm]]), rownames(rl[[nm]]))
+    testthat::expect_equal(unname(as.matrix(rg[[nm]])), unname(as.matrix(rl[[nm]])), tolerance = 1e-3,
+                           info = paste("ranef", nm))
+    pl <- attr(rl[[nm]], "postVar")
+    if (is.array(pl)) testthat::expect_equal(attr(rg[[nm]], "postVar"), pl, tolerance = 1e-3, info = paste("postVar", nm))
+  }
+  vg <- as.data.frame(glmmgo::VarCorr(g)); vl <- as.data.frame(lme4::VarCorr(l))
+  testthat::expect_equal(vg$sdcor, vl$sdcor, tolerance = 1e-3)
+  testthat::expect_equal(vg$grp, vl$grp)
+  invisible(list(g = g, l = l))
+}

@@ -1,0 +1,33 @@
+## Ctrl-C during a fit: run a long fit in a separate R process, send it
+## SIGINT once the engine has reported its first iteration, and check that
+## the fit stopped with glmmgo's interrupt condition and that the session
+## then fits another model normally.
+test_that("Ctrl-C stops a fit cleanly and the session survives", {
+  skip_on_os("windows")
+  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  dir <- tempfile("intr"); dir.create(dir)
+  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
+  writeLines(c(
+    "library(glmmgo)",
+    "data(InstEval, package = 'lme4')",
+    "t0 <- proc.time()[[3]]",
+    "r <- tryCatch(lmer(y ~ service * dept + (1 | s) + (1 | d), InstEval, REML = FALSE, verbose = 1),",
+    "              interrupt = function(e) paste(class(e), collapse = ','))",
+    "cat('RESULT', if (is.character(r)) r else 'finished', '\\n')",
+    "f <- lmer(Reaction ~ Days + (Days | Subject), lme4::sleepstudy)",
+    "cat('AFTER', format(REMLcrit(f), nsmall = 3), '\\n')"), child)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  libs <- paste(.libPaths(), collapse = ":")
+  script <- sprintf(paste(
+    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
+    "pid=$!",
+    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
+    "kill -INT $pid",
+    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
+  system2("sh", c("-c", shQuote(script)))
+  res <- readLines(out)
+  iters <- length(grep("^iteration", res))
+  expect_gt(iters, 0)
+  expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
+  expect_true(any(grepl("^AFTER 1743.628", res)), info = paste(tail(res, 5), collapse = "\n"))
+})

@@ -1,0 +1,67 @@
+test_that("predict with new data, with and without random effects", {
+  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
+  nd <- data.frame(Days = c(0, 5, 9), Subject = factor(c("308", "309", "372")))
+  expect_equal(unname(predict(g, nd)), unname(predict(l, nd)), tolerance = 1e-4)
+  expect_equal(unname(predict(g, nd, re.form = NA)), unname(predict(l, nd, re.form = NA)), tolerance = 1e-5)
+  expect_equal(unname(predict(g, nd, re.form = ~0)), unname(predict(g, nd, re.form = NA)))
+  expect_equal(unname(predict(g)), unname(fitted(g)))
+  nd2 <- data.frame(Days = 1, Subject = "999")
+  expect_error(predict(g, nd2), "new level.*allow.new.levels")
+  expect_equal(unname(predict(g, nd2, allow.new.levels = TRUE)),
+               unname(sum(glmmgo::fixef(g) * c(1, 1))))
+})
+
+test_that("methods keep working when lme4 is attached after glmmgo", {
+  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  ## lme4's (nlme's) generics dispatch to glmmgo's methods
+  expect_equal(lme4::fixef(g), glmmgo::fixef(g))
+  expect_equal(lme4::ranef(g)$Subject, glmmgo::ranef(g)$Subject)
+  expect_equal(lme4::VarCorr(g)$Subject, glmmgo::VarCorr(g)$Subject)
+  ## and glmmgo's generics hand lme4's fits to lme4
+  l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
+  expect_equal(glmmgo::fixef(l), lme4::fixef(l))
+  expect_equal(glmmgo::VarCorr(l)$Subject, lme4::VarCorr(l)$Subject)
+})
+
+test_that("printing follows lme4's layout", {
+  skip_if_no_lmm()
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  out <- capture.output(print(summary(g)))
+  expect_true(any(grepl("^Linear mixed model fit by REML", out)))
+  expect_true(any(grepl("^REML criterion at convergence: 1743.6", out)))
+  expect_true(any(grepl("^ Subject  \\(Intercept\\) 612.1", out)))
+  expect_true(any(grepl("^Number of obs: 180, groups:  Subject, 18", out)))
+  expect_true(any(grepl("^Days +10.467 +1.546 +6.77", out)))
+  expect_true(any(grepl("Correlation of Fixed Effects", out)))
+  out2 <- capture.output(print(glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE)))
+  expect_true(any(grepl("maximum likelihood", out2)))
+  expect_true(any(grepl("1763.9393", out2)))
+  expect_output(print(glmmgo::VarCorr(g)), "Residual")
+})
+
+test_that("caterpillar plot draws one panel per grouping factor and column", {
+  skip_if_no_lmm()
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  f <- tempfile(fileext = ".pdf")
+  grDevices::pdf(f)
+  panels <- plot(g)
+  grDevices::dev.off()
+  expect_equal(length(panels), 2L)
+  expect_true(all(is.finite(panels[[1]]$sd)))
+  expect_gt(file.size(f), 1000)
+})
+
+test_that("coef combines fixed and random effects", {
+  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
+  expect_equal(unname(as.matrix(coef(g)$Subject)), unname(as.matrix(coef(l)$Subject)), tolerance = 1e-4)
+})
