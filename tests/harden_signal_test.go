@@ -38,3 +38,19 @@ func TestHardenSignals(t *testing.T) {
 		})
 	}
 }
+
+// TestHardenSigintCancelsFit: SIGINT sent to a C host during an LMM fit
+// ends the fit through the cancel path — the host's handler sets a flag,
+// the progress callback returns nonzero — with GLMMGO_ERR_CANCELLED, no
+// result kept (fit_info says STATE), and the handle usable for an
+// objective and a new fit.
+func TestHardenSigintCancelsFit(t *testing.T) {
+	exe := compileC(t, "harden_signal", "harden_signal.c")
+	got := parseLines(t, runC(t, exe, "fitcancel"))
+	want := map[string]float64{"fit_status": 4, "interrupted": 1, "info_after_cancel": 8, "objective_after_cancel": 0, "refit": 0}
+	for k, w := range want {
+		if v := got[k]; len(v) != 1 || v[0] != w {
+			t.Errorf("%s = %v, want %v", k, v, w)
+		}
+	}
+}

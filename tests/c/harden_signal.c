@@ -9,6 +9,7 @@
                 entry restores the flag (see capi/guard.c)
 
      bigsigaction, bigsignal  the same with a handler whose frame is 12 KiB
+   usage: harden_signal fitcancel   (see fitcancel below)
 
    The main thread evaluates a large MCLA model with two workers over and
    over while a second thread sends SIGINT to the process every 200 µs,
@@ -76,7 +77,70 @@ static void *sender(void *arg) {
     return NULL;
 }
 
+/* ---- fitcancel: SIGINT during an LMM fit ends it through the progress
+   callback's cancel path: the host's handler sets a flag, the callback sees
+   it and returns nonzero, the fit returns GLMMGO_ERR_CANCELLED, keeps no
+   result, and the handle works afterwards. ---- */
+static volatile sig_atomic_t interrupted;
+static atomic_int want_signal;
+static void on_sigint_flag(int sig) { (void)sig; interrupted = 1; }
+
+static int progress(void *ud, int64_t iter, double obj, const double *par, int64_t npar) {
+    (void)ud; (void)obj; (void)par; (void)npar;
+    if (iter == 2) {
+        atomic_store(&want_signal, 1);
+        for (int i = 0; i < 2000 && !interrupted; i++) usleep(1000); /* the user is slow to press Ctrl-C */
+    }
+    return interrupted ? 1 : 0;
+}
+
+static void *interrupter(void *arg) {
+    (void)arg;
+    while (!atomic_load(&want_signal)) usleep(200);
+    kill(getpid(), SIGINT);
+    return NULL;
+}
+
+static int fitcancel(void) {
+    enum { N = 300 };
+    static double y[N], x[2 * N], z[N];
+    static int64_t codes[N];
+    int64_t nlev = 15, k = 1;
+    uint64_t s = 42;
+    for (int i = 0; i < N; i++) {
+        codes[i] = i % 15;
+        x[i] = 1;
+        x[N + i] = hm_norm(&s);
+        z[i] = 1;
+        y[i] = 1 + 0.5 * x[N + i] + 0.4 * hm_norm(&s) + 0.3 * (double)(i % 15) / 15;
+    }
+    char err[256];
+    glmmgo_handle h = 0;
+    if (glmmgo_lmm_new(N, 2, y, x, NULL, 1, &nlev, &k, codes, z, &h, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "%s\n", err); return 1; }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint_flag;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    pthread_t th;
+    pthread_create(&th, NULL, interrupter, NULL);
+    int st = glmmgo_lmm_fit(h, 1, NULL, 0, 0, 0, progress, NULL, err, sizeof err);
+    pthread_join(th, NULL);
+    printf("fit_status %d\n", st);
+    printf("interrupted %d\n", (int)interrupted);
+    double v;
+    printf("info_after_cancel %d\n", glmmgo_lmm_fit_info(h, &v, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, err, sizeof err));
+    double th0 = 0.5;
+    printf("objective_after_cancel %d\n", glmmgo_lmm_objective(h, &th0, 1, &v, err, sizeof err));
+    interrupted = 0;
+    printf("refit %d\n", glmmgo_lmm_fit(h, 1, NULL, 0, 0, 0, NULL, NULL, err, sizeof err));
+    glmmgo_free(h);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "fitcancel") == 0) return fitcancel();
     if (argc != 3) { fprintf(stderr, "usage: harden_signal sigaction|signal nsignals\n"); return 2; }
     nsignals = atoi(argv[2]);
     glmmgo_handle h = harden_big_model(4000, 3);
