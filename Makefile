@@ -17,6 +17,9 @@ deps:
 
 demo: build/libglmmgo.so
 	$(GO) run ./cmd/glmmgo-demo
+	@echo
+	@echo "== MCLA fit of the salamander mating data (glmm's model), m = 10^4"
+	$(GO) run ./cmd/glmmgo-demo-mcla
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -12,4 +12,5 @@
 #pragma GCC visibility pop
 typedef const double glmmgo_cdouble;
 typedef const int64_t glmmgo_cint64;
+typedef const glmmgo_mclafit_options glmmgo_cmclafit_options;
 #endif

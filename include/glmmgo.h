@@ -73,6 +73,7 @@ extern "C" {
 #define GLMMGO_BERNOULLI 1
 #define GLMMGO_POISSON 2
 #define GLMMGO_BINOMIAL 3
+#define GLMMGO_NEGBINOMIAL 4 /* log link, known dispersion r: see glmmgo_mclafit_new */
 
 typedef int64_t glmmgo_handle;
 
@@ -327,6 +328,147 @@ int glmmgo_lmm_ranef(glmmgo_handle h, double *b, double *u, int64_t q, char *err
  * the later terms) and kept.
  */
 int glmmgo_lmm_condvar(glmmgo_handle h, double *cv, int64_t len, char *err, size_t errlen);
+
+/* ---- MCLA fits: the whole of glmm's glmm() -----------------------------
+ *
+ * A fit handle holds a GLMM's data; glmmgo_mclafit_run fits it by Monte
+ * Carlo likelihood approximation as glmm does:
+ *
+ *  1. PQL starting values (glmm's definition: Nelder-Mead over the standard
+ *     deviations, penalised IRLS inside), or the caller's par_init.
+ *  2. m samples from the importance density p1 t_zeta(0, D*) +
+ *     p2 N(u*, D*) + p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z +
+ *     D*^{-1}; the counts m1, m2, m3 are multinomial as in glmm. The sample
+ *     is a function of the data, the options and the seed only: results are
+ *     bit-identical for any number of workers.
+ *  3. Trust-region maximisation of l_m(beta, nu) (R's trust algorithm,
+ *     glmm's rinit = 10, rmax = 1000, iterlim = 1000).
+ *  4. Inference: standard errors from -Hessian^{-1}; z-tests (two-sided for
+ *     beta, one-sided for nu, as glmm's summary); Wald intervals; glmm's
+ *     mcvcov and MCSEs (Monte Carlo standard errors) computed on the log
+ *     scale with the family's own curvature and weights; the effective
+ *     sample size of the importance weights, with a warning flag.
+ *
+ * Parameters are ordered par = (beta[p], nu[nvc]), nu the variances.
+ * Typical use: glmmgo_mclafit_new, glmmgo_mclafit_options_default, set
+ * m/seed/..., glmmgo_mclafit_run, the getters, glmmgo_free. Getters return
+ * GLMMGO_ERR_STATE until a run has succeeded; every output pointer of a
+ * getter may be NULL to skip that output.
+ */
+
+/* Options of glmmgo_mclafit_run. Always start from
+   glmmgo_mclafit_options_default, then change fields. */
+typedef struct {
+    int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
+    double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
+                           (default 1/3 each). p3 = 0 is allowed. */
+    double zeta;        /* t degrees of freedom > 0 (default 5) */
+    uint64_t seed;      /* the sample's seed (default 0) */
+    int32_t workers;    /* threads; 0 = all CPUs (default 0) */
+    int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1
+                           unless par_init is given (glmm's doPQL = FALSE) */
+    double rinit;       /* initial trust radius (default 10) */
+    double rmax;        /* largest trust radius, >= rinit (default 1000) */
+    int64_t iterlim;    /* trust iterations (default 1000) */
+    const double *par_init; /* NULL, or p+nvc starting values (beta, nu),
+                           nu > 1e-9, used instead of PQL (glmm's
+                           par.init); read during glmmgo_mclafit_run only */
+    double ess_warn;    /* warn when the effective sample size is below this
+                           (default 100; 0 = never warn) */
+    int32_t t_at_ustar; /* nonzero: centre the t component at u* instead of
+                           glmm's 0 (default 0) */
+} glmmgo_mclafit_options;
+
+/* Fills *opt with the defaults above. */
+void glmmgo_mclafit_options_default(glmmgo_mclafit_options *opt);
+
+/*
+ * Creates a fit handle from data, with the arguments and conventions of
+ * glmmgo_mcla_new, plus the dispersion: for GLMMGO_NEGBINOMIAL the known
+ * size r > 0 (Var y = mu + mu^2/r, log link, eta = log mu; the likelihood
+ * is y*eta - (y+r)*log(1 + e^eta/r) without the terms free of eta); for
+ * the other families it must be 0. The data are copied and validated here
+ * (y in the family's support, Z's columns, vc_of_column, ...).
+ */
+int glmmgo_mclafit_new(int64_t n, int64_t p, int64_t q, int32_t family,
+                       const double *y, const double *ntrials, const double *weights, const double *x,
+                       int64_t nnz, const int64_t *z_row, const int64_t *z_col, const double *z_val,
+                       int64_t nvc, const int64_t *vc_of_column, double dispersion,
+                       glmmgo_handle *out, char *err, size_t errlen);
+
+/*
+ * Runs the fit with options opt. progress (may be NULL) is called on the
+ * calling thread after every trust iteration with (userdata, iteration,
+ * current log-likelihood, current par, p+nvc); a nonzero return stops the
+ * fit with GLMMGO_ERR_CANCELLED. Errors: GLMMGO_ERR_INVALID for bad options
+ * or data that has no finite estimate (every response 0, or every response
+ * a success; a variance component with a single column of Z);
+ * GLMMGO_ERR_DOMAIN when par_init is outside the parameter space;
+ * GLMMGO_ERR_NUMERIC for numerical failures. A failed or cancelled run
+ * leaves no result (getters return GLMMGO_ERR_STATE); running again
+ * replaces the previous result. Memory: the u-matrix (m*q doubles) is held
+ * during the run only.
+ */
+int glmmgo_mclafit_run(glmmgo_handle h, const glmmgo_mclafit_options *opt, glmmgo_progress_fn progress,
+                       void *userdata, char *err, size_t errlen);
+
+/*
+ * Negative binomial only: estimates the dispersion r in [r_lo, r_hi]
+ * (0 < r_lo < r_hi) with (beta, nu) by maximising the profile MCLA
+ * log-likelihood max_theta l_m(theta; r) + sum_i w_i C(y_i, r), C the
+ * terms of the log-likelihood free of eta (lgamma(y+r) - lgamma(r) -
+ * lgamma(y+1) - y log r), by golden-section search on log r to 1%. The
+ * importance sample is that of a pilot fit at sqrt(r_lo*r_hi) and is reused
+ * for every r. The handle's own dispersion (any positive value given to
+ * glmmgo_mclafit_new) is ignored. *r_hat and *loglik (the full
+ * log-likelihood at the maximum) may be NULL. Afterwards the getters
+ * describe the fit at r_hat; its standard errors are conditional on r_hat.
+ * progress is called after every trust iteration of every inner fit.
+ */
+int glmmgo_mclafit_run_dispersion(glmmgo_handle h, const glmmgo_mclafit_options *opt, double r_lo, double r_hi,
+                                  glmmgo_progress_fn progress, void *userdata, double *r_hat, double *loglik,
+                                  char *err, size_t errlen);
+
+/* Sizes: p, nvc, q, and m (0 before a successful run). */
+int glmmgo_mclafit_dims(glmmgo_handle h, int64_t *p, int64_t *nvc, int64_t *q, int64_t *m, char *err, size_t errlen);
+
+/* The estimate: beta[p], nu[nvc], the log-likelihood *value at it (no
+   normalising constants, as glmm), gradient[p+nvc] and hessian
+   [(p+nvc)^2, column-major]. */
+int glmmgo_mclafit_estimates(glmmgo_handle h, double *beta, double *nu, double *value, double *gradient,
+                             double *hessian, char *err, size_t errlen);
+
+/* Diagnostics: *converged (trust's termination test met: 1/0), trust
+   *iterations, objective *evaluations, *ess (Kish effective sample size of
+   the importance weights at the estimate, between 1 and m), *ess_warning
+   (1 if ess < opt.ess_warn), counts[3] = (m1, m2, m3), seconds[4] = wall
+   time of PQL, sampling, trust, inference. */
+int glmmgo_mclafit_convergence(glmmgo_handle h, int32_t *converged, int64_t *iterations, int64_t *evaluations,
+                               double *ess, int32_t *ess_warning, int64_t *counts, double *seconds,
+                               char *err, size_t errlen);
+
+/* Inference, each of length p+nvc (matrices (p+nvc)^2, column-major):
+   se = sqrt(diag(vcov)), vcov = -Hessian^{-1}; z = par/se; pvalue
+   two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2"); mcse and
+   mcvcov, glmm's Monte Carlo standard errors and covariance
+   H^{-1} V H^{-1}. A singular Hessian gives se = Inf and NaN elsewhere. */
+int glmmgo_mclafit_inference(glmmgo_handle h, double *se, double *z, double *pvalue, double *vcov,
+                             double *mcse, double *mcvcov, char *err, size_t errlen);
+
+/* Wald intervals par -/+ qnorm((1+level)/2)*se, 0 < level < 1. */
+int glmmgo_mclafit_confint(glmmgo_handle h, double level, double *lower, double *upper, char *err, size_t errlen);
+
+/* Where the fit started: *used_pql (1 if PQL ran), par_init[p+nvc] (trust's
+   start: beta_pql and nu_pql, or the caller's), and the importance
+   density's u_star[q] and d_star[q] (the diagonal of D*, PQL variances
+   floored at 1e-6, glmm's sigma >= 1e-3). */
+int glmmgo_mclafit_start(glmmgo_handle h, int32_t *used_pql, double *par_init, double *u_star, double *d_star,
+                         char *err, size_t errlen);
+
+/* The u-matrix, m*q column-major (row k is sample k, glmm's layout); len
+   must be m*q. It is regenerated from the seed, so it costs nothing while
+   not requested. */
+int glmmgo_mclafit_umatrix(glmmgo_handle h, double *umat, int64_t len, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -71,3 +71,64 @@ func TestLogConst(t *testing.T) {
 		t.Errorf("poisson: %g want %g", got, want)
 	}
 }
+
+// LogLik's derivatives match finite differences for every family, agree
+// with the cumulant for the exponential families, and the negative
+// binomial's LogLik + LogConstNB is its log probability.
+func TestLogLik(t *testing.T) {
+	for _, fam := range []Code{Bernoulli, Poisson, Binomial, NegBinomial} {
+		r := 0.0
+		if fam == NegBinomial {
+			r = 1.7
+		}
+		for _, eta := range []float64{-20, -2, 0, 0.4, 3, 15} {
+			y, n := 1.0, 4.0
+			if fam == Poisson || fam == NegBinomial {
+				y = 3
+			}
+			l, d1, w := fam.LogLik(y, eta, n, r)
+			h := 1e-5
+			lp, d1p, _ := fam.LogLik(y, eta+h, n, r)
+			lm, d1m, _ := fam.LogLik(y, eta-h, n, r)
+			if fd := (lp - lm) / (2 * h); math.Abs(fd-d1) > 1e-6*math.Max(1, math.Abs(d1)) {
+				t.Errorf("%v η=%g: ℓ′=%g, finite difference %g", fam, eta, d1, fd)
+			}
+			if fd := -(d1p - d1m) / (2 * h); math.Abs(fd-w) > 1e-6*math.Max(1, math.Abs(w)) {
+				t.Errorf("%v η=%g: −ℓ″=%g, finite difference %g", fam, eta, w, fd)
+			}
+			if w < 0 || math.IsNaN(l) {
+				t.Errorf("%v η=%g: ℓ=%g −ℓ″=%g", fam, eta, l, w)
+			}
+			if fam != NegBinomial {
+				c0, c1, c2 := fam.Cumulant(eta, n)
+				if l != y*eta-c0 || d1 != y-c1 || w != c2 {
+					t.Errorf("%v: LogLik disagrees with Cumulant", fam)
+				}
+			}
+		}
+	}
+	// Negative binomial pmf: Γ(y+r)/(Γ(r) y!) (r/(r+μ))^r (μ/(r+μ))^y.
+	for _, c := range []struct{ y, mu, r float64 }{{0, 2, 1.5}, {4, 2, 1.5}, {17, 9.3, 0.4}, {2, 0.01, 50}} {
+		l, _, _ := NegBinomial.LogLik(c.y, math.Log(c.mu), 1, c.r)
+		got := l + LogConstNB(c.y, c.r)
+		a, _ := math.Lgamma(c.y + c.r)
+		b, _ := math.Lgamma(c.r)
+		d, _ := math.Lgamma(c.y + 1)
+		want := a - b - d + c.r*math.Log(c.r/(c.r+c.mu)) + c.y*math.Log(c.mu/(c.r+c.mu))
+		if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Errorf("NB log pmf y=%g μ=%g r=%g: %.15g, want %.15g", c.y, c.mu, c.r, got, want)
+		}
+	}
+	if NegBinomial.CheckDispersion(0) == "" || NegBinomial.CheckDispersion(math.Inf(1)) == "" || NegBinomial.CheckDispersion(2) != "" {
+		t.Error("NB dispersion check")
+	}
+	if Poisson.CheckDispersion(1) == "" || Poisson.CheckDispersion(0) != "" {
+		t.Error("Poisson dispersion check")
+	}
+	if NegBinomial.CheckResponse(2.5, 1) == "" || NegBinomial.CheckResponse(3, 1) != "" {
+		t.Error("NB response check")
+	}
+	if c0, _, _ := NegBinomial.Cumulant(0, 1); !math.IsNaN(c0) {
+		t.Error("NB cumulant should be NaN")
+	}
+}

@@ -39,3 +39,54 @@ func TestTailsStayFinite(t *testing.T) {
 		t.Errorf("log density in the far tail = %v", got)
 	}
 }
+
+// TestSparseQuadMatchesFactor: the sparse evaluation of (u−u*)′Σ̃⁻¹(u−u*)
+// agrees with the Cholesky-factor one.
+func TestSparseQuadMatchesFactor(t *testing.T) {
+	const q = 12
+	p := Params{Zeta: 4, P: [3]float64{0.2, 0.3, 0.5}, UStar: make([]float64, q), DStar: make([]float64, q), SigmaInv: make([]float64, q*q)}
+	for j := 0; j < q; j++ {
+		p.UStar[j] = 0.1 * float64(j-5)
+		p.DStar[j] = 1 + 0.1*float64(j)
+		p.SigmaInv[j*q+j] = 3 + 0.2*float64(j)
+		if j >= 3 {
+			p.SigmaInv[j*q+j-3], p.SigmaInv[(j-3)*q+j] = -0.7, -0.7
+		}
+	}
+	d, err := New(q, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.spPtr == nil {
+		t.Fatal("a banded Sigma inverse was not stored sparse")
+	}
+	dense := *d
+	dense.spPtr = nil
+	u := make([]float64, q)
+	for k := 0; k < 20; k++ {
+		for j := range u {
+			u[j] = math.Sin(float64(k*q+j)) * 2
+		}
+		a, b := d.LogDensity(u), dense.LogDensity(u)
+		if math.Abs(a-b) > 1e-12*math.Max(1, math.Abs(b)) {
+			t.Errorf("sample %d: sparse %.15g, factor %.15g", k, a, b)
+		}
+	}
+}
+
+// TestTAtUStar: with TAtUStar the t component is centred at u*: at q = 1
+// with p = (1, 0, 0) the density is the shifted t's.
+func TestTAtUStar(t *testing.T) {
+	p := Params{Zeta: 3, P: [3]float64{1, 0, 0}, UStar: []float64{0.7}, DStar: []float64{2}, TAtUStar: true}
+	d, err := New(1, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.TAtUStar = false
+	d0, _ := New(1, p)
+	for _, u := range []float64{-2, 0, 0.7, 3} {
+		if got, want := d.LogDensity([]float64{u}), d0.LogDensity([]float64{u - 0.7}); math.Abs(got-want) > 1e-14 {
+			t.Errorf("u = %g: %v, want %v", u, got, want)
+		}
+	}
+}

@@ -89,6 +89,13 @@ const CHECK_CASES = [
     expect: 'GLMMGO_ERR_DOMAIN = Cint(3), the header says 2',
   },
   {
+    what: 'a field of a C struct with the wrong type',
+    file: 'src/LibGlmmGo.jl',
+    from: '    seed::UInt64\n',
+    to: '    seed::Int64\n',
+    expect: 'field seed of glmmgo_mclafit_options is Int64',
+  },
+  {
     what: 'a call to a wrapper that does not exist',
     file: 'src/mcla.jl',
     from: 'checked(LibGlmmGo.glmmgo_mcla_partial_length, m.handle, len)',

@@ -3,8 +3,8 @@
 
 Mixed-model likelihoods computed by libglmmgo, a Go library with a C interface:
 linear mixed models fitted as in lme4 and MixedModels.jl ([`LinearMixedModel`](@ref)),
-and the Monte Carlo likelihood approximation of the R package glmm
-([`MCLAModel`](@ref)). The C functions themselves are in [`GlmmGo.LibGlmmGo`](@ref).
+and the Monte Carlo likelihood approximation of the R package glmm (its objective,
+[`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)). The C functions themselves are in [`GlmmGo.LibGlmmGo`](@ref).
 
 The package needs a built libglmmgo: set `ENV["GLMMGO_LIB"]` or call
 [`GlmmGo.set_library!`](@ref) (see the README).
@@ -19,7 +19,7 @@ using SparseArrays: SparseMatrixCSC, findnz, sparse
 using SpecialFunctions: erfc
 using StatsAPI: StatsAPI, fit, fit!, coef, coefnames, coeftable, stderror, vcov, nobs, dof,
     dof_residual, loglikelihood, deviance, aic, aicc, bic, isfitted, response, responsename,
-    modelmatrix, islinear, weights
+    modelmatrix, islinear, weights, confint
 using StatsBase: StatsBase, CoefTable
 
 export
@@ -30,6 +30,7 @@ export
     objective, sdest, getθ, lowerbd, issingular, isconverged, isreml, remlcrit, nevals,
     # MCLA
     MCLAModel, set_importance!, set_samples!, nsamples, partial, partial_length, merge_partials,
+    MCLAFit, fit_dispersion!, varest, mcse, mcvcov, ess, umatrix,
     # re-exported from StatsAPI
     fit, fit!, coef, coefnames, coeftable, stderror, vcov, nobs, dof, dof_residual,
     loglikelihood, deviance, aic, aicc, bic, isfitted, response
@@ -52,6 +53,7 @@ include("mcla.jl")
 include("terms.jl")
 include("lmm.jl")
 include("show.jl")
+include("mclafit.jl")
 
 """
     version() -> VersionNumber

@@ -37,6 +37,7 @@ const GLMMGO_ERR_FORKED = Cint(9)
 const GLMMGO_BERNOULLI = Int32(1)
 const GLMMGO_POISSON = Int32(2)
 const GLMMGO_BINOMIAL = Int32(3)
+const GLMMGO_NEGBINOMIAL = Int32(4)
 
 """
     @gcsafe_ccall library.function(arg::T, ...)::R
@@ -190,6 +191,100 @@ end
 function glmmgo_lmm_condvar(h, cv, len, err, errlen)
     return @gcsafe_ccall libglmmgo().glmmgo_lmm_condvar(
         h::Int64, cv::Ptr{Float64}, len::Int64, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# ---- MCLA fits -------------------------------------------------------------------------
+
+"""
+    glmmgo_mclafit_options
+
+The C struct of the same name (the options of `glmmgo_mclafit_run`), field for field
+and so with the same layout. Obtain the defaults from `glmmgo_mclafit_options_default`.
+"""
+struct glmmgo_mclafit_options
+    m::Int64
+    p_mix::NTuple{3,Float64}
+    zeta::Float64
+    seed::UInt64
+    workers::Int32
+    no_pql::Int32
+    rinit::Float64
+    rmax::Float64
+    iterlim::Int64
+    par_init::Ptr{Float64}
+    ess_warn::Float64
+    t_at_ustar::Int32
+end
+
+function glmmgo_mclafit_options_default(opt)
+    return ccall((:glmmgo_mclafit_options_default, libglmmgo()), Cvoid, (Ref{glmmgo_mclafit_options},), opt)
+end
+
+function glmmgo_mclafit_new(n, p, q, family, y, ntrials, weights, x, nnz, z_row, z_col, z_val,
+                            nvc, vc_of_column, dispersion, out, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mclafit_new(
+        n::Int64, p::Int64, q::Int64, family::Int32,
+        y::Ptr{Float64}, ntrials::Ptr{Float64}, weights::Ptr{Float64}, x::Ptr{Float64},
+        nnz::Int64, z_row::Ptr{Int64}, z_col::Ptr{Int64}, z_val::Ptr{Float64},
+        nvc::Int64, vc_of_column::Ptr{Int64}, dispersion::Float64,
+        out::Ref{Int64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+function glmmgo_mclafit_run(h, opt, progress, userdata, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mclafit_run(
+        h::Int64, opt::Ref{glmmgo_mclafit_options}, progress::Ptr{Cvoid}, userdata::Ptr{Cvoid},
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+function glmmgo_mclafit_run_dispersion(h, opt, r_lo, r_hi, progress, userdata, r_hat, loglik, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mclafit_run_dispersion(
+        h::Int64, opt::Ref{glmmgo_mclafit_options}, r_lo::Float64, r_hi::Float64,
+        progress::Ptr{Cvoid}, userdata::Ptr{Cvoid}, r_hat::Ref{Float64}, loglik::Ref{Float64},
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+function glmmgo_mclafit_dims(h, p, nvc, q, m, err, errlen)
+    return ccall((:glmmgo_mclafit_dims, libglmmgo()), Cint,
+                 (Int64, Ref{Int64}, Ref{Int64}, Ref{Int64}, Ref{Int64}, Ptr{UInt8}, Csize_t),
+                 h, p, nvc, q, m, err, errlen)
+end
+
+function glmmgo_mclafit_estimates(h, beta, nu, value, gradient, hessian, err, errlen)
+    return ccall((:glmmgo_mclafit_estimates, libglmmgo()), Cint,
+                 (Int64, Ptr{Float64}, Ptr{Float64}, Ref{Float64}, Ptr{Float64}, Ptr{Float64}, Ptr{UInt8}, Csize_t),
+                 h, beta, nu, value, gradient, hessian, err, errlen)
+end
+
+function glmmgo_mclafit_convergence(h, converged, iterations, evaluations, ess, ess_warning, counts, seconds,
+                                    err, errlen)
+    return ccall((:glmmgo_mclafit_convergence, libglmmgo()), Cint,
+                 (Int64, Ref{Int32}, Ref{Int64}, Ref{Int64}, Ref{Float64}, Ref{Int32}, Ptr{Int64}, Ptr{Float64},
+                  Ptr{UInt8}, Csize_t),
+                 h, converged, iterations, evaluations, ess, ess_warning, counts, seconds, err, errlen)
+end
+
+function glmmgo_mclafit_inference(h, se, z, pvalue, vcov, mcse, mcvcov, err, errlen)
+    return ccall((:glmmgo_mclafit_inference, libglmmgo()), Cint,
+                 (Int64, Ptr{Float64}, Ptr{Float64}, Ptr{Float64}, Ptr{Float64}, Ptr{Float64}, Ptr{Float64},
+                  Ptr{UInt8}, Csize_t),
+                 h, se, z, pvalue, vcov, mcse, mcvcov, err, errlen)
+end
+
+function glmmgo_mclafit_confint(h, level, lower, upper, err, errlen)
+    return ccall((:glmmgo_mclafit_confint, libglmmgo()), Cint,
+                 (Int64, Float64, Ptr{Float64}, Ptr{Float64}, Ptr{UInt8}, Csize_t),
+                 h, level, lower, upper, err, errlen)
+end
+
+function glmmgo_mclafit_start(h, used_pql, par_init, u_star, d_star, err, errlen)
+    return ccall((:glmmgo_mclafit_start, libglmmgo()), Cint,
+                 (Int64, Ref{Int32}, Ptr{Float64}, Ptr{Float64}, Ptr{Float64}, Ptr{UInt8}, Csize_t),
+                 h, used_pql, par_init, u_star, d_star, err, errlen)
+end
+
+function glmmgo_mclafit_umatrix(h, umat, len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mclafit_umatrix(
+        h::Int64, umat::Ptr{Float64}, len::Int64, err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 end # module LibGlmmGo

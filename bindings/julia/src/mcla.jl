@@ -4,6 +4,7 @@ const FAMILY_CODES = Dict{Symbol,Int32}(
     :bernoulli => LibGlmmGo.GLMMGO_BERNOULLI,
     :poisson => LibGlmmGo.GLMMGO_POISSON,
     :binomial => LibGlmmGo.GLMMGO_BINOMIAL,
+    :negbinomial => LibGlmmGo.GLMMGO_NEGBINOMIAL,   # MCLA fits only (glmmgo_mclafit_new)
 )
 
 function _family_code(family::Symbol)

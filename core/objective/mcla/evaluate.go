@@ -92,7 +92,9 @@ func (m *Model) prepare(par []float64, workers int) error {
 	}
 	s.workers = w
 	beta, nu := par[:m.p], par[m.p:]
-	clear(s.xb)
+	for i := range s.xb {
+		s.xb[i] = m.etaOff
+	}
 	for j, bj := range beta {
 		col := m.x[j*m.n : (j+1)*m.n]
 		for i, v := range col {
@@ -130,7 +132,7 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 			logFnu -= s * cp.halfInv[t]
 			g[m.p+t] = s*cp.halfSq[t] + cp.gConst[t]
 		}
-		b := logFnu + logF - m.logFt[k]
+		b := logFnu + logF + m.logFConst - m.logFt[k]
 		if math.IsNaN(b) || math.IsInf(b, 1) {
 			return errs.Numericf("par", "the log importance weight of sample %d is %g", k, b)
 		}

@@ -23,6 +23,9 @@ type Data struct {
 	ZVal    []float64
 	NVC     int     // T, the number of variance components
 	VCOf    []int64 // length Q: the component (0..T-1) of each column of Z
+	// Dispersion is the negative binomial size r (> 0, known); 0 for the
+	// other families.
+	Dispersion float64
 }
 
 // Model is a validated GLMM with, once set, an importance density and samples.
@@ -34,7 +37,13 @@ type Model struct {
 	w       []float64
 	x       []float64 // column-major n×p
 	xRows   []float64 // the same, row-major, for the per-sample score X′r
-	wn, wy  []float64 // wᵢNᵢ and wᵢyᵢ
+	wn, wy  []float64 // wᵢNᵢ and wᵢyᵢ (negative binomial: wᵢ(yᵢ+r) and wᵢyᵢ)
+	// Negative binomial only (package family): its ℓ is the binomial kernel
+	// at η − log r with yᵢ + r trials, plus Σ wᵢyᵢ log r. etaOff is the
+	// shift −log r, logFConst that sum; both are zero otherwise.
+	etaOff    float64
+	logFConst float64
+	disp      float64
 	// unitWeights: every wᵢ = 1 (and so every term of Σ wᵢ log(1+e^{−|η|})
 	// can share one log).
 	unitWeights bool
@@ -56,7 +65,10 @@ type Model struct {
 // New validates d and returns a model without importance density or samples.
 func New(d Data) (*Model, error) {
 	if !d.Family.Valid() {
-		return nil, errs.Invalidf("family", "is %d; use 1 (Bernoulli), 2 (Poisson) or 3 (binomial)", int32(d.Family))
+		return nil, errs.Invalidf("family", "is %d; use 1 (Bernoulli), 2 (Poisson), 3 (binomial) or 4 (negative binomial)", int32(d.Family))
+	}
+	if msg := d.Family.CheckDispersion(d.Dispersion); msg != "" {
+		return nil, errs.Invalidf("dispersion", "%s", msg)
 	}
 	if d.N < 1 {
 		return nil, errs.Invalidf("n", "is %d; need at least one observation", d.N)
@@ -165,6 +177,14 @@ func New(d Data) (*Model, error) {
 		m.wn[i], m.wy[i] = m.w[i]*m.nt[i], m.w[i]*m.y[i]
 		m.unitWeights = m.unitWeights && m.w[i] == 1
 	}
+	if d.Family == family.NegBinomial {
+		r := d.Dispersion
+		m.disp, m.etaOff = r, -math.Log(r)
+		for i := range m.w {
+			m.wn[i] = m.w[i] * (m.y[i] + r)
+			m.logFConst += m.wy[i] * math.Log(r)
+		}
+	}
 	m.z = z.ToELL()
 	return m, nil
 }
@@ -200,3 +220,6 @@ func (m *Model) Samples() int { return m.m }
 
 // Family is the response family.
 func (m *Model) Family() family.Code { return m.fam }
+
+// Dispersion is the negative binomial size r, 0 for other families.
+func (m *Model) Dispersion() float64 { return m.disp }

@@ -93,7 +93,8 @@ func (m *Model) rowsBernoulliUnit(xb, u, dv, gBeta []float64, ws *workerScratch)
 	return lin - logProd - fastmath.Log(prod)
 }
 
-// rowsLogistic serves weighted Bernoulli and binomial responses.
+// rowsLogistic serves weighted Bernoulli, binomial and negative binomial
+// responses (the last as a binomial kernel, see Model.etaOff).
 func (m *Model) rowsLogistic(xb, u, dv, gBeta []float64) float64 {
 	var logF float64
 	for i := range dv {

@@ -34,7 +34,7 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 		switch fam {
 		case family.Bernoulli:
 			d.Y[i] = float64(r.IntN(2))
-		case family.Poisson:
+		case family.Poisson, family.NegBinomial:
 			d.Y[i] = float64(r.IntN(6))
 		case family.Binomial:
 			d.Trials[i] = float64(1 + r.IntN(5))
@@ -43,6 +43,9 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 	}
 	for j := ga; j < q; j++ {
 		d.VCOf[j] = 1
+	}
+	if fam == family.NegBinomial {
+		d.Dispersion = 1.3
 	}
 	mod, err := New(d)
 	if err != nil {
@@ -70,7 +73,7 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 	return mod, d
 }
 
-var families = []family.Code{family.Bernoulli, family.Poisson, family.Binomial}
+var families = []family.Code{family.Bernoulli, family.Poisson, family.Binomial, family.NegBinomial}
 
 // naiveValue evaluates l_m straight from the formulas in the package comment,
 // with dense loops and no shared code beyond the cumulant and the density.
@@ -97,6 +100,8 @@ func naiveValue(m *Model, d Data, par []float64) float64 {
 			switch d.Family {
 			case family.Poisson:
 				c = math.Exp(eta)
+			case family.NegBinomial: // (y+r)·log(1 + e^η/r), as in package family
+				c = (d.Y[i] + d.Dispersion) * math.Log1p(math.Exp(eta)/d.Dispersion)
 			default:
 				c = nt * (math.Max(eta, 0) + math.Log1p(math.Exp(-math.Abs(eta))))
 			}

@@ -1,0 +1,299 @@
+package mclafit
+
+import (
+	"math"
+	"time"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/family"
+	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/optim/trust"
+	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/pql"
+	"github.com/glmmgo/glmmgo/core/sampling"
+	"github.com/glmmgo/glmmgo/core/sparse"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Fit is a finished MCLA fit. Matrices are column-major.
+type Fit struct {
+	P, T, Q, M int // fixed effects, variance components, random effects, samples
+
+	Beta, Nu []float64 // the estimate θ̂ = (β̂, ν̂)
+	Value    float64   // l_m(θ̂)
+	Gradient []float64 // ∇l_m(θ̂), length P+T
+	Hessian  []float64 // ∇²l_m(θ̂), (P+T)²
+
+	Converged bool // trust's termination test was met
+	Iter      int  // trust iterations
+	Evals     int  // objective evaluations
+
+	PQL           *pql.Result // nil when starting values replaced PQL
+	ParInit       []float64   // where trust started: (β_pql, ν_pql) or the caller's
+	UStar, DStar  []float64   // the importance density's centre and D* diagonal
+	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
+	M1, M2, M3    int         // samples from each mixture component
+	Vcov          []float64   // −H⁻¹
+	SE            []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
+	HessianNegDef bool        // −H is positive definite (else the SEs are suspect)
+	MCVcov        []float64   // H⁻¹ V H⁻¹, glmm's mcvcov
+	MCSE          []float64   // √diag(MCVcov)
+	ESS           float64     // Kish effective sample size at θ̂
+	ESSWarning    bool        // ESS < Options.ESSWarn
+	PQLTime       time.Duration
+	SampleTime    time.Duration
+	TrustTime     time.Duration
+	InferenceTime time.Duration
+	sampler       *sampling.Sampler
+	familyCode    family.Code
+}
+
+// Par returns (β̂, ν̂) as one slice.
+func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...), f.Nu...) }
+
+// Run fits the model d by MCLA.
+func Run(d mcla.Data, opt Options) (*Fit, error) {
+	model, err := mcla.New(d)
+	if err != nil {
+		return nil, err
+	}
+	n, p, q, T := model.Dims()
+	if err := opt.resolve(p+T, p); err != nil {
+		return nil, err
+	}
+	if err := checkIdentifiable(d, q, T); err != nil {
+		return nil, err
+	}
+	fit := &Fit{P: p, T: T, Q: q, M: opt.M, familyCode: d.Family}
+	z, err := sparse.FromTriplets(n, q, d.ZRow, d.ZCol, d.ZVal)
+	if err != nil {
+		return nil, err
+	}
+	vcOf := make([]int, q)
+	for j, t := range d.VCOf {
+		vcOf[j] = int(t)
+	}
+
+	// 1. Starting values and the centre of the importance density.
+	t0 := time.Now()
+	var beta0, nu0 []float64
+	fit.UStar, fit.DStar = make([]float64, q), make([]float64, q)
+	if opt.ParInit == nil && !opt.NoPQL {
+		pr := pirls.Problem{Family: d.Family, N: n, P: p, Q: q, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
+			Dispersion: d.Dispersion, X: d.X, Z: z}
+		res, err := pql.Fit(pr, vcOf, T, pql.Options{})
+		if err != nil {
+			return nil, err
+		}
+		fit.PQL = res
+		beta0, nu0 = res.Beta, res.Nu
+		copy(fit.UStar, res.UStar)
+		copy(fit.DStar, res.DStar)
+	} else {
+		beta0, nu0 = make([]float64, p), make([]float64, T)
+		if opt.ParInit != nil {
+			copy(beta0, opt.ParInit[:p])
+			copy(nu0, opt.ParInit[p:])
+		} else {
+			for t := range nu0 {
+				nu0[t] = 1
+			}
+		}
+		for j, t := range vcOf {
+			sd := math.Max(math.Sqrt(nu0[t]), pql.SigmaFloor)
+			fit.DStar[j] = sd * sd
+		}
+	}
+	// trust starts at ν_pql (glmm's par.init), which may be below the
+	// floor; a zero variance is outside the parameter space, so start such a
+	// component at the floor instead.
+	fit.ParInit = append(append([]float64(nil), beta0...), nu0...)
+	for t := range nu0 {
+		fit.ParInit[p+t] = math.Max(fit.ParInit[p+t], pql.SigmaFloor*pql.SigmaFloor)
+	}
+	fit.PQLTime = time.Since(t0)
+
+	// 2. Importance density and samples.
+	t0 = time.Now()
+	eta := make([]float64, n)
+	for j := 0; j < p; j++ {
+		for i := 0; i < n; i++ {
+			eta[i] += d.X[j*n+i] * beta0[j]
+		}
+	}
+	z.MulVecAdd(eta, eta, fit.UStar)
+	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar, TAtUStar: opt.TAtUStar,
+		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
+			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
+	fit.SigmaInv = imp.SigmaInv
+	smp, err := sampling.New(opt.M, imp, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	fit.sampler = smp
+	fit.M1, fit.M2, fit.M3 = smp.Counts()
+	if err := fit.maximise(model, opt, t0); err != nil {
+		return nil, err
+	}
+	return fit, nil
+}
+
+// importance returns the density the fit sampled from.
+func (f *Fit) importance(opt Options) importance.Params {
+	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar}
+}
+
+// maximise sets the fit's importance density and samples on model, runs
+// trust from f.ParInit and fills the results. sampleStart is when the
+// sampling stage began (for SampleTime).
+func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	if err := model.SetImportance(f.importance(opt), opt.Workers); err != nil {
+		return err
+	}
+	if err := model.SetSamplesFunc(opt.M, f.sampler.Fill, opt.Workers); err != nil {
+		return err
+	}
+	f.SampleTime = time.Since(sampleStart)
+
+	// 3. Trust-region maximisation.
+	t0 := time.Now()
+	var ev mcla.Result
+	obj := func(x, g, h []float64) (float64, error) {
+		ev.Gradient, ev.Hessian = g, h
+		err := model.Evaluate(x, opt.Workers, &ev)
+		return ev.Value, err
+	}
+	tr, err := trust.Maximize(obj, f.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: opt.Progress})
+	if err != nil {
+		return err
+	}
+	f.TrustTime = time.Since(t0)
+	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
+	f.Value, f.Gradient, f.Hessian = tr.Value, tr.Gradient, tr.Hessian
+	f.Converged, f.Iter, f.Evals = tr.Converged, tr.Iter, tr.Evals
+
+	// 4–5. Inference.
+	t0 = time.Now()
+	if err := f.infer(model, tr.X, opt); err != nil {
+		return err
+	}
+	f.InferenceTime = time.Since(t0)
+	return nil
+}
+
+// checkIdentifiable rejects data whose MCLA fit has no finite maximum.
+func checkIdentifiable(d mcla.Data, q, T int) error {
+	allLow, allHigh := true, true
+	for i, y := range d.Y {
+		if d.Weights != nil && d.Weights[i] == 0 {
+			continue
+		}
+		allLow = allLow && y == 0
+		nt := 1.0
+		if d.Trials != nil {
+			nt = d.Trials[i]
+		}
+		allHigh = allHigh && (d.Family == family.Bernoulli || d.Family == family.Binomial) && y == nt
+	}
+	if allLow && d.P > 0 {
+		return errs.Invalidf("y", "every response is 0: the fixed effects have no finite maximum likelihood estimate")
+	}
+	if allHigh && d.P > 0 {
+		return errs.Invalidf("y", "every response is a success: the fixed effects have no finite maximum likelihood estimate")
+	}
+	cols := make([]int, T)
+	for _, t := range d.VCOf {
+		cols[t]++
+	}
+	for t, c := range cols {
+		if c < 2 {
+			return errs.Invalidf("vc_of_column", "variance component %d has %d column of Z (one level): its variance cannot be estimated", t, c)
+		}
+	}
+	return nil
+}
+
+// infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
+func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
+	dd := f.P + f.T
+	h := mat.NewDense(dd, dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			h.Set(i, j, (f.Hessian[j*dd+i]+f.Hessian[i*dd+j])/2)
+		}
+	}
+	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
+	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
+	negH := mat.NewSymDense(dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i <= j; i++ {
+			negH.SetSym(i, j, -h.At(i, j))
+		}
+	}
+	var ch mat.Cholesky
+	f.HessianNegDef = ch.Factorize(negH)
+	var hinv mat.Dense
+	if err := hinv.Inverse(h); err != nil {
+		// A singular Hessian: no standard errors (glmm makes them Inf).
+		for i := range f.SE {
+			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
+		}
+		for i := range f.Vcov {
+			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
+		}
+	} else {
+		for j := 0; j < dd; j++ {
+			for i := 0; i < dd; i++ {
+				f.Vcov[j*dd+i] = -hinv.At(i, j)
+			}
+			f.SE[j] = math.Sqrt(-hinv.At(j, j)) // NaN if negative
+		}
+	}
+	var mo mcla.Moments
+	if err := model.Moments(x, opt.Workers, &mo); err != nil {
+		return err
+	}
+	f.ESS = mo.ESS
+	f.ESSWarning = f.ESS < opt.ESSWarn
+	if hinv.IsEmpty() {
+		return nil
+	}
+	// H⁻¹VH⁻¹ as AA′ with A = H⁻¹L, V = LL′ (V's eigendecomposition, tiny
+	// negative eigenvalues from rounding set to 0): the MC variances are
+	// then sums of squares, never negative by cancellation when one
+	// parameter's MC error is far below the others'.
+	vs := mat.NewSymDense(dd, nil)
+	for j := 0; j < dd; j++ {
+		for i := 0; i <= j; i++ {
+			vs.SetSym(i, j, (mo.V[j*dd+i]+mo.V[i*dd+j])/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(vs, true) {
+		return errs.Numericf("mcvcov", "eigendecomposition of the score variance failed")
+	}
+	lam := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	l := mat.NewDense(dd, dd, nil)
+	for k, v := range lam {
+		sq := math.Sqrt(math.Max(v, 0))
+		for i := 0; i < dd; i++ {
+			l.Set(i, k, vecs.At(i, k)*sq)
+		}
+	}
+	var a mat.Dense
+	a.Mul(&hinv, l)
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			var t float64
+			for k := 0; k < dd; k++ {
+				t += a.At(i, k) * a.At(j, k)
+			}
+			f.MCVcov[j*dd+i] = t
+		}
+		f.MCSE[j] = math.Sqrt(f.MCVcov[j*dd+j])
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package mclafit
+
+const raceEnabled = false

@@ -1,0 +1,103 @@
+package mcla
+
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/parallel"
+)
+
+// Moments are importance-sampling diagnostics at one par, computed from the
+// log-weights b_k and scores g_k of every sample (see the package comment):
+//
+//	ESS = (Σ e^{b_k})² / Σ e^{2b_k}     Kish's effective sample size of the
+//	                                    normalised weights v_k ∝ e^{b_k}
+//	V   = Σ v_k² g_k g_k′               (d×d, column-major)
+//
+// V is the Monte Carlo variance of the importance-weighted score. glmm's
+// mcvcov (its mcse.c) computes m·V as (1/m) Σ e^{2b_k} g_k g_k′ / γ² with
+// γ = (1/m) Σ e^{b_k} on the natural scale, which overflows or underflows
+// to NaN once |b_k| passes about 745; here both sums carry their own max
+// shift (parallel.Partial), so V is finite whatever the scale of b.
+type Moments struct {
+	LogSumW  float64 // log Σ e^{b_k}
+	LogSumW2 float64 // log Σ e^{2 b_k}
+	ESS      float64
+	V        []float64 // length d², allocated by Moments if nil
+}
+
+// Moments computes the diagnostics at par over all samples, in fixed blocks
+// merged in block order, so that they too are identical for any number of
+// workers.
+func (m *Model) Moments(par []float64, workers int, out *Moments) error {
+	if err := m.prepare(par, workers); err != nil {
+		return err
+	}
+	d := m.NPar()
+	if out.V == nil {
+		out.V = make([]float64, d*d)
+	}
+	if len(out.V) != d*d {
+		return errs.Invalidf("V", "has length %d, want %d", len(out.V), d*d)
+	}
+	nb := parallel.NumBlocks(m.m)
+	p1 := make([]*parallel.Partial, nb)
+	p2 := make([]*parallel.Partial, nb)
+	run := func(w, b int) error {
+		p1[b], p2[b] = parallel.NewPartial(0), parallel.NewPartial(d*d)
+		lo, hi := parallel.BlockRange(b, m.m)
+		ws := m.scratch.perW[w]
+		for k := lo; k < hi; k++ {
+			lb, g := m.sampleScore(k, ws)
+			if math.IsNaN(lb) || math.IsInf(lb, 1) {
+				return errs.Numericf("par", "the log importance weight of sample %d is %g", k, lb)
+			}
+			p1[b].Weight(lb)
+			w2 := p2[b].Weight(2 * lb)
+			if w2 == 0 {
+				continue
+			}
+			for i, gi := range g {
+				col := p2[b].Sums[i*d : (i+1)*d]
+				for j, gj := range g {
+					col[j] += w2 * gi * gj
+				}
+			}
+		}
+		return nil
+	}
+	if err := parallel.Run(nb, m.scratch.workers, run); err != nil {
+		return err
+	}
+	t1, t2 := parallel.NewPartial(0), parallel.NewPartial(d*d)
+	for b := range nb {
+		t1.Merge(p1[b])
+		t2.Merge(p2[b])
+	}
+	if t1.S0 == 0 {
+		return errs.Numericf("par", "every importance weight underflows to zero (all log-weights are -Inf)")
+	}
+	out.LogSumW = t1.Max + math.Log(t1.S0)
+	out.LogSumW2 = t2.Max + math.Log(t2.S0)
+	out.ESS = math.Exp(2*out.LogSumW - out.LogSumW2)
+	scale := math.Exp(out.LogSumW2-2*out.LogSumW) / t2.S0
+	for i, v := range t2.Sums {
+		out.V[i] = v * scale
+	}
+	return nil
+}
+
+// sampleScore returns b_k and the score g_k (in ws.g) of sample k at the
+// par set by prepare: the first half of accumulate's loop body.
+func (m *Model) sampleScore(k int, ws *workerScratch) (float64, []float64) {
+	cp := &m.scratch.params
+	g := ws.g
+	logF := m.rows(m.scratch.xb, m.u[k*m.q:(k+1)*m.q], ws.d, g[:m.p], ws)
+	ss := m.ss[k*m.nvc : (k+1)*m.nvc]
+	logFnu := cp.logFnu0
+	for t, s := range ss {
+		logFnu -= s * cp.halfInv[t]
+		g[m.p+t] = s*cp.halfSq[t] + cp.gConst[t]
+	}
+	return logFnu + logF + m.logFConst - m.logFt[k], g
+}
