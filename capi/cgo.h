@@ -4,12 +4,10 @@
    exactly (the build fails if they do not). */
 #ifndef GLMMGO_CGO_H
 #define GLMMGO_CGO_H
-/* The public functions keep default visibility although the package is
-   compiled with -fvisibility=hidden (guard.go): the library exports
-   exactly what glmmgo.h declares. */
-#pragma GCC visibility push(default)
+/* glmmgo.h declares its functions with default visibility, so that the
+   library exports exactly them although the package is compiled with
+   -fvisibility=hidden (guard.go). */
 #include "glmmgo.h"
-#pragma GCC visibility pop
 typedef const double glmmgo_cdouble;
 typedef const int64_t glmmgo_cint64;
 typedef const glmmgo_mclafit_options glmmgo_cmclafit_options;

@@ -225,3 +225,72 @@ int glmmgo_lmm_condvar(glmmgo_handle h, double *cv, int64_t len, char *err, size
     GUARD(err, errlen);
     return glmmgo_go_lmm_condvar(h, cv, len, err, errlen);
 }
+
+/* ---- MCLA fit ---- */
+
+int glmmgo_mclafit_new(int64_t n, int64_t p, int64_t q, int32_t family, const double *y, const double *ntrials,
+                       const double *weights, const double *x, int64_t nnz, const int64_t *z_row, const int64_t *z_col,
+                       const double *z_val, int64_t nvc, const int64_t *vc_of_column, double dispersion,
+                       glmmgo_handle *out, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (out != NULL) *out = 0;
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mclafit_new(n, p, q, family, y, ntrials, weights, x, nnz, z_row, z_col, z_val, nvc, vc_of_column,
+                                 dispersion, out, err, errlen);
+}
+
+int glmmgo_mclafit_run(glmmgo_handle h, const glmmgo_mclafit_options *opt, glmmgo_progress_fn progress,
+                       void *userdata, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_run(h, opt, progress, userdata, err, errlen);
+}
+
+int glmmgo_mclafit_run_dispersion(glmmgo_handle h, const glmmgo_mclafit_options *opt, double r_lo, double r_hi,
+                                  glmmgo_progress_fn progress, void *userdata, double *r_hat, double *loglik,
+                                  char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_run_dispersion(h, opt, r_lo, r_hi, progress, userdata, r_hat, loglik, err, errlen);
+}
+
+int glmmgo_mclafit_dims(glmmgo_handle h, int64_t *p, int64_t *nvc, int64_t *q, int64_t *m, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_dims(h, p, nvc, q, m, err, errlen);
+}
+
+int glmmgo_mclafit_estimates(glmmgo_handle h, double *beta, double *nu, double *value, double *gradient,
+                             double *hessian, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_estimates(h, beta, nu, value, gradient, hessian, err, errlen);
+}
+
+int glmmgo_mclafit_convergence(glmmgo_handle h, int32_t *converged, int64_t *iterations, int64_t *evaluations,
+                               double *ess, int32_t *ess_warning, int64_t *counts, double *seconds, char *err,
+                               size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_convergence(h, converged, iterations, evaluations, ess, ess_warning, counts, seconds,
+                                         err, errlen);
+}
+
+int glmmgo_mclafit_inference(glmmgo_handle h, double *se, double *z, double *pvalue, double *vcov, double *mcse,
+                             double *mcvcov, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_inference(h, se, z, pvalue, vcov, mcse, mcvcov, err, errlen);
+}
+
+int glmmgo_mclafit_confint(glmmgo_handle h, double level, double *lower, double *upper, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_confint(h, level, lower, upper, err, errlen);
+}
+
+int glmmgo_mclafit_start(glmmgo_handle h, int32_t *used_pql, double *par_init, double *u_star, double *d_star,
+                         char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_start(h, used_pql, par_init, u_star, d_star, err, errlen);
+}
+
+int glmmgo_mclafit_umatrix(glmmgo_handle h, double *umat, int64_t len, char *err, size_t errlen) {
+    GUARD(err, errlen);
+    return glmmgo_go_mclafit_umatrix(h, umat, len, err, errlen);
+}

@@ -1,5 +1,5 @@
 /* Functions of glmmgo.h that need no Go: static strings. */
-#include "cgo.h" /* glmmgo.h with default visibility */
+#include "glmmgo.h"
 
 const char *glmmgo_version(void) { return GLMMGO_VERSION_STRING; }
 

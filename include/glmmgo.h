@@ -52,6 +52,12 @@
 extern "C" {
 #endif
 
+/* The functions below are the library's interface even when it is built
+   with -fvisibility=hidden (it is: its internal symbols stay private). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define GLMMGO_VERSION_MAJOR 0
 #define GLMMGO_VERSION_MINOR 1
 #define GLMMGO_VERSION_PATCH 0
@@ -469,6 +475,10 @@ int glmmgo_mclafit_start(glmmgo_handle h, int32_t *used_pql, double *par_init, d
    must be m*q. It is regenerated from the seed, so it costs nothing while
    not requested. */
 int glmmgo_mclafit_umatrix(glmmgo_handle h, double *umat, int64_t len, char *err, size_t errlen);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

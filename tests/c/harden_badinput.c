@@ -257,7 +257,10 @@ static void cases_new(void) {
     /* Family codes. */
     CASE(run_new, "new_family_zero", INV, "family:", A.fam = 0);
     CASE(run_new, "new_family_negative", INV, "family:", A.fam = -1);
-    CASE(run_new, "new_family_four", INV, "family:", A.fam = 4);
+    CASE(run_new, "new_family_five", INV, "family:", A.fam = 5);
+    /* Negative binomial needs a dispersion, which glmmgo_mcla_new cannot
+       take (glmmgo_mclafit_new can). */
+    CASE(run_new, "new_family_negbin_no_dispersion", INV, "dispersion:", A.fam = GLMMGO_NEGBINOMIAL);
     CASE(run_new, "new_family_max", INV, "family:", A.fam = INT32_MAX);
     CASE(run_new, "new_family_min", INV, "family:", A.fam = INT32_MIN);
 
