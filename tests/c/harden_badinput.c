@@ -754,6 +754,7 @@ static void cases_library(void) {
 }
 
 #include "harden_badinput_lmm.c"
+#include "harden_badinput_mclafit.c"
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -773,7 +774,9 @@ int main(void) {
     cases_handles();
     cases_semantics();
     cases_library();
-    cases_lmm();
+    cases_lmm_setup();
+    cases_mclafit();
+    cases_lmm_teardown();
     glmmgo_free(HI);
     glmmgo_free(HS);
     glmmgo_free(HF);
