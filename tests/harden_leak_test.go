@@ -14,7 +14,8 @@ import (
 )
 
 // TestHardenGoHeapFlat runs c/harden_leak.c for 10⁴ iterations (each
-// creates, uses and frees an MCLA handle, and every tenth an LMM handle)
+// creates, uses and frees an MCLA handle, and every tenth an LMM handle
+// and an MCLA-fit handle; every 200th runs an LMM and an MCLA fit)
 // with the Go collector's trace on, and checks that the live heap after
 // collection does not grow: its median over the last quarter of the
 // collections is within 1 MB of its median over the first quarter. (A leak

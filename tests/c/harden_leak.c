@@ -9,8 +9,8 @@
    Each iteration: an MCLA model (importance, samples, objective with
    derivatives, a partial and a merge), a bad call that fails with a
    message, and glmmgo_free; every lmm-every-th iteration (default 10) also
-   an LMM model with an objective evaluation, and every 20*lmm-every-th a
-   fit. Prints the resident set size (kB) after 10% of the iterations and
+   an LMM model with an objective evaluation and an MCLA-fit handle, and
+   every 20*lmm-every-th iteration an LMM fit and an MCLA fit. Prints the resident set size (kB) after 10% of the iterations and
    at the end:  rss_early <kB>  rss_end <kB>  iterations <n>. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -53,6 +53,38 @@ static void lmm_once(int fit) {
     if (glmmgo_free(h) != GLMMGO_OK) exit(1);
 }
 
+/* An MCLA fit handle (n = 60, q = 3, one component), run with a small
+   sample when run is set, then freed. */
+static void mclafit_once(int run) {
+    enum { FN = 60 };
+    double y[FN], x[2 * FN], zv[2 * FN];
+    int64_t zr[2 * FN], zc[2 * FN], vc[3] = {0, 0, 0};
+    for (int r = 0; r < FN; r++) {
+        y[r] = (double)((r * 7 + r / 6) % 2);
+        x[r] = 1;
+        x[FN + r] = (r % 6) * 0.4 - 1;
+        zr[r] = r; zc[r] = r % 2; zv[r] = 1;
+        zr[FN + r] = r; zc[FN + r] = 2; zv[FN + r] = 0.5 + (r % 4) * 0.25;
+    }
+    glmmgo_handle h = 0;
+    char err[256];
+    if (glmmgo_mclafit_new(FN, 2, 3, GLMMGO_BERNOULLI, y, NULL, NULL, x, 2 * FN, zr, zc, zv, 1, vc, 0, &h, err, sizeof err) != GLMMGO_OK) {
+        fprintf(stderr, "mclafit_new: %s\n", err);
+        exit(1);
+    }
+    if (run) {
+        glmmgo_mclafit_options o;
+        glmmgo_mclafit_options_default(&o);
+        o.m = 200;
+        o.iterlim = 20;
+        o.workers = 1;
+        if (glmmgo_mclafit_run(h, &o, NULL, NULL, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mclafit_run: %s\n", err); exit(1); }
+        double beta[2], nu[1], v;
+        if (glmmgo_mclafit_estimates(h, beta, nu, &v, NULL, NULL, err, sizeof err) != GLMMGO_OK) exit(1);
+    }
+    if (glmmgo_free(h) != GLMMGO_OK) exit(1);
+}
+
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 1000;
     long every = argc > 2 ? atol(argv[2]) : 10;
@@ -75,6 +107,7 @@ int main(int argc, char **argv) {
         if (glmmgo_mcla_set_samples(h, 0, NULL, err, sizeof err) != GLMMGO_ERR_INVALID) return 1;
         if (glmmgo_free(h) != GLMMGO_OK) return 1;
         if (every > 0 && it % every == 0) lmm_once(it % (20 * every) == 0);
+        if (every > 0 && it % every == every / 2) mclafit_once(it % (20 * every) == every / 2);
         if (it == n / 10) early = rss_kb();
         if (hostleak) {
             char *volatile p = malloc(100);
