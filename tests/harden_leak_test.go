@@ -97,13 +97,45 @@ func leakSummary(t *testing.T, log string) map[string]int {
 	} else {
 		t.Fatalf("no ERROR SUMMARY in the valgrind log:\n%s", log)
 	}
+	// Memory errors: those at addresses in Go-managed memory ("in a rw-
+	// anonymous segment": goroutine stacks and Go's heap, which Go maps
+	// itself) come from valgrind misreading Go's switches between goroutine
+	// stacks as huge stack frames (it warns "client switching stacks?");
+	// they appear once stacks are copied, after a few thousand iterations.
+	// Any other error — in malloc'd memory, on a C stack, at a wild address,
+	// or an uninitialised value outside the runtime — is real.
+	start := regexp.MustCompile(`^==\d+== (Invalid |Conditional jump|Use of uninitialised|Syscall param|Mismatched|Source and destination|Argument )`)
+	inRecord, goMem := false, false
+	flush := func() {
+		if inRecord {
+			if goMem {
+				res["go memory errors"]++
+			} else {
+				res["real errors"]++
+			}
+		}
+		inRecord, goMem = false, false
+	}
+	for _, line := range strings.Split(log, "\n") {
+		switch {
+		case start.MatchString(line):
+			flush()
+			inRecord = true
+		case inRecord && strings.Contains(line, "is in a rw- anonymous segment"):
+			goMem = true
+		case inRecord && regexp.MustCompile(`^==\d+== $`).MatchString(line):
+			flush()
+		}
+	}
+	flush()
 	return res
 }
 
 // TestHardenValgrind runs c/harden_leak.c under valgrind's memcheck: no
 // definite, indirect or possible leak and no memory error once the Go
 // runtime's own reports are suppressed (c/harden_valgrind.supp says what
-// they are and why they are not leaks). 300 iterations here; 10⁴ with
+// they are and why they are not leaks) or classified (leakSummary: errors
+// inside Go's own goroutine stacks). 300 iterations here; 10⁴ with
 // GLMMGO_SLOW=1 (a few minutes). A host that leaks is caught, so the check
 // can fail.
 func TestHardenValgrind(t *testing.T) {
@@ -117,7 +149,7 @@ func TestHardenValgrind(t *testing.T) {
 	}
 	log := valgrind(t, exe, n)
 	s := leakSummary(t, log)
-	if s["definitely lost"] != 0 || s["indirectly lost"] != 0 || s["possibly lost"] != 0 || s["errors"] != 0 {
+	if s["definitely lost"] != 0 || s["indirectly lost"] != 0 || s["possibly lost"] != 0 || s["real errors"] != 0 {
 		t.Errorf("valgrind over %s iterations: %v\n%s", n, s, lastLines(log, 60))
 	}
 	if !strings.Contains(log, "definitely lost: 0 bytes") && !strings.Contains(log, "All heap blocks were freed") {
