@@ -38,18 +38,23 @@ binomial.glmm <- function() {
     check = function(y) check_counts(y, "binomial.glmm"))
 }
 
-## Negative binomial with log link and a known size (dispersion) r:
-## Var y = mu + mu^2 / size. glmm has no such family; this is glmmgo's.
-negbinomial.glmm <- function(size) {
-  if (missing(size) || !is.numeric(size) || length(size) != 1L || !is.finite(size) || size <= 0)
-    stop("negbinomial.glmm(size): 'size' must be one positive finite number (Var y = mu + mu^2/size)",
+## Negative binomial with log link and size (dispersion) r:
+## Var y = mu + mu^2 / size. glmm has no such family; this is glmmgo's. With
+## size = NULL, glmm() estimates the size within size.range (by the profile
+## MCLA log-likelihood, glmmgo_mclafit_run_dispersion).
+negbinomial.glmm <- function(size = NULL, size.range = c(0.01, 100)) {
+  if (!is.null(size) && (!is.numeric(size) || length(size) != 1L || !is.finite(size) || size <= 0))
+    stop("negbinomial.glmm(size): 'size' must be one positive finite number (Var y = mu + mu^2/size), or NULL to estimate it",
          call. = FALSE)
+  if (is.null(size) && (!is.numeric(size.range) || length(size.range) != 2L || any(!is.finite(size.range)) ||
+                        size.range[1] <= 0 || size.range[1] >= size.range[2]))
+    stop("negbinomial.glmm(size.range =): must be c(lower, upper) with 0 < lower < upper", call. = FALSE)
   new_glmm_family("negbinomial.glmm", "log", 4L,
     cum = function(eta) stop("the negative binomial family has no cumulant function"),
     cp = function(eta) exp(eta),
     cpp = function(eta) exp(eta),
     check = function(y) check_counts(y, "negbinomial.glmm"),
-    extra = list(size = size))
+    extra = list(size = size, size.range = if (is.null(size)) size.range))
 }
 
 check_counts <- function(y, fam) {
@@ -65,6 +70,8 @@ check_counts <- function(y, fam) {
 print.glmm.family <- function(x, ...) {
   cat("Family:", x$family.glmm, "\nLink:  ", x$link, "\n")
   if (!is.null(x$size)) cat("Size:  ", format(x$size), "\n")
+  else if (!is.null(x$size.range))
+    cat("Size:   estimated in [", format(x$size.range[1]), ", ", format(x$size.range[2]), "]\n", sep = "")
   invisible(x)
 }
 

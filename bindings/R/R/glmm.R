@@ -18,9 +18,13 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
   if (!is.numeric(pvec) || any(!is.finite(pvec)) || any(pvec < 0) || any(pvec > 1) || abs(sum(pvec) - 1) > 1e-8)
     stop(sprintf("p1, p2 and p3 must be probabilities summing to 1 (they sum to %s)", format(sum(pvec))),
          call. = FALSE)
+  if (length(pvec) != 3L) stop("p1, p2 and p3 must each be one number", call. = FALSE)
+  if (pvec[1] <= 0)
+    stop("'p1' must be positive: the t component (p1) gives the importance density the heavy tails that keep the importance weights bounded",
+         call. = FALSE)
   if (!is.numeric(zeta) || length(zeta) != 1L || !(zeta > 0)) stop("'zeta' must be one positive number", call. = FALSE)
   if (!is.numeric(rmax) || length(rmax) != 1L || !(rmax > 0)) stop("'rmax' must be one positive number", call. = FALSE)
-  if (!is.numeric(iterlim) || length(iterlim) != 1L || !(iterlim >= 1))
+  if (!is.numeric(iterlim) || length(iterlim) != 1L || !(iterlim >= 1) || iterlim != round(iterlim))
     stop("'iterlim' must be a positive whole number", call. = FALSE)
   npar <- spec$p + spec$nvc
   pinit <- NULL
@@ -32,20 +36,30 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
       stop("the variance components in 'par.init' must be positive", call. = FALSE)
     pinit <- as_dbl(par.init)
   }
-  if (!doPQL && is.null(pinit)) pinit <- NULL
   nworkers <- glmm_workers(cluster, workers)
   if (is.null(seed)) seed <- sample.int(.Machine$integer.max, 1L)
-  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0)
-    stop("'seed' must be one non-negative whole number", call. = FALSE)
+  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0 || seed != round(seed) ||
+      seed > 2^53)
+    stop("'seed' must be one non-negative whole number (at most 2^53)", call. = FALSE)
+  if (!is.logical(doPQL) || length(doPQL) != 1L || is.na(doPQL))
+    stop("'doPQL' must be TRUE or FALSE", call. = FALSE)
 
-  model <- mcla_model_from_spec(spec)
+  model <- mclafit_model(spec)
+  size_range <- NULL
+  if (spec$family$code == 4L && is.null(spec$family$size)) size_range <- as_dbl(spec$family$size.range)
   opts <- list(m = as.double(m), p = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
-               workers = as.integer(nworkers), rmax = as.double(rmax), iterlim = as.double(iterlim),
-               par.init = pinit, doPQL = isTRUE(doPQL), keep.umat = TRUE)
+               workers = as.integer(nworkers), rinit = min(10, as.double(rmax)), rmax = as.double(rmax),
+               iterlim = as.double(iterlim), par.init = pinit, doPQL = isTRUE(doPQL), ess.warn = 100,
+               size.range = size_range)
   t0 <- proc.time()[["elapsed"]]
-  res <- .Call(C_gg_mcla_fit, model$ptr, opts, as.integer(verbose))
-  if (is.null(res)) signal_interrupt("glmm")
+  run <- .Call(C_gg_mcla_fit, model$ptr, opts, as.integer(verbose))
+  if (is.null(run)) signal_interrupt("glmm")
+  res <- .Call(C_gg_mclafit_result, model$ptr)
   elapsed <- proc.time()[["elapsed"]] - t0
+  if (!is.null(size_range)) {
+    res$size <- run[[1]]
+    res$loglik.full <- run[[2]]
+  }
   glmm_result(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
 }
 
@@ -141,11 +155,17 @@ glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, va
        varcomps.equal = varcomps.equal, frame = fr)
 }
 
-mcla_model_from_spec <- function(spec) {
-  if (spec$family$code == 4L)
-    stop("negbinomial.glmm: this build of libglmmgo's MCLA model takes no dispersion yet", call. = FALSE)
-  mcla_model(spec$y, spec$X, spec$Z, stats::setNames(spec$nrandom, spec$varcomps.names), spec$family,
-             ntrials = spec$ntrials, weights = spec$weights)
+## The engine's fit handle for a model spec (glmmgo_mclafit_new).
+mclafit_model <- function(spec) {
+  fam <- spec$family
+  disp <- 0
+  if (fam$code == 4L) disp <- if (is.null(fam$size)) sqrt(prod(fam$size.range)) else fam$size
+  zt <- z_triplets(spec$Z)
+  vc <- rep.int(seq_len(spec$nvc), spec$nrandom)
+  ptr <- .Call(C_gg_mclafit_new, fam$code, spec$y, spec$ntrials, spec$weights, as_dbl_matrix(spec$X), zt$row,
+               zt$col, zt$val, as.integer(spec$q), as.integer(vc), as.integer(spec$nvc), as.double(disp))
+  structure(list(ptr = ptr, n = spec$n, p = spec$p, q = spec$q, nvc = spec$nvc, family = fam),
+            class = "glmmgo_mclafit")
 }
 
 glmm_workers <- function(cluster, workers) {
@@ -158,34 +178,69 @@ glmm_workers <- function(cluster, workers) {
   stop("'cluster' must be a number of workers", call. = FALSE)
 }
 
-## The glmm-compatible result from the engine's list (see src/mcla_fit.c).
+## The glmm-compatible result from the engine's list (see src/mcla_fit_impl.h).
 glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, workers, elapsed) {
   bn <- colnames(spec$X)
   vn <- spec$varcomps.names
   nm <- c(bn, vn)
+  p <- spec$p
   beta <- stats::setNames(res$beta, bn)
   nu <- stats::setNames(res$nu, vn)
-  H <- res$hessian; dimnames(H) <- list(nm, nm)
+  named_mat <- function(M) { dimnames(M) <- list(nm, nm); M }
+  H <- named_mat(res$hessian)
   g <- stats::setNames(res$gradient, nm)
-  mcv <- res$mcvcov; if (!is.null(mcv)) dimnames(mcv) <- list(nm, nm)
   out <- list(beta = beta, nu = nu,
               loglike.value = res$value, loglike.gradient = g, loglike.hessian = H,
               likelihood.value = res$value, likelihood.gradient = g, likelihood.hessian = H,
-              trust.converged = res$converged, trust.iterations = res$iter,
+              trust.converged = res$converged, trust.iterations = res$iterations,
+              trust.evaluations = res$evaluations,
               mod.mcml = list(x = spec$X, z = spec$Z, y = spec$y, ntrials = spec$ntrials %||% rep(1, spec$n)),
               fixedcall = fixed, randcall = random, call = call, family.glmm = spec$family,
-              varcomps.names = vn, varcomps.equal = spec$varcomps.equal, umat = res$umat, pvec = pvec,
-              beta.pql = res$beta.pql, nu.pql = res$nu.pql, u.pql = res$u.star, D.star = res$D.star,
-              zeta = zeta, cluster = cluster, debug = debug, m = nrow(res$umat) %||% res$m,
+              varcomps.names = vn, varcomps.equal = spec$varcomps.equal,
+              umat = NULL, pvec = pvec,
+              beta.pql = if (res$used.pql) stats::setNames(res$par.init[seq_len(p)], bn),
+              nu.pql = if (res$used.pql) stats::setNames(res$par.init[p + seq_along(vn)], vn),
+              par.init = stats::setNames(res$par.init, nm), used.pql = res$used.pql,
+              u.pql = res$u.star, u.star = res$u.star, D.star = diag(res$D.star, nrow = length(res$D.star)),
+              zeta = zeta, cluster = cluster, debug = debug, m = res$m,
               weights = spec$weights, nrandom = stats::setNames(spec$nrandom, vn),
-              mcvcov = mcv, ess = res$ess, seed = seed, workers = workers, time = elapsed,
-              model = model)
+              se = stats::setNames(res$se, nm), z = stats::setNames(res$z, nm),
+              pvalue = stats::setNames(res$pvalue, nm), vcov = named_mat(res$vcov),
+              mcse = stats::setNames(res$mcse, nm), mcvcov = named_mat(res$mcvcov),
+              ess = res$ess, ess.warning = res$ess.warning,
+              counts = stats::setNames(res$counts, c("m1", "m2", "m3")),
+              timing = stats::setNames(res$seconds, c("pql", "sampling", "trust", "inference")),
+              seed = seed, workers = workers, time = elapsed, model = model)
+  if (!is.null(res$size)) {
+    out$size <- res$size
+    out$loglike.full <- res$loglik.full
+  } else if (spec$family$code == 4L) {
+    out$size <- spec$family$size
+  }
   if (isTRUE(res$ess.warning))
-    warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f: the MCLA rests on few samples; increase m",
-                    res$ess), call. = FALSE)
+    warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so estimates and MCSEs are unreliable; increase m",
+                    res$ess, as.integer(res$m)), call. = FALSE)
   if (!isTRUE(res$converged))
-    warning("the trust-region maximisation did not converge (increase iterlim or m)", call. = FALSE)
+    warning(sprintf("the trust-region maximisation did not converge in %d iterations (increase iterlim or m)",
+                    as.integer(res$iterations)), call. = FALSE)
   structure(out, class = "glmm")
+}
+
+## The u-matrix (m x q, row k = sample k) is not kept in the result (it can
+## be large): fit$umat regenerates it from the engine's fit, which draws it
+## again from the seed.
+`$.glmm` <- function(x, name) {
+  val <- .subset2(x, name, exact = FALSE)
+  if (is.null(val) && identical(name, "umat")) val <- glmm_umat(x)
+  val
+}
+
+glmm_umat <- function(object) {
+  mod <- .subset2(object, "model")
+  if (is.null(mod) || !handle_valid(mod$ptr))
+    stop("the engine's fit is gone (a saved or copied fit from another session): refit with the same seed to get the u-matrix",
+         call. = FALSE)
+  .Call(C_gg_mclafit_umatrix, mod$ptr)
 }
 
 ## ---- methods, with glmm's names and layout ------------------------------
@@ -199,22 +254,24 @@ coef.glmm <- function(object, ...) object$beta
 
 varcomps.glmm <- function(object, ...) object$nu
 
+## Standard errors come from the engine (-Hessian^{-1}); a singular Hessian
+## gives Inf standard errors there, and NaN covariances.
 vcov.glmm <- function(object, ...) {
-  V <- tryCatch(solve(-object$loglike.hessian), error = function(e)
-    stop("the Hessian of the MCLA log-likelihood is singular at the estimate: no standard errors (increase m)",
-         call. = FALSE))
-  dimnames(V) <- dimnames(object$loglike.hessian)
+  V <- object$vcov
+  if (anyNA(V))
+    stop("the Hessian of the MCLA log-likelihood is singular at the estimate: no covariance matrix (increase m)",
+         call. = FALSE)
   V
 }
 
-se.glmm <- function(object, ...) sqrt(diag(vcov(object)))
+se.glmm <- function(object, ...) object$se
 
 mcvcov.glmm <- function(object, ...) {
   if (is.null(object$mcvcov)) stop("this fit has no Monte Carlo covariance", call. = FALSE)
   object$mcvcov
 }
 
-mcse.glmm <- function(object, ...) sqrt(diag(mcvcov(object)))
+mcse.glmm <- function(object, ...) object$mcse
 
 logLik.glmm <- function(object, ...) {
   structure(object$loglike.value, df = length(object$beta) + length(object$nu), nobs = length(object$mod.mcml$y),
@@ -223,12 +280,24 @@ logLik.glmm <- function(object, ...) {
 
 confint.glmm <- function(object, parm, level = 0.95, ...) {
   est <- c(object$beta, object$nu)
-  s <- se(object)
+  if (!is.numeric(level) || length(level) != 1L || !(level > 0 && level < 1))
+    stop("'level' must be one number between 0 and 1", call. = FALSE)
+  mod <- .subset2(object, "model")
+  ci <- if (!is.null(mod) && handle_valid(mod$ptr)) {
+    .Call(C_gg_mclafit_confint, mod$ptr, as.double(level))
+  } else {
+    h <- stats::qnorm((1 + level) / 2) * object$se
+    cbind(est - h, est + h)
+  }
   if (missing(parm)) parm <- seq_along(est)
-  if (is.character(parm)) parm <- match(parm, names(est))
-  z <- stats::qnorm(1 - (1 - level) / 2)
-  out <- cbind(est[parm] - z * s[parm], est[parm] + z * s[parm])
+  if (is.character(parm)) {
+    bad <- setdiff(parm, names(est))
+    if (length(bad)) stop(sprintf("unknown parameter%s: %s", if (length(bad) > 1) "s" else "",
+                                  paste(bad, collapse = ", ")), call. = FALSE)
+    parm <- match(parm, names(est))
+  }
   pct <- paste(format(100 * c((1 - level) / 2, 1 - (1 - level) / 2), trim = TRUE, scientific = FALSE, digits = 3), "%")
+  out <- ci[parm, , drop = FALSE]
   dimnames(out) <- list(names(est)[parm], pct)
   out
 }
@@ -246,24 +315,22 @@ print.glmm <- function(x, digits = max(3, getOption("digits") - 3), ...) {
 }
 
 summary.glmm <- function(object, ...) {
-  s <- se(object)
   p <- length(object$beta)
-  zb <- object$beta / s[seq_len(p)]
-  coefmat <- cbind(Estimate = object$beta, `Std. Error` = s[seq_len(p)], `z value` = zb,
-                   `Pr(>|z|)` = 2 * stats::pnorm(-abs(zb)))
-  sn <- s[p + seq_along(object$nu)]
-  zn <- object$nu / sn
-  nucoefmat <- cbind(Estimate = object$nu, `Std. Error` = sn, `z value` = zn,
-                     `Pr(>|z|)/2` = stats::pnorm(-abs(zn)))
+  ib <- seq_len(p)
+  iv <- p + seq_along(object$nu)
+  coefmat <- cbind(Estimate = object$beta, `Std. Error` = object$se[ib], `z value` = object$z[ib],
+                   `Pr(>|z|)` = object$pvalue[ib])
+  nucoefmat <- cbind(Estimate = object$nu, `Std. Error` = object$se[iv], `z value` = object$z[iv],
+                     `Pr(>|z|)/2` = object$pvalue[iv])
   structure(list(call = object$call, coefmat = coefmat, nucoefmat = nucoefmat, link = link_label(object$family.glmm),
                  family = object$family.glmm, m = object$m, loglike = object$loglike.value, ess = object$ess,
-                 converged = object$trust.converged),
+                 converged = object$trust.converged, mcse = object$mcse, size = object$size),
             class = "summary.glmm")
 }
 
 print.summary.glmm <- function(x, digits = max(3, getOption("digits") - 3),
                                signif.stars = getOption("show.signif.stars"), ...) {
-  cat("\nCall:\n\n", paste(deparse(x$call), sep = "\n", collapse = "\n"), "\n\n", sep = "")
+  cat("\nCall:\n", paste(deparse(x$call), sep = "\n", collapse = "\n"), "\n\n", sep = "")
   cat("Link is: \"", x$link, "\"\n\n", sep = "")
   cat("Fixed Effects:\n")
   stats::printCoefmat(x$coefmat, digits = digits, signif.stars = signif.stars, P.values = TRUE, has.Pvalue = TRUE)
@@ -271,22 +338,56 @@ print.summary.glmm <- function(x, digits = max(3, getOption("digits") - 3),
   cat("Variance Components for Random Effects (P-values are one-tailed):\n")
   stats::printCoefmat(x$nucoefmat, digits = digits, signif.stars = signif.stars, P.values = TRUE, has.Pvalue = TRUE)
   cat("\n")
+  if (!is.null(x$size)) cat(sprintf("Negative binomial size: %s\n", format(x$size, digits = digits)))
+  cat(sprintf("Monte Carlo sample size m = %d, effective sample size of the weights %.1f%s\n\n", as.integer(x$m),
+              x$ess, if (isTRUE(x$converged)) "" else "; trust did NOT converge"))
   invisible(x)
 }
 
 ## ---- importance-weight diagnostics ----------------------------------------
 
-## Normalised importance weights of the samples at the estimate (or at par),
-## computed by the engine: one partial per sample gives its log weight b_k.
-importance_weights <- function(object, par = NULL) {
-  if (!inherits(object, "glmm")) stop("importance_weights() needs a glmm() fit", call. = FALSE)
+## The engine's MCLA objective over the fit's own sample: the model, the
+## importance density the fit sampled from (Sigma~^{-1} rebuilt at the start
+## point, eta* = X beta_start + Z u*, as the engine does) and the u-matrix.
+glmm_objective_model <- function(object) {
+  fam <- object$family.glmm
+  if (fam$code == 4L)
+    stop("importance weights of negative binomial fits are not available: the engine's MCLA objective has no negative binomial family (the fit's ESS is in fit$ess)",
+         call. = FALSE)
+  mm <- object$mod.mcml
+  p <- length(object$beta)
+  ntr <- if (fam$code == 3L) mm$ntrials else NULL
+  mod <- mcla_model(mm$y, mm$x, mm$z, object$nrandom, fam, ntrials = ntr, weights = object$weights)
+  eta <- drop(mm$x %*% object$par.init[seq_len(p)] + mm$z %*% object$u.star)
+  cw <- if (fam$code == 3L) fam$cpp(eta, mm$ntrials) else fam$cpp(eta)
+  if (!is.null(object$weights)) cw <- cw * object$weights
+  dstar <- diag(object$D.star)
+  sinv <- crossprod(mm$z, mm$z * cw) + diag(1 / dstar, nrow = length(dstar))
+  pv <- object$pvec
+  mcla_set_importance(mod, object$u.star, dstar, if (pv[3] > 0) sinv, zeta = object$zeta,
+                      p1 = pv[1], p2 = pv[2], p3 = pv[3])
+  mcla_set_samples(mod, glmm_umat(object))
+  mod
+}
+
+## Per-sample log importance weights b_k and scores g_k at par, one engine
+## partial per sample (a partial over one sample holds b_k and g_k).
+glmm_sample_terms <- function(object, par = NULL) {
+  if (!inherits(object, "glmm")) stop("needs a glmm() fit", call. = FALSE)
   if (is.null(par)) par <- c(object$beta, object$nu)
-  mod <- object$model
-  if (is.null(mod) || !handle_valid(mod$ptr))
-    stop("the engine's model is gone (a saved or copied fit); refit to see the weights", call. = FALSE)
-  m <- as.integer(mcla_dims(mod)[["m"]])
-  if (m == 0) stop("the engine's model holds no samples", call. = FALSE)
-  lb <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k))[2], 1)
+  mod <- glmm_objective_model(object)
+  on.exit(free_handle(mod$ptr))
+  m <- as.integer(object$m)
+  d <- length(par)
+  parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 3 + seq_len(d))],
+                  numeric(d + 1))
+  list(logweight = parts[1, ], score = t(parts[-1, , drop = FALSE]))
+}
+
+## Normalised importance weights of the samples at the estimate (or at par),
+## computed by the engine.
+importance_weights <- function(object, par = NULL) {
+  lb <- glmm_sample_terms(object, par)$logweight
   w <- exp(lb - max(lb))
   w / sum(w)
 }
@@ -297,8 +398,11 @@ plot.glmm <- function(x, par = NULL, ...) {
   op <- graphics::par(mfrow = c(1, 2))
   on.exit(graphics::par(op))
   vs <- sort(v, decreasing = TRUE)
-  graphics::plot(seq_along(vs), vs, log = "y", type = "h", xlab = "sample (sorted by weight)",
-                 ylab = "normalised importance weight", main = "Importance weights", ...)
+  pos <- vs[vs > 0] # weights below the smallest double cannot go on a log axis
+  graphics::plot(seq_along(pos), pos, log = "y", type = "h", xlab = "sample (sorted by weight)",
+                 ylab = "normalised importance weight", main = "Importance weights",
+                 sub = if (length(pos) < length(vs)) sprintf("%d weights underflow to 0", length(vs) - length(pos)),
+                 ...)
   graphics::abline(h = 1 / length(v), lty = 2, col = "grey50")
   graphics::plot(seq_along(vs), cumsum(vs), type = "l", ylim = c(0, 1), xlab = "number of samples",
                  ylab = "cumulative weight", main = sprintf("ESS = %.1f of m = %d", ess, length(v)))

@@ -21,6 +21,10 @@ SEXP gg_lmm_result(SEXP, SEXP);
 SEXP gg_has_lmm(void);
 SEXP gg_has_mcla_fit(void);
 SEXP gg_mcla_fit(SEXP, SEXP, SEXP);
+SEXP gg_mclafit_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_mclafit_result(SEXP);
+SEXP gg_mclafit_confint(SEXP, SEXP);
+SEXP gg_mclafit_umatrix(SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
@@ -62,6 +66,10 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_has_lmm, 0),
     CALLDEF(gg_has_mcla_fit, 0),
     CALLDEF(gg_mcla_fit, 3),
+    CALLDEF(gg_mclafit_new, 12),
+    CALLDEF(gg_mclafit_result, 1),
+    CALLDEF(gg_mclafit_confint, 2),
+    CALLDEF(gg_mclafit_umatrix, 1),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {

@@ -31,3 +31,36 @@ test_that("Ctrl-C stops a fit cleanly and the session survives", {
   expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
   expect_true(any(grepl("^AFTER 1743.628", res)), info = paste(tail(res, 5), collapse = "\n"))
 })
+
+## The same for an MCLA fit: SIGINT after the first trust iteration stops
+## glmm() with glmmgo's interrupt condition (the engine's fit handle is
+## freed by the shim), and the session then fits again, getting what a
+## fresh session gets.
+test_that("Ctrl-C stops a glmm() fit cleanly and the session survives", {
+  skip_on_os("windows")
+  skip_if_no_mcla_fit()
+  dir <- tempfile("intr"); dir.create(dir)
+  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
+  writeLines(c(
+    "library(glmmgo)",
+    "r <- tryCatch(glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c('F', 'M'), data = salamander,",
+    "                   family.glmm = bernoulli.glmm, m = 1e5, seed = 1, verbose = TRUE),",
+    "              interrupt = function(e) paste(class(e), collapse = ','))",
+    "cat('RESULT', if (is.character(r)) r else 'finished', '\\n')",
+    "f <- glmm(y ~ 0 + x1, list(~ 0 + z1), 'z1', data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1)",
+    "cat('AFTER', sprintf('%.10f', f$loglike.value), '\\n')"), child)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  libs <- paste(.libPaths(), collapse = ":")
+  script <- sprintf(paste(
+    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
+    "pid=$!",
+    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
+    "kill -INT $pid",
+    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
+  system2("sh", c("-c", shQuote(script)))
+  res <- readLines(out)
+  expect_gt(length(grep("^iteration", res)), 0)
+  expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
+  ref <- glmm(y ~ 0 + x1, list(~ 0 + z1), "z1", data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1)
+  expect_true(any(res == sprintf("AFTER %.10f ", ref$loglike.value)), info = paste(tail(res, 5), collapse = "\n"))
+})

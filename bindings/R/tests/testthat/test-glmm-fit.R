@@ -1,0 +1,281 @@
+## glmm(): whole MCLA fits run by the engine (glmmgo_mclafit_*).
+
+sal_fit <- function(m = 1e4, seed = 2024, workers = 1, ...) {
+  expect_warning(f <- glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+                           data = salamander, family.glmm = bernoulli.glmm, m = m, seed = seed, workers = workers,
+                           ...),
+                 "effective sample size")
+  f
+}
+
+## Two salamander fits at m = 10^4 (workers 1 and 2), shared by the tests
+## below: the fit is the expensive part.
+sal <- if (glmmgo:::has_mcla_fit()) sal_fit(workers = 1)
+sal2 <- if (glmmgo:::has_mcla_fit()) sal_fit(workers = 2)
+
+test_that("salamander at m = 10^4 converges to a stationary point", {
+  skip_if_no_mcla_fit()
+  expect_s3_class(sal, "glmm")
+  expect_true(sal$trust.converged)
+  expect_lt(max(abs(sal$loglike.gradient)), 1e-6)
+  expect_named(sal$beta, c("CrossR/R", "CrossR/W", "CrossW/R", "CrossW/W"))
+  expect_named(sal$nu, c("F", "M"))
+  expect_true(all(sal$nu > 0))
+  ## a maximum: the Hessian is negative definite
+  expect_true(all(eigen(sal$loglike.hessian, symmetric = TRUE, only.values = TRUE)$values < 0))
+  expect_equal(sal$m, 1e4)
+  expect_equal(sum(sal$counts), 1e4)
+  expect_equal(dim(sal$umat), c(1e4, 120))
+})
+
+test_that("results are identical for 1 and 2 workers", {
+  skip_if_no_mcla_fit()
+  for (nm in c("beta", "nu", "loglike.value", "loglike.gradient", "loglike.hessian", "mcvcov", "se", "ess",
+               "u.star", "D.star", "par.init", "counts"))
+    expect_identical(sal[[nm]], sal2[[nm]], info = nm)
+  expect_identical(sal$umat, sal2$umat)
+  ## a different seed draws a different sample
+  expect_false(identical(sal_fit(m = 1e3, seed = 1)$beta, sal_fit(m = 1e3, seed = 2)$beta))
+})
+
+test_that("the PQL start is close to glmm's and defines the importance density", {
+  skip_if_no_mcla_fit()
+  ## glmm's PQL (reference case) stops its Nelder-Mead early; the engine's
+  ## PQL minimises the same criterion further (core/pql's tests show a lower
+  ## criterion), so the starts differ a little: nu by up to 20%, beta by up
+  ## to 3% (the gaps the engine's own tests bound).
+  ref <- ref_case("salamander_m300_pql")
+  expect_true(sal$used.pql)
+  expect_true(all(abs(sal$nu.pql - ref$nu_pql) / ref$nu_pql < 0.2))
+  expect_true(all(abs(sal$beta.pql - ref$beta_pql) / pmax(abs(ref$beta_pql), 1) < 0.03))
+  expect_gt(cor(sal$u.pql, ref$u_star), 0.99)
+  ## D* is the PQL variance of each column's component; trust starts at PQL
+  expect_equal(diag(sal$D.star), rep(unname(sal$nu.pql), c(60, 60)))
+  expect_equal(unname(sal$par.init), unname(c(sal$beta.pql, sal$nu.pql)))
+})
+
+test_that("salamander estimates agree with glmm's fits at m = 10^4", {
+  skip_if_no_mcla_fit()
+  ## Two fits by glmm at m = 10^4 (different samples). At this m the
+  ## importance weights of salamander's 120 random effects collapse onto a
+  ## handful of samples (ESS ~ 1), so the Monte Carlo error of an estimate is
+  ## of the order of its sampling standard error: glmm's two fits differ by
+  ## up to 1.3 SEs (beta_2: 0.66 vs 0.32). The reported MCSEs rest on the
+  ## same few samples and understate that error, so they cannot set the
+  ## band. The band: each of our estimates lies within 2 SEs (our own,
+  ## from the observed information) of the average of glmm's two fits;
+  ## that admits Monte Carlo error of the size glmm itself shows, and fails
+  ## for errors of scale (a standard deviation reported as a variance, a
+  ## wrong link, a dropped component) or of sign.
+  glmm_fits <- rbind(c(1.20, 0.66, -2.30, 1.18, 1.79, 1.32),
+                     c(1.23, 0.32, -2.00, 0.92, 1.46, 1.64))
+  ref <- colMeans(glmm_fits)
+  est <- c(sal$beta, sal$nu)
+  expect_true(all(is.finite(se(sal))))
+  dev <- abs(est - ref) / se(sal)
+  expect_true(all(dev < 2), info = paste(names(est), format(est, digits = 3), "SE-deviation", format(dev, digits = 2),
+                                         collapse = "; "))
+  ## and the SEs themselves are of the size glmm reports (0.25 to 0.35)
+  expect_true(all(se(sal) > 0.15 & se(sal) < 0.5))
+})
+
+test_that("SEs, MCSEs and the ESS are consistent with the objective at the estimate", {
+  skip_if_no_mcla_fit()
+  par <- c(sal$beta, sal$nu)
+  H <- sal$loglike.hessian
+  expect_equal(vcov(sal), solve(-H), tolerance = 1e-8)
+  expect_equal(se(sal), sqrt(diag(solve(-H))), tolerance = 1e-8)
+  expect_equal(mcse(sal), sqrt(diag(mcvcov(sal))), tolerance = 1e-12)
+  ## The engine's MCLA objective over the fit's own sample and importance
+  ## density (rebuilt in R from u*, D* and the u-matrix) reproduces the
+  ## fit's value, gradient and Hessian.
+  mod <- glmmgo:::glmm_objective_model(sal)
+  o <- mcla_objective(mod, par)
+  expect_equal(o$value, sal$loglike.value, tolerance = 1e-10)
+  expect_equal(unname(o$hessian), unname(H), tolerance = 1e-8)
+  expect_lt(max(abs(o$gradient)), 1e-6)
+  ## mcvcov = H^-1 V H^-1 with V = sum_k v_k^2 g_k g_k' (v the normalised
+  ## importance weights, g_k the per-sample scores), from per-sample partials
+  st <- glmmgo:::glmm_sample_terms(sal)
+  v <- exp(st$logweight - max(st$logweight)); v <- v / sum(v)
+  V <- crossprod(st$score * v)
+  Hi <- solve(H)
+  expect_equal(unname(mcvcov(sal)), unname(Hi %*% V %*% Hi), tolerance = 1e-6)
+  expect_equal(sal$ess, 1 / sum(v^2), tolerance = 1e-8)
+  expect_equal(importance_weights(sal), v, tolerance = 1e-12)
+  ## Wald intervals
+  ci <- confint(sal)
+  expect_equal(unname(ci[, 1]), unname(par - qnorm(0.975) * se(sal)), tolerance = 1e-10)
+  expect_equal(colnames(ci), c("2.5 %", "97.5 %"))
+  expect_equal(confint(sal, "F", level = 0.9)[1, 2], sal$nu[["F"]] + qnorm(0.95) * se(sal)[["F"]],
+               tolerance = 1e-10)
+  ## z-tests: two-sided for beta, one-sided for nu
+  s <- summary(sal)
+  expect_equal(s$coefmat[, "Pr(>|z|)"], 2 * pnorm(-abs(sal$beta / se(sal)[1:4])), tolerance = 1e-8)
+  expect_equal(s$nucoefmat[, "Pr(>|z|)/2"], pnorm(-abs(sal$nu / se(sal)[5:6])), tolerance = 1e-8)
+  expect_equal(coef(sal), sal$beta)
+  expect_equal(varcomps(sal), sal$nu)
+  ll <- logLik(sal)
+  expect_equal(as.numeric(ll), sal$loglike.value)
+  expect_equal(attr(ll, "df"), 6)
+})
+
+test_that("print and summary use glmm's layout", {
+  skip_if_no_mcla_fit()
+  out <- capture.output(print(summary(sal)))
+  expect_true(any(grepl("^Call:", out)))
+  expect_true(any(out == "Link is: \"logit (log odds)\""))
+  i_fix <- which(out == "Fixed Effects:")
+  i_vc <- which(out == "Variance Components for Random Effects (P-values are one-tailed):")
+  expect_length(i_fix, 1)
+  expect_length(i_vc, 1)
+  expect_lt(i_fix, i_vc)
+  expect_match(out[i_fix + 1], "Estimate +Std. Error +z value +Pr\\(>\\|z\\|\\)")
+  expect_match(out[i_vc + 1], "Estimate +Std. Error +z value +Pr\\(>\\|z\\|\\)/2")
+  for (nm in names(sal$beta)) expect_true(any(startsWith(out[(i_fix + 2):(i_fix + 5)], nm)), info = nm)
+  expect_match(out[i_vc + 2], "^F ")
+  expect_match(out[i_vc + 3], "^M ")
+  p <- capture.output(print(sal))
+  expect_true(any(p == "Fixed Effects:"))
+  expect_true(any(p == "Variance Components for Random Effects:"))
+})
+
+test_that("the importance-weight plot draws and returns the ESS", {
+  skip_if_no_mcla_fit()
+  f <- sal_fit(m = 1e3, seed = 5)
+  pdf(NULL)
+  on.exit(dev.off())
+  r <- plot(f)
+  expect_equal(r$ess, f$ess, tolerance = 1e-8)
+  expect_equal(sum(r$weights), 1)
+})
+
+test_that("a saved fit keeps its results but says the engine's fit is gone", {
+  skip_if_no_mcla_fit()
+  f <- sal_fit(m = 1e3, seed = 5)
+  file <- tempfile(fileext = ".rds")
+  saveRDS(f, file)
+  g <- readRDS(file)
+  expect_equal(g$beta, f$beta)
+  expect_equal(confint(g), confint(f), tolerance = 1e-10)
+  expect_error(g$umat, "refit with the same seed")
+})
+
+sim_groups <- function(seed, ng = 40, ni = 10) {
+  set.seed(seed)
+  g <- factor(rep(seq_len(ng), each = ni))
+  x <- rnorm(ng * ni)
+  list(g = g, x = x, u = rnorm(ng, sd = sqrt(0.5)))
+}
+
+test_that("a Poisson fit recovers simulated parameters", {
+  skip_if_no_mcla_fit()
+  s <- sim_groups(42)
+  d <- data.frame(y = rpois(length(s$x), exp(0.5 + 0.3 * s$x + s$u[s$g])), x = s$x, g = s$g)
+  f <- glmm(y ~ x, list(~ 0 + g), "g", data = d, family.glmm = poisson.glmm, m = 2000, seed = 7)
+  expect_true(f$trust.converged)
+  expect_false(f$ess.warning)
+  truth <- c(0.5, 0.3, 0.5)
+  expect_true(all(abs(c(f$beta, f$nu) - truth) < 3 * se(f)))
+  expect_true("Link is: \"log\"" %in% capture.output(print(summary(f))))
+})
+
+test_that("a binomial fit with a two-column response recovers simulated parameters", {
+  skip_if_no_mcla_fit()
+  s <- sim_groups(43)
+  nt <- sample(3:8, length(s$x), TRUE)
+  succ <- rbinom(length(s$x), nt, plogis(-0.4 + 0.8 * s$x + s$u[s$g]))
+  d <- data.frame(s = succ, f = nt - succ, x = s$x, g = s$g)
+  f <- glmm(cbind(s, f) ~ x, list(~ 0 + g), "g", data = d, family.glmm = binomial.glmm, m = 2000, seed = 7)
+  expect_true(f$trust.converged)
+  truth <- c(-0.4, 0.8, 0.5)
+  expect_true(all(abs(c(f$beta, f$nu) - truth) < 3 * se(f)))
+  expect_equal(f$mod.mcml$ntrials, nt)
+  ## the trials matter: the same successes as Bernoulli-like rows differ
+  ## from a fit that ignores the failures
+  expect_error(glmm(s ~ x, list(~ 0 + g), "g", data = d, family.glmm = binomial.glmm, m = 100, seed = 1), "cbind")
+})
+
+test_that("negative binomial fits: known size, and size estimated", {
+  skip_if_no_mcla_fit()
+  s <- sim_groups(44)
+  d <- data.frame(y = rnbinom(length(s$x), size = 2, mu = exp(0.5 + 0.3 * s$x + s$u[s$g])), x = s$x, g = s$g)
+  f <- glmm(y ~ x, list(~ 0 + g), "g", data = d, family.glmm = negbinomial.glmm(2), m = 2000, seed = 3)
+  expect_true(f$trust.converged)
+  expect_equal(f$size, 2)
+  expect_true(all(abs(c(f$beta, f$nu) - c(0.5, 0.3, 0.5)) < 3 * se(f)))
+  ## a small m keeps this quick (the size search refits many times); the
+  ## ESS warning it draws is not what this test is about
+  g <- suppressWarnings(glmm(y ~ x, list(~ 0 + g), "g", data = d,
+                             family.glmm = negbinomial.glmm(size.range = c(0.5, 8)), m = 500, seed = 3))
+  expect_true(g$size > 0.5 && g$size < 8)
+  expect_true(abs(log(g$size / 2)) < log(3)) # within a factor 3 of the truth
+  expect_true(is.finite(g$loglike.full))
+  expect_output(print(summary(g)), "Negative binomial size")
+  expect_error(importance_weights(g), "negative binomial")
+})
+
+test_that("bad input to a fit gives clear errors", {
+  skip_if_no_mcla_fit()
+  s <- salamander
+  fit <- function(...) glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c("F", "M"), data = s,
+                            family.glmm = bernoulli.glmm, ...)
+  expect_error(fit(m = 0), "'m' must be one positive whole number")
+  expect_error(fit(m = 10.5), "'m' must be one positive whole number")
+  expect_error(fit(m = 100, p1 = 0, p2 = 0.5, p3 = 0.5), "'p1' must be positive")
+  expect_error(fit(m = 100, zeta = -1), "'zeta'")
+  expect_error(fit(m = 100, iterlim = 0), "'iterlim'")
+  expect_error(fit(m = 100, par.init = c(1, 2)), "'par.init' must be 6 numbers")
+  expect_error(fit(m = 100, par.init = c(0, 0, 0, 0, 1, -1)), "must be positive")
+  expect_error(fit(m = 100, seed = -3), "'seed'")
+  expect_error(fit(m = 100, workers = -1), "'workers'")
+  expect_error(fit(m = 100, cluster = "two"), "'cluster'")
+  s$Mate <- 0
+  expect_error(fit(m = 100, seed = 1), "glmmgo_mclafit_run: .*(zero|0)")
+  ## a failed run leaves no engine handle behind
+  spec <- glmmgo:::glmm_model_spec(Mate ~ 0 + Cross, list(~ 0 + Female), "F", s, bernoulli.glmm, NULL, NULL)
+  mod <- glmmgo:::mclafit_model(spec)
+  opts <- list(m = 100, p = rep(1/3, 3), zeta = 5, seed = 1, workers = 1L, rinit = 10, rmax = 1000, iterlim = 1000,
+               par.init = NULL, doPQL = TRUE, ess.warn = 100, size.range = NULL)
+  expect_true(glmmgo:::handle_valid(mod$ptr))
+  expect_error(.Call(glmmgo:::C_gg_mcla_fit, mod$ptr, opts, 0L), "glmmgo_mclafit_run")
+  expect_false(glmmgo:::handle_valid(mod$ptr))
+  expect_error(.Call(glmmgo:::C_gg_mclafit_result, mod$ptr), "freed")
+})
+
+test_that("glmm() options reach the engine", {
+  skip_if_no_mcla_fit()
+  ## par.init without PQL: trust starts there and no PQL ran
+  start <- c(1, 0.3, -2, 1, 1.4, 1.3)
+  f <- sal_fit(m = 1e3, seed = 9, par.init = start, doPQL = FALSE)
+  expect_false(f$used.pql)
+  expect_null(f$beta.pql)
+  expect_equal(unname(f$par.init), start)
+  ## p3 = 0 is allowed and draws no third-component samples
+  g <- sal_fit(m = 1e3, seed = 9, p1 = 0.5, p2 = 0.5, p3 = 0)
+  expect_equal(unname(g$counts[3]), 0)
+  expect_equal(sum(g$counts), 1e3)
+  ## iterlim = 1 stops trust early, with a warning
+  expect_warning(expect_warning(h <- glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c("F", "M"),
+                                          data = salamander, family.glmm = bernoulli.glmm, m = 1e3, seed = 9,
+                                          iterlim = 1), "did not converge"), "effective sample size")
+  expect_false(h$trust.converged)
+  expect_equal(h$trust.iterations, 1)
+})
+
+test_that("verbose fits report each trust iteration", {
+  skip_if_no_mcla_fit()
+  d <- BoothHobert
+  out <- capture.output(f <- glmm(y ~ 0 + x1, list(~ 0 + z1), "z1", data = d, family.glmm = bernoulli.glmm,
+                                  m = 500, seed = 1, verbose = TRUE))
+  expect_gt(length(out), 1)
+  expect_match(out, "^iteration +[0-9]+: objective -?[0-9.]+ +par: [-0-9. e]+$")
+  it <- as.integer(sub("^iteration +([0-9]+):.*", "\\1", out))
+  expect_equal(it, seq_along(out))
+  expect_lte(length(out), f$trust.iterations)
+  obj <- as.numeric(sub(".*objective (-?[0-9.e+-]+) .*", "\\1", out))
+  expect_true(all(diff(obj) >= -1e-6 * abs(obj[-1])))
+  expect_lte(max(obj), f$loglike.value + 1e-6 * abs(f$loglike.value))
+  last <- as.numeric(strsplit(sub(".*par: ", "", out[length(out)]), " ")[[1]])
+  expect_length(last, 2)
+})
