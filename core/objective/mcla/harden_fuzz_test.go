@@ -54,8 +54,11 @@ func allFinite(v []float64) bool {
 // fuzzData decodes a Data whose sizes, lengths, indices and values may all
 // be wrong.
 func fuzzData(r *fuzzdata.Reader) Data {
-	d := Data{Family: family.Code(r.Int(0, 4)), N: r.Int(-1, 7), P: r.Int(-1, 3), Q: r.Int(-1, 5)}
+	d := Data{Family: family.Code(r.Int(0, 5)), N: r.Int(-1, 7), P: r.Int(-1, 3), Q: r.Int(-1, 5)}
 	d.NVC = r.Int(-1, 3)
+	if d.Family == family.NegBinomial || r.Byte() > 240 {
+		d.Dispersion = r.Positive()
+	}
 	n, p, q := max(d.N, 0), max(d.P, 0), max(d.Q, 0)
 	d.Y = make([]float64, r.Len(n))
 	for i := range d.Y {
@@ -318,7 +321,7 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add(uint64(4), uint8(1), uint8(1), uint8(3), uint8(3), 40.0, 1e-200)
 	f.Fuzz(func(t *testing.T, seed uint64, famb, xs, us, ws uint8, beta0, nu float64) {
 		scales := []float64{1, 30, 400, 1e6}
-		m, err := randomModel(seed, family.Code(1+famb%3), scales[xs%4], scales[us%4], int(ws%4))
+		m, err := randomModel(seed, family.Code(1+famb%4), scales[xs%4], scales[us%4], int(ws%4))
 		if err != nil {
 			checkErr(t, "random model", err)
 			return
@@ -356,6 +359,9 @@ func randomModel(seed uint64, fam family.Code, x, u float64, wmode int) (*Model,
 	if wmode > 0 {
 		d.Weights = make([]float64, n)
 	}
+	if fam == family.NegBinomial {
+		d.Dispersion = 0.5 + 2*(next()+1)
+	}
 	for i := 0; i < n; i++ {
 		d.X[i] = 1
 		d.X[n+i] = x * next()
@@ -365,7 +371,7 @@ func randomModel(seed uint64, fam family.Code, x, u float64, wmode int) (*Model,
 		switch fam {
 		case family.Bernoulli:
 			d.Y[i] = float64(int(next()+1) % 2)
-		case family.Poisson:
+		case family.Poisson, family.NegBinomial:
 			d.Y[i] = math.Floor(4 * (next() + 1))
 		case family.Binomial:
 			d.Trials[i] = math.Floor(3*(next()+1)) + 1
