@@ -19,9 +19,21 @@ for file in $(git ls-files '*_fuzz_test.go'); do
 	pkg=./$(dirname "$file")
 	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(f \*testing\.F).*/\1/p' "$file"); do
 		echo "== $pkg $target ($time)"
-		if ! go test -run '^$' -fuzz "^$target\$" -fuzztime "$time" -parallel "$workers" "$pkg"; then
-			status=1
+		log=$(mktemp)
+		rc=0
+		go test -run '^$' -fuzz "^$target\$" -fuzztime "$time" -parallel "$workers" "$pkg" >"$log" 2>&1 || rc=$?
+		tail -n 3 "$log"
+		if [ "$rc" -ne 0 ]; then
+			cat "$log"
+			# Go 1.26's coordinator may fail at the deadline with "context
+			# deadline exceeded" and no input (golang/go#75804): not a finding.
+			if grep -q 'context deadline exceeded' "$log" && ! grep -q -e 'Failing input written' -e 'panic:' -e '_test.go:' "$log"; then
+				echo "   (ignored: fuzzing deadline race, golang/go#75804, no failing input)"
+			else
+				status=1
+			fi
 		fi
+		rm -f "$log"
 	done
 done
 exit $status

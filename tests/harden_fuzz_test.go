@@ -12,17 +12,24 @@ import (
 )
 
 // TestHardenFuzzBounded fuzzes every Go fuzz target of the module (the
-// *_fuzz_test.go files) for a short bounded time each — 2 s by default,
-// GLMMGO_FUZZTIME to change it ("0" skips; -short skips too) — with one
-// worker, so that CI exercises new inputs, not only the committed corpus
-// that `go test` replays. scripts/fuzz.sh runs them for longer by hand.
+// *_fuzz_test.go files) for a bounded budget each — 10⁴ executions by
+// default (about 1 to 5 s), GLMMGO_FUZZTIME to change it (a count "Nx" or a
+// duration; "0" skips; -short skips too) — with one worker, so that CI
+// exercises new inputs, not only the committed corpus that `go test`
+// replays. scripts/fuzz.sh runs them for longer by hand.
+//
+// A count, not a duration, by default: with a duration, Go 1.26's fuzzing
+// coordinator can report "context deadline exceeded" at the deadline
+// without any failing input (golang/go#75804, fixed in Go 1.27); seen here
+// twice. With a duration that error is logged and tolerated when no
+// failing input was written; any other failure fails the test.
 func TestHardenFuzzBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
 	d := os.Getenv("GLMMGO_FUZZTIME")
 	if d == "" {
-		d = "2s"
+		d = "10000x"
 	}
 	if d == "0" {
 		t.Skip("GLMMGO_FUZZTIME=0")
@@ -48,7 +55,9 @@ func TestHardenFuzzBounded(t *testing.T) {
 				cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-fuzz", "^"+target+"$", "-fuzztime", d, "-parallel", "1", pkg)
 				cmd.Dir = root
 				out, err := cmd.CombinedOutput()
-				if err != nil {
+				if err != nil && deadlineFlake(string(out)) {
+					t.Logf("%s: Go's fuzzing deadline race (golang/go#75804), no failing input: ignored", target)
+				} else if err != nil {
 					t.Fatalf("%s %s: %v\n%s", pkg, target, err, lastLines(string(out), 40))
 				}
 				if m := regexp.MustCompile(`execs: (\d+)`).FindAllStringSubmatch(string(out), -1); len(m) > 0 {
@@ -60,4 +69,19 @@ func TestHardenFuzzBounded(t *testing.T) {
 	if n < 8 {
 		t.Errorf("found only %d fuzz targets", n)
 	}
+}
+
+// deadlineFlake reports a fuzzing run that failed only with the
+// coordinator's "context deadline exceeded" at -fuzztime's end: no failing
+// input written, no panic, no test failure message.
+func deadlineFlake(out string) bool {
+	if !strings.Contains(out, "context deadline exceeded") {
+		return false
+	}
+	for _, bad := range []string{"Failing input written", "panic:", "_test.go:", "fatal error"} {
+		if strings.Contains(out, bad) {
+			return false
+		}
+	}
+	return true
 }
