@@ -4,6 +4,9 @@
    exactly (the build fails if they do not). */
 #ifndef GLMMGO_CGO_H
 #define GLMMGO_CGO_H
+/* glmmgo.h declares its functions with default visibility, so that the
+   library exports exactly them although the package is compiled with
+   -fvisibility=hidden (guard.go). */
 #include "glmmgo.h"
 typedef const double glmmgo_cdouble;
 typedef const int64_t glmmgo_cint64;

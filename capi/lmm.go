@@ -33,8 +33,8 @@ type lmmHandle struct {
 // Close releases the model's worker goroutines (called by glmmgo_free).
 func (h *lmmHandle) Close() { h.m.Close() }
 
-//export glmmgo_lmm_new
-func glmmgo_lmm_new(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble,
+//export glmmgo_go_lmm_new
+func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble,
 	nterms C.int64_t, nlevels, ncols, codes *C.glmmgo_cint64, z *C.glmmgo_cdouble,
 	out *C.glmmgo_handle, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
@@ -128,7 +128,7 @@ func newLMM(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble, nterms C.int64_t, n
 	}
 	m, err := lmm.New(d) // copies everything it keeps
 	if err != nil {
-		return 0, err
+		return 0, cArgName(err)
 	}
 	return register(lmmKind, &lmmHandle{m: m}), nil
 }
@@ -147,8 +147,8 @@ func withLMM(h C.glmmgo_handle, err *C.char, errlen C.size_t, f func(*lmmHandle)
 	return report(f(lh), err, errlen)
 }
 
-//export glmmgo_lmm_dims
-func glmmgo_lmm_dims(h C.glmmgo_handle, n, p, pGiven, ntheta, q, nterms *C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_dims
+func glmmgo_go_lmm_dims(h C.glmmgo_handle, n, p, pGiven, ntheta, q, nterms *C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		m := lh.m
 		for _, o := range []struct {
@@ -200,29 +200,29 @@ func outFloats(dst *C.double, n C.int64_t, v []float64, arg string, optional boo
 	return nil
 }
 
-//export glmmgo_lmm_term_order
-func glmmgo_lmm_term_order(h C.glmmgo_handle, order *C.int64_t, nterms C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_term_order
+func glmmgo_go_lmm_term_order(h C.glmmgo_handle, order *C.int64_t, nterms C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		return outInts(order, nterms, lh.m.TermOrder(), "order")
 	})
 }
 
-//export glmmgo_lmm_kept_columns
-func glmmgo_lmm_kept_columns(h C.glmmgo_handle, kept *C.int64_t, p C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_kept_columns
+func glmmgo_go_lmm_kept_columns(h C.glmmgo_handle, kept *C.int64_t, p C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		return outInts(kept, p, lh.m.Kept(), "kept")
 	})
 }
 
-//export glmmgo_lmm_lower
-func glmmgo_lmm_lower(h C.glmmgo_handle, lower *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_lower
+func glmmgo_go_lmm_lower(h C.glmmgo_handle, lower *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		return outFloats(lower, ntheta, lh.m.Lower(), "lower", false)
 	})
 }
 
-//export glmmgo_lmm_objective
-func glmmgo_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.int32_t, value *C.double, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_objective
+func glmmgo_go_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.int32_t, value *C.double, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		if value == nil {
 			return errs.Invalidf("value", "is NULL; pass the address of a double")
@@ -237,8 +237,8 @@ func glmmgo_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.int
 	})
 }
 
-//export glmmgo_lmm_fit
-func glmmgo_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdouble, rhobeg, rhoend C.double, maxeval C.int64_t,
+//export glmmgo_go_lmm_fit
+func glmmgo_go_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdouble, rhobeg, rhoend C.double, maxeval C.int64_t,
 	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		opt := lmmfit.Options{REML: reml != 0, Rhobeg: float64(rhobeg), Rhoend: float64(rhoend)}
@@ -267,7 +267,7 @@ func glmmgo_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdouble,
 		lh.fit, lh.condVar = nil, nil
 		res, e := lmmfit.Fit(lh.m, opt)
 		if e != nil {
-			return e
+			return cArgName(e)
 		}
 		lh.fit = res
 		return nil
@@ -282,8 +282,8 @@ func fitted(lh *lmmHandle) (*lmmfit.Result, error) {
 	return lh.fit, nil
 }
 
-//export glmmgo_lmm_fit_info
-func glmmgo_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, remlcrit, aic, bic, sigma *C.double,
+//export glmmgo_go_lmm_fit_info
+func glmmgo_go_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, remlcrit, aic, bic, sigma *C.double,
 	evals *C.int64_t, converged, singular, reml *C.int32_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
@@ -320,8 +320,8 @@ func glmmgo_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, remlcri
 	})
 }
 
-//export glmmgo_lmm_theta
-func glmmgo_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_theta
+func glmmgo_go_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
@@ -331,8 +331,8 @@ func glmmgo_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, err 
 	})
 }
 
-//export glmmgo_lmm_beta
-func glmmgo_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_beta
+func glmmgo_go_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
@@ -351,8 +351,8 @@ func glmmgo_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t, e
 	})
 }
 
-//export glmmgo_lmm_ranef
-func glmmgo_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_ranef
+func glmmgo_go_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
@@ -365,8 +365,8 @@ func glmmgo_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.cha
 	})
 }
 
-//export glmmgo_lmm_condvar
-func glmmgo_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
+//export glmmgo_go_lmm_condvar
+func glmmgo_go_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
@@ -383,4 +383,21 @@ func glmmgo_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, err *
 		}
 		return outFloats(cv, length, all, "condvar", false)
 	})
+}
+
+// cArgName renames the core's names of arguments (X, Z, tolerance) to
+// those of the C functions (x, z, rhoend), so that messages name what the
+// caller passed.
+func cArgName(err error) error {
+	if e, ok := err.(*errs.Error); ok {
+		switch e.Arg {
+		case "X":
+			e.Arg = "x"
+		case "Z":
+			e.Arg = "z"
+		case "tolerance":
+			e.Arg = "rhoend"
+		}
+	}
+	return err
 }

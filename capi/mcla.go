@@ -7,6 +7,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -18,8 +19,8 @@ import (
 
 const mclaKind = "an MCLA model"
 
-//export glmmgo_mcla_new
-func glmmgo_mcla_new(n, p, q C.int64_t, fam C.int32_t,
+//export glmmgo_go_mcla_new
+func glmmgo_go_mcla_new(n, p, q C.int64_t, fam C.int32_t,
 	y, ntrials, weights, x *C.glmmgo_cdouble,
 	nnz C.int64_t, zRow, zCol *C.glmmgo_cint64, zVal *C.glmmgo_cdouble,
 	nvc C.int64_t, vcOfColumn *C.glmmgo_cint64,
@@ -96,8 +97,8 @@ func newMCLA(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_
 	return register(mclaKind, m), nil
 }
 
-//export glmmgo_mcla_set_importance
-func glmmgo_mcla_set_importance(h C.glmmgo_handle, zeta C.double, pMix, uStar, dStar, sigmaInv *C.glmmgo_cdouble,
+//export glmmgo_go_mcla_set_importance
+func glmmgo_go_mcla_set_importance(h C.glmmgo_handle, zeta C.double, pMix, uStar, dStar, sigmaInv *C.glmmgo_cdouble,
 	err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -135,8 +136,8 @@ func setImportance(m *mcla.Model, zeta float64, pMix, uStar, dStar, sigmaInv *C.
 	return m.SetImportance(imp, 0)
 }
 
-//export glmmgo_mcla_set_samples
-func glmmgo_mcla_set_samples(h C.glmmgo_handle, mrows C.int64_t, umat *C.glmmgo_cdouble, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mcla_set_samples
+func glmmgo_go_mcla_set_samples(h C.glmmgo_handle, mrows C.int64_t, umat *C.glmmgo_cdouble, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -166,8 +167,8 @@ func setSamples(m *mcla.Model, mrows C.int64_t, umat *C.glmmgo_cdouble) error {
 	return m.SetSamples(k, u, 0)
 }
 
-//export glmmgo_mcla_objective
-func glmmgo_mcla_objective(h C.glmmgo_handle, par *C.glmmgo_cdouble, workers C.int32_t, value, gradient, hessian *C.double,
+//export glmmgo_go_mcla_objective
+func glmmgo_go_mcla_objective(h C.glmmgo_handle, par *C.glmmgo_cdouble, workers C.int32_t, value, gradient, hessian *C.double,
 	err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -216,8 +217,8 @@ func objective(m *mcla.Model, par *C.glmmgo_cdouble, workers int, value, gradien
 	return err
 }
 
-//export glmmgo_mcla_dims
-func glmmgo_mcla_dims(h C.glmmgo_handle, n, p, q, nvc, mrows *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mcla_dims
+func glmmgo_go_mcla_dims(h C.glmmgo_handle, n, p, q, nvc, mrows *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -239,8 +240,8 @@ func glmmgo_mcla_dims(h C.glmmgo_handle, n, p, q, nvc, mrows *C.int64_t, err *C.
 	return report(nil, err, errlen)
 }
 
-//export glmmgo_mcla_partial_length
-func glmmgo_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mcla_partial_length
+func glmmgo_go_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -257,8 +258,8 @@ func glmmgo_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.cha
 	return report(nil, err, errlen)
 }
 
-//export glmmgo_mcla_partial
-func glmmgo_mcla_partial(h C.glmmgo_handle, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_t, workers C.int32_t,
+//export glmmgo_go_mcla_partial
+func glmmgo_go_mcla_partial(h C.glmmgo_handle, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_t, workers C.int32_t,
 	partial *C.double, length C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -285,6 +286,9 @@ func evalPartial(m *mcla.Model, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_
 	if err != nil {
 		return err
 	}
+	if m.Samples() == 0 {
+		return errs.Statef("set the importance density and samples before computing a partial")
+	}
 	if rowBegin < 0 || rowEnd > C.int64_t(m.Samples()) || rowBegin >= rowEnd {
 		return errs.Invalidf("row_begin", "rows [%d, %d) are not a non-empty range of the %d samples", int64(rowBegin), int64(rowEnd), m.Samples())
 	}
@@ -296,8 +300,8 @@ func evalPartial(m *mcla.Model, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_
 	return nil
 }
 
-//export glmmgo_mcla_merge
-func glmmgo_mcla_merge(h C.glmmgo_handle, par *C.glmmgo_cdouble, npartials C.int64_t, partials *C.glmmgo_cdouble, length C.int64_t,
+//export glmmgo_go_mcla_merge
+func glmmgo_go_mcla_merge(h C.glmmgo_handle, par *C.glmmgo_cdouble, npartials C.int64_t, partials *C.glmmgo_cdouble, length C.int64_t,
 	value, gradient, hessian *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -339,17 +343,23 @@ func merge(m *mcla.Model, par *C.glmmgo_cdouble, npartials C.int64_t, partials *
 	tot, one := parallel.NewPartial(m.SumsLen()), parallel.NewPartial(m.SumsLen())
 	for i := 0; i < k; i++ {
 		if err := one.Unflatten(all[i*want:(i+1)*want], "partials"); err != nil {
+			if e, ok := err.(*errs.Error); ok {
+				e.Msg = fmt.Sprintf("%s (partial %d of %d)", e.Msg, i, k)
+			}
 			return err
 		}
 		tot.Merge(one)
+	}
+	if tot.Count == 0 {
+		return errs.Invalidf("partials", "cover no samples: every count is 0")
 	}
 	err = m.Finish(pv, tot, res)
 	*value = C.double(res.Value)
 	return err
 }
 
-//export glmmgo_free
-func glmmgo_free(h C.glmmgo_handle) (status C.int) {
+//export glmmgo_go_free
+func glmmgo_go_free(h C.glmmgo_handle) (status C.int) {
 	if s, ok := enter(nil, 0); !ok {
 		return s
 	}

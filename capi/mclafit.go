@@ -33,8 +33,8 @@ func (f *fitHandle) done() (*mclafit.Fit, error) {
 	return f.fit, nil
 }
 
-//export glmmgo_mclafit_new
-func glmmgo_mclafit_new(n, p, q C.int64_t, fam C.int32_t,
+//export glmmgo_go_mclafit_new
+func glmmgo_go_mclafit_new(n, p, q C.int64_t, fam C.int32_t,
 	y, ntrials, weights, x *C.glmmgo_cdouble,
 	nnz C.int64_t, zRow, zCol *C.glmmgo_cint64, zVal *C.glmmgo_cdouble,
 	nvc C.int64_t, vcOfColumn *C.glmmgo_cint64, dispersion C.double,
@@ -128,8 +128,8 @@ func newFit(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_c
 	return register(mclafitKind, &fitHandle{data: d}), nil
 }
 
-//export glmmgo_mclafit_run
-func glmmgo_mclafit_run(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
+//export glmmgo_go_mclafit_run
+func glmmgo_go_mclafit_run(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
 	err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -231,8 +231,8 @@ func put(p *C.double, v []float64) {
 	copy(unsafe.Slice((*float64)(unsafe.Pointer(p)), len(v)), v)
 }
 
-//export glmmgo_mclafit_dims
-func glmmgo_mclafit_dims(h C.glmmgo_handle, p, nvc, q, m *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_dims
+func glmmgo_go_mclafit_dims(h C.glmmgo_handle, p, nvc, q, m *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -257,8 +257,8 @@ func glmmgo_mclafit_dims(h C.glmmgo_handle, p, nvc, q, m *C.int64_t, err *C.char
 	return report(nil, err, errlen)
 }
 
-//export glmmgo_mclafit_estimates
-func glmmgo_mclafit_estimates(h C.glmmgo_handle, beta, nu, value, gradient, hessian *C.double, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_estimates
+func glmmgo_go_mclafit_estimates(h C.glmmgo_handle, beta, nu, value, gradient, hessian *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -273,8 +273,8 @@ func glmmgo_mclafit_estimates(h C.glmmgo_handle, beta, nu, value, gradient, hess
 	})
 }
 
-//export glmmgo_mclafit_convergence
-func glmmgo_mclafit_convergence(h C.glmmgo_handle, converged *C.int32_t, iterations, evaluations *C.int64_t,
+//export glmmgo_go_mclafit_convergence
+func glmmgo_go_mclafit_convergence(h C.glmmgo_handle, converged *C.int32_t, iterations, evaluations *C.int64_t,
 	ess *C.double, essWarning *C.int32_t, counts *C.int64_t, seconds *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
@@ -309,8 +309,8 @@ func glmmgo_mclafit_convergence(h C.glmmgo_handle, converged *C.int32_t, iterati
 	})
 }
 
-//export glmmgo_mclafit_inference
-func glmmgo_mclafit_inference(h C.glmmgo_handle, se, z, pvalue, vcov, mcse, mcvcov *C.double, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_inference
+func glmmgo_go_mclafit_inference(h C.glmmgo_handle, se, z, pvalue, vcov, mcse, mcvcov *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -327,8 +327,8 @@ func glmmgo_mclafit_inference(h C.glmmgo_handle, se, z, pvalue, vcov, mcse, mcvc
 	})
 }
 
-//export glmmgo_mclafit_confint
-func glmmgo_mclafit_confint(h C.glmmgo_handle, level C.double, lower, upper *C.double, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_confint
+func glmmgo_go_mclafit_confint(h C.glmmgo_handle, level C.double, lower, upper *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -344,8 +344,8 @@ func glmmgo_mclafit_confint(h C.glmmgo_handle, level C.double, lower, upper *C.d
 	})
 }
 
-//export glmmgo_mclafit_start
-func glmmgo_mclafit_start(h C.glmmgo_handle, usedPQL *C.int32_t, parInit, uStar, dStar *C.double, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_start
+func glmmgo_go_mclafit_start(h C.glmmgo_handle, usedPQL *C.int32_t, parInit, uStar, dStar *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -364,8 +364,8 @@ func glmmgo_mclafit_start(h C.glmmgo_handle, usedPQL *C.int32_t, parInit, uStar,
 	})
 }
 
-//export glmmgo_mclafit_umatrix
-func glmmgo_mclafit_umatrix(h C.glmmgo_handle, umat *C.double, length C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
+//export glmmgo_go_mclafit_umatrix
+func glmmgo_go_mclafit_umatrix(h C.glmmgo_handle, umat *C.double, length C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s
 	}
@@ -383,8 +383,8 @@ func glmmgo_mclafit_umatrix(h C.glmmgo_handle, umat *C.double, length C.int64_t,
 	})
 }
 
-//export glmmgo_mclafit_run_dispersion
-func glmmgo_mclafit_run_dispersion(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, rLo, rHi C.double,
+//export glmmgo_go_mclafit_run_dispersion
+func glmmgo_go_mclafit_run_dispersion(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, rLo, rHi C.double,
 	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, rHat, logLik *C.double, err *C.char, errlen C.size_t) (status C.int) {
 	if s, ok := enter(err, errlen); !ok {
 		return s

@@ -90,7 +90,7 @@ func isRuntime(name string) bool {
 	return len(name) >= 8 && name[:8] == "runtime."
 }
 
-//export glmmgo_available_workers
-func glmmgo_available_workers() C.int32_t {
+//export glmmgo_go_available_workers
+func glmmgo_go_available_workers() C.int32_t {
 	return C.int32_t(availableWorkers())
 }

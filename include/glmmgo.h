@@ -36,8 +36,11 @@
  *
  * fork(): the Go runtime inside the library does not survive fork(). A
  * child process forked after the library was loaded must not call it (R's
- * parallel::mclapply does this; use PSOCK clusters instead). Calls made in
- * such a child return GLMMGO_ERR_FORKED where the library can detect it.
+ * parallel::mclapply does this; use PSOCK clusters instead). Every call
+ * made in such a child returns GLMMGO_ERR_FORKED at once, without entering
+ * Go (which could hang there), and glmmgo_available_workers returns 0;
+ * glmmgo_version and glmmgo_status_string work as usual. The parent is
+ * unaffected.
  */
 #ifndef GLMMGO_H
 #define GLMMGO_H
@@ -47,6 +50,12 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* The functions below are the library's interface even when it is built
+   with -fvisibility=hidden (it is: its internal symbols stay private). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
 #endif
 
 #define GLMMGO_VERSION_MAJOR 0
@@ -466,6 +475,10 @@ int glmmgo_mclafit_start(glmmgo_handle h, int32_t *used_pql, double *par_init, d
    must be m*q. It is regenerated from the seed, so it costs nothing while
    not requested. */
 int glmmgo_mclafit_umatrix(glmmgo_handle h, double *umat, int64_t len, char *err, size_t errlen);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -104,6 +104,11 @@ func (p *Partial) Unflatten(src []float64, arg string) error {
 	if math.IsNaN(a) || math.IsInf(a, 1) || math.IsNaN(s0) || math.IsInf(s0, 0) || s0 < 0 {
 		return errs.Invalidf(arg, "max %g and scaled sum %g are not a valid pair", a, s0)
 	}
+	if s0 > c {
+		// Every scaled weight e^{b−max} is at most 1, so S0 never exceeds
+		// the count; a larger S0 could overflow when partials merge.
+		return errs.Invalidf(arg, "scaled sum %g exceeds the count %g", s0, c)
+	}
 	if (s0 == 0) != math.IsInf(a, -1) {
 		return errs.Invalidf(arg, "max %g and scaled sum %g disagree: the sum is zero exactly when the max is -Inf", a, s0)
 	}

@@ -325,6 +325,11 @@ func checkTerm(t int, tm Term, n int) error {
 	if tm.NLevels >= n {
 		return errs.Invalidf(arg, "term %d: %d levels for %d observations; the number of levels must be less than the number of observations", t, tm.NLevels, n)
 	}
+	if tm.K > (n-1)/tm.NLevels {
+		// lme4's check.nobs.vs.nRE: a term with as many random effects as
+		// observations is unidentifiable (and a huge k would ask for k² memory).
+		return errs.Invalidf("ncols", "term %d: %d levels × %d columns = %d random effects for %d observations; a term needs fewer random effects than observations", t, tm.NLevels, tm.K, tm.NLevels*tm.K, n)
+	}
 	if len(tm.Codes) != n {
 		return errs.Invalidf("codes", "term %d: %d level codes for %d observations", t, len(tm.Codes), n)
 	}

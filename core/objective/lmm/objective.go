@@ -14,7 +14,13 @@ func (m *Model) Objective(theta []float64, reml bool) (float64, error) {
 	if err := m.Evaluate(theta); err != nil {
 		return math.NaN(), err
 	}
-	return m.criterion(reml), nil
+	v := m.criterion(reml)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		// θ so large that Λ′Z′ZΛ overflows: say so rather than return a
+		// NaN or ∞ as if it were a value.
+		return v, errs.Numericf("theta", "the criterion is %g at this θ: the factor overflows", v)
+	}
+	return v, nil
 }
 
 // criterion combines the pieces of the current factor.

@@ -201,6 +201,11 @@ func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partia
 	for b := b0; b < b1; b++ {
 		dst.Merge(s.partials[b])
 	}
+	for i, v := range dst.Sums {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errs.Numericf("par", "sum %d of the partial is %g: a sample's score or its square overflows at this par", i, v)
+		}
+	}
 	return nil
 }
 
@@ -260,7 +265,7 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 		}
 	}
 	if res.Hessian == nil {
-		return nil
+		return res.checkFinite(d)
 	}
 	h := res.Hessian
 	if len(h) != d*d {
@@ -294,6 +299,27 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 		nu := par[m.p+t]
 		k := m.p + t
 		h[k*d+k] += m.qt[t]/(2*nu*nu) - st*inv/(nu*nu*nu)
+	}
+	return res.checkFinite(d)
+}
+
+// checkFinite reports a value, gradient or Hessian that overflowed (a
+// sample's score or its square beyond the largest double, at extreme par,
+// samples or weights) as a Numeric error instead of returning it as if it
+// were a result.
+func (res *Result) checkFinite(d int) error {
+	if math.IsNaN(res.Value) || math.IsInf(res.Value, 0) {
+		return errs.Numericf("par", "the value is %g: the importance weights overflow", res.Value)
+	}
+	for i, v := range res.Gradient {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errs.Numericf("par", "gradient element %d is %g: a sample's score overflows at this par", i, v)
+		}
+	}
+	for k, v := range res.Hessian {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errs.Numericf("par", "Hessian element (%d, %d) is %g: a sample's score or its square overflows at this par", k%d, k/d, v)
+		}
 	}
 	return nil
 }

@@ -91,6 +91,12 @@ func New(d Data) (*Model, error) {
 	if len(d.X) != d.N*d.P {
 		return nil, errs.Invalidf("x", "has length %d, want n*p = %d", len(d.X), d.N*d.P)
 	}
+	if d.Trials != nil && len(d.Trials) != d.N {
+		return nil, errs.Invalidf("ntrials", "has length %d, want n = %d", len(d.Trials), d.N)
+	}
+	if d.Weights != nil && len(d.Weights) != d.N {
+		return nil, errs.Invalidf("weights", "has length %d, want n = %d", len(d.Weights), d.N)
+	}
 	m := &Model{fam: d.Family, n: d.N, p: d.P, q: d.Q, nvc: d.NVC}
 	m.nt = ones(d.Trials, d.N)
 	m.w = ones(d.Weights, d.N)

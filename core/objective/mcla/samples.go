@@ -9,7 +9,8 @@ import (
 )
 
 // SetImportance sets the importance density. If samples are already set,
-// their log f̃(u_k) is recomputed.
+// their log f̃(u_k) is recomputed; if that fails, the samples are dropped
+// (evaluating then reports a State error until new samples are set).
 func (m *Model) SetImportance(p importance.Params, workers int) error {
 	d, err := importance.New(m.q, p)
 	if err != nil {
@@ -17,7 +18,12 @@ func (m *Model) SetImportance(p importance.Params, workers int) error {
 	}
 	m.dens = d
 	if m.m > 0 {
-		return m.computeLogFt(workers)
+		if err := m.computeLogFt(workers); err != nil {
+			// Some samples may already carry the new density and others
+			// the old one: drop the samples rather than evaluate a mixture.
+			m.m = 0
+			return err
+		}
 	}
 	return nil
 }
