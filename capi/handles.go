@@ -1,5 +1,11 @@
 package main
 
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include
+#include "cgo.h"
+*/
+import "C"
+
 import (
 	"fmt"
 	"sync"
@@ -60,6 +66,23 @@ func use[T any](h int64, kind string) (T, func(), error) {
 		return zero, nil, &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another thread; one handle must be used by one thread at a time", h)}
 	}
 	return obj, func() { e.busy.Store(false) }, nil
+}
+
+// withHandle is the body of every export that works on one handle: it
+// refuses a forked child, recovers panics, fetches handle h as a T (kind
+// names T in messages) and marks it busy while f runs, then reports f's
+// error as a status and message.
+func withHandle[T any](h C.glmmgo_handle, kind string, err *C.char, errlen C.size_t, f func(T) error) (status C.int) {
+	if s, ok := enter(err, errlen); !ok {
+		return s
+	}
+	defer recoverInternal(&status, err, errlen)
+	obj, release, e := use[T](int64(h), kind)
+	if e != nil {
+		return report(e, err, errlen)
+	}
+	defer release()
+	return report(f(obj), err, errlen)
 }
 
 func free(h int64) error {

@@ -133,23 +133,9 @@ func newLMM(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble, nterms C.int64_t, n
 	return register(lmmKind, &lmmHandle{m: m}), nil
 }
 
-// withLMM runs f on handle h's model, with the export boilerplate.
-func withLMM(h C.glmmgo_handle, err *C.char, errlen C.size_t, f func(*lmmHandle) error) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	lh, release, e := use[*lmmHandle](int64(h), lmmKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(f(lh), err, errlen)
-}
-
 //export glmmgo_go_lmm_dims
 func glmmgo_go_lmm_dims(h C.glmmgo_handle, n, p, pGiven, ntheta, q, nterms *C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		m := lh.m
 		for _, o := range []struct {
 			dst *C.int64_t
@@ -202,28 +188,28 @@ func outFloats(dst *C.double, n C.int64_t, v []float64, arg string, optional boo
 
 //export glmmgo_go_lmm_term_order
 func glmmgo_go_lmm_term_order(h C.glmmgo_handle, order *C.int64_t, nterms C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		return outInts(order, nterms, lh.m.TermOrder(), "order")
 	})
 }
 
 //export glmmgo_go_lmm_kept_columns
 func glmmgo_go_lmm_kept_columns(h C.glmmgo_handle, kept *C.int64_t, p C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		return outInts(kept, p, lh.m.Kept(), "kept")
 	})
 }
 
 //export glmmgo_go_lmm_lower
 func glmmgo_go_lmm_lower(h C.glmmgo_handle, lower *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		return outFloats(lower, ntheta, lh.m.Lower(), "lower", false)
 	})
 }
 
 //export glmmgo_go_lmm_objective
 func glmmgo_go_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.int32_t, value *C.double, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		if value == nil {
 			return errs.Invalidf("value", "is NULL; pass the address of a double")
 		}
@@ -240,7 +226,7 @@ func glmmgo_go_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.
 //export glmmgo_go_lmm_fit
 func glmmgo_go_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdouble, rhobeg, rhoend C.double, maxeval C.int64_t,
 	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		opt := lmmfit.Options{REML: reml != 0, Rhobeg: float64(rhobeg), Rhoend: float64(rhoend)}
 		if math.IsNaN(opt.Rhobeg) || math.IsNaN(opt.Rhoend) || opt.Rhobeg < 0 || opt.Rhoend < 0 {
 			return errs.Invalidf("rhobeg", "rhobeg %g and rhoend %g must be 0 (default) or positive", opt.Rhobeg, opt.Rhoend)
@@ -285,7 +271,7 @@ func fitted(lh *lmmHandle) (*lmmfit.Result, error) {
 //export glmmgo_go_lmm_fit_info
 func glmmgo_go_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, remlcrit, aic, bic, sigma *C.double,
 	evals *C.int64_t, converged, singular, reml *C.int32_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
 			return e
@@ -322,7 +308,7 @@ func glmmgo_go_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, reml
 
 //export glmmgo_go_lmm_theta
 func glmmgo_go_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
 			return e
@@ -333,7 +319,7 @@ func glmmgo_go_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, e
 
 //export glmmgo_go_lmm_beta
 func glmmgo_go_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
 			return e
@@ -353,7 +339,7 @@ func glmmgo_go_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t
 
 //export glmmgo_go_lmm_ranef
 func glmmgo_go_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
 			return e
@@ -367,7 +353,7 @@ func glmmgo_go_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.
 
 //export glmmgo_go_lmm_condvar
 func glmmgo_go_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withLMM(h, err, errlen, func(lh *lmmHandle) error {
+	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
 		r, e := fitted(lh)
 		if e != nil {
 			return e

@@ -99,17 +99,10 @@ func newMCLA(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_
 
 //export glmmgo_go_mcla_set_importance
 func glmmgo_go_mcla_set_importance(h C.glmmgo_handle, zeta C.double, pMix, uStar, dStar, sigmaInv *C.glmmgo_cdouble,
-	err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(setImportance(m, float64(zeta), pMix, uStar, dStar, sigmaInv), err, errlen)
+	err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		return setImportance(m, float64(zeta), pMix, uStar, dStar, sigmaInv)
+	})
 }
 
 func setImportance(m *mcla.Model, zeta float64, pMix, uStar, dStar, sigmaInv *C.glmmgo_cdouble) error {
@@ -137,17 +130,10 @@ func setImportance(m *mcla.Model, zeta float64, pMix, uStar, dStar, sigmaInv *C.
 }
 
 //export glmmgo_go_mcla_set_samples
-func glmmgo_go_mcla_set_samples(h C.glmmgo_handle, mrows C.int64_t, umat *C.glmmgo_cdouble, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(setSamples(m, mrows, umat), err, errlen)
+func glmmgo_go_mcla_set_samples(h C.glmmgo_handle, mrows C.int64_t, umat *C.glmmgo_cdouble, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		return setSamples(m, mrows, umat)
+	})
 }
 
 func setSamples(m *mcla.Model, mrows C.int64_t, umat *C.glmmgo_cdouble) error {
@@ -169,17 +155,10 @@ func setSamples(m *mcla.Model, mrows C.int64_t, umat *C.glmmgo_cdouble) error {
 
 //export glmmgo_go_mcla_objective
 func glmmgo_go_mcla_objective(h C.glmmgo_handle, par *C.glmmgo_cdouble, workers C.int32_t, value, gradient, hessian *C.double,
-	err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(objective(m, par, int(workers), value, gradient, hessian), err, errlen)
+	err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		return objective(m, par, int(workers), value, gradient, hessian)
+	})
 }
 
 // result views the caller's output buffers as an mcla.Result.
@@ -218,59 +197,38 @@ func objective(m *mcla.Model, par *C.glmmgo_cdouble, workers int, value, gradien
 }
 
 //export glmmgo_go_mcla_dims
-func glmmgo_go_mcla_dims(h C.glmmgo_handle, n, p, q, nvc, mrows *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	nn, pp, qq, tt := m.Dims()
-	for _, o := range []struct {
-		dst *C.int64_t
-		v   int
-	}{{n, nn}, {p, pp}, {q, qq}, {nvc, tt}, {mrows, m.Samples()}} {
-		if o.dst != nil {
-			*o.dst = C.int64_t(o.v)
+func glmmgo_go_mcla_dims(h C.glmmgo_handle, n, p, q, nvc, mrows *C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		nn, pp, qq, tt := m.Dims()
+		for _, o := range []struct {
+			dst *C.int64_t
+			v   int
+		}{{n, nn}, {p, pp}, {q, qq}, {nvc, tt}, {mrows, m.Samples()}} {
+			if o.dst != nil {
+				*o.dst = C.int64_t(o.v)
+			}
 		}
-	}
-	return report(nil, err, errlen)
+		return nil
+	})
 }
 
 //export glmmgo_go_mcla_partial_length
-func glmmgo_go_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	if length == nil {
-		return report(errs.Invalidf("len", "is NULL; pass the address of an int64_t"), err, errlen)
-	}
-	*length = C.int64_t(parallel.FlatLen(m.SumsLen()))
-	return report(nil, err, errlen)
+func glmmgo_go_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		if length == nil {
+			return errs.Invalidf("len", "is NULL; pass the address of an int64_t")
+		}
+		*length = C.int64_t(parallel.FlatLen(m.SumsLen()))
+		return nil
+	})
 }
 
 //export glmmgo_go_mcla_partial
 func glmmgo_go_mcla_partial(h C.glmmgo_handle, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_t, workers C.int32_t,
-	partial *C.double, length C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(evalPartial(m, par, rowBegin, rowEnd, int(workers), partial, length), err, errlen)
+	partial *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		return evalPartial(m, par, rowBegin, rowEnd, int(workers), partial, length)
+	})
 }
 
 func evalPartial(m *mcla.Model, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_t, workers int, partial *C.double, length C.int64_t) error {
@@ -302,17 +260,10 @@ func evalPartial(m *mcla.Model, par *C.glmmgo_cdouble, rowBegin, rowEnd C.int64_
 
 //export glmmgo_go_mcla_merge
 func glmmgo_go_mcla_merge(h C.glmmgo_handle, par *C.glmmgo_cdouble, npartials C.int64_t, partials *C.glmmgo_cdouble, length C.int64_t,
-	value, gradient, hessian *C.double, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	m, release, e := use[*mcla.Model](int64(h), mclaKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(merge(m, par, npartials, partials, length, value, gradient, hessian), err, errlen)
+	value, gradient, hessian *C.double, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclaKind, err, errlen, func(m *mcla.Model) error {
+		return merge(m, par, npartials, partials, length, value, gradient, hessian)
+	})
 }
 
 func merge(m *mcla.Model, par *C.glmmgo_cdouble, npartials C.int64_t, partials *C.glmmgo_cdouble, length C.int64_t, value, gradient, hessian *C.double) error {

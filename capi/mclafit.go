@@ -130,17 +130,10 @@ func newFit(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_c
 
 //export glmmgo_go_mclafit_run
 func glmmgo_go_mclafit_run(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
-	err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	f, release, e := use[*fitHandle](int64(h), mclafitKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(runFit(f, opt, progress, userdata), err, errlen)
+	err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclafitKind, err, errlen, func(f *fitHandle) error {
+		return runFit(f, opt, progress, userdata)
+	})
 }
 
 func runFit(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer) error {
@@ -232,29 +225,22 @@ func put(p *C.double, v []float64) {
 }
 
 //export glmmgo_go_mclafit_dims
-func glmmgo_go_mclafit_dims(h C.glmmgo_handle, p, nvc, q, m *C.int64_t, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	f, release, e := use[*fitHandle](int64(h), mclafitKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	mm := 0
-	if f.fit != nil {
-		mm = f.fit.M
-	}
-	for _, o := range []struct {
-		dst *C.int64_t
-		v   int
-	}{{p, f.data.P}, {nvc, f.data.NVC}, {q, f.data.Q}, {m, mm}} {
-		if o.dst != nil {
-			*o.dst = C.int64_t(o.v)
+func glmmgo_go_mclafit_dims(h C.glmmgo_handle, p, nvc, q, m *C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclafitKind, err, errlen, func(f *fitHandle) error {
+		mm := 0
+		if f.fit != nil {
+			mm = f.fit.M
 		}
-	}
-	return report(nil, err, errlen)
+		for _, o := range []struct {
+			dst *C.int64_t
+			v   int
+		}{{p, f.data.P}, {nvc, f.data.NVC}, {q, f.data.Q}, {m, mm}} {
+			if o.dst != nil {
+				*o.dst = C.int64_t(o.v)
+			}
+		}
+		return nil
+	})
 }
 
 //export glmmgo_go_mclafit_estimates
@@ -385,17 +371,10 @@ func glmmgo_go_mclafit_umatrix(h C.glmmgo_handle, umat *C.double, length C.int64
 
 //export glmmgo_go_mclafit_run_dispersion
 func glmmgo_go_mclafit_run_dispersion(h C.glmmgo_handle, opt *C.glmmgo_cmclafit_options, rLo, rHi C.double,
-	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, rHat, logLik *C.double, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	f, release, e := use[*fitHandle](int64(h), mclafitKind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(runDispersion(f, opt, float64(rLo), float64(rHi), progress, userdata, rHat, logLik), err, errlen)
+	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, rHat, logLik *C.double, err *C.char, errlen C.size_t) C.int {
+	return withHandle(h, mclafitKind, err, errlen, func(f *fitHandle) error {
+		return runDispersion(f, opt, float64(rLo), float64(rHi), progress, userdata, rHat, logLik)
+	})
 }
 
 func runDispersion(f *fitHandle, opt *C.glmmgo_cmclafit_options, rLo, rHi float64, progress C.glmmgo_progress_fn,
