@@ -39,55 +39,8 @@ func glmmgo_go_mcla_new(n, p, q C.int64_t, fam C.int32_t,
 func newMCLA(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_cdouble,
 	nnz C.int64_t, zRow, zCol *C.glmmgo_cint64, zVal *C.glmmgo_cdouble, nvc C.int64_t, vcOfColumn *C.glmmgo_cint64,
 	out *C.glmmgo_handle) (int64, error) {
-	if out == nil {
-		return 0, errs.Invalidf("out", "is NULL; pass the address of a glmmgo_handle")
-	}
-	*out = 0
-	var d mcla.Data
-	var err error
-	d.Family = family.Code(fam)
-	if d.N, err = size(n, "n", 1); err != nil {
-		return 0, err
-	}
-	if d.P, err = size(p, "p", 0); err != nil {
-		return 0, err
-	}
-	if d.Q, err = size(q, "q", 1); err != nil {
-		return 0, err
-	}
-	if d.NVC, err = size(nvc, "nvc", 1); err != nil {
-		return 0, err
-	}
-	nz, err := size(nnz, "nnz", 1)
+	d, err := mclaData(n, p, q, fam, y, ntrials, weights, x, nnz, zRow, zCol, zVal, nvc, vcOfColumn, out)
 	if err != nil {
-		return 0, err
-	}
-	np, err := product(d.N, d.P, "x")
-	if err != nil {
-		return 0, err
-	}
-	if d.Y, err = floats(unsafe.Pointer(y), d.N, "y", false); err != nil {
-		return 0, err
-	}
-	if d.Trials, err = floats(unsafe.Pointer(ntrials), d.N, "ntrials", true); err != nil {
-		return 0, err
-	}
-	if d.Weights, err = floats(unsafe.Pointer(weights), d.N, "weights", true); err != nil {
-		return 0, err
-	}
-	if d.X, err = floats(unsafe.Pointer(x), np, "x", false); err != nil {
-		return 0, err
-	}
-	if d.ZRow, err = int64s(unsafe.Pointer(zRow), nz, "z_row"); err != nil {
-		return 0, err
-	}
-	if d.ZCol, err = int64s(unsafe.Pointer(zCol), nz, "z_col"); err != nil {
-		return 0, err
-	}
-	if d.ZVal, err = floats(unsafe.Pointer(zVal), nz, "z_val", false); err != nil {
-		return 0, err
-	}
-	if d.VCOf, err = int64s(unsafe.Pointer(vcOfColumn), d.Q, "vc_of_column"); err != nil {
 		return 0, err
 	}
 	m, err := mcla.New(d)
@@ -95,6 +48,64 @@ func newMCLA(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_
 		return 0, err
 	}
 	return register(mclaKind, m), nil
+}
+
+// mclaData views the arguments of glmmgo_mcla_new and glmmgo_mclafit_new as
+// an mcla.Data (slices over the caller's memory, valid during the call),
+// after checking sizes and pointers, and zeroes *out.
+func mclaData(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_cdouble,
+	nnz C.int64_t, zRow, zCol *C.glmmgo_cint64, zVal *C.glmmgo_cdouble, nvc C.int64_t, vcOfColumn *C.glmmgo_cint64,
+	out *C.glmmgo_handle) (mcla.Data, error) {
+	var d mcla.Data
+	if out == nil {
+		return d, errs.Invalidf("out", "is NULL; pass the address of a glmmgo_handle")
+	}
+	*out = 0
+	var err error
+	d.Family = family.Code(fam)
+	if d.N, err = size(n, "n", 1); err != nil {
+		return d, err
+	}
+	if d.P, err = size(p, "p", 0); err != nil {
+		return d, err
+	}
+	if d.Q, err = size(q, "q", 1); err != nil {
+		return d, err
+	}
+	if d.NVC, err = size(nvc, "nvc", 1); err != nil {
+		return d, err
+	}
+	nz, err := size(nnz, "nnz", 1)
+	if err != nil {
+		return d, err
+	}
+	np, err := product(d.N, d.P, "x")
+	if err != nil {
+		return d, err
+	}
+	if d.Y, err = floats(unsafe.Pointer(y), d.N, "y", false); err != nil {
+		return d, err
+	}
+	if d.Trials, err = floats(unsafe.Pointer(ntrials), d.N, "ntrials", true); err != nil {
+		return d, err
+	}
+	if d.Weights, err = floats(unsafe.Pointer(weights), d.N, "weights", true); err != nil {
+		return d, err
+	}
+	if d.X, err = floats(unsafe.Pointer(x), np, "x", false); err != nil {
+		return d, err
+	}
+	if d.ZRow, err = int64s(unsafe.Pointer(zRow), nz, "z_row"); err != nil {
+		return d, err
+	}
+	if d.ZCol, err = int64s(unsafe.Pointer(zCol), nz, "z_col"); err != nil {
+		return d, err
+	}
+	if d.ZVal, err = floats(unsafe.Pointer(zVal), nz, "z_val", false); err != nil {
+		return d, err
+	}
+	d.VCOf, err = int64s(unsafe.Pointer(vcOfColumn), d.Q, "vc_of_column")
+	return d, err
 }
 
 //export glmmgo_go_mcla_set_importance

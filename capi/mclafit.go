@@ -9,10 +9,10 @@ import "C"
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
-	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/fit/mclafit"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 )
@@ -53,75 +53,14 @@ func glmmgo_go_mclafit_new(n, p, q C.int64_t, fam C.int32_t,
 func newFit(n, p, q C.int64_t, fam C.int32_t, y, ntrials, weights, x *C.glmmgo_cdouble,
 	nnz C.int64_t, zRow, zCol *C.glmmgo_cint64, zVal *C.glmmgo_cdouble, nvc C.int64_t, vcOfColumn *C.glmmgo_cint64,
 	dispersion float64, out *C.glmmgo_handle) (int64, error) {
-	if out == nil {
-		return 0, errs.Invalidf("out", "is NULL; pass the address of a glmmgo_handle")
+	d, err := mclaData(n, p, q, fam, y, ntrials, weights, x, nnz, zRow, zCol, zVal, nvc, vcOfColumn, out)
+	if err != nil {
+		return 0, err
 	}
-	*out = 0
-	var d mcla.Data
-	var err error
-	d.Family = family.Code(fam)
 	d.Dispersion = dispersion
-	if d.N, err = size(n, "n", 1); err != nil {
-		return 0, err
-	}
-	if d.P, err = size(p, "p", 0); err != nil {
-		return 0, err
-	}
-	if d.Q, err = size(q, "q", 1); err != nil {
-		return 0, err
-	}
-	if d.NVC, err = size(nvc, "nvc", 1); err != nil {
-		return 0, err
-	}
-	nz, err := size(nnz, "nnz", 1)
-	if err != nil {
-		return 0, err
-	}
-	np, err := product(d.N, d.P, "x")
-	if err != nil {
-		return 0, err
-	}
 	// Copy everything: the handle outlives the caller's arrays.
-	cp := func(v []float64) []float64 { return append([]float64(nil), v...) }
-	cpi := func(v []int64) []int64 { return append([]int64(nil), v...) }
-	var v []float64
-	if v, err = floats(unsafe.Pointer(y), d.N, "y", false); err != nil {
-		return 0, err
-	}
-	d.Y = cp(v)
-	if v, err = floats(unsafe.Pointer(ntrials), d.N, "ntrials", true); err != nil {
-		return 0, err
-	}
-	if v != nil {
-		d.Trials = cp(v)
-	}
-	if v, err = floats(unsafe.Pointer(weights), d.N, "weights", true); err != nil {
-		return 0, err
-	}
-	if v != nil {
-		d.Weights = cp(v)
-	}
-	if v, err = floats(unsafe.Pointer(x), np, "x", false); err != nil {
-		return 0, err
-	}
-	d.X = cp(v)
-	var iv []int64
-	if iv, err = int64s(unsafe.Pointer(zRow), nz, "z_row"); err != nil {
-		return 0, err
-	}
-	d.ZRow = cpi(iv)
-	if iv, err = int64s(unsafe.Pointer(zCol), nz, "z_col"); err != nil {
-		return 0, err
-	}
-	d.ZCol = cpi(iv)
-	if v, err = floats(unsafe.Pointer(zVal), nz, "z_val", false); err != nil {
-		return 0, err
-	}
-	d.ZVal = cp(v)
-	if iv, err = int64s(unsafe.Pointer(vcOfColumn), d.Q, "vc_of_column"); err != nil {
-		return 0, err
-	}
-	d.VCOf = cpi(iv)
+	d.Y, d.Trials, d.Weights, d.X, d.ZVal = slices.Clone(d.Y), slices.Clone(d.Trials), slices.Clone(d.Weights), slices.Clone(d.X), slices.Clone(d.ZVal)
+	d.ZRow, d.ZCol, d.VCOf = slices.Clone(d.ZRow), slices.Clone(d.ZCol), slices.Clone(d.VCOf)
 	if _, err := mcla.New(d); err != nil { // validate now, not at run time
 		return 0, err
 	}
