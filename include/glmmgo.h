@@ -289,7 +289,9 @@ int glmmgo_lmm_objective(glmmgo_handle h, const double *theta, int32_t reml, dou
  * the start, or NULL for lme4's (1 on diagonals, 0 off). rhobeg, rhoend:
  * the optimiser's initial and final trust-region radii, 0 for the defaults
  * (0.2 and 3e-5). maxeval: evaluation budget, 0 for the default (10000);
- * running out is not an error (see converged in glmmgo_lmm_fit_info).
+ * it must leave room for the optimiser's 2*ntheta+1 interpolation points
+ * (GLMMGO_ERR_INVALID otherwise); running out of a valid budget is not an
+ * error (see converged in glmmgo_lmm_fit_info).
  * progress: NULL, or a callback called on the calling thread after every
  * evaluation with the evaluation count, the criterion and theta; returning
  * nonzero cancels the fit (GLMMGO_ERR_CANCELLED, no result kept).
@@ -408,8 +410,8 @@ int glmmgo_mclafit_new(int64_t n, int64_t p, int64_t q, int32_t family,
  * current log-likelihood, current par, p+nvc); a nonzero return stops the
  * fit with GLMMGO_ERR_CANCELLED. Errors: GLMMGO_ERR_INVALID for bad options
  * or data that has no finite estimate (every response 0, or every response
- * a success; a variance component with a single column of Z);
- * GLMMGO_ERR_DOMAIN when par_init is outside the parameter space;
+ * a success; a variance component with a single column of Z; a par_init
+ * with a variance <= 1e-9, outside the parameter space);
  * GLMMGO_ERR_NUMERIC for numerical failures. A failed or cancelled run
  * leaves no result (getters return GLMMGO_ERR_STATE); running again
  * replaces the previous result. Memory: the u-matrix (m*q doubles) is held
