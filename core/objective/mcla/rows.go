@@ -21,6 +21,10 @@ func (m *Model) rows(xb, u, dv, gBeta []float64, ws *workerScratch) float64 {
 	clear(gBeta)
 	switch {
 	case m.fam == family.Bernoulli && m.unitWeights:
+		if v, ok := m.rowsBernoulliUnitSIMD(xb, u, dv, gBeta, ws); ok {
+			return v
+		}
+		clear(gBeta)
 		return m.rowsBernoulliUnit(xb, u, dv, gBeta, ws)
 	case m.fam == family.Poisson:
 		return m.rowsPoisson(xb, u, dv, gBeta)

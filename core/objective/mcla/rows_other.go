@@ -1,0 +1,16 @@
+//go:build !amd64
+
+package mcla
+
+// useAVX2 is false off amd64: the Go row loops always run.
+var useAVX2 = false
+
+type simdRows struct{}
+
+func newSIMDRows(*Model) *simdRows { return nil }
+
+func laneLen(int) int { return 0 }
+
+func (m *Model) rowsBernoulliUnitSIMD(xb, u, dv, gBeta []float64, ws *workerScratch) (float64, bool) {
+	return 0, false
+}

@@ -1,0 +1,216 @@
+package mcla
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/glmmgo/glmmgo/core/family"
+	"github.com/glmmgo/glmmgo/core/importance"
+)
+
+// unitBernoulli builds an unweighted Bernoulli model with n rows, p columns
+// of X, rows of Z with 1..w entries (ragged, so the ELL has zero padding),
+// and m samples of scale su.
+func unitBernoulli(t testing.TB, n, p, w, m int, su float64, seed uint64) *Model {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 11))
+	ga, gb := 7, 5
+	if n < 12 {
+		ga, gb = 1, 1
+	}
+	q := ga + gb
+	d := Data{Family: family.Bernoulli, N: n, P: p, Q: q, NVC: 2, Y: make([]float64, n), X: make([]float64, n*p),
+		VCOf: make([]int64, q)}
+	for i := 0; i < n; i++ {
+		for j := 0; j < p; j++ {
+			d.X[j*n+i] = r.NormFloat64()
+		}
+		if p > 0 {
+			d.X[i] = 1
+		}
+		k := min(1+r.IntN(w), q)
+		cols := r.Perm(q)[:k]
+		for e, c := range cols {
+			if e == 0 {
+				c = i % q // every column of Z is used
+			} else if c == i%q {
+				continue
+			}
+			d.ZRow = append(d.ZRow, int64(i))
+			d.ZCol = append(d.ZCol, int64(c))
+			d.ZVal = append(d.ZVal, 0.5+r.Float64())
+		}
+		d.Y[i] = float64(r.IntN(2))
+	}
+	for j := ga; j < q; j++ {
+		d.VCOf[j] = 1
+	}
+	mod, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := importance.Params{Zeta: 5, P: [3]float64{0.2, 0.3, 0.5}, UStar: make([]float64, q), DStar: make([]float64, q), SigmaInv: make([]float64, q*q)}
+	for j := 0; j < q; j++ {
+		imp.UStar[j] = 0.3 * r.NormFloat64()
+		imp.DStar[j] = 0.5 + r.Float64()
+		imp.SigmaInv[j*q+j] = 1/imp.DStar[j] + 2
+	}
+	if err := mod.SetImportance(imp, 1); err != nil {
+		t.Fatal(err)
+	}
+	umat := make([]float64, m*q)
+	for i := range umat {
+		umat[i] = su * r.NormFloat64()
+	}
+	if err := mod.SetSamples(m, umat, 1); err != nil {
+		t.Fatal(err)
+	}
+	return mod
+}
+
+// withGo runs f with the assembly row kernels switched off.
+func withGo(f func()) {
+	old := useAVX2
+	useAVX2 = false
+	defer func() { useAVX2 = old }()
+	f()
+}
+
+// TestRowsSIMDMatchesGo compares the assembly row loop with the Go loop on
+// one sample at a time: log f, dv and X′r, for ragged n, several p and Z
+// widths, and η from moderate to beyond the fast exp range.
+func TestRowsSIMDMatchesGo(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2+FMA")
+	}
+	for _, n := range []int{2, 3, 4, 5, 38, 64, 131, 360} {
+		for _, p := range []int{1, 3, 4, 6} {
+			for _, su := range []float64{0.5, 5, 60, 400, 800} {
+				name := fmt.Sprintf("n=%d/p=%d/su=%g", n, p, su)
+				m := unitBernoulli(t, n, p, 3, 20, su, uint64(n*100+p))
+				if n >= 4 && m.simd == nil {
+					t.Fatalf("%s: no packed data", name)
+				}
+				r := rand.New(rand.NewPCG(uint64(n), uint64(p)))
+				xb := make([]float64, n)
+				for i := range xb {
+					xb[i] = su * r.NormFloat64()
+				}
+				ws := &workerScratch{eta: make([]float64, n), ex: make([]float64, n), lanes: make([]float64, laneLen(p))}
+				dv1, dv2 := make([]float64, n), make([]float64, n)
+				g1, g2 := make([]float64, p), make([]float64, p)
+				fell := 0
+				for k := 0; k < m.m; k++ {
+					u := m.u[k*m.q : (k+1)*m.q]
+					if _, ok := m.rowsBernoulliUnitSIMD(xb, u, dv1, g1, ws); !ok {
+						fell++
+					}
+					v1 := m.rows(xb, u, dv1, g1, ws)
+					var v2 float64
+					withGo(func() { v2 = m.rows(xb, u, dv2, g2, ws) })
+					if !close13(v1, v2, 0) {
+						t.Fatalf("%s sample %d: log f %.17g, Go %.17g", name, k, v1, v2)
+					}
+					for i := range dv1 {
+						if !close13(dv1[i], dv2[i], 0) {
+							t.Fatalf("%s sample %d: dv[%d] %.17g, Go %.17g", name, k, i, dv1[i], dv2[i])
+						}
+					}
+					for j := range g1 {
+						// rᵢ = yᵢ − c′ᵢ is a difference of numbers in [0, 1]:
+						// its error is measured against Σᵢ|xᵢⱼ|.
+						scale := 0.0
+						for i := 0; i < n; i++ {
+							scale += math.Abs(m.xRows[i*p+j])
+						}
+						if !close13(g1[j], g2[j], scale) {
+							t.Fatalf("%s sample %d: X′r[%d] %.17g, Go %.17g", name, k, j, g1[j], g2[j])
+						}
+					}
+				}
+				// The kernel must run in range and hand over beyond it.
+				if n >= 4 && su <= 5 && fell > 0 {
+					t.Errorf("%s: %d samples fell back to Go", name, fell)
+				}
+				if n >= 40 && su >= 800 && fell == 0 {
+					t.Errorf("%s: no sample fell back to Go", name)
+				}
+			}
+		}
+	}
+}
+
+// close13 is |a − b| ≤ 1e-13·max(|a|, |b|, scale) (cancellation in sums is
+// measured against scale).
+func close13(a, b, scale float64) bool {
+	if a == b {
+		return true
+	}
+	return math.Abs(a-b) <= 1e-13*max(math.Abs(a), math.Abs(b), scale)
+}
+
+// TestEvaluateSIMDMatchesGo compares value, gradient and Hessian of the
+// whole objective with and without the assembly kernel.
+func TestEvaluateSIMDMatchesGo(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2+FMA")
+	}
+	for _, n := range []int{7, 40, 101} {
+		for _, b0 := range []float64{0.3, -4, 750, -750} {
+			m := unitBernoulli(t, n, 3, 2, 400, 1, uint64(n))
+			par := []float64{b0, -0.4, 0.3, 0.8, 1.7}
+			d := m.NPar()
+			r1 := Result{Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
+			r2 := Result{Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
+			if err := m.Evaluate(par, 2, &r1); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			withGo(func() { err = m.Evaluate(par, 2, &r2) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !close13(r1.Value, r2.Value, 0) {
+				t.Errorf("n=%d β₀=%g: value %.17g, Go %.17g", n, b0, r1.Value, r2.Value)
+			}
+			gs, hs := 0.0, 0.0
+			for _, g := range r2.Gradient {
+				gs = max(gs, math.Abs(g))
+			}
+			for _, h := range r2.Hessian {
+				hs = max(hs, math.Abs(h))
+			}
+			for i := range r1.Gradient {
+				if !close13(r1.Gradient[i], r2.Gradient[i], gs) {
+					t.Errorf("n=%d β₀=%g: gradient[%d] %.17g, Go %.17g", n, b0, i, r1.Gradient[i], r2.Gradient[i])
+				}
+			}
+			for i := range r1.Hessian {
+				if !close13(r1.Hessian[i], r2.Hessian[i], hs) {
+					t.Errorf("n=%d β₀=%g: Hessian[%d] %.17g, Go %.17g", n, b0, i, r1.Hessian[i], r2.Hessian[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGoFallbackMatchesNaive forces the Go row loop and checks the reference
+// and synthetic unweighted Bernoulli values through it.
+func TestGoFallbackMatchesNaive(t *testing.T) {
+	withGo(func() {
+		m := unitBernoulli(t, 41, 3, 2, 200, 1, 3)
+		par := []float64{0.2, -0.4, 0.3, 0.8, 1.7}
+		var r1, r2 Result
+		if err := m.Evaluate(par, 1, &r1); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Evaluate(par, 2, &r2); err != nil {
+			t.Fatal(err)
+		}
+		if r1.Value != r2.Value || math.IsNaN(r1.Value) {
+			t.Errorf("Go fallback: value %v with 1 worker, %v with 2", r1.Value, r2.Value)
+		}
+	})
+}
