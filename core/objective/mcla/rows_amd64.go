@@ -13,24 +13,24 @@ var useAVX2 = hasAVX2FMA()
 func hasAVX2FMA() bool
 
 // bernUnitAVX2 runs the unweighted Bernoulli row loop over nb blocks of 4
-// rows (see rowsBernoulliUnitSIMD for the data layout). It stores dv, adds
-// the lanes of X′r into acc[j*4+l], and writes to out the lanes of Σ yη − η⁺
-// (out[0:4]), of the renormalised product of the 1 + e^{−|η|} (out[4:8], each
-// in [1, 2)) and of the sums of their biased exponents (out[8:12], int64
-// bits). It reports whether some |η| is beyond the fast exp range or NaN, in
-// which case nothing it computed may be used.
+// rows (Z packed as in simdRows). It stores dv and y − c′ (in rbuf) for
+// those rows and writes to out the lanes of Σ yη − η⁺ (out[0:4]), of the
+// renormalised product of the 1 + e^{−|η|} (out[4:8], each in [1, 2)) and of
+// the sums of their biased exponents (out[8:12], int64 bits). Unless it
+// reports bad, it then sets acc[4j:4j+4] to the lanes of X′r over those rows
+// (X column-major with n rows). It reports bad when some |η| is beyond the
+// fast exp range or NaN; nothing it computed may then be used.
 //
 //go:noescape
-func bernUnitAVX2(nb, w, p int, xb, y, zv *float64, zc *int32, u, xt, dv, acc, out, cst *float64) (bad bool)
+func bernUnitAVX2(nb, w, p, n int, xb, y, zv *float64, zc *int32, u, x, dv, rbuf, acc, out, cst *float64) (bad bool)
 
-// simdRows holds the model's data packed in blocks of 4 rows for the kernel:
-// block b, entry k of Z is zc/zv[(b*w+k)*4 : (b*w+k)*4+4], column j of X is
-// xt[(b*p+j)*4 : (b*p+j)*4+4]. Rows past the last whole block are left to Go.
+// simdRows holds Z packed in blocks of 4 rows for the kernel: block b, entry
+// k is zc/zv[(b*w+k)*4 : (b*w+k)*4+4]. Rows past the last whole block are
+// left to Go.
 type simdRows struct {
 	nb int
 	zc []int32
 	zv []float64
-	xt []float64
 }
 
 // laneLen is the length of workerScratch.lanes: 4 lanes of X′r per column
@@ -42,17 +42,14 @@ func newSIMDRows(m *Model) *simdRows {
 	if nb == 0 {
 		return nil
 	}
-	w, p := m.z.Width, m.p
-	s := &simdRows{nb: nb, zc: make([]int32, nb*w*4), zv: make([]float64, nb*w*4), xt: make([]float64, nb*p*4)}
+	w := m.z.Width
+	s := &simdRows{nb: nb, zc: make([]int32, nb*w*4), zv: make([]float64, nb*w*4)}
 	for b := 0; b < nb; b++ {
 		for l := 0; l < 4; l++ {
 			i := 4*b + l
 			for k := 0; k < w; k++ {
 				s.zc[(b*w+k)*4+l] = m.z.Col[i*w+k]
 				s.zv[(b*w+k)*4+l] = m.z.Val[i*w+k]
-			}
-			for j := 0; j < p; j++ {
-				s.xt[(b*p+j)*4+l] = m.xRows[i*p+j]
 			}
 		}
 	}
@@ -108,15 +105,16 @@ func (m *Model) rowsBernoulliUnitSIMD(xb, u, dv, gBeta []float64, ws *workerScra
 	p, nb := m.p, s.nb
 	lanes := ws.lanes[:4*p+12]
 	acc, out := lanes[:4*p], lanes[4*p:]
-	clear(acc)
 	_ = xb[4*nb-1]
 	_ = m.y[4*nb-1]
 	_ = dv[4*nb-1]
-	var xt *float64
+	_ = ws.ex[4*nb-1]
+	var x *float64
 	if p > 0 {
-		xt = &s.xt[0]
+		_ = m.x[(p-1)*m.n+4*nb-1]
+		x = &m.x[0]
 	}
-	if bernUnitAVX2(nb, m.z.Width, p, &xb[0], &m.y[0], &s.zv[0], &s.zc[0], &u[0], xt, &dv[0], &lanes[0], &out[0], &bernConst[0]) {
+	if bernUnitAVX2(nb, m.z.Width, p, m.n, &xb[0], &m.y[0], &s.zv[0], &s.zc[0], &u[0], x, &dv[0], &ws.ex[0], &lanes[0], &out[0], &bernConst[0]) {
 		return 0, false
 	}
 	for j := range gBeta {

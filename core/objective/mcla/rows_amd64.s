@@ -18,7 +18,7 @@
 #define MANT 448
 #define TABLE 480
 
-// func bernUnitAVX2(nb, w, p int, xb, y, zv *float64, zc *int32, u, xt, dv, acc, out, cst *float64) (bad bool)
+// func bernUnitAVX2(nb, w, p, n int, xb, y, zv *float64, zc *int32, u, x, dv, rbuf, acc, out, cst *float64) (bad bool)
 //
 // Per block of 4 rows (one row per lane):
 //   η = xb + Σ_k zv·u[zc]               (gathers of u; no FMA, so η is
@@ -27,19 +27,20 @@
 //   e^a = T + T·p(r) as fastmath.ExpKernel (table gathered)
 //   s = 1 + e^a, inv = 1/s, dv = e^a·inv·inv, c′ = η < 0 ? e^a·inv : inv
 //   lin += yη − max(η, 0), prod *= s (renormalised to [1, 2) every step,
-//   its biased exponent summed), acc[j] += X[:, j]·(y − c′).
+//   its biased exponent summed), rbuf = y − c′.
 // Registers: Y11 flags, Y12 lin, Y13 prod, Y14 exponent sums.
-TEXT ·bernUnitAVX2(SB), NOSPLIT, $0-105
+// Then, unless flagged, acc[4j:4j+4] = lanes of Σ_blocks X[rows, j]·rbuf[rows]
+// (X column-major with n rows), four columns at a time.
+TEXT ·bernUnitAVX2(SB), NOSPLIT, $0-121
 	MOVQ nb+0(FP), AX
-	MOVQ xb+24(FP), BX
-	MOVQ y+32(FP), DX
-	MOVQ zv+40(FP), SI
-	MOVQ zc+48(FP), DI
-	MOVQ u+56(FP), R8
-	MOVQ xt+64(FP), R9
-	MOVQ dv+72(FP), R10
-	MOVQ acc+80(FP), R11
-	MOVQ cst+96(FP), CX
+	MOVQ xb+32(FP), BX
+	MOVQ y+40(FP), DX
+	MOVQ zv+48(FP), SI
+	MOVQ zc+56(FP), DI
+	MOVQ u+64(FP), R8
+	MOVQ dv+80(FP), R10
+	MOVQ rbuf+88(FP), R9
+	MOVQ cst+112(FP), CX
 	VXORPD  Y11, Y11, Y11
 	VXORPD  Y12, Y12, Y12
 	VMOVUPD ONE(CX), Y13
@@ -109,7 +110,7 @@ zdone:
 	VMOVUPD   Y6, (R10)
 	VBLENDVPD Y0, Y7, Y10, Y6
 
-	// r = y − c′, lin += yη − max(η, 0)
+	// r = y − c′ (Y6), lin += yη − max(η, 0)
 	VMOVUPD     (DX), Y5
 	VSUBPD      Y6, Y5, Y6
 	VFMADD231PD Y5, Y0, Y12
@@ -123,35 +124,82 @@ zdone:
 	VPAND  MANT(CX), Y13, Y13
 	VPOR   ONE(CX), Y13, Y13
 
-	// acc[j] += X[rows, j]·r
-	MOVQ  p+16(FP), R13
-	TESTQ R13, R13
-	JE    xdone
-	MOVQ  R11, R12
+	VMOVUPD Y6, (R9)
+	ADDQ    $32, R9
+	ADDQ    $32, BX
+	ADDQ    $32, DX
+	ADDQ    $32, R10
+	DECQ    AX
+	JNE     block
 
-xloop:
-	VMOVUPD     (R12), Y4
-	VFMADD231PD (R9), Y6, Y4
-	VMOVUPD     Y4, (R12)
-	ADDQ        $32, R9
-	ADDQ        $32, R12
-	DECQ        R13
-	JNE         xloop
-
-xdone:
-	ADDQ $32, BX
-	ADDQ $32, DX
-	ADDQ $32, R10
-	DECQ AX
-	JNE  block
-
-	MOVQ     out+88(FP), R12
-	VMOVUPD  Y12, (R12)
-	VMOVUPD  Y13, 32(R12)
-	VMOVDQU  Y14, 64(R12)
+	MOVQ      out+104(FP), R12
+	VMOVUPD   Y12, (R12)
+	VMOVUPD   Y13, 32(R12)
+	VMOVDQU   Y14, 64(R12)
 	VMOVMSKPD Y11, R13
-	TESTQ    R13, R13
-	SETNE    bad+104(FP)
+	TESTQ     R13, R13
+	SETNE     bad+120(FP)
+	JNE       done
+
+	// X′r: R9 column j of X, R12 its stride in bytes, R11 acc, R13 columns left.
+	MOVQ p+16(FP), R13
+	MOVQ x+72(FP), R9
+	MOVQ n+24(FP), R12
+	SHLQ $3, R12
+	MOVQ acc+96(FP), R11
+	MOVQ rbuf+88(FP), SI
+
+four:
+	CMPQ   R13, $4
+	JLT    one
+	LEAQ   (R9)(R12*1), BX
+	LEAQ   (BX)(R12*1), DX
+	LEAQ   (DX)(R12*1), R10
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	MOVQ   nb+0(FP), AX
+	XORQ   R8, R8
+
+four1:
+	VMOVUPD     (SI)(R8*1), Y4
+	VFMADD231PD (R9)(R8*1), Y4, Y0
+	VFMADD231PD (BX)(R8*1), Y4, Y1
+	VFMADD231PD (DX)(R8*1), Y4, Y2
+	VFMADD231PD (R10)(R8*1), Y4, Y3
+	ADDQ        $32, R8
+	DECQ        AX
+	JNE         four1
+	VMOVUPD     Y0, (R11)
+	VMOVUPD     Y1, 32(R11)
+	VMOVUPD     Y2, 64(R11)
+	VMOVUPD     Y3, 96(R11)
+	ADDQ        $128, R11
+	LEAQ        (R10)(R12*1), R9
+	SUBQ        $4, R13
+	JMP         four
+
+one:
+	TESTQ  R13, R13
+	JE     done
+	VXORPD Y0, Y0, Y0
+	MOVQ   nb+0(FP), AX
+	XORQ   R8, R8
+
+one1:
+	VMOVUPD     (SI)(R8*1), Y4
+	VFMADD231PD (R9)(R8*1), Y4, Y0
+	ADDQ        $32, R8
+	DECQ        AX
+	JNE         one1
+	VMOVUPD     Y0, (R11)
+	ADDQ        $32, R11
+	ADDQ        R12, R9
+	DECQ        R13
+	JMP         one
+
+done:
 	VZEROUPPER
 	RET
 

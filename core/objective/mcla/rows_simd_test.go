@@ -8,6 +8,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
 // unitBernoulli builds an unweighted Bernoulli model with n rows, p columns
@@ -213,4 +214,35 @@ func TestGoFallbackMatchesNaive(t *testing.T) {
 			t.Errorf("Go fallback: value %v with 1 worker, %v with 2", r1.Value, r2.Value)
 		}
 	})
+}
+
+// BenchmarkRowsSalamander times the row loop alone on salamander (ns per
+// sample), with the assembly kernel and with the Go loop, interleavable in
+// one process.
+func BenchmarkRowsSalamander(b *testing.B) {
+	c, err := refcase.Load(refcase.Dir() + "/salamander_m300_mle.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := modelFromCase(b, c)
+	var res Result
+	if err := m.Evaluate(c.Par, 1, &res); err != nil { // sets Xβ
+		b.Fatal(err)
+	}
+	ws := m.scratch.perW[0]
+	xb := m.scratch.xb
+	for _, simd := range []bool{true, false} {
+		b.Run(fmt.Sprintf("simd=%v", simd), func(b *testing.B) {
+			old := useAVX2
+			useAVX2 = useAVX2 && simd
+			defer func() { useAVX2 = old }()
+			k := 0
+			for b.Loop() {
+				_ = m.rows(xb, m.u[k*m.q:(k+1)*m.q], ws.d, ws.g[:m.p], ws)
+				if k++; k == m.m {
+					k = 0
+				}
+			}
+		})
+	}
 }
