@@ -21,7 +21,7 @@
 // func bernUnitAVX2(nb, w, p, n int, xb, y, zv *float64, zc *int32, u, x, dv, rbuf, acc, out, cst *float64) (bad bool)
 //
 // Per block of 4 rows (one row per lane):
-//   η = xb + Σ_k zv·u[zc]               (gathers of u; no FMA, so η is
+//   η = xb + Σ_k zv·u[zc]               (no FMA, so η is
 //                                        bit-identical to Model.eta's)
 //   a = −|η|, flagged when !(a > FastExpMin)
 //   e^a = T + T·p(r) as fastmath.ExpKernel (table gathered)
@@ -53,10 +53,16 @@ block:
 	JE      zdone
 
 zloop:
-	VPCMPEQQ    Y15, Y15, Y15
-	VMOVDQU     (DI), X1
-	VXORPD      Y2, Y2, Y2
-	VGATHERDPD  Y15, (R8)(X1*8), Y2
+	// u[zc] by scalar loads: faster than VGATHERDPD here
+	MOVL        (DI), R11
+	MOVL        4(DI), R13
+	VMOVSD      (R8)(R11*8), X2
+	VMOVHPD     (R8)(R13*8), X2, X2
+	MOVL        8(DI), R11
+	MOVL        12(DI), R13
+	VMOVSD      (R8)(R11*8), X3
+	VMOVHPD     (R8)(R13*8), X3, X3
+	VINSERTF128 $1, X3, Y2, Y2
 	VMULPD      (SI), Y2, Y2
 	VADDPD      Y2, Y0, Y0
 	ADDQ        $32, SI
