@@ -149,9 +149,7 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 				col[j] += wg * gj
 			}
 		}
-		for i, v := range dv {
-			sumD[i] += wt * v
-		}
+		addScaled(sumD, wt, dv)
 		for t, s := range ss {
 			sumS[t] += wt * s
 		}

@@ -154,3 +154,22 @@ func (m *Model) rowsBernoulliUnitSIMD(xb, u, dv, gBeta []float64, ws *workerScra
 	fe := float64(ex)
 	return lin - (fastmath.Log(prod) + (fe*ln2Hi + fe*ln2Lo)), true
 }
+
+//go:noescape
+func axpyAVX2(n int, a float64, x, y *float64)
+
+// addScaled sets y[i] += a·x[i], rounding as the plain loop does (a product,
+// then a sum), so its result does not depend on the CPU.
+func addScaled(y []float64, a float64, x []float64) {
+	x = x[:len(y)]
+	n8 := 0
+	if useAVX2 {
+		n8 = len(y) &^ 7
+		if n8 > 0 {
+			axpyAVX2(n8, a, &x[0], &y[0])
+		}
+	}
+	for i := n8; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}

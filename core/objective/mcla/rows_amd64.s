@@ -237,3 +237,30 @@ TEXT ·hasAVX2FMA(SB), NOSPLIT, $0-1
 no:
 	MOVB $0, ret+0(FP)
 	RET
+
+// func axpyAVX2(n int, a float64, x, y *float64)
+// y[i] += a·x[i] for i < n, n a multiple of 8; a product then a sum, as the
+// Go loop rounds them.
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	VBROADCASTSD a+8(FP), Y0
+	MOVQ         x+16(FP), SI
+	MOVQ         y+24(FP), DI
+	SHRQ         $3, CX
+	JE           axdone
+
+axloop:
+	VMULPD  (SI), Y0, Y1
+	VMULPD  32(SI), Y0, Y2
+	VADDPD  (DI), Y1, Y1
+	VADDPD  32(DI), Y2, Y2
+	VMOVUPD Y1, (DI)
+	VMOVUPD Y2, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNE     axloop
+
+axdone:
+	VZEROUPPER
+	RET

@@ -14,3 +14,11 @@ func laneLen(int) int { return 0 }
 func (m *Model) rowsBernoulliUnitSIMD(xb, u, dv, gBeta []float64, ws *workerScratch) (float64, bool) {
 	return 0, false
 }
+
+// addScaled sets y[i] += a·x[i].
+func addScaled(y []float64, a float64, x []float64) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += a * v
+	}
+}

@@ -14,7 +14,7 @@ import (
 // unitBernoulli builds an unweighted Bernoulli model with n rows, p columns
 // of X, rows of Z with 1..w entries (ragged, so the ELL has zero padding),
 // and m samples of scale su.
-func unitBernoulli(t testing.TB, n, p, w, m int, su float64, seed uint64) *Model {
+func unitBernoulli(t testing.TB, n, p, w, m int, su float64, seed uint64) (*Model, Data) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 11))
 	ga, gb := 7, 5
@@ -68,7 +68,7 @@ func unitBernoulli(t testing.TB, n, p, w, m int, su float64, seed uint64) *Model
 	if err := mod.SetSamples(m, umat, 1); err != nil {
 		t.Fatal(err)
 	}
-	return mod
+	return mod, d
 }
 
 // withGo runs f with the assembly row kernels switched off.
@@ -90,7 +90,7 @@ func TestRowsSIMDMatchesGo(t *testing.T) {
 		for _, p := range []int{1, 3, 4, 6} {
 			for _, su := range []float64{0.5, 5, 60, 400, 800} {
 				name := fmt.Sprintf("n=%d/p=%d/su=%g", n, p, su)
-				m := unitBernoulli(t, n, p, 3, 20, su, uint64(n*100+p))
+				m, _ := unitBernoulli(t, n, p, 3, 20, su, uint64(n*100+p))
 				if n >= 4 && m.simd == nil {
 					t.Fatalf("%s: no packed data", name)
 				}
@@ -160,7 +160,7 @@ func TestEvaluateSIMDMatchesGo(t *testing.T) {
 	}
 	for _, n := range []int{7, 40, 101} {
 		for _, b0 := range []float64{0.3, -4, 750, -750} {
-			m := unitBernoulli(t, n, 3, 2, 400, 1, uint64(n))
+			m, _ := unitBernoulli(t, n, 3, 2, 400, 1, uint64(n))
 			par := []float64{b0, -0.4, 0.3, 0.8, 1.7}
 			d := m.NPar()
 			r1 := Result{Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
@@ -197,23 +197,54 @@ func TestEvaluateSIMDMatchesGo(t *testing.T) {
 	}
 }
 
-// TestGoFallbackMatchesNaive forces the Go row loop and checks the reference
-// and synthetic unweighted Bernoulli values through it.
+// TestGoFallbackMatchesNaive forces the Go row loop (and plain addScaled)
+// and checks unweighted Bernoulli values against the naive evaluation and
+// across worker counts, with η in and beyond the fast exp range.
 func TestGoFallbackMatchesNaive(t *testing.T) {
 	withGo(func() {
-		m := unitBernoulli(t, 41, 3, 2, 200, 1, 3)
-		par := []float64{0.2, -0.4, 0.3, 0.8, 1.7}
-		var r1, r2 Result
-		if err := m.Evaluate(par, 1, &r1); err != nil {
-			t.Fatal(err)
+		m, d := unitBernoulli(t, 41, 3, 2, 200, 1, 3)
+		d.Weights = make([]float64, d.N) // naiveValue wants them spelt out
+		for i := range d.Weights {
+			d.Weights[i] = 1
 		}
-		if err := m.Evaluate(par, 2, &r2); err != nil {
-			t.Fatal(err)
-		}
-		if r1.Value != r2.Value || math.IsNaN(r1.Value) {
-			t.Errorf("Go fallback: value %v with 1 worker, %v with 2", r1.Value, r2.Value)
+		for _, b0 := range []float64{0.2, 750} {
+			par := []float64{b0, -0.4, 0.3, 0.8, 1.7}
+			var r1, r2 Result
+			if err := m.Evaluate(par, 1, &r1); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Evaluate(par, 2, &r2); err != nil {
+				t.Fatal(err)
+			}
+			if r1.Value != r2.Value {
+				t.Errorf("β₀=%g: value %v with 1 worker, %v with 2", b0, r1.Value, r2.Value)
+			}
+			if want := naiveValue(m, d, par); relErr(r1.Value, want) > 1e-12 {
+				t.Errorf("β₀=%g: value %.15g, naive %.15g", b0, r1.Value, want)
+			}
 		}
 	})
+}
+
+// TestAddScaled: the vector axpy rounds exactly as the plain loop.
+func TestAddScaled(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for n := 0; n < 40; n++ {
+		x, y, want := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], y[i] = r.NormFloat64(), r.NormFloat64()
+		}
+		a := r.NormFloat64()
+		for i := range want {
+			want[i] = y[i] + a*x[i]
+		}
+		addScaled(y, a, x)
+		for i := range y {
+			if y[i] != want[i] {
+				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want[i])
+			}
+		}
+	}
 }
 
 // BenchmarkRowsSalamander times the row loop alone on salamander (ns per
