@@ -170,6 +170,6 @@ func addScaled(y []float64, a float64, x []float64) {
 		}
 	}
 	for i := n8; i < len(y); i++ {
-		y[i] += a * x[i]
+		y[i] += float64(a * x[i]) // rounded: no FMA under GOAMD64=v3
 	}
 }

@@ -19,6 +19,6 @@ func (m *Model) rowsBernoulliUnitSIMD(xb, u, dv, gBeta []float64, ws *workerScra
 func addScaled(y []float64, a float64, x []float64) {
 	x = x[:len(y)]
 	for i, v := range x {
-		y[i] += a * v
+		y[i] += float64(a * v)
 	}
 }

@@ -236,7 +236,7 @@ func TestAddScaled(t *testing.T) {
 		}
 		a := r.NormFloat64()
 		for i := range want {
-			want[i] = y[i] + a*x[i]
+			want[i] = y[i] + float64(a*x[i])
 		}
 		addScaled(y, a, x)
 		for i := range y {
