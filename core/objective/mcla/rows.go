@@ -29,6 +29,10 @@ func (m *Model) rows(xb, u, dv, gBeta []float64, ws *workerScratch) float64 {
 		clear(gBeta)
 		return m.rowsBernoulliUnit(xb, u, dv, gBeta, ws)
 	case m.fam == family.Poisson:
+		if v, ok := m.rowsPoissonSIMD(xb, u, dv, gBeta, ws); ok {
+			return v
+		}
+		clear(gBeta)
 		return m.rowsPoisson(xb, u, dv, gBeta)
 	default:
 		return m.rowsLogistic(xb, u, dv, gBeta)

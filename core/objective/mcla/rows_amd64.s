@@ -16,9 +16,10 @@
 #define C720 384
 #define ONE 416
 #define MANT 448
-#define TABLE 480
+#define EXPMAX 480
+#define TABLE 512
 
-// func bernUnitAVX2(nb, w, p, n int, xb, y, zv *float64, zc *int32, u, x, dv, rbuf, acc, out, cst *float64) (bad bool)
+// func bernUnitAVX2(nb, w int, xb, y, zv *float64, zc *int32, u, dv, rbuf, out, cst *float64) (bad bool)
 //
 // Per block of 4 rows (one row per lane):
 //   η = xb + Σ_k zv·u[zc]               (no FMA, so η is
@@ -29,18 +30,16 @@
 //   lin += yη − max(η, 0), prod *= s (renormalised to [1, 2) every step,
 //   its biased exponent summed), rbuf = y − c′.
 // Registers: Y11 flags, Y12 lin, Y13 prod, Y14 exponent sums.
-// Then, unless flagged, acc[4j:4j+4] = lanes of Σ_blocks X[rows, j]·rbuf[rows]
-// (X column-major with n rows), four columns at a time.
-TEXT ·bernUnitAVX2(SB), NOSPLIT, $0-121
+TEXT ·bernUnitAVX2(SB), NOSPLIT, $0-89
 	MOVQ nb+0(FP), AX
-	MOVQ xb+32(FP), BX
-	MOVQ y+40(FP), DX
-	MOVQ zv+48(FP), SI
-	MOVQ zc+56(FP), DI
-	MOVQ u+64(FP), R8
-	MOVQ dv+80(FP), R10
-	MOVQ rbuf+88(FP), R9
-	MOVQ cst+112(FP), CX
+	MOVQ xb+16(FP), BX
+	MOVQ y+24(FP), DX
+	MOVQ zv+32(FP), SI
+	MOVQ zc+40(FP), DI
+	MOVQ u+48(FP), R8
+	MOVQ dv+56(FP), R10
+	MOVQ rbuf+64(FP), R9
+	MOVQ cst+80(FP), CX
 	VXORPD  Y11, Y11, Y11
 	VXORPD  Y12, Y12, Y12
 	VMOVUPD ONE(CX), Y13
@@ -138,22 +137,134 @@ zdone:
 	DECQ    AX
 	JNE     block
 
-	MOVQ      out+104(FP), R12
+	MOVQ      out+72(FP), R12
 	VMOVUPD   Y12, (R12)
 	VMOVUPD   Y13, 32(R12)
 	VMOVDQU   Y14, 64(R12)
 	VMOVMSKPD Y11, R13
 	TESTQ     R13, R13
-	SETNE     bad+120(FP)
-	JNE       done
+	SETNE     bad+88(FP)
+	VZEROUPPER
+	RET
 
-	// X′r: R9 column j of X, R12 its stride in bytes, R11 acc, R13 columns left.
-	MOVQ p+16(FP), R13
-	MOVQ x+72(FP), R9
-	MOVQ n+24(FP), R12
+// func poisAVX2(nb, w int, xb, yw, zv *float64, zc *int32, u, dv, rbuf, out, cst *float64) (bad bool)
+//
+// The Poisson rows: η as in bernUnitAVX2, flagged unless
+// FastExpMin < η < FastExpMax; μ = e^η as fastmath.ExpKernel; with y and w
+// from yw (per block 4 y then 4 w): dv = wμ, rbuf = w(y − μ),
+// lin += w(yη − μ) (out[0:4]).
+TEXT ·poisAVX2(SB), NOSPLIT, $0-89
+	MOVQ nb+0(FP), AX
+	MOVQ xb+16(FP), BX
+	MOVQ yw+24(FP), DX
+	MOVQ zv+32(FP), SI
+	MOVQ zc+40(FP), DI
+	MOVQ u+48(FP), R8
+	MOVQ dv+56(FP), R10
+	MOVQ rbuf+64(FP), R9
+	MOVQ cst+80(FP), CX
+	VXORPD Y11, Y11, Y11
+	VXORPD Y12, Y12, Y12
+
+block:
+	VMOVUPD (BX), Y0
+	MOVQ    w+8(FP), R12
+	TESTQ   R12, R12
+	JE      zdone
+
+zloop:
+	// u[zc] by scalar loads: faster than VGATHERDPD here
+	MOVL        (DI), R11
+	MOVL        4(DI), R13
+	VMOVSD      (R8)(R11*8), X2
+	VMOVHPD     (R8)(R13*8), X2, X2
+	MOVL        8(DI), R11
+	MOVL        12(DI), R13
+	VMOVSD      (R8)(R11*8), X3
+	VMOVHPD     (R8)(R13*8), X3, X3
+	VINSERTF128 $1, X3, Y2, Y2
+	VMULPD      (SI), Y2, Y2
+	VADDPD      Y2, Y0, Y0
+	ADDQ        $32, SI
+	ADDQ        $16, DI
+	DECQ        R12
+	JNE         zloop
+
+zdone:
+	VCMPPD  $0x0A, EXPMIN(CX), Y0, Y2
+	VORPD   Y2, Y11, Y11
+	VCMPPD  $0x05, EXPMAX(CX), Y0, Y2
+	VORPD   Y2, Y11, Y11
+	VMOVAPD Y0, Y1
+
+	// a = (32k + j)·ln2/32 + r
+	VMULPD       INVLN2(CX), Y1, Y3
+	VADDPD       SHIFTER(CX), Y3, Y3
+	VSUBPD       SHIFTER(CX), Y3, Y4
+	VFNMADD231PD LN2HI(CX), Y4, Y1
+	VMULPD       LN2LO(CX), Y4, Y4
+	VSUBPD       Y4, Y1, Y1
+
+	// T = 2^{j/32}·2^k
+	VPAND      MASK31(CX), Y3, Y5
+	VPCMPEQQ   Y15, Y15, Y15
+	VXORPD     Y6, Y6, Y6
+	VGATHERQPD Y15, TABLE(CX)(Y5*8), Y6
+	VPSRLQ     $5, Y3, Y3
+	VPSLLQ     $52, Y3, Y3
+	VPADDQ     BIAS(CX), Y3, Y3
+	VMULPD     Y3, Y6, Y6
+
+	// e^r − 1 = r + r²((1/2 + r/6) + r²((1/24 + r/120) + r²/720)); e^a = T + T(e^r − 1)
+	VMULPD      Y1, Y1, Y2
+	VMOVUPD     C6(CX), Y7
+	VFMADD213PD C2(CX), Y1, Y7
+	VMOVUPD     C120(CX), Y8
+	VFMADD213PD C24(CX), Y1, Y8
+	VMULPD      C720(CX), Y2, Y9
+	VADDPD      Y9, Y8, Y8
+	VFMADD213PD Y7, Y2, Y8
+	VFMADD213PD Y1, Y2, Y8
+	VFMADD213PD Y6, Y6, Y8
+
+	// Y8 = μ
+	VMOVUPD (DX), Y5
+	VMOVUPD 32(DX), Y9
+	VMULPD  Y8, Y9, Y6
+	VMOVUPD Y6, (R10)
+	VSUBPD  Y8, Y5, Y7
+	VMULPD  Y9, Y7, Y7
+	VMOVUPD Y7, (R9)
+	VMULPD  Y0, Y5, Y4
+	VSUBPD  Y8, Y4, Y4
+	VMULPD  Y9, Y4, Y4
+	VADDPD  Y4, Y12, Y12
+
+	ADDQ $32, R9
+	ADDQ $32, BX
+	ADDQ $64, DX
+	ADDQ $32, R10
+	DECQ AX
+	JNE  block
+
+	MOVQ      out+72(FP), R12
+	VMOVUPD   Y12, (R12)
+	VMOVMSKPD Y11, R13
+	TESTQ     R13, R13
+	SETNE     bad+88(FP)
+	VZEROUPPER
+	RET
+
+// func xtrAVX2(nb, p, n int, x, r, acc *float64)
+// acc[4j:4j+4] = lanes of Σ_b X[4b:4b+4, j]·r[4b:4b+4] for j < p, X
+// column-major with n rows; four columns at a time in registers.
+TEXT ·xtrAVX2(SB), NOSPLIT, $0-48
+	MOVQ p+8(FP), R13
+	MOVQ x+24(FP), R9
+	MOVQ n+16(FP), R12
 	SHLQ $3, R12
-	MOVQ acc+96(FP), R11
-	MOVQ rbuf+88(FP), SI
+	MOVQ acc+40(FP), R11
+	MOVQ r+32(FP), SI
 
 four:
 	CMPQ   R13, $4

@@ -22,3 +22,7 @@ func addScaled(y []float64, a float64, x []float64) {
 		y[i] += float64(a * v)
 	}
 }
+
+func (m *Model) rowsPoissonSIMD(xb, u, dv, gBeta []float64, ws *workerScratch) (float64, bool) {
+	return 0, false
+}
