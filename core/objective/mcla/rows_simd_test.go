@@ -318,3 +318,27 @@ func BenchmarkRowsSalamander(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRowsPoisson times the Poisson row loop on a synthetic model of
+// salamander's shape (n = 360, p = 4, 1–2 entries per row of Z), kernel and
+// Go loop.
+func BenchmarkRowsPoisson(b *testing.B) {
+	m, _ := rowModel(b, family.Poisson, 360, 4, 2, 1000, 0.5, 1)
+	xb := make([]float64, m.n)
+	ws := &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), lanes: make([]float64, laneLen(m.p))}
+	dv, g := make([]float64, m.n), make([]float64, m.p)
+	for _, simd := range []bool{true, false} {
+		b.Run(fmt.Sprintf("simd=%v", simd), func(b *testing.B) {
+			old := useAVX2
+			useAVX2 = useAVX2 && simd
+			defer func() { useAVX2 = old }()
+			k := 0
+			for b.Loop() {
+				_ = m.rows(xb, m.u[k*m.q:(k+1)*m.q], dv, g, ws)
+				if k++; k == m.m {
+					k = 0
+				}
+			}
+		})
+	}
+}
