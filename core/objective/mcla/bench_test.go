@@ -12,12 +12,17 @@ import (
 // BenchmarkSalamander measures value+gradient+Hessian on the salamander model
 // (n = 360, p = 4, q = 120, T = 2) with m = 10⁵ samples drawn from N(u*, D*).
 // ns/sample = ns/op ÷ 10⁵ is the per-sample cost the issue targets.
-func BenchmarkSalamander(b *testing.B) {
+func BenchmarkSalamander(b *testing.B) { benchSalamander(b, 100000, []int{1, 2}) }
+
+// BenchmarkSalamanderSmall is BenchmarkSalamander at m = 2000 on one worker,
+// small enough for callgrind's instruction counts.
+func BenchmarkSalamanderSmall(b *testing.B) { benchSalamander(b, 2000, []int{1}) }
+
+func benchSalamander(b *testing.B, m int, workers []int) {
 	c, err := refcase.Load(refcase.Dir() + "/salamander_m300_mle.json")
 	if err != nil {
 		b.Fatal(err)
 	}
-	const m = 100000
 	r := rand.New(rand.NewPCG(1, 1))
 	c.M = m
 	c.UMat = make([]float64, m*c.Q)
@@ -28,7 +33,7 @@ func BenchmarkSalamander(b *testing.B) {
 	}
 	mod := modelFromCase(b, c)
 	d := mod.NPar()
-	for _, w := range []int{1, 2} {
+	for _, w := range workers {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			res := Result{Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
 			b.ReportAllocs()
@@ -37,7 +42,7 @@ func BenchmarkSalamander(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/sample")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m), "ns/sample")
 		})
 	}
 }

@@ -29,6 +29,7 @@ type evalScratch struct {
 
 type workerScratch struct {
 	d, g, eta, ex []float64
+	lanes         []float64 // the assembly row kernel's per-lane sums
 }
 
 // callParams are the per-call quantities every sample shares.
@@ -88,7 +89,7 @@ func (m *Model) prepare(par []float64, workers int) error {
 		}
 	}
 	for len(s.perW) < w {
-		s.perW = append(s.perW, &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), d: make([]float64, m.n), g: make([]float64, m.NPar())})
+		s.perW = append(s.perW, &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), lanes: make([]float64, laneLen(m.p)), d: make([]float64, m.n), g: make([]float64, m.NPar())})
 	}
 	s.workers = w
 	beta, nu := par[:m.p], par[m.p:]
@@ -148,9 +149,7 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 				col[j] += wg * gj
 			}
 		}
-		for i, v := range dv {
-			sumD[i] += wt * v
-		}
+		addScaled(sumD, wt, dv)
 		for t, s := range ss {
 			sumS[t] += wt * s
 		}

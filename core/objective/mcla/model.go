@@ -48,6 +48,7 @@ type Model struct {
 	// can share one log).
 	unitWeights bool
 	z           *sparse.ELL
+	simd        *simdRows // packed copies for the assembly row kernel (nil: none)
 	vcOf        []int
 	qt          []float64 // columns per component, as float64
 
@@ -186,6 +187,7 @@ func New(d Data) (*Model, error) {
 		}
 	}
 	m.z = z.ToELL()
+	m.simd = newSIMDRows(m)
 	return m, nil
 }
 
