@@ -1,5 +1,8 @@
 module github.com/glmmgo/glmmgo
 
-go 1.26
+go 1.26.0
 
-require gonum.org/v1/gonum v0.17.0 // indirect
+require (
+	golang.org/x/sys v0.49.0
+	gonum.org/v1/gonum v0.17.0
+)

@@ -1,12 +1,12 @@
 package cholesky
 
+import "golang.org/x/sys/cpu"
+
 // useAVX2 is true when the CPU and OS support AVX2 and FMA (checked once).
-var useAVX2 = hasAVX2FMA()
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
 func kernelAVX2(k int, a, b *float64, out *[mr * nr]float64)
-
-func hasAVX2FMA() bool
 
 // kernel computes the 12×4 tile a·bᵀ over k (see kernelGo).
 func kernel(k int, a, b []float64, out *[mr * nr]float64) {

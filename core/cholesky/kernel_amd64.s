@@ -65,35 +65,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func hasAVX2FMA() bool
-// CPUID leaf 1: ECX bit 12 FMA, bit 27 OSXSAVE, bit 28 AVX; XGETBV: XMM and
-// YMM state enabled (bits 1,2); CPUID leaf 7: EBX bit 5 AVX2.
-TEXT ·hasAVX2FMA(SB), NOSPLIT, $0-1
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	MOVL CX, R8
-	ANDL $0x18001000, R8
-	CMPL R8, $0x18001000
-	JNE  no
-	XORL CX, CX
-	XGETBV
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE  no
-	MOVL $7, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x20, BX
-	CMPL BX, $0x20
-	JNE  no
-	MOVB $1, ret+0(FP)
-	RET
-
-no:
-	MOVB $0, ret+0(FP)
-	RET
-
 // func kernelSubAVX2(k int, a, b, c *float64, ldc int)
 // C[0:12, 0:4] −= Σ_l a[l*12:l*12+12] ⊗ b[l*4:l*4+4], C column-major with
 // leading dimension ldc (elements): the trailing update's full tiles.

@@ -1,6 +1,8 @@
 package mcla
 
 import (
+	"golang.org/x/sys/cpu"
+
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/family"
@@ -9,9 +11,7 @@ import (
 
 // useAVX2 is true when the CPU and OS support AVX2 and FMA (checked once).
 // Tests clear it to force the Go row loops.
-var useAVX2 = hasAVX2FMA()
-
-func hasAVX2FMA() bool
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // bernUnitAVX2 runs the unweighted Bernoulli row loop over nb blocks of 4
 // rows (Z packed as in simdRows). It stores dv and y − c′ (in rbuf) for

@@ -320,35 +320,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func hasAVX2FMA() bool
-// CPUID leaf 1: ECX bit 12 FMA, bit 27 OSXSAVE, bit 28 AVX; XGETBV: XMM and
-// YMM state enabled (bits 1,2); CPUID leaf 7: EBX bit 5 AVX2.
-TEXT ·hasAVX2FMA(SB), NOSPLIT, $0-1
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	MOVL CX, R8
-	ANDL $0x18001000, R8
-	CMPL R8, $0x18001000
-	JNE  no
-	XORL CX, CX
-	XGETBV
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE  no
-	MOVL $7, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x20, BX
-	CMPL BX, $0x20
-	JNE  no
-	MOVB $1, ret+0(FP)
-	RET
-
-no:
-	MOVB $0, ret+0(FP)
-	RET
-
 // func axpyAVX2(n int, a float64, x, y *float64)
 // y[i] += a·x[i] for i < n, n a multiple of 8; a product then a sum, as the
 // Go loop rounds them.
