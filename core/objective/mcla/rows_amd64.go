@@ -1,12 +1,11 @@
 package mcla
 
 import (
-	"golang.org/x/sys/cpu"
-
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/fastmath"
+	"golang.org/x/sys/cpu"
 )
 
 // useAVX2 is true when the CPU and OS support AVX2 and FMA (checked once).
