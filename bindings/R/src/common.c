@@ -181,3 +181,39 @@ int gg_progress_cb(void *userdata, int64_t iter, double objective, const double 
     }
     return 0;
 }
+
+SEXP gg_named_list(int n, const char **names) {
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
+    for (int i = 0; i < n; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+    Rf_setAttrib(out, R_NamesSymbol, nm);
+    UNPROTECT(2);
+    return out;
+}
+
+int64_t gg_matrix_cols(SEXP x, R_xlen_t n) {
+    SEXP dim = Rf_getAttrib(x, R_DimSymbol);
+    if (Rf_isNull(dim) || XLENGTH(dim) != 2 || INTEGER(dim)[0] != n)
+        Rf_error("glmmgo: internal: x must be a matrix with %lld rows", (long long)n);
+    return INTEGER(dim)[1];
+}
+
+gg_mcla_args gg_mcla_convert(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow,
+                             SEXP zcol, SEXP zval, SEXP q, SEXP vcof, SEXP nvc) {
+    gg_mcla_args a;
+    a.n = XLENGTH(y);
+    a.p = gg_matrix_cols(x, a.n);
+    a.nnz = XLENGTH(zval);
+    a.q = gg_scalar_int(q, "q");
+    a.nvc = gg_scalar_int(nvc, "nvc");
+    a.family = (int32_t)gg_scalar_int(family, "family");
+    a.y = gg_real(y, a.n, "y", 0);
+    a.ntrials = gg_real(ntrials, a.n, "ntrials", 1);
+    a.weights = gg_real(weights, a.n, "weights", 1);
+    a.x = a.p > 0 ? gg_real(x, a.n * a.p, "x", 0) : NULL;
+    a.z_row = gg_int64_from_int(zrow, a.nnz, "z_row", 1);
+    a.z_col = gg_int64_from_int(zcol, a.nnz, "z_col", 1);
+    a.z_val = gg_real(zval, a.nnz, "z_val", 0);
+    a.vc_of_column = gg_int64_from_int(vcof, a.q, "vc_of_column", 1);
+    return a;
+}

@@ -8,15 +8,6 @@
 
 #ifdef GLMMGO_HAVE_LMM
 
-static SEXP named_list(int n, const char **names) {
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
-    for (int i = 0; i < n; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return out;
-}
-
 typedef struct {
     int64_t n, p, pgiven, ntheta, q, nterms;
 } lmm_dims;
@@ -35,10 +26,7 @@ static lmm_dims get_dims(glmmgo_handle h) {
 SEXP gg_lmm_new(SEXP y, SEXP x, SEXP weights, SEXP nlevels, SEXP ncols, SEXP codes, SEXP z) {
     gg_enter();
     R_xlen_t n = XLENGTH(y);
-    SEXP dim = Rf_getAttrib(x, R_DimSymbol);
-    if (Rf_isNull(dim) || XLENGTH(dim) != 2 || INTEGER(dim)[0] != n)
-        Rf_error("glmmgo: internal: x must be a matrix with %lld rows", (long long)n);
-    int64_t p = INTEGER(dim)[1];
+    int64_t p = gg_matrix_cols(x, n);
     R_xlen_t nterms = XLENGTH(nlevels);
     int64_t *nl = gg_int64_from_int(nlevels, nterms, "nlevels", 0);
     int64_t *nc = gg_int64_from_int(ncols, nterms, "ncols", 0);
@@ -84,7 +72,7 @@ SEXP gg_lmm_structure(SEXP ptr) {
     st = glmmgo_lmm_kept_columns(h, kept, d.p, err, sizeof err);
     gg_check(st, err, "glmmgo_lmm_kept_columns");
     const char *names[] = {"order", "kept", "lower"};
-    SEXP out = PROTECT(named_list(3, names));
+    SEXP out = PROTECT(gg_named_list(3, names));
     SEXP o = PROTECT(Rf_allocVector(INTSXP, d.nterms));
     for (int64_t i = 0; i < d.nterms; i++) INTEGER(o)[i] = (int)ord[i] + 1;
     SEXP k = PROTECT(Rf_allocVector(INTSXP, d.p));
@@ -141,7 +129,7 @@ SEXP gg_lmm_result(SEXP ptr, SEXP condvar_len) {
     gg_check(st, err, "glmmgo_lmm_fit_info");
     const char *names[] = {"objective", "logLik", "deviance", "REMLcrit", "AIC", "BIC", "sigma", "evals",
                            "converged", "singular", "REML", "theta", "beta", "se", "vcov", "b", "u", "condvar"};
-    SEXP out = PROTECT(named_list(18, names));
+    SEXP out = PROTECT(gg_named_list(18, names));
     double sc[] = {obj, ll, dev, rc, aic, bic, sigma, (double)evals};
     for (int i = 0; i < 8; i++) SET_VECTOR_ELT(out, i, Rf_ScalarReal(sc[i]));
     SET_VECTOR_ELT(out, 8, Rf_ScalarLogical(conv != 0));

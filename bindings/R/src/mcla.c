@@ -9,26 +9,11 @@
 SEXP gg_mcla_new(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow, SEXP zcol,
                  SEXP zval, SEXP q, SEXP vcof, SEXP nvc) {
     gg_enter();
-    R_xlen_t n = XLENGTH(y);
-    SEXP dim = Rf_getAttrib(x, R_DimSymbol);
-    if (Rf_isNull(dim) || XLENGTH(dim) != 2 || INTEGER(dim)[0] != n)
-        Rf_error("glmmgo: internal: x must be a matrix with %lld rows", (long long)n);
-    int64_t p = INTEGER(dim)[1];
-    int64_t nnz = XLENGTH(zval);
-    int64_t qq = gg_scalar_int(q, "q");
-    const double *py = gg_real(y, n, "y", 0);
-    const double *pt = gg_real(ntrials, n, "ntrials", 1);
-    const double *pw = gg_real(weights, n, "weights", 1);
-    const double *px = gg_real(x, n * p, "x", 0);
-    int64_t *zr = gg_int64_from_int(zrow, nnz, "z_row", 1);
-    int64_t *zc = gg_int64_from_int(zcol, nnz, "z_col", 1);
-    const double *zv = gg_real(zval, nnz, "z_val", 0);
-    int64_t *vc = gg_int64_from_int(vcof, qq, "vc_of_column", 1);
+    gg_mcla_args a = gg_mcla_convert(family, y, ntrials, weights, x, zrow, zcol, zval, q, vcof, nvc);
     glmmgo_handle h = 0;
     char err[ERRLEN];
-    int st = glmmgo_mcla_new((int64_t)n, p, qq, (int32_t)gg_scalar_int(family, "family"), py, pt, pw,
-                             p > 0 ? px : NULL, nnz, zr, zc, zv, (int64_t)gg_scalar_int(nvc, "nvc"), vc,
-                             &h, err, sizeof err);
+    int st = glmmgo_mcla_new(a.n, a.p, a.q, a.family, a.y, a.ntrials, a.weights, a.x, a.nnz, a.z_row,
+                             a.z_col, a.z_val, a.nvc, a.vc_of_column, &h, err, sizeof err);
     gg_check(st, err, "glmmgo_mcla_new");
     return gg_wrap_handle(h, MCLA_KIND);
 }

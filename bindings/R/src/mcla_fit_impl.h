@@ -5,15 +5,6 @@
 
 #define MCLAFIT_KIND "glmmgo_mclafit"
 
-static SEXP fit_named_list(int n, const char **names) {
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
-    for (int i = 0; i < n; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return out;
-}
-
 typedef struct {
     int64_t p, nvc, q, m;
 } fit_dims;
@@ -30,25 +21,11 @@ static fit_dims get_fit_dims(glmmgo_handle h) {
 SEXP gg_mclafit_new(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow, SEXP zcol, SEXP zval,
                     SEXP q, SEXP vcof, SEXP nvc, SEXP dispersion) {
     gg_enter();
-    R_xlen_t n = XLENGTH(y);
-    SEXP dim = Rf_getAttrib(x, R_DimSymbol);
-    if (Rf_isNull(dim) || XLENGTH(dim) != 2 || INTEGER(dim)[0] != n)
-        Rf_error("glmmgo: internal: x must be a matrix with %lld rows", (long long)n);
-    int64_t p = INTEGER(dim)[1];
-    int64_t nnz = XLENGTH(zval);
-    int64_t qq = gg_scalar_int(q, "q");
-    const double *py = gg_real(y, n, "y", 0);
-    const double *pt = gg_real(ntrials, n, "ntrials", 1);
-    const double *pw = gg_real(weights, n, "weights", 1);
-    const double *px = gg_real(x, n * p, "x", 0);
-    int64_t *zr = gg_int64_from_int(zrow, nnz, "z_row", 1);
-    int64_t *zc = gg_int64_from_int(zcol, nnz, "z_col", 1);
-    const double *zv = gg_real(zval, nnz, "z_val", 0);
-    int64_t *vc = gg_int64_from_int(vcof, qq, "vc_of_column", 1);
+    gg_mcla_args a = gg_mcla_convert(family, y, ntrials, weights, x, zrow, zcol, zval, q, vcof, nvc);
     glmmgo_handle h = 0;
     char err[ERRLEN];
-    int st = glmmgo_mclafit_new((int64_t)n, p, qq, (int32_t)gg_scalar_int(family, "family"), py, pt, pw,
-                                p > 0 ? px : NULL, nnz, zr, zc, zv, (int64_t)gg_scalar_int(nvc, "nvc"), vc,
+    int st = glmmgo_mclafit_new(a.n, a.p, a.q, a.family, a.y, a.ntrials, a.weights, a.x, a.nnz, a.z_row,
+                                a.z_col, a.z_val, a.nvc, a.vc_of_column,
                                 gg_scalar_real(dispersion, "dispersion"), &h, err, sizeof err);
     gg_check(st, err, "glmmgo_mclafit_new");
     return gg_wrap_handle(h, MCLAFIT_KIND);
@@ -126,7 +103,7 @@ SEXP gg_mclafit_result(SEXP ptr) {
     const char *names[] = {"beta", "nu", "value", "gradient", "hessian", "converged", "iterations", "evaluations",
                            "ess", "ess.warning", "counts", "seconds", "se", "z", "pvalue", "vcov", "mcse",
                            "mcvcov", "used.pql", "par.init", "u.star", "D.star", "m"};
-    SEXP out = PROTECT(fit_named_list(23, names));
+    SEXP out = PROTECT(gg_named_list(23, names));
     SEXP beta = Rf_allocVector(REALSXP, d.p);
     SET_VECTOR_ELT(out, 0, beta);
     SEXP nu = Rf_allocVector(REALSXP, d.nvc);

@@ -27,6 +27,23 @@ int64_t *gg_int64_from_int(SEXP x, R_xlen_t n, const char *name, int base1);
 double gg_scalar_real(SEXP x, const char *name);
 int gg_scalar_int(SEXP x, const char *name);
 
+/* A list of n elements with the given names (protect the result). */
+SEXP gg_named_list(int n, const char **names);
+
+/* The number of columns of x, which must be a double matrix with n rows. */
+int64_t gg_matrix_cols(SEXP x, R_xlen_t n);
+
+/* The arguments of glmmgo_mcla_new and glmmgo_mclafit_new, converted from
+   the R values (1-based indices to 0-based; R_alloc'd where converted). */
+typedef struct {
+    int64_t n, p, q, nnz, nvc;
+    int32_t family;
+    const double *y, *ntrials, *weights, *x, *z_val;
+    int64_t *z_row, *z_col, *vc_of_column;
+} gg_mcla_args;
+gg_mcla_args gg_mcla_convert(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow,
+                             SEXP zcol, SEXP zval, SEXP q, SEXP vcof, SEXP nvc);
+
 /* Progress / interrupt plumbing for long calls. */
 typedef struct {
     int verbose;     /* print iteration, objective, parameters */
