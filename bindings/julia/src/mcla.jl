@@ -46,6 +46,19 @@ function MCLAModel(family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMa
                    weights::Union{Nothing,AbstractVector{<:Real}} = nothing,
                    coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                    vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)])
+    a = _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
+    n, p, q, nvc = a.n, a.p, a.q, a.nvc
+    out = Ref{Int64}(0)
+    checked(LibGlmmGo.glmmgo_mcla_new, a.args..., out)
+    return MCLAModel(Handle(out[], :mcla), family, n, p, q, nvc, String.(coefnames), String.(vcnames))
+end
+
+Base.close(m::MCLAModel) = close(m.handle)
+
+# _mcla_args checks the model arguments shared by glmmgo_mcla_new and
+# glmmgo_mclafit_new and converts them to the C call's leading arguments
+# (0-based indices, column-major arrays).
+function _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
     n = length(y)
     Xc = cmatrix(X)
     size(Xc, 1) == n || throw(DimensionMismatch("X has $(size(Xc, 1)) rows, y has $n elements"))
@@ -58,15 +71,12 @@ function MCLAModel(family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMa
     ntrials === nothing || _check_length("ntrials", ntrials, n)
     weights === nothing || _check_length("weights", weights, n)
     rows, cols, vals = findnz(Z isa SparseMatrixCSC ? Z : sparse(Z))
-    out = Ref{Int64}(0)
-    checked(LibGlmmGo.glmmgo_mcla_new, Int64(n), Int64(p), Int64(q), _family_code(family),
+    args = (Int64(n), Int64(p), Int64(q), _family_code(family),
             cvector(y), coptional(ntrials), coptional(weights), p == 0 ? C_NULL : Xc,
             Int64(length(vals)), to_c_indices(rows), to_c_indices(cols), cvector(vals),
-            Int64(nvc), to_c_indices(varcomp), out)
-    return MCLAModel(Handle(out[], :mcla), family, n, p, q, nvc, String.(coefnames), String.(vcnames))
+            Int64(nvc), to_c_indices(varcomp))
+    return (n = n, p = p, q = q, nvc = nvc, args = args)
 end
-
-Base.close(m::MCLAModel) = close(m.handle)
 
 """
     set_importance!(m::MCLAModel; zeta = 5, p_mix = (1/3, 1/3, 1/3), u_star, d_star, sigma_inv = nothing)

@@ -40,23 +40,10 @@ function StatsAPI.fit(::Type{MCLAFit}, family::Symbol, y::AbstractVector{<:Real}
                       coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                       vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)],
                       kwargs...)
-    n = length(y)
-    Xc = cmatrix(X)
-    size(Xc, 1) == n || throw(DimensionMismatch("X has $(size(Xc, 1)) rows, y has $n elements"))
-    size(Z, 1) == n || throw(DimensionMismatch("Z has $(size(Z, 1)) rows, y has $n elements"))
-    p, q = size(Xc, 2), size(Z, 2)
-    _check_length("varcomp", varcomp, q)
-    nvc = maximum(varcomp; init = 0)
-    _check_length("coefnames", coefnames, p)
-    _check_length("vcnames", vcnames, nvc)
-    ntrials === nothing || _check_length("ntrials", ntrials, n)
-    weights === nothing || _check_length("weights", weights, n)
-    rows, cols, vals = findnz(Z isa SparseMatrixCSC ? Z : sparse(Z))
+    a = _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
+    n, p, q, nvc = a.n, a.p, a.q, a.nvc
     out = Ref{Int64}(0)
-    checked(LibGlmmGo.glmmgo_mclafit_new, Int64(n), Int64(p), Int64(q), _family_code(family),
-            cvector(y), coptional(ntrials), coptional(weights), p == 0 ? C_NULL : Xc,
-            Int64(length(vals)), to_c_indices(rows), to_c_indices(cols), cvector(vals),
-            Int64(nvc), to_c_indices(varcomp), Float64(dispersion), out)
+    checked(LibGlmmGo.glmmgo_mclafit_new, a.args..., Float64(dispersion), out)
     f = MCLAFit(Handle(out[], :mclafit), family, n, p, q, nvc, String.(coefnames), String.(vcnames), nothing)
     return fit!(f; kwargs...)
 end
