@@ -25,7 +25,7 @@
 // off-diagonal block against everything after it keeps the sparsity of Z′Z;
 // everything after the first term (the other terms, then X, then y) forms
 // one dense trailing block, the Schur complement, factored by
-// core/cholesky. The sparsity pattern and all cross-products are computed
+// core/dense. The sparsity pattern and all cross-products are computed
 // once in New; each θ only rescales, downdates and factors, in
 // preallocated storage.
 package lmm

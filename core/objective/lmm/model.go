@@ -6,7 +6,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/glmmgo/glmmgo/core/cholesky"
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
@@ -89,7 +89,7 @@ type Model struct {
 	lam      []float64 // Λ templates of the current θ, k×k each
 	lamOff   []int     // offset of each term's template in lam
 
-	chol cholesky.Factorizer
+	chol dense.Factorizer
 
 	dix      downIndex
 	grp      groupedDown
@@ -285,7 +285,7 @@ func New(d Data) (*Model, error) {
 	}
 	cols[d.P] = yw
 	gram := make([]float64, (d.P+1)*(d.P+1))
-	cholesky.Gram(n, cols, gram)
+	dense.Gram(n, cols, gram)
 	m.kept, m.dropped = independentColumnsGram(gram, d.P+1, d.P)
 	if m.kept == nil {
 		m.kept, m.dropped = independentColumns(xw, n, d.P)

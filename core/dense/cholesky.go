@@ -1,6 +1,10 @@
-// Package cholesky factors dense symmetric positive definite matrices,
-// A = L·Lᵀ with L lower triangular, in place and without allocating once its
-// workspace has grown to the problem size.
+// Package dense holds glmmgo's dense linear algebra: the one place where
+// dense matrices are factored, solved and multiplied (column-major storage,
+// as everywhere in glmmgo).
+//
+// Its centre is the blocked Cholesky factorisation of dense symmetric
+// positive definite matrices, A = L·Lᵀ with L lower triangular, in place and
+// without allocating once its workspace has grown to the problem size.
 //
 // The factorisation is the right-looking blocked algorithm of LAPACK's
 // dpotrf (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 4.2.4): for
@@ -12,7 +16,7 @@
 // block of an SPD matrix) run on packed panels through one 12×4 tile kernel
 // (AVX2+FMA assembly on amd64), and the tiles of the update are shared out
 // among worker goroutines.
-package cholesky
+package dense
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package cholesky
+package dense
 
 // The inner kernel of every dense operation here computes one 12×4 tile
 //

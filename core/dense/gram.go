@@ -1,4 +1,4 @@
-package cholesky
+package dense
 
 // gramChunk is the number of rows packed at a time: 8 columns of it (one A
 // panel) stay in L1, all panels of a few dozen columns in L2.

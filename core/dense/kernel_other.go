@@ -1,6 +1,6 @@
 //go:build !amd64
 
-package cholesky
+package dense
 
 // kernel computes the 12×4 tile a·bᵀ over k (see kernelGo).
 func kernel(k int, a, b []float64, out *[mr * nr]float64) { kernelGo(k, a, b, out) }
