@@ -8,6 +8,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/trust"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
@@ -158,20 +159,15 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 
 	// 3. Trust-region maximisation.
 	t0 := time.Now()
-	var ev mcla.Result
-	obj := func(x, g, h []float64) (float64, error) {
-		ev.Gradient, ev.Hessian = g, h
-		err := model.Evaluate(x, opt.Workers, &ev)
-		return ev.Value, err
-	}
-	tr, err := trust.Maximize(obj, f.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: opt.Progress})
+	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.ParInit,
+		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
 	if err != nil {
 		return err
 	}
 	f.TrustTime = time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
-	f.Value, f.Gradient, f.Hessian = tr.Value, tr.Gradient, tr.Hessian
-	f.Converged, f.Iter, f.Evals = tr.Converged, tr.Iter, tr.Evals
+	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
+	f.Converged, f.Iter, f.Evals = tr.Status.Converged(), tr.Iter, tr.Evals
 
 	// 4–5. Inference.
 	t0 = time.Now()
@@ -180,6 +176,36 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	}
 	f.InferenceTime = time.Since(t0)
 	return nil
+}
+
+// negLogLik is −l_m as the minimiser wants it: value, gradient and Hessian
+// of the MCLA log-likelihood, negated (exactly: negation does not round).
+func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64, error) {
+	var ev mcla.Result
+	return func(x, g, h []float64) (float64, error) {
+		ev.Gradient, ev.Hessian = g, h
+		err := model.Evaluate(x, workers, &ev)
+		negate(g)
+		negate(h)
+		return -ev.Value, err
+	}
+}
+
+// progress reports the log-likelihood, not its negative, to the caller's
+// callback.
+func progress(p func(iter int, value float64, par []float64) bool) optim.Progress {
+	if p == nil {
+		return nil
+	}
+	return func(iter int, f float64, x []float64) bool { return p(iter, -f, x) }
+}
+
+// negate changes the sign of every element of v in place and returns it.
+func negate(v []float64) []float64 {
+	for i, x := range v {
+		v[i] = -x
+	}
+	return v
 }
 
 // checkIdentifiable rejects data whose MCLA fit has no finite maximum.

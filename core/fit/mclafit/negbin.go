@@ -6,6 +6,8 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/optim"
+	"github.com/glmmgo/glmmgo/core/optim/golden"
 	"time"
 )
 
@@ -78,38 +80,15 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 		res.Profile = append(res.Profile, [2]float64{r, v})
 		return v, nil
 	}
-	// Golden-section search for the maximum of the profile in log r.
-	const invPhi = 0.6180339887498949
-	a, b := math.Log(rLo), math.Log(rHi)
-	x1, x2 := b-invPhi*(b-a), a+invPhi*(b-a)
-	f1, err := profile(x1)
+	// The profile's maximum in log r, by golden-section search on −L.
+	gs, err := golden.Minimize(optim.Problem{
+		Func:  func(x []float64) (float64, error) { v, err := profile(x[0]); return -v, err },
+		Lower: []float64{math.Log(rLo)}, Upper: []float64{math.Log(rHi)},
+	}, optim.Settings{StepTol: 1e-2}) // r̂ to 1%, well inside its sampling error
 	if err != nil {
 		return nil, err
 	}
-	f2, err := profile(x2)
-	if err != nil {
-		return nil, err
-	}
-	for b-a > 1e-2 { // r̂ to 1%, well inside its sampling error
-		if f1 >= f2 {
-			b, x2, f2 = x2, x1, f1
-			x1 = b - invPhi*(b-a)
-			if f1, err = profile(x1); err != nil {
-				return nil, err
-			}
-		} else {
-			a, x1, f1 = x1, x2, f2
-			x2 = a + invPhi*(b-a)
-			if f2, err = profile(x2); err != nil {
-				return nil, err
-			}
-		}
-	}
-	best := x1
-	if f2 > f1 {
-		best = x2
-	}
-	res.R, res.Fit = math.Exp(best), cache[best]
-	res.LogLik = max(f1, f2)
+	res.R, res.Fit = math.Exp(gs.X[0]), cache[gs.X[0]]
+	res.LogLik = -gs.F
 	return res, nil
 }

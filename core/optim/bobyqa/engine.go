@@ -4,12 +4,13 @@ import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // optimizer is the state of one minimisation.
 type optimizer struct {
-	f            Func
-	set          Settings
+	f            func(x []float64) (float64, error)
+	set          settings
 	n, npt       int
 	lo, hi       []float64
 	pt           [][]float64 // interpolation points (absolute)
@@ -17,7 +18,7 @@ type optimizer struct {
 	kopt         int         // index of the best point
 	nf           int
 	rho, delta   float64
-	status       Status
+	status       optim.Status
 	xc           []float64 // model centre
 	c            float64   // Q(xc)
 	g            []float64 // ∇Q(xc)
@@ -28,7 +29,7 @@ type optimizer struct {
 	x0           []float64
 }
 
-func newOptimizer(f Func, x0, lo, hi []float64, set Settings) *optimizer {
+func newOptimizer(f func(x []float64) (float64, error), x0, lo, hi []float64, set settings) *optimizer {
 	n := len(x0)
 	o := &optimizer{f: f, set: set, n: n, npt: set.NPT, lo: lo, hi: hi,
 		rho: set.Rhobeg, delta: set.Rhobeg,

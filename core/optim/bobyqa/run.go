@@ -2,6 +2,8 @@ package bobyqa
 
 import (
 	"math"
+
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // run is the main loop: trust-region steps, point replacement, geometry
@@ -15,7 +17,7 @@ func (o *optimizer) run() error {
 	n := o.n
 	for {
 		if o.nf >= o.set.MaxEval {
-			o.status = MaxEval
+			o.status = optim.EvaluationLimit
 			return nil
 		}
 		xo := o.pt[o.kopt]
@@ -126,7 +128,7 @@ func (o *optimizer) geometryOrReduce() (bool, error) {
 		step := math.Max(math.Min(0.1*math.Sqrt(dfar), o.delta), o.rho)
 		x := o.geometryStep(kfar, step)
 		if o.nf >= o.set.MaxEval {
-			o.status = MaxEval
+			o.status = optim.EvaluationLimit
 			return true, nil
 		}
 		f, err := o.eval(append([]float64(nil), x...))
@@ -141,7 +143,7 @@ func (o *optimizer) geometryOrReduce() (bool, error) {
 		return false, nil
 	}
 	if o.rho <= o.set.Rhoend {
-		o.status = Converged
+		o.status = optim.StepConvergence
 		return true, nil
 	}
 	old := o.rho
