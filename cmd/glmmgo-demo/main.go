@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
@@ -113,35 +114,23 @@ func demoMCLA() error {
 	return nil
 }
 
-// standardErrors are the square roots of the diagonal of (−H)⁻¹.
+// standardErrors are the square roots of the diagonal of (−H)⁻¹, NaN if
+// −H is not positive definite.
 func standardErrors(h []float64, d int) []float64 {
 	a := make([]float64, d*d)
 	for i := range h {
 		a[i] = -h[i]
 	}
-	inv := make([]float64, d*d)
-	for i := 0; i < d; i++ {
-		inv[i*d+i] = 1
-	}
-	// Gauss–Jordan on a small symmetric positive definite matrix.
-	for k := 0; k < d; k++ {
-		p := a[k*d+k]
-		for j := 0; j < d; j++ {
-			a[j*d+k] /= p
-			inv[j*d+k] /= p
-		}
-		for i := 0; i < d; i++ {
-			if i == k {
-				continue
-			}
-			f := a[k*d+i]
-			for j := 0; j < d; j++ {
-				a[j*d+i] -= f * a[j*d+k]
-				inv[j*d+i] -= f * inv[j*d+k]
-			}
-		}
-	}
 	se := make([]float64, d)
+	var c dense.SPD
+	if !c.Factor(d, a) {
+		for i := range se {
+			se[i] = math.NaN()
+		}
+		return se
+	}
+	inv := make([]float64, d*d)
+	c.Inverse(inv)
 	for i := range se {
 		se[i] = math.Sqrt(inv[i*d+i])
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sparse"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
@@ -21,7 +22,7 @@ func problem(t *testing.T, c *refcase.Case) (pirls.Problem, []int) {
 	for j, v := range c.VCOf() {
 		vc[j] = int(v)
 	}
-	return pirls.Problem{Family: fam, N: c.N, P: c.P, Q: c.Q, Y: c.Y, Trials: c.NTrials, Weights: c.Weights, X: c.X, Z: z}, vc
+	return pirls.Problem{Response: response.Response{Family: fam, Y: c.Y, Trials: c.NTrials, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, X: c.X, Z: z}, vc
 }
 
 // TestAgainstGlmm compares with glmm 1.4.5's PQL in the reference cases.
@@ -131,7 +132,7 @@ func TestFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr := pirls.Problem{Family: family.Bernoulli, N: n, P: 1, Q: g, Y: y, X: x, Z: z}
+	pr := pirls.Problem{Response: response.Response{Family: family.Bernoulli, Y: y}, N: n, P: 1, Q: g, X: x, Z: z}
 	r, err := Fit(pr, make([]int, g), 1, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
@@ -12,9 +13,9 @@ import (
 	"github.com/glmmgo/glmmgo/core/optim/trust"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sampling"
 	"github.com/glmmgo/glmmgo/core/sparse"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Fit is a finished MCLA fit. Matrices are column-major.
@@ -81,8 +82,8 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	var beta0, nu0 []float64
 	fit.UStar, fit.DStar = make([]float64, q), make([]float64, q)
 	if opt.ParInit == nil && !opt.NoPQL {
-		pr := pirls.Problem{Family: d.Family, N: n, P: p, Q: q, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
-			Dispersion: d.Dispersion, X: d.X, Z: z}
+		pr := pirls.Problem{Response: response.Response{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
+			Dispersion: d.Dispersion}, N: n, P: p, Q: q, X: d.X, Z: z}
 		res, err := pql.Fit(pr, vcOf, T, pql.Options{})
 		if err != nil {
 			return nil, err
@@ -243,83 +244,61 @@ func checkIdentifiable(d mcla.Data, q, T int) error {
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
 func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
 	dd := f.P + f.T
-	h := mat.NewDense(dd, dd, nil)
+	h := make([]float64, dd*dd) // the Hessian, symmetrised
+	negH := make([]float64, dd*dd)
 	for j := 0; j < dd; j++ {
 		for i := 0; i < dd; i++ {
-			h.Set(i, j, (f.Hessian[j*dd+i]+f.Hessian[i*dd+j])/2)
+			h[j*dd+i] = (f.Hessian[j*dd+i] + f.Hessian[i*dd+j]) / 2
+			negH[j*dd+i] = -h[j*dd+i]
 		}
 	}
-	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
-	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
-	negH := mat.NewSymDense(dd, nil)
-	for j := 0; j < dd; j++ {
-		for i := 0; i <= j; i++ {
-			negH.SetSym(i, j, -h.At(i, j))
-		}
-	}
-	var ch mat.Cholesky
-	f.HessianNegDef = ch.Factorize(negH)
-	var hinv mat.Dense
-	if err := hinv.Inverse(h); err != nil {
-		// A singular Hessian: no standard errors (glmm makes them Inf).
-		for i := range f.SE {
-			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
-		}
-		for i := range f.Vcov {
-			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
-		}
-	} else {
-		for j := 0; j < dd; j++ {
-			for i := 0; i < dd; i++ {
-				f.Vcov[j*dd+i] = -hinv.At(i, j)
-			}
-			f.SE[j] = math.Sqrt(-hinv.At(j, j)) // NaN if negative
-		}
-	}
+	var ch dense.SPD
+	f.HessianNegDef = ch.Factor(dd, negH)
+	hinv, ok := dense.InverseLU(dd, h)
+	f.standardErrors(hinv, ok)
 	var mo mcla.Moments
 	if err := model.Moments(x, opt.Workers, &mo); err != nil {
 		return err
 	}
 	f.ESS = mo.ESS
 	f.ESSWarning = f.ESS < opt.ESSWarn
-	if hinv.IsEmpty() {
+	if !ok {
 		return nil
 	}
-	// H⁻¹VH⁻¹ as AA′ with A = H⁻¹L, V = LL′ (V's eigendecomposition, tiny
-	// negative eigenvalues from rounding set to 0): the MC variances are
-	// then sums of squares, never negative by cancellation when one
-	// parameter's MC error is far below the others'.
-	vs := mat.NewSymDense(dd, nil)
-	for j := 0; j < dd; j++ {
-		for i := 0; i <= j; i++ {
-			vs.SetSym(i, j, (mo.V[j*dd+i]+mo.V[i*dd+j])/2)
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(vs, true) {
+	// H⁻¹VH⁻¹, glmm's mcvcov, as a sum of squares (dense.SandwichPSD): the
+	// MC variances are never negative by cancellation when one parameter's
+	// MC error is far below the others'.
+	mc, ok := dense.SandwichPSD(dd, hinv, mo.V)
+	if !ok {
 		return errs.Numericf("mcvcov", "eigendecomposition of the score variance failed")
 	}
-	lam := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	l := mat.NewDense(dd, dd, nil)
-	for k, v := range lam {
-		sq := math.Sqrt(math.Max(v, 0))
-		for i := 0; i < dd; i++ {
-			l.Set(i, k, vecs.At(i, k)*sq)
-		}
-	}
-	var a mat.Dense
-	a.Mul(&hinv, l)
-	for j := 0; j < dd; j++ {
-		for i := 0; i < dd; i++ {
-			var t float64
-			for k := 0; k < dd; k++ {
-				t += a.At(i, k) * a.At(j, k)
-			}
-			f.MCVcov[j*dd+i] = t
-		}
-		f.MCSE[j] = math.Sqrt(f.MCVcov[j*dd+j])
+	f.MCVcov = mc
+	for j := range f.MCSE {
+		f.MCSE[j] = math.Sqrt(mc[j*dd+j])
 	}
 	return nil
+}
+
+// standardErrors sets Vcov = −H⁻¹ and SE = √diag(−H⁻¹) (NaN where the
+// diagonal is negative) from hinv = H⁻¹; for a singular Hessian (ok false)
+// the SEs are +Inf, as glmm makes them, and the covariances NaN.
+func (f *Fit) standardErrors(hinv []float64, ok bool) {
+	dd := f.P + f.T
+	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
+	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
+	if !ok {
+		for i := range f.SE {
+			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
+		}
+		for i := range f.Vcov {
+			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
+		}
+		return
+	}
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			f.Vcov[j*dd+i] = -hinv[j*dd+i]
+		}
+		f.SE[j] = math.Sqrt(-hinv[j*dd+j])
+	}
 }
