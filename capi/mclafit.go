@@ -130,7 +130,7 @@ func options(f *fitHandle, opt *C.glmmgo_cmclafit_options, progress C.glmmgo_pro
 		if err != nil {
 			return none, err
 		}
-		o.ParInit = append([]float64(nil), v...)
+		o.Start = append([]float64(nil), v...)
 	}
 	if progress != nil {
 		o.Progress = func(iter int, value float64, par []float64) bool {
@@ -282,7 +282,7 @@ func glmmgo_go_mclafit_start(h C.glmmgo_handle, usedPQL *C.int32_t, parInit, uSt
 				*usedPQL = 1
 			}
 		}
-		put(parInit, f.ParInit)
+		put(parInit, f.Start)
 		put(uStar, f.UStar)
 		put(dStar, f.DStar)
 		return nil
@@ -328,7 +328,7 @@ func runDispersion(f *fitHandle, opt *C.glmmgo_cmclafit_options, rLo, rHi float6
 		return err
 	}
 	f.fit = res.Fit
-	put(rHat, []float64{res.R})
+	put(rHat, []float64{res.Dispersion})
 	put(logLik, []float64{res.LogLik})
 	return nil
 }

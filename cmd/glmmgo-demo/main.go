@@ -21,6 +21,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
@@ -32,7 +33,7 @@ func main() {
 }
 
 func model(c *refcase.Case, m int, umat []float64) (*mcla.Model, error) {
-	mod, err := mcla.New(mcla.Data{Family: family.Bernoulli, N: c.N, P: c.P, Q: c.Q, Y: c.Y, X: c.X,
+	mod, err := mcla.New(mcla.Data{Response: response.Response{Family: family.Bernoulli, Y: c.Y}, N: c.N, P: c.P, Q: c.Q, X: c.X,
 		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.T, VCOf: c.VCOf()})
 	if err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func TestOneDimensionalClosedForm(t *testing.T) {
 		n1 := math.Exp(-(u-ustar)*(u-ustar)/(2*dstar)) / math.Sqrt(2*math.Pi*dstar)
 		n2 := math.Exp(-(u-ustar)*(u-ustar)*sinv/2) * math.Sqrt(sinv/(2*math.Pi))
 		want := math.Log(0.2*tdens + 0.3*n1 + 0.5*n2)
-		if got := d.LogDensity([]float64{u}); math.Abs(got-want) > 1e-13*math.Max(1, math.Abs(want)) {
+		if got := d.LogProb([]float64{u}); math.Abs(got-want) > 1e-13*math.Max(1, math.Abs(want)) {
 			t.Errorf("u=%g: log f̃ = %.15g, closed form %.15g", u, got, want)
 		}
 	}
@@ -34,7 +34,7 @@ func TestTailsStayFinite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := d.LogDensity([]float64{1e4, -1e4})
+	got := d.LogProb([]float64{1e4, -1e4})
 	if math.IsInf(got, 0) || math.IsNaN(got) || got > -30 {
 		t.Errorf("log density in the far tail = %v", got)
 	}
@@ -57,17 +57,17 @@ func TestSparseQuadMatchesFactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.spPtr == nil {
+	if d.sigInvSparse == nil {
 		t.Fatal("a banded Sigma inverse was not stored sparse")
 	}
 	dense := *d
-	dense.spPtr = nil
+	dense.sigInvSparse = nil
 	u := make([]float64, q)
 	for k := 0; k < 20; k++ {
 		for j := range u {
 			u[j] = math.Sin(float64(k*q+j)) * 2
 		}
-		a, b := d.LogDensity(u), dense.LogDensity(u)
+		a, b := d.LogProb(u), dense.LogProb(u)
 		if math.Abs(a-b) > 1e-12*math.Max(1, math.Abs(b)) {
 			t.Errorf("sample %d: sparse %.15g, factor %.15g", k, a, b)
 		}
@@ -85,7 +85,7 @@ func TestTAtUStar(t *testing.T) {
 	p.TAtUStar = false
 	d0, _ := New(1, p)
 	for _, u := range []float64{-2, 0, 0.7, 3} {
-		if got, want := d.LogDensity([]float64{u}), d0.LogDensity([]float64{u - 0.7}); math.Abs(got-want) > 1e-14 {
+		if got, want := d.LogProb([]float64{u}), d0.LogProb([]float64{u - 0.7}); math.Abs(got-want) > 1e-14 {
 			t.Errorf("u = %g: %v, want %v", u, got, want)
 		}
 	}

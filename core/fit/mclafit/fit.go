@@ -13,26 +13,24 @@ import (
 	"github.com/glmmgo/glmmgo/core/optim/trust"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
-	"github.com/glmmgo/glmmgo/core/response"
-	"github.com/glmmgo/glmmgo/core/sampling"
 	"github.com/glmmgo/glmmgo/core/sparse"
 )
 
 // Fit is a finished MCLA fit. Matrices are column-major.
 type Fit struct {
-	P, T, Q, M int // fixed effects, variance components, random effects, samples
+	P, NVC, Q, M int // fixed effects, variance components, random effects, samples
 
 	Beta, Nu []float64 // the estimate θ̂ = (β̂, ν̂)
 	Value    float64   // l_m(θ̂)
-	Gradient []float64 // ∇l_m(θ̂), length P+T
-	Hessian  []float64 // ∇²l_m(θ̂), (P+T)²
+	Gradient []float64 // ∇l_m(θ̂), length P+NVC
+	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
 	Converged bool // trust's termination test was met
 	Iter      int  // trust iterations
 	Evals     int  // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
-	ParInit       []float64   // where trust started: (β_pql, ν_pql) or the caller's
+	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
 	UStar, DStar  []float64   // the importance density's centre and D* diagonal
 	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
 	M1, M2, M3    int         // samples from each mixture component
@@ -47,8 +45,9 @@ type Fit struct {
 	SampleTime    time.Duration
 	TrustTime     time.Duration
 	InferenceTime time.Duration
-	sampler       *sampling.Sampler
-	familyCode    family.Code
+
+	density *importance.Density // the density sampled from
+	seed    uint64              // the sample's seed
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -60,43 +59,62 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, p, q, T := model.Dims()
-	if err := opt.resolve(p+T, p); err != nil {
+	_, p, q, nvc := model.Dims()
+	if err := opt.resolve(p+nvc, p); err != nil {
 		return nil, err
 	}
-	if err := checkIdentifiable(d, q, T); err != nil {
+	if err := checkIdentifiable(d); err != nil {
 		return nil, err
 	}
-	fit := &Fit{P: p, T: T, Q: q, M: opt.M, familyCode: d.Family}
-	z, err := sparse.FromTriplets(n, q, d.ZRow, d.ZCol, d.ZVal)
+	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
 		return nil, err
 	}
+	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed}
+
+	// 1. Starting values and the centre of the importance density.
+	t0 := time.Now()
+	if err := fit.start(d, z, opt); err != nil {
+		return nil, err
+	}
+	fit.PQLTime = time.Since(t0)
+
+	// 2. The importance density (samples are drawn in maximise).
+	t0 = time.Now()
+	if err := fit.setDensity(d, z, opt); err != nil {
+		return nil, err
+	}
+	if err := fit.maximise(model, opt, t0); err != nil {
+		return nil, err
+	}
+	return fit, nil
+}
+
+// start sets Start, u* and D*: from PQL (glmm's default), or from the
+// caller's Start or β = 0, ν = 1 (NoPQL) with u* = 0 and D* = diag(ν).
+func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
+	p, q := f.P, f.Q
 	vcOf := make([]int, q)
 	for j, t := range d.VCOf {
 		vcOf[j] = int(t)
 	}
-
-	// 1. Starting values and the centre of the importance density.
-	t0 := time.Now()
 	var beta0, nu0 []float64
-	fit.UStar, fit.DStar = make([]float64, q), make([]float64, q)
-	if opt.ParInit == nil && !opt.NoPQL {
-		pr := pirls.Problem{Response: response.Response{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
-			Dispersion: d.Dispersion}, N: n, P: p, Q: q, X: d.X, Z: z}
-		res, err := pql.Fit(pr, vcOf, T, pql.Options{})
+	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
+	if opt.Start == nil && !opt.NoPQL {
+		pr := pirls.Problem{Response: d.Response, N: d.N, P: p, Q: q, X: d.X, Z: z}
+		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		fit.PQL = res
+		f.PQL = res
 		beta0, nu0 = res.Beta, res.Nu
-		copy(fit.UStar, res.UStar)
-		copy(fit.DStar, res.DStar)
+		copy(f.UStar, res.UStar)
+		copy(f.DStar, res.DStar)
 	} else {
-		beta0, nu0 = make([]float64, p), make([]float64, T)
-		if opt.ParInit != nil {
-			copy(beta0, opt.ParInit[:p])
-			copy(nu0, opt.ParInit[p:])
+		beta0, nu0 = make([]float64, p), make([]float64, f.NVC)
+		if opt.Start != nil {
+			copy(beta0, opt.Start[:p])
+			copy(nu0, opt.Start[p:])
 		} else {
 			for t := range nu0 {
 				nu0[t] = 1
@@ -104,63 +122,61 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 		}
 		for j, t := range vcOf {
 			sd := math.Max(math.Sqrt(nu0[t]), pql.SigmaFloor)
-			fit.DStar[j] = sd * sd
+			f.DStar[j] = sd * sd
 		}
 	}
 	// trust starts at ν_pql (glmm's par.init), which may be below the
 	// floor; a zero variance is outside the parameter space, so start such a
 	// component at the floor instead.
-	fit.ParInit = append(append([]float64(nil), beta0...), nu0...)
+	f.Start = append(append([]float64(nil), beta0...), nu0...)
 	for t := range nu0 {
-		fit.ParInit[p+t] = math.Max(fit.ParInit[p+t], pql.SigmaFloor*pql.SigmaFloor)
+		f.Start[p+t] = math.Max(f.Start[p+t], pql.SigmaFloor*pql.SigmaFloor)
 	}
-	fit.PQLTime = time.Since(t0)
+	return nil
+}
 
-	// 2. Importance density and samples.
-	t0 = time.Now()
+// setDensity builds the importance density once: Σ̃⁻¹ at
+// η* = o + Xβ₀ + Zu*, factored inside importance.New for both the log
+// density and the draws.
+func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
+	n := d.N
 	eta := make([]float64, n)
-	for j := 0; j < p; j++ {
+	copy(eta, d.Offset)
+	for j := 0; j < f.P; j++ {
 		for i := 0; i < n; i++ {
-			eta[i] += d.X[j*n+i] * beta0[j]
+			eta[i] += d.X[j*n+i] * f.Start[j]
 		}
 	}
-	z.MulVecAdd(eta, eta, fit.UStar)
-	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar, TAtUStar: opt.TAtUStar,
-		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
-			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
-	fit.SigmaInv = imp.SigmaInv
-	smp, err := sampling.New(opt.M, imp, opt.Seed)
+	z.MulVecAdd(eta, eta, f.UStar)
+	f.SigmaInv = importance.SigmaInv(&d.Response, z, eta, f.DStar)
+	dens, err := importance.New(f.Q, importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar,
+		SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar})
 	if err != nil {
-		return nil, err
-	}
-	fit.sampler = smp
-	fit.M1, fit.M2, fit.M3 = smp.Counts()
-	if err := fit.maximise(model, opt, t0); err != nil {
-		return nil, err
-	}
-	return fit, nil
-}
-
-// importance returns the density the fit sampled from.
-func (f *Fit) importance(opt Options) importance.Params {
-	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar}
-}
-
-// maximise sets the fit's importance density and samples on model, runs
-// trust from f.ParInit and fills the results. sampleStart is when the
-// sampling stage began (for SampleTime).
-func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
-	if err := model.SetImportance(f.importance(opt), opt.Workers); err != nil {
 		return err
 	}
-	if err := model.SetSamplesFunc(opt.M, f.sampler.Fill, opt.Workers); err != nil {
+	f.density = dens
+	f.M1, f.M2, f.M3 = dens.Counts(f.M, f.seed)
+	return nil
+}
+
+// draw writes samples lo..hi−1 of the fit's sample into dst.
+func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, dst) }
+
+// maximise sets the fit's importance density and samples on model, runs
+// trust from f.Start and fills the results. sampleStart is when the
+// sampling stage began (for SampleTime).
+func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	if err := model.SetDensity(f.density, opt.Workers); err != nil {
+		return err
+	}
+	if err := model.SetSamplesFunc(f.M, f.draw, opt.Workers); err != nil {
 		return err
 	}
 	f.SampleTime = time.Since(sampleStart)
 
-	// 3. Trust-region maximisation.
+	// 3. Trust-region maximisation of l_m, as the minimisation of −l_m.
 	t0 := time.Now()
-	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.ParInit,
+	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.Start,
 		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
 	if err != nil {
 		return err
@@ -209,19 +225,19 @@ func negate(v []float64) []float64 {
 	return v
 }
 
-// checkIdentifiable rejects data whose MCLA fit has no finite maximum.
-func checkIdentifiable(d mcla.Data, q, T int) error {
+// checkIdentifiable rejects data whose MCLA fit has no finite maximum:
+// every response at the bottom (or, for Bernoulli and binomial, the top) of
+// its range with fixed effects to estimate, or a variance component with a
+// single level.
+func checkIdentifiable(d mcla.Data) error {
 	allLow, allHigh := true, true
+	binary := d.Family == family.Bernoulli || d.Family == family.Binomial
 	for i, y := range d.Y {
-		if d.Weights != nil && d.Weights[i] == 0 {
+		if d.Weight(i) == 0 {
 			continue
 		}
 		allLow = allLow && y == 0
-		nt := 1.0
-		if d.Trials != nil {
-			nt = d.Trials[i]
-		}
-		allHigh = allHigh && (d.Family == family.Bernoulli || d.Family == family.Binomial) && y == nt
+		allHigh = allHigh && binary && y == d.Trial(i)
 	}
 	if allLow && d.P > 0 {
 		return errs.Invalidf("y", "every response is 0: the fixed effects have no finite maximum likelihood estimate")
@@ -229,7 +245,7 @@ func checkIdentifiable(d mcla.Data, q, T int) error {
 	if allHigh && d.P > 0 {
 		return errs.Invalidf("y", "every response is a success: the fixed effects have no finite maximum likelihood estimate")
 	}
-	cols := make([]int, T)
+	cols := make([]int, d.NVC)
 	for _, t := range d.VCOf {
 		cols[t]++
 	}
@@ -243,7 +259,7 @@ func checkIdentifiable(d mcla.Data, q, T int) error {
 
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
 func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
-	dd := f.P + f.T
+	dd := f.P + f.NVC
 	h := make([]float64, dd*dd) // the Hessian, symmetrised
 	negH := make([]float64, dd*dd)
 	for j := 0; j < dd; j++ {
@@ -283,7 +299,7 @@ func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
 // diagonal is negative) from hinv = H⁻¹; for a singular Hessian (ok false)
 // the SEs are +Inf, as glmm makes them, and the covariances NaN.
 func (f *Fit) standardErrors(hinv []float64, ok bool) {
-	dd := f.P + f.T
+	dd := f.P + f.NVC
 	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
 	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
 	if !ok {

@@ -45,13 +45,14 @@ type Options struct {
 	RInit   float64    // trust radius at the start, default 10
 	RMax    float64    // largest trust radius, default 1000
 	IterLim int        // trust iterations, default 1000
-	// ParInit, if not nil, are starting values (β, ν) used instead of PQL
-	// (glmm's par.init). NoPQL without ParInit starts from β = 0, ν = 1
+	// Start, if not nil, are starting values (β, ν) used instead of PQL
+	// (glmm's par.init). NoPQL without Start starts from β = 0, ν = 1
 	// (glmm's doPQL = FALSE).
-	ParInit []float64
-	NoPQL   bool
+	Start []float64
+	NoPQL bool
 	// TAtUStar centres the importance density's t component at u* rather
-	// than at 0 as glmm does (design.md §7).
+	// than at 0 as glmm does (glmm's choice must be kept to reproduce its
+	// objective; for a fit either is a valid importance density).
 	TAtUStar bool
 	// ESSWarn: the fit sets ESSWarning when the effective sample size at
 	// the estimate is below it; 0 means DefaultESSWarn.
@@ -123,11 +124,11 @@ func (o *Options) resolve(npar, p int) error {
 	if !(o.ESSWarn >= 0) {
 		return errs.Invalidf("ess_warn", "is %g; must be non-negative", o.ESSWarn)
 	}
-	if o.ParInit != nil {
-		if len(o.ParInit) != npar {
-			return errs.Invalidf("par_init", "has length %d, want p+nvc = %d", len(o.ParInit), npar)
+	if o.Start != nil {
+		if len(o.Start) != npar {
+			return errs.Invalidf("par_init", "has length %d, want p+nvc = %d", len(o.Start), npar)
 		}
-		for i, v := range o.ParInit {
+		for i, v := range o.Start {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return errs.Invalidf("par_init", "element %d is %g; must be finite", i, v)
 			}

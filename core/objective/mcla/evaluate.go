@@ -96,6 +96,11 @@ func (m *Model) prepare(par []float64, workers int) error {
 	for i := range s.xb {
 		s.xb[i] = m.etaOff
 	}
+	if m.off != nil {
+		for i, o := range m.off {
+			s.xb[i] += o
+		}
+	}
 	for j, bj := range beta {
 		col := m.x[j*m.n : (j+1)*m.n]
 		for i, v := range col {

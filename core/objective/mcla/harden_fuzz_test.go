@@ -9,6 +9,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/fuzzdata"
 )
 
@@ -54,7 +55,7 @@ func allFinite(v []float64) bool {
 // fuzzData decodes a Data whose sizes, lengths, indices and values may all
 // be wrong.
 func fuzzData(r *fuzzdata.Reader) Data {
-	d := Data{Family: family.Code(r.Int(0, 5)), N: r.Int(-1, 7), P: r.Int(-1, 3), Q: r.Int(-1, 5)}
+	d := Data{Response: response.Response{Family: family.Code(r.Int(0, 5))}, N: r.Int(-1, 7), P: r.Int(-1, 3), Q: r.Int(-1, 5)}
 	d.NVC = r.Int(-1, 3)
 	if d.Family == family.NegBinomial || r.Byte() > 240 {
 		d.Dispersion = r.Positive()
@@ -352,7 +353,7 @@ func randomModel(seed uint64, fam family.Code, x, u float64, wmode int) (*Model,
 		return float64(s>>11)/float64(1<<52) - 1
 	}
 	const n, p, q = 9, 2, 4
-	d := Data{Family: fam, N: n, P: p, Q: q, NVC: 2, Y: make([]float64, n), X: make([]float64, n*p), VCOf: []int64{0, 0, 1, 1}}
+	d := Data{Response: response.Response{Family: fam, Y: make([]float64, n)}, N: n, P: p, Q: q, NVC: 2, X: make([]float64, n*p), VCOf: []int64{0, 0, 1, 1}}
 	if fam == family.Binomial {
 		d.Trials = make([]float64, n)
 	}
