@@ -76,14 +76,15 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 var families = []family.Code{family.Bernoulli, family.Poisson, family.Binomial, family.NegBinomial}
 
 // naiveValue evaluates l_m straight from the formulas in the package comment,
-// with dense loops and no shared code beyond the cumulant and the density.
+// with dense loops and no shared code beyond the cumulant and the density
+// (and the response's offset accessor).
 func naiveValue(m *Model, d Data, par []float64) float64 {
 	bs := make([]float64, m.m)
 	for k := 0; k < m.m; k++ {
 		u := m.Sample(k)
 		var logF float64
 		for i := 0; i < d.N; i++ {
-			eta := 0.0
+			eta := d.OffsetAt(i)
 			for j := 0; j < d.P; j++ {
 				eta += d.X[j*d.N+i] * par[j]
 			}
