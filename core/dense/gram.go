@@ -1,6 +1,6 @@
 package dense
 
-// gramChunk is the number of rows packed at a time: 8 columns of it (one A
+// gramChunk is the number of rows packed at a time: 12 columns of it (one A
 // panel) stay in L1, all panels of a few dozen columns in L2.
 const gramChunk = 256
 
@@ -23,7 +23,7 @@ func Gram(n int, cols [][]float64, g []float64) {
 	var t [mr * nr]float64
 	for r0 := 0; r0 < n; r0 += gramChunk {
 		kc := min(gramChunk, n-r0)
-		// A panels: for each row l of the chunk, the 8 columns' values.
+		// A panels: for each row l of the chunk, the 12 columns' values.
 		for ip := 0; ip < np; ip++ {
 			ap := pa[ip*mr*kc : (ip+1)*mr*kc]
 			for ii := 0; ii < mr; ii++ {

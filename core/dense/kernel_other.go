@@ -1,6 +1,10 @@
-//go:build !amd64
+//go:build !amd64 || noasm
 
 package dense
+
+// hasAssembly: this build has the assembly tile kernels (false with the
+// noasm tag or off amd64).
+const hasAssembly = false
 
 // kernel computes the 12×4 tile a·bᵀ over k (see kernelGo).
 func kernel(k int, a, b []float64, out *[mr * nr]float64) { kernelGo(k, a, b, out) }
