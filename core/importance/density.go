@@ -3,8 +3,9 @@
 //
 //	f̃(u) = p₁·t_ζ(u; 0, D*) + p₂·N(u; u*, D*) + p₃·N(u; u*, Σ̃)
 //
-// (Knudson, Benson, Geyer and Jones, the glmm parallel-computing paper, §2,
-// and glmm's C code), in one type that validates its parameters, evaluates
+// (Knudson, Monte Carlo Likelihood Approximation for Generalized Linear
+// Mixed Models, PhD thesis, University of Minnesota, 2016, and glmm's C
+// code), in one type that validates its parameters, evaluates
 // log f̃ and draws from f̃ — as gonum's distmv.Normal carries LogProb and
 // Rand from one factor. D* is diagonal (the PQL variances per column of Z);
 // Σ̃ is given by its inverse

@@ -19,7 +19,7 @@
 // (glmm floors σ at 10⁻³ so that D* stays invertible; Q is even in each σ_t,
 // so the sign Nelder–Mead ends on is irrelevant and |σ| is reported).
 //
-// Differences from glmm, each deliberate (glmm quirks, design.md §7):
+// Differences from glmm, each deliberate (glmm's quirks, not copied):
 // glmm's Q uses the ‖s‖² of the previous outer evaluation's inner solution
 // (its warm start) instead of the current s̃, so its Q is not a function of
 // σ alone; it returns the β̃ and s̃ of the last σ Nelder–Mead evaluated, not

@@ -3,7 +3,7 @@
 // MCLA model's Data.
 //
 // Salamander: the mating experiment of McCullagh and Nelder (1989, §14.5),
-// as shipped with glmm (copied from ../shared/data/salamander.csv). glmm's
+// as shipped with glmm (its data frame salamander, as CSV). glmm's
 // model is Mate ~ 0 + Cross with random effects ~0 + Female and ~0 + Male,
 // two variance components: 360 Bernoulli responses, 4 fixed effects, 120
 // random effects.
