@@ -19,6 +19,10 @@ const (
 	nr = 4  // columns of a tile (B panel height)
 )
 
+// Assembly reports whether the tile kernel runs in assembly: on amd64 with
+// AVX2 and FMA, built without the noasm tag.
+func Assembly() bool { return useAVX2 }
+
 // kernelGo is the portable 12×4 tile kernel.
 func kernelGo(k int, a, b []float64, out *[mr * nr]float64) {
 	var c [mr * nr]float64

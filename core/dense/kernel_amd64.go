@@ -7,10 +7,6 @@ import "golang.org/x/sys/cpu"
 // useAVX2 is true when the CPU and OS support AVX2 and FMA (checked once).
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// hasAssembly: this build has the assembly tile kernels (false with the
-// noasm tag or off amd64).
-const hasAssembly = true
-
 //go:noescape
 func kernelAVX2(k int, a, b *float64, out *[mr * nr]float64)
 

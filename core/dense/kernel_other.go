@@ -2,9 +2,8 @@
 
 package dense
 
-// hasAssembly: this build has the assembly tile kernels (false with the
-// noasm tag or off amd64).
-const hasAssembly = false
+// useAVX2 is false: this build has no assembly kernels.
+var useAVX2 = false
 
 // kernel computes the 12×4 tile a·bᵀ over k (see kernelGo).
 func kernel(k int, a, b []float64, out *[mr * nr]float64) { kernelGo(k, a, b, out) }

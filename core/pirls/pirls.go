@@ -263,7 +263,3 @@ func (s *Solver) move(res *Result) float64 {
 	copy(res.Eta, s.trialEta)
 	return s.loglik(res.Eta, true) - penalty(res.S)
 }
-
-// Curvature returns w = wᵢ·(−ℓ″(ηᵢ)) at the last point Solve reached (do
-// not modify): the W of Σ̃⁻¹ = Z′WZ + D⁻¹.
-func (s *Solver) Curvature() []float64 { return s.w }

@@ -37,7 +37,6 @@ type Model struct {
 	// shift −log r, logFConst that sum; both are zero otherwise.
 	etaOff    float64
 	logFConst float64
-	disp      float64
 	// unitWeights: every wᵢ = 1 (and so every term of Σ wᵢ log(1+e^{−|η|})
 	// can share one log).
 	unitWeights bool
@@ -103,7 +102,7 @@ func (m *Model) setResponse(r *response.Response) {
 	}
 	if r.Family == family.NegBinomial {
 		rr := r.Dispersion
-		m.disp, m.etaOff = rr, -math.Log(rr)
+		m.etaOff = -math.Log(rr)
 		for i := range m.w {
 			m.wn[i] = m.w[i] * (m.y[i] + rr)
 			m.logFConst += m.wy[i] * math.Log(rr)
@@ -130,9 +129,3 @@ func (m *Model) NPar() int { return m.p + m.nvc }
 
 // Samples is the number of samples set.
 func (m *Model) Samples() int { return m.m }
-
-// Family is the response family.
-func (m *Model) Family() family.Code { return m.fam }
-
-// Dispersion is the negative binomial size r, 0 for other families.
-func (m *Model) Dispersion() float64 { return m.disp }

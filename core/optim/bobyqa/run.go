@@ -256,14 +256,11 @@ func (o *optimizer) geometryStep(k int, step float64) []float64 {
 		g[i] = -g[i]
 	}
 	try(g)
-	if best <= 0 { // fall back to a coordinate step that stays feasible
-		for i := 0; i < n; i++ {
-			if xo[i]+step <= o.hi[i] {
-				out[i] += step
-			} else {
-				out[i] -= step
-			}
-			break
+	if best <= 0 { // fall back to a feasible step along the first coordinate
+		if xo[0]+step <= o.hi[0] {
+			out[0] += step
+		} else {
+			out[0] -= step
 		}
 	}
 	return out
