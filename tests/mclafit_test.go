@@ -16,7 +16,7 @@ import (
 
 func caseData(c *refcase.Case) mcla.Data {
 	fam := map[string]family.Code{"bernoulli": family.Bernoulli, "poisson": family.Poisson, "binomial": family.Binomial}[c.Family]
-	d := mcla.Data{Response: response.Response{Family: fam, Y: c.Y, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, NVC: c.T, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, VCOf: c.VCOf()}
+	d := mcla.Data{Response: response.Response{Family: fam, Y: c.Y, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, NVC: c.NVC, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, VCOf: c.VCOf()}
 	if fam == family.Binomial {
 		d.Trials = c.NTrials
 	}
@@ -57,7 +57,7 @@ func TestMCLAFitThroughABI(t *testing.T) {
 		"se": want.SE, "z": z, "pvalue": pv, "vcov": want.Vcov, "mcse": want.MCSE, "mcvcov": want.MCVcov,
 		"lower90": lo, "upper90": hi, "used_pql": {1}, "par_init": want.Start, "u_star": want.UStar, "d_star": want.DStar,
 		"umat_first_row": {umat[0]}, "umat_corner": {umat[m-1], umat[m*c.Q-1]},
-		"progress_calls": {float64(want.Iter - 1)}, "progress_npar": {float64(c.P + c.T)},
+		"progress_calls": {float64(want.Iter - 1)}, "progress_npar": {float64(c.P + c.NVC)},
 	}
 	if want.Iter == 1 || !want.Converged {
 		t.Fatalf("fit: %d iterations, converged %v", want.Iter, want.Converged)
@@ -141,7 +141,7 @@ func TestNegBinDispersionThroughABI(t *testing.T) {
 	// 60 groups of 5 counts, y = group index mod 4 + position: any counts do.
 	const g, k = 60, 5
 	n := g * k
-	c := &refcase.Case{Family: "negbinomial", N: n, P: 2, Q: g, T: 1, M: 1, Zeta: 5,
+	c := &refcase.Case{Family: "negbinomial", N: n, P: 2, Q: g, NVC: 1, M: 1, Zeta: 5,
 		PMix: []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, NRandom: []int{g}}
 	for i := 0; i < n; i++ {
 		c.Y = append(c.Y, float64((i*7)%5+(i/k)%4))

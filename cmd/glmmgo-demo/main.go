@@ -34,7 +34,7 @@ func main() {
 
 func model(c *refcase.Case, m int, umat []float64) (*mcla.Model, error) {
 	mod, err := mcla.New(mcla.Data{Response: response.Response{Family: family.Bernoulli, Y: c.Y}, N: c.N, P: c.P, Q: c.Q, X: c.X,
-		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.T, VCOf: c.VCOf()})
+		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.NVC, VCOf: c.VCOf()})
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func demoMCLA() error {
 		return err
 	}
 	names := []string{"CrossR/R", "CrossR/W", "CrossW/R", "CrossW/W", "nu Female", "nu Male"}
-	fmt.Printf("Salamander mating (n = %d, p = %d, q = %d, T = %d), MCLA on glmm's %d samples\n", c.N, c.P, c.Q, c.T, c.M)
+	fmt.Printf("Salamander mating (n = %d, p = %d, q = %d, nvc = %d), MCLA on glmm's %d samples\n", c.N, c.P, c.Q, c.NVC, c.M)
 	fmt.Printf("at glmm's MCLA estimate; glmm 1.4.5's own values alongside\n\n")
 	fmt.Printf("%-18s %14s %14s\n", "", "glmmgo", "glmm")
 	fmt.Printf("%-18s %14.8f %14.8f\n", "log-likelihood", res.Value, c.Value)

@@ -42,14 +42,14 @@ func TestAgainstGlmm(t *testing.T) {
 			t.Fatal(err)
 		}
 		pr, vc := problem(t, c)
-		r, err := Fit(pr, vc, c.T, Options{})
+		r, err := Fit(pr, vc, c.NVC, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !r.Converged {
 			t.Errorf("%s: outer search did not converge", name)
 		}
-		glmmSigma := make([]float64, c.T)
+		glmmSigma := make([]float64, c.NVC)
 		for i, v := range c.NuPQL {
 			glmmSigma[i] = math.Sqrt(v)
 		}
@@ -99,7 +99,7 @@ func TestMinimumIsStationary(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr, vc := problem(t, c)
-	r, err := Fit(pr, vc, c.T, Options{})
+	r, err := Fit(pr, vc, c.NVC, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@
 //
 // Parallelism: samples are processed in the fixed blocks of package
 // parallel; each block yields a Partial whose Sums hold, in this order, the
-// scaled sums of g (d = p+T), of g g′ (d×d, column-major), of w c″ (n) and of
-// sₜ (T). Merged in block order, results are bit-identical for any number
+// scaled sums of g (d = p+nvc), of g g′ (d×d, column-major), of w c″ (n) and of
+// sₜ (nvc). Merged in block order, results are bit-identical for any number
 // of workers, and partials computed elsewhere merge the same way.
 package mcla

@@ -121,7 +121,7 @@ func ones(v []float64, n int) []float64 {
 	return o
 }
 
-// Dims returns n, p, q and T.
+// Dims returns n, p, q and the number of variance components.
 func (m *Model) Dims() (n, p, q, nvc int) { return m.n, m.p, m.q, m.nvc }
 
 // NPar is the length of par = (β, ν).

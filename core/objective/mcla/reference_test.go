@@ -17,7 +17,7 @@ func modelFromCase(t testing.TB, c *refcase.Case) *Model {
 	if fam != family.Binomial {
 		trials = nil
 	}
-	m, err := New(Data{Response: response.Response{Family: fam, Y: c.Y, Trials: trials, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.T, VCOf: c.VCOf()})
+	m, err := New(Data{Response: response.Response{Family: fam, Y: c.Y, Trials: trials, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.NVC, VCOf: c.VCOf()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 // shrink 1/2) in the ordering and tie-breaking of Lagarias, Reeds, Wright
 // and Wright (SIAM J. Optim. 9, 1998).
 //
-// glmmgo uses it for PQL's outer problem over the T standard deviations,
+// glmmgo uses it for PQL's outer problem over the standard deviations of the variance components,
 // which is what glmm does (R's optim default). Unlike optim, the
 // stopping rule asks for both a small spread of values and a small simplex,
 // so that a flat stretch does not stop the search early.
