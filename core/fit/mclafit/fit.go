@@ -210,7 +210,7 @@ func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64,
 
 // progress reports the log-likelihood, not its negative, to the caller's
 // callback.
-func progress(p func(iter int, value float64, par []float64) bool) optim.Progress {
+func progress(p optim.Progress) optim.Progress {
 	if p == nil {
 		return nil
 	}

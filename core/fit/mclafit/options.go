@@ -5,6 +5,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // Options of a fit. Zero values select glmm's defaults where glmm has one.
@@ -32,7 +33,7 @@ type Options struct {
 	// Progress, if not nil, is called between trust iterations with the
 	// iteration, the current log-likelihood and (β, ν); returning false
 	// cancels the fit (errs.ErrCancelled).
-	Progress func(iter int, value float64, par []float64) bool
+	Progress optim.Progress
 }
 
 // DefaultESSWarn is the effective sample size below which a fit warns when
