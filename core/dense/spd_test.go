@@ -37,6 +37,22 @@ func mulVec(n int, a, x []float64) []float64 {
 	return y
 }
 
+// checkInverse fails t unless A·inv is the identity to tol.
+func checkInverse(t *testing.T, what string, n int, a, inv []float64, tol float64) {
+	t.Helper()
+	for j := 0; j < n; j++ {
+		for i, v := range mulVec(n, a, inv[j*n:(j+1)*n]) {
+			want := 0.0
+			if i == j {
+				want = 1
+			}
+			if math.Abs(v-want) > tol {
+				t.Fatalf("%s, n=%d: (A·A⁻¹)[%d,%d] = %g", what, n, i, j, v)
+			}
+		}
+	}
+}
+
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
 
 func TestSPDFactorSolveInverse(t *testing.T) {
@@ -84,18 +100,7 @@ func TestSPDFactorSolveInverse(t *testing.T) {
 		}
 		inv := make([]float64, n*n)
 		c.Inverse(inv)
-		for j := 0; j < n; j++ {
-			col := mulVec(n, a, inv[j*n:(j+1)*n])
-			for i, v := range col {
-				want := 0.0
-				if i == j {
-					want = 1
-				}
-				if math.Abs(v-want) > 1e-10 {
-					t.Fatalf("n=%d: (A·A⁻¹)[%d,%d] = %g", n, i, j, v)
-				}
-			}
-		}
+		checkInverse(t, "SPD", n, a, inv, 1e-10)
 		// log|A| from the product of the pivots of a fresh elimination.
 		g := append([]float64(nil), a...)
 		var logDet float64
@@ -231,18 +236,8 @@ func TestInverses(t *testing.T) {
 	if !InvertGaussJordan(gj, n) {
 		t.Fatal("Gauss-Jordan: singular")
 	}
-	for j := 0; j < n; j++ {
-		col := mulVec(n, a, lu[j*n:(j+1)*n])
-		for i, v := range col {
-			want := 0.0
-			if i == j {
-				want = 1
-			}
-			if math.Abs(v-want) > 1e-12 || !near(gj[j*n+i], lu[j*n+i], 1e-10) {
-				t.Fatalf("(A·A⁻¹)[%d,%d] = %g; Gauss-Jordan %g, LU %g", i, j, v, gj[j*n+i], lu[j*n+i])
-			}
-		}
-	}
+	checkInverse(t, "LU", n, a, lu, 1e-12)
+	checkInverse(t, "Gauss-Jordan", n, a, gj, 1e-12)
 	if _, ok := InverseLU(2, []float64{1, 2, 2, 4}); ok {
 		t.Error("LU inverted a singular matrix")
 	}

@@ -135,9 +135,3 @@ func CheckStart(x []float64) error {
 	}
 	return nil
 }
-
-// Cancel returns the Result's status and error for a cancelled method.
-func (r *Result) Cancel() (*Result, error) {
-	r.Status = Cancelled
-	return r, errs.ErrCancelled
-}
