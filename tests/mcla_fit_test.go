@@ -24,10 +24,12 @@ func caseData(c *refcase.Case) mcla.Data {
 }
 
 // TestMCLAFitThroughABI: a salamander fit run by a C program equals, bit for
-// bit, the Go fit with the same options, for 1 and 2 workers; every getter
-// conveys its result.
+// bit, the Go fit with the same options, for 1 and 2 workers and from an
+// options struct shorter than the library's (its missing fields take the
+// defaults); every result conveys its value, read after the model was
+// freed.
 func TestMCLAFitThroughABI(t *testing.T) {
-	exe := compileC(t, "mclafit_fit", "mclafit_fit.c")
+	exe := compileC(t, "mcla_fit", "mcla_fit.c")
 	c, err := refcase.Load(refcase.Dir() + "/salamander_m300_mle.json")
 	if err != nil {
 		t.Fatal(err)
@@ -58,12 +60,14 @@ func TestMCLAFitThroughABI(t *testing.T) {
 		"lower90": lo, "upper90": hi, "used_pql": {1}, "par_init": want.ParInit, "u_star": want.UStar, "d_star": want.DStar,
 		"umat_first_row": {umat[0]}, "umat_corner": {umat[m-1], umat[m*c.Q-1]},
 		"progress_calls": {float64(want.Iter - 1)}, "progress_npar": {float64(c.P + c.T)},
+		"sigma_inv": want.SigmaInv, "hessian_negdef": {b2f(want.HessianNegDef)}, "dispersion": {0}, "seconds_len": {4},
 	}
 	if want.Iter == 1 || !want.Converged {
 		t.Fatalf("fit: %d iterations, converged %v", want.Iter, want.Converged)
 	}
-	for _, workers := range []string{"1", "2"} {
-		out := runC(t, exe, path, strconv.Itoa(m), strconv.Itoa(seed), workers)
+	for _, args := range [][]string{{"1"}, {"2"}, {"1", "short"}} {
+		workers := strings.Join(args, " ")
+		out := runC(t, exe, append([]string{path, strconv.Itoa(m), strconv.Itoa(seed)}, args...)...)
 		if !strings.Contains(out, "umat_short 1 len") {
 			t.Errorf("short u-matrix buffer: %q", out[strings.Index(out, "umat_short"):])
 		}
@@ -93,28 +97,28 @@ func TestMCLAFitThroughABI(t *testing.T) {
 			t.Errorf("progress value %v above the maximum %v", got["progress_last_value"][0], want.Value)
 		}
 	}
-	// Cancelling from the callback after 2 iterations.
-	out := parseLines(t, runC(t, exe, path, strconv.Itoa(m), strconv.Itoa(seed), "1", "2"))
-	if out["status"][0] != 4 || out["calls"][0] != 2 || out["after_cancel"][0] != 8 {
-		t.Errorf("cancel: status %v after %v calls, getter then %v", out["status"], out["calls"], out["after_cancel"])
+	// Cancelling from the callback after 2 iterations: no fit handle.
+	out := parseLines(t, runC(t, exe, path, strconv.Itoa(m), strconv.Itoa(seed), "1", "cancel", "2"))
+	if out["status"][0] != 4 || out["calls"][0] != 2 || out["fit_zero"][0] != 1 || out["after_cancel"][0] != 6 {
+		t.Errorf("cancel: status %v after %v calls, fit handle 0: %v, a result then %v", out["status"], out["calls"], out["fit_zero"], out["after_cancel"])
 	}
 }
 
 // TestMCLAFitErrorsThroughABI: bad inputs give the documented status and a
 // message naming the argument.
 func TestMCLAFitErrorsThroughABI(t *testing.T) {
-	exe := compileC(t, "mclafit_errors", "mclafit_errors.c")
+	exe := compileC(t, "mcla_fit_errors", "mcla_fit_errors.c")
 	c, err := refcase.Load(refcase.Dir() + "/boothhobert_m100_mle.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := runC(t, exe, writeCase(t, c))
 	want := map[string]string{
-		"estimates_before_run": "8 -", "m_zero": "1 m", "p1_zero": "1 p_mix", "p_sum": "1 p_mix", "zeta": "1 zeta",
-		"rmax": "1 rmax", "iterlim": "1 iterlim", "par_init": "1 par_init", "opt_null": "1 opt",
-		"confint_before_run": "8 -", "y_not_binary": "1 y", "dispersion_bernoulli": "1 dispersion",
-		"negbin_no_dispersion": "1 dispersion", "x_null": "1 x", "out_null": "1 out", "all_zero": "1 y",
-		"wrong_kind": "6 h", "mcla_on_fit": "6 h", "freed": "6 h",
+		"estimates_before_run": "1 what", "m_zero": "1 m", "p1_zero": "1 p_mix", "p_sum": "1 p_mix", "zeta": "1 zeta",
+		"rmax": "1 rmax", "iterlim": "1 iterlim", "par_init": "1 start", "opt_null": "1 opt",
+		"confint_before_run": "6 fit", "y_not_binary": "1 y", "dispersion_bernoulli": "1 dispersion",
+		"negbin_no_dispersion": "8 dispersion", "x_null": "1 x", "out_null": "1 out", "all_zero": "1 y",
+		"wrong_kind": "6 model", "mcla_on_fit": "6 h", "freed": "6 model",
 	}
 	seen := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -134,10 +138,13 @@ func TestMCLAFitErrorsThroughABI(t *testing.T) {
 	}
 }
 
-// TestNegBinDispersionThroughABI: the dispersion estimate through the C ABI
-// equals the Go one bit for bit.
+// TestNegBinDispersionThroughABI: the dispersion estimated by a fit (its
+// range in the options) equals the Go estimate bit for bit, profile
+// included; a negative binomial model without a size cannot be fitted at a
+// known size until glmmgo_mcla_set_dispersion gives it, and then equals
+// the Go fit at that size bit for bit.
 func TestNegBinDispersionThroughABI(t *testing.T) {
-	exe := compileC(t, "mclafit_nb", "mclafit_nb.c")
+	exe := compileC(t, "mcla_nb", "mcla_nb.c")
 	// 60 groups of 5 counts, y = group index mod 4 + position: any counts do.
 	const g, k = 60, 5
 	n := g * k
@@ -169,7 +176,36 @@ func TestNegBinDispersionThroughABI(t *testing.T) {
 			t.Errorf("par[%d] = %v, Go %v", i, got["par"][i], v)
 		}
 	}
-	if got["bad_range"][0] != 1 {
-		t.Errorf("bad range status %v", got["bad_range"])
+	var profile []float64
+	for _, pt := range want.Profile {
+		profile = append(profile, pt[0])
+	}
+	for _, pt := range want.Profile {
+		profile = append(profile, pt[1])
+	}
+	if len(got["profile"]) != len(profile) {
+		t.Errorf("profile %v, Go %v", got["profile"], want.Profile)
+	} else {
+		for i, v := range profile {
+			if got["profile"][i] != v {
+				t.Errorf("profile[%d] = %v, Go %v", i, got["profile"][i], v)
+			}
+		}
+	}
+	if got["bad_range"][0] != 1 || got["no_size"][0] != 8 {
+		t.Errorf("bad range status %v, fit without a size %v", got["bad_range"], got["no_size"])
+	}
+	d.Dispersion = 2
+	at2, err := mclafit.Run(d, mclafit.Options{M: 600, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["r2_dispersion"][0] != 2 || got["r2_loglik_len"][0] != 0 || got["r2_value"][0] != at2.Value {
+		t.Errorf("fit at r = 2: dispersion %v, loglik length %v, value %v (Go %v)", got["r2_dispersion"], got["r2_loglik_len"], got["r2_value"], at2.Value)
+	}
+	for i, v := range at2.Par() {
+		if g := append(got["r2_beta"], got["r2_nu"]...); g[i] != v {
+			t.Errorf("fit at r = 2: par[%d] = %v, Go %v", i, g[i], v)
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// TestHardenFuzzBounded fuzzes every Go fuzz target of the module (the
+// TestFuzzBounded fuzzes every Go fuzz target of the module (the
 // *_fuzz_test.go files) for a bounded budget each — 10⁴ executions by
 // default (about 1 to 5 s), GLMMGO_FUZZTIME to change it (a count "Nx" or a
 // duration; "0" skips; -short skips too) — with one worker, so that CI
@@ -23,7 +23,7 @@ import (
 // without any failing input (golang/go#75804, fixed in Go 1.27); seen here
 // twice. With a duration that error is logged and tolerated when no
 // failing input was written; any other failure fails the test.
-func TestHardenFuzzBounded(t *testing.T) {
+func TestFuzzBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}

@@ -13,16 +13,17 @@ import (
 	"time"
 )
 
-// TestHardenGoHeapFlat runs c/harden_leak.c for 10⁴ iterations (each
-// creates, uses and frees an MCLA handle, and every tenth an LMM handle
-// and an MCLA-fit handle; every 200th runs an LMM and an MCLA fit)
+// TestGoHeapFlat runs c/leak.c for 10⁴ iterations (each creates, uses
+// and frees an MCLA model, and every tenth an LMM model and an MCLA model
+// for fits; every 200th runs an LMM and an MCLA fit and reads their
+// results)
 // with the Go collector's trace on, and checks that the live heap after
 // collection does not grow: its median over the last quarter of the
 // collections is within 1 MB of its median over the first quarter. (A leak
 // of a model per iteration, a few kB, would add tens of MB.) The resident
 // set size stays flat too.
-func TestHardenGoHeapFlat(t *testing.T) {
-	exe := compileC(t, "harden_leak", "harden_leak.c")
+func TestGoHeapFlat(t *testing.T) {
+	exe := compileC(t, "leak", "leak.c")
 	cmd := exec.Command(exe, "10000")
 	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
 	out, err := cmd.CombinedOutput()
@@ -73,7 +74,7 @@ func valgrind(t *testing.T, exe string, args ...string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	a := append([]string{"--leak-check=full", "--show-leak-kinds=definite,indirect,possible",
-		"--suppressions=" + filepath.Join(root, "tests", "c", "harden_valgrind.supp"), "--log-file=" + log, exe}, args...)
+		"--suppressions=" + filepath.Join(root, "tests", "c", "valgrind.supp"), "--log-file=" + log, exe}, args...)
 	cmd := exec.CommandContext(ctx, "valgrind", a...)
 	// Go's runtime reads the time stamp counter with RDTSCP where the CPU
 	// has it; valgrind 3.19 cannot decode RDTSCP and kills the program
@@ -137,18 +138,18 @@ func leakSummary(t *testing.T, log string) map[string]int {
 	return res
 }
 
-// TestHardenValgrind runs c/harden_leak.c under valgrind's memcheck: no
-// definite, indirect or possible leak and no memory error once the Go
-// runtime's own reports are suppressed (c/harden_valgrind.supp says what
+// TestValgrind runs c/leak.c under valgrind's memcheck: no definite,
+// indirect or possible leak and no memory error once the Go runtime's own
+// reports are suppressed (c/valgrind.supp says what
 // they are and why they are not leaks) or classified (leakSummary: errors
 // inside Go's own goroutine stacks). 300 iterations here; 10⁴ with
 // GLMMGO_SLOW=1 (a few minutes). A host that leaks is caught, so the check
 // can fail.
-func TestHardenValgrind(t *testing.T) {
+func TestValgrind(t *testing.T) {
 	if _, err := exec.LookPath("valgrind"); err != nil {
 		t.Skip("valgrind not installed")
 	}
-	exe := compileC(t, "harden_leak", "harden_leak.c")
+	exe := compileC(t, "leak", "leak.c")
 	n := "300"
 	if os.Getenv("GLMMGO_SLOW") != "" {
 		n = "10000"

@@ -1,7 +1,7 @@
 /* What a child forked from a process that loaded libglmmgo gets when it
    calls in.
 
-   usage: harden_fork <scenario>
+   usage: fork <scenario>
      idle    the parent has used the library; nothing runs in Go at the fork
      busy    another thread of the parent is inside a long MCLA evaluation
              (two workers) when the main thread forks
@@ -30,14 +30,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "glmmgo.h"
-#include "harden_model.h"
+#include "model.h"
 
 static glmmgo_handle H;
 static atomic_int started;
 
 static void *busy(void *arg) {
     (void)arg;
-    glmmgo_handle h = harden_big_model(20000, 1);
+    glmmgo_handle h = big_model(20000, 1);
     if (!h) return NULL;
     double val, g[2], par[2] = {0.2, 1.5};
     char err[256];
@@ -56,17 +56,25 @@ static void child(const char *scenario) {
     if (strcmp(scenario, "static") == 0) {
         printf("child_status version 0 %s\n", glmmgo_version());
         printf("child_status status_string 0 %s\n", glmmgo_status_string(GLMMGO_ERR_FORKED));
+        printf("child_status version_number 0 %d\n", (int)glmmgo_version_number());
         fflush(stdout);
         _exit(0);
     }
-    int64_t n = -1;
-    int s = glmmgo_mcla_dims(H, &n, NULL, NULL, NULL, NULL, err, sizeof err);
+    struct glmmgo_dims d = {.size = sizeof d};
+    int s = glmmgo_dims(H, &d, err, sizeof err);
     printf("child_status dims %d %s\n", s, err);
     fflush(stdout);
     glmmgo_handle h2 = 0;
-    s = harden_try_new(&h2, err, sizeof err);
+    s = small_model_new(&h2, err, sizeof err);
     printf("child_status new %d %s\n", s, err);
     fflush(stdout);
+    glmmgo_mcla_options o;
+    glmmgo_handle fit = 77;
+    s = glmmgo_mcla_options_default(&o, sizeof o, err, sizeof err);
+    printf("child_status options %d %s\n", s, err);
+    s = glmmgo_mcla_fit(H, &o, NULL, NULL, &fit, err, sizeof err);
+    printf("child_status fit %d %s\n", s, err);
+    printf("child_status fit_handle %d -\n", (int)fit);
     s = glmmgo_free(H);
     printf("child_status free %d -\n", s);
     printf("child_status workers %d -\n", (int)glmmgo_available_workers());
@@ -75,7 +83,7 @@ static void child(const char *scenario) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: harden_fork idle|busy|fresh|loaded|static|rawfork\n"); return 2; }
+    if (argc != 2) { fprintf(stderr, "usage: fork idle|busy|fresh|loaded|static|rawfork\n"); return 2; }
     const char *sc = argv[1];
     setvbuf(stdout, NULL, _IOLBF, 0);
     pthread_t th;
@@ -83,7 +91,7 @@ int main(int argc, char **argv) {
     int uncalled = strcmp(sc, "fresh") == 0 || strcmp(sc, "loaded") == 0;
     if (strcmp(sc, "loaded") == 0) usleep(200000);
     if (!uncalled) {
-        H = harden_small_model();
+        H = small_model();
         if (!H) return 1;
     }
     if (strcmp(sc, "busy") == 0) {
@@ -102,10 +110,10 @@ int main(int argc, char **argv) {
     else if (WIFSIGNALED(ws)) printf("child_signal %d\n", WTERMSIG(ws));
     if (threaded) pthread_join(th, NULL);
     /* The parent is unaffected. */
-    if (uncalled) H = harden_small_model();
-    int64_t n = 0;
+    if (uncalled) H = small_model();
+    struct glmmgo_dims d = {.size = sizeof d};
     char err[256];
-    printf("parent_after %d\n", glmmgo_mcla_dims(H, &n, NULL, NULL, NULL, NULL, err, sizeof err));
+    printf("parent_after %d\n", glmmgo_dims(H, &d, err, sizeof err));
     glmmgo_free(H);
     return 0;
 }

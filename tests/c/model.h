@@ -1,8 +1,8 @@
-/* Models shared by the harden_* C programs: a tiny valid MCLA model and a
+/* Models shared by the C test programs: a tiny valid MCLA model and a
    larger one (deterministic pseudo-random data) whose evaluation takes long
    enough to overlap with other threads, a fork or a signal. */
-#ifndef HARDEN_MODEL_H
-#define HARDEN_MODEL_H
+#ifndef TESTS_MODEL_H
+#define TESTS_MODEL_H
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,16 +16,16 @@ static double hm_pmix[3] = {1.0 / 3, 1.0 / 3, 1.0 / 3}, hm_ustar[2] = {0, 0}, hm
 static double hm_sinv[4] = {2, 0.5, 0.5, 2};
 static double hm_umat[6] = {0.1, -0.2, 0.3, 0.4, -0.5, 0.6};
 
-static inline int harden_try_new(glmmgo_handle *h, char *err, size_t errlen) {
+static inline int small_model_new(glmmgo_handle *h, char *err, size_t errlen) {
     return glmmgo_mcla_new(4, 1, 2, GLMMGO_BERNOULLI, hm_y, NULL, NULL, hm_x, 4, hm_zr, hm_zc, hm_zv, 1, hm_vc, h, err,
                            errlen);
 }
 
 /* A complete tiny model (importance and samples set), or 0 after printing why. */
-static inline glmmgo_handle harden_small_model(void) {
+static inline glmmgo_handle small_model(void) {
     char err[256];
     glmmgo_handle h = 0;
-    int s = harden_try_new(&h, err, sizeof err);
+    int s = small_model_new(&h, err, sizeof err);
     if (s == GLMMGO_OK) s = glmmgo_mcla_set_importance(h, 5, hm_pmix, hm_ustar, hm_dstar, hm_sinv, err, sizeof err);
     if (s == GLMMGO_OK) s = glmmgo_mcla_set_samples(h, 3, hm_umat, err, sizeof err);
     if (s != GLMMGO_OK) {
@@ -51,7 +51,7 @@ static inline double hm_norm(uint64_t *s) {
 /* A Bernoulli model with n = 200 observations, p = 1 (intercept), q = 20
    groups crossed with one slope-free factor, one variance component, and m
    samples; seed picks the data. Returns 0 after printing why on failure. */
-static inline glmmgo_handle harden_big_model(int64_t m, uint64_t seed) {
+static inline glmmgo_handle big_model(int64_t m, uint64_t seed) {
     enum { N = 200, Q = 20 };
     uint64_t s = 0x9e3779b97f4a7c15ULL ^ (seed * 0xbf58476d1ce4e5b9ULL);
     if (s == 0) s = 1;

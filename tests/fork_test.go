@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// TestHardenForkedChild runs c/harden_fork.c: a child forked from a
+// TestForkedChild runs c/fork.c: a child forked from a
 // process that loaded libglmmgo gets GLMMGO_ERR_FORKED from every call
 // that needs Go, at once and with a message, whatever the parent was doing
 // at the fork — idle, in the middle of a two-worker evaluation on another
@@ -17,8 +17,8 @@ import (
 // before Go is entered), or still starting the runtime — and also when
 // the child comes from _Fork(), which skips atfork handlers. The parent
 // keeps working. A hung child is killed by its own alarm (SIGALRM, 14).
-func TestHardenForkedChild(t *testing.T) {
-	exe := compileC(t, "harden_fork", "harden_fork.c")
+func TestForkedChild(t *testing.T) {
+	exe := compileC(t, "fork", "fork.c")
 	for _, sc := range []string{"static", "fresh", "loaded", "idle", "busy", "rawfork"} {
 		t.Run(sc, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -51,13 +51,19 @@ func TestHardenForkedChild(t *testing.T) {
 				if !strings.HasPrefix(got["child version"], "0 0.") {
 					t.Errorf("glmmgo_version in the child: %q", got["child version"])
 				}
+				if got["child version_number"] != "0 2000" {
+					t.Errorf("glmmgo_version_number in the child: %q", got["child version_number"])
+				}
 				return
 			}
-			for _, call := range []string{"dims", "new"} {
+			for _, call := range []string{"dims", "new", "options", "fit"} {
 				v := got["child "+call]
 				if !strings.HasPrefix(v, "9 ") || !strings.Contains(v, "forked") || !strings.Contains(v, "PSOCK") {
 					t.Errorf("child %s: %q, want status 9 (GLMMGO_ERR_FORKED) and a message about fork", call, v)
 				}
+			}
+			if got["child fit_handle"] != "0 -" {
+				t.Errorf("child glmmgo_mcla_fit left its output handle at %q, want 0", got["child fit_handle"])
 			}
 			if got["child free"] != "9 -" {
 				t.Errorf("child glmmgo_free: %q, want 9", got["child free"])
@@ -68,13 +74,4 @@ func TestHardenForkedChild(t *testing.T) {
 			t.Logf("%s: %v", sc, time.Since(start).Round(time.Millisecond))
 		})
 	}
-}
-
-// lastLines returns the last n lines of s (for crash reports).
-func lastLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -1,7 +1,7 @@
 /* A host's SIGINT handler keeps working after libglmmgo is loaded and
    while it computes, and signals do not disturb the computation.
 
-   usage: harden_signal <mode> <nsignals>
+   usage: signal <mode> <nsignals>
      sigaction  the handler is installed with sigaction and SA_ONSTACK, as
                 Go asks of hosts
      signal     the handler is installed with signal(), which sets no
@@ -9,7 +9,7 @@
                 entry restores the flag (see capi/guard.c)
 
      bigsigaction, bigsignal  the same with a handler whose frame is 12 KiB
-   usage: harden_signal fitcancel   (see fitcancel below)
+   usage: signal fitcancel   (see fitcancel below)
 
    The main thread evaluates a large MCLA model with two workers over and
    over while a second thread sends SIGINT to the process every 200 µs,
@@ -31,7 +31,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "glmmgo.h"
-#include "harden_model.h"
+#include "model.h"
 
 static volatile sig_atomic_t handled;
 static atomic_int done, sent;
@@ -79,8 +79,8 @@ static void *sender(void *arg) {
 
 /* ---- fitcancel: SIGINT during an LMM fit ends it through the progress
    callback's cancel path: the host's handler sets a flag, the callback sees
-   it and returns nonzero, the fit returns GLMMGO_ERR_CANCELLED, keeps no
-   result, and the handle works afterwards. ---- */
+   it and returns nonzero, the fit returns GLMMGO_ERR_CANCELLED and no fit
+   handle, and the model works afterwards. ---- */
 static volatile sig_atomic_t interrupted;
 static atomic_int want_signal;
 static void on_sigint_flag(int sig) { (void)sig; interrupted = 1; }
@@ -125,25 +125,31 @@ static int fitcancel(void) {
     sigaction(SIGINT, &sa, NULL);
     pthread_t th;
     pthread_create(&th, NULL, interrupter, NULL);
-    int st = glmmgo_lmm_fit(h, 1, NULL, 0, 0, 0, progress, NULL, err, sizeof err);
+    glmmgo_lmm_options o;
+    glmmgo_lmm_options_default(&o, sizeof o, NULL, 0);
+    o.reml = 1;
+    glmmgo_handle f = 5;
+    int st = glmmgo_lmm_fit(h, &o, progress, NULL, &f, err, sizeof err);
     pthread_join(th, NULL);
     printf("fit_status %d\n", st);
     printf("interrupted %d\n", (int)interrupted);
     double v;
-    printf("info_after_cancel %d\n", glmmgo_lmm_fit_info(h, &v, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, err, sizeof err));
+    printf("fit_handle %d\n", (int)f);
+    printf("info_after_cancel %d\n", glmmgo_result(f, GLMMGO_LMM_OBJECTIVE, &v, 1, err, sizeof err));
     double th0 = 0.5;
-    printf("objective_after_cancel %d\n", glmmgo_lmm_objective(h, &th0, 1, &v, err, sizeof err));
+    printf("objective_after_cancel %d\n", glmmgo_lmm_objective(h, &th0, 1, 1, 0, &v, err, sizeof err));
     interrupted = 0;
-    printf("refit %d\n", glmmgo_lmm_fit(h, 1, NULL, 0, 0, 0, NULL, NULL, err, sizeof err));
+    printf("refit %d\n", glmmgo_lmm_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+    glmmgo_free(f);
     glmmgo_free(h);
     return 0;
 }
 
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "fitcancel") == 0) return fitcancel();
-    if (argc != 3) { fprintf(stderr, "usage: harden_signal sigaction|signal nsignals\n"); return 2; }
+    if (argc != 3) { fprintf(stderr, "usage: signal sigaction|signal nsignals\n"); return 2; }
     nsignals = atoi(argv[2]);
-    glmmgo_handle h = harden_big_model(4000, 3);
+    glmmgo_handle h = big_model(4000, 3);
     if (!h) return 1;
     double par[2] = {-0.3, 0.9}, v0, g0[2], h0[4], v, g[2], hh[4];
     char err[256];

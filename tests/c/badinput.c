@@ -1,4 +1,6 @@
-/* A table of bad calls to every function of glmmgo.h. Each case starts
+/* A table of bad calls to every function of glmmgo.h (this file: the MCLA
+   model and the library; badinput_lmm.c, badinput_mcla_fit.c and
+   badinput_results.c, included at the end: the others). Each case starts
    from a valid call, changes one thing, and states the status it must get
    and a piece of the message that names the argument at fault. Every call
    writes into an error buffer guarded by canary bytes: a write past errlen
@@ -9,7 +11,7 @@
 
    A want message part of "" means the message must be empty (success);
    "*" means the message is not checked (buffer-length cases).
-   tests/harden_badinput_test.go runs this and checks every line. */
+   tests/badinput_test.go runs this and checks every line. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -233,6 +235,10 @@ static void cases_new(void) {
     CASE(run_new, "new_q_zero", INV, "q:", A.q = 0);
     CASE(run_new, "new_q_negative", INV, "q:", A.q = -3);
     CASE(run_new, "new_q_max", INV, "q:", A.q = INT64_MAX);
+    /* Every column of Z needs a nonzero, so q <= nnz: checked before
+       anything is sized by q (a q of 2^39 would ask for terabytes). */
+    CASE(run_new, "new_q_gt_nnz", INV, "q: is 13 but Z has nnz = 12 entries", A.q = NNZ + 1);
+    CASE(run_new, "new_q_2^39_nnz_12", INV, "q:", A.q = (int64_t)1 << 39);
     CASE(run_new, "new_nnz_zero", INV, "nnz:", A.nnz = 0);
     CASE(run_new, "new_nnz_negative", INV, "nnz:", A.nnz = -12);
     CASE(run_new, "new_nnz_max", INV, "nnz:", A.nnz = INT64_MAX);
@@ -258,9 +264,9 @@ static void cases_new(void) {
     CASE(run_new, "new_family_zero", INV, "family:", A.fam = 0);
     CASE(run_new, "new_family_negative", INV, "family:", A.fam = -1);
     CASE(run_new, "new_family_five", INV, "family:", A.fam = 5);
-    /* Negative binomial needs a dispersion, which glmmgo_mcla_new cannot
-       take (glmmgo_mclafit_new can). */
-    CASE(run_new, "new_family_negbin_no_dispersion", INV, "dispersion:", A.fam = GLMMGO_NEGBINOMIAL);
+    /* Negative binomial: created without its size, which
+       glmmgo_mcla_set_dispersion gives (cases_dispersion). */
+    CASE(run_new, "new_ok_negbin_without_dispersion", OK, "", A.fam = GLMMGO_NEGBINOMIAL);
     CASE(run_new, "new_family_max", INV, "family:", A.fam = INT32_MAX);
     CASE(run_new, "new_family_min", INV, "family:", A.fam = INT32_MIN);
 
@@ -487,21 +493,23 @@ static void cases_workers(void) {
 
 /* ---- dims, partial_length, partial, merge ---- */
 static void cases_dims(void) {
-    int64_t n = -1, p = -1, q = -1, t = -1, m = -1;
+    struct glmmgo_dims d = {.size = sizeof d};
     reset(); arm();
-    int s = glmmgo_mcla_dims(HF, &n, &p, &q, &t, &m, A.err, A.errlen);
-    if (s == OK && (n != N || p != P || q != Q || t != T || m != M)) s = 300;
+    int s = glmmgo_dims(HF, &d, A.err, A.errlen);
+    if (s == OK && (d.kind != GLMMGO_KIND_MCLA_MODEL || d.n != N || d.p != P || d.p_given != P || d.q != Q ||
+                    d.nvc != T || d.npar != D || d.m != M || d.ntheta != 0 || d.nterms != 0))
+        s = 300;
     emit("dims_ok", s, A.errlen, OK, "");
     reset(); arm();
-    emit("dims_all_null", glmmgo_mcla_dims(HF, NULL, NULL, NULL, NULL, NULL, A.err, A.errlen), A.errlen, OK, "");
-    reset(); arm(); m = -1;
-    s = glmmgo_mcla_dims(HI, NULL, NULL, NULL, NULL, &m, A.err, A.errlen);
-    if (s == OK && m != 0) s = 300;
+    emit("dims_null", glmmgo_dims(HF, NULL, A.err, A.errlen), A.errlen, INV, "dims:");
+    reset(); arm(); d.m = -1;
+    s = glmmgo_dims(HI, &d, A.err, A.errlen);
+    if (s == OK && d.m != 0) s = 300;
     emit("dims_no_samples_m0", s, A.errlen, OK, "");
     reset(); arm(); A.errlen = 0;
-    emit("dims_err_len0", glmmgo_mcla_dims(HF, &n, NULL, NULL, NULL, NULL, A.err, A.errlen), A.errlen, OK, "*");
+    emit("dims_err_len0", glmmgo_dims(HF, &d, A.err, A.errlen), A.errlen, OK, "*");
     reset(); arm(); A.errlen = 1;
-    emit("dims_err_len1", glmmgo_mcla_dims(HF, &n, NULL, NULL, NULL, NULL, A.err, A.errlen), A.errlen, OK, "");
+    emit("dims_err_len1", glmmgo_dims(HF, &d, A.err, A.errlen), A.errlen, OK, "");
 
     reset(); arm();
     int64_t len = -1;
@@ -520,22 +528,27 @@ enum { LEN = 3 + D + D * D + N + T };
 static double part[4 * LEN];
 static struct {
     const double *par;
-    int64_t lo, hi, len;
+    int64_t npar, lo, hi, len;
     double *out;
     glmmgo_handle h;
 } PA;
 
 static void run_partial(const char *name, int want, const char *arg) {
     arm();
-    emit(name, glmmgo_mcla_partial(PA.h, PA.par, PA.lo, PA.hi, O.workers, PA.out, PA.len, A.err, A.errlen), A.errlen, want, arg);
+    emit(name, glmmgo_mcla_partial(PA.h, PA.par, PA.npar, PA.lo, PA.hi, O.workers, PA.out, PA.len, A.err, A.errlen), A.errlen, want, arg);
 }
 #define PCASE(name, want, arg, ...) \
-    CASE(run_partial, name, want, arg, PA.par = base_par; PA.lo = 0; PA.hi = M; PA.len = LEN; PA.out = part; PA.h = HF; __VA_ARGS__)
+    CASE(run_partial, name, want, arg, PA.par = base_par; PA.npar = D; PA.lo = 0; PA.hi = M; PA.len = LEN; PA.out = part; PA.h = HF; __VA_ARGS__)
 
 static void cases_partial(void) {
     PCASE("part_ok", OK, "");
     PCASE("part_ok_one_row", OK, "", PA.lo = 4; PA.hi = 5);
     PCASE("part_par_null", INV, "par:", PA.par = NULL);
+    PCASE("part_npar_short", INV, "npar: is 3; this model has p + nvc = 2 + 2 = 4", PA.npar = D - 1);
+    PCASE("part_npar_long", INV, "npar:", PA.npar = D + 1);
+    PCASE("part_npar_zero", INV, "npar:", PA.npar = 0);
+    PCASE("part_npar_negative", INV, "npar:", PA.npar = -1);
+    PCASE("part_npar_max", INV, "npar:", PA.npar = INT64_MAX);
     PCASE("part_out_null", INV, "partial:", PA.out = NULL);
     PCASE("part_len_zero", INV, "len:", PA.len = 0);
     PCASE("part_len_negative", INV, "len:", PA.len = -1);
@@ -558,7 +571,7 @@ static void cases_partial(void) {
 
 static struct {
     const double *par, *parts;
-    int64_t np, len;
+    int64_t npar, np, len;
     double *value, *grad, *hess;
     glmmgo_handle h;
 } ME;
@@ -566,21 +579,21 @@ static double mv, mg[D], mh[D * D];
 
 static void run_merge(const char *name, int want, const char *arg) {
     arm();
-    int s = glmmgo_mcla_merge(ME.h, ME.par, ME.np, ME.parts, ME.len, ME.value, ME.grad, ME.hess, A.err, A.errlen);
+    int s = glmmgo_mcla_merge(ME.h, ME.par, ME.npar, ME.np, ME.parts, ME.len, ME.value, ME.grad, ME.hess, A.err, A.errlen);
     emit(name, s, A.errlen, want, arg);
 }
 
 /* part[0..LEN) holds a valid partial of all samples after make_partial. */
 static void make_partial(void) {
     char e[256];
-    if (glmmgo_mcla_partial(HF, base_par, 0, M, 1, part, LEN, e, sizeof e) != OK) {
+    if (glmmgo_mcla_partial(HF, base_par, D, 0, M, 1, part, LEN, e, sizeof e) != OK) {
         fprintf(stderr, "partial: %s\n", e);
         exit(1);
     }
     memcpy(part + LEN, part, sizeof(double) * LEN);
 }
 #define MCASE(name, want, arg, ...)                                                                        \
-    CASE(run_merge, name, want, arg, make_partial(); ME.par = base_par; ME.parts = part; ME.np = 1;       \
+    CASE(run_merge, name, want, arg, make_partial(); ME.par = base_par; ME.npar = D; ME.parts = part; ME.np = 1;       \
          ME.len = LEN; ME.value = &mv; ME.grad = mg; ME.hess = mh; ME.h = HF; __VA_ARGS__)
 
 static void cases_merge(void) {
@@ -590,6 +603,9 @@ static void cases_merge(void) {
     MCASE("merge_ok_one_empty", OK, "", part[LEN] = 0; part[LEN + 1] = -INFINITY; part[LEN + 2] = 0;
           memset(part + LEN + 3, 0, sizeof(double) * (LEN - 3)); ME.np = 2);
     MCASE("merge_par_null", INV, "par:", ME.par = NULL);
+    MCASE("merge_npar_short", INV, "npar: is 3", ME.npar = D - 1);
+    MCASE("merge_npar_negative", INV, "npar:", ME.npar = -5);
+    MCASE("merge_npar_max", INV, "npar:", ME.npar = INT64_MAX);
     MCASE("merge_parts_null", INV, "partials:", ME.parts = NULL);
     MCASE("merge_value_null", INV, "value:", ME.value = NULL);
     MCASE("merge_np_zero", INV, "npartials:", ME.np = 0);
@@ -645,10 +661,12 @@ static void cases_handles(void) {
         HCASE("set_importance", set_imp(h));
         HCASE("set_samples", set_samp(h));
         HCASE("objective", objective(h));
-        HCASE("dims", glmmgo_mcla_dims(h, &len, NULL, NULL, NULL, NULL, A.err, A.errlen));
+        struct glmmgo_dims dd = {.size = sizeof dd};
+        HCASE("dims", glmmgo_dims(h, &dd, A.err, A.errlen));
+        HCASE("set_dispersion", glmmgo_mcla_set_dispersion(h, 2, A.err, A.errlen));
         HCASE("partial_length", glmmgo_mcla_partial_length(h, &len, A.err, A.errlen));
-        HCASE("partial", glmmgo_mcla_partial(h, base_par, 0, M, 1, part, LEN, A.err, A.errlen));
-        HCASE("merge", glmmgo_mcla_merge(h, base_par, 1, part, LEN, &mv, NULL, NULL, A.err, A.errlen));
+        HCASE("partial", glmmgo_mcla_partial(h, base_par, D, 0, M, 1, part, LEN, A.err, A.errlen));
+        HCASE("merge", glmmgo_mcla_merge(h, base_par, D, 1, part, LEN, &mv, NULL, NULL, A.err, A.errlen));
         snprintf(name, sizeof name, "handle_%s_free", hs[k].tag);
         reset(); arm();
         emit(name, glmmgo_free(h), 0, HND, "*");
@@ -730,6 +748,74 @@ static void cases_semantics(void) {
     glmmgo_free(h);
 }
 
+/* ---- glmmgo_mcla_set_dispersion ---- */
+static void cases_dispersion(void) {
+    double v1, g1[D], h1[D * D], v2, g2[D], h2[D * D];
+    reset();
+    A.fam = GLMMGO_NEGBINOMIAL;
+    glmmgo_handle nb = full_model(); /* importance and samples, no size */
+    reset(); arm();
+    emit("disp_objective_before", objective(nb), A.errlen, STA, "dispersion: the negative binomial model has no size");
+    reset(); arm();
+    emit("disp_partial_before", glmmgo_mcla_partial(nb, base_par, D, 0, M, 1, part, LEN, A.err, A.errlen), A.errlen, STA,
+         "dispersion:");
+    reset(); make_partial(); arm();
+    emit("disp_merge_before", glmmgo_mcla_merge(nb, base_par, D, 1, part, LEN, &v1, NULL, NULL, A.err, A.errlen), A.errlen,
+         STA, "dispersion:");
+    static const struct { const char *tag; double v; } bad[] = {
+        {"zero", 0}, {"negative_zero", -0.0}, {"negative", -1}, {"nan", NAN}, {"inf", INFINITY}, {"ninf", -INFINITY}};
+    for (int k = 0; k < 6; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "disp_negbin_%s", bad[k].tag);
+        reset(); arm();
+        emit(name, glmmgo_mcla_set_dispersion(nb, bad[k].v, A.err, A.errlen), A.errlen, INV, "dispersion:");
+    }
+    reset(); arm();
+    emit("disp_objective_after_bad_size", objective(nb), A.errlen, STA, "dispersion:");
+    reset(); arm();
+    emit("disp_negbin_ok", glmmgo_mcla_set_dispersion(nb, 2.5, A.err, A.errlen), A.errlen, OK, "");
+    reset(); arm();
+    int s = glmmgo_mcla_objective(nb, base_par, 1, &v1, g1, h1, A.err, A.errlen);
+    emit("disp_objective_ok", s, A.errlen, OK, "");
+    /* The samples and density set before the size are kept: the objective
+       equals, bit for bit, that of a model given its size first. */
+    reset();
+    A.fam = GLMMGO_NEGBINOMIAL;
+    glmmgo_handle nb2 = new_model();
+    glmmgo_mcla_set_dispersion(nb2, 2.5, NULL, 0);
+    set_imp(nb2);
+    set_samp(nb2);
+    arm();
+    s = glmmgo_mcla_objective(nb2, base_par, 1, &v2, g2, h2, A.err, A.errlen);
+    if (s == OK && (memcmp(&v1, &v2, sizeof v1) || memcmp(g1, g2, sizeof g1) || memcmp(h1, h2, sizeof h1))) s = 300;
+    emit("disp_samples_kept_same_bits", s, A.errlen, OK, "");
+    glmmgo_free(nb2);
+    /* Another size changes the value; the first one again restores it. */
+    reset(); arm();
+    glmmgo_mcla_set_dispersion(nb, 7, NULL, 0);
+    s = glmmgo_mcla_objective(nb, base_par, 1, &v2, NULL, NULL, A.err, A.errlen);
+    if (s == OK && v2 == v1) s = 300;
+    emit("disp_other_size_other_value", s, A.errlen, OK, "");
+    reset(); arm();
+    glmmgo_mcla_set_dispersion(nb, 2.5, NULL, 0);
+    s = glmmgo_mcla_objective(nb, base_par, 1, &v2, NULL, NULL, A.err, A.errlen);
+    if (s == OK && memcmp(&v1, &v2, sizeof v1)) s = 300;
+    emit("disp_same_size_same_bits", s, A.errlen, OK, "");
+    reset(); arm(); A.errlen = 0;
+    emit("disp_err_len0", glmmgo_mcla_set_dispersion(nb, -1, A.err, A.errlen), A.errlen, INV, "*");
+    reset(); arm(); A.errlen = 1;
+    emit("disp_err_len1", glmmgo_mcla_set_dispersion(nb, -1, A.err, A.errlen), A.errlen, INV, "*");
+    glmmgo_free(nb);
+    /* The other families have no dispersion: only 0 is accepted. */
+    reset(); arm();
+    emit("disp_bernoulli_zero_ok", glmmgo_mcla_set_dispersion(HF, 0, A.err, A.errlen), A.errlen, OK, "");
+    reset(); arm();
+    emit("disp_bernoulli_positive", glmmgo_mcla_set_dispersion(HF, 2, A.err, A.errlen), A.errlen, INV,
+         "dispersion: is 2; the bernoulli family has no dispersion");
+    reset(); arm();
+    emit("disp_bernoulli_nan", glmmgo_mcla_set_dispersion(HF, NAN, A.err, A.errlen), A.errlen, INV, "dispersion:");
+}
+
 static void cases_library(void) {
     int bad[] = {-1, 10, 100, INT_MIN, INT_MAX};
     for (int k = 0; k < 5; k++) {
@@ -748,13 +834,17 @@ static void cases_library(void) {
     }
     const char *v = glmmgo_version();
     printf("version\t%d\t0\t*\t%s\n", v && strcmp(v, GLMMGO_VERSION_STRING) == 0 ? 0 : 1, v ? v : "(null)");
+    int32_t vn = glmmgo_version_number();
+    printf("version_number\t%d\t0\t*\t%d\n", vn == GLMMGO_VERSION_NUMBER && vn == 2000 && vn / 1000 == GLMMGO_VERSION_NUMBER / 1000 ? 0 : 1, (int)vn);
+    ncases++;
     int32_t w = glmmgo_available_workers();
     printf("available_workers\t%d\t0\t*\t%d\n", w >= 1 ? 0 : 1, (int)w);
     ncases += 2;
 }
 
-#include "harden_badinput_lmm.c"
-#include "harden_badinput_mclafit.c"
+#include "badinput_lmm.c"
+#include "badinput_mcla_fit.c"
+#include "badinput_results.c"
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -773,9 +863,11 @@ int main(void) {
     cases_merge();
     cases_handles();
     cases_semantics();
+    cases_dispersion();
     cases_library();
     cases_lmm_setup();
     cases_mclafit();
+    cases_results();
     cases_lmm_teardown();
     glmmgo_free(HI);
     glmmgo_free(HS);
