@@ -19,20 +19,17 @@ type kind struct {
 	name string
 }
 
-var (
-	anyKind       = kind{0, "a handle"}
-	kindMCLAModel = kind{C.GLMMGO_KIND_MCLA_MODEL, "an MCLA model"}
-	kindMCLAFit   = kind{C.GLMMGO_KIND_MCLA_FIT, "an MCLA fit"}
-	kindLMMModel  = kind{C.GLMMGO_KIND_LMM_MODEL, "a linear mixed model"}
-	kindLMMFit    = kind{C.GLMMGO_KIND_LMM_FIT, "a linear mixed model fit"}
-)
+// anyKind is what calls that take every kind of handle ask for.
+var anyKind = kind{0, "a handle"}
 
-// An object is what a handle names: every kind reports its dimensions and
-// looks up its results (results.go).
+// An object is what a handle names. Every kind (one per engine's models and
+// fits, declared in the engine's file) reports its dimensions, looks up its
+// results in its table (results.go), and says which results it has.
 type object interface {
 	kind() kind
 	dims() dims
 	output(what C.int32_t) (output, bool)
+	resultsHelp() string
 }
 
 // A closer holds resources beyond Go memory (an LMM's worker goroutines),

@@ -71,10 +71,19 @@ type lmmModel struct {
 	shared *lmmShared
 }
 
+var (
+	kindLMMModel = kind{C.GLMMGO_KIND_LMM_MODEL, "a linear mixed model"}
+	kindLMMFit   = kind{C.GLMMGO_KIND_LMM_FIT, "a linear mixed model fit"}
+)
+
 func (*lmmModel) kind() kind { return kindLMMModel }
 
 func (lm *lmmModel) output(what C.int32_t) (output, bool) {
 	return lookup(lmmStructureResults, &lm.lmmStructure, what)
+}
+
+func (*lmmModel) resultsHelp() string {
+	return "its results are " + codeRange(lmmStructureResults) + "; fit it with glmmgo_lmm_fit for the others"
 }
 
 // Close releases the model's data unless a fit still uses it.
@@ -316,6 +325,10 @@ func (f *lmmFit) output(what C.int32_t) (output, bool) {
 		return o, true
 	}
 	return lookup(lmmStructureResults, &f.lmmStructure, what)
+}
+
+func (*lmmFit) resultsHelp() string {
+	return "its results are " + codeRange(lmmStructureResults) + " and " + codeRange(lmmFitResults)
 }
 
 // Close releases the model's data unless the model or another fit still uses it.

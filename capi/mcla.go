@@ -28,6 +28,8 @@ type mclaModel struct {
 	noSize bool // negative binomial without its size yet
 }
 
+var kindMCLAModel = kind{C.GLMMGO_KIND_MCLA_MODEL, "an MCLA model"}
+
 func (*mclaModel) kind() kind { return kindMCLAModel }
 
 func (mm *mclaModel) dims() dims {
@@ -36,6 +38,8 @@ func (mm *mclaModel) dims() dims {
 }
 
 func (*mclaModel) output(C.int32_t) (output, bool) { return output{}, false }
+
+func (*mclaModel) resultsHelp() string { return "an MCLA model has none: fit it with glmmgo_mcla_fit" }
 
 // ready reports the state error of a negative binomial model without a size.
 func (mm *mclaModel) ready() error {

@@ -25,6 +25,8 @@ type mclaFit struct {
 	dispersion float64                // the size used; 0 for other families
 }
 
+var kindMCLAFit = kind{C.GLMMGO_KIND_MCLA_FIT, "an MCLA fit"}
+
 func (*mclaFit) kind() kind { return kindMCLAFit }
 
 func (f *mclaFit) dims() dims {
@@ -33,6 +35,8 @@ func (f *mclaFit) dims() dims {
 }
 
 func (f *mclaFit) output(what C.int32_t) (output, bool) { return lookup(mclaFitResults, f, what) }
+
+func (*mclaFit) resultsHelp() string { return "its results are " + codeRange(mclaFitResults) }
 
 // mclaFitResults is the result table of MCLA fits (glmmgo.h, GLMMGO_MCLA_*).
 var mclaFitResults = map[C.int32_t]result[*mclaFit]{

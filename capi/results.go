@@ -101,28 +101,14 @@ func codeRange[T any](table map[C.int32_t]result[T]) string {
 	return fmt.Sprintf("%s (%d) to %s (%d)", table[C.int32_t(codes[0])].name, codes[0], table[C.int32_t(codes[len(codes)-1])].name, codes[len(codes)-1])
 }
 
-// find returns result what of obj, or an error naming what.
+// find returns result what of obj, or an error naming what and saying
+// which results obj's kind has.
 func find(obj object, h C.glmmgo_handle, what C.int32_t) (output, error) {
 	out, ok := obj.output(what)
 	if !ok {
-		return out, errs.Invalidf("what", "%d is not a result of %s (handle %d); %s", int32(what), obj.kind().name, int64(h), resultsOf(obj))
+		return out, errs.Invalidf("what", "%d is not a result of %s (handle %d); %s", int32(what), obj.kind().name, int64(h), obj.resultsHelp())
 	}
 	return out, nil
-}
-
-// resultsOf says which results a kind has, for messages.
-func resultsOf(obj object) string {
-	switch obj.(type) {
-	case *mclaModel:
-		return "an MCLA model has none: fit it with glmmgo_mcla_fit"
-	case *mclaFit:
-		return "its results are " + codeRange(mclaFitResults)
-	case *lmmModel:
-		return "its results are " + codeRange(lmmStructureResults) + "; fit it with glmmgo_lmm_fit for the others"
-	case *lmmFit:
-		return "its results are " + codeRange(lmmStructureResults) + " and " + codeRange(lmmFitResults)
-	}
-	return "it has none"
 }
 
 func checkLength(out output, length C.int64_t) error {
