@@ -177,20 +177,27 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	if err != nil {
 		return d, err
 	}
+	d.Terms, err = lmmTerms(nn, lv, kc, cd, zz)
+	return d, err
+}
+
+// lmmTerms splits the checked codes and z of glmmgo_lmm_new into terms.
+func lmmTerms(n int, nlevels, ncols, codes []int64, z []float64) ([]lmm.Term, error) {
+	terms := make([]lmm.Term, len(nlevels))
 	off := 0
-	for t := 0; t < nt; t++ {
-		tm := lmm.Term{NLevels: int(lv[t]), K: int(kc[t]), Codes: make([]int, nn)}
-		for i, c := range cd[t*nn : (t+1)*nn] {
-			if c < 0 || c >= lv[t] {
-				return d, errs.Invalidf("codes", "term %d: observation %d has level %d, outside 0..%d", t, i, c, lv[t]-1)
+	for t := range terms {
+		tm := lmm.Term{NLevels: int(nlevels[t]), K: int(ncols[t]), Codes: make([]int, n)}
+		for i, c := range codes[t*n : (t+1)*n] {
+			if c < 0 || c >= nlevels[t] {
+				return nil, errs.Invalidf("codes", "term %d: observation %d has level %d, outside 0..%d", t, i, c, nlevels[t]-1)
 			}
 			tm.Codes[i] = int(c)
 		}
-		tm.Z = zz[off : off+nn*tm.K]
-		off += nn * tm.K
-		d.Terms = append(d.Terms, tm)
+		tm.Z = z[off : off+n*tm.K]
+		off += n * tm.K
+		terms[t] = tm
 	}
-	return d, nil
+	return terms, nil
 }
 
 //export glmmgo_go_lmm_objective
