@@ -186,15 +186,33 @@ type headerCode struct {
 	ints bool // the header's comment says "int"
 }
 
-// headerResultCodes parses the GLMMGO_MCLA_* and GLMMGO_LMM_* result codes
-// of the header, with their type from the comment beside them.
+// resultKinds says which kinds of handle (as c/result_codes.c names them)
+// answer the result codes of each engine: one line per engine. The LMM's
+// structure codes (lmmStructure) are answered by its models too.
+var resultKinds = []struct {
+	prefix string
+	kinds  []string
+}{
+	{"GLMMGO_MCLA_", []string{"mcla_fit"}},
+	{"GLMMGO_LMM_", []string{"lmm_fit"}},
+}
+
+var lmmStructure = map[string]bool{"GLMMGO_LMM_TERM_ORDER": true, "GLMMGO_LMM_TERM_NLEVELS": true, "GLMMGO_LMM_TERM_NCOLS": true,
+	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true}
+
+// headerResultCodes parses the result codes of the header (the defines
+// with an engine's prefix), with their type from the comment beside them.
 func headerResultCodes(t *testing.T) []headerCode {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(root, "include", "glmmgo.h"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`(?m)^#define (GLMMGO_(?:MCLA|LMM)_\w+) (\d+)\s*/\*\s*(\S+(?: int)?)`)
+	var prefixes []string
+	for _, r := range resultKinds {
+		prefixes = append(prefixes, r.prefix)
+	}
+	re := regexp.MustCompile(`(?m)^#define ((?:` + strings.Join(prefixes, "|") + `)\w+) (\d+)\s*/\*\s*(\S+(?: int)?)`)
 	var out []headerCode
 	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
 		c, _ := strconv.Atoi(m[2])
@@ -245,8 +263,6 @@ func TestResultCodes(t *testing.T) {
 	if strings.Join(kinds, " ") != "1 2 3 4" {
 		t.Errorf("glmmgo_dims kinds %v, want the GLMMGO_KIND_* codes 1 2 3 4", kinds)
 	}
-	structure := map[string]bool{"GLMMGO_LMM_TERM_ORDER": true, "GLMMGO_LMM_TERM_NLEVELS": true, "GLMMGO_LMM_TERM_NCOLS": true,
-		"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true}
 	want := map[string]map[int]bool{"mcla_model": {}, "mcla_fit": {}, "lmm_model": {}, "lmm_fit": {}}
 	seen := map[int]bool{}
 	for _, hc := range codes {
@@ -255,13 +271,13 @@ func TestResultCodes(t *testing.T) {
 		}
 		seen[hc.code] = true
 		var by []string
-		switch {
-		case strings.HasPrefix(hc.name, "GLMMGO_MCLA_"):
-			by = []string{"mcla_fit"}
-		case structure[hc.name]:
+		for _, r := range resultKinds {
+			if strings.HasPrefix(hc.name, r.prefix) {
+				by = r.kinds
+			}
+		}
+		if lmmStructure[hc.name] {
 			by = []string{"lmm_model", "lmm_fit"}
-		default:
-			by = []string{"lmm_fit"}
 		}
 		for _, k := range by {
 			want[k][hc.code] = true
