@@ -50,8 +50,14 @@
  *
  * Engine-specific calls sit beside these (the MCLA importance density,
  * samples and partials). Calls on a model at a point (an LMM gradient at
- * theta, say) follow glmmgo_E_objective's shape; settings of the whole
- * library (a memory budget) are glmmgo_set_<name>(value, err, errlen).
+ * theta, say) follow glmmgo_E_objective's shape; derivatives at a fit's
+ * estimate are more result codes; settings of the whole library (a memory
+ * budget) are glmmgo_set_<name>(value, err, errlen). Work shared between
+ * processes keeps the shape too: each process holds a model and the samples
+ * of the blocks it owns (blocks of GLMMGO_BLOCK_ROWS rows, keyed by their
+ * index), returns partials, and the master merges them in block order
+ * (glmmgo_mcla_partial, glmmgo_mcla_merge; a fit's importance density is
+ * its GLMMGO_MCLA_U_STAR, _D_STAR and _SIGMA_INV results).
  *
  * ---- Options -------------------------------------------------------------
  *
@@ -427,7 +433,7 @@ int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err
 
 /*
  * Fits the MCLA model `model` with options opt into a new fit handle *fit
- * (0 on failure). progress (may be NULL) is called on the calling thread
+ * (0 on failure; free it with glmmgo_free). progress (may be NULL) is called on the calling thread
  * after every trust iteration with (userdata, iteration, current
  * log-likelihood, current par, p+nvc). Errors: GLMMGO_ERR_INVALID for bad
  * options or data that has no finite estimate (every response 0, or every
@@ -544,7 +550,8 @@ typedef struct {
 int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen);
 
 /*
- * Fits the model by ML or REML into a new fit handle *fit (0 on failure).
+ * Fits the model by ML or REML into a new fit handle *fit (0 on failure;
+ * free it with glmmgo_free).
  * progress (may be NULL) is called on the calling thread after every
  * evaluation with (userdata, evaluation count, criterion, theta, ntheta).
  * A start outside the parameter space is GLMMGO_ERR_DOMAIN. The fit keeps
