@@ -240,6 +240,14 @@ int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t nthet
     return glmmgo_go_lmm_objective(model, (double *)theta, ntheta, reml, workers, value, err, errlen);
 }
 
+int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers, double *parts, int64_t len, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_lmm_deviance_parts(model, (double *)theta, ntheta, workers, parts, len, err, errlen);
+}
+
 int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);

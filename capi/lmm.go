@@ -207,14 +207,7 @@ func glmmgo_go_lmm_objective(model C.glmmgo_handle, theta *C.double, ntheta C.in
 		if value == nil {
 			return errs.Invalidf("value", "is NULL; pass the address of a double")
 		}
-		if int64(ntheta) != int64(lm.d.ntheta) {
-			return errs.Invalidf("ntheta", "is %d; this model has %d covariance parameters", int64(ntheta), lm.d.ntheta)
-		}
-		th, e := floats(unsafe.Pointer(theta), lm.d.ntheta, "theta", false)
-		if e != nil {
-			return e
-		}
-		w, e := workers(nworkers)
+		th, w, e := lm.point(theta, ntheta, nworkers)
 		if e != nil {
 			return e
 		}
@@ -222,6 +215,48 @@ func glmmgo_go_lmm_objective(model C.glmmgo_handle, theta *C.double, ntheta C.in
 			v, e := m.Objective(th, reml != 0)
 			*value = C.double(v)
 			return e
+		})
+	})
+}
+
+// point checks the theta and workers of a call at a point of the model.
+func (lm *lmmModel) point(theta *C.double, ntheta C.int64_t, nworkers C.int32_t) ([]float64, int, error) {
+	if int64(ntheta) != int64(lm.d.ntheta) {
+		return nil, 0, errs.Invalidf("ntheta", "is %d; this model has %d covariance parameters", int64(ntheta), lm.d.ntheta)
+	}
+	th, err := floats(unsafe.Pointer(theta), lm.d.ntheta, "theta", false)
+	if err != nil {
+		return nil, 0, err
+	}
+	w, err := workers(nworkers)
+	return th, w, err
+}
+
+// lmmDevianceParts is the length of glmmgo_lmm_deviance_parts's output.
+const lmmDevianceParts = 6
+
+//export glmmgo_go_lmm_deviance_parts
+func glmmgo_go_lmm_deviance_parts(model C.glmmgo_handle, theta *C.double, ntheta C.int64_t, nworkers C.int32_t,
+	parts *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
+		if int64(length) != lmmDevianceParts {
+			return errs.Invalidf("len", "is %d; there are %d parts (ldL2, ldRX2, wrss, ussq, pwrss, ldW)", int64(length), lmmDevianceParts)
+		}
+		out, e := floats(unsafe.Pointer(parts), lmmDevianceParts, "parts", false)
+		if e != nil {
+			return e
+		}
+		th, w, e := lm.point(theta, ntheta, nworkers)
+		if e != nil {
+			return e
+		}
+		return lm.shared.with(w, func(m *lmm.Model) error {
+			dp, e := m.DevianceParts(th)
+			if e != nil {
+				return e
+			}
+			copy(out, []float64{dp.LogDetL, dp.LogDetRX, dp.WRSS, dp.USSQ, dp.PWRSS, dp.LogDetW})
+			return nil
 		})
 	})
 }

@@ -532,6 +532,25 @@ int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const
 int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t workers,
                          double *value, char *err, size_t errlen);
 
+/*
+ * The pieces of both criteria at theta[ntheta] (model order), lme4's
+ * getME(fit, "devcomp")$cmp, into parts[len], len = 6:
+ *   parts[0] ldL2   log|L_theta|^2, the random-effects block of the factor
+ *   parts[1] ldRX2  log|R_X|^2, the fixed-effects block
+ *   parts[2] wrss   weighted residual sum of squares |W^(1/2) (y - X beta - Z b)|^2
+ *   parts[3] ussq   |u|^2, the squared length of the spherical modes
+ *   parts[4] pwrss  wrss + ussq, the penalised weighted residual sum of squares
+ *   parts[5] ldW    sum_i log w_i (0 without weights)
+ * at the conditional estimates given theta. Then the ML deviance is
+ * ldL2 - ldW + n (1 + log(2 pi pwrss / n)), the REML criterion
+ * ldL2 + ldRX2 - ldW + (n-p) (1 + log(2 pi pwrss / (n-p))), and the ML
+ * deviance at a given sigma ldL2 - ldW + n log(2 pi sigma^2) + pwrss/sigma^2
+ * (what a profile over sigma needs). Errors as glmmgo_lmm_objective; a len
+ * other than 6 is GLMMGO_ERR_INVALID.
+ */
+int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers,
+                              double *parts, int64_t len, char *err, size_t errlen);
+
 typedef struct {
     size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
     int32_t reml;        /* nonzero: REML; 0: ML (default 0) */

@@ -246,6 +246,30 @@ static void cases_lmm_calls(void) {
         if (memcmp(&v, &v1, sizeof v)) printf("%s_bits\t300\t0\t\tdiffers from one worker\n", name);
     }
 
+    /* The deviance parts: the objective's checks, and len. */
+    double parts[8];
+#define LPARTS(name, want, arg, ...)                                                          \
+    do {                                                                                      \
+        lreset(); memcpy(theta, th0, sizeof th0); double *pp_ = parts; const double *pt_ = theta; \
+        int32_t w_ = 1; int64_t nt_ = 4, len_ = 6; __VA_ARGS__; arm();                        \
+        int s_ = glmmgo_lmm_deviance_parts(LH, pt_, nt_, w_, pp_, len_, A.err, A.errlen);       \
+        emit(name, s_, A.errlen, want, arg);                                                  \
+    } while (0)
+    LPARTS("lmm_parts_ok", OK, "");
+    LPARTS("lmm_parts_theta_null", INV, "theta:", pt_ = NULL);
+    LPARTS("lmm_parts_null", INV, "parts:", pp_ = NULL);
+    LPARTS("lmm_parts_len_short", INV, "len: is 5; there are 6 parts", len_ = 5);
+    LPARTS("lmm_parts_len_long", INV, "len:", len_ = 7);
+    LPARTS("lmm_parts_len_negative", INV, "len:", len_ = -1);
+    LPARTS("lmm_parts_len_max", INV, "len:", len_ = INT64_MAX);
+    LPARTS("lmm_parts_ntheta_short", INV, "ntheta: is 3", nt_ = 3);
+    LPARTS("lmm_parts_ntheta_max", INV, "ntheta:", nt_ = INT64_MAX);
+    LPARTS("lmm_parts_workers_negative", INV, "workers: is -1", w_ = -1);
+    LPARTS("lmm_parts_theta_nan", INV, "theta: element 2", theta[2] = NAN);
+    LPARTS("lmm_parts_diag_negative", DOM, "theta: element 3", theta[3] = -1);
+    LPARTS("lmm_parts_err_len0", INV, "*", pt_ = NULL; A.errlen = 0);
+#undef LPARTS
+
     /* Fit results on the model: they belong to fits. */
     double cv[64];
     int64_t i64[4];
@@ -478,6 +502,8 @@ static void cases_wrong_kind(void) {
     WK("lmm_fit_to_lmm_fit", LF, glmmgo_lmm_fit(LF, NULL, NULL, NULL, &out, A.err, A.errlen), HND,
        "is a linear mixed model fit, not a linear mixed model");
     WK("lmm_fit_to_lmm_objective", LF, glmmgo_lmm_objective(LF, d, 4, 0, 1, &v, A.err, A.errlen), HND, mc);
+    WK("mcla_to_lmm_deviance_parts", HF, glmmgo_lmm_deviance_parts(HF, d, 4, 1, d + 8, 6, A.err, A.errlen), HND, mc);
+    WK("lmm_fit_to_lmm_deviance_parts", LF, glmmgo_lmm_deviance_parts(LF, d, 4, 1, d + 8, 6, A.err, A.errlen), HND, mc);
     WK("mcla_to_lmm_fit_info", HF, glmmgo_result(HF, GLMMGO_LMM_OBJECTIVE, &v, 1, A.err, A.errlen), INV, nores);
     WK("mcla_to_lmm_theta", HF, glmmgo_result(HF, GLMMGO_LMM_THETA, d, 4, A.err, A.errlen), INV, nores);
     WK("mcla_to_lmm_beta", HF, glmmgo_result(HF, GLMMGO_LMM_BETA, d, 2, A.err, A.errlen), INV, nores);
@@ -500,6 +526,7 @@ static void cases_wrong_kind(void) {
         reset(); arm(); emit(name, call, A.errlen, HND, "handle")
         LH_CASE("dims", glmmgo_dims(h, &dd, A.err, A.errlen));
         LH_CASE("objective", glmmgo_lmm_objective(h, d, 4, 0, 1, &v, A.err, A.errlen));
+        LH_CASE("deviance_parts", glmmgo_lmm_deviance_parts(h, d, 4, 1, d + 8, 6, A.err, A.errlen));
         LH_CASE("fit", glmmgo_lmm_fit(h, &lo, NULL, NULL, &out, A.err, A.errlen));
         LH_CASE("theta", glmmgo_result(h, GLMMGO_LMM_THETA, d, 4, A.err, A.errlen));
         LH_CASE("condvar", glmmgo_result(h, GLMMGO_LMM_CONDVAR, d, 14, A.err, A.errlen));

@@ -143,6 +143,39 @@ static void fit_and_print(const char *prefix, int64_t n, int64_t p, const double
     EXPECT(glmmgo_free(f) == GLMMGO_ERR_HANDLE, "%s double free", prefix);
 }
 
+/* glmmgo_lmm_deviance_parts at theta (one covariance parameter) on a model
+   with n observations, p fixed effects and weights w (NULL for none): the
+   parts rebuild the ML deviance and the REML criterion of
+   glmmgo_lmm_objective, pwrss = wrss + ussq, ldW = sum log w; a wrong len
+   or worker count is refused. */
+static void check_parts(glmmgo_handle h, double theta, int64_t n, int64_t p, const double *w) {
+    char err[256];
+    double parts[7], ml, reml;
+    int st = glmmgo_lmm_deviance_parts(h, &theta, 1, 0, parts, 6, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "deviance parts: %d %s", st, err);
+    EXPECT(glmmgo_lmm_objective(h, &theta, 1, 0, 0, &ml, err, sizeof err) == 0, "objective ML: %s", err);
+    EXPECT(glmmgo_lmm_objective(h, &theta, 1, 1, 0, &reml, err, sizeof err) == 0, "objective REML: %s", err);
+    double ldL2 = parts[0], ldRX2 = parts[1], wrss = parts[2], ussq = parts[3], pwrss = parts[4], ldW = parts[5];
+    double dn = (double)n, dp = (double)p, pi = 3.14159265358979323846, ldw = 0;
+    for (int64_t i = 0; w != NULL && i < n; i++) ldw += log(w[i]);
+    double ml2 = ldL2 - ldW + dn * (1 + log(2 * pi * pwrss / dn));
+    double reml2 = ldL2 + ldRX2 - ldW + (dn - dp) * (1 + log(2 * pi * pwrss / (dn - dp)));
+    EXPECT(fabs(ml2 - ml) < 1e-12 * fabs(ml), "parts give the ML deviance %.17g, objective %.17g", ml2, ml);
+    EXPECT(fabs(reml2 - reml) < 1e-12 * fabs(reml), "parts give the REML criterion %.17g, objective %.17g", reml2, reml);
+    EXPECT(fabs(wrss + ussq - pwrss) < 1e-12 * pwrss && wrss > 0 && ussq > 0, "pwrss %.17g = wrss %.17g + ussq %.17g", pwrss,
+           wrss, ussq);
+    EXPECT(fabs(ldW - ldw) < 1e-12 * fmax(1, fabs(ldw)), "ldW %.17g, sum log w %.17g", ldW, ldw);
+    st = glmmgo_lmm_deviance_parts(h, &theta, 1, 0, parts, 7, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "len: is 7; there are 6 parts") == err, "parts len 7: %d %s", st, err);
+    st = glmmgo_lmm_deviance_parts(h, &theta, 1, -1, parts, 6, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "workers") == err, "parts workers -1: %d %s", st, err);
+    st = glmmgo_lmm_deviance_parts(h, &theta, 2, 0, parts, 6, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "ntheta") == err, "parts ntheta 2: %d %s", st, err);
+    double neg = -theta;
+    st = glmmgo_lmm_deviance_parts(h, &neg, 1, 0, parts, 6, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_DOMAIN && strstr(err, "theta") == err, "parts at a negative theta: %d %s", st, err);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: lmm DATAFILE\n"); return 2; }
     read_data(argv[1]);
@@ -165,6 +198,7 @@ int main(int argc, char **argv) {
     print_doubles("dyestuff.objective_at", &v, 1);
     st = glmmgo_lmm_objective(h, &th, 1, 0, 1, &v2, err, sizeof err);
     EXPECT(st == 0 && memcmp(&v, &v2, sizeof v) == 0, "objective with one worker differs: %.17g %.17g", v, v2);
+    check_parts(h, th, n, 1, NULL);
     th = -0.1;
     st = glmmgo_lmm_objective(h, &th, 1, 0, 0, &v, err, sizeof err);
     EXPECT(st == GLMMGO_ERR_DOMAIN && strstr(err, "theta") == err, "negative theta: %d %s", st, err);
@@ -209,6 +243,11 @@ int main(int argc, char **argv) {
     w[2] = -1;
     st = glmmgo_lmm_new(n, 1, dye_y, ones, w, 1, &nlev, &one, dye_codes, ones, &h, err, sizeof err);
     EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "weights") == err, "negative weight: %d %s", st, err);
+    for (int i = 0; i < n; i++) w[i] = 1 + (i % 4) * 0.5;
+    st = glmmgo_lmm_new(n, 1, dye_y, ones, w, 1, &nlev, &one, dye_codes, ones, &h, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "weighted model: %d %s", st, err);
+    check_parts(h, th_at, n, 1, w);
+    glmmgo_free(h);
     st = glmmgo_lmm_new(n, 1, dye_y, ones, NULL, 1, &nlev, &one, dye_codes, ones, NULL, err, sizeof err);
     EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "out") == err, "NULL out: %d %s", st, err);
 
