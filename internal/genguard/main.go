@@ -15,16 +15,17 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/glmmgo/glmmgo/internal/cheader"
 )
 
 func main() {
-	root, err := moduleRoot()
+	root, err := cheader.ModuleRoot()
 	if err == nil {
 		var src []byte
 		if src, err = generate(root); err == nil {
@@ -37,62 +38,7 @@ func main() {
 	}
 }
 
-// moduleRoot walks up from the working directory to go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// A param is one parameter of a prototype.
-type param struct{ typ, name string }
-
-// A proto is one function of the header.
-type proto struct {
-	ret, name string
-	params    []param
-}
-
-var (
-	comments = regexp.MustCompile(`(?s)/\*.*?\*/`)
-	protoRe  = regexp.MustCompile(`(?m)^([a-z][\w \*]*?)\s*\b(glmmgo_\w+)\s*\(([^;{]*?)\)\s*;`)
-	paramRe  = regexp.MustCompile(`^(.*?[\s\*])(\w+)$`)
-	defRe    = regexp.MustCompile(`(?m)^[a-z][\w \*]*?\b(glmmgo_\w+)\s*\([^;{]*\)\s*\{`)
-)
-
-// prototypes parses the functions declared by the header src.
-func prototypes(src string) ([]proto, error) {
-	var out []proto
-	for _, m := range protoRe.FindAllStringSubmatch(comments.ReplaceAllString(src, ""), -1) {
-		p := proto{ret: strings.TrimSpace(m[1]), name: m[2]}
-		args := strings.Join(strings.Fields(m[3]), " ")
-		if args != "void" {
-			for _, a := range strings.Split(args, ",") {
-				pm := paramRe.FindStringSubmatch(strings.TrimSpace(a))
-				if pm == nil {
-					return nil, fmt.Errorf("%s: cannot parse parameter %q", p.name, a)
-				}
-				p.params = append(p.params, param{typ: strings.TrimSpace(pm[1]), name: pm[2]})
-			}
-		}
-		out = append(out, p)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no prototypes in the header")
-	}
-	return out, nil
-}
+var defRe = regexp.MustCompile(`(?m)^[a-z][\w \*]*?\b(glmmgo_\w+)\s*\([^;{]*\)\s*\{`)
 
 // pureC lists the functions that capi's other C files define: they need
 // no Go and stay unguarded.
@@ -123,7 +69,7 @@ func generate(root string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	protos, err := prototypes(string(hdr))
+	h, err := cheader.Parse(string(hdr))
 	if err != nil {
 		return nil, err
 	}
@@ -133,8 +79,8 @@ func generate(root string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(preamble)
-	for _, p := range protos {
-		if skip[p.name] {
+	for _, p := range h.Funcs {
+		if skip[p.Name] {
 			continue
 		}
 		if err := wrapper(&b, p); err != nil {
@@ -145,34 +91,34 @@ func generate(root string) ([]byte, error) {
 }
 
 // wrapper writes the guarded definition of p.
-func wrapper(b *bytes.Buffer, p proto) error {
+func wrapper(b *bytes.Buffer, p cheader.Func) error {
 	var decl, call []string
 	hasErr := false
-	for _, a := range p.params {
-		if strings.HasSuffix(a.typ, "*") {
-			decl = append(decl, a.typ+a.name)
+	for _, a := range p.Params {
+		if strings.HasSuffix(a.Type, "*") {
+			decl = append(decl, a.Type+a.Name)
 		} else {
-			decl = append(decl, a.typ+" "+a.name)
+			decl = append(decl, a.Type+" "+a.Name)
 		}
-		arg := a.name
-		if t, ok := strings.CutPrefix(a.typ, "const "); ok && strings.HasSuffix(t, "*") {
+		arg := a.Name
+		if t, ok := strings.CutPrefix(a.Type, "const "); ok && strings.HasSuffix(t, "*") {
 			// Go cannot spell const: its exports take the pointer without it.
-			arg = "(" + t + ")" + a.name
+			arg = "(" + t + ")" + a.Name
 		}
 		call = append(call, arg)
-		hasErr = hasErr || (a.name == "err" && a.typ == "char *")
+		hasErr = hasErr || (a.Name == "err" && a.Type == "char *")
 	}
-	sig := fmt.Sprintf("%s %s(%s)", p.ret, p.name, strings.Join(decl, ", "))
+	sig := fmt.Sprintf("%s %s(%s)", p.Ret, p.Name, strings.Join(decl, ", "))
 	if len(decl) == 0 {
-		sig = fmt.Sprintf("%s %s(void)", p.ret, p.name)
+		sig = fmt.Sprintf("%s %s(void)", p.Ret, p.Name)
 	}
-	goName := "glmmgo_go_" + strings.TrimPrefix(p.name, "glmmgo_")
+	goName := "glmmgo_go_" + strings.TrimPrefix(p.Name, "glmmgo_")
 	fmt.Fprintf(b, "\n%s {\n    if (in_forked_child()) {\n", sig)
 	switch {
-	case p.ret == "int":
-		for _, a := range p.params {
-			if a.typ == "glmmgo_handle *" {
-				fmt.Fprintf(b, "        if (%s != NULL) *%s = 0;\n", a.name, a.name)
+	case p.Ret == "int":
+		for _, a := range p.Params {
+			if a.Type == "glmmgo_handle *" {
+				fmt.Fprintf(b, "        if (%s != NULL) *%s = 0;\n", a.Name, a.Name)
 			}
 		}
 		if hasErr {
@@ -180,10 +126,10 @@ func wrapper(b *bytes.Buffer, p proto) error {
 		} else {
 			b.WriteString("        return forked_status(NULL, 0);\n")
 		}
-	case p.ret == "int32_t" && !hasErr:
+	case p.Ret == "int32_t" && !hasErr:
 		b.WriteString("        return 0;\n")
 	default:
-		return fmt.Errorf("%s returns %s: a function that needs Go must return int (a status), or int32_t without an error buffer; define it in another capi/*.c file if it needs no Go", p.name, p.ret)
+		return fmt.Errorf("%s returns %s: a function that needs Go must return int (a status), or int32_t without an error buffer; define it in another capi/*.c file if it needs no Go", p.Name, p.Ret)
 	}
 	fmt.Fprintf(b, "    }\n    sigint_onstack();\n    return %s(%s);\n}\n", goName, strings.Join(call, ", "))
 	return nil

@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/glmmgo/glmmgo/internal/cheader"
 )
 
 // TestGuardIsCurrent: capi/guard.c is what the header generates, so no
 // public function can lose its fork guard or keep a stale prototype.
 func TestGuardIsCurrent(t *testing.T) {
-	root, err := moduleRoot()
+	root, err := cheader.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +33,7 @@ func TestGuardIsCurrent(t *testing.T) {
 // TestWrapperShapes: the wrappers zero output handles, pass const
 // pointers with a cast, and refuse a function that cannot report a status.
 func TestWrapperShapes(t *testing.T) {
-	protos, err := prototypes(`
+	h, err := cheader.Parse(`
 /* int glmmgo_commented(void); */
 int glmmgo_x_new(int64_t n, const double *y, const glmmgo_x_options *opt,
                  glmmgo_handle *out, char *err, size_t errlen);
@@ -41,7 +43,8 @@ int glmmgo_free(glmmgo_handle h);`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(protos) != 4 || protos[0].name != "glmmgo_x_new" || len(protos[0].params) != 6 {
+	protos := h.Funcs
+	if len(protos) != 4 || protos[0].Name != "glmmgo_x_new" || len(protos[0].Params) != 6 {
 		t.Fatalf("parsed %+v", protos)
 	}
 	var b bytes.Buffer
