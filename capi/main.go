@@ -19,6 +19,7 @@
 package main
 
 //go:generate go run ../internal/genguard
+//go:generate go run ../internal/genjulia
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
