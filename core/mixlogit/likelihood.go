@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
-	"github.com/glmmgo/glmmgo/core/fastmath"
 )
 
 // Likelihood evaluates the exact observed-data log-likelihood ℓ(Ω) by the
@@ -60,14 +59,8 @@ func (l *Likelihood) integrate(i int, beta, sigma float64) (classIntegral, error
 	step := StepFraction * math.Min(mode.S, MaxStep/StepFraction)
 	// node returns log f(z) and d(z), ∇d(z) for f(z) = φ(z; 0, σ²) e^{h_i(β, z)}.
 	node := func(z float64) (g, a, b, aa, bb float64) {
-		g = logNorm - 0.5*z*z*prec + beta*m.sumXY[i] + z*m.sumY[i]
-		var spx, spqxx float64
-		for _, xj := range x {
-			sp, p, pq := fastmath.Logistic(beta*xj + z)
-			g -= sp
-			spx += p * xj
-			spqxx += pq * xj * xj
-		}
+		sp, spx, spqxx := nodeSums(beta, z, x)
+		g = logNorm - 0.5*z*z*prec + beta*m.sumXY[i] + z*m.sumY[i] - sp
 		return g, m.sumXY[i] - spx, (z*z*prec - 1) / sigma, -spqxx, (1 - 3*z*z*prec) * prec
 	}
 	var s0, sa, sb, saa, sab, sbb float64

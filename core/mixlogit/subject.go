@@ -1,21 +1,12 @@
 package mixlogit
 
-import (
-	"math"
-
-	"github.com/glmmgo/glmmgo/core/fastmath"
-)
+import "math"
 
 // LogCond is h_i(β, z) = log p(y_i | z, class with slope β)
 // = Σ_j [y_ij(βx_ij + z) − log(1 + e^{βx_ij+z})].
 func (m *Model) LogCond(i int, beta, z float64) float64 {
 	_, x := m.Subject(i)
-	s := beta*m.sumXY[i] + z*m.sumY[i]
-	for _, xj := range x {
-		sp, _, _ := fastmath.Logistic(beta*xj + z)
-		s -= sp
-	}
-	return s
+	return beta*m.sumXY[i] + z*m.sumY[i] - softplusSum(beta, z, x)
 }
 
 // Mode describes the conditional density of z given y_i and a class with
@@ -42,13 +33,8 @@ func (m *Model) ConditionalMode(i int, beta, sigma float64) Mode {
 	_, x := m.Subject(i)
 	prec := 1 / (sigma * sigma)
 	grad := func(z float64) (g, h float64) {
-		g, h = m.sumY[i]-z*prec, -prec
-		for _, xj := range x {
-			_, p, pq := fastmath.Logistic(beta*xj + z)
-			g -= p
-			h -= pq
-		}
-		return g, h
+		sp, spq := modeSums(beta, z, x)
+		return m.sumY[i] - z*prec - sp, -prec - spq
 	}
 	z := 0.0
 	g, h := grad(z)
