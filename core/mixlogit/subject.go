@@ -60,3 +60,12 @@ func (m *Model) ConditionalMode(i int, beta, sigma float64) Mode {
 	logf := -0.5*math.Log(2*math.Pi/prec) - 0.5*z*z*prec + m.LogCond(i, beta, z)
 	return Mode{Z: z, S: s, LogLaplace: logf + 0.5*math.Log(2*math.Pi) + math.Log(s)}
 }
+
+// LogCondBeta returns h_i(β, z) with its first and second derivatives in
+// β, Σ_j (y_ij − p_ij) x_ij and −Σ_j p_ij(1 − p_ij) x_ij²: what an M-step
+// for β needs of one draw of z.
+func (m *Model) LogCondBeta(i int, beta, z float64) (h, dh, d2h float64) {
+	_, x := m.Subject(i)
+	sp, spx, spqxx := nodeSums(beta, z, x)
+	return beta*m.sumXY[i] + z*m.sumY[i] - sp, m.sumXY[i] - spx, -spqxx
+}
