@@ -40,8 +40,12 @@ func Simulate(p Params, n, t int, x []float64, seed uint64) (Data, []int, error)
 }
 
 // NormalCovariate draws an n×T covariate with independent N(0, 1) entries
-// (column-major), as Wang's course project does.
+// (column-major), as Wang's course project does; nil if n or T is not
+// positive or n·T overflows.
 func NormalCovariate(n, t int, seed uint64) []float64 {
+	if n < 1 || t < 1 || n > math.MaxInt/t {
+		return nil
+	}
 	r := rand.New(rand.NewPCG(seed, 0x636f76617269)) // "covari"
 	x := make([]float64, n*t)
 	for k := range x {

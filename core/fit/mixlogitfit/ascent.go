@@ -22,7 +22,8 @@ import (
 //   - the step is accepted when the lower bound ΔQ̃ − z_α·ASE > 0 (ascent
 //     is likely, so the EM property holds despite the Monte Carlo error);
 //   - otherwise the sample is augmented by m/k draws per subject from the
-//     same proposals and the M-step redone;
+//     same proposals and the M-step redone (once the sample has reached
+//     MaxSamples draws per subject, the step is taken as it is);
 //   - the next iteration starts with m = max(m, ASE²(z_α + z_β)²/ΔQ̃²)
 //     draws, enough for the ascent check to succeed with probability 1 − β
 //     when ΔQ stays as large;

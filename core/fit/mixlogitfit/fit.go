@@ -14,6 +14,9 @@ func Fit(m *mixlogit.Model, opt Options) (*Result, error) {
 	if err := opt.resolve(); err != nil {
 		return nil, err
 	}
+	if err := opt.checkMemory(m.N()); err != nil {
+		return nil, err
+	}
 	lik, err := m.Likelihood(opt.Workers)
 	if err != nil {
 		return nil, err

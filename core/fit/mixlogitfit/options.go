@@ -76,6 +76,23 @@ func DefaultOptions() Options {
 // stratum's Monte Carlo variance can be estimated.
 const minSamples = 4
 
+// MaxDraws bounds n·MaxSamples, the largest sample MCEM may hold (each draw
+// takes 64 bytes, so 2 GiB).
+const MaxDraws = 1 << 25
+
+// checkMemory refuses a MaxSamples whose sample could not be held.
+func (o *Options) checkMemory(n int) error {
+	if o.Method == MCEM && o.MaxSamples > MaxDraws/n {
+		return errs.Invalidf("max_samples", "is %d; with n = %d subjects the sample could reach %d draws (%d bytes each), more than the %d allowed: use max_samples <= %d",
+			o.MaxSamples, n, int64(o.MaxSamples)*int64(n), bytesPerDraw, MaxDraws, MaxDraws/n)
+	}
+	return nil
+}
+
+// bytesPerDraw is the storage of one draw: z, log q, h and its two
+// β-derivatives, h at the M-step's β, Λ and the weight.
+const bytesPerDraw = 64
+
 // resolve fills zero fields with defaults and checks the rest.
 func (o *Options) resolve() error {
 	d := DefaultOptions()

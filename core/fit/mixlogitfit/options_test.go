@@ -33,6 +33,7 @@ func TestBadOptions(t *testing.T) {
 		{"augment", "augment_divisor", "is 0.5", func(o *Options) { o.AugmentDivisor = 0.5 }},
 		{"tol", "tol", "is -1", func(o *Options) { o.Tol = -1 }},
 		{"df", "df", "is 0.5", func(o *Options) { o.DF = 0.5 }},
+		{"memory", "max_samples", "max_samples <= 1118481", func(o *Options) { o.MaxSamples = 1 << 30 }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
