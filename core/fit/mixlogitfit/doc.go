@@ -13,14 +13,16 @@
 //     Tanner, J. Am. Stat. Assoc. 85:699–704, 1990) with the missing data
 //     (class c_i, random intercept z_i) of each subject imputed by
 //     importance sampling from t proposals at the conditional modes
-//     (sample.go; Booth and Hobert, J. R. Stat. Soc. B 61:265–285, 1999),
+//     (Booth and Hobert, J. R. Stat. Soc. B 61:265–285, 1999) mixed with
+//     the prior as a defensive component (sample.go),
 //     an exact M-step (closed forms for π₁ and σ_c, Newton's method for
 //     β_c; mstep.go), the Monte Carlo sample size grown by the ascent-based
 //     rule of Caffo, Jank and Jones (J. R. Stat. Soc. B 67:235–251, 2005)
-//     and stopped by their upper-bound rule (ascent.go), and finally Newton
-//     steps on the last sample that reach the fixed point of EM on it and
-//     give Louis' standard errors and the Monte Carlo standard errors of
-//     the estimate (louis.go).
+//     and stopped by their upper-bound rule (ascent.go), and a final stage
+//     of Newton steps on a fresh sample at MCEM's last iterate, repeated
+//     while a score test finds that point off the maximum, which reaches
+//     the fixed point of EM on the sample and gives Louis' standard errors
+//     and the Monte Carlo standard errors of the estimate (louis.go).
 //
 // Both start from Options.Start or from DataStart (start.go), and both
 // report under the labelling β₁ < β₂ (class 1 is the class with the

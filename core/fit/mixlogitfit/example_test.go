@@ -39,10 +39,10 @@ func Example() {
 	//   sigma1  1.083 (SE 0.088)
 	//   sigma2  2.025 (SE 0.181)
 	//   pi1     0.597 (SE 0.030)
-	// mcem       converged true, log-likelihood -3320.82
-	//   beta1  -1.071 (SE 0.051)
-	//   beta2   1.477 (SE 0.082)
-	//   sigma1  1.084 (SE 0.085)
-	//   sigma2  2.000 (SE 0.179)
+	// mcem       converged true, log-likelihood -3320.84
+	//   beta1  -1.066 (SE 0.051)
+	//   beta2   1.493 (SE 0.084)
+	//   sigma1  1.065 (SE 0.085)
+	//   sigma2  2.053 (SE 0.182)
 	//   pi1     0.597 (SE 0.030)
 }

@@ -7,22 +7,21 @@ import (
 )
 
 // The final stage. MCEM's last iterate θ_T falls short of the fixed point
-// of EM on its sample by about J/(I − J) times its last step (J the rate
+// of EM on its sample by about J(I − J)⁻¹ times its last step (J the rate
 // matrix of EM), and its Monte Carlo error mixes the errors of all
-// iterations. The estimate is therefore taken as the fixed point itself:
-// the maximiser on the last sample of the importance-sampling
-// log-likelihood
+// iterations. The estimate is therefore taken as a fixed point itself: the
+// maximiser on one sample of the importance-sampling log-likelihood
 //
 //	ℓ̃(θ) = Σ_i log Σ_c (1/n_ic) Σ_{k∈c} p(y_i, z_k, c | θ) / q_ic(z_k),
 //
-// whose maximiser is where the EM map on that sample (with weights
-// recomputed at θ, which the proposal's fixed draws allow: Levine and
-// Casella, J. Comput. Graph. Stat. 10:422–439, 2001) stops moving. It is
-// reached from θ_T by Newton steps with step halving (Monte Carlo
-// Newton–Raphson, McCulloch, J. Am. Stat. Assoc. 92:162–170, 1997). By
-// Fisher's identity ∇ℓ̃ is the weighted mean S̃ of the complete-data scores,
-// and −∇²ℓ̃ is exactly Louis' observed information (J. R. Stat. Soc. B
-// 44:226–233, 1982) computed with the weights:
+// which is where the EM map on that sample, with the weights recomputed at
+// θ (which the proposal's fixed draws allow: Levine and Casella,
+// J. Comput. Graph. Stat. 10:422–439, 2001), stops moving. It is reached by
+// Newton steps with step halving (Monte Carlo Newton–Raphson, McCulloch,
+// J. Am. Stat. Assoc. 92:162–170, 1997). By Fisher's identity ∇ℓ̃ is the
+// weighted mean S̃ of the complete-data scores, and −∇²ℓ̃ is exactly Louis'
+// observed information (J. R. Stat. Soc. B 44:226–233, 1982) computed with
+// the weights:
 //
 //	Ĩ = Σ_i ( E_w[−∇² log p(y_i, z, c | θ)] − Var_w[∇ log p(y_i, z, c | θ)] ),
 //
@@ -30,10 +29,24 @@ import (
 // S̃(θ̂) = 0, so its Monte Carlo covariance is Ĩ⁻¹ V Ĩ⁻¹ with V the
 // Monte Carlo covariance of S̃ (subjects independent; within a subject the
 // stratified delta-method variance of a ratio, as in ascent.go).
+//
+// ℓ̃ is accurate only near the point θ_s where its sample was drawn, and
+// MCEM's stopping rule bounds the increase of Q per iteration, which in a
+// direction where EM converges slowly (a flat likelihood, as for a large σ_c)
+// can be small far from the maximum. So the stage draws a fresh sample at
+// θ_s = θ_T (MCEM's last sample is the one that made the stopping rule
+// fire, so its noise is not independent of the decision) and checks θ_s
+// itself: the score statistic S̃(θ_s)′ V⁻¹ S̃(θ_s) is χ²₅ if θ_s is a
+// stationary point and S̃ has only its Monte Carlo error (more precisely
+// about twice that, since θ_s carries the error of the sample it came
+// from; hence the 1 % level). If it exceeds χ²₅'s 99 % point, the stage is
+// repeated from θ_s = θ̂ with a fresh sample, up to finalRounds times.
 const (
 	finalNewtonIter = 20
 	finalDecrement  = 1e-10 // Newton decrement S̃′Ĩ⁻¹S̃ at which θ̂ is found
 	finalHalvings   = 30
+	finalRounds     = 20
+	finalChi2       = 15.086272469388987 // χ²₅ 99 % point
 )
 
 // mcSummary is ℓ̃ and its derivatives on the last sample at one θ.
@@ -173,19 +186,71 @@ func addStratumCovariance(v []float64, n int, a func(k int) [P]float64) {
 	}
 }
 
-// finalNewton runs the Newton steps on the last sample from e.theta and
-// fills the estimate, Louis' covariance and the Monte Carlo errors.
-func (e *mcem) finalNewton() error {
-	cur, err := e.summarize(e.theta)
-	if err != nil {
-		return err
-	}
+// finalStage runs the final stage from theta with samples of size draws
+// per subject and fills the estimate, Louis' covariance and the Monte
+// Carlo errors.
+func (e *mcem) finalStage(theta mixlogit.Params, size int) error {
 	res := e.res
-	found := false
+	var cur mcSummary
+	for round := range finalRounds {
+		// A fresh sample at θ_s, on streams no MCEM iteration uses.
+		e.theta, e.iter = theta, e.opt.MaxIter+1+round
+		if err := e.estep(size); err != nil {
+			return err
+		}
+		at, err := e.summarize(theta)
+		if err != nil {
+			return err
+		}
+		stat := scoreStatistic(at)
+		var found bool
+		cur, found, err = e.newtonOnSample(at)
+		if err != nil {
+			return err
+		}
+		res.FinalRounds, res.ScoreTest = round+1, stat
+		res.TotalDraws = e.draws
+		if stat <= finalChi2 {
+			res.Converged = res.Converged && found
+			break
+		}
+		if round == finalRounds-1 {
+			res.Converged = false
+		}
+		theta = cur.theta
+	}
+	res.Estimate = cur.theta
+	res.SampleSize = e.subj[0].size()
+	res.LogLikMC, res.LogLikMCSE = cur.logLik, math.Sqrt(cur.logLikVar)
+	res.ESSMean, res.ESSMin = e.essSummary()
+	setVcov(res, cur.info[:])
+	setMCVcov(res, cur.scoreVar[:])
+	return nil
+}
+
+// scoreStatistic is S̃′V⁻¹S̃, or Σ_k S̃_k²/V_kk if V is singular.
+func scoreStatistic(s mcSummary) float64 {
+	inv, ok := invertSPD(s.scoreVar[:])
+	var t float64
+	for a := range P {
+		if !ok {
+			t += s.score[a] * s.score[a] / s.scoreVar[a+P*a]
+			continue
+		}
+		for b := range P {
+			t += s.score[a] * inv[a+P*b] * s.score[b]
+		}
+	}
+	return t
+}
+
+// newtonOnSample maximises ℓ̃ on the current sample from cur.theta; found
+// reports that the Newton decrement fell below finalDecrement.
+func (e *mcem) newtonOnSample(cur mcSummary) (mcSummary, bool, error) {
 	for range finalNewtonIter {
 		inv, ok := invertSPD(cur.info[:])
 		if !ok {
-			break
+			return cur, false, nil
 		}
 		var delta mixlogit.Params
 		var dec float64
@@ -196,27 +261,16 @@ func (e *mcem) finalNewton() error {
 			dec += delta[a] * cur.score[a]
 		}
 		if dec < finalDecrement {
-			found = true
-			break
+			return cur, true, nil
 		}
 		next, ok, err := e.lineSearch(cur, delta)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
+		if err != nil || !ok {
+			return cur, false, err
 		}
 		cur = next
-		res.NewtonSteps++
+		e.res.NewtonSteps++
 	}
-	res.Converged = res.Converged && found
-	res.Estimate = cur.theta
-	res.SampleSize = e.subj[0].size()
-	res.LogLikMC, res.LogLikMCSE = cur.logLik, math.Sqrt(cur.logLikVar)
-	res.ESSMean, res.ESSMin = e.essSummary()
-	setVcov(res, cur.info[:])
-	setMCVcov(res, cur.scoreVar[:])
-	return nil
+	return cur, false, nil
 }
 
 // lineSearch tries θ + tδ for t = 1, ½, ¼, … until ℓ̃ does not decrease

@@ -21,8 +21,8 @@ type mcem struct {
 	t0    time.Time
 }
 
-// fitMCEM runs ascent-based MCEM from start, then the Newton steps on the
-// last sample that give the estimate and its standard errors (louis.go).
+// fitMCEM runs ascent-based MCEM from start, then the final stage that
+// gives the estimate and its standard errors (louis.go).
 func fitMCEM(m *mixlogit.Model, start mixlogit.Params, opt Options, res *Result, t0 time.Time) error {
 	e := &mcem{m: m, opt: opt, theta: start, subj: make([]subjectDraws, m.N()), res: res, t0: t0}
 	za, zb, zg := zQuantile(opt.Alpha), zQuantile(opt.Beta), zQuantile(opt.Gamma)
@@ -45,8 +45,7 @@ func fitMCEM(m *mixlogit.Model, start mixlogit.Params, opt Options, res *Result,
 		}
 		size = nextSize(it, za, zb, opt.MaxSamples)
 	}
-	res.Estimate = e.theta
-	return e.finalNewton()
+	return e.finalStage(e.theta, res.Trace[len(res.Trace)-1].SampleSize)
 }
 
 // nextSize is Caffo et al.'s starting sample size for the next iteration.

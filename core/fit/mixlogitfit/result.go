@@ -41,7 +41,9 @@ type Result struct {
 	LogLikMCSE  float64         // its Monte Carlo standard error
 	SampleSize  int             // draws per subject in the last sample
 	TotalDraws  int64           // draws over all iterations and subjects
-	NewtonSteps int             // Newton steps on the last sample (see the package doc)
+	NewtonSteps int             // final stage: Newton steps on its samples (louis.go)
+	FinalRounds int             // final stage: fresh samples drawn (louis.go) (1: MCEM's last sample sufficed)
+	ScoreTest   float64         // final stage: score statistic at the last sampling point
 	ESSMean     float64         // last sample: mean over subjects of Kish's ESS / draws
 	ESSMin      float64         // and its minimum
 

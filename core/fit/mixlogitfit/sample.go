@@ -30,6 +30,25 @@ type proposal struct {
 	logConst    float64 // log of the density's normaliser: tLogConst(ν) − log(scale)
 }
 
+// defensiveShare is the share ε of the draws taken from the prior
+// N(0, σ_c²) instead of the t. The mixture (1 − ε)·t + ε·prior is a
+// defensive proposal (Hesterberg, Technometrics 37:185–194, 1995): the
+// posterior is the prior times a likelihood of at most 1, so every weight
+// is at most 1/ε times the largest likelihood, whatever the shape of the
+// posterior. That matters when σ_c is large and a subject's responses are
+// all 0 or all 1: the posterior of z is then flat on one side, out to a
+// few σ_c, where a t fitted at the mode puts too few draws.
+const defensiveShare = 0.1
+
+// logDensity is the log density of the defensive mixture at z.
+func (pr proposal) logDensity(z, nu, sigma float64) float64 {
+	lt := math.Log1p(-defensiveShare) + pr.logConst + tLogDensity((z-pr.mode)/pr.scale, nu)
+	u := z / sigma
+	lp := math.Log(defensiveShare) - math.Log(sigma) - 0.5*math.Log(2*math.Pi) - 0.5*u*u
+	mx := math.Max(lt, lp)
+	return mx + math.Log(math.Exp(lt-mx)+math.Exp(lp-mx))
+}
+
 // classDraws are one subject's draws in one class and what the weights,
 // the M-step and the ascent check need of each.
 type classDraws struct {
@@ -87,11 +106,15 @@ func (s *subjectDraws) draw(m *mixlogit.Model, i int, theta mixlogit.Params, nu 
 	for c := range 2 {
 		d, pr := &s.cls[c], s.prop[c]
 		for range n[c] {
-			t := studentT(r, nu)
-			z := pr.mode + pr.scale*t
+			var z float64
+			if r.Float64() < defensiveShare {
+				z = theta.Sigma(c) * r.NormFloat64()
+			} else {
+				z = pr.mode + pr.scale*studentT(r, nu)
+			}
 			h, dh, d2h := m.LogCondBeta(i, theta.Beta(c), z)
 			d.z = append(d.z, z)
-			d.logq = append(d.logq, pr.logConst+tLogDensity(t, nu))
+			d.logq = append(d.logq, pr.logDensity(z, nu, theta.Sigma(c)))
 			d.h = append(d.h, h)
 			d.dh = append(d.dh, dh)
 			d.d2h = append(d.d2h, d2h)
