@@ -56,3 +56,36 @@ func TestDerivativesFiniteDifferences(t *testing.T) {
 		})
 	}
 }
+
+// TestEvalWorkersBitIdentical: ℓ, ∇ℓ, ∇²ℓ and the posterior do not depend
+// on the number of workers, even in the last bit.
+func TestEvalWorkersBitIdentical(t *testing.T) {
+	m := quadModel(t, quadCases[2], 101) // 101 subjects: a ragged last block
+	p := quadCases[2].p
+	var ref []float64
+	for _, w := range []int{1, 2, 3, 4} {
+		l, err := m.Likelihood(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, h := make([]float64, NumParams), make([]float64, NumParams*NumParams)
+		f, err := l.Eval(p, g, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post, err := l.Posterior(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(append(append([]float64{f}, g...), h...), post...)
+		if ref == nil {
+			ref = got
+			continue
+		}
+		for k := range got {
+			if math.Float64bits(got[k]) != math.Float64bits(ref[k]) {
+				t.Fatalf("%d workers: number %d is %v, %v with 1 worker", w, k, got[k], ref[k])
+			}
+		}
+	}
+}

@@ -18,13 +18,12 @@ type mcem struct {
 	subj  []subjectDraws
 	draws int64
 	res   *Result
-	t0    time.Time
 }
 
 // fitMCEM runs ascent-based MCEM from start, then the final stage that
 // gives the estimate and its standard errors (louis.go).
 func fitMCEM(m *mixlogit.Model, start mixlogit.Params, opt Options, res *Result, t0 time.Time) error {
-	e := &mcem{m: m, opt: opt, theta: start, subj: make([]subjectDraws, m.N()), res: res, t0: t0}
+	e := &mcem{m: m, opt: opt, theta: start, subj: make([]subjectDraws, m.N()), res: res}
 	za, zb, zg := zQuantile(opt.Alpha), zQuantile(opt.Beta), zQuantile(opt.Gamma)
 	size := opt.InitialSamples
 	for e.iter = 1; e.iter <= opt.MaxIter; e.iter++ {

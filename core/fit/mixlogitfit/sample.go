@@ -24,10 +24,11 @@ const (
 	minPerClass = 2
 )
 
-// proposal is the t proposal of one subject and class.
+// proposal is the proposal of one subject and class: the t at the mode
+// with the Laplace scale, mixed with the prior (defensiveShare).
 type proposal struct {
 	mode, scale float64
-	logConst    float64 // log of the density's normaliser: tLogConst(ν) − log(scale)
+	logConst    float64 // log of the t density's normaliser: tLogConst(ν) − log(scale)
 }
 
 // defensiveShare is the share ε of the draws taken from the prior
