@@ -39,14 +39,19 @@ import (
 // itself: the score statistic S̃(θ_s)′ V⁻¹ S̃(θ_s) is χ²₅ if θ_s is a
 // stationary point and S̃ has only its Monte Carlo error (more precisely
 // about twice that, since θ_s carries the error of the sample it came
-// from; hence the 1 % level). If it exceeds χ²₅'s 99 % point, the stage is
-// repeated from θ_s = θ̂ with a fresh sample, up to finalRounds times.
+// from; hence the 1 % level). If it exceeds χ²₅'s 99 % point, or if θ̂ lies
+// more than half a standard error from θ_s in some parameter (so that ℓ̃
+// was trusted far from its sample), the stage is repeated from θ_s = θ̂
+// with a fresh sample, up to finalRounds times. Where the likelihood is
+// nearly quadratic the first round suffices: θ̂ then moves from θ_T by
+// about its Monte Carlo error, a tenth of a standard error.
 const (
 	finalNewtonIter = 20
 	finalDecrement  = 1e-10 // Newton decrement S̃′Ĩ⁻¹S̃ at which θ̂ is found
 	finalHalvings   = 30
 	finalRounds     = 20
 	finalChi2       = 15.086272469388987 // χ²₅ 99 % point
+	finalMove       = 0.5                // largest move from θ_s, in standard errors
 )
 
 // mcSummary is ℓ̃ and its derivatives on the last sample at one θ.
@@ -210,7 +215,7 @@ func (e *mcem) finalStage(theta mixlogit.Params, size int) error {
 		}
 		res.FinalRounds, res.ScoreTest = round+1, stat
 		res.TotalDraws = e.draws
-		if stat <= finalChi2 {
+		if stat <= finalChi2 && nearSamplingPoint(theta, cur) {
 			res.Converged = res.Converged && found
 			break
 		}
@@ -226,6 +231,22 @@ func (e *mcem) finalStage(theta mixlogit.Params, size int) error {
 	setVcov(res, cur.info[:])
 	setMCVcov(res, cur.scoreVar[:])
 	return nil
+}
+
+// nearSamplingPoint reports whether θ̂ = cur.theta lies within
+// finalMove standard errors (Louis', at θ̂) of the sampling point theta in
+// every parameter, so that ℓ̃ was used only where its sample is good.
+func nearSamplingPoint(theta mixlogit.Params, cur mcSummary) bool {
+	inv, ok := invertSPD(cur.info[:])
+	if !ok {
+		return false
+	}
+	for k := range P {
+		if math.Abs(cur.theta[k]-theta[k]) > finalMove*math.Sqrt(inv[k+P*k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // scoreStatistic is S̃′V⁻¹S̃, or Σ_k S̃_k²/V_kk if V is singular.
