@@ -20,7 +20,8 @@
 //     rule of Caffo, Jank and Jones (J. R. Stat. Soc. B 67:235–251, 2005)
 //     and stopped by their upper-bound rule (ascent.go), and a final stage
 //     of Newton steps on a fresh sample at MCEM's last iterate, repeated
-//     while a score test finds that point off the maximum, which reaches
+//     while a score test finds that point off the maximum or the steps
+//     move far from it, which reaches
 //     the fixed point of EM on the sample and gives Louis' standard errors
 //     and the Monte Carlo standard errors of the estimate (louis.go).
 //
@@ -47,4 +48,16 @@
 // sample size of the weights, reported per iteration, is about 90 % of the
 // draws), the M-step is exact, and the sample size and stopping follow
 // from the Monte Carlo error of the Q-function's increase.
+//
+// Where the likelihood is nearly flat in a parameter, MCEM stops short. At
+// Wang's truth (σ₂ = 10; n = 500, T = 20) the MLE of σ₂ has a standard
+// error near 10, EM's rate in σ₂ is close to 1, and over 25 simulated data
+// sets MCEM's estimates of σ₁, σ₂ and π₁ fell a median half of the MLE's
+// standard error short of the MLE (σ₂ by 1.3), with 5 s of CPU per fit; one
+// fit reported non-convergence and a non-positive-definite information.
+// The quadrature fit has no such limit and is the one to use there. With
+// well-separated classes (cmd/mixlogit-sim's default truth) MCEM's
+// estimates differ from the MLE by their Monte Carlo errors: over 100 data
+// sets (MCEM − MLE)/MCSE had mean −0.1 to 0.1 and standard deviation 0.9
+// to 1.05 for every parameter.
 package mixlogitfit
