@@ -50,7 +50,7 @@ func mixing(w io.Writer, c config) error {
 	for _, it := range res.Trace {
 		lo, hi = math.Min(lo, it.ESSMean), math.Max(hi, it.ESSMean)
 	}
-	fmt.Fprintf(w, "mixlogitfit importance sampler (t%g proposals at the conditional modes): independent draws (autocorrelation 0); Kish ESS per draw, mean over subjects, %.3f–%.3f over the %d iterations; at the estimate mean %.3f, smallest subject %.3f\n\n",
+	fmt.Fprintf(w, "mixlogitfit importance sampler (t%g at the conditional modes, 10 %% of draws from the prior): independent draws (autocorrelation 0); Kish ESS per draw, mean over subjects, %.3f–%.3f over the %d iterations; at the estimate mean %.3f, smallest subject %.3f\n\n",
 		opt.DF, lo, hi, len(res.Trace), res.ESSMean, res.ESSMin)
 	return nil
 }
