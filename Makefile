@@ -3,7 +3,7 @@
 #   make demo     the demonstration fits on bundled data
 #   make test     every test: Go (with -race), the C ABI, R and Julia checks
 #   make bench    the Go benchmarks
-#   make generate capi/guard.c and bindings/julia/src/LibGlmmGo.jl from include/glmmgo.h
+#   make generate capi/guard.c, bindings/julia/src/LibGlmmGo.jl, bindings/R/R/codes.R from include/glmmgo.h
 #                 (after changing a prototype, a constant or a struct)
 GO ?= go
 SOURCES := $(shell find core capi internal include -name '*.go' -o -name '*.c' -o -name '*.h') go.mod go.sum

@@ -20,6 +20,7 @@ package main
 
 //go:generate go run ../internal/genguard
 //go:generate go run ../internal/genjulia
+//go:generate go run ../internal/genr
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include

@@ -38,6 +38,7 @@ type Define struct {
 	Str      string
 	IsString bool
 	Comment  string // the comment beside it on its line, without /* and */
+	Section  string // the first line of the last comment that stood on its own line before it ("Status codes.")
 }
 
 // IsResult reports whether the define is a result code: a value numbered
@@ -126,7 +127,11 @@ func Parse(src string) (*Header, error) {
 // defines reads the #define lines with a number or a string.
 func defines(src string) ([]Define, error) {
 	var out []Define
+	section := ""
 	for _, line := range strings.Split(src, "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "/*") {
+			section = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(t, "/*"), "*/"))
+		}
 		if !strings.HasPrefix(line, "#define GLMMGO_") {
 			continue
 		}
@@ -137,7 +142,7 @@ func defines(src string) ([]Define, error) {
 			}
 			return nil, fmt.Errorf("cannot read %q: a #define GLMMGO_ needs a number or a string", line)
 		}
-		d := Define{Name: m[1], Comment: m[3]}
+		d := Define{Name: m[1], Comment: m[3], Section: section}
 		if strings.HasPrefix(m[2], `"`) {
 			d.Str, d.IsString = strings.Trim(m[2], `"`), true
 		} else {

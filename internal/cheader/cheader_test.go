@@ -77,8 +77,12 @@ func TestReadsGlmmgoH(t *testing.T) {
 	if results < 40 || ints < 10 {
 		t.Errorf("%d result codes, %d of them integers", results, ints)
 	}
-	if d := defs["GLMMGO_ERR_INVALID"]; d.IsResult() || d.Int != 1 || !strings.HasPrefix(d.Comment, "an argument") {
+	if d := defs["GLMMGO_ERR_INVALID"]; d.IsResult() || d.Int != 1 || !strings.HasPrefix(d.Comment, "an argument") ||
+		d.Section != "Status codes." {
 		t.Errorf("GLMMGO_ERR_INVALID: %+v", d)
+	}
+	if d := defs["GLMMGO_NEGBINOMIAL"]; d.Section != "Response families." {
+		t.Errorf("GLMMGO_NEGBINOMIAL: %+v", d)
 	}
 }
 
