@@ -100,8 +100,8 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
   if (any(!is.finite(zall))) stop("a random-effects model matrix has non-finite values", call. = FALSE)
 
   yfit <- if (is.null(off)) y else y - off
-  ptr <- .Call(C_gg_lmm_new, yfit, as_dbl_matrix(X), w, as.integer(nlev), as.integer(ncol_t), codes, zall)
-  st <- .Call(C_gg_lmm_structure, ptr)
+  ptr <- engine_lmm_new(yfit, X, w, nlev, ncol_t, codes, zall)
+  st <- engine_lmm_structure(ptr)
   ord <- st$order
   re <- re[ord]                              # model order (decreasing levels)
   ntheta_t <- vapply(re, function(t) { k <- ncol(t$Z); k * (k + 1L) / 2L }, 1)
@@ -116,7 +116,7 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
     return(function(theta) {
       if (length(theta) != length(st$lower))
         stop(sprintf("theta must have %d elements", length(st$lower)), call. = FALSE)
-      .Call(C_gg_lmm_objective, ptr, as_dbl(theta), reml)
+      engine_lmm_objective(ptr, theta, reml)
     })
   }
 
@@ -131,13 +131,12 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
   }
 
   t0 <- proc.time()[["elapsed"]]
-  ok <- .Call(C_gg_lmm_fit, ptr, REML, theta0, control$rhobeg, control$rhoend, control$maxeval,
-              as.integer(verbose))
-  if (!isTRUE(ok)) {
+  fitptr <- engine_lmm_fit(ptr, REML, theta0, control$rhobeg, control$rhoend, control$maxeval, verbose)
+  if (is.null(fitptr)) {
     free_handle(ptr)
     signal_interrupt("lmer")
   }
-  res <- .Call(C_gg_lmm_result, ptr, 0)
+  res <- engine_lmm_result(fitptr)
   elapsed <- proc.time()[["elapsed"]] - t0
 
   xnames <- colnames(X)
@@ -151,8 +150,13 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
     re[[i]]$theta_idx <- tstart[i] + seq_len(ntheta_t[i])
     re[[i]]$b_idx <- bstart[i] + seq_len(re[[i]]$nlevels * ncol(re[[i]]$Z))
   }
+  ## The engine's model (devFunOnly-style evaluations, deviance parts) and
+  ## fit (conditional variances, computed on request and kept here); a fit
+  ## restored by readRDS or received by a PSOCK worker has neither, and
+  ## keeps everything else in the object.
   engine <- new.env(parent = emptyenv())
-  engine$ptr <- ptr
+  engine$model <- ptr
+  engine$fit <- fitptr
   engine$condvar <- NULL
   fit <- structure(list(
     call = mc, formula = formula, fixed.formula = fixed_formula, REML = REML,
@@ -160,7 +164,7 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
     fixed.terms = fterms, xlevels = stats::.getXlevels(fterms, ffr), contrasts = attr(X, "contrasts"),
     reterms = lapply(re, function(t) { t$codes_model <- NULL; t }),
     theta = res$theta, lower = st$lower, beta = beta, beta.se = stats::setNames(res$se, xnames[kept]),
-    vcov = vc, sigma = res$sigma, b = res$b, u = res$u,
+    vcov = vc, sigma = res$sigma, varcorr = res$varcorr, b = res$b, u = res$u,
     objective = res$objective, logLik = res$logLik, deviance = res$deviance, REMLcrit = res$REMLcrit,
     AIC = res$AIC, BIC = res$BIC, evals = res$evals, converged = res$converged, singular = res$singular,
     na.action = attr(fr, "na.action"), nobs = n, time = elapsed, control = control, engine = engine),

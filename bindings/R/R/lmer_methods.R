@@ -63,29 +63,47 @@ print.coef.glmmgo_lmm <- function(x, ...) {
   invisible(x)
 }
 
-## Template of Lambda for one term from theta (lower triangle by columns).
-theta_template <- function(theta, k) {
-  L <- matrix(0, k, k)
-  L[lower.tri(L, diag = TRUE)] <- theta
-  L
+## The engine's handles of a fit (model or fit), or a clear error when they
+## are gone: a fit restored by readRDS or sent to a PSOCK worker keeps its
+## results but no engine state.
+lmm_engine_handle <- function(object, which, what) {
+  h <- object$engine[[which]]
+  if (!handle_valid(h))
+    stop(sprintf("%s needs the engine's %s, which is gone (the fit was saved and restored, or sent to another R process): refit the model%s",
+                 what, which, if (which == "fit") ", or call ranef(fit) once before saving it" else ""),
+         call. = FALSE)
+  h
 }
 
-## Conditional covariance blocks from the engine (computed on demand).
+## Conditional covariance blocks from the engine, computed on the first
+## request and kept in the fit (so they survive saveRDS once computed).
 lmm_condvar <- function(object) {
   e <- object$engine
   if (!is.null(e$condvar)) return(e$condvar)
-  if (is.null(e$ptr) || !handle_valid(e$ptr))
-    stop("conditional variances need the engine's model, which is gone (a saved or copied fit); refit the model",
-         call. = FALSE)
-  len <- sum(vapply(object$reterms, function(t) t$nlevels * length(t$cnms)^2, 1))
-  res <- .Call(C_gg_lmm_result, e$ptr, as.double(len))
-  e$condvar <- res$condvar
+  e$condvar <- engine_result(lmm_engine_handle(object, "fit", "ranef(condVar = TRUE)"), "GLMMGO_LMM_CONDVAR")
   e$condvar
+}
+
+## lme4's deviance components (getME(fit, "devcomp")$cmp) at theta (the fit's
+## by default), from the engine's pieces at theta: log|L|^2, log|R_X|^2, the
+## weighted and penalised residual sums of squares and sum log w, combined
+## into the ML deviance and REML criterion (Bates et al. 2015, J. Stat.
+## Softw. 67(1)). drsum is lme4's GLMM entry (NA here).
+lmm_devcomp <- function(object, theta = object$theta) {
+  parts <- engine_lmm_deviance_parts(lmm_engine_handle(object, "model", "lmm_devcomp()"), theta)
+  n <- object$nobs
+  p <- length(object$kept)
+  pw <- parts[["pwrss"]]
+  dev <- parts[["ldL2"]] - parts[["ldW"]] + n * (1 + log(2 * pi * pw / n))
+  reml <- parts[["ldL2"]] + parts[["ldRX2"]] - parts[["ldW"]] + (n - p) * (1 + log(2 * pi * pw / (n - p)))
+  c(parts[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")], drsum = NA_real_,
+    REML = if (object$REML) reml else NA_real_, dev = if (object$REML) NA_real_ else dev,
+    sigmaML = sqrt(pw / n), sigmaREML = sqrt(pw / (n - p)), ldW = parts[["ldW"]])
 }
 
 ranef.glmmgo_lmm <- function(object, condVar = TRUE, drop = FALSE, whichel = NULL, postVar = FALSE, ...) {
   condVar <- condVar || postVar
-  cv <- if (condVar) tryCatch(lmm_condvar(object), error = function(e) NULL) else NULL
+  cv <- if (condVar) lmm_condvar(object) else NULL
   cvoff <- cumsum(c(0, vapply(object$reterms, function(t) t$nlevels * length(t$cnms)^2, 1)))
   groups <- unique(vapply(object$reterms, function(t) t$group, ""))
   out <- list()
@@ -136,18 +154,26 @@ print.ranef.glmmgo_lmm <- function(x, ...) {
   invisible(x)
 }
 
+## The variance components as the engine reports them (GLMMGO_LMM_VARCORR:
+## per term its k standard deviations, then the correlations below the
+## diagonal column by column, NaN beside a zero standard deviation; last,
+## sigma), in lme4's layout.
 VarCorr.glmmgo_lmm <- function(x, sigma = 1, ...) {
   s <- x$sigma
+  v <- x$varcorr
+  off <- 0
   out <- lapply(x$reterms, function(t) {
     k <- length(t$cnms)
-    L <- theta_template(x$theta[t$theta_idx], k)
-    V <- s^2 * L %*% t(L)
-    dimnames(V) <- list(t$cnms, t$cnms)
-    sd <- sqrt(pmax(diag(V), 0))
-    cr <- V / outer(sd, sd)
-    cr[!is.finite(cr)] <- NaN
-    diag(cr) <- 1
-    attr(V, "stddev") <- sd
+    sd <- v[off + seq_len(k)]
+    cr <- diag(1, k)
+    cr[lower.tri(cr)] <- v[off + k + seq_len(k * (k - 1) / 2)]
+    cr[upper.tri(cr)] <- t(cr)[upper.tri(cr)]
+    off <<- off + k + k * (k - 1) / 2
+    V <- cr * outer(sd, sd)
+    V[!is.finite(V)] <- 0
+    diag(V) <- sd^2
+    dimnames(V) <- dimnames(cr) <- list(t$cnms, t$cnms)
+    attr(V, "stddev") <- stats::setNames(sd, t$cnms)
     attr(V, "correlation") <- cr
     V
   })

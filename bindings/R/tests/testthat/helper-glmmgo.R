@@ -1,9 +1,3 @@
-skip_if_no_lmm <- function() {
-  if (!glmmgo:::has_lmm()) skip("this libglmmgo build has no LMM functions")
-}
-skip_if_no_mcla_fit <- function() {
-  if (!glmmgo:::has_mcla_fit()) skip("this libglmmgo build has no MCLA fit functions")
-}
 lme4_data <- function(name) {
   e <- new.env()
   utils::data(list = name, package = "lme4", envir = e)
