@@ -29,30 +29,7 @@ func GramScaled(n int, cols [][]float64, scale []float64, g []float64) {
 	var t [mr * nr]float64
 	for r0 := 0; r0 < n; r0 += gramChunk {
 		kc := min(gramChunk, n-r0)
-		// A panels: for each row l of the chunk, the 12 columns' values.
-		for ip := 0; ip < np; ip++ {
-			ap := pa[ip*mr*kc : (ip+1)*mr*kc]
-			for ii := 0; ii < mr; ii++ {
-				c := ip*mr + ii
-				if c >= p {
-					for l := 0; l < kc; l++ {
-						ap[l*mr+ii] = 0
-					}
-					continue
-				}
-				src := cols[c][r0 : r0+kc]
-				if scale == nil {
-					for l, v := range src {
-						ap[l*mr+ii] = v
-					}
-					continue
-				}
-				sc := scale[r0 : r0+kc]
-				for l, v := range src {
-					ap[l*mr+ii] = sc[l] * v
-				}
-			}
-		}
+		packChunk(pa, cols, scale, r0, kc)
 		splitPanels(pb, pa, roundUp(p, mr), kc)
 		for jq := 0; jq*nr < p; jq++ {
 			bp := pb[jq*nr*kc : (jq+1)*nr*kc]
@@ -69,6 +46,36 @@ func GramScaled(n int, cols [][]float64, scale []float64, g []float64) {
 						col[i] += t[j*mr+i-ip*mr]
 					}
 				}
+			}
+		}
+	}
+}
+
+// packChunk packs rows r0..r0+kc−1 of the columns cols, each row scaled by
+// scale (nil: 1), into A panels: for each row l of the chunk, 12 columns'
+// values; columns past the last are zero.
+func packChunk(pa []float64, cols [][]float64, scale []float64, r0, kc int) {
+	p := len(cols)
+	for ip := 0; ip*mr < p; ip++ {
+		ap := pa[ip*mr*kc : (ip+1)*mr*kc]
+		for ii := 0; ii < mr; ii++ {
+			c := ip*mr + ii
+			if c >= p {
+				for l := 0; l < kc; l++ {
+					ap[l*mr+ii] = 0
+				}
+				continue
+			}
+			src := cols[c][r0 : r0+kc]
+			if scale == nil {
+				for l, v := range src {
+					ap[l*mr+ii] = v
+				}
+				continue
+			}
+			sc := scale[r0 : r0+kc]
+			for l, v := range src {
+				ap[l*mr+ii] = sc[l] * v
 			}
 		}
 	}
