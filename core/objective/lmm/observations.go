@@ -11,6 +11,7 @@ import (
 // their codes and Z), with scratch for the weighted values.
 type observations struct {
 	n   int
+	p   int       // columns of X kept
 	y   []float64 // response
 	x   []float64 // n×p, X's kept columns
 	sw  []float64 // √wᵢ
@@ -40,8 +41,9 @@ func (o *observations) setWeights(w []float64) {
 // scratch for the terms.
 func (o *observations) keep(y, x []float64, kept []int, terms []termInfo) {
 	n := o.n
+	o.p = len(kept)
 	o.y = append([]float64(nil), y...)
-	o.x = make([]float64, n*len(kept))
+	o.x = make([]float64, n*o.p)
 	for jj, j := range kept {
 		copy(o.x[jj*n:(jj+1)*n], x[j*n:(j+1)*n])
 	}
@@ -49,14 +51,14 @@ func (o *observations) keep(y, x []float64, kept []int, terms []termInfo) {
 	for r, t := range terms {
 		o.zw[r] = make([]float64, n*t.k)
 	}
-	nxy := len(kept) + 1
+	nxy := o.p + 1
 	o.rows = make([]float64, min(n, rowBlock)*nxy)
 	o.gram = make([]float64, nxy*nxy)
 }
 
 // column returns column jj of [X y] (the kept columns, then y).
 func (o *observations) column(jj int) []float64 {
-	if jj*o.n == len(o.x) {
+	if jj == o.p {
 		return o.y
 	}
 	return o.x[jj*o.n : (jj+1)*o.n]
@@ -70,7 +72,7 @@ const rowBlock = 512
 // weightedRows returns √w·[X y] for the observations i0..i1−1 by rows
 // (p+1 values per observation), in the scratch.
 func (o *observations) weightedRows(i0, i1 int) []float64 {
-	nxy := len(o.x)/o.n + 1
+	nxy := o.p + 1
 	xy := o.rows[:(i1-i0)*nxy]
 	for jj := 0; jj < nxy; jj++ {
 		src := o.column(jj)[i0:i1]
@@ -98,7 +100,7 @@ func (o *observations) weightTerms(terms []termInfo) {
 // xyGram returns the Gram matrix of [√w·X, √w·y] over the kept columns
 // (lower triangle, order p+1) in the scratch.
 func (o *observations) xyGram() []float64 {
-	nxy := len(o.x)/o.n + 1
+	nxy := o.p + 1
 	cols := make([][]float64, nxy)
 	for jj := range cols {
 		cols[jj] = o.column(jj)
