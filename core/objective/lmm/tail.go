@@ -11,8 +11,8 @@ import (
 // first, then X, then y, s = qT + p + 1 rows, held dense. It is the Schur
 // complement of the first term's block, Λ_t′A₂₂Λ_t + I − L₂₁L₂₁′, which
 // fills in wherever two levels of later terms share a level of the first
-// (for crossed factors, almost everywhere), and the blocked Cholesky of
-// core/dense factors it near the machine's peak.
+// (for crossed factors, almost everywhere): dense storage and the blocked
+// Cholesky of core/dense are then the fast choice.
 type denseTail struct {
 	s, qT int
 	a     []float64 // s×s θ-free cross-products, both triangles (the Λ scaling reads whole columns)
