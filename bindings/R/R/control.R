@@ -19,7 +19,7 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
                           check.conv.hess = list(action = "warning", tol = 1e-6),
                           check.nlev.gtreq.5 = "ignore", check.nobs.vs.nRE = "stop",
                           check.nobs.vs.rankZ = "ignore", check.rankX = "message+drop.cols",
-                          check.scaleX = "ignore", restart_edge = TRUE, boundary.tol = 1e-5) {
+                          check.scaleX = "ignore", restart_edge = TRUE) {
   chk <- function(v, nm) {
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0)
       stop(sprintf("glmmgoControl(): '%s' must be one non-negative number (0 = the engine's default)", nm),
@@ -41,19 +41,19 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
            call. = FALSE)
     v
   }
-  cc <- function(v, nm) {
+  cc <- function(v, nm, tol) {
     if (is.character(v)) v <- list(action = v)
     if (!is.list(v) || is.null(v$action))
       stop(sprintf("glmmgoControl(): '%s' must be an action or list(action, tol)", nm), call. = FALSE)
-    check_setting(v$action, v$tol)
+    check_setting(v$action, v$tol %||% tol)
   }
   structure(list(
     rhobeg = rhobeg, rhoend = rhoend, maxeval = round(maxeval),
     calc.derivs = flag(calc.derivs, "calc.derivs"), restarts = as.integer(restarts),
-    restart_edge = flag(restart_edge, "restart_edge"), boundary.tol = chk(boundary.tol, "boundary.tol"),
-    checkConv = list(check.conv.grad = cc(check.conv.grad, "check.conv.grad"),
-                     check.conv.singular = cc(check.conv.singular, "check.conv.singular"),
-                     check.conv.hess = cc(check.conv.hess, "check.conv.hess")),
+    restart_edge = flag(restart_edge, "restart_edge"),
+    checkConv = list(check.conv.grad = cc(check.conv.grad, "check.conv.grad", 2e-3),
+                     check.conv.singular = cc(check.conv.singular, "check.conv.singular", 1e-4),
+                     check.conv.hess = cc(check.conv.hess, "check.conv.hess", 1e-6)),
     checkControl = list(
       check.nlev.gtreq.5 = action(check.nlev.gtreq.5, "check.nlev.gtreq.5"),
       check.nobs.vs.nRE = action(check.nobs.vs.nRE, "check.nobs.vs.nRE"),
@@ -97,7 +97,7 @@ from_merControl <- function(control, kind) {
   if (!is.null(opt) && !all(opt %in% "bobyqa"))
     ignored <- c(ignored, sprintf("optimizer = \"%s\" (glmmgo always uses its engine's BOBYQA-type optimiser)",
                                   paste(unique(opt), collapse = "\", \"")))
-  defaults <- list(use.last.params = FALSE, sparseX = FALSE, standardize.X = FALSE)
+  defaults <- list(use.last.params = FALSE, sparseX = FALSE, standardize.X = FALSE, boundary.tol = 1e-5)
   for (nm in names(defaults))
     if (!is.null(control[[nm]]) && !identical(control[[nm]], defaults[[nm]]))
       ignored <- c(ignored, sprintf("%s = %s", nm, deparse1_(control[[nm]])))
@@ -136,7 +136,7 @@ from_merControl <- function(control, kind) {
     check.nobs.vs.nRE = ck$check.nobs.vs.nRE %||% "stop",
     check.nobs.vs.rankZ = ck$check.nobs.vs.rankZ %||% "ignore",
     check.rankX = rankX, check.scaleX = scaleX,
-    restart_edge = control$restart_edge %||% TRUE, boundary.tol = control$boundary.tol %||% 1e-5)
+    restart_edge = control$restart_edge %||% TRUE)
   if (length(ignored))
     message(sprintf("glmmgo ignores these %s settings: %s", class(control)[1], paste(ignored, collapse = "; ")))
   out

@@ -363,7 +363,7 @@ summary.glmmgo_glmm <- function(object, ...) {
   rownames(coefmat) <- names(object$beta)
   rownames(nucoefmat) <- names(object$nu)
   structure(list(x = object$x, y = object$y, z = object$z, coefmat = coefmat, fixedcall = object$fixedcall,
-                 randcall = object$randcall, coefficients = coefmat[, 1], family.mcml = object$family.glmm,
+                 randcall = object$randcall, coefficients = stats::setNames(coefmat[, 1], rownames(coefmat)), family.mcml = object$family.glmm,
                  call = object$call, nucoefmat = nucoefmat, link = link_label(object$family.glmm),
                  trust.converged = object$trust.converged, family = object$family.glmm, m = object$m,
                  loglike = object$loglike.value, ess = object$ess, mcse = object$mcse, size = object$size),

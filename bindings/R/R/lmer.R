@@ -10,6 +10,7 @@
 lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), start = NULL,
                  verbose = 0L, subset, weights, na.action, offset, contrasts = NULL, devFunOnly = FALSE) {
   mc <- match.call()
+  if (inherits(formula, "formula")) mc$formula <- formula  # the formula itself, as lme4 keeps it
   if (!is.logical(REML) || length(REML) != 1L || is.na(REML)) stop("'REML' must be TRUE or FALSE", call. = FALSE)
   ctrl <- as_glmmgo_control(control, "lmer")
   mf <- mc[c(1L, match(c("data", "subset", "weights", "na.action", "offset"), names(mc), 0L))]

@@ -161,7 +161,7 @@ profile.glmmgo_lmm <- function(fitted, which = NULL, alphamax = 0.01, maxpts = 1
          call. = FALSE)
   res <- list()
   for (w in intersect(seq_len(nvp), which)) {
-    zeta_fun <- function(xx, start) {
+    varcov_zeta <- function(xx, start) {
       fn <- function(x) Dpsi(insert_par(x, w, xx))
       o <- stats::nlminb(start, fn, lower = search_lower[-w], upper = upper[-w], scale = 1 / typical[-w],
                          control = list(rel.tol = 1e-10, eval.max = 2000, iter.max = 1000))
@@ -170,13 +170,13 @@ profile.glmmgo_lmm <- function(fitted, which = NULL, alphamax = 0.01, maxpts = 1
                                      -dd), call. = FALSE)
       c(sign(xx - opt[w]) * sqrt(max(0, dd)), insert_par(o$par, w, xx), rep(NA_real_, p))
     }
-    res[[pnames[w]]] <- profile_one(w, opt, zeta_fun, lower[w], upper[w], delta, cutoff, maxpts, maxmult,
+    res[[pnames[w]]] <- profile_one(w, opt, varcov_zeta, lower[w], upper[w], delta, cutoff, maxpts, maxmult,
                                     function(row) row[1 + seq_len(nvp)][-w], verbose)
   }
   for (j in intersect(nvp + seq_len(p), which) - nvp) {
-    zeta_fun <- function(b, start) fixed_profile_point(fit, j, b, base, opt, nvp)
+    fixed_zeta <- function(b, start) fixed_profile_point(fit, j, b, base, opt, nvp)
     step0 <- fit$beta.se[j]
-    res[[pnames[nvp + j]]] <- profile_one(nvp + j, opt, zeta_fun, -Inf, Inf, delta, cutoff, maxpts, maxmult,
+    res[[pnames[nvp + j]]] <- profile_one(nvp + j, opt, fixed_zeta, -Inf, Inf, delta, cutoff, maxpts, maxmult,
                                           function(row) NULL, verbose, step0 = step0)
   }
   out <- do.call(rbind, lapply(names(res), function(nm) {
