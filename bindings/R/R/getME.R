@@ -183,9 +183,17 @@ me_pls <- function(object) {
   list(L = L, RZX = as.matrix(RZX), LtZtW = LtZtW)
 }
 
-## lme4's devcomp: the pieces of the criterion at the estimate (from the
-## engine's deviance, REML criterion and residuals; see lme4's devCrit).
-me_devcomp <- function(object) {
+## The pieces that depend on the kind of fit are internal generics with a
+## method per class (the Gaussian LMM's here), so that another kind of
+## glmmgo_merMod fit adds its own methods: me_devcomp, fit_devfun,
+## fit_condvar (merMod.R) and simulate_response (simulate.R).
+
+## lme4's devcomp: the pieces of the criterion at the estimate.
+me_devcomp <- function(object) UseMethod("me_devcomp")
+
+## For an LMM, from the engine's deviance, REML criterion and residuals
+## (see lme4's devCrit).
+me_devcomp.glmmgo_lmm <- function(object) {
   n <- object$nobs; p <- length(object$beta)
   w <- if (is.null(object$weights)) rep(1, n) else object$weights
   wrss <- sum(w * (object$y - object$fitted)^2)
@@ -202,9 +210,13 @@ me_devcomp <- function(object) {
   list(cmp = cmp, dims = dims)
 }
 
-## The criterion of the fit (REML or ML) as a function of theta, evaluated
-## by the engine.
-fit_devfun <- function(object) {
+## The criterion of the fit as a function of its parameters (lme4's
+## devfun).
+fit_devfun <- function(object) UseMethod("fit_devfun")
+
+## For an LMM, the REML criterion or ML deviance as a function of theta,
+## evaluated by the engine.
+fit_devfun.glmmgo_lmm <- function(object) {
   ptr <- lmm_engine(object)
   reml <- object$REML
   nth <- length(object$theta)

@@ -59,10 +59,11 @@ VarCorr.default <- function(x, sigma = 1, ...) {
 
 ## lme4's REMLcrit and isSingular are ordinary functions (not generics):
 ## glmmgo's versions handle glmmgo fits and hand anything else to lme4's.
+## The REML criterion at the fitted theta (for an ML fit, at the ML
+## estimate, as lme4's).
 REMLcrit <- function(object) {
   if (!inherits(object, "glmmgo_merMod")) return(forward("lme4", "REMLcrit", object))
-  if (!isREML.glmmgo_merMod(object)) stop("REMLcrit(): the model was fitted by maximum likelihood (REML = FALSE)",
-                                          call. = FALSE)
+  if (!isLMM.glmmgo_merMod(object)) stop("REMLcrit(): there is no REML criterion for a GLMM", call. = FALSE)
   object$REMLcrit
 }
 
@@ -132,8 +133,13 @@ print.coef.glmmgo_merMod <- function(x, ...) {
   invisible(x)
 }
 
-## Conditional covariance blocks from the engine (computed on demand).
-lmm_condvar <- function(object) {
+## Conditional covariance blocks of the random effects, term by term
+## (model order), level by level, k x k each (see getME.R on the internal
+## generics).
+fit_condvar <- function(object) UseMethod("fit_condvar")
+
+## For an LMM, from the engine (computed on demand and kept).
+fit_condvar.glmmgo_lmm <- function(object) {
   e <- object$engine
   if (!is.null(e$condvar)) return(e$condvar)
   ptr <- lmm_engine_fitted(object)
@@ -144,7 +150,7 @@ lmm_condvar <- function(object) {
 
 ranef.glmmgo_merMod <- function(object, condVar = TRUE, drop = FALSE, whichel = NULL, postVar = FALSE, ...) {
   condVar <- condVar || postVar
-  cv <- if (condVar) lmm_condvar(object) else NULL
+  cv <- if (condVar) fit_condvar(object) else NULL
   cvoff <- cumsum(c(0, vapply(object$reterms, function(t) t$nlevels * length(t$cnms)^2, 1)))
   groups <- unique(vapply(object$reterms, function(t) t$group, ""))
   out <- list()
@@ -314,10 +320,7 @@ npar_fit <- function(object) length(object$beta) + length(object$theta) + as.int
 
 logLik.glmmgo_merMod <- function(object, REML = NULL, ...) {
   if (is.null(REML)) REML <- object$REML
-  val <- if (REML) {
-    if (!object$REML) stop("logLik(REML = TRUE) needs a REML fit", call. = FALSE)
-    -object$REMLcrit / 2
-  } else -object$deviance / 2
+  val <- if (REML) -REMLcrit(object) / 2 else -object$deviance / 2
   structure(val, nall = object$nobs, nobs = object$nobs, df = npar_fit(object), class = "logLik")
 }
 

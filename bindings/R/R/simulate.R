@@ -66,8 +66,11 @@ simulate_b <- function(reterms, theta, sig) {
   }))
 }
 
-## The response given its mean: the family's random draw (Gaussian here).
-simulate_response <- function(object, mu, sig) {
+## The response given its mean: the family's random draw (an internal
+## generic, see getME.R).
+simulate_response <- function(object, mu, sig) UseMethod("simulate_response")
+
+simulate_response.glmmgo_lmm <- function(object, mu, sig) {
   w <- if (is.null(object$weights)) 1 else object$weights
   mu + stats::rnorm(length(mu), sd = sig / sqrt(w))
 }

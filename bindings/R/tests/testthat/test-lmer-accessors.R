@@ -117,3 +117,16 @@ test_that("a fit saved before ranef() keeps its conditional variances (was: lost
   ## profile and refit work on a restored fit too
   expect_equal(glmmgo::fixef(refit(h, d$Reaction)), glmmgo::fixef(g), tolerance = 1e-6)
 })
+
+test_that("REMLcrit and logLik(REML = TRUE) of an ML fit are lme4's; lme4::REMLcrit says it cannot read glmmgo fits", {
+  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE)
+  l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE)
+  expect_equal(glmmgo::REMLcrit(g), lme4::REMLcrit(l), tolerance = 1e-7)
+  expect_equal(as.numeric(logLik(g, REML = TRUE)), as.numeric(logLik(l, REML = TRUE)), tolerance = 1e-7)
+  expect_equal(glmmgo::REMLcrit(l), lme4::REMLcrit(l))
+  expect_error(lme4::REMLcrit(g), "cannot read glmmgo fits.*glmmgo::REMLcrit\\(fit\\)")
+  expect_false(lme4::isSingular(g))
+  expect_equal(lme4::getME(g, "theta"), getME(g, "theta"))
+})
