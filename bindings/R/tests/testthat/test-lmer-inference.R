@@ -82,7 +82,7 @@ test_that("car::Anova works on glmmgo fits as on lme4's (was: an error)", {
 })
 
 test_that("profile confidence intervals match lme4's to 1e-4 (sleepstudy, Penicillin, a transformed response)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_no_lmm(); skip_if_not_installed("lme4"); skip_if_slow()
   d <- lme4_data("sleepstudy")
   for (f in list(list(Reaction ~ Days + (Days | Subject), d), list(log(Reaction) ~ Days + (Days | Subject), d),
                  list(diameter ~ 1 + (1 | plate) + (1 | sample), lme4_data("Penicillin")))) {
