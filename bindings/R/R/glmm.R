@@ -112,32 +112,9 @@ glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, va
   ffr <- stats::model.frame(fixed, fr)
   yy <- stats::model.response(ffr)
   X <- stats::model.matrix(attr(ffr, "terms"), ffr)
-  ntrials <- NULL
-  if (fam$family.glmm == "binomial.glmm" && is.matrix(yy)) {
-    if (ncol(yy) != 2)
-      stop("binomial.glmm needs a two-column response cbind(successes, failures), or a 0/1 vector (one trial each)",
-           call. = FALSE)
-    check_counts(yy[, 1], "binomial.glmm (successes)")
-    check_counts(yy[, 2], "binomial.glmm (failures)")
-    ntrials <- as_dbl(yy[, 1] + yy[, 2])
-    y <- as_dbl(yy[, 1])
-  } else if (fam$family.glmm == "binomial.glmm") {
-    ## a vector response is one trial per row, as in glmm
-    if (is.logical(yy)) yy <- as.numeric(yy)
-    if (!is.numeric(yy)) stop("the response must be numeric for binomial.glmm", call. = FALSE)
-    bad <- which(!(yy %in% c(0, 1)))
-    if (length(bad))
-      stop(sprintf("binomial.glmm with a vector response counts one trial per row, so the response must be 0 or 1: observation %d is %s (for counts of successes give cbind(successes, failures))",
-                   bad[1], format(yy[bad[1]])), call. = FALSE)
-    y <- as_dbl(yy)
-    ntrials <- rep(1, length(y))
-  } else {
-    if (is.matrix(yy)) stop(sprintf("%s needs a vector response", fam$family.glmm), call. = FALSE)
-    if (is.logical(yy)) yy <- as.numeric(yy)
-    if (!is.numeric(yy)) stop(sprintf("the response must be numeric for %s", fam$family.glmm), call. = FALSE)
-    y <- as_dbl(yy)
-    fam$checkData(y)
-  }
+  resp <- glmm_response(yy, fam)
+  y <- resp$y
+  ntrials <- resp$ntrials
   w <- stats::model.weights(fr)
   if (!is.null(w)) {
     if (any(!is.finite(w)) || any(w < 0)) stop("'weights' must be non-negative and finite", call. = FALSE)
@@ -166,6 +143,38 @@ glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, va
   list(family = fam, y = y, ntrials = ntrials, weights = w, X = X, Z = Z, nrandom = nrandom,
        n = n, p = ncol(X), q = ncol(Z), nvc = nvc, varcomps.names = varcomps.names,
        varcomps.equal = varcomps.equal, frame = fr, zlist = blocks, zvc = zvc)
+}
+
+## The response and the numbers of trials: a two-column binomial response
+## is cbind(successes, failures); a binomial vector is one trial per row (as
+## in glmm); other families take a vector checked by the family.
+glmm_response <- function(yy, fam) {
+  ntrials <- NULL
+  if (fam$family.glmm == "binomial.glmm" && is.matrix(yy)) {
+    if (ncol(yy) != 2)
+      stop("binomial.glmm needs a two-column response cbind(successes, failures), or a 0/1 vector (one trial each)",
+           call. = FALSE)
+    check_counts(yy[, 1], "binomial.glmm (successes)")
+    check_counts(yy[, 2], "binomial.glmm (failures)")
+    ntrials <- as_dbl(yy[, 1] + yy[, 2])
+    y <- as_dbl(yy[, 1])
+  } else if (fam$family.glmm == "binomial.glmm") {
+    if (is.logical(yy)) yy <- as.numeric(yy)
+    if (!is.numeric(yy)) stop("the response must be numeric for binomial.glmm", call. = FALSE)
+    bad <- which(!(yy %in% c(0, 1)))
+    if (length(bad))
+      stop(sprintf("binomial.glmm with a vector response counts one trial per row, so the response must be 0 or 1: observation %d is %s (for counts of successes give cbind(successes, failures))",
+                   bad[1], format(yy[bad[1]])), call. = FALSE)
+    y <- as_dbl(yy)
+    ntrials <- rep(1, length(y))
+  } else {
+    if (is.matrix(yy)) stop(sprintf("%s needs a vector response", fam$family.glmm), call. = FALSE)
+    if (is.logical(yy)) yy <- as.numeric(yy)
+    if (!is.numeric(yy)) stop(sprintf("the response must be numeric for %s", fam$family.glmm), call. = FALSE)
+    y <- as_dbl(yy)
+    fam$checkData(y)
+  }
+  list(y = y, ntrials = ntrials)
 }
 
 ## The engine's fit handle for a model spec (glmmgo_mclafit_new).
