@@ -1,23 +1,10 @@
 ## Library-level helpers. The engine lives in the package's own shared
-## object (libglmmgo linked in as a static archive); see ../configure.
+## object (libglmmgo linked in as a static archive); see ../configure and
+## engine.R (every call into it).
 
-#' @noRd
-.glmmgo_state <- new.env(parent = emptyenv())
+glmmgoVersion <- function() engine_version()
 
-glmmgoVersion <- function() .Call(C_gg_version)
-
-glmmgoWorkers <- function() .Call(C_gg_available_workers)
-
-## Internal: TRUE when this build has the LMM functions.
-has_lmm <- function() .Call(C_gg_has_lmm)
-
-## Internal: TRUE when this build has the MCLA fit functions.
-has_mcla_fit <- function() .Call(C_gg_has_mcla_fit)
-
-## Internal: free an engine handle now instead of at garbage collection.
-free_handle <- function(ptr) invisible(.Call(C_gg_free, ptr))
-
-handle_valid <- function(ptr) .Call(C_gg_handle_valid, ptr)
+glmmgoWorkers <- function() engine_workers()
 
 ## Internal: coerce to a double vector without attributes (the shim passes
 ## REAL vectors to the engine without copying, so types are fixed here).
@@ -47,3 +34,5 @@ check_workers <- function(workers) {
 
 ## Which parts of the engine this build has.
 glmmgoFeatures <- function() c(lmm = has_lmm(), mcla_fit = has_mcla_fit())
+
+`%||%` <- function(a, b) if (is.null(a)) b else a

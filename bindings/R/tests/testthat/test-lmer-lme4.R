@@ -39,7 +39,7 @@ test_that("Penicillin (crossed) and Pastes (nested, a/b and a:b) match lme4", {
 
 test_that("InstEval matches lme4", {
   skip_if_no_lmm(); skip_if_not_installed("lme4")
-  skip_if(nzchar(Sys.getenv("GLMMGO_SKIP_SLOW")), "GLMMGO_SKIP_SLOW is set")
+  skip_if_slow()
   d <- lme4_data("InstEval")
   g <- glmmgo::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
   l <- lme4::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
