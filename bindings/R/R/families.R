@@ -1,5 +1,8 @@
 ## Family objects for MCLA fits, in the form glmm uses: functions returning
-## a list of class "glmm.family" (glmm() accepts the function or its value).
+## a list with glmm's components (family.glmm, link, cum, cp, cpp,
+## checkData), of class c("glmmgo_glmm_family", "glmm.family") so that
+## glmm's own glmm() accepts them too. glmm() accepts the function or its
+## value, and glmm's family objects (recognised by their family.glmm name).
 ## `code` is the engine's family code (glmmgo.h, by name from R/codes.R).
 
 family_code <- function(name) glmmgo_header$families[[name]]
@@ -7,7 +10,7 @@ family_code <- function(name) glmmgo_header$families[[name]]
 new_glmm_family <- function(name, link, code, cum, cp, cpp, check, extra = list()) {
   structure(c(list(family.glmm = name, link = link, code = code, cum = cum, cp = cp, cpp = cpp,
                    checkData = check), extra),
-            class = "glmm.family")
+            class = c("glmmgo_glmm_family", "glmm.family"))
 }
 
 bernoulli.glmm <- function() {
@@ -69,7 +72,7 @@ check_counts <- function(y, fam) {
   invisible(TRUE)
 }
 
-print.glmm.family <- function(x, ...) {
+print.glmmgo_glmm_family <- function(x, ...) {
   cat("Family:", x$family.glmm, "\nLink:  ", x$link, "\n")
   if (!is.null(x$size)) cat("Size:  ", format(x$size), "\n")
   else if (!is.null(x$size.range))
@@ -91,5 +94,14 @@ resolve_glmm_family <- function(family.glmm) {
   if (!inherits(family.glmm, "glmm.family"))
     stop("'family.glmm' must be bernoulli.glmm, poisson.glmm, binomial.glmm or negbinomial.glmm(size)",
          call. = FALSE)
+  if (!inherits(family.glmm, "glmmgo_glmm_family")) {
+    ## a family object of the package glmm: glmmgo's family of that name
+    name <- family.glmm$family.glmm
+    if (!is.character(name) || length(name) != 1L || !(name %in% c("bernoulli.glmm", "poisson.glmm", "binomial.glmm")))
+      stop(sprintf("'family.glmm': glmmgo knows glmm's families bernoulli.glmm, poisson.glmm and binomial.glmm, not '%s'",
+                   format(name)), call. = FALSE)
+    family.glmm <- switch(name, bernoulli.glmm = bernoulli.glmm(), poisson.glmm = poisson.glmm(),
+                          binomial.glmm = binomial.glmm())
+  }
   family.glmm
 }

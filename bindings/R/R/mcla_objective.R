@@ -41,9 +41,13 @@ mcla_model <- function(y, X, Z, nrandom, family.glmm = bernoulli.glmm, ntrials =
   if (!is.null(ntrials)) {
     if (length(ntrials) == 1L) ntrials <- rep(ntrials, n)
     if (length(ntrials) != n) stop("'ntrials' must have one element per observation", call. = FALSE)
+    ntrials <- as_dbl(ntrials)
   }
-  if (!is.null(weights) && length(weights) != n)
-    stop(sprintf("'weights' has %d elements but there are %d observations", length(weights), n), call. = FALSE)
+  if (!is.null(weights)) {
+    if (length(weights) != n)
+      stop(sprintf("'weights' has %d elements but there are %d observations", length(weights), n), call. = FALSE)
+    weights <- as_dbl(weights)
+  }
   ptr <- engine_mcla_new(fam$code, y, ntrials, weights, X, zt$row, zt$col, zt$val, zt$q, vc, length(nrandom))
   if (!is.null(fam$size)) engine_mcla_set_dispersion(ptr, fam$size)
   structure(list(ptr = ptr, n = n, p = ncol(X), q = zt$q, nvc = length(nrandom), family = fam,
@@ -62,6 +66,7 @@ mcla_set_importance <- function(model, u.star, D.star, Sigmuh.inv = NULL, zeta =
   if (!is.null(Sigmuh.inv)) {
     Sigmuh.inv <- as.matrix(Sigmuh.inv)
     if (!all(dim(Sigmuh.inv) == q)) stop(sprintf("'Sigmuh.inv' must be a %d x %d matrix", q, q), call. = FALSE)
+    Sigmuh.inv <- as_dbl(Sigmuh.inv)
   } else if (p3 != 0) {
     stop("'Sigmuh.inv' is needed when p3 > 0", call. = FALSE)
   }
@@ -124,5 +129,3 @@ print.glmmgo_mcla_model <- function(x, ...) {
   if (!is.null(d)) cat(sprintf(", %d samples\n", as.integer(d[["m"]]))) else cat(" [freed]\n")
   invisible(x)
 }
-
-`%||%` <- function(a, b) if (is.null(a)) b else a

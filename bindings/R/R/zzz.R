@@ -1,5 +1,6 @@
 ## Library-level helpers. The engine lives in the package's own shared
-## object (libglmmgo linked in as a static archive); see ../configure.
+## object (libglmmgo linked in as a static archive); see ../configure and
+## engine.R (every call into it).
 
 glmmgoVersion <- function() engine_version()
 
@@ -18,10 +19,6 @@ check_engine_version <- function(numbers = engine_version_number(), built_for = 
                    fmt(numbers[["library"]]), fmt(want)), call. = FALSE)
   }
   invisible(TRUE)
-}
-
-.onLoad <- function(libname, pkgname) {
-  check_engine_version()
 }
 
 ## Internal: coerce to a double vector without attributes (the shim passes
@@ -48,4 +45,10 @@ check_workers <- function(workers) {
       workers != round(workers))
     stop("'workers' must be a single non-negative whole number (0 = all available CPUs)", call. = FALSE)
   as.integer(workers)
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+.onLoad <- function(libname, pkgname) {
+  check_engine_version()
 }

@@ -31,5 +31,5 @@ func (m *Model) DevianceParts(theta []float64) (DevianceParts, error) {
 		ussq += u * u
 	}
 	return DevianceParts{LogDetL: sol.LogDetL, LogDetRX: sol.LogDetRX, WRSS: sol.PWRSS - ussq, USSQ: ussq,
-		PWRSS: sol.PWRSS, LogDetW: m.ldW}, nil
+		PWRSS: sol.PWRSS, LogDetW: m.obs.ldW}, nil
 }

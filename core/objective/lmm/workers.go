@@ -11,17 +11,14 @@ func (m *Model) SetWorkers(w int) {
 	if m.closed {
 		return
 	}
-	if w < 1 || w > downWorkers() {
-		w = downWorkers()
+	if w < 1 || w > maxWorkers() {
+		w = maxWorkers()
 	}
-	cur := m.chol.Workers
-	if cur == 0 {
-		cur = downWorkers()
-	}
-	if w == cur {
+	if w == m.workers {
 		return
 	}
-	m.chol.Workers = w
-	m.buildDownIndex(w)
-	m.buildGrouped(w)
+	m.workers = w
+	m.tail.chol.Workers = w
+	m.index = newColumnIndex(&m.off, m.tail.s, w)
+	m.grp.build(&m.first, &m.off, &m.index, &m.rows, w)
 }

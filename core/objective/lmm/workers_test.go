@@ -60,7 +60,7 @@ func TestSetWorkersSameBits(t *testing.T) {
 			if m.grp.on {
 				return len(m.grp.split) - 1
 			}
-			return len(m.dix.split) - 1
+			return len(m.index.split) - 1
 		}
 		if splits() != 4 {
 			t.Fatalf("k1 = %d: the downdate is split %d ways with GOMAXPROCS 4: the model is too small for this test", k1, splits())
@@ -68,9 +68,9 @@ func TestSetWorkersSameBits(t *testing.T) {
 		var ref []float64
 		for _, w := range []int{0, 1, 3, 4, 0} {
 			m.SetWorkers(w)
-			want, have := max(w, 1), max(m.chol.Workers, 1)
+			want, have := max(w, 1), max(m.tail.chol.Workers, 1)
 			if w == 0 {
-				want, have = 4, cmp.Or(m.chol.Workers, 4)
+				want, have = 4, cmp.Or(m.tail.chol.Workers, 4)
 			}
 			if have != want || splits() != want {
 				t.Fatalf("SetWorkers(%d): factoriser %d workers, downdate split %d ways", w, have, splits())

@@ -14,7 +14,7 @@ sal <- sal_fit(workers = 1)
 sal2 <- sal_fit(workers = 2)
 
 test_that("salamander at m = 10^4 converges to a stationary point", {
-  expect_s3_class(sal, "glmm")
+  expect_s3_class(sal, c("glmmgo_glmm", "glmm"), exact = TRUE)
   expect_true(sal$trust.converged)
   expect_lt(max(abs(sal$loglike.gradient)), 1e-6)
   expect_named(sal$beta, c("CrossR/R", "CrossR/W", "CrossW/R", "CrossW/W"))
@@ -101,7 +101,7 @@ test_that("SEs, MCSEs and the ESS are consistent with the objective at the estim
   ## Wald intervals
   ci <- confint(sal)
   expect_equal(unname(ci[, 1]), unname(par - qnorm(0.975) * se(sal)), tolerance = 1e-10)
-  expect_equal(colnames(ci), c("2.5 %", "97.5 %"))
+  expect_equal(colnames(ci), c("0.025", "0.975"))   # glmm's names
   expect_equal(confint(sal, "F", level = 0.9)[1, 2], sal$nu[["F"]] + qnorm(0.95) * se(sal)[["F"]],
                tolerance = 1e-10)
   ## z-tests: two-sided for beta, one-sided for nu
@@ -110,9 +110,7 @@ test_that("SEs, MCSEs and the ESS are consistent with the objective at the estim
   expect_equal(s$nucoefmat[, "Pr(>|z|)/2"], pnorm(-abs(sal$nu / se(sal)[5:6])), tolerance = 1e-8)
   expect_equal(coef(sal), sal$beta)
   expect_equal(varcomps(sal), sal$nu)
-  ll <- logLik(sal)
-  expect_equal(as.numeric(ll), sal$loglike.value)
-  expect_equal(attr(ll, "df"), 6)
+  expect_identical(logLik(sal), sal$loglike.value)  # glmm's logLik: the number
 })
 
 test_that("print and summary use glmm's layout", {
@@ -158,7 +156,6 @@ test_that("a saved fit keeps its results but says the engine's fit is gone", {
 })
 
 test_that("a fit sent to a PSOCK worker reports the same results there", {
-  skip_on_cran()
   f <- sal_fit(m = 1e3, seed = 5)
   cl <- parallel::makeCluster(1, type = "PSOCK")
   on.exit(parallel::stopCluster(cl))

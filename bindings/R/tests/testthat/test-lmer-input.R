@@ -8,7 +8,7 @@ test_that("bad input gives messages a user can act on", {
   expect_error(glmmgo::lmer(Reaction ~ Days + (1 | id), d1), "180 levels for 180 observations")
   expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subject), d, weights = rep(1, 3)), "weights|variable lengths")
   d1$w <- -1
-  expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subject), d1, weights = w), "positive")
+  expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subject), d1, weights = w), "non-negative")
   expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subject), d, start = c(1, 2)), "'start' must be theta")
   expect_error(glmmgo::lmer(Subject ~ Days + (1 | Subject), d), "must be numeric")
   expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subject), d, control = list(foo = 1)), "unknown control")

@@ -39,7 +39,7 @@ test_that("Penicillin (crossed) and Pastes (nested, a/b and a:b) match lme4", {
 
 test_that("InstEval matches lme4", {
   skip_if_not_installed("lme4")
-  skip_if(nzchar(Sys.getenv("GLMMGO_SKIP_SLOW")), "GLMMGO_SKIP_SLOW is set")
+  skip_if_slow()
   d <- lme4_data("InstEval")
   g <- glmmgo::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
   l <- lme4::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
@@ -89,17 +89,23 @@ test_that("the engine's deviance components agree with lme4's getME(fit, \"devco
     l <- if (cs$w) lme4::lmer(cs$f, cs$d, REML = cs$REML, weights = w) else lme4::lmer(cs$f, cs$d, REML = cs$REML)
     g <- if (cs$w) glmmgo::lmer(cs$f, cs$d, REML = cs$REML, weights = w) else glmmgo::lmer(cs$f, cs$d, REML = cs$REML)
     cmp <- lme4::getME(l, "devcomp")$cmp
+    n <- nobs(g); p <- length(glmmgo::fixef(g))
     ## at lme4's own theta (model order is lme4's order), the same quantities
-    ours <- glmmgo:::lmm_devcomp(g, unname(lme4::getME(l, "theta")))
-    for (nm in c("ldL2", "ldRX2", "wrss", "ussq", "pwrss", "sigmaML", "sigmaREML"))
-      expect_equal(ours[[nm]], unname(cmp[[nm]]), tolerance = 1e-7, info = paste(info, nm))
-    crit <- if (cs$REML) "REML" else "dev"
-    expect_equal(ours[[crit]], unname(cmp[[crit]]), tolerance = 1e-9, info = paste(info, crit))
-    expect_true(is.na(ours[[if (cs$REML) "dev" else "REML"]]))
-    ## sum log w: the ML deviance at sigma is ldL2 - ldW + n log(2 pi sigma^2) + pwrss / sigma^2
-    expect_equal(ours[["ldW"]], if (cs$w) sum(log(d$w)) else 0, tolerance = 1e-12)
-    ## and at the fit's own theta the parts rebuild the fit's criterion
-    at_fit <- glmmgo:::lmm_devcomp(g)
-    expect_equal(at_fit[[crit]], if (cs$REML) glmmgo::REMLcrit(g) else deviance(g), tolerance = 1e-12, info = info)
+    parts <- glmmgo:::engine_lmm_deviance_parts(glmmgo:::lmm_engine(g), unname(lme4::getME(l, "theta")))
+    for (nm in c("ldL2", "ldRX2", "wrss", "ussq", "pwrss"))
+      expect_equal(parts[[nm]], unname(cmp[[nm]]), tolerance = 1e-7, info = paste(info, nm))
+    ## with sum log w they rebuild lme4's criterion
+    expect_equal(parts[["ldW"]], if (cs$w) sum(log(d$w)) else 0, tolerance = 1e-12)
+    crit <- if (cs$REML) {
+      parts[["ldL2"]] + parts[["ldRX2"]] - parts[["ldW"]] + (n - p) * (1 + log(2 * pi * parts[["pwrss"]] / (n - p)))
+    } else {
+      parts[["ldL2"]] - parts[["ldW"]] + n * (1 + log(2 * pi * parts[["pwrss"]] / n))
+    }
+    expect_equal(crit, unname(cmp[[if (cs$REML) "REML" else "dev"]]), tolerance = 1e-9, info = info)
+    ## getME(fit, "devcomp") takes the same pieces at the fit's theta
+    ours <- getME(g, "devcomp")$cmp
+    at_fit <- glmmgo:::engine_lmm_deviance_parts(glmmgo:::lmm_engine(g), g$theta)
+    expect_identical(ours[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")], at_fit[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")])
+    expect_equal(ours, cmp, tolerance = 1e-5, info = info)
   }
 })
