@@ -90,15 +90,12 @@ lmm_conv_problems <- function(d, theta, lower, ctrl) {
 ## restarts from it with a trust radius ten times the last final radius
 ## (and a final radius 1.5e-4 times that, the engine's default ratio) while
 ## a check fails, at most ctrl$restarts times. Returns the engine's result
-## and optinfo (the runs, the derivatives, the problems left).
+## (with its fit handle, res$fit) and optinfo (the runs, the derivatives,
+## the problems left).
 lmm_optimise <- function(model, REML, start, ctrl, verbose) {
   ptr <- model$ptr
   k <- length(model$lower)
-  run <- function(theta0, rhobeg, rhoend, maxeval) {
-    ok <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
-    if (!isTRUE(ok)) signal_interrupt("lmer")
-    engine_lmm_result(ptr)
-  }
+  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
   rb <- if (ctrl$rhobeg > 0) ctrl$rhobeg else 0.2
   re <- if (ctrl$rhoend > 0) ctrl$rhoend else 1.5e-4 * rb
   budget <- if (ctrl$maxeval > 0) ctrl$maxeval else 10000
@@ -119,11 +116,11 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
       prev <- res
       res <- tryCatch(run(prev$theta, rb2, re2, budget - used), error = function(e) e)
       if (inherits(res, "error")) {
-        ## the engine keeps no fit after a failed run: replay the runs so far
-        ## (the engine is deterministic) to restore the handle's result
-        res <- replay_runs(ptr, REML, runs, verbose)
+        ## a failed restart makes no fit: the previous one stands
+        res <- prev
         break
       }
+      free_handle(prev$fit)
       used <- used + res$evals
       runs[[length(runs) + 1L]] <- list(start = prev$theta, rhobeg = rb2, rhoend = re2, maxeval = budget - used + res$evals,
                                         evals = res$evals, objective = res$objective)
@@ -137,12 +134,21 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
                                  messages = vapply(problems, `[[`, "", "msg")))
 }
 
+## One optimiser run on a model handle: the engine's results and, in
+## res$fit, the fit's handle.
+lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer") {
+  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+  if (is.null(fit)) signal_interrupt(what)
+  res <- engine_lmm_result(fit)
+  res$fit <- fit
+  res
+}
+
+## The fit of a model handle again: each run starts where the previous
+## stopped, so the last run (the engine is deterministic) reproduces it.
 replay_runs <- function(ptr, REML, runs, verbose) {
-  for (r in runs) {
-    ok <- engine_lmm_fit(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L)
-    if (!isTRUE(ok)) signal_interrupt("lmer")
-  }
-  engine_lmm_result(ptr)
+  r <- runs[[length(runs)]]
+  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L)
 }
 
 ## Report what is left after the restarts, as lme4 does (its checks and

@@ -191,18 +191,14 @@ me_pls <- function(object) {
 ## lme4's devcomp: the pieces of the criterion at the estimate.
 me_devcomp <- function(object) UseMethod("me_devcomp")
 
-## For an LMM, from the engine's deviance, REML criterion and residuals
-## (see lme4's devCrit).
+## For an LMM, the engine's deviance components at the fitted theta
+## (glmmgo_lmm_deviance_parts: log|L|^2, log|R_X|^2, the weighted and
+## penalised residual sums of squares) with the fit's criterion.
 me_devcomp.glmmgo_lmm <- function(object) {
   n <- object$nobs; p <- length(object$beta)
-  w <- if (is.null(object$weights)) rep(1, n) else object$weights
-  wrss <- sum(w * (object$y - object$fitted)^2)
-  ussq <- sum(object$u^2)
-  pwrss <- wrss + ussq
-  ldW <- sum(log(w))
-  ldL2 <- object$deviance + ldW - n * (1 + log(2 * pi * pwrss / n))
-  ldRX2 <- object$REMLcrit + ldW - ldL2 - (n - p) * (1 + log(2 * pi * pwrss / (n - p)))
-  cmp <- c(ldL2 = ldL2, ldRX2 = ldRX2, wrss = wrss, ussq = ussq, pwrss = pwrss, drsum = NA,
+  parts <- engine_lmm_deviance_parts(lmm_engine(object), object$theta)
+  pwrss <- parts[["pwrss"]]
+  cmp <- c(parts[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")], drsum = NA,
            REML = if (object$REML) object$REMLcrit else NA, dev = if (object$REML) NA else object$deviance,
            sigmaML = sqrt(pwrss / n), sigmaREML = sqrt(pwrss / (n - p)))
   dims <- c(N = n, n = n, p = p, nmp = n - p, q = length(object$b), nth = length(object$theta), useSc = 1L,

@@ -44,24 +44,23 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
   if (!is.logical(doPQL) || length(doPQL) != 1L || is.na(doPQL))
     stop("'doPQL' must be TRUE or FALSE", call. = FALSE)
 
-  model <- mclafit_model(spec)
-  size_range <- NULL
-  if (spec$family$code == 4L && is.null(spec$family$size)) size_range <- as_dbl(spec$family$size.range)
-  opts <- list(m = as.double(m), p = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
+  model <- mcla_model_of(spec)
+  opts <- list(m = as.double(m), p_mix = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
                workers = as.integer(nworkers), rinit = min(10, as.double(rmax)), rmax = as.double(rmax),
-               iterlim = as.double(iterlim), par.init = pinit, doPQL = isTRUE(doPQL), ess.warn = 100,
-               size.range = size_range)
-  t0 <- proc.time()[["elapsed"]]
-  run <- engine_mclafit_run(model$ptr, opts, verbose)
-  if (is.null(run)) signal_interrupt("glmm")
-  res <- engine_mclafit_result(model$ptr)
-  elapsed <- proc.time()[["elapsed"]] - t0
-  if (!is.null(size_range)) {
-    res$size <- run[[1]]
-    res$loglik.full <- run[[2]]
+               iterlim = as.double(iterlim), start = pinit, no_pql = !isTRUE(doPQL), ess_warn = 100)
+  if (is_negbinomial(spec$family) && is.null(spec$family$size)) {
+    opts$dispersion_lo <- as.double(spec$family$size.range[1])
+    opts$dispersion_hi <- as.double(spec$family$size.range[2])
   }
-  glmm_result(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
+  t0 <- proc.time()[["elapsed"]]
+  fit <- tryCatch(engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
+  if (is.null(fit)) signal_interrupt("glmm")
+  res <- engine_mclafit_result(fit)
+  elapsed <- proc.time()[["elapsed"]] - t0
+  glmm_result(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
 }
+
+is_negbinomial <- function(fam) identical(fam$family.glmm, "negbinomial.glmm")
 
 ## Everything glmm() needs from the formulas and data, checked.
 glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, varcomps.equal, weights,
@@ -177,17 +176,16 @@ glmm_response <- function(yy, fam) {
   list(y = y, ntrials = ntrials)
 }
 
-## The engine's fit handle for a model spec (glmmgo_mclafit_new).
-mclafit_model <- function(spec) {
+## The engine's model handle for a model spec (glmmgo_mcla_new, and the
+## negative binomial size when it is known).
+mcla_model_of <- function(spec) {
   fam <- spec$family
-  disp <- 0
-  if (fam$code == 4L) disp <- if (is.null(fam$size)) sqrt(prod(fam$size.range)) else fam$size
   zt <- z_triplets(spec$Z)
   vc <- rep.int(seq_len(spec$nvc), spec$nrandom)
-  ptr <- engine_mclafit_new(fam$code, spec$y, spec$ntrials, spec$weights, spec$X, zt$row, zt$col, zt$val, spec$q,
-                            vc, spec$nvc, disp)
-  structure(list(ptr = ptr, n = spec$n, p = spec$p, q = spec$q, nvc = spec$nvc, family = fam),
-            class = "glmmgo_mclafit")
+  ptr <- engine_mcla_new(fam$code, spec$y, spec$ntrials, spec$weights, spec$X, zt$row, zt$col, zt$val, spec$q, vc,
+                         spec$nvc)
+  if (!is.null(fam$size)) engine_mcla_set_dispersion(ptr, fam$size)
+  ptr
 }
 
 glmm_workers <- function(cluster, workers) {
@@ -200,8 +198,11 @@ glmm_workers <- function(cluster, workers) {
   stop("'cluster' must be a number of workers", call. = FALSE)
 }
 
-## The glmm-compatible result from the engine's list (see src/mcla_fit_impl.h).
-glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, workers, elapsed) {
+## The glmm-compatible result from the engine's results (engine_mclafit_result).
+## Everything a user reads is stored here, so the result survives saveRDS and
+## PSOCK workers; `model` holds the engine's fit handle for the extras read
+## on request (the u-matrix, Sigma~^-1), which are gone after a round trip.
+glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, workers, elapsed) {
   bn <- colnames(spec$X)
   vn <- spec$varcomps.names
   nm <- c(bn, vn)
@@ -233,12 +234,15 @@ glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, clust
               ess = res$ess, ess.warning = res$ess.warning,
               counts = stats::setNames(res$counts, c("m1", "m2", "m3")),
               timing = stats::setNames(res$seconds, c("pql", "sampling", "trust", "inference")),
-              seed = seed, workers = workers, time = elapsed, model = model)
-  if (!is.null(res$size)) {
+              seed = seed, workers = workers, time = elapsed,
+              model = structure(list(ptr = fit, n = spec$n, p = spec$p, q = spec$q, nvc = spec$nvc,
+                                     family = spec$family), class = "glmmgo_mclafit"))
+  if (is_negbinomial(spec$family)) {
     out$size <- res$size
-    out$loglike.full <- res$loglik.full
-  } else if (spec$family$code == 4L) {
-    out$size <- spec$family$size
+    if (!is.null(res$loglik.full)) {
+      out$loglike.full <- res$loglik.full
+      out$size.profile <- res$size.profile
+    }
   }
   if (isTRUE(res$ess.warning))
     warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so estimates and MCSEs are unreliable; increase m",
@@ -399,27 +403,23 @@ print.summary.glmmgo_glmm <- function(x, digits = max(3, getOption("digits") - 3
 
 ## ---- importance-weight diagnostics ----------------------------------------
 
-## The engine's MCLA objective over the fit's own sample: the model, the
-## importance density the fit sampled from (Sigma~^{-1} rebuilt at the start
-## point, eta* = X beta_start + Z u*, as the engine does) and the u-matrix.
+## The engine's MCLA objective over the fit's own sample: the model (with
+## the fit's negative binomial size), the importance density the fit sampled
+## from (u*, D* and Sigma~^-1 as the engine reports them) and the u-matrix.
+## Needs the engine's fit (not restored from a file).
 glmm_objective_model <- function(object) {
   fam <- object$family.glmm
-  if (fam$code == 4L)
-    stop("importance weights of negative binomial fits are not available: the engine's MCLA objective has no negative binomial family (the fit's ESS is in fit$ess)",
+  fit <- .subset2(object, "model")
+  if (is.null(fit) || !handle_valid(fit$ptr))
+    stop("the engine's fit is gone (a saved or copied fit from another session): refit with the same seed to get the importance weights",
          call. = FALSE)
+  if (is_negbinomial(fam)) fam <- negbinomial.glmm(size = object$size)
   mm <- object$mod.mcml
-  p <- length(object$beta)
-  ntr <- if (fam$code == 3L) mm$ntrials else NULL
-  Z <- do.call(cbind, mm$z)
-  mod <- mcla_model(mm$y, mm$x, Z, object$nrandom, fam, ntrials = ntr, weights = object$weights)
-  eta <- drop(mm$x %*% object$par.init[seq_len(p)] + Z %*% object$u.star)
-  cw <- if (fam$code == 3L) fam$cpp(eta, mm$ntrials) else fam$cpp(eta)
-  if (!is.null(object$weights)) cw <- cw * object$weights
-  dstar <- diag(object$D.star)
-  sinv <- crossprod(Z, Z * cw) + diag(1 / dstar, nrow = length(dstar))
+  ntr <- if (fam$family.glmm == "binomial.glmm") mm$ntrials else NULL
+  mod <- mcla_model(mm$y, mm$x, do.call(cbind, mm$z), object$nrandom, fam, ntrials = ntr, weights = object$weights)
   pv <- object$pvec
-  mcla_set_importance(mod, object$u.star, dstar, if (pv[3] > 0) sinv, zeta = object$zeta,
-                      p1 = pv[1], p2 = pv[2], p3 = pv[3])
+  mcla_set_importance(mod, object$u.star, diag(object$D.star), if (pv[3] > 0) engine_mclafit_sigma_inv(fit$ptr),
+                      zeta = object$zeta, p1 = pv[1], p2 = pv[2], p3 = pv[3])
   mcla_set_samples(mod, glmm_umat(object))
   mod
 }

@@ -254,15 +254,20 @@ lmm_fit_object <- function(lf, model, res, optinfo, REML, call, ctrl, elapsed) {
   beta <- stats::setNames(res$beta, xnames[kept])
   vc <- res$vcov
   dimnames(vc) <- list(xnames[kept], xnames[kept])
+  ## The engine's model (the criterion at any theta) and fit (what the
+  ## engine computes on request, kept here once computed): handles, which a
+  ## saved and restored fit lacks (merMod.R rebuilds them from its data).
   engine <- new.env(parent = emptyenv())
-  engine$ptr <- model$ptr
+  engine$model <- model$ptr
+  engine$fit <- res$fit
   engine$condvar <- NULL
   fit <- structure(list(
     call = call, formula = lf$formula, xformula = lf$xformula, fixed.formula = lf$fixed.formula, REML = REML,
     family = stats::gaussian(), y = lf$y, X = lf$X, kept = kept, weights = lf$weights, offset = lf$offset,
     frame = lf$frame, fixed.terms = lf$fixed.terms, terms = lf$terms, xlevels = lf$xlevels, contrasts = lf$contrasts,
     reterms = model$reterms, theta = res$theta, lower = model$lower, beta = beta,
-    beta.se = stats::setNames(res$se, xnames[kept]), vcov = vc, sigma = res$sigma, b = res$b, u = res$u,
+    beta.se = stats::setNames(res$se, xnames[kept]), vcov = vc, sigma = res$sigma, varcorr = res$varcorr,
+    b = res$b, u = res$u,
     objective = res$objective, logLik = res$logLik, deviance = res$deviance, REMLcrit = res$REMLcrit,
     AIC = res$AIC, BIC = res$BIC, evals = res$evals, converged = res$converged,
     singular = any(res$theta[model$lower == 0] < ctrl$checkConv$check.conv.singular$tol),

@@ -28,8 +28,8 @@ vc_from_nrandom <- function(nrandom, q) {
 
 mcla_model <- function(y, X, Z, nrandom, family.glmm = bernoulli.glmm, ntrials = NULL, weights = NULL) {
   fam <- resolve_glmm_family(family.glmm)
-  if (fam$code == 4L)
-    stop("mcla_model(): the negative binomial family needs a dispersion, which this engine's MCLA model does not take yet",
+  if (fam$family.glmm == "negbinomial.glmm" && is.null(fam$size))
+    stop("mcla_model(): the objective of a negative binomial model needs its size: family.glmm = negbinomial.glmm(size)",
          call. = FALSE)
   y <- as_dbl(y)
   n <- length(y)
@@ -49,6 +49,7 @@ mcla_model <- function(y, X, Z, nrandom, family.glmm = bernoulli.glmm, ntrials =
     weights <- as_dbl(weights)
   }
   ptr <- engine_mcla_new(fam$code, y, ntrials, weights, X, zt$row, zt$col, zt$val, zt$q, vc, length(nrandom))
+  if (!is.null(fam$size)) engine_mcla_set_dispersion(ptr, fam$size)
   structure(list(ptr = ptr, n = n, p = ncol(X), q = zt$q, nvc = length(nrandom), family = fam,
                  coef.names = colnames(X), vc.names = names(nrandom)),
             class = "glmmgo_mcla_model")

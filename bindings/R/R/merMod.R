@@ -4,33 +4,36 @@
 
 ## ---- the engine behind a fit -------------------------------------------------
 
-## The fit's engine handle; a fit restored from a file (or copied to another
-## process) has none, so the model is rebuilt from the fit's own data.
+## The fit's engine handles: the model (e$model, for the criterion at any
+## theta) and the fit (e$fit, for what the engine computes on request). A
+## fit keeps every result it reports in the R object; a fit restored from a
+## file (or sent to another process) has no handles, so the model is rebuilt
+## from the fit's own data.
 lmm_engine <- function(fit) {
   e <- fit$engine
-  if (!is.null(e$ptr) && handle_valid(e$ptr)) return(e$ptr)
+  if (handle_valid(e$model)) return(e$model)
   model <- lmm_model(list(y = fit$y, X = fit$X, weights = fit$weights, offset = fit$offset, reterms = fit$reterms),
                      ctrl = NULL)
-  e$ptr <- model$ptr
-  e$refitted <- FALSE
-  e$ptr
+  e$model <- model$ptr
+  e$model
 }
 
-## The handle with the fit's result in it (for the conditional variances):
-## after a restore, the fit's optimiser runs are replayed (the engine is
-## deterministic, so this reproduces the fit) and theta is compared.
+## The fit's handle (for the conditional variances): after a restore, the
+## fit's last optimiser run is replayed on the rebuilt model (the engine is
+## deterministic, so this reproduces the fit), and theta is compared: a
+## different theta (another glmmgo build) is an error, not a silent change.
 lmm_engine_fitted <- function(fit) {
   e <- fit$engine
-  had <- !is.null(e$ptr) && handle_valid(e$ptr)
-  ptr <- lmm_engine(fit)
-  if (had && !isFALSE(e$refitted)) return(ptr)
-  res <- replay_runs(ptr, fit$REML, fit$optinfo$runs, 0L)
-  e$refitted <- TRUE
-  if (max(abs(res$theta - fit$theta)) > 1e-8 * max(1, abs(fit$theta)))
-    warning(sprintf("the engine rebuilt for this restored fit reached theta %s, not the fit's %s (a different glmmgo build?): its conditional variances are those of the rebuilt fit",
-                    paste(format(res$theta, digits = 6), collapse = ", "),
-                    paste(format(fit$theta, digits = 6), collapse = ", ")), call. = FALSE)
-  ptr
+  if (handle_valid(e$fit)) return(e$fit)
+  res <- replay_runs(lmm_engine(fit), fit$REML, fit$optinfo$runs, 0L)
+  if (max(abs(res$theta - fit$theta)) > 1e-8 * max(1, abs(fit$theta))) {
+    free_handle(res$fit)
+    stop(sprintf("the engine's fit is gone (the fit was saved and restored, or sent to another R process) and refitting reached theta %s, not the fit's %s (a different glmmgo build?): refit the model",
+                 paste(format(res$theta, digits = 6), collapse = ", "), paste(format(fit$theta, digits = 6), collapse = ", ")),
+         call. = FALSE)
+  }
+  e$fit <- res$fit
+  e$fit
 }
 
 ## ---- generics shared with lme4 and nlme --------------------------------------
@@ -142,9 +145,7 @@ fit_condvar <- function(object) UseMethod("fit_condvar")
 fit_condvar.glmmgo_lmm <- function(object) {
   e <- object$engine
   if (!is.null(e$condvar)) return(e$condvar)
-  ptr <- lmm_engine_fitted(object)
-  len <- sum(vapply(object$reterms, function(t) t$nlevels * length(t$cnms)^2, 1))
-  e$condvar <- engine_lmm_result(ptr, len)$condvar
+  e$condvar <- engine_result(lmm_engine_fitted(object), "GLMMGO_LMM_CONDVAR")
   e$condvar
 }
 
@@ -214,18 +215,28 @@ as.data.frame.ranef.glmmgo_merMod <- function(x, row.names = NULL, optional = FA
   res
 }
 
+## The variance components as the engine reports them with the fit (the
+## flat x$varcorr, GLMMGO_LMM_VARCORR: per term (model order) its k
+## standard deviations, then the correlations below the diagonal column by
+## column, NaN beside a zero standard deviation; last, sigma), in lme4's
+## layout: the engine owns theta's layout.
 VarCorr.glmmgo_merMod <- function(x, sigma = 1, ...) {
   s <- if (uses_scale(x)) x$sigma else 1
+  v <- x$varcorr
+  if (is.null(v)) stop("glmmgo: internal: this fit carries no variance components from the engine", call. = FALSE)
+  off <- 0
   out <- lapply(x$reterms, function(t) {
     k <- length(t$cnms)
-    L <- theta_template(x$theta[t$theta_idx], k)
-    V <- s^2 * L %*% t(L)
-    dimnames(V) <- list(t$cnms, t$cnms)
-    sd <- sqrt(pmax(diag(V), 0))
-    cr <- V / outer(sd, sd)
-    cr[!is.finite(cr)] <- NaN
-    diag(cr) <- 1
-    attr(V, "stddev") <- sd
+    sd <- v[off + seq_len(k)]
+    cr <- diag(1, k)
+    cr[lower.tri(cr)] <- v[off + k + seq_len(k * (k - 1) / 2)]
+    cr[upper.tri(cr)] <- t(cr)[upper.tri(cr)]
+    off <<- off + k + k * (k - 1) / 2
+    V <- cr * outer(sd, sd)
+    V[!is.finite(V)] <- 0
+    diag(V) <- sd^2
+    dimnames(V) <- dimnames(cr) <- list(t$cnms, t$cnms)
+    attr(V, "stddev") <- stats::setNames(sd, t$cnms)
     attr(V, "correlation") <- cr
     V
   })

@@ -8,50 +8,19 @@
 ## interpolated by a spline and inverted at the normal quantiles.
 ##
 ## The deviance with sigma held at a given value is needed for the
-## variance parameters. The engine evaluates the deviance profiled over
-## sigma, d(theta) = log|L|^2 - log|W| + n (1 + log(2 pi P / n)), with P
-## the penalised weighted residual sum of squares; the deviance at sigma is
-## d(theta) + n (x - 1 - log x), x = P / (n sigma^2). P comes from the
-## engine too: the same model with one added observation that no parameter
-## can fit (a zero row of X and of Z, response sqrt(c), weight 1) has the
-## same log-determinant and the penalised residual sum of squares P + c,
-## so its deviance and d(theta) together determine P.
+## variance parameters: D(theta, sigma) = log|L|^2 - log|W| + n log(2 pi
+## sigma^2) + P / sigma^2, with P the penalised weighted residual sum of
+## squares at theta; the engine gives its pieces at any theta
+## (glmmgo_lmm_deviance_parts). At sigma^2 = P / n it is the ML deviance
+## profiled over sigma.
 
 ## D(theta, sigma): the ML deviance at sigma, through the engine.
 sigma_deviance <- function(fit) {
   n <- fit$nobs
-  yfit <- if (is.null(fit$offset)) fit$y else fit$y - fit$offset
-  re <- fit$reterms
-  pwrss_hat <- me_devcomp(fit)$cmp[["pwrss"]]
-  c0 <- n * pwrss_hat
-  a_ptr <- lmm_engine(fit)
-  w <- fit$weights
-  b_ptr <- engine_lmm_new(c(yfit, sqrt(c0)), rbind(fit$X, 0), if (!is.null(w)) c(w, 1),
-                          vapply(re, `[[`, 1L, "nlevels"), vapply(re, function(t) ncol(t$Z), 1L),
-                          rbind(do.call(cbind, lapply(re, `[[`, "codes")), 1L),
-                          unlist(lapply(re, function(t) as_dbl(rbind(t$Z, 0)))))
-  ka <- n * (1 + log(2 * pi / n)); kb <- (n + 1) * (1 + log(2 * pi / (n + 1)))
-  pwrss <- function(theta) {
-    a <- engine_lmm_objective(a_ptr, theta, FALSE) - ka  # ldL2 - ldW + n log P
-    b <- engine_lmm_objective(b_ptr, theta, FALSE) - kb  # ldL2 - ldW + (n+1) log(P + c)
-    delta <- b - a
-    ## g(x) = (n+1) log(e^x + c) - n x - delta is convex and decreasing for
-    ## e^x < n c: Newton from the estimate's P
-    g <- function(x) (n + 1) * log(exp(x) + c0) - n * x - delta
-    x <- log(pwrss_hat)
-    for (i in 1:100) {
-      gx <- g(x)
-      dg <- (n + 1) * exp(x) / (exp(x) + c0) - n
-      step <- gx / dg
-      x <- min(x - step, log(n * c0))
-      if (abs(step) < 1e-13 * max(1, abs(x))) break
-    }
-    list(P = exp(x), dev = a + ka)
-  }
+  ptr <- lmm_engine(fit)
   function(theta, sigma) {
-    r <- pwrss(theta)
-    xr <- r$P / (n * sigma^2)
-    r$dev + n * (xr - 1 - log(xr))
+    d <- engine_lmm_deviance_parts(ptr, theta)
+    d[["ldL2"]] - d[["ldW"]] + n * log(2 * pi * sigma^2) + d[["pwrss"]] / sigma^2
   }
 }
 
@@ -226,9 +195,8 @@ fixed_profile_point <- function(fit, j, b, base, opt, nvp) {
   lf <- list(y = yfit, X = X[, -j, drop = FALSE], weights = fit$weights, offset = NULL, reterms = fit$reterms)
   model <- lmm_model(lf, ctrl = NULL, y = yfit)
   on.exit(free_handle(model$ptr))
-  ok <- engine_lmm_fit(model$ptr, FALSE, fit$theta, 0, 0, 0, 0L)
-  if (!isTRUE(ok)) signal_interrupt("profile")
-  r <- engine_lmm_result(model$ptr)
+  r <- lmm_run(model$ptr, FALSE, fit$theta, 0, 0, 0, 0L, what = "profile")
+  free_handle(r$fit)
   dd <- r$deviance - base
   beta <- numeric(length(fit$beta))
   beta[j] <- b

@@ -6,6 +6,21 @@ glmmgoVersion <- function() engine_version()
 
 glmmgoWorkers <- function() engine_workers()
 
+## The library must be the version this package's R code was generated for
+## (R/codes.R) and its shim compiled against (the header copied by
+## configure): same major and minor version (GLMMGO_VERSION_NUMBER is
+## MAJOR*1000000 + MINOR*1000 + PATCH). A mismatch stops loading with an
+## error saying which versions differ.
+check_engine_version <- function(numbers = engine_version_number(), built_for = glmmgo_header$version_number) {
+  fmt <- function(v) sprintf("%d.%d.%d", v %/% 1000000L, (v %/% 1000L) %% 1000L, v %% 1000L)
+  for (want in unique(c(built_for, numbers[["header"]]))) {
+    if (numbers[["library"]] %/% 1000L != want %/% 1000L)
+      stop(sprintf("libglmmgo %s is not the version this package was built for (%s): the major and minor versions must match; reinstall glmmgo from one glmmgo checkout",
+                   fmt(numbers[["library"]]), fmt(want)), call. = FALSE)
+  }
+  invisible(TRUE)
+}
+
 ## Internal: coerce to a double vector without attributes (the shim passes
 ## REAL vectors to the engine without copying, so types are fixed here).
 as_dbl <- function(x) {
@@ -32,7 +47,8 @@ check_workers <- function(workers) {
   as.integer(workers)
 }
 
-## Which parts of the engine this build has.
-glmmgoFeatures <- function() c(lmm = has_lmm(), mcla_fit = has_mcla_fit())
-
 `%||%` <- function(a, b) if (is.null(a)) b else a
+
+.onLoad <- function(libname, pkgname) {
+  check_engine_version()
+}

@@ -9,7 +9,6 @@ bh_fit <- function(fixed, family, ...) {
 }
 
 test_that("binomial.glmm takes a 0/1 vector as glmm does (was: an error), and equals the Bernoulli fit", {
-  skip_if_no_mcla_fit()
   b1 <- bh_fit(y ~ 0 + x1, bernoulli.glmm)
   b2 <- bh_fit(y ~ 0 + x1, binomial.glmm)
   Bigy <- cbind(BoothHobert$y, 1 - BoothHobert$y)
@@ -22,7 +21,6 @@ test_that("binomial.glmm takes a 0/1 vector as glmm does (was: an error), and eq
 })
 
 test_that("x, y, z and mod.mcml are glmm's; glmmgo's extras have other names", {
-  skip_if_no_mcla_fit()
   s <- salamander
   f <- suppressWarnings(glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
                              data = s, family.glmm = bernoulli.glmm, m = 200, seed = 1))
@@ -47,7 +45,6 @@ test_that("x, y, z and mod.mcml are glmm's; glmmgo's extras have other names", {
 })
 
 test_that("summary has coefficients, confint glmm's column names, logLik glmm's value", {
-  skip_if_no_mcla_fit()
   f <- bh_fit(y ~ 0 + x1, bernoulli.glmm)
   s <- summary(f)
   expect_named(s$coefficients, "x1")
@@ -67,7 +64,6 @@ test_that("summary has coefficients, confint glmm's column names, logLik glmm's 
 })
 
 test_that("glmm's family objects are accepted (was: an error)", {
-  skip_if_no_mcla_fit()
   ## the value of glmm 1.4.5's bernoulli.glmm(): class "glmm.family", no engine code
   glmm_bernoulli <- structure(list(family.glmm = "bernoulli.glmm", link = "logit (log odds)",
                                    cum = function(eta) log1p(exp(eta)), cp = function(eta) 1 / (1 + exp(-eta)),

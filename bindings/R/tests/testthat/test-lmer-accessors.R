@@ -4,7 +4,7 @@
 ## claims, lattice's dotplot, and the conditional variances of a restored fit.
 
 test_that("weights, summary()$sigma, vcov(summary()), residuals(type = 'deviance') and family as lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$w <- rep(c(1, 2, 0.5), length.out = nrow(d))
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -24,7 +24,7 @@ test_that("weights, summary()$sigma, vcov(summary()), residuals(type = 'deviance
 })
 
 test_that("getME gives lme4's pieces under lme4's names", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -61,7 +61,7 @@ test_that("getME gives lme4's pieces under lme4's names", {
 })
 
 test_that("as.data.frame of ranef() and VarCorr() have lme4's columns and values (was: an error)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -82,7 +82,6 @@ test_that("as.data.frame of ranef() and VarCorr() have lme4's columns and values
 })
 
 test_that("print(ranef()) claims conditional variances only when it has them", {
-  skip_if_no_lmm()
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), lme4_data("sleepstudy"))
   expect_output(print(glmmgo::ranef(g)), "with conditional variances for \"Subject\"")
   out <- capture.output(print(glmmgo::ranef(g, condVar = FALSE)))
@@ -90,7 +89,7 @@ test_that("print(ranef()) claims conditional variances only when it has them", {
 })
 
 test_that("lattice::dotplot(ranef()) draws without warnings (was: a warning)", {
-  skip_if_no_lmm(); skip_if_not_installed("lattice")
+  skip_if_not_installed("lattice")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), lme4_data("sleepstudy"))
   expect_warning(p <- lattice::dotplot(glmmgo::ranef(g)), NA)
   expect_named(p, "Subject")
@@ -103,14 +102,14 @@ test_that("lattice::dotplot(ranef()) draws without warnings (was: a warning)", {
 })
 
 test_that("a fit saved before ranef() keeps its conditional variances (was: lost silently)", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   f <- tempfile(fileext = ".rds")
   saveRDS(g, f)
   ref <- glmmgo::ranef(g)
   h <- readRDS(f)
-  expect_false(glmmgo:::handle_valid(h$engine$ptr))
+  expect_false(glmmgo:::handle_valid(h$engine$model))
+  expect_false(glmmgo:::handle_valid(h$engine$fit))
   rh <- glmmgo::ranef(h)
   expect_identical(attr(rh$Subject, "postVar"), attr(ref$Subject, "postVar"))
   expect_equal(getME(h, "devfun")(h$theta), glmmgo::REMLcrit(g), tolerance = 1e-12)
@@ -119,7 +118,7 @@ test_that("a fit saved before ranef() keeps its conditional variances (was: lost
 })
 
 test_that("REMLcrit and logLik(REML = TRUE) of an ML fit are lme4's; lme4::REMLcrit says it cannot read glmmgo fits", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE)

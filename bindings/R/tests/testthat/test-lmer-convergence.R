@@ -10,7 +10,7 @@ days2_data <- function() {
 }
 
 test_that("the badly scaled sleepstudy model reaches lme4's tight optimum to 1e-6 (was: 1761.80, reported converged)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- days2_data()
   l <- suppressWarnings(lme4::lmer(Reaction ~ Days2 + (Days2 | Subject), d,
                                    control = lme4::lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12),
@@ -27,7 +27,6 @@ test_that("the badly scaled sleepstudy model reaches lme4's tight optimum to 1e-
 })
 
 test_that("a check that still fails after the restarts warns as lme4, with the gradient", {
-  skip_if_no_lmm()
   d <- days2_data()
   expect_warning(g <- glmmgo::lmer(Reaction ~ Days2 + (Days2 | Subject), d, control = glmmgoControl(restarts = 0)),
                  "Model failed to converge with max\\|grad\\| = .*after 0 restarts.*gradient of the criterion on the theta scale")
@@ -43,7 +42,7 @@ test_that("a check that still fails after the restarts warns as lme4, with the g
 })
 
 test_that("well-behaved models get no convergence warning, and the derivatives agree with lme4's", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   expect_warning(g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d), NA)
   expect_equal(g$optinfo$restarts, 0L)
@@ -60,7 +59,7 @@ test_that("well-behaved models get no convergence warning, and the derivatives a
 })
 
 test_that("lmerControl settings are honoured or named as ignored (was: partly ignored silently)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   f <- Reaction ~ Days + (Days | Subject)
   expect_message(glmmgo::lmer(f, d, control = lme4::lmerControl(optimizer = "nloptwrap")),

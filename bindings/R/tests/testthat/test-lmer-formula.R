@@ -3,7 +3,7 @@
 ## weights) and is now compared with lme4 run in the same test.
 
 test_that("transformed responses fit as lme4 (was: object 'Reaction' not found)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   compare_with_lme4(log(Reaction) ~ Days + (Days | Subject), d, REML = TRUE)
   compare_with_lme4(sqrt(Reaction) ~ Days + (1 | Subject), d, REML = FALSE)
@@ -17,7 +17,7 @@ test_that("transformed responses fit as lme4 (was: object 'Reaction' not found)"
 })
 
 test_that("subset works and the frame never reads variables from the calling environment", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(log(Reaction) ~ Days + (Days | Subject), d, subset = Days > 0)
   l <- lme4::lmer(log(Reaction) ~ Days + (Days | Subject), d, subset = Days > 0)
@@ -31,7 +31,7 @@ test_that("subset works and the frame never reads variables from the calling env
 })
 
 test_that("I(), poly(), splines, interactions, contrasts and offset() match lme4, and predict on new data", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$late <- factor(ifelse(d$Days > 4, "late", "early"))
   compare_with_lme4(Reaction ~ poly(Days, 2) + (1 | Subject), d, REML = TRUE)
@@ -51,7 +51,7 @@ test_that("I(), poly(), splines, interactions, contrasts and offset() match lme4
 })
 
 test_that("numeric and character grouping variables are factors, also inside / and : (was: a confusing error)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   p <- lme4_data("Pastes")
   p$batchN <- as.integer(p$batch)
   p$caskN <- as.integer(p$cask)
@@ -72,7 +72,7 @@ test_that("numeric and character grouping variables are factors, also inside / a
 })
 
 test_that("the dot stands for every column but the response and the grouping variables (was: silently dropped)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   set.seed(5)
   d$x <- rnorm(nrow(d))
@@ -86,7 +86,6 @@ test_that("the dot stands for every column but the response and the grouping var
 })
 
 test_that("zero weights drop their rows with a message (was: rejected)", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   d$w <- 1
   d$w[c(3, 50)] <- 0

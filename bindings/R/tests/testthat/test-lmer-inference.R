@@ -14,7 +14,7 @@ expect_anova_equal <- function(a, b, tol = 1e-4) {
 }
 
 test_that("anova of one fit is lme4's F table (sleepstudy, Penicillin, a transformed response)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$late <- factor(d$Days > 4)
   f <- both_fits(Reaction ~ Days * late + (Days | Subject), d)
@@ -27,7 +27,7 @@ test_that("anova of one fit is lme4's F table (sleepstudy, Penicillin, a transfo
 })
 
 test_that("anova of nested fits refits REML fits by ML with lme4's message and matches lme4 (was: missing)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g0 <- glmmgo::lmer(Reaction ~ 1 + (Days | Subject), d)
   g1 <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -55,7 +55,7 @@ test_that("anova of nested fits refits REML fits by ML with lme4's message and m
 })
 
 test_that("drop1, extractAIC, terms, formula, model.matrix, nobs and df.residual match lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$late <- factor(d$Days > 4)
   f <- list(g = glmmgo::lmer(Reaction ~ Days + late + (Days | Subject), d),
@@ -73,7 +73,7 @@ test_that("drop1, extractAIC, terms, formula, model.matrix, nobs and df.residual
 })
 
 test_that("car::Anova works on glmmgo fits as on lme4's (was: an error)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4"); skip_if_not_installed("car")
+  skip_if_not_installed("lme4"); skip_if_not_installed("car")
   d <- lme4_data("sleepstudy")
   d$late <- factor(d$Days > 4)
   f <- both_fits(Reaction ~ Days * late + (Days | Subject), d)
@@ -82,7 +82,7 @@ test_that("car::Anova works on glmmgo fits as on lme4's (was: an error)", {
 })
 
 test_that("profile confidence intervals match lme4's to 1e-4 (sleepstudy, Penicillin, a transformed response)", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4"); skip_if_slow()
+  skip_if_not_installed("lme4"); skip_if_slow()
   d <- lme4_data("sleepstudy")
   for (f in list(list(Reaction ~ Days + (Days | Subject), d), list(log(Reaction) ~ Days + (Days | Subject), d),
                  list(diameter ~ 1 + (1 | plate) + (1 | sample), lme4_data("Penicillin")))) {
@@ -107,7 +107,7 @@ test_that("profile confidence intervals match lme4's to 1e-4 (sleepstudy, Penici
 })
 
 test_that("profile() returns lme4's layout and its zeta is the signed root of the deviance difference", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (1 | Subject), d)
   p <- profile(g)
@@ -126,7 +126,7 @@ test_that("profile() returns lme4's layout and its zeta is the signed root of th
 })
 
 test_that("Wald and bootstrap intervals, and lme4::bootMer on a glmmgo fit", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -143,7 +143,7 @@ test_that("Wald and bootstrap intervals, and lme4::bootMer on a glmmgo fit", {
 })
 
 test_that("simulate and refit: new responses and the same model fitted to them", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   s <- simulate(g, nsim = 3, seed = 11)

@@ -1,5 +1,4 @@
 test_that("bad input gives messages a user can act on", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   expect_error(glmmgo::lmer(Reaction ~ Days + (1 | Subjekt), d), "Subjekt.*not found in 'data'")
   expect_error(glmmgo::lmer(Reaction ~ Days, d), "no random-effects terms")
@@ -16,7 +15,7 @@ test_that("bad input gives messages a user can act on", {
 })
 
 test_that("missing values are handled by na.action as lm does", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$Reaction[c(3, 50)] <- NA
   d$Days[7] <- NA
@@ -32,7 +31,6 @@ test_that("missing values are handled by na.action as lm does", {
 })
 
 test_that("rank-deficient fixed effects are dropped as lme4 does", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   d$Days2 <- 2 * d$Days
   expect_message(g <- glmmgo::lmer(Reaction ~ Days + Days2 + (1 | Subject), d), "dropping 1 column")
@@ -41,7 +39,6 @@ test_that("rank-deficient fixed effects are dropped as lme4 does", {
 })
 
 test_that("verbose prints progress and the formula parser handles lme4's syntax", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   out <- capture.output(g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, verbose = 1))
   expect_gt(length(grep("^iteration", out)), 10)
