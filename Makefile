@@ -3,13 +3,15 @@
 #   make demo     the demonstration fits on bundled data
 #   make test     every test: Go (with -race), the C ABI, R and Julia checks
 #   make bench    the Go benchmarks
+#   make generate capi/guard.c, bindings/julia/src/LibGlmmGo.jl, bindings/R/R/codes.R from include/glmmgo.h
+#                 (after changing a prototype, a constant or a struct)
 GO ?= go
 SOURCES := $(shell find core capi internal include -name '*.go' -o -name '*.c' -o -name '*.h') go.mod go.sum
 
 build/libglmmgo.so: $(SOURCES)
 	$(GO) build -buildmode=c-shared -o $@ ./capi
 
-.PHONY: all deps demo test test-go lint test-r test-julia bench clean
+.PHONY: all deps demo test test-go lint test-r test-julia bench generate clean
 all: build/libglmmgo.so
 
 deps:
@@ -42,6 +44,9 @@ test: deps lint test-go test-r test-julia
 
 bench:
 	$(GO) test -run XXX -bench . -benchmem ./core/...
+
+generate:
+	$(GO) generate ./capi
 
 clean:
 	rm -rf build

@@ -1,14 +1,13 @@
-/* Private to capi: const-qualified element types. Go cannot spell
-   `const double *` in an export's signature, so exports take pointers to
-   these typedefs, and the generated prototypes then match glmmgo.h's
-   exactly (the build fails if they do not). */
+/* Private to capi: what every cgo preamble of the package includes. */
 #ifndef GLMMGO_CGO_H
 #define GLMMGO_CGO_H
 /* glmmgo.h declares its functions with default visibility, so that the
    library exports exactly them although the package is compiled with
    -fvisibility=hidden (guard.go). */
 #include "glmmgo.h"
-typedef const double glmmgo_cdouble;
-typedef const int64_t glmmgo_cint64;
-typedef const glmmgo_mclafit_options glmmgo_cmclafit_options;
+
+/* The one progress trampoline (progress.c): Go cannot call a C function
+   pointer. Hidden like every other symbol of the package. */
+int glmmgo_call_progress(glmmgo_progress_fn fn, void *userdata, int64_t iter, double objective, const double *par,
+                         int64_t npar);
 #endif

@@ -1,7 +1,8 @@
 package main
 
 /*
-#include <stdint.h>
+#cgo CFLAGS: -I${SRCDIR}/../include
+#include "cgo.h"
 */
 import "C"
 
@@ -10,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
-	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
 // maxElems bounds any array length the library accepts (2^40 doubles is 8
@@ -56,11 +56,41 @@ func int64s(p unsafe.Pointer, n int, arg string) ([]int64, error) {
 	return unsafe.Slice((*int64)(p), n), nil
 }
 
-func finite(v float64, arg string) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return errs.Invalidf(arg, "is %g; must be finite", v)
+// workers validates a worker count: 0 (all CPUs) or positive.
+func workers(w C.int32_t) (int, error) {
+	if w < 0 {
+		return 0, errs.Invalidf("workers", "is %d; must be 0 (all CPUs) or positive", int32(w))
+	}
+	return int(w), nil
+}
+
+// startValues validates a pointer-and-length pair of starting values that
+// must have n elements when given; nil means none.
+func startValues(p *C.double, length C.int64_t, n int, what string) ([]float64, error) {
+	if p == nil {
+		if length != 0 {
+			return nil, errs.Invalidf("start", "is NULL but start_len is %d; pass start_len = 0 for the default start", int64(length))
+		}
+		return nil, nil
+	}
+	if int64(length) != int64(n) {
+		return nil, errs.Invalidf("start_len", "is %d; start needs %s = %d values", int64(length), what, n)
+	}
+	v, err := floats(unsafe.Pointer(p), n, "start", false)
+	if err != nil {
+		return nil, err
+	}
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, errs.Invalidf("start", "element %d is %g; must be finite", i, x)
+		}
+	}
+	return append([]float64(nil), v...), nil
+}
+
+func handleOut(out *C.glmmgo_handle, arg string) error {
+	if out == nil {
+		return errs.Invalidf(arg, "is NULL; pass the address of a glmmgo_handle")
 	}
 	return nil
 }
-
-func availableWorkers() int { return parallel.Available() }

@@ -9,18 +9,39 @@ import "C"
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
-// A handle names one object kept by the library. The registry maps handles
-// (never reused, never 0) to entries; an entry's busy flag detects two
-// threads using one handle at once, which the header forbids.
+// A kind of handle: its code in glmmgo.h and its name in messages.
+type kind struct {
+	code C.int32_t
+	name string
+}
+
+// anyKind is what calls that take every kind of handle ask for.
+var anyKind = kind{0, "a handle"}
+
+// An object is what a handle names. Every kind (one per engine's models and
+// fits, declared in the engine's file) reports its dimensions, looks up its
+// results in its table (results.go), and says which results it has.
+type object interface {
+	kind() kind
+	dims() dims
+	output(what C.int32_t) (output, bool)
+	resultsHelp() string
+}
+
+// A closer holds resources beyond Go memory (an LMM's worker goroutines),
+// released when its handle is freed.
+type closer interface{ Close() }
+
+// The registry maps handles (never reused, never 0) to entries; an
+// entry's busy flag detects two calls using one handle at once, which the
+// header forbids.
 type entry struct {
-	kind string // what the handle is, for messages: "an MCLA model"
-	obj  any
-	busy atomic.Bool
+	obj  object
+	busy bool
 }
 
 var registry = struct {
@@ -29,82 +50,61 @@ var registry = struct {
 	entries map[int64]*entry
 }{entries: map[int64]*entry{}}
 
-func register(kind string, obj any) int64 {
+func register(obj object) C.glmmgo_handle {
 	registry.Lock()
 	defer registry.Unlock()
 	registry.next++
-	registry.entries[registry.next] = &entry{kind: kind, obj: obj}
-	return registry.next
+	registry.entries[registry.next] = &entry{obj: obj}
+	return C.glmmgo_handle(registry.next)
 }
 
-func lookup(h int64) (*entry, error) {
-	registry.Lock()
-	e := registry.entries[h]
-	registry.Unlock()
-	if e == nil {
-		if h == 0 {
-			return nil, &errs.Error{Kind: errs.Handle, Arg: "h", Msg: "handle 0 is never valid (was the model created successfully?)"}
-		}
-		return nil, &errs.Error{Kind: errs.Handle, Arg: "h", Msg: fmt.Sprintf("handle %d is not valid: never created, or already freed", h)}
+func invalidHandle(h int64, arg string) error {
+	if h == 0 {
+		return &errs.Error{Kind: errs.Handle, Arg: arg, Msg: "handle 0 is never valid (was it created successfully?)"}
 	}
-	return e, nil
+	return &errs.Error{Kind: errs.Handle, Arg: arg, Msg: fmt.Sprintf("handle %d is not valid: never created, or already freed", h)}
 }
 
-// use fetches handle h as a T, marking it busy; call the returned release
-// when done. kind names T in messages.
-func use[T any](h int64, kind string) (T, func(), error) {
+// use fetches handle h (the argument named arg) as a T, marking it busy;
+// call the returned release when done. want names T in messages.
+func use[T object](h int64, arg string, want kind) (T, func(), error) {
 	var zero T
-	e, err := lookup(h)
-	if err != nil {
-		return zero, nil, err
+	registry.Lock()
+	defer registry.Unlock()
+	e := registry.entries[h]
+	if e == nil {
+		return zero, nil, invalidHandle(h, arg)
 	}
 	obj, ok := e.obj.(T)
 	if !ok {
-		return zero, nil, &errs.Error{Kind: errs.Handle, Arg: "h", Msg: fmt.Sprintf("handle %d is %s, not %s", h, e.kind, kind)}
+		return zero, nil, &errs.Error{Kind: errs.Handle, Arg: arg, Msg: fmt.Sprintf("handle %d is %s, not %s", h, e.obj.kind().name, want.name)}
 	}
-	if !e.busy.CompareAndSwap(false, true) {
-		return zero, nil, &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another thread; one handle must be used by one thread at a time", h)}
+	if e.busy {
+		return zero, nil, &errs.Error{Kind: errs.Busy, Arg: arg, Msg: fmt.Sprintf("handle %d is in use by another thread; one handle must be used by one thread at a time", h)}
 	}
-	return obj, func() { e.busy.Store(false) }, nil
-}
-
-// withHandle is the body of every export that works on one handle: it
-// refuses a forked child, recovers panics, fetches handle h as a T (kind
-// names T in messages) and marks it busy while f runs, then reports f's
-// error as a status and message.
-func withHandle[T any](h C.glmmgo_handle, kind string, err *C.char, errlen C.size_t, f func(T) error) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	obj, release, e := use[T](int64(h), kind)
-	if e != nil {
-		return report(e, err, errlen)
-	}
-	defer release()
-	return report(f(obj), err, errlen)
+	e.busy = true
+	return obj, func() {
+		registry.Lock()
+		e.busy = false
+		registry.Unlock()
+	}, nil
 }
 
 func free(h int64) error {
 	registry.Lock()
-	defer registry.Unlock()
 	e := registry.entries[h]
 	if e == nil {
-		return &errs.Error{Kind: errs.Handle, Arg: "h", Msg: fmt.Sprintf("handle %d is not valid: never created, or already freed", h)}
+		registry.Unlock()
+		return invalidHandle(h, "h")
 	}
-	if e.busy.Load() {
+	if e.busy {
+		registry.Unlock()
 		return &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another thread", h)}
 	}
 	delete(registry.entries, h)
-	if c, ok := e.obj.(interface{ Close() }); ok {
-		c.Close() // e.g. an LMM's worker goroutines
+	registry.Unlock()
+	if c, ok := e.obj.(closer); ok {
+		c.Close()
 	}
 	return nil
-}
-
-// liveHandles is the number of handles not yet freed (for leak tests).
-func liveHandles() int {
-	registry.Lock()
-	defer registry.Unlock()
-	return len(registry.entries)
 }

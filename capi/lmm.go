@@ -3,17 +3,13 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
 #include "cgo.h"
-
-// Go cannot call a C function pointer; this trampoline does.
-static inline int glmmgo_call_progress(glmmgo_progress_fn f, void *ud, int64_t iter, double obj,
-                                       const double *par, int64_t npar) {
-	return f(ud, iter, obj, par, npar);
-}
 */
 import "C"
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -21,369 +17,425 @@ import (
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
 )
 
-const lmmKind = "a linear mixed model"
-
-// lmmHandle is what an LMM handle holds: the model and its last fit.
-type lmmHandle struct {
-	m       *lmm.Model
-	fit     *lmmfit.Result
-	condVar [][]float64 // computed on first request
+// lmmShared is an LMM's data and factorisation, shared by the model handle
+// and its fits (a fit's conditional variances are computed from it on
+// request). refs counts those handles: the last one freed closes it. mu
+// serialises its users; a call that finds it taken gets GLMMGO_ERR_BUSY,
+// never a wait (a progress callback may call from inside a fit).
+type lmmShared struct {
+	mu   sync.Mutex
+	m    *lmm.Model
+	refs atomic.Int32
 }
 
-// Close releases the model's worker goroutines (called by glmmgo_free).
-func (h *lmmHandle) Close() { h.m.Close() }
+// with runs f on the model with the given worker count, if no other call
+// is using it.
+func (s *lmmShared) with(workers int, f func(*lmm.Model) error) error {
+	if !s.mu.TryLock() {
+		return &errs.Error{Kind: errs.Busy, Arg: "model", Msg: "the model's data is in use by another call (on the model or on one of its fits); one call at a time"}
+	}
+	defer s.mu.Unlock()
+	s.m.SetWorkers(workers)
+	return f(s.m)
+}
+
+func (s *lmmShared) release() {
+	if s.refs.Add(-1) == 0 {
+		s.m.Close()
+	}
+}
+
+// lmmStructure is what models and fits report of an LMM's structure.
+type lmmStructure struct {
+	d                           dims
+	order, nlevels, ncols, kept []int64
+	lower                       []float64
+}
+
+func structureOf(m *lmm.Model) lmmStructure {
+	s := lmmStructure{d: dims{n: m.N(), p: m.P(), pGiven: m.P() + len(m.Dropped()), q: m.NRandom(),
+		ntheta: m.NTheta(), nterms: m.NTerms(), npar: m.NTheta()}}
+	s.order, s.kept, s.lower = toInt64s(m.TermOrder()), toInt64s(m.Kept()), m.Lower()
+	for t := 0; t < m.NTerms(); t++ {
+		_, l, k := m.TermInfo(t)
+		s.nlevels, s.ncols = append(s.nlevels, int64(l)), append(s.ncols, int64(k))
+	}
+	return s
+}
+
+func (s *lmmStructure) dims() dims { return s.d }
+
+// lmmModel is the object behind an LMM model handle.
+type lmmModel struct {
+	lmmStructure
+	shared *lmmShared
+}
+
+var (
+	kindLMMModel = kind{C.GLMMGO_KIND_LMM_MODEL, "a linear mixed model"}
+	kindLMMFit   = kind{C.GLMMGO_KIND_LMM_FIT, "a linear mixed model fit"}
+)
+
+func (*lmmModel) kind() kind { return kindLMMModel }
+
+func (lm *lmmModel) output(what C.int32_t) (output, bool) {
+	return lookup(lmmStructureResults, &lm.lmmStructure, what)
+}
+
+func (*lmmModel) resultsHelp() string {
+	return "its results are " + codeRange(lmmStructureResults) + "; fit it with glmmgo_lmm_fit for the others"
+}
+
+// Close releases the model's data unless a fit still uses it.
+func (lm *lmmModel) Close() { lm.shared.release() }
 
 //export glmmgo_go_lmm_new
-func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble,
-	nterms C.int64_t, nlevels, ncols, codes *C.glmmgo_cint64, z *C.glmmgo_cdouble,
-	out *C.glmmgo_handle, err *C.char, errlen C.size_t) (status C.int) {
-	if s, ok := enter(err, errlen); !ok {
-		return s
-	}
-	defer recoverInternal(&status, err, errlen)
-	h, e := newLMM(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, out)
-	if e == nil {
-		*out = C.glmmgo_handle(h)
-	}
-	return report(e, err, errlen)
+func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t,
+	z *C.double, out *C.glmmgo_handle, err *C.char, errlen C.size_t) C.int {
+	return call(err, errlen, func() error {
+		if e := handleOut(out, "out"); e != nil {
+			return e
+		}
+		*out = 0
+		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z)
+		if e != nil {
+			return e
+		}
+		m, e := lmm.New(d) // copies everything it keeps
+		if e != nil {
+			return renameArgs(e, lmmNames)
+		}
+		s := &lmmShared{m: m}
+		s.refs.Store(1)
+		*out = register(&lmmModel{lmmStructure: structureOf(m), shared: s})
+		return nil
+	})
 }
 
-func newLMM(n, p C.int64_t, y, x, weights *C.glmmgo_cdouble, nterms C.int64_t, nlevels, ncols, codes *C.glmmgo_cint64,
-	z *C.glmmgo_cdouble, out *C.glmmgo_handle) (int64, error) {
-	if out == nil {
-		return 0, errs.Invalidf("out", "is NULL; pass the address of a glmmgo_handle")
-	}
-	*out = 0
+// lmmNames are the core's argument names that the C functions spell differently.
+var lmmNames = map[string]string{"X": "x", "Z": "z", "theta0": "start", "tolerance": "rhoend"}
+
+// lmmData views the arguments of glmmgo_lmm_new as an lmm.Data after
+// checking every count before anything sized by it.
+func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t, z *C.double) (lmm.Data, error) {
 	var d lmm.Data
 	nn, err := size(n, "n", 1)
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	if d.P, err = size(p, "p", 0); err != nil {
-		return 0, err
+		return d, err
 	}
 	nt, err := size(nterms, "nterms", 1)
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	np, err := product(nn, d.P, "x")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	if d.Y, err = floats(unsafe.Pointer(y), nn, "y", false); err != nil {
-		return 0, err
+		return d, err
 	}
 	if d.X, err = floats(unsafe.Pointer(x), np, "x", false); err != nil {
-		return 0, err
+		return d, err
 	}
 	if d.Weights, err = floats(unsafe.Pointer(weights), nn, "weights", true); err != nil {
-		return 0, err
+		return d, err
 	}
 	lv, err := int64s(unsafe.Pointer(nlevels), nt, "nlevels")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	kc, err := int64s(unsafe.Pointer(ncols), nt, "ncols")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	ntot, err := product(nn, nt, "codes")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	cd, err := int64s(unsafe.Pointer(codes), ntot, "codes")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	zcols := 0
 	for t := 0; t < nt; t++ {
 		if lv[t] < 2 || lv[t] > maxElems {
-			return 0, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
+			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
 		}
 		if kc[t] < 1 || kc[t] > 1<<20 {
-			return 0, errs.Invalidf("ncols", "term %d has %d columns; must be at least 1", t, kc[t])
+			return d, errs.Invalidf("ncols", "term %d has %d columns; must be at least 1", t, kc[t])
 		}
 		zcols += int(kc[t])
 	}
 	nz, err := product(nn, zcols, "z")
 	if err != nil {
-		return 0, err
+		return d, err
 	}
 	zz, err := floats(unsafe.Pointer(z), nz, "z", false)
 	if err != nil {
-		return 0, err
+		return d, err
 	}
+	d.Terms, err = lmmTerms(nn, lv, kc, cd, zz)
+	return d, err
+}
+
+// lmmTerms splits the checked codes and z of glmmgo_lmm_new into terms.
+func lmmTerms(n int, nlevels, ncols, codes []int64, z []float64) ([]lmm.Term, error) {
+	terms := make([]lmm.Term, len(nlevels))
 	off := 0
-	for t := 0; t < nt; t++ {
-		tm := lmm.Term{NLevels: int(lv[t]), K: int(kc[t]), Codes: make([]int, nn)}
-		for i, c := range cd[t*nn : (t+1)*nn] {
-			if c < 0 || c >= lv[t] {
-				return 0, errs.Invalidf("codes", "term %d: observation %d has level %d, outside 0..%d", t, i, c, lv[t]-1)
+	for t := range terms {
+		tm := lmm.Term{NLevels: int(nlevels[t]), K: int(ncols[t]), Codes: make([]int, n)}
+		for i, c := range codes[t*n : (t+1)*n] {
+			if c < 0 || c >= nlevels[t] {
+				return nil, errs.Invalidf("codes", "term %d: observation %d has level %d, outside 0..%d", t, i, c, nlevels[t]-1)
 			}
 			tm.Codes[i] = int(c)
 		}
-		tm.Z = zz[off : off+nn*tm.K]
-		off += nn * tm.K
-		d.Terms = append(d.Terms, tm)
+		tm.Z = z[off : off+n*tm.K]
+		off += n * tm.K
+		terms[t] = tm
 	}
-	m, err := lmm.New(d) // copies everything it keeps
-	if err != nil {
-		return 0, cArgName(err)
-	}
-	return register(lmmKind, &lmmHandle{m: m}), nil
-}
-
-//export glmmgo_go_lmm_dims
-func glmmgo_go_lmm_dims(h C.glmmgo_handle, n, p, pGiven, ntheta, q, nterms *C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		m := lh.m
-		for _, o := range []struct {
-			dst *C.int64_t
-			v   int
-		}{{n, m.N()}, {p, m.P()}, {pGiven, m.P() + len(m.Dropped())}, {ntheta, m.NTheta()}, {q, m.NRandom()}, {nterms, m.NTerms()}} {
-			if o.dst != nil {
-				*o.dst = C.int64_t(o.v)
-			}
-		}
-		return nil
-	})
-}
-
-// outInts copies v into the caller's buffer of length n.
-func outInts(dst *C.int64_t, n C.int64_t, v []int, arg string) error {
-	if int64(n) != int64(len(v)) {
-		return errs.Invalidf(arg, "buffer length %d, want %d", int64(n), len(v))
-	}
-	if len(v) == 0 {
-		return nil
-	}
-	if dst == nil {
-		return errs.Invalidf(arg, "is NULL; a buffer of %d int64 values is required", len(v))
-	}
-	s := unsafe.Slice((*int64)(unsafe.Pointer(dst)), len(v))
-	for i, x := range v {
-		s[i] = int64(x)
-	}
-	return nil
-}
-
-// outFloats copies v into the caller's buffer of length n (NULL skips it
-// when optional).
-func outFloats(dst *C.double, n C.int64_t, v []float64, arg string, optional bool) error {
-	if dst == nil && optional {
-		return nil
-	}
-	if int64(n) != int64(len(v)) {
-		return errs.Invalidf(arg, "buffer length %d, want %d", int64(n), len(v))
-	}
-	if len(v) == 0 {
-		return nil
-	}
-	if dst == nil {
-		return errs.Invalidf(arg, "is NULL; a buffer of %d doubles is required", len(v))
-	}
-	copy(unsafe.Slice((*float64)(unsafe.Pointer(dst)), len(v)), v)
-	return nil
-}
-
-//export glmmgo_go_lmm_term_order
-func glmmgo_go_lmm_term_order(h C.glmmgo_handle, order *C.int64_t, nterms C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		return outInts(order, nterms, lh.m.TermOrder(), "order")
-	})
-}
-
-//export glmmgo_go_lmm_kept_columns
-func glmmgo_go_lmm_kept_columns(h C.glmmgo_handle, kept *C.int64_t, p C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		return outInts(kept, p, lh.m.Kept(), "kept")
-	})
-}
-
-//export glmmgo_go_lmm_lower
-func glmmgo_go_lmm_lower(h C.glmmgo_handle, lower *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		return outFloats(lower, ntheta, lh.m.Lower(), "lower", false)
-	})
+	return terms, nil
 }
 
 //export glmmgo_go_lmm_objective
-func glmmgo_go_lmm_objective(h C.glmmgo_handle, theta *C.glmmgo_cdouble, reml C.int32_t, value *C.double, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
+func glmmgo_go_lmm_objective(model C.glmmgo_handle, theta *C.double, ntheta C.int64_t, reml, nworkers C.int32_t, value *C.double,
+	err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
 		if value == nil {
 			return errs.Invalidf("value", "is NULL; pass the address of a double")
 		}
-		th, e := floats(unsafe.Pointer(theta), lh.m.NTheta(), "theta", false)
+		th, w, e := lm.point(theta, ntheta, nworkers)
 		if e != nil {
 			return e
 		}
-		v, e := lh.m.Objective(th, reml != 0)
-		*value = C.double(v)
-		return e
+		return lm.shared.with(w, func(m *lmm.Model) error {
+			v, e := m.Objective(th, reml != 0)
+			*value = C.double(v)
+			return e
+		})
 	})
+}
+
+// point checks the theta and workers of a call at a point of the model.
+func (lm *lmmModel) point(theta *C.double, ntheta C.int64_t, nworkers C.int32_t) ([]float64, int, error) {
+	if int64(ntheta) != int64(lm.d.ntheta) {
+		return nil, 0, errs.Invalidf("ntheta", "is %d; this model has %d covariance parameters", int64(ntheta), lm.d.ntheta)
+	}
+	th, err := floats(unsafe.Pointer(theta), lm.d.ntheta, "theta", false)
+	if err != nil {
+		return nil, 0, err
+	}
+	w, err := workers(nworkers)
+	return th, w, err
+}
+
+// lmmDevianceParts is the length of glmmgo_lmm_deviance_parts's output.
+const lmmDevianceParts = 6
+
+//export glmmgo_go_lmm_deviance_parts
+func glmmgo_go_lmm_deviance_parts(model C.glmmgo_handle, theta *C.double, ntheta C.int64_t, nworkers C.int32_t,
+	parts *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
+		if int64(length) != lmmDevianceParts {
+			return errs.Invalidf("len", "is %d; there are %d parts (ldL2, ldRX2, wrss, ussq, pwrss, ldW)", int64(length), lmmDevianceParts)
+		}
+		out, e := floats(unsafe.Pointer(parts), lmmDevianceParts, "parts", false)
+		if e != nil {
+			return e
+		}
+		th, w, e := lm.point(theta, ntheta, nworkers)
+		if e != nil {
+			return e
+		}
+		return lm.shared.with(w, func(m *lmm.Model) error {
+			dp, e := m.DevianceParts(th)
+			if e != nil {
+				return e
+			}
+			copy(out, []float64{dp.LogDetL, dp.LogDetRX, dp.WRSS, dp.USSQ, dp.PWRSS, dp.LogDetW})
+			return nil
+		})
+	})
+}
+
+// lmmDefaults are the defaults of glmmgo_lmm_options; lmmfit reads the 0
+// of rhoend as 1.5e-4·rhobeg.
+func lmmDefaults() C.glmmgo_lmm_options {
+	var o C.glmmgo_lmm_options
+	o.size = C.size_t(unsafe.Sizeof(o))
+	o.rhobeg, o.maxeval = 0.2, 10000
+	return o
+}
+
+//export glmmgo_go_lmm_options_default
+func glmmgo_go_lmm_options_default(opt *C.glmmgo_lmm_options, size C.size_t, err *C.char, errlen C.size_t) C.int {
+	return call(err, errlen, func() error { return writeDefaults(opt, size, lmmDefaults(), "glmmgo_lmm_options") })
 }
 
 //export glmmgo_go_lmm_fit
-func glmmgo_go_lmm_fit(h C.glmmgo_handle, reml C.int32_t, theta0 *C.glmmgo_cdouble, rhobeg, rhoend C.double, maxeval C.int64_t,
-	progress C.glmmgo_progress_fn, userdata unsafe.Pointer, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		opt := lmmfit.Options{REML: reml != 0, Rhobeg: float64(rhobeg), Rhoend: float64(rhoend)}
-		if math.IsNaN(opt.Rhobeg) || math.IsNaN(opt.Rhoend) || opt.Rhobeg < 0 || opt.Rhoend < 0 {
-			return errs.Invalidf("rhobeg", "rhobeg %g and rhoend %g must be 0 (default) or positive", opt.Rhobeg, opt.Rhoend)
-		}
-		if maxeval < 0 || int64(maxeval) > maxElems {
-			return errs.Invalidf("maxeval", "is %d; must be 0 (default) or positive", int64(maxeval))
-		}
-		opt.MaxEval = int(maxeval)
-		th0, e := floats(unsafe.Pointer(theta0), lh.m.NTheta(), "theta0", true)
-		if e != nil {
-			return e
-		}
-		if th0 != nil {
-			opt.Theta0 = append([]float64(nil), th0...)
-		}
-		if progress != nil {
-			opt.Progress = func(k int, f float64, th []float64) bool {
-				// th is Go memory without pointers: C may read it during the call.
-				r := C.glmmgo_call_progress(progress, userdata, C.int64_t(k), C.double(f),
-					(*C.double)(unsafe.Pointer(&th[0])), C.int64_t(len(th)))
-				return r == 0
-			}
-		}
-		lh.fit, lh.condVar = nil, nil
-		res, e := lmmfit.Fit(lh.m, opt)
-		if e != nil {
-			return cArgName(e)
-		}
-		lh.fit = res
-		return nil
-	})
-}
-
-// fitted returns the handle's fit or a state error.
-func fitted(lh *lmmHandle) (*lmmfit.Result, error) {
-	if lh.fit == nil {
-		return nil, errs.Statef("no fit: call glmmgo_lmm_fit first (or its last call failed)")
+func glmmgo_go_lmm_fit(model C.glmmgo_handle, opt *C.glmmgo_lmm_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
+	fit *C.glmmgo_handle, err *C.char, errlen C.size_t) C.int {
+	if fit != nil {
+		*fit = 0
 	}
-	return lh.fit, nil
-}
-
-//export glmmgo_go_lmm_fit_info
-func glmmgo_go_lmm_fit_info(h C.glmmgo_handle, objective, loglik, deviance, remlcrit, aic, bic, sigma *C.double,
-	evals *C.int64_t, converged, singular, reml *C.int32_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		r, e := fitted(lh)
-		if e != nil {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
+		if e := handleOut(fit, "fit"); e != nil {
 			return e
 		}
-		for _, o := range []struct {
-			dst *C.double
-			v   float64
-		}{{objective, r.Objective}, {loglik, r.LogLik}, {deviance, r.Deviance}, {remlcrit, r.REMLCrit}, {aic, r.AIC}, {bic, r.BIC}, {sigma, r.Sigma}} {
-			if o.dst != nil {
-				*o.dst = C.double(o.v)
-			}
+		f, e := lm.fit(opt, progress, userdata)
+		if e != nil {
+			return renameArgs(e, lmmNames)
 		}
-		if evals != nil {
-			*evals = C.int64_t(r.Evals)
-		}
-		b2i := func(b bool) C.int32_t {
-			if b {
-				return 1
-			}
-			return 0
-		}
-		if converged != nil {
-			*converged = b2i(r.Converged)
-		}
-		if singular != nil {
-			*singular = b2i(r.Singular)
-		}
-		if reml != nil {
-			*reml = b2i(r.REML)
-		}
+		*fit = register(f)
 		return nil
 	})
 }
 
-//export glmmgo_go_lmm_theta
-func glmmgo_go_lmm_theta(h C.glmmgo_handle, theta *C.double, ntheta C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		r, e := fitted(lh)
-		if e != nil {
-			return e
+func (lm *lmmModel) fit(opt *C.glmmgo_lmm_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer) (*lmmFit, error) {
+	o, err := readOptions(opt, lmmDefaults(), "glmmgo_lmm_options", "glmmgo_lmm_options_default")
+	if err != nil {
+		return nil, err
+	}
+	fo, w, err := lmmOptions(&o, lm.d.ntheta)
+	if err != nil {
+		return nil, err
+	}
+	fo.Progress = progressFunc(progress, userdata)
+	f := &lmmFit{lmmStructure: lm.lmmStructure, shared: lm.shared, workers: w}
+	err = lm.shared.with(w, func(m *lmm.Model) error {
+		if f.res, err = lmmfit.Fit(m, fo); err != nil {
+			return err
 		}
-		return outFloats(theta, ntheta, r.Theta, "theta", false)
-	})
-}
-
-//export glmmgo_go_lmm_beta
-func glmmgo_go_lmm_beta(h C.glmmgo_handle, beta, se, vcov *C.double, p C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		r, e := fitted(lh)
-		if e != nil {
-			return e
+		vc, err := m.VarCorr(f.res.Theta, f.res.Sigma)
+		if err != nil {
+			return err
 		}
-		if int64(p) != int64(len(r.Beta)) {
-			return errs.Invalidf("p", "is %d; the fit has %d fixed effects (aliased columns dropped)", int64(p), len(r.Beta))
-		}
-		if e := outFloats(beta, p, r.Beta, "beta", true); e != nil {
-			return e
-		}
-		if e := outFloats(se, p, r.SE, "se", true); e != nil {
-			return e
-		}
-		return outFloats(vcov, p*p, r.Vcov, "vcov", true)
-	})
-}
-
-//export glmmgo_go_lmm_ranef
-func glmmgo_go_lmm_ranef(h C.glmmgo_handle, b, u *C.double, q C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		r, e := fitted(lh)
-		if e != nil {
-			return e
-		}
-		if e := outFloats(b, q, r.B, "b", true); e != nil {
-			return e
-		}
-		return outFloats(u, q, r.U, "u", true)
-	})
-}
-
-//export glmmgo_go_lmm_condvar
-func glmmgo_go_lmm_condvar(h C.glmmgo_handle, cv *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(h, lmmKind, err, errlen, func(lh *lmmHandle) error {
-		r, e := fitted(lh)
-		if e != nil {
-			return e
-		}
-		if lh.condVar == nil {
-			if lh.condVar, e = r.CondVar(lh.m); e != nil {
-				return e
+		for _, t := range vc {
+			f.varCorr = append(f.varCorr, t.SD...)
+			k := len(t.SD)
+			for j := 0; j < k; j++ {
+				f.varCorr = append(f.varCorr, t.Corr[j*k+j+1:(j+1)*k]...)
 			}
+		}
+		f.varCorr = append(f.varCorr, f.res.Sigma)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	lm.shared.refs.Add(1)
+	return f, nil
+}
+
+// lmmOptions converts and checks the C options.
+func lmmOptions(o *C.glmmgo_lmm_options, ntheta int) (lmmfit.Options, int, error) {
+	var none lmmfit.Options
+	fo := lmmfit.Options{REML: o.reml != 0, Rhobeg: float64(o.rhobeg), Rhoend: float64(o.rhoend)}
+	if math.IsNaN(fo.Rhobeg) || math.IsNaN(fo.Rhoend) || fo.Rhobeg < 0 || fo.Rhoend < 0 {
+		return none, 0, errs.Invalidf("rhobeg", "rhobeg %g and rhoend %g must be 0 (default) or positive", fo.Rhobeg, fo.Rhoend)
+	}
+	if o.maxeval < 0 || int64(o.maxeval) > maxElems {
+		return none, 0, errs.Invalidf("maxeval", "is %d; must be 0 (default) or positive", int64(o.maxeval))
+	}
+	fo.MaxEval = int(o.maxeval)
+	w, err := workers(o.workers)
+	if err != nil {
+		return none, 0, err
+	}
+	fo.Theta0, err = startValues(o.start, o.start_len, ntheta, "ntheta")
+	return fo, w, err
+}
+
+// lmmFit is the object behind an LMM fit handle: the fit's results, and the
+// model's data shared for the conditional variances.
+type lmmFit struct {
+	lmmStructure
+	shared  *lmmShared
+	workers int
+	res     *lmmfit.Result
+	varCorr []float64
+	condVar []float64 // computed on first request
+}
+
+func (*lmmFit) kind() kind { return kindLMMFit }
+
+func (f *lmmFit) output(what C.int32_t) (output, bool) {
+	if o, ok := lookup(lmmFitResults, f, what); ok {
+		return o, true
+	}
+	return lookup(lmmStructureResults, &f.lmmStructure, what)
+}
+
+func (*lmmFit) resultsHelp() string {
+	return "its results are " + codeRange(lmmStructureResults) + " and " + codeRange(lmmFitResults)
+}
+
+// Close releases the model's data unless the model or another fit still uses it.
+func (f *lmmFit) Close() { f.shared.release() }
+
+// conditionalVariances computes GLMMGO_LMM_CONDVAR once.
+func (f *lmmFit) conditionalVariances() ([]float64, error) {
+	if f.condVar != nil {
+		return f.condVar, nil
+	}
+	err := f.shared.with(f.workers, func(m *lmm.Model) error {
+		blocks, err := f.res.CondVar(m)
+		if err != nil {
+			return err
 		}
 		var all []float64
-		for _, blk := range lh.condVar {
-			all = append(all, blk...)
+		for _, b := range blocks {
+			all = append(all, b...)
 		}
-		return outFloats(cv, length, all, "condvar", false)
+		f.condVar = all
+		return nil
 	})
+	return f.condVar, err
 }
 
-// cArgName renames the core's names of arguments (X, Z, tolerance) to
-// those of the C functions (x, z, rhoend), so that messages name what the
-// caller passed.
-func cArgName(err error) error {
-	if e, ok := err.(*errs.Error); ok {
-		switch e.Arg {
-		case "X":
-			e.Arg = "x"
-		case "Z":
-			e.Arg = "z"
-		case "tolerance":
-			e.Arg = "rhoend"
-		}
-	}
-	return err
+// lmmStructureResults answer for models and fits (GLMMGO_LMM_TERM_ORDER..LOWER).
+var lmmStructureResults = map[C.int32_t]result[*lmmStructure]{
+	C.GLMMGO_LMM_TERM_ORDER:   intsOf("GLMMGO_LMM_TERM_ORDER", func(s *lmmStructure) []int64 { return s.order }),
+	C.GLMMGO_LMM_TERM_NLEVELS: intsOf("GLMMGO_LMM_TERM_NLEVELS", func(s *lmmStructure) []int64 { return s.nlevels }),
+	C.GLMMGO_LMM_TERM_NCOLS:   intsOf("GLMMGO_LMM_TERM_NCOLS", func(s *lmmStructure) []int64 { return s.ncols }),
+	C.GLMMGO_LMM_KEPT_COLUMNS: intsOf("GLMMGO_LMM_KEPT_COLUMNS", func(s *lmmStructure) []int64 { return s.kept }),
+	C.GLMMGO_LMM_LOWER:        floatsOf("GLMMGO_LMM_LOWER", func(s *lmmStructure) []float64 { return s.lower }),
+}
+
+// lmmFitResults answer for fits only.
+var lmmFitResults = map[C.int32_t]result[*lmmFit]{
+	C.GLMMGO_LMM_THETA:   floatsOf("GLMMGO_LMM_THETA", func(f *lmmFit) []float64 { return f.res.Theta }),
+	C.GLMMGO_LMM_BETA:    floatsOf("GLMMGO_LMM_BETA", func(f *lmmFit) []float64 { return f.res.Beta }),
+	C.GLMMGO_LMM_SE:      floatsOf("GLMMGO_LMM_SE", func(f *lmmFit) []float64 { return f.res.SE }),
+	C.GLMMGO_LMM_VCOV:    floatsOf("GLMMGO_LMM_VCOV", func(f *lmmFit) []float64 { return f.res.Vcov }),
+	C.GLMMGO_LMM_SIGMA:   scalarOf("GLMMGO_LMM_SIGMA", func(f *lmmFit) float64 { return f.res.Sigma }),
+	C.GLMMGO_LMM_VARCORR: floatsOf("GLMMGO_LMM_VARCORR", func(f *lmmFit) []float64 { return f.varCorr }),
+	C.GLMMGO_LMM_B:       floatsOf("GLMMGO_LMM_B", func(f *lmmFit) []float64 { return f.res.B }),
+	C.GLMMGO_LMM_U:       floatsOf("GLMMGO_LMM_U", func(f *lmmFit) []float64 { return f.res.U }),
+	C.GLMMGO_LMM_CONDVAR: {name: "GLMMGO_LMM_CONDVAR",
+		length: func(f *lmmFit) int {
+			n := 0
+			for t, l := range f.nlevels {
+				n += int(l * f.ncols[t] * f.ncols[t])
+			}
+			return n
+		},
+		floats: func(f *lmmFit, dst []float64) error {
+			cv, err := f.conditionalVariances()
+			copy(dst, cv)
+			return err
+		}},
+	C.GLMMGO_LMM_OBJECTIVE: scalarOf("GLMMGO_LMM_OBJECTIVE", func(f *lmmFit) float64 { return f.res.Objective }),
+	C.GLMMGO_LMM_LOGLIK:    scalarOf("GLMMGO_LMM_LOGLIK", func(f *lmmFit) float64 { return f.res.LogLik }),
+	C.GLMMGO_LMM_DEVIANCE:  scalarOf("GLMMGO_LMM_DEVIANCE", func(f *lmmFit) float64 { return f.res.Deviance }),
+	C.GLMMGO_LMM_REMLCRIT:  scalarOf("GLMMGO_LMM_REMLCRIT", func(f *lmmFit) float64 { return f.res.REMLCrit }),
+	C.GLMMGO_LMM_AIC:       scalarOf("GLMMGO_LMM_AIC", func(f *lmmFit) float64 { return f.res.AIC }),
+	C.GLMMGO_LMM_BIC:       scalarOf("GLMMGO_LMM_BIC", func(f *lmmFit) float64 { return f.res.BIC }),
+	C.GLMMGO_LMM_EVALS:     intOf("GLMMGO_LMM_EVALS", func(f *lmmFit) int { return f.res.Evals }),
+	C.GLMMGO_LMM_CONVERGED: flagOf("GLMMGO_LMM_CONVERGED", func(f *lmmFit) bool { return f.res.Converged }),
+	C.GLMMGO_LMM_SINGULAR:  flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
+	C.GLMMGO_LMM_REML:      flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
 }

@@ -1,46 +1,122 @@
 /*
  * glmmgo.h — the C interface of libglmmgo, a numerical engine for
- * mixed-model likelihoods (Monte Carlo likelihood approximation of GLMMs as
- * in the R package glmm; profiled deviance of linear mixed models as in lme4
- * and MixedModels.jl).
+ * mixed-model likelihoods: Monte Carlo likelihood approximation (MCLA) of
+ * GLMMs as in the R package glmm, and the profiled deviance of linear mixed
+ * models (LMM) as in lme4 and MixedModels.jl.
  *
- * Conventions (every function follows them):
+ * ---- Conventions (every function follows them) ---------------------------
  *
  *  - Matrices are column-major (R and Julia layout); indices are 0-based;
  *    sizes and indices are int64_t.
- *  - Arrays belong to the caller. The library copies whatever it keeps and
- *    never holds a caller pointer after a call returns. Output arrays are
- *    caller-allocated buffers of the documented length.
- *  - Models are integer handles (glmmgo_handle, 0 is never valid), created
- *    by a *_new function and released by glmmgo_free. Using a freed or
- *    unknown handle, or a handle of the wrong kind, returns
- *    GLMMGO_ERR_HANDLE; it never crashes.
- *  - Every function returns a status (GLMMGO_OK = 0 or one of the codes
- *    below) and, when given a buffer err of errlen bytes (err may be NULL or
- *    errlen 0), writes a NUL-terminated message there, truncated to fit.
- *    Messages name the offending argument and, where it applies, the index
- *    and value ("y: element 3 is 2: must be 0 or 1 for the Bernoulli
- *    family"). On GLMMGO_OK the buffer holds the empty string.
- *  - No Go panic crosses this interface: an internal failure is returned as
- *    GLMMGO_ERR_INTERNAL with a message.
+ *  - Arrays belong to the caller and come with their lengths (given
+ *    directly, or by the counts passed with them). The library copies
+ *    whatever it keeps and never holds a caller pointer after a call
+ *    returns. Output arrays are caller-allocated buffers with a length.
+ *    Every count is checked (range, consistency, overflow) before anything
+ *    sized by it is allocated or read.
+ *  - Objects are integer handles (glmmgo_handle; 0 is never valid),
+ *    released by glmmgo_free. Using a freed or unknown handle, or a handle
+ *    of the wrong kind, returns GLMMGO_ERR_HANDLE; it never crashes.
+ *    Handles are never reused.
+ *  - Every function that can fail returns a status (GLMMGO_OK = 0 or one of
+ *    the codes below) and, when given a buffer err of errlen bytes (err may
+ *    be NULL or errlen 0), writes a NUL-terminated message there, truncated
+ *    to fit. Messages name the argument at fault and, where it applies, the
+ *    index, the value and what was expected ("y: element 3 is 2: must be 0
+ *    or 1 for the Bernoulli family"). On GLMMGO_OK the buffer holds "".
+ *  - No Go panic crosses this interface: an internal failure is returned
+ *    as GLMMGO_ERR_INTERNAL with a message.
  *
- * Threads: the library may be called from any thread. Distinct handles may
- * be used from different threads at the same time. One handle must be used
- * by one thread at a time: a second simultaneous call on the same handle is
- * detected and returns GLMMGO_ERR_BUSY instead of racing.
+ * ---- How an engine's functions are laid out ------------------------------
  *
- * Parallel work: calls that take `int32_t workers` spread Monte Carlo work
- * over that many threads; 0 (or anything larger than the CPUs available to
- * the process) means all available CPUs. Results are bit-identical whatever
- * the number of workers.
+ * Every engine E (mcla, lmm; later laplace, mixlogit) has the same shape:
  *
- * fork(): the Go runtime inside the library does not survive fork(). A
- * child process forked after the library was loaded must not call it (R's
- * parallel::mclapply does this; use PSOCK clusters instead). Every call
- * made in such a child returns GLMMGO_ERR_FORKED at once, without entering
- * Go (which could hang there), and glmmgo_available_workers returns 0;
- * glmmgo_version and glmmgo_status_string work as usual. The parent is
- * unaffected.
+ *   glmmgo_E_new(<data>, glmmgo_handle *model, err, errlen)
+ *       validates and copies the data into a MODEL handle;
+ *   glmmgo_E_objective(model, <parameters with their length>, ..., workers, ...)
+ *       evaluates the engine's criterion at given parameters;
+ *   glmmgo_E_options_default(&opt, sizeof opt, err, errlen)
+ *       fills a glmmgo_E_options struct (see "Options" below);
+ *   glmmgo_E_fit(model, &opt, progress, userdata, glmmgo_handle *fit, err, errlen)
+ *       fits the model into a new FIT handle: an immutable result, valid
+ *       after its model is freed;
+ *   results of a fit (and the structure of a model) through the shared
+ *       glmmgo_dims, glmmgo_result_length, glmmgo_result,
+ *       glmmgo_result_int64 and glmmgo_confint, with result codes
+ *       GLMMGO_E_<NAME> numbered from the engine's base (MCLA 1000, LMM
+ *       2000; 3000 and 4000 are reserved for the Laplace/AGQ and the
+ *       latent-class MCEM engines). Adding a result is one code here and
+ *       one entry in the library, no new function.
+ *
+ * Engine-specific calls sit beside these (the MCLA importance density,
+ * samples and partials). Calls on a model at a point (an LMM gradient at
+ * theta, say) follow glmmgo_E_objective's shape; derivatives at a fit's
+ * estimate are more result codes; settings of the whole library (a memory
+ * budget) are glmmgo_set_<name>(value, err, errlen). Work shared between
+ * processes keeps the shape too: each process holds a model and the samples
+ * of the blocks it owns (blocks of GLMMGO_BLOCK_ROWS rows, keyed by their
+ * index), returns partials, and the master merges them in block order
+ * (glmmgo_mcla_partial, glmmgo_mcla_merge; a fit's importance density is
+ * its GLMMGO_MCLA_U_STAR, _D_STAR and _SIGMA_INV results).
+ *
+ * ---- Options -------------------------------------------------------------
+ *
+ * Options structs are growable, as SQLite's: the first field is
+ * `size_t size`, the number of bytes of the caller's struct. Call
+ * glmmgo_E_options_default(&opt, sizeof opt, ...) first (it sets the size
+ * and the defaults), then change fields. The library reads only the fields
+ * lying wholly within opt->size bytes and takes defaults for the rest, so a
+ * caller compiled against an older header, whose struct is shorter, keeps
+ * working when fields are appended. A size smaller than a size_t, or larger
+ * than this library's struct (a header newer than the library), is
+ * GLMMGO_ERR_INVALID naming size. Arrays inside options are a pointer and
+ * a length (start, start_len), read during the call only.
+ *
+ * ---- Threads -------------------------------------------------------------
+ *
+ * The library may be called from any thread. Distinct handles may be used
+ * from different threads at the same time. One handle must be used by one
+ * thread at a time: a second simultaneous call on the same handle
+ * (glmmgo_free included, and a progress callback calling back with the
+ * handle being fitted) is detected and returns GLMMGO_ERR_BUSY instead of
+ * racing. An LMM fit computes its conditional variances lazily from its
+ * model's data, which it shares with the model and the model's other fits:
+ * while one of those is in use by another call, GLMMGO_LMM_CONDVAR returns
+ * GLMMGO_ERR_BUSY too.
+ *
+ * Parallel work: `int32_t workers` (an argument, or a field of every
+ * options struct) is the number of threads a call may use; 0, or more
+ * than the CPUs available to the process, means all available CPUs, and a
+ * negative count is GLMMGO_ERR_INVALID (glmmgo_mcla_objective and
+ * glmmgo_mcla_partial, unchanged since 0.1, treat it as 0). Results are
+ * bit-identical whatever the number of workers.
+ *
+ * ---- fork() --------------------------------------------------------------
+ *
+ * The Go runtime inside the library does not survive fork(). A child
+ * process forked after the library was loaded must not call it (R's
+ * parallel::mclapply does this; use PSOCK clusters instead). Every call made
+ * in such a child returns GLMMGO_ERR_FORKED at once, without entering Go
+ * (which could hang there), sets any output handle to 0, and
+ * glmmgo_available_workers returns 0; glmmgo_version,
+ * glmmgo_version_number and glmmgo_status_string work as usual. The parent
+ * is unaffected.
+ *
+ * ---- Versions: the check every binding makes at load ----------------------
+ *
+ * GLMMGO_VERSION_NUMBER is MAJOR*1000000 + MINOR*1000 + PATCH (as
+ * SQLITE_VERSION_NUMBER). Releases with the same major and minor version
+ * have the same interface. A binding compiled against this header checks
+ * the library it loaded before any other call:
+ *
+ *     int32_t lib = glmmgo_version_number();
+ *     if (lib / 1000 != GLMMGO_VERSION_NUMBER / 1000)
+ *         fail("libglmmgo %s is not the version this binding was built for ("
+ *              GLMMGO_VERSION_STRING "): major and minor must match",
+ *              glmmgo_version());
+ *
+ * A binding that does not compile against the header (Julia's ccall) keeps
+ * its own copy of GLMMGO_VERSION_NUMBER and makes the same comparison.
  */
 #ifndef GLMMGO_H
 #define GLMMGO_H
@@ -59,19 +135,20 @@ extern "C" {
 #endif
 
 #define GLMMGO_VERSION_MAJOR 0
-#define GLMMGO_VERSION_MINOR 1
+#define GLMMGO_VERSION_MINOR 2
 #define GLMMGO_VERSION_PATCH 0
-#define GLMMGO_VERSION_STRING "0.1.0"
+#define GLMMGO_VERSION_STRING "0.2.0"
+#define GLMMGO_VERSION_NUMBER 2000
 
 /* Status codes. */
 #define GLMMGO_OK 0
-#define GLMMGO_ERR_INVALID 1   /* an argument is malformed (size, NULL, NaN, range) */
+#define GLMMGO_ERR_INVALID 1   /* an argument is malformed (size, NULL, NaN, range, result code) */
 #define GLMMGO_ERR_DOMAIN 2    /* parameters outside the parameter space (a variance <= 0) */
 #define GLMMGO_ERR_NUMERIC 3   /* numerical failure (not positive definite, all weights zero, ...) */
 #define GLMMGO_ERR_CANCELLED 4 /* a progress callback asked to stop */
 #define GLMMGO_ERR_INTERNAL 5  /* a bug in glmmgo; please report the message */
 #define GLMMGO_ERR_HANDLE 6    /* unknown, freed, or wrong-kind handle */
-#define GLMMGO_ERR_BUSY 7      /* the handle is in use by another thread */
+#define GLMMGO_ERR_BUSY 7      /* the handle is in use by another call */
 #define GLMMGO_ERR_STATE 8     /* call out of order (e.g. objective before samples) */
 #define GLMMGO_ERR_FORKED 9    /* called in a child forked after the library started */
 
@@ -79,27 +156,41 @@ extern "C" {
 #define GLMMGO_BERNOULLI 1
 #define GLMMGO_POISSON 2
 #define GLMMGO_BINOMIAL 3
-#define GLMMGO_NEGBINOMIAL 4 /* log link, known dispersion r: see glmmgo_mclafit_new */
+#define GLMMGO_NEGBINOMIAL 4 /* log link; size r from glmmgo_mcla_set_dispersion or estimated by a fit */
+
+/* Kinds of handle (glmmgo_dims.kind). */
+#define GLMMGO_KIND_MCLA_MODEL 1
+#define GLMMGO_KIND_MCLA_FIT 2
+#define GLMMGO_KIND_LMM_MODEL 3
+#define GLMMGO_KIND_LMM_FIT 4
+
+/* MCLA samples are processed in fixed blocks of this many rows; block b
+   holds rows [b*GLMMGO_BLOCK_ROWS, (b+1)*GLMMGO_BLOCK_ROWS). */
+#define GLMMGO_BLOCK_ROWS 256
 
 typedef int64_t glmmgo_handle;
 
 /*
  * A progress callback, called on the thread that made the call, between
- * iterations of a long computation: iteration number, current objective,
- * current parameters (npar values, valid only during the call). Return 0 to
- * continue, anything else to stop: the call then returns
- * GLMMGO_ERR_CANCELLED. The callback must not call back into glmmgo with
- * the same handle.
+ * iterations of a long computation: the iteration (or evaluation) number,
+ * the current objective, the current parameters (npar values, valid only
+ * during the call). Return 0 to continue, anything else to stop: the call
+ * then returns GLMMGO_ERR_CANCELLED and makes no fit. The callback must not
+ * call glmmgo with the handle being used (that call gets GLMMGO_ERR_BUSY).
  */
 typedef int (*glmmgo_progress_fn)(void *userdata, int64_t iter, double objective,
                                   const double *par, int64_t npar);
 
 /* ---- Library ------------------------------------------------------------ */
 
-/* The version string, e.g. "0.1.0". Static storage; never free it. */
+/* The version string, e.g. "0.2.0". Static storage; never free it. */
 const char *glmmgo_version(void);
 
-/* A short English name of a status code ("invalid argument"). Static. */
+/* GLMMGO_VERSION_NUMBER of the library (see "Versions" above). */
+int32_t glmmgo_version_number(void);
+
+/* A short English name of a status code ("invalid argument"); "unknown
+   status" for a code that is not one. Static storage. */
 const char *glmmgo_status_string(int status);
 
 /* The number of CPUs the library uses when workers = 0. */
@@ -107,8 +198,57 @@ int32_t glmmgo_available_workers(void);
 
 /* Releases a handle of any kind. Freeing 0, an unknown or an already freed
    handle returns GLMMGO_ERR_HANDLE; freeing a handle in use by another
-   thread returns GLMMGO_ERR_BUSY. */
+   thread returns GLMMGO_ERR_BUSY. Freeing a model leaves its fits valid. */
 int glmmgo_free(glmmgo_handle h);
+
+/*
+ * Dimensions of a handle of any kind. The caller sets dims->size =
+ * sizeof(struct glmmgo_dims); the library writes the fields lying wholly
+ * within size bytes (the struct may grow at its end) and 0 for dimensions
+ * a kind does not have. (A struct tag, not a typedef: the function has the
+ * name.)
+ *
+ *     struct glmmgo_dims d = {.size = sizeof d};
+ *     if (glmmgo_dims(h, &d, err, sizeof err) == GLMMGO_OK) ... d.npar ...
+ */
+struct glmmgo_dims {
+    size_t size;     /* set by the caller: sizeof(struct glmmgo_dims) */
+    int32_t kind;    /* GLMMGO_KIND_* */
+    int64_t n;       /* observations */
+    int64_t p;       /* fixed effects (LMM: columns of X kept) */
+    int64_t p_given; /* columns of X given (LMM: p plus aliased columns dropped) */
+    int64_t q;       /* random effects */
+    int64_t nvc;     /* MCLA: variance components */
+    int64_t ntheta;  /* LMM: covariance parameters theta */
+    int64_t nterms;  /* LMM: random-effects terms */
+    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM) */
+    int64_t m;       /* MCLA: samples (a model: 0 until set) */
+};
+
+int glmmgo_dims(glmmgo_handle h, struct glmmgo_dims *dims, char *err, size_t errlen);
+
+/*
+ * Results. A fit handle (and, for its structure, an LMM model) answers the
+ * result codes of its engine listed below; each has a fixed type (double
+ * or int64) and a length that glmmgo_result_length reports. glmmgo_result
+ * copies a double result into buf[len], glmmgo_result_int64 an integer one;
+ * len must equal the result's length (buf may be NULL when it is 0). A
+ * code that the handle's kind does not have, or a result of the other
+ * type, is GLMMGO_ERR_INVALID naming what; a wrong length names len and
+ * the length expected. Reading a result never changes it: a fit is
+ * immutable.
+ */
+int glmmgo_result_length(glmmgo_handle h, int32_t what, int64_t *len, char *err, size_t errlen);
+int glmmgo_result(glmmgo_handle h, int32_t what, double *buf, int64_t len, char *err, size_t errlen);
+int glmmgo_result_int64(glmmgo_handle h, int32_t what, int64_t *buf, int64_t len, char *err, size_t errlen);
+
+/*
+ * Wald intervals est -/+ qnorm((1+level)/2)*se at 0 < level < 1 for the
+ * parameters of a fit, into lower[len] and upper[len]. MCLA fits: the
+ * p + nvc parameters (beta, nu). Other kinds: GLMMGO_ERR_HANDLE.
+ */
+int glmmgo_confint(glmmgo_handle fit, double level, double *lower, double *upper, int64_t len,
+                   char *err, size_t errlen);
 
 /* ---- MCLA: Monte Carlo likelihood approximation of a GLMM ----------------
  *
@@ -120,21 +260,28 @@ int glmmgo_free(glmmgo_handle h);
  * with eta = X beta + Z u, u ~ N(0, diag(nu_t(j))), and log f(y|u) =
  * sum_i w_i (y_i eta_i - c(eta_i)) WITHOUT normalising constants (as glmm).
  * par = (beta[p], nu[nvc]) with nu the variances (not standard deviations).
- * Typical use: glmmgo_mcla_new, glmmgo_mcla_set_importance,
- * glmmgo_mcla_set_samples, then glmmgo_mcla_objective as often as needed.
+ *
+ * An external driver evaluates the objective itself: glmmgo_mcla_new,
+ * glmmgo_mcla_set_importance, glmmgo_mcla_set_samples, then
+ * glmmgo_mcla_objective as often as needed (these four calls and
+ * glmmgo_free are unchanged since 0.1). A complete fit, as glmm's glmm(),
+ * is glmmgo_mcla_fit on the model (which needs no importance density or
+ * samples of its own).
  */
 
 /*
- * Creates an MCLA model. family: GLMMGO_BERNOULLI, GLMMGO_POISSON or
- * GLMMGO_BINOMIAL. y[n]: responses (0/1; counts; successes). ntrials[n]:
- * binomial trials (NULL = all 1; must be NULL or all 1 for the other
- * families). weights[n]: non-negative observation weights, not all zero
- * (NULL = all 1). x: the n*p fixed-effects matrix, column-major (p may be
- * 0, then x may be NULL). Z, the n*q random-effects matrix, as nnz triplets
- * (z_row[k], z_col[k], z_val[k]), 0-based; duplicates are summed; every
- * column needs a nonzero. vc_of_column[q]: the variance component
- * (0..nvc-1) of each column of Z; several columns share one component, and
- * every component needs a column. On success *out receives the handle.
+ * Creates an MCLA model. family: GLMMGO_BERNOULLI, GLMMGO_POISSON,
+ * GLMMGO_BINOMIAL or GLMMGO_NEGBINOMIAL (then also call
+ * glmmgo_mcla_set_dispersion, or let a fit estimate it). y[n]: responses
+ * (0/1; counts; successes). ntrials[n]: binomial trials (NULL = all 1; must
+ * be NULL or all 1 for the other families). weights[n]: non-negative
+ * observation weights, not all zero (NULL = all 1). x: the n*p
+ * fixed-effects matrix, column-major (p may be 0, then x may be NULL). Z,
+ * the n*q random-effects matrix, as nnz triplets (z_row[k], z_col[k],
+ * z_val[k]), 0-based; duplicates are summed; every column needs a nonzero.
+ * vc_of_column[q]: the variance component (0..nvc-1) of each column of Z;
+ * several columns share one component, and every component needs a column.
+ * On success *out receives the handle; on failure *out is 0.
  */
 int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family,
                     const double *y, const double *ntrials, const double *weights, const double *x,
@@ -148,7 +295,8 @@ int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family,
  * degrees of freedom. p_mix[3]: probabilities in [0,1] summing to 1 (within
  * 1e-8). u_star[q]. d_star[q] > 0: the diagonal of D*. sigma_inv[q*q]:
  * Sigma~^{-1}, symmetric positive definite, column-major; may be NULL when
- * p_mix[2] == 0. If samples are set, their density values are recomputed.
+ * p_mix[2] == 0. If samples are set, their density values are recomputed;
+ * if that fails the samples are dropped (GLMMGO_ERR_STATE until set again).
  */
 int glmmgo_mcla_set_importance(glmmgo_handle h, double zeta, const double *p_mix, const double *u_star,
                                const double *d_star, const double *sigma_inv, char *err, size_t errlen);
@@ -158,8 +306,19 @@ int glmmgo_mcla_set_importance(glmmgo_handle h, double zeta, const double *p_mix
  * u-matrix). Copied. Everything that does not depend on (beta, nu) — the
  * importance density and per-component sums of squares of each sample — is
  * computed here, once. Requires the importance density (GLMMGO_ERR_STATE).
+ * A failure drops any samples set before.
  */
 int glmmgo_mcla_set_samples(glmmgo_handle h, int64_t m, const double *umat, char *err, size_t errlen);
+
+/*
+ * Negative binomial models: sets the known size r > 0 (Var y = mu +
+ * mu^2/r, log link eta = log mu; the likelihood is y*eta - (y+r)*log(1 +
+ * e^eta/r) without the terms free of eta). Required before the objective,
+ * the partials and a fit at a known r; the importance density and samples
+ * already set are kept. For the other families only 0 is accepted (no
+ * dispersion). A finite r <= 0, NaN or Inf is GLMMGO_ERR_INVALID.
+ */
+int glmmgo_mcla_set_dispersion(glmmgo_handle h, double dispersion, char *err, size_t errlen);
 
 /*
  * Evaluates the objective at par[p+nvc] = (beta, nu) over all samples.
@@ -167,16 +326,10 @@ int glmmgo_mcla_set_samples(glmmgo_handle h, int64_t m, const double *umat, char
  * receive the derivatives and may be NULL to skip them. A nu_t <= 0 is
  * outside the parameter space: *value is set to -Inf and
  * GLMMGO_ERR_DOMAIN is returned (a trust-region step should then shrink).
+ * Before the samples (or, negative binomial, the dispersion): GLMMGO_ERR_STATE.
  */
 int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, double *value,
                           double *gradient, double *hessian, char *err, size_t errlen);
-
-/*
- * Dimensions of a model: n, p, q, nvc and the number of samples m (0 until
- * set). Any pointer may be NULL.
- */
-int glmmgo_mcla_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *q, int64_t *nvc, int64_t *m,
-                     char *err, size_t errlen);
 
 /* ---- MCLA partials: sharing the work between processes or machines ------
  *
@@ -188,9 +341,9 @@ int glmmgo_mcla_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *q, int64_
  *   [c, a, S0, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
  * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
  * that each hold the model and some samples can each compute a partial and
- * one of them merge. Samples are processed in fixed blocks of 256 rows: a
- * split whose ranges start at multiples of 256 merges to a result
- * bit-identical to glmmgo_mcla_objective; other splits agree to rounding.
+ * one of them merge. A split whose ranges start at multiples of
+ * GLMMGO_BLOCK_ROWS merges to a result bit-identical to
+ * glmmgo_mcla_objective; other splits agree to rounding.
  */
 
 /* *len receives the length of one flattened partial for this model. */
@@ -198,21 +351,133 @@ int glmmgo_mcla_partial_length(glmmgo_handle h, int64_t *len, char *err, size_t 
 
 /*
  * Evaluates the samples with indices row_begin <= k < row_end (0-based,
- * into the samples set on this handle) at par into partial[len].
+ * into the samples set on this handle) at par[npar] (npar = p + nvc) into
+ * partial[len].
  */
-int glmmgo_mcla_partial(glmmgo_handle h, const double *par, int64_t row_begin, int64_t row_end,
+int glmmgo_mcla_partial(glmmgo_handle h, const double *par, int64_t npar, int64_t row_begin, int64_t row_end,
                         int32_t workers, double *partial, int64_t len, char *err, size_t errlen);
 
 /*
  * Merges npartials partials, stored one after another in partials
- * (npartials*len doubles), in the order given, and finishes them at par
- * (the par they were computed at) into value, gradient and hessian as
- * glmmgo_mcla_objective does. The value is log((1/m) sum e^b) with m the
- * total count. Needs only the model, not samples.
+ * (npartials*len doubles), in the order given, and finishes them at
+ * par[npar] (the par they were computed at) into *value, gradient[npar]
+ * and hessian[npar*npar] as glmmgo_mcla_objective does (gradient and
+ * hessian may be NULL). The value is log((1/m) sum e^b) with m the total
+ * count. Needs only the model, not samples.
  */
-int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, const double *partials,
-                      int64_t len, double *value, double *gradient, double *hessian,
-                      char *err, size_t errlen);
+int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t npartials, const double *partials,
+                      int64_t len, double *value, double *gradient, double *hessian, char *err, size_t errlen);
+
+/* ---- MCLA fits: the whole of glmm's glmm() -----------------------------
+ *
+ * glmmgo_mcla_fit fits an MCLA model as glmm does:
+ *
+ *  1. PQL starting values (glmm's definition: Nelder-Mead over the standard
+ *     deviations, penalised IRLS inside), or the caller's start.
+ *  2. m samples from the importance density p1 t_zeta(0, D*) +
+ *     p2 N(u*, D*) + p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z +
+ *     D*^{-1}; the counts m1, m2, m3 are multinomial as in glmm. The sample
+ *     is a function of the data, the options and the seed only, drawn in
+ *     blocks of GLMMGO_BLOCK_ROWS with a stream per block: results are
+ *     bit-identical for any number of workers.
+ *  3. Trust-region maximisation of l_m(beta, nu) (R's trust algorithm,
+ *     glmm's rinit = 10, rmax = 1000, iterlim = 1000).
+ *  4. Inference: standard errors from -Hessian^{-1}; z-tests (two-sided for
+ *     beta, one-sided for nu, as glmm's summary); Wald intervals
+ *     (glmmgo_confint); glmm's mcvcov and MCSEs (Monte Carlo standard
+ *     errors) computed on the log scale with the family's own curvature and
+ *     weights; the effective sample size of the importance weights, with a
+ *     warning flag.
+ *
+ * Negative binomial: the fit uses the model's dispersion, or, when
+ * dispersion_lo and dispersion_hi are set, estimates r in [dispersion_lo,
+ * dispersion_hi] with (beta, nu) by maximising the profile MCLA
+ * log-likelihood max l_m(beta, nu; r) + sum_i w_i C(y_i, r), C the terms of
+ * the log-likelihood free of eta (lgamma(y+r) - lgamma(r) - lgamma(y+1) -
+ * y log r), by golden-section search on log r to 1%. The importance sample
+ * is that of a pilot fit at sqrt(lo*hi), reused for every r; the results
+ * then describe the fit at r_hat, its standard errors conditional on r_hat.
+ *
+ * Parameters are ordered par = (beta[p], nu[nvc]), nu the variances.
+ */
+
+typedef struct {
+    size_t size;        /* sizeof the caller's struct (set by glmmgo_mcla_options_default) */
+    int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
+    double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
+                           (default 1/3 each). p3 = 0 is allowed. */
+    double zeta;        /* t degrees of freedom > 0 (default 5) */
+    uint64_t seed;      /* the sample's seed (default 0) */
+    int32_t workers;    /* threads; 0 = all CPUs (default 0) */
+    int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1
+                           unless start is given (glmm's doPQL = FALSE) */
+    double rinit;       /* initial trust radius (default 10) */
+    double rmax;        /* largest trust radius, >= rinit (default 1000) */
+    int64_t iterlim;    /* trust iterations, >= 1 (default 1000) */
+    const double *start; /* NULL, or start_len = p+nvc starting values
+                           (beta, nu), nu > 1e-9, used instead of PQL
+                           (glmm's par.init) */
+    int64_t start_len;  /* length of start (0 when start is NULL) */
+    double ess_warn;    /* warn when the effective sample size is below this
+                           (default 100; 0 = never warn) */
+    int32_t t_at_ustar; /* nonzero: centre the t component at u* instead of
+                           glmm's 0 (default 0) */
+    double dispersion_lo; /* negative binomial: estimate r in [dispersion_lo, */
+    double dispersion_hi; /* dispersion_hi], 0 < lo < hi < Inf; both 0 (the
+                           default): use the model's dispersion */
+} glmmgo_mcla_options;
+
+/* Fills the fields of *opt lying within size bytes with the defaults above
+   and sets opt->size = size (pass sizeof *opt). */
+int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen);
+
+/*
+ * Fits the MCLA model `model` with options opt into a new fit handle *fit
+ * (0 on failure; free it with glmmgo_free). progress (may be NULL) is called on the calling thread
+ * after every trust iteration with (userdata, iteration, current
+ * log-likelihood, current par, p+nvc). Errors: GLMMGO_ERR_INVALID for bad
+ * options or data that has no finite estimate (every response 0, or every
+ * response a success; a variance component with a single column of Z; a
+ * start with a variance <= 1e-9); GLMMGO_ERR_STATE for a negative binomial
+ * model without a dispersion and no dispersion range; GLMMGO_ERR_NUMERIC
+ * for numerical failures; GLMMGO_ERR_CANCELLED. The model is not changed.
+ * Memory: the u-matrix (m*q doubles) is held during the fit only.
+ */
+int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_progress_fn progress,
+                    void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
+
+/*
+ * Results of an MCLA fit. d = p + nvc. Type "int" results are read with
+ * glmmgo_result_int64, the others with glmmgo_result.
+ *                                       length   meaning                                              */
+#define GLMMGO_MCLA_BETA 1001           /* p      beta-hat                                             */
+#define GLMMGO_MCLA_NU 1002             /* nvc    nu-hat, the variances                                */
+#define GLMMGO_MCLA_VALUE 1003          /* 1      l_m at the estimate (no normalising constants, as glmm) */
+#define GLMMGO_MCLA_GRADIENT 1004       /* d      gradient of l_m there                                */
+#define GLMMGO_MCLA_HESSIAN 1005        /* d*d    Hessian of l_m there, column-major                   */
+#define GLMMGO_MCLA_SE 1006             /* d      standard errors sqrt(diag(vcov)); Inf for a singular Hessian */
+#define GLMMGO_MCLA_Z 1007              /* d      z = estimate / se                                    */
+#define GLMMGO_MCLA_PVALUE 1008         /* d      two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2") */
+#define GLMMGO_MCLA_VCOV 1009           /* d*d    -Hessian^{-1}                                        */
+#define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
+#define GLMMGO_MCLA_MCVCOV 1011         /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}         */
+#define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
+#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if trust's termination test was met                */
+#define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
+#define GLMMGO_MCLA_EVALUATIONS 1015    /* 1 int  objective evaluations                                */
+#define GLMMGO_MCLA_ESS 1016            /* 1      Kish effective sample size of the importance weights at the estimate, in [1, m] */
+#define GLMMGO_MCLA_ESS_WARNING 1017    /* 1 int  1 if ESS < opt.ess_warn                              */
+#define GLMMGO_MCLA_COUNTS 1018         /* 3 int  samples from each mixture component (m1, m2, m3)     */
+#define GLMMGO_MCLA_SECONDS 1019        /* 4      wall time of PQL, sampling, trust, inference         */
+#define GLMMGO_MCLA_USED_PQL 1020       /* 1 int  1 if PQL gave the start                              */
+#define GLMMGO_MCLA_START 1021          /* d      where trust started: (beta_pql, nu_pql) or opt.start */
+#define GLMMGO_MCLA_U_STAR 1022         /* q      the importance density's centre u*                   */
+#define GLMMGO_MCLA_D_STAR 1023         /* q      the diagonal of D* (PQL variances floored at 1e-6)   */
+#define GLMMGO_MCLA_SIGMA_INV 1024      /* q*q    Sigma~^{-1} of the importance density                */
+#define GLMMGO_MCLA_UMATRIX 1025        /* m*q    the u-matrix, row k sample k (glmm's layout); regenerated from the seed on request */
+#define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
+#define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
+#define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
 
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *
@@ -227,15 +492,15 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, con
  * and fewer than n) and ncols[t] = k columns (k = 1 for (1|g), 2 for
  * (1+x|g)); uncorrelated terms on one factor are separate terms. The model
  * orders terms by decreasing number of levels (ties keep input order), as
- * lme4 does; theta, b, u and the conditional variances are reported in
- * that "model order" (glmmgo_lmm_term_order maps it to input order).
+ * lme4 does; theta, b, u, VarCorr and the conditional variances are in
+ * that "model order" (GLMMGO_LMM_TERM_ORDER maps it to input order).
  * theta lists, term by term, the lower triangle of each term's k x k
  * template of Lambda column by column; diagonal elements have lower bound
- * 0, others are unbounded (glmmgo_lmm_lower). b and u list, term by term,
+ * 0, others are unbounded (GLMMGO_LMM_LOWER). b and u list, term by term,
  * level by level, the k values of each level.
  * Aliased columns of X (linearly dependent on earlier columns, R's qr rule
  * with tolerance 1e-7) are dropped when the model is created, as lme4 does;
- * beta, se and vcov refer to the kept columns (glmmgo_lmm_kept_columns).
+ * beta, se and vcov refer to the kept columns (GLMMGO_LMM_KEPT_COLUMNS).
  * Limitation: all terms after the first are held as one dense block, so
  * their random effects together must number at most about 20000.
  */
@@ -251,232 +516,105 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npartials, con
  * range, an unused level, a factor with one level or with as many levels
  * as observations, more columns in X than observations, or no residual
  * degrees of freedom return GLMMGO_ERR_INVALID naming the argument.
- * On success *out receives the handle (free it with glmmgo_free).
+ * On success *out receives the handle; on failure *out is 0.
  */
 int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights,
                    int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes,
                    const double *z, glmmgo_handle *out, char *err, size_t errlen);
 
 /*
- * Dimensions: observations n, fixed effects kept p, columns of X given
- * p_given, length of theta ntheta, random effects q, terms nterms. Any
- * pointer may be NULL.
- */
-int glmmgo_lmm_dims(glmmgo_handle h, int64_t *n, int64_t *p, int64_t *p_given, int64_t *ntheta,
-                    int64_t *q, int64_t *nterms, char *err, size_t errlen);
-
-/* order[nterms]: for each term in model order, its index in the input. */
-int glmmgo_lmm_term_order(glmmgo_handle h, int64_t *order, int64_t nterms, char *err, size_t errlen);
-
-/* kept[p]: the 0-based indices of the columns of X kept (p as from dims). */
-int glmmgo_lmm_kept_columns(glmmgo_handle h, int64_t *kept, int64_t p, char *err, size_t errlen);
-
-/* lower[ntheta]: the lower bounds of theta (0 or -Inf). */
-int glmmgo_lmm_lower(glmmgo_handle h, double *lower, int64_t ntheta, char *err, size_t errlen);
-
-/*
  * *value receives the profiled ML deviance (reml = 0) or the REML criterion
  * (reml != 0) at theta[ntheta] (model order). A diagonal element below 0 is
  * GLMMGO_ERR_DOMAIN; a perfect fit (zero residual) GLMMGO_ERR_NUMERIC.
- * Allocates nothing after the first call on the handle.
+ * Allocates nothing after the first call on the model with the same workers
+ * (changing workers re-plans the work once).
  */
-int glmmgo_lmm_objective(glmmgo_handle h, const double *theta, int32_t reml, double *value,
-                         char *err, size_t errlen);
+int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t workers,
+                         double *value, char *err, size_t errlen);
 
 /*
- * Fits the model by ML (reml = 0) or REML and keeps the result in the
- * handle for the getters below (replacing any earlier fit). theta0[ntheta]:
- * the start, or NULL for lme4's (1 on diagonals, 0 off). rhobeg, rhoend:
- * the optimiser's initial and final trust-region radii, 0 for the defaults
- * (0.2 and 3e-5). maxeval: evaluation budget, 0 for the default (10000);
- * it must leave room for the optimiser's 2*ntheta+1 interpolation points
- * (GLMMGO_ERR_INVALID otherwise); running out of a valid budget is not an
- * error (see converged in glmmgo_lmm_fit_info).
- * progress: NULL, or a callback called on the calling thread after every
- * evaluation with the evaluation count, the criterion and theta; returning
- * nonzero cancels the fit (GLMMGO_ERR_CANCELLED, no result kept).
+ * The pieces of both criteria at theta[ntheta] (model order), lme4's
+ * getME(fit, "devcomp")$cmp, into parts[len], len = 6:
+ *   parts[0] ldL2   log|L_theta|^2, the random-effects block of the factor
+ *   parts[1] ldRX2  log|R_X|^2, the fixed-effects block
+ *   parts[2] wrss   weighted residual sum of squares |W^(1/2) (y - X beta - Z b)|^2
+ *   parts[3] ussq   |u|^2, the squared length of the spherical modes
+ *   parts[4] pwrss  wrss + ussq, the penalised weighted residual sum of squares
+ *   parts[5] ldW    sum_i log w_i (0 without weights)
+ * at the conditional estimates given theta. Then the ML deviance is
+ * ldL2 - ldW + n (1 + log(2 pi pwrss / n)), the REML criterion
+ * ldL2 + ldRX2 - ldW + (n-p) (1 + log(2 pi pwrss / (n-p))), and the ML
+ * deviance at a given sigma ldL2 - ldW + n log(2 pi sigma^2) + pwrss/sigma^2
+ * (what a profile over sigma needs). Errors as glmmgo_lmm_objective; a len
+ * other than 6 is GLMMGO_ERR_INVALID.
  */
-int glmmgo_lmm_fit(glmmgo_handle h, int32_t reml, const double *theta0, double rhobeg, double rhoend,
-                   int64_t maxeval, glmmgo_progress_fn progress, void *userdata, char *err, size_t errlen);
+int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers,
+                              double *parts, int64_t len, char *err, size_t errlen);
 
-/*
- * Scalars of the last fit; any pointer may be NULL. objective: the
- * criterion minimised; loglik = -objective/2 (REML log-likelihood for REML
- * fits); deviance: the ML deviance profiled at the fitted theta; remlcrit:
- * the REML criterion there; aic, bic with npar = p + ntheta + 1; sigma: the
- * residual standard deviation; evals: criterion evaluations; converged: 1
- * if the optimiser reached rhoend; singular: 1 if a diagonal theta < 1e-4
- * (a boundary fit); reml: 1 for a REML fit. GLMMGO_ERR_STATE before a fit.
- */
-int glmmgo_lmm_fit_info(glmmgo_handle h, double *objective, double *loglik, double *deviance,
-                        double *remlcrit, double *aic, double *bic, double *sigma, int64_t *evals,
-                        int32_t *converged, int32_t *singular, int32_t *reml, char *err, size_t errlen);
-
-/* theta[ntheta] of the last fit (model order). */
-int glmmgo_lmm_theta(glmmgo_handle h, double *theta, int64_t ntheta, char *err, size_t errlen);
-
-/*
- * beta[p], standard errors se[p] and covariance vcov[p*p] (column-major) of
- * the fixed effects of the last fit, for the kept columns; p must equal the
- * kept count. Any of the three buffers may be NULL.
- */
-int glmmgo_lmm_beta(glmmgo_handle h, double *beta, double *se, double *vcov, int64_t p,
-                    char *err, size_t errlen);
-
-/* Conditional modes b[q] = Lambda u and spherical modes u[q] of the last
-   fit (model order, level by level); either buffer may be NULL. */
-int glmmgo_lmm_ranef(glmmgo_handle h, double *b, double *u, int64_t q, char *err, size_t errlen);
-
-/*
- * Conditional covariance matrices of the random effects b given y at the
- * last fit (lme4's ranef(condVar = TRUE): sigma^2 Lambda (L L')^{-1}
- * Lambda' blocks, ignoring the uncertainty in beta): for each term (model
- * order), each level, its k*k block column-major; len = sum over terms of
- * nlevels*k*k. Computed on the first call (it inverts the dense block of
- * the later terms) and kept.
- */
-int glmmgo_lmm_condvar(glmmgo_handle h, double *cv, int64_t len, char *err, size_t errlen);
-
-/* ---- MCLA fits: the whole of glmm's glmm() -----------------------------
- *
- * A fit handle holds a GLMM's data; glmmgo_mclafit_run fits it by Monte
- * Carlo likelihood approximation as glmm does:
- *
- *  1. PQL starting values (glmm's definition: Nelder-Mead over the standard
- *     deviations, penalised IRLS inside), or the caller's par_init.
- *  2. m samples from the importance density p1 t_zeta(0, D*) +
- *     p2 N(u*, D*) + p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z +
- *     D*^{-1}; the counts m1, m2, m3 are multinomial as in glmm. The sample
- *     is a function of the data, the options and the seed only: results are
- *     bit-identical for any number of workers.
- *  3. Trust-region maximisation of l_m(beta, nu) (R's trust algorithm,
- *     glmm's rinit = 10, rmax = 1000, iterlim = 1000).
- *  4. Inference: standard errors from -Hessian^{-1}; z-tests (two-sided for
- *     beta, one-sided for nu, as glmm's summary); Wald intervals; glmm's
- *     mcvcov and MCSEs (Monte Carlo standard errors) computed on the log
- *     scale with the family's own curvature and weights; the effective
- *     sample size of the importance weights, with a warning flag.
- *
- * Parameters are ordered par = (beta[p], nu[nvc]), nu the variances.
- * Typical use: glmmgo_mclafit_new, glmmgo_mclafit_options_default, set
- * m/seed/..., glmmgo_mclafit_run, the getters, glmmgo_free. Getters return
- * GLMMGO_ERR_STATE until a run has succeeded; every output pointer of a
- * getter may be NULL to skip that output.
- */
-
-/* Options of glmmgo_mclafit_run. Always start from
-   glmmgo_mclafit_options_default, then change fields. */
 typedef struct {
-    int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
-    double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
-                           (default 1/3 each). p3 = 0 is allowed. */
-    double zeta;        /* t degrees of freedom > 0 (default 5) */
-    uint64_t seed;      /* the sample's seed (default 0) */
-    int32_t workers;    /* threads; 0 = all CPUs (default 0) */
-    int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1
-                           unless par_init is given (glmm's doPQL = FALSE) */
-    double rinit;       /* initial trust radius (default 10) */
-    double rmax;        /* largest trust radius, >= rinit (default 1000) */
-    int64_t iterlim;    /* trust iterations (default 1000) */
-    const double *par_init; /* NULL, or p+nvc starting values (beta, nu),
-                           nu > 1e-9, used instead of PQL (glmm's
-                           par.init); read during glmmgo_mclafit_run only */
-    double ess_warn;    /* warn when the effective sample size is below this
-                           (default 100; 0 = never warn) */
-    int32_t t_at_ustar; /* nonzero: centre the t component at u* instead of
-                           glmm's 0 (default 0) */
-} glmmgo_mclafit_options;
+    size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
+    int32_t reml;        /* nonzero: REML; 0: ML (default 0) */
+    const double *start; /* NULL (lme4's start: 1 on diagonals, 0 off), or start_len = ntheta values of theta */
+    int64_t start_len;   /* length of start (0 when start is NULL) */
+    double rhobeg;       /* the optimiser's initial trust radius, > 0 (default 0.2; 0 also means 0.2) */
+    double rhoend;       /* its final radius, <= rhobeg; 0 (the default) means 1.5e-4 * rhobeg */
+    int64_t maxeval;     /* evaluation budget (default 10000); it must leave room for the
+                            optimiser's 2*ntheta+1 interpolation points. Running out of a
+                            valid budget is not an error (GLMMGO_LMM_CONVERGED is 0). */
+    int32_t workers;     /* threads; 0 = all CPUs (default 0) */
+} glmmgo_lmm_options;
 
-/* Fills *opt with the defaults above. */
-void glmmgo_mclafit_options_default(glmmgo_mclafit_options *opt);
+/* Fills the fields of *opt lying within size bytes with the defaults above
+   and sets opt->size = size (pass sizeof *opt). */
+int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen);
 
 /*
- * Creates a fit handle from data, with the arguments and conventions of
- * glmmgo_mcla_new, plus the dispersion: for GLMMGO_NEGBINOMIAL the known
- * size r > 0 (Var y = mu + mu^2/r, log link, eta = log mu; the likelihood
- * is y*eta - (y+r)*log(1 + e^eta/r) without the terms free of eta); for
- * the other families it must be 0. The data are copied and validated here
- * (y in the family's support, Z's columns, vc_of_column, ...).
+ * Fits the model by ML or REML into a new fit handle *fit (0 on failure;
+ * free it with glmmgo_free).
+ * progress (may be NULL) is called on the calling thread after every
+ * evaluation with (userdata, evaluation count, criterion, theta, ntheta).
+ * A start outside the parameter space is GLMMGO_ERR_DOMAIN. The fit keeps
+ * what it reports; its conditional variances are computed on the first
+ * request from the model's data, which the fit shares with the model (so
+ * freeing the model frees that data only with its last fit).
  */
-int glmmgo_mclafit_new(int64_t n, int64_t p, int64_t q, int32_t family,
-                       const double *y, const double *ntrials, const double *weights, const double *x,
-                       int64_t nnz, const int64_t *z_row, const int64_t *z_col, const double *z_val,
-                       int64_t nvc, const int64_t *vc_of_column, double dispersion,
-                       glmmgo_handle *out, char *err, size_t errlen);
+int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_progress_fn progress,
+                   void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
 
 /*
- * Runs the fit with options opt. progress (may be NULL) is called on the
- * calling thread after every trust iteration with (userdata, iteration,
- * current log-likelihood, current par, p+nvc); a nonzero return stops the
- * fit with GLMMGO_ERR_CANCELLED. Errors: GLMMGO_ERR_INVALID for bad options
- * or data that has no finite estimate (every response 0, or every response
- * a success; a variance component with a single column of Z; a par_init
- * with a variance <= 1e-9, outside the parameter space);
- * GLMMGO_ERR_NUMERIC for numerical failures. A failed or cancelled run
- * leaves no result (getters return GLMMGO_ERR_STATE); running again
- * replaces the previous result. Memory: the u-matrix (m*q doubles) is held
- * during the run only.
- */
-int glmmgo_mclafit_run(glmmgo_handle h, const glmmgo_mclafit_options *opt, glmmgo_progress_fn progress,
-                       void *userdata, char *err, size_t errlen);
-
-/*
- * Negative binomial only: estimates the dispersion r in [r_lo, r_hi]
- * (0 < r_lo < r_hi) with (beta, nu) by maximising the profile MCLA
- * log-likelihood max_theta l_m(theta; r) + sum_i w_i C(y_i, r), C the
- * terms of the log-likelihood free of eta (lgamma(y+r) - lgamma(r) -
- * lgamma(y+1) - y log r), by golden-section search on log r to 1%. The
- * importance sample is that of a pilot fit at sqrt(r_lo*r_hi) and is reused
- * for every r. The handle's own dispersion (any positive value given to
- * glmmgo_mclafit_new) is ignored. *r_hat and *loglik (the full
- * log-likelihood at the maximum) may be NULL. Afterwards the getters
- * describe the fit at r_hat; its standard errors are conditional on r_hat.
- * progress is called after every trust iteration of every inner fit.
- */
-int glmmgo_mclafit_run_dispersion(glmmgo_handle h, const glmmgo_mclafit_options *opt, double r_lo, double r_hi,
-                                  glmmgo_progress_fn progress, void *userdata, double *r_hat, double *loglik,
-                                  char *err, size_t errlen);
-
-/* Sizes: p, nvc, q, and m (0 before a successful run). */
-int glmmgo_mclafit_dims(glmmgo_handle h, int64_t *p, int64_t *nvc, int64_t *q, int64_t *m, char *err, size_t errlen);
-
-/* The estimate: beta[p], nu[nvc], the log-likelihood *value at it (no
-   normalising constants, as glmm), gradient[p+nvc] and hessian
-   [(p+nvc)^2, column-major]. */
-int glmmgo_mclafit_estimates(glmmgo_handle h, double *beta, double *nu, double *value, double *gradient,
-                             double *hessian, char *err, size_t errlen);
-
-/* Diagnostics: *converged (trust's termination test met: 1/0), trust
-   *iterations, objective *evaluations, *ess (Kish effective sample size of
-   the importance weights at the estimate, between 1 and m), *ess_warning
-   (1 if ess < opt.ess_warn), counts[3] = (m1, m2, m3), seconds[4] = wall
-   time of PQL, sampling, trust, inference. */
-int glmmgo_mclafit_convergence(glmmgo_handle h, int32_t *converged, int64_t *iterations, int64_t *evaluations,
-                               double *ess, int32_t *ess_warning, int64_t *counts, double *seconds,
-                               char *err, size_t errlen);
-
-/* Inference, each of length p+nvc (matrices (p+nvc)^2, column-major):
-   se = sqrt(diag(vcov)), vcov = -Hessian^{-1}; z = par/se; pvalue
-   two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2"); mcse and
-   mcvcov, glmm's Monte Carlo standard errors and covariance
-   H^{-1} V H^{-1}. A singular Hessian gives se = Inf and NaN elsewhere. */
-int glmmgo_mclafit_inference(glmmgo_handle h, double *se, double *z, double *pvalue, double *vcov,
-                             double *mcse, double *mcvcov, char *err, size_t errlen);
-
-/* Wald intervals par -/+ qnorm((1+level)/2)*se, 0 < level < 1. */
-int glmmgo_mclafit_confint(glmmgo_handle h, double level, double *lower, double *upper, char *err, size_t errlen);
-
-/* Where the fit started: *used_pql (1 if PQL ran), par_init[p+nvc] (trust's
-   start: beta_pql and nu_pql, or the caller's), and the importance
-   density's u_star[q] and d_star[q] (the diagonal of D*, PQL variances
-   floored at 1e-6, glmm's sigma >= 1e-3). */
-int glmmgo_mclafit_start(glmmgo_handle h, int32_t *used_pql, double *par_init, double *u_star, double *d_star,
-                         char *err, size_t errlen);
-
-/* The u-matrix, m*q column-major (row k is sample k, glmm's layout); len
-   must be m*q. It is regenerated from the seed, so it costs nothing while
-   not requested. */
-int glmmgo_mclafit_umatrix(glmmgo_handle h, double *umat, int64_t len, char *err, size_t errlen);
+ * Results of LMM models and fits; the first five describe the model's
+ * structure and are answered by models and fits, the others by fits.
+ * Terms are in model order unless said otherwise; k_t = columns of term t.
+ *                                     length             meaning                                   */
+#define GLMMGO_LMM_TERM_ORDER 2001    /* nterms int       input index of each term                  */
+#define GLMMGO_LMM_TERM_NLEVELS 2002  /* nterms int       levels of each term                       */
+#define GLMMGO_LMM_TERM_NCOLS 2003    /* nterms int       columns k_t of each term                  */
+#define GLMMGO_LMM_KEPT_COLUMNS 2004  /* p int            0-based indices of the columns of X kept  */
+#define GLMMGO_LMM_LOWER 2005         /* ntheta           lower bounds of theta (0 or -Inf)         */
+#define GLMMGO_LMM_THETA 2006         /* ntheta           theta-hat                                 */
+#define GLMMGO_LMM_BETA 2007          /* p                beta-hat (kept columns)                   */
+#define GLMMGO_LMM_SE 2008            /* p                standard errors of beta-hat               */
+#define GLMMGO_LMM_VCOV 2009          /* p*p              covariance of beta-hat, column-major      */
+#define GLMMGO_LMM_SIGMA 2010         /* 1                residual standard deviation               */
+#define GLMMGO_LMM_VARCORR 2011       /* ntheta+1         per term: k_t standard deviations, then the k_t(k_t-1)/2
+                                                          correlations below the diagonal, column by column (NaN
+                                                          beside a zero standard deviation); last: sigma. As lme4's VarCorr */
+#define GLMMGO_LMM_B 2012             /* q                conditional modes b = Lambda u            */
+#define GLMMGO_LMM_U 2013             /* q                spherical conditional modes u             */
+#define GLMMGO_LMM_CONDVAR 2014       /* sum nlevels*k^2  per term, per level, the k x k conditional covariance of b
+                                                          given y (lme4's ranef(condVar = TRUE): sigma^2 Lambda
+                                                          (L L')^{-1} Lambda' blocks, ignoring the uncertainty in
+                                                          beta), column-major. Computed on the first request */
+#define GLMMGO_LMM_OBJECTIVE 2015     /* 1                the criterion minimised                   */
+#define GLMMGO_LMM_LOGLIK 2016        /* 1                -objective/2 (REML log-likelihood for REML fits) */
+#define GLMMGO_LMM_DEVIANCE 2017      /* 1                ML deviance profiled at theta-hat          */
+#define GLMMGO_LMM_REMLCRIT 2018      /* 1                REML criterion at theta-hat                */
+#define GLMMGO_LMM_AIC 2019           /* 1                -2 loglik + 2 (p + ntheta + 1)             */
+#define GLMMGO_LMM_BIC 2020           /* 1                -2 loglik + log(n) (p + ntheta + 1)        */
+#define GLMMGO_LMM_EVALS 2021         /* 1 int            criterion evaluations                     */
+#define GLMMGO_LMM_CONVERGED 2022     /* 1 int            1 if the optimiser reached rhoend          */
+#define GLMMGO_LMM_SINGULAR 2023      /* 1 int            1 if a diagonal theta < 1e-4 (a boundary fit) */
+#define GLMMGO_LMM_REML 2024          /* 1 int            1 for a REML fit                          */
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -1,19 +1,25 @@
-// Package tests exercises libglmmgo as a C caller sees it: the Go tests
-// build the shared library once, compile small C programs against
-// include/glmmgo.h and it, run them, and check what they print. (Loading
-// the library into this Go test binary would start a second Go runtime in
-// one process, which is unsupported.)
+// Package tests exercises libglmmgo as a C caller sees it: TestMain builds
+// the shared library once, and each test compiles a C program from c/
+// against include/glmmgo.h and the library (compileC), runs it (runC) and
+// checks what it prints. Data the programs need is written to a file they
+// read (writeCase, writeArrays). Loading the library into this Go test
+// binary would start a second Go runtime in one process, which is
+// unsupported.
 package tests
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
 var (
@@ -94,4 +100,84 @@ func parseLines(t *testing.T, out string) map[string][]float64 {
 		}
 	}
 	return res
+}
+
+// writeCase writes a reference case in the plain format c/mcla_case.h reads.
+func writeCase(t *testing.T, c *refcase.Case) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "case.txt")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	fam := map[string]int{"bernoulli": 1, "poisson": 2, "binomial": 3, "negbinomial": 4}[c.Family]
+	fmt.Fprintf(w, "%d %d %d %d %d %d %d %.17g\n", c.N, c.P, c.Q, c.NVC, c.M, len(c.Z.Row), fam, c.Zeta)
+	floats := func(v []float64) {
+		for _, x := range v {
+			fmt.Fprintf(w, "%.17g ", x)
+		}
+		fmt.Fprintln(w)
+	}
+	ints := func(v []int64) {
+		for _, x := range v {
+			fmt.Fprintf(w, "%d ", x)
+		}
+		fmt.Fprintln(w)
+	}
+	floats(c.Y)
+	floats(c.NTrials)
+	floats(c.Weights)
+	floats(c.X)
+	ints(c.Z.Row)
+	ints(c.Z.Col)
+	floats(c.Z.Val)
+	ints(c.VCOf())
+	floats(c.PMix)
+	floats(c.UStar)
+	floats(c.DStar)
+	floats(c.SigmaInv)
+	floats(c.UMat)
+	floats(c.Par)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A named array for writeArrays.
+type namedArray struct {
+	name string
+	v    []float64
+}
+
+// writeArrays writes "NAME COUNT values..." lines (the format c/lmm.c
+// reads) and returns the file's path.
+func writeArrays(t *testing.T, arrays ...namedArray) string {
+	t.Helper()
+	var b strings.Builder
+	for _, a := range arrays {
+		fmt.Fprintf(&b, "%s %d", a.name, len(a.v))
+		for _, x := range a.v {
+			b.WriteString(" " + strconv.FormatFloat(x, 'g', 17, 64))
+		}
+		b.WriteString("\n")
+	}
+	path := filepath.Join(t.TempDir(), "data.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func relErr(got, want float64) float64 { return math.Abs(got-want) / math.Max(math.Abs(want), 1) }
+
+// lastLines returns the last n lines of s (for crash reports).
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,17 +1,10 @@
-// Package tests exercises libglmmgo from C: it builds build/libglmmgo.so,
-// compiles small C programs against include/glmmgo.h and runs them (the
-// library is never loaded into the Go test process: two Go runtimes in one
-// process are unsupported).
 package tests
 
 import (
-	"bufio"
-	"fmt"
+	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,51 +12,57 @@ import (
 	"github.com/glmmgo/glmmgo/internal/refdata"
 )
 
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(filepath.Dir(file))
+func ints2floats(v []int) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
 
-// buildLibrary builds the shared library into dir.
-func buildLibrary(t *testing.T, dir string) {
+// lme4VarCorr reads testdata/lmm/lme4_varcorr.json as the flat layout of
+// GLMMGO_LMM_VARCORR: per term its standard deviations, then its
+// correlations below the diagonal column by column; last, sigma.
+func lme4VarCorr(t *testing.T) map[string][]float64 {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", filepath.Join(dir, "libglmmgo.so"), "./capi")
-	cmd.Dir = repoRoot()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the library: %v\n%s", err, out)
+	raw, err := os.ReadFile(filepath.Join(refdata.Dir(), "lme4_varcorr.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func cDoubles(name string, v []float64) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "static const double %s[%d] = {", name, len(v))
-	for i, x := range v {
-		if i > 0 {
-			b.WriteString(",")
+	var file struct {
+		Models []struct {
+			Name  string  `json:"name"`
+			Sigma float64 `json:"sigma"`
+			Terms []struct {
+				SD   []float64 `json:"sd"`
+				Corr []float64 `json:"corr"`
+			} `json:"terms"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]float64{}
+	for _, m := range file.Models {
+		var v []float64
+		for _, term := range m.Terms {
+			v = append(v, term.SD...)
+			k := len(term.SD)
+			for j := 0; j < k; j++ {
+				v = append(v, term.Corr[j*k+j+1:(j+1)*k]...)
+			}
 		}
-		b.WriteString(strconv.FormatFloat(x, 'g', 17, 64))
+		out[m.Name] = append(v, m.Sigma)
 	}
-	b.WriteString("};\n")
-	return b.String()
+	return out
 }
 
-func cInts(name string, v []int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "static const int64_t %s[%d] = {", name, len(v))
-	for i, x := range v {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(strconv.Itoa(x))
-	}
-	b.WriteString("};\n")
-	return b.String()
-}
-
+// TestLMMFromC runs c/lmm.c on lme4's reference data: the deviance at a
+// given θ, bad calls, and three complete fits whose θ, σ, β, SEs and
+// VarCorr agree with lme4's; inside, each fit is repeated from a short
+// options struct and with one worker (the same bits), and its results are
+// read after its model was freed.
 func TestLMMFromC(t *testing.T) {
-	if _, err := exec.LookPath("cc"); err != nil {
-		t.Skip("no C compiler")
-	}
 	refs, err := refdata.References()
 	if err != nil {
 		t.Fatal(err)
@@ -72,49 +71,22 @@ func TestLMMFromC(t *testing.T) {
 	for _, r := range refs {
 		byName[r.Name] = r
 	}
-	dye, err := refdata.Build(byName["dyestuff_ml"])
-	if err != nil {
-		t.Fatal(err)
+	build := func(name string) *refdata.Model {
+		m, err := refdata.Build(byName[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	dye2, err := refdata.Build(byName["dyestuff2_ml"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sleep, err := refdata.Build(byName["sleepstudy_reml"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	buildLibrary(t, dir)
-	src, err := os.ReadFile(filepath.Join(repoRoot(), "tests", "lmm_prog.c.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prog strings.Builder
-	fmt.Fprintf(&prog, "#include <stdint.h>\n#define DYE_N %d\n#define SLEEP_N %d\n#define DYE_THETA_AT %.17g\n",
-		dye.N, sleep.N, byName["dyestuff_ml"].ObjectiveAt[1].Theta[0])
-	prog.WriteString(cDoubles("DYE_Y", dye.Y))
-	prog.WriteString(cDoubles("DYE2_Y", dye2.Y))
-	prog.WriteString(cInts("DYE_CODES", dye.Terms[0].Codes))
-	prog.WriteString(cDoubles("SLEEP_Y", sleep.Y))
-	prog.WriteString(cDoubles("SLEEP_X", sleep.X))
-	prog.WriteString(cInts("SLEEP_CODES", sleep.Terms[0].Codes))
-	prog.Write(src)
-	cfile := filepath.Join(dir, "lmm_prog.c")
-	if err := os.WriteFile(cfile, []byte(prog.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	exe := filepath.Join(dir, "lmm_prog")
-	cc := exec.Command("cc", "-std=c99", "-Wall", "-Werror", "-I", filepath.Join(repoRoot(), "include"), cfile,
-		"-L", dir, "-lglmmgo", "-Wl,-rpath,"+dir, "-lm", "-o", exe)
-	if out, err := cc.CombinedOutput(); err != nil {
-		t.Fatalf("compiling the C test: %v\n%s", err, out)
-	}
-	out, runErr := exec.Command(exe).CombinedOutput()
+	dye, dye2, sleep := build("dyestuff_ml"), build("dyestuff2_ml"), build("sleepstudy_reml")
+	data := writeArrays(t,
+		namedArray{"DYE_Y", dye.Y}, namedArray{"DYE2_Y", dye2.Y}, namedArray{"DYE_CODES", ints2floats(dye.Terms[0].Codes)},
+		namedArray{"SLEEP_Y", sleep.Y}, namedArray{"SLEEP_X", sleep.X}, namedArray{"SLEEP_CODES", ints2floats(sleep.Terms[0].Codes)},
+		namedArray{"DYE_THETA_AT", []float64{byName["dyestuff_ml"].ObjectiveAt[1].Theta[0]}})
+	cmd := compileC(t, "lmm", "lmm.c")
+	out := runC(t, cmd, data)
 	got := map[string][]float64{}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		line := sc.Text()
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if strings.HasPrefix(line, "FAIL") {
 			t.Error(line)
 			continue
@@ -127,9 +99,6 @@ func TestLMMFromC(t *testing.T) {
 			}
 			got[f[0]] = append(got[f[0]], x)
 		}
-	}
-	if runErr != nil {
-		t.Fatalf("C test program: %v\n%s", runErr, out)
 	}
 	closeTo := func(key string, want []float64, tol float64) {
 		t.Helper()
@@ -145,6 +114,8 @@ func TestLMMFromC(t *testing.T) {
 		}
 	}
 	closeTo("dyestuff.objective_at", []float64{byName["dyestuff_ml"].ObjectiveAt[1].Objective}, 1e-10)
+	varcorr := lme4VarCorr(t)
+	varcorr["dyestuff2_ml"] = []float64{byName["dyestuff2_ml"].Theta[0] * byName["dyestuff2_ml"].Sigma, byName["dyestuff2_ml"].Sigma}
 	for _, name := range []string{"dyestuff_ml", "dyestuff2_ml", "sleepstudy_reml"} {
 		ref := byName[name]
 		closeTo(name+".objective", []float64{ref.Objective}, 1e-9)
@@ -152,6 +123,7 @@ func TestLMMFromC(t *testing.T) {
 		closeTo(name+".sigma", []float64{ref.Sigma}, 1e-4)
 		closeTo(name+".beta", ref.Beta, 1e-4)
 		closeTo(name+".se", ref.BetaSE, 1e-4)
+		closeTo(name+".varcorr", varcorr[name], 1e-3)
 		sing := 0.0
 		if ref.Theta[0] == 0 {
 			sing = 1

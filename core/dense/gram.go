@@ -1,14 +1,20 @@
 package dense
 
-// gramChunk is the number of rows packed at a time: 12 columns of it (one A
-// panel) stay in L1, all panels of a few dozen columns in L2.
+// gramChunk is the number of rows packed at a time: 12 columns of it (one
+// A panel) stay in L1, all panels of a few dozen columns in L2.
 const gramChunk = 256
 
 // Gram sets the lower triangle of g (p×p, column-major, leading dimension
 // p) to CᵀC for the n×p matrix C whose columns are cols (each of length at
 // least n); the strict upper triangle is not referenced. It runs the tile
 // kernel on chunks of rows, so it allocates O(p·gramChunk) scratch.
-func Gram(n int, cols [][]float64, g []float64) {
+func Gram(n int, cols [][]float64, g []float64) { GramScaled(n, cols, nil, g) }
+
+// GramScaled is Gram of the matrix whose row i is scaled by scale[i]
+// (nil: 1), as for a weighted cross-product with scale = √w. The scaled
+// values are formed while packing, each as the one product scale[i]·c_ij,
+// so the result is the same as Gram of explicitly scaled columns.
+func GramScaled(n int, cols [][]float64, scale []float64, g []float64) {
 	p := len(cols)
 	if p == 0 {
 		return
@@ -23,23 +29,7 @@ func Gram(n int, cols [][]float64, g []float64) {
 	var t [mr * nr]float64
 	for r0 := 0; r0 < n; r0 += gramChunk {
 		kc := min(gramChunk, n-r0)
-		// A panels: for each row l of the chunk, the 12 columns' values.
-		for ip := 0; ip < np; ip++ {
-			ap := pa[ip*mr*kc : (ip+1)*mr*kc]
-			for ii := 0; ii < mr; ii++ {
-				c := ip*mr + ii
-				if c >= p {
-					for l := 0; l < kc; l++ {
-						ap[l*mr+ii] = 0
-					}
-					continue
-				}
-				src := cols[c][r0 : r0+kc]
-				for l, v := range src {
-					ap[l*mr+ii] = v
-				}
-			}
-		}
+		packChunk(pa, cols, scale, r0, kc)
 		splitPanels(pb, pa, roundUp(p, mr), kc)
 		for jq := 0; jq*nr < p; jq++ {
 			bp := pb[jq*nr*kc : (jq+1)*nr*kc]
@@ -56,6 +46,36 @@ func Gram(n int, cols [][]float64, g []float64) {
 						col[i] += t[j*mr+i-ip*mr]
 					}
 				}
+			}
+		}
+	}
+}
+
+// packChunk packs rows r0..r0+kc−1 of the columns cols, each row scaled by
+// scale (nil: 1), into A panels: for each row l of the chunk, 12 columns'
+// values; columns past the last are zero.
+func packChunk(pa []float64, cols [][]float64, scale []float64, r0, kc int) {
+	p := len(cols)
+	for ip := 0; ip*mr < p; ip++ {
+		ap := pa[ip*mr*kc : (ip+1)*mr*kc]
+		for ii := 0; ii < mr; ii++ {
+			c := ip*mr + ii
+			if c >= p {
+				for l := 0; l < kc; l++ {
+					ap[l*mr+ii] = 0
+				}
+				continue
+			}
+			src := cols[c][r0 : r0+kc]
+			if scale == nil {
+				for l, v := range src {
+					ap[l*mr+ii] = v
+				}
+				continue
+			}
+			sc := scale[r0 : r0+kc]
+			for l, v := range src {
+				ap[l*mr+ii] = sc[l] * v
 			}
 		}
 	}

@@ -4,8 +4,8 @@ package dense
 //
 //	out[j*12+i] = Σ_l a[l*12+i] · b[l*4+j],  i < 12, j < 4, l < k,
 //
-// from an "A panel" (12 rows of a matrix packed so that each column's 12
-// values are contiguous) and a "B panel" (4 rows packed the same way). Both the
+// from an "A panel" (12 rows of a matrix packed so that each column's 12 values
+// are contiguous) and a "B panel" (4 rows packed the same way). Both the
 // trailing update C −= P·Pᵀ of the Cholesky and the panel solve P = A·L⁻ᵀ
 // (with L⁻¹ formed explicitly for the small diagonal block) are products of
 // this A·Bᵀ form, so one fast tile kernel serves the whole factorisation.

@@ -1,6 +1,6 @@
-/* Reads an MCLA case written by the Go tests (tests/cases_test.go) as
-   whitespace-separated numbers, and builds a model from it through the C
-   ABI. Shared by the C test programs. */
+/* Reads an MCLA case written by the Go tests (writeCase in
+   tests/mcla_test.go) as whitespace-separated numbers, and builds a model
+   from it through the C ABI. Shared by the C test programs. */
 #ifndef MCLA_CASE_H
 #define MCLA_CASE_H
 #include <stdio.h>
@@ -15,19 +15,19 @@ typedef struct {
     int64_t *z_row, *z_col, *vc_of_column;
 } mcla_case;
 
-static void die(const char *what) {
+static inline void die(const char *what) {
     fprintf(stderr, "case file: cannot read %s\n", what);
     exit(2);
 }
 
-static double *read_doubles(FILE *f, int64_t k, const char *what) {
+static inline double *read_doubles(FILE *f, int64_t k, const char *what) {
     double *v = malloc(sizeof(double) * (size_t)(k > 0 ? k : 1));
     for (int64_t i = 0; i < k; i++)
         if (fscanf(f, "%lf", &v[i]) != 1) die(what);
     return v;
 }
 
-static int64_t *read_ints(FILE *f, int64_t k, const char *what) {
+static inline int64_t *read_ints(FILE *f, int64_t k, const char *what) {
     int64_t *v = malloc(sizeof(int64_t) * (size_t)(k > 0 ? k : 1));
     for (int64_t i = 0; i < k; i++) {
         long long t;
@@ -37,7 +37,7 @@ static int64_t *read_ints(FILE *f, int64_t k, const char *what) {
     return v;
 }
 
-static mcla_case read_case(const char *path) {
+static inline mcla_case read_case(const char *path) {
     mcla_case c;
     FILE *f = fopen(path, "r");
     if (!f) die(path);
@@ -63,15 +63,22 @@ static mcla_case read_case(const char *path) {
     return c;
 }
 
-/* Creates the model, sets importance and samples; exits on failure. */
-static glmmgo_handle build_model(const mcla_case *c) {
+/* Creates the model (no importance density or samples); exits on failure. */
+static inline glmmgo_handle new_model(const mcla_case *c) {
     char err[512];
     glmmgo_handle h = 0;
     const double *nt = c->family == GLMMGO_BINOMIAL ? c->ntrials : NULL;
     int s = glmmgo_mcla_new(c->n, c->p, c->q, c->family, c->y, nt, c->weights, c->x, c->nnz,
                             c->z_row, c->z_col, c->z_val, c->nvc, c->vc_of_column, &h, err, sizeof err);
     if (s != GLMMGO_OK) { fprintf(stderr, "mcla_new: %d %s\n", s, err); exit(1); }
-    s = glmmgo_mcla_set_importance(h, c->zeta, c->p_mix, c->u_star, c->d_star, c->sigma_inv, err, sizeof err);
+    return h;
+}
+
+/* Creates the model, sets importance and samples; exits on failure. */
+static inline glmmgo_handle build_model(const mcla_case *c) {
+    char err[512];
+    glmmgo_handle h = new_model(c);
+    int s = glmmgo_mcla_set_importance(h, c->zeta, c->p_mix, c->u_star, c->d_star, c->sigma_inv, err, sizeof err);
     if (s != GLMMGO_OK) { fprintf(stderr, "set_importance: %d %s\n", s, err); exit(1); }
     s = glmmgo_mcla_set_samples(h, c->m, c->umat, err, sizeof err);
     if (s != GLMMGO_OK) { fprintf(stderr, "set_samples: %d %s\n", s, err); exit(1); }

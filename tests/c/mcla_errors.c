@@ -137,16 +137,16 @@ int main(void) {
     show("partial_length_null", s);
     glmmgo_mcla_partial_length(h, &len, err, sizeof err);
     double part[64];
-    s = glmmgo_mcla_partial(h, par, 0, 4, 1, part, len, err, sizeof err);
+    s = glmmgo_mcla_partial(h, par, 2, 0, 4, 1, part, len, err, sizeof err);
     show("partial_rows_range", s);
-    s = glmmgo_mcla_partial(h, par, 0, 3, 1, part, len + 1, err, sizeof err);
+    s = glmmgo_mcla_partial(h, par, 2, 0, 3, 1, part, len + 1, err, sizeof err);
     show("partial_len", s);
-    s = glmmgo_mcla_partial(h, par, 0, 3, 1, part, len, err, sizeof err);
+    s = glmmgo_mcla_partial(h, par, 2, 0, 3, 1, part, len, err, sizeof err);
     show("partial_ok", s);
     part[0] = -1;
-    s = glmmgo_mcla_merge(h, par, 1, part, len, &val, NULL, NULL, err, sizeof err);
+    s = glmmgo_mcla_merge(h, par, 2, 1, part, len, &val, NULL, NULL, err, sizeof err);
     show("merge_bad_count", s);
-    s = glmmgo_mcla_merge(h, par, 0, part, len, &val, NULL, NULL, err, sizeof err);
+    s = glmmgo_mcla_merge(h, par, 2, 0, part, len, &val, NULL, NULL, err, sizeof err);
     show("merge_none", s);
 
     /* Error buffers of length 0 and 1, and NULL. */
@@ -168,10 +168,11 @@ int main(void) {
     show("handle_zero", s);
     s = glmmgo_mcla_objective(987654321, par, 1, &val, NULL, NULL, err, sizeof err);
     show("handle_never_created", s);
-    int64_t n;
-    s = glmmgo_mcla_dims(-4, &n, NULL, NULL, NULL, NULL, err, sizeof err);
+    struct glmmgo_dims d = {.size = sizeof d};
+    s = glmmgo_dims(-4, &d, err, sizeof err);
     show("dims_negative_handle", s);
     printf("status_string %s\n", glmmgo_status_string(GLMMGO_ERR_DOMAIN));
     printf("version %s\n", glmmgo_version());
+    printf("version_number %d\n", (int)glmmgo_version_number());
     return 0;
 }

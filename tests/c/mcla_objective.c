@@ -28,17 +28,17 @@ int main(int argc, char **argv) {
     int64_t len;
     if (glmmgo_mcla_partial_length(h, &len, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "%s\n", err); return 1; }
     /* Split 0 is at a block boundary when there are two blocks or more. */
-    int64_t cuts[2] = {c.m > 256 ? 256 : c.m / 2, c.m / 3};
-    printf("aligned %d\n", c.m > 256);
+    int64_t cuts[2] = {c.m > GLMMGO_BLOCK_ROWS ? GLMMGO_BLOCK_ROWS : c.m / 2, c.m / 3};
+    printf("aligned %d\n", c.m > GLMMGO_BLOCK_ROWS);
     for (int k = 0; k < 2; k++) {
         double *parts = malloc(sizeof(double) * 2 * len);
-        if (glmmgo_mcla_partial(h, c.par, 0, cuts[k], workers, parts, len, err, sizeof err) != GLMMGO_OK ||
-            glmmgo_mcla_partial(h, c.par, cuts[k], c.m, workers, parts + len, len, err, sizeof err) != GLMMGO_OK) {
+        if (glmmgo_mcla_partial(h, c.par, d, 0, cuts[k], workers, parts, len, err, sizeof err) != GLMMGO_OK ||
+            glmmgo_mcla_partial(h, c.par, d, cuts[k], c.m, workers, parts + len, len, err, sizeof err) != GLMMGO_OK) {
             fprintf(stderr, "partial: %s\n", err);
             return 1;
         }
         double v2, *g2 = malloc(sizeof(double) * d), *H2 = malloc(sizeof(double) * d * d);
-        s = glmmgo_mcla_merge(h, c.par, 2, parts, len, &v2, g2, H2, err, sizeof err);
+        s = glmmgo_mcla_merge(h, c.par, d, 2, parts, len, &v2, g2, H2, err, sizeof err);
         if (s != GLMMGO_OK) { fprintf(stderr, "merge: %d %s\n", s, err); return 1; }
         printf("merged_value_%d %.17g\n", k, v2);
         print_vec(k == 0 ? "merged_hessian_0" : "merged_hessian_1", H2, d * d);

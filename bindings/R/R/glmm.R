@@ -44,24 +44,23 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
   if (!is.logical(doPQL) || length(doPQL) != 1L || is.na(doPQL))
     stop("'doPQL' must be TRUE or FALSE", call. = FALSE)
 
-  model <- mclafit_model(spec)
-  size_range <- NULL
-  if (spec$family$code == 4L && is.null(spec$family$size)) size_range <- as_dbl(spec$family$size.range)
-  opts <- list(m = as.double(m), p = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
+  model <- mcla_model_of(spec)
+  opts <- list(m = as.double(m), p_mix = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
                workers = as.integer(nworkers), rinit = min(10, as.double(rmax)), rmax = as.double(rmax),
-               iterlim = as.double(iterlim), par.init = pinit, doPQL = isTRUE(doPQL), ess.warn = 100,
-               size.range = size_range)
-  t0 <- proc.time()[["elapsed"]]
-  run <- .Call(C_gg_mcla_fit, model$ptr, opts, as.integer(verbose))
-  if (is.null(run)) signal_interrupt("glmm")
-  res <- .Call(C_gg_mclafit_result, model$ptr)
-  elapsed <- proc.time()[["elapsed"]] - t0
-  if (!is.null(size_range)) {
-    res$size <- run[[1]]
-    res$loglik.full <- run[[2]]
+               iterlim = as.double(iterlim), start = pinit, no_pql = !isTRUE(doPQL), ess_warn = 100)
+  if (is_negbinomial(spec$family) && is.null(spec$family$size)) {
+    opts$dispersion_lo <- as.double(spec$family$size.range[1])
+    opts$dispersion_hi <- as.double(spec$family$size.range[2])
   }
-  glmm_result(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
+  t0 <- proc.time()[["elapsed"]]
+  fit <- tryCatch(engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
+  if (is.null(fit)) signal_interrupt("glmm")
+  res <- engine_mclafit_result(fit)
+  elapsed <- proc.time()[["elapsed"]] - t0
+  glmm_result(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
 }
+
+is_negbinomial <- function(fam) identical(fam$family.glmm, "negbinomial.glmm")
 
 ## Everything glmm() needs from the formulas and data, checked.
 glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, varcomps.equal, weights,
@@ -112,21 +111,9 @@ glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, va
   ffr <- stats::model.frame(fixed, fr)
   yy <- stats::model.response(ffr)
   X <- stats::model.matrix(attr(ffr, "terms"), ffr)
-  ntrials <- NULL
-  if (fam$family.glmm == "binomial.glmm") {
-    if (!is.matrix(yy) || ncol(yy) != 2)
-      stop("binomial.glmm needs a two-column response cbind(successes, failures)", call. = FALSE)
-    check_counts(yy[, 1], "binomial.glmm (successes)")
-    check_counts(yy[, 2], "binomial.glmm (failures)")
-    ntrials <- as_dbl(yy[, 1] + yy[, 2])
-    y <- as_dbl(yy[, 1])
-  } else {
-    if (is.matrix(yy)) stop(sprintf("%s needs a vector response", fam$family.glmm), call. = FALSE)
-    if (is.logical(yy)) yy <- as.numeric(yy)
-    if (!is.numeric(yy)) stop(sprintf("the response must be numeric for %s", fam$family.glmm), call. = FALSE)
-    y <- as_dbl(yy)
-    fam$checkData(y)
-  }
+  resp <- glmm_response(yy, fam)
+  y <- resp$y
+  ntrials <- resp$ntrials
   w <- stats::model.weights(fr)
   if (!is.null(w)) {
     if (any(!is.finite(w)) || any(w < 0)) stop("'weights' must be non-negative and finite", call. = FALSE)
@@ -150,22 +137,55 @@ glmm_model_spec <- function(fixed, random, varcomps.names, data, family.glmm, va
   Z <- do.call(cbind, blocks[ord])
   nrandom <- vapply(seq_len(nvc), function(t) sum(vapply(blocks[varcomps.equal == t], ncol, 1)), 1)
   if (any(nrandom == 0)) stop("a random-effects formula has no columns", call. = FALSE)
+  zvc <- lapply(seq_len(nvc), function(t) do.call(cbind, blocks[varcomps.equal == t]))
+  names(zvc) <- varcomps.names
   list(family = fam, y = y, ntrials = ntrials, weights = w, X = X, Z = Z, nrandom = nrandom,
        n = n, p = ncol(X), q = ncol(Z), nvc = nvc, varcomps.names = varcomps.names,
-       varcomps.equal = varcomps.equal, frame = fr)
+       varcomps.equal = varcomps.equal, frame = fr, zlist = blocks, zvc = zvc)
 }
 
-## The engine's fit handle for a model spec (glmmgo_mclafit_new).
-mclafit_model <- function(spec) {
+## The response and the numbers of trials: a two-column binomial response
+## is cbind(successes, failures); a binomial vector is one trial per row (as
+## in glmm); other families take a vector checked by the family.
+glmm_response <- function(yy, fam) {
+  ntrials <- NULL
+  if (fam$family.glmm == "binomial.glmm" && is.matrix(yy)) {
+    if (ncol(yy) != 2)
+      stop("binomial.glmm needs a two-column response cbind(successes, failures), or a 0/1 vector (one trial each)",
+           call. = FALSE)
+    check_counts(yy[, 1], "binomial.glmm (successes)")
+    check_counts(yy[, 2], "binomial.glmm (failures)")
+    ntrials <- as_dbl(yy[, 1] + yy[, 2])
+    y <- as_dbl(yy[, 1])
+  } else if (fam$family.glmm == "binomial.glmm") {
+    if (is.logical(yy)) yy <- as.numeric(yy)
+    if (!is.numeric(yy)) stop("the response must be numeric for binomial.glmm", call. = FALSE)
+    bad <- which(!(yy %in% c(0, 1)))
+    if (length(bad))
+      stop(sprintf("binomial.glmm with a vector response counts one trial per row, so the response must be 0 or 1: observation %d is %s (for counts of successes give cbind(successes, failures))",
+                   bad[1], format(yy[bad[1]])), call. = FALSE)
+    y <- as_dbl(yy)
+    ntrials <- rep(1, length(y))
+  } else {
+    if (is.matrix(yy)) stop(sprintf("%s needs a vector response", fam$family.glmm), call. = FALSE)
+    if (is.logical(yy)) yy <- as.numeric(yy)
+    if (!is.numeric(yy)) stop(sprintf("the response must be numeric for %s", fam$family.glmm), call. = FALSE)
+    y <- as_dbl(yy)
+    fam$checkData(y)
+  }
+  list(y = y, ntrials = ntrials)
+}
+
+## The engine's model handle for a model spec (glmmgo_mcla_new, and the
+## negative binomial size when it is known).
+mcla_model_of <- function(spec) {
   fam <- spec$family
-  disp <- 0
-  if (fam$code == 4L) disp <- if (is.null(fam$size)) sqrt(prod(fam$size.range)) else fam$size
   zt <- z_triplets(spec$Z)
   vc <- rep.int(seq_len(spec$nvc), spec$nrandom)
-  ptr <- .Call(C_gg_mclafit_new, fam$code, spec$y, spec$ntrials, spec$weights, as_dbl_matrix(spec$X), zt$row,
-               zt$col, zt$val, as.integer(spec$q), as.integer(vc), as.integer(spec$nvc), as.double(disp))
-  structure(list(ptr = ptr, n = spec$n, p = spec$p, q = spec$q, nvc = spec$nvc, family = fam),
-            class = "glmmgo_mclafit")
+  ptr <- engine_mcla_new(fam$code, spec$y, spec$ntrials, spec$weights, spec$X, zt$row, zt$col, zt$val, spec$q, vc,
+                         spec$nvc)
+  if (!is.null(fam$size)) engine_mcla_set_dispersion(ptr, fam$size)
+  ptr
 }
 
 glmm_workers <- function(cluster, workers) {
@@ -178,8 +198,11 @@ glmm_workers <- function(cluster, workers) {
   stop("'cluster' must be a number of workers", call. = FALSE)
 }
 
-## The glmm-compatible result from the engine's list (see src/mcla_fit_impl.h).
-glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, cluster, debug, seed, workers, elapsed) {
+## The glmm-compatible result from the engine's results (engine_mclafit_result).
+## Everything a user reads is stored here, so the result survives saveRDS and
+## PSOCK workers; `model` holds the engine's fit handle for the extras read
+## on request (the u-matrix, Sigma~^-1), which are gone after a round trip.
+glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, workers, elapsed) {
   bn <- colnames(spec$X)
   vn <- spec$varcomps.names
   nm <- c(bn, vn)
@@ -194,8 +217,9 @@ glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, clust
               likelihood.value = res$value, likelihood.gradient = g, likelihood.hessian = H,
               trust.converged = res$converged, trust.iterations = res$iterations,
               trust.evaluations = res$evaluations,
-              mod.mcml = list(x = spec$X, z = spec$Z, y = spec$y, ntrials = spec$ntrials %||% rep(1, spec$n)),
-              fixedcall = fixed, randcall = random, call = call, family.glmm = spec$family,
+              mod.mcml = list(x = spec$X, y = spec$y, z = spec$zvc, ntrials = spec$ntrials %||% rep(1, spec$n)),
+              fixedcall = fixed, randcall = random, x = spec$X, y = spec$y, z = spec$zlist,
+              call = call, family.glmm = spec$family,
               varcomps.names = vn, varcomps.equal = spec$varcomps.equal,
               umat = NULL, pvec = pvec,
               beta.pql = if (res$used.pql) stats::setNames(res$par.init[seq_len(p)], bn),
@@ -204,18 +228,21 @@ glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, clust
               u.pql = res$u.star, u.star = res$u.star, D.star = diag(res$D.star, nrow = length(res$D.star)),
               zeta = zeta, cluster = cluster, debug = debug, m = res$m,
               weights = spec$weights, nrandom = stats::setNames(spec$nrandom, vn),
-              se = stats::setNames(res$se, nm), z = stats::setNames(res$z, nm),
+              se = stats::setNames(res$se, nm), z.value = stats::setNames(res$z, nm),
               pvalue = stats::setNames(res$pvalue, nm), vcov = named_mat(res$vcov),
               mcse = stats::setNames(res$mcse, nm), mcvcov = named_mat(res$mcvcov),
               ess = res$ess, ess.warning = res$ess.warning,
               counts = stats::setNames(res$counts, c("m1", "m2", "m3")),
               timing = stats::setNames(res$seconds, c("pql", "sampling", "trust", "inference")),
-              seed = seed, workers = workers, time = elapsed, model = model)
-  if (!is.null(res$size)) {
+              seed = seed, workers = workers, time = elapsed,
+              model = structure(list(ptr = fit, n = spec$n, p = spec$p, q = spec$q, nvc = spec$nvc,
+                                     family = spec$family), class = "glmmgo_mclafit"))
+  if (is_negbinomial(spec$family)) {
     out$size <- res$size
-    out$loglike.full <- res$loglik.full
-  } else if (spec$family$code == 4L) {
-    out$size <- spec$family$size
+    if (!is.null(res$loglik.full)) {
+      out$loglike.full <- res$loglik.full
+      out$size.profile <- res$size.profile
+    }
   }
   if (isTRUE(res$ess.warning))
     warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so estimates and MCSEs are unreliable; increase m",
@@ -223,13 +250,13 @@ glmm_result <- function(res, spec, model, call, fixed, random, pvec, zeta, clust
   if (!isTRUE(res$converged))
     warning(sprintf("the trust-region maximisation did not converge in %d iterations (increase iterlim or m)",
                     as.integer(res$iterations)), call. = FALSE)
-  structure(out, class = "glmm")
+  structure(out, class = c("glmmgo_glmm", "glmm"))
 }
 
 ## The u-matrix (m x q, row k = sample k) is not kept in the result (it can
 ## be large): fit$umat regenerates it from the engine's fit, which draws it
 ## again from the seed.
-`$.glmm` <- function(x, name) {
+`$.glmmgo_glmm` <- function(x, name) {
   val <- .subset2(x, name, exact = FALSE)
   if (is.null(val) && identical(name, "umat")) val <- glmm_umat(x)
   val
@@ -240,23 +267,33 @@ glmm_umat <- function(object) {
   if (is.null(mod) || !handle_valid(mod$ptr))
     stop("the engine's fit is gone (a saved or copied fit from another session): refit with the same seed to get the u-matrix",
          call. = FALSE)
-  .Call(C_gg_mclafit_umatrix, mod$ptr)
+  engine_mclafit_umatrix(mod$ptr)
 }
 
 ## ---- methods, with glmm's names and layout ------------------------------
+##
+## glmm (1.4.5) exports se, mcse, mcvcov and varcomps as ordinary functions
+## that accept objects inheriting from "glmm"; glmmgo's are generics with
+## methods for its own class "glmmgo_glmm" (which inherits "glmm" and has
+## glmm's components, so glmm's functions also accept glmmgo's fits), and
+## their default methods hand glmm's own fits to glmm's functions.
 
 se <- function(object, ...) UseMethod("se")
 mcse <- function(object, ...) UseMethod("mcse")
 mcvcov <- function(object, ...) UseMethod("mcvcov")
 varcomps <- function(object, ...) UseMethod("varcomps")
+se.default <- function(object, ...) forward("glmm", "se", object, ...)
+mcse.default <- function(object, ...) forward("glmm", "mcse", object, ...)
+mcvcov.default <- function(object, ...) forward("glmm", "mcvcov", object, ...)
+varcomps.default <- function(object, ...) forward("glmm", "varcomps", object, ...)
 
-coef.glmm <- function(object, ...) object$beta
+coef.glmmgo_glmm <- function(object, ...) object$beta
 
-varcomps.glmm <- function(object, ...) object$nu
+varcomps.glmmgo_glmm <- function(object, ...) object$nu
 
 ## Standard errors come from the engine (-Hessian^{-1}); a singular Hessian
 ## gives Inf standard errors there, and NaN covariances.
-vcov.glmm <- function(object, ...) {
+vcov.glmmgo_glmm <- function(object, ...) {
   V <- object$vcov
   if (anyNA(V))
     stop("the Hessian of the MCLA log-likelihood is singular at the estimate: no covariance matrix (increase m)",
@@ -264,27 +301,28 @@ vcov.glmm <- function(object, ...) {
   V
 }
 
-se.glmm <- function(object, ...) object$se
+se.glmmgo_glmm <- function(object, ...) object$se
 
-mcvcov.glmm <- function(object, ...) {
+mcvcov.glmmgo_glmm <- function(object, ...) {
   if (is.null(object$mcvcov)) stop("this fit has no Monte Carlo covariance", call. = FALSE)
   object$mcvcov
 }
 
-mcse.glmm <- function(object, ...) object$mcse
+mcse.glmmgo_glmm <- function(object, ...) object$mcse
 
-logLik.glmm <- function(object, ...) {
-  structure(object$loglike.value, df = length(object$beta) + length(object$nu), nobs = length(object$mod.mcml$y),
-            class = "logLik")
-}
+## As glmm's: the Monte Carlo log-likelihood at the estimate, a number
+## (glmm's value, without the normalising constants of the family, so not
+## for AIC comparisons with other kinds of fit).
+logLik.glmmgo_glmm <- function(object, ...) object$loglike.value
 
-confint.glmm <- function(object, parm, level = 0.95, ...) {
+## Wald intervals; columns named by the probabilities, as glmm's.
+confint.glmmgo_glmm <- function(object, parm, level = 0.95, ...) {
   est <- c(object$beta, object$nu)
   if (!is.numeric(level) || length(level) != 1L || !(level > 0 && level < 1))
     stop("'level' must be one number between 0 and 1", call. = FALSE)
   mod <- .subset2(object, "model")
   ci <- if (!is.null(mod) && handle_valid(mod$ptr)) {
-    .Call(C_gg_mclafit_confint, mod$ptr, as.double(level))
+    engine_mclafit_confint(mod$ptr, level)
   } else {
     h <- stats::qnorm((1 + level) / 2) * object$se
     cbind(est - h, est + h)
@@ -296,15 +334,15 @@ confint.glmm <- function(object, parm, level = 0.95, ...) {
                                   paste(bad, collapse = ", ")), call. = FALSE)
     parm <- match(parm, names(est))
   }
-  pct <- paste(format(100 * c((1 - level) / 2, 1 - (1 - level) / 2), trim = TRUE, scientific = FALSE, digits = 3), "%")
+  a <- (1 - level) / 2
   out <- ci[parm, , drop = FALSE]
-  dimnames(out) <- list(names(est)[parm], pct)
+  dimnames(out) <- list(names(est)[parm], c(a, 1 - a))
   out
 }
 
 link_label <- function(fam) switch(fam$link, logit = "logit (log odds)", log = "log", fam$link)
 
-print.glmm <- function(x, digits = max(3, getOption("digits") - 3), ...) {
+print.glmmgo_glmm <- function(x, digits = max(3, getOption("digits") - 3), ...) {
   cat("\nCall:\n", paste(deparse(x$call), sep = "\n", collapse = "\n"), "\n\n", sep = "")
   cat("Fixed Effects:\n")
   print.default(format(x$beta, digits = digits), print.gap = 2, quote = FALSE)
@@ -314,22 +352,41 @@ print.glmm <- function(x, digits = max(3, getOption("digits") - 3), ...) {
   invisible(x)
 }
 
-summary.glmm <- function(object, ...) {
+## Decimal places supported by a Monte Carlo standard error: those down to
+## its first significant digit (glmm rounds its summary tables this way).
+mcse_digits <- function(mcse) ifelse(is.finite(mcse) & mcse > 0, pmax(0, -floor(log10(mcse))), NA)
+
+round_mc <- function(x, d) ifelse(is.na(d), x, round(x, ifelse(is.na(d), 0, d)))
+
+## glmm's summary: the tables of fixed effects and variance components with
+## estimates and standard errors rounded to the digits their MCSEs support
+## (z values and p-values from the unrounded numbers), and glmm's other
+## components (x, y, z, coefficients, fixedcall, randcall, link, ...).
+summary.glmmgo_glmm <- function(object, ...) {
   p <- length(object$beta)
   ib <- seq_len(p)
   iv <- p + seq_along(object$nu)
-  coefmat <- cbind(Estimate = object$beta, `Std. Error` = object$se[ib], `z value` = object$z[ib],
+  d <- mcse_digits(object$mcse)
+  est <- round_mc(c(object$beta, object$nu), d)
+  se <- round_mc(object$se, d)
+  coefmat <- cbind(Estimate = est[ib], `Std. Error` = se[ib], `z value` = object$z.value[ib],
                    `Pr(>|z|)` = object$pvalue[ib])
-  nucoefmat <- cbind(Estimate = object$nu, `Std. Error` = object$se[iv], `z value` = object$z[iv],
+  nucoefmat <- cbind(Estimate = est[iv], `Std. Error` = se[iv], `z value` = object$z.value[iv],
                      `Pr(>|z|)/2` = object$pvalue[iv])
-  structure(list(call = object$call, coefmat = coefmat, nucoefmat = nucoefmat, link = link_label(object$family.glmm),
-                 family = object$family.glmm, m = object$m, loglike = object$loglike.value, ess = object$ess,
-                 converged = object$trust.converged, mcse = object$mcse, size = object$size),
-            class = "summary.glmm")
+  rownames(coefmat) <- names(object$beta)
+  rownames(nucoefmat) <- names(object$nu)
+  structure(list(x = object$x, y = object$y, z = object$z, coefmat = coefmat, fixedcall = object$fixedcall,
+                 randcall = object$randcall, coefficients = stats::setNames(coefmat[, 1], rownames(coefmat)), family.mcml = object$family.glmm,
+                 call = object$call, nucoefmat = nucoefmat, link = link_label(object$family.glmm),
+                 trust.converged = object$trust.converged, family = object$family.glmm, m = object$m,
+                 loglike = object$loglike.value, ess = object$ess, mcse = object$mcse, size = object$size),
+            class = "summary.glmmgo_glmm")
 }
 
-print.summary.glmm <- function(x, digits = max(3, getOption("digits") - 3),
-                               signif.stars = getOption("show.signif.stars"), ...) {
+print.summary.glmmgo_glmm <- function(x, digits = max(3, getOption("digits") - 3),
+                                      signif.stars = getOption("show.signif.stars"), ...) {
+  if (!isTRUE(x$trust.converged))
+    cat("\nWARNING: the optimizer trust has not converged to the MCMLE. The following estimates are not maximum likelihood estimates, but they can be used in the argument par.init when rerunning glmm.\n")
   cat("\nCall:\n", paste(deparse(x$call), sep = "\n", collapse = "\n"), "\n\n", sep = "")
   cat("Link is: \"", x$link, "\"\n\n", sep = "")
   cat("Fixed Effects:\n")
@@ -339,33 +396,30 @@ print.summary.glmm <- function(x, digits = max(3, getOption("digits") - 3),
   stats::printCoefmat(x$nucoefmat, digits = digits, signif.stars = signif.stars, P.values = TRUE, has.Pvalue = TRUE)
   cat("\n")
   if (!is.null(x$size)) cat(sprintf("Negative binomial size: %s\n", format(x$size, digits = digits)))
-  cat(sprintf("Monte Carlo sample size m = %d, effective sample size of the weights %.1f%s\n\n", as.integer(x$m),
-              x$ess, if (isTRUE(x$converged)) "" else "; trust did NOT converge"))
+  cat(sprintf("Monte Carlo sample size m = %d, effective sample size of the weights %.1f\n\n", as.integer(x$m),
+              x$ess))
   invisible(x)
 }
 
 ## ---- importance-weight diagnostics ----------------------------------------
 
-## The engine's MCLA objective over the fit's own sample: the model, the
-## importance density the fit sampled from (Sigma~^{-1} rebuilt at the start
-## point, eta* = X beta_start + Z u*, as the engine does) and the u-matrix.
+## The engine's MCLA objective over the fit's own sample: the model (with
+## the fit's negative binomial size), the importance density the fit sampled
+## from (u*, D* and Sigma~^-1 as the engine reports them) and the u-matrix.
+## Needs the engine's fit (not restored from a file).
 glmm_objective_model <- function(object) {
   fam <- object$family.glmm
-  if (fam$code == 4L)
-    stop("importance weights of negative binomial fits are not available: the engine's MCLA objective has no negative binomial family (the fit's ESS is in fit$ess)",
+  fit <- .subset2(object, "model")
+  if (is.null(fit) || !handle_valid(fit$ptr))
+    stop("the engine's fit is gone (a saved or copied fit from another session): refit with the same seed to get the importance weights",
          call. = FALSE)
+  if (is_negbinomial(fam)) fam <- negbinomial.glmm(size = object$size)
   mm <- object$mod.mcml
-  p <- length(object$beta)
-  ntr <- if (fam$code == 3L) mm$ntrials else NULL
-  mod <- mcla_model(mm$y, mm$x, mm$z, object$nrandom, fam, ntrials = ntr, weights = object$weights)
-  eta <- drop(mm$x %*% object$par.init[seq_len(p)] + mm$z %*% object$u.star)
-  cw <- if (fam$code == 3L) fam$cpp(eta, mm$ntrials) else fam$cpp(eta)
-  if (!is.null(object$weights)) cw <- cw * object$weights
-  dstar <- diag(object$D.star)
-  sinv <- crossprod(mm$z, mm$z * cw) + diag(1 / dstar, nrow = length(dstar))
+  ntr <- if (fam$family.glmm == "binomial.glmm") mm$ntrials else NULL
+  mod <- mcla_model(mm$y, mm$x, do.call(cbind, mm$z), object$nrandom, fam, ntrials = ntr, weights = object$weights)
   pv <- object$pvec
-  mcla_set_importance(mod, object$u.star, dstar, if (pv[3] > 0) sinv, zeta = object$zeta,
-                      p1 = pv[1], p2 = pv[2], p3 = pv[3])
+  mcla_set_importance(mod, object$u.star, diag(object$D.star), if (pv[3] > 0) engine_mclafit_sigma_inv(fit$ptr),
+                      zeta = object$zeta, p1 = pv[1], p2 = pv[2], p3 = pv[3])
   mcla_set_samples(mod, glmm_umat(object))
   mod
 }
@@ -373,7 +427,7 @@ glmm_objective_model <- function(object) {
 ## Per-sample log importance weights b_k and scores g_k at par, one engine
 ## partial per sample (a partial over one sample holds b_k and g_k).
 glmm_sample_terms <- function(object, par = NULL) {
-  if (!inherits(object, "glmm")) stop("needs a glmm() fit", call. = FALSE)
+  if (!inherits(object, "glmmgo_glmm")) stop("needs a glmm() fit from glmmgo", call. = FALSE)
   if (is.null(par)) par <- c(object$beta, object$nu)
   mod <- glmm_objective_model(object)
   on.exit(free_handle(mod$ptr))
@@ -392,7 +446,7 @@ importance_weights <- function(object, par = NULL) {
   w / sum(w)
 }
 
-plot.glmm <- function(x, par = NULL, ...) {
+plot.glmmgo_glmm <- function(x, par = NULL, ...) {
   v <- importance_weights(x, par)
   ess <- 1 / sum(v^2)
   op <- graphics::par(mfrow = c(1, 2))

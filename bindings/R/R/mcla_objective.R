@@ -28,8 +28,8 @@ vc_from_nrandom <- function(nrandom, q) {
 
 mcla_model <- function(y, X, Z, nrandom, family.glmm = bernoulli.glmm, ntrials = NULL, weights = NULL) {
   fam <- resolve_glmm_family(family.glmm)
-  if (fam$code == 4L)
-    stop("mcla_model(): the negative binomial family needs a dispersion, which this engine's MCLA model does not take yet",
+  if (fam$family.glmm == "negbinomial.glmm" && is.null(fam$size))
+    stop("mcla_model(): the objective of a negative binomial model needs its size: family.glmm = negbinomial.glmm(size)",
          call. = FALSE)
   y <- as_dbl(y)
   n <- length(y)
@@ -48,8 +48,8 @@ mcla_model <- function(y, X, Z, nrandom, family.glmm = bernoulli.glmm, ntrials =
       stop(sprintf("'weights' has %d elements but there are %d observations", length(weights), n), call. = FALSE)
     weights <- as_dbl(weights)
   }
-  ptr <- .Call(C_gg_mcla_new, fam$code, y, ntrials, weights, as_dbl_matrix(X), zt$row, zt$col, zt$val,
-               as.integer(zt$q), as.integer(vc), as.integer(length(nrandom)))
+  ptr <- engine_mcla_new(fam$code, y, ntrials, weights, X, zt$row, zt$col, zt$val, zt$q, vc, length(nrandom))
+  if (!is.null(fam$size)) engine_mcla_set_dispersion(ptr, fam$size)
   structure(list(ptr = ptr, n = n, p = ncol(X), q = zt$q, nvc = length(nrandom), family = fam,
                  coef.names = colnames(X), vc.names = names(nrandom)),
             class = "glmmgo_mcla_model")
@@ -70,8 +70,7 @@ mcla_set_importance <- function(model, u.star, D.star, Sigmuh.inv = NULL, zeta =
   } else if (p3 != 0) {
     stop("'Sigmuh.inv' is needed when p3 > 0", call. = FALSE)
   }
-  .Call(C_gg_mcla_set_importance, model$ptr, as.double(zeta), as_dbl(c(p1, p2, p3)), as_dbl(u.star),
-        as_dbl(D.star), Sigmuh.inv)
+  engine_mcla_set_importance(model$ptr, zeta, c(p1, p2, p3), u.star, D.star, Sigmuh.inv)
   invisible(model)
 }
 
@@ -80,7 +79,7 @@ mcla_set_samples <- function(model, umat) {
   umat <- as.matrix(umat)
   if (ncol(umat) != model$q)
     stop(sprintf("'umat' must have q = %d columns (one row per sample)", model$q), call. = FALSE)
-  .Call(C_gg_mcla_set_samples, model$ptr, as_dbl_matrix(umat))
+  engine_mcla_set_samples(model$ptr, umat)
   invisible(model)
 }
 
@@ -89,8 +88,7 @@ mcla_objective <- function(model, par, gradient = TRUE, hessian = TRUE, workers 
   d <- model$p + model$nvc
   if (!is.numeric(par) || length(par) != d)
     stop(sprintf("'par' must be (beta, nu): %d numbers", d), call. = FALSE)
-  out <- .Call(C_gg_mcla_objective, model$ptr, as_dbl(par), check_workers(workers),
-               isTRUE(gradient), isTRUE(hessian))
+  out <- engine_mcla_objective(model$ptr, par, check_workers(workers), gradient, hessian)
   nm <- c(model$coef.names %||% paste0("beta", seq_len(model$p)),
           model$vc.names %||% paste0("nu", seq_len(model$nvc)))
   if (!is.null(out$gradient)) names(out$gradient) <- nm
@@ -104,19 +102,18 @@ mcla_objective <- function(model, par, gradient = TRUE, hessian = TRUE, workers 
 mcla_partial <- function(model, par, rows, workers = 0) {
   check_mcla_model(model)
   rows <- range(rows)
-  .Call(C_gg_mcla_partial, model$ptr, as_dbl(par), as.double(rows[1]), as.double(rows[2]),
-        check_workers(workers))
+  engine_mcla_partial(model$ptr, par, rows[1], rows[2], check_workers(workers))
 }
 
 mcla_merge <- function(model, par, partials) {
   check_mcla_model(model)
   if (is.list(partials)) partials <- unlist(partials, use.names = FALSE)
-  .Call(C_gg_mcla_merge, model$ptr, as_dbl(par), as_dbl(partials))
+  engine_mcla_merge(model$ptr, par, partials)
 }
 
 mcla_dims <- function(model) {
   check_mcla_model(model)
-  .Call(C_gg_mcla_dims, model$ptr)
+  engine_mcla_dims(model$ptr)
 }
 
 check_mcla_model <- function(model) {
@@ -132,5 +129,3 @@ print.glmmgo_mcla_model <- function(x, ...) {
   if (!is.null(d)) cat(sprintf(", %d samples\n", as.integer(d[["m"]]))) else cat(" [freed]\n")
   invisible(x)
 }
-
-`%||%` <- function(a, b) if (is.null(a)) b else a

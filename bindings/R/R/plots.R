@@ -1,7 +1,7 @@
 ## Plots: a caterpillar plot of conditional modes for lmer() fits, and
 ## importance-weight diagnostics for MCLA fits (see glmm.R).
 
-plot.ranef.glmmgo_lmm <- function(x, level = 0.95, main = NULL, ...) {
+plot.ranef.glmmgo_merMod <- function(x, level = 0.95, main = NULL, ...) {
   z <- stats::qnorm(1 - (1 - level) / 2)
   panels <- list()
   for (g in names(x)) {
@@ -34,4 +34,31 @@ plot.ranef.glmmgo_lmm <- function(x, level = 0.95, main = NULL, ...) {
 
 ## Caterpillar plot of an lmer() fit's conditional modes with intervals
 ## from their conditional variances.
-plot.glmmgo_lmm <- function(x, level = 0.95, ...) plot.ranef.glmmgo_lmm(ranef(x, condVar = TRUE), level = level, ...)
+plot.glmmgo_merMod <- function(x, level = 0.95, ...) plot.ranef.glmmgo_merMod(ranef(x, condVar = TRUE), level = level, ...)
+
+## lattice's dotplot of conditional modes (as lme4's dotplot.ranef.mer):
+## one panel per term and grouping factor, levels ordered by the first
+## term's modes, with intervals of +-qnorm(1 - (1 - level) / 2) conditional
+## standard deviations. Registered on lattice's generic when lattice is
+## loaded.
+dotplot.ranef.glmmgo_merMod <- function(x, data, main = TRUE, level = 0.95, ...) {
+  z <- stats::qnorm(1 - (1 - level) / 2)
+  stats::setNames(lapply(names(x), function(g) {
+    d <- as.data.frame.ranef.glmmgo_merMod(x[g])
+    first <- d[d$term == levels(d$term)[1], ]
+    d$grp <- factor(as.character(d$grp), levels = as.character(first$grp[order(first$condval)]))
+    lo <- d$condval - z * d$condsd
+    hi <- d$condval + z * d$condsd
+    lattice::dotplot(grp ~ condval | term, data = d, scales = list(x = list(relation = "free")),
+                     main = if (isTRUE(main)) g else if (is.character(main)) main else NULL,
+                     xlab = NULL, lo = lo, hi = hi,
+                     panel = function(x, y, subscripts, lo, hi, ...) {
+                       lattice::panel.abline(v = 0, lty = 2, col = "grey60")
+                       ok <- is.finite(lo[subscripts]) & is.finite(hi[subscripts])
+                       if (any(ok))
+                         lattice::panel.segments(lo[subscripts][ok], as.numeric(y)[ok], hi[subscripts][ok],
+                                                 as.numeric(y)[ok], col = "grey40")
+                       lattice::panel.xyplot(x, y, pch = 16, ...)
+                     }, ...)
+  }), names(x))
+}

@@ -1,23 +1,25 @@
 ## Library-level helpers. The engine lives in the package's own shared
-## object (libglmmgo linked in as a static archive); see ../configure.
+## object (libglmmgo linked in as a static archive); see ../configure and
+## engine.R (every call into it).
 
-#' @noRd
-.glmmgo_state <- new.env(parent = emptyenv())
+glmmgoVersion <- function() engine_version()
 
-glmmgoVersion <- function() .Call(C_gg_version)
+glmmgoWorkers <- function() engine_workers()
 
-glmmgoWorkers <- function() .Call(C_gg_available_workers)
-
-## Internal: TRUE when this build has the LMM functions.
-has_lmm <- function() .Call(C_gg_has_lmm)
-
-## Internal: TRUE when this build has the MCLA fit functions.
-has_mcla_fit <- function() .Call(C_gg_has_mcla_fit)
-
-## Internal: free an engine handle now instead of at garbage collection.
-free_handle <- function(ptr) invisible(.Call(C_gg_free, ptr))
-
-handle_valid <- function(ptr) .Call(C_gg_handle_valid, ptr)
+## The library must be the version this package's R code was generated for
+## (R/codes.R) and its shim compiled against (the header copied by
+## configure): same major and minor version (GLMMGO_VERSION_NUMBER is
+## MAJOR*1000000 + MINOR*1000 + PATCH). A mismatch stops loading with an
+## error saying which versions differ.
+check_engine_version <- function(numbers = engine_version_number(), built_for = glmmgo_header$version_number) {
+  fmt <- function(v) sprintf("%d.%d.%d", v %/% 1000000L, (v %/% 1000L) %% 1000L, v %% 1000L)
+  for (want in unique(c(built_for, numbers[["header"]]))) {
+    if (numbers[["library"]] %/% 1000L != want %/% 1000L)
+      stop(sprintf("libglmmgo %s is not the version this package was built for (%s): the major and minor versions must match; reinstall glmmgo from one glmmgo checkout",
+                   fmt(numbers[["library"]]), fmt(want)), call. = FALSE)
+  }
+  invisible(TRUE)
+}
 
 ## Internal: coerce to a double vector without attributes (the shim passes
 ## REAL vectors to the engine without copying, so types are fixed here).
@@ -45,5 +47,8 @@ check_workers <- function(workers) {
   as.integer(workers)
 }
 
-## Which parts of the engine this build has.
-glmmgoFeatures <- function() c(lmm = has_lmm(), mcla_fit = has_mcla_fit())
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+.onLoad <- function(libname, pkgname) {
+  check_engine_version()
+}

@@ -1,13 +1,9 @@
-/* The shim's common machinery: process checks, signals, errors, handles,
-   argument conversion and the progress callback. */
+/* The shim's common machinery: signals, errors, handles, argument
+   conversion and the progress callback. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "shim.h"
-
-static pid_t load_pid = 0;
-
-void gg_set_load_pid(void) { load_pid = getpid(); }
 
 /* R (re)installs its SIGINT handler with signal(), which drops SA_ONSTACK.
    Go requires it on every handler it did not install: a signal delivered
@@ -22,14 +18,7 @@ void gg_restore_onstack(void) {
     sigaction(SIGINT, &sa, NULL);
 }
 
-void gg_enter(void) {
-    if (load_pid != 0 && getpid() != load_pid)
-        Rf_error("glmmgo cannot run in a process forked after it was loaded "
-                 "(parallel::mclapply and similar fork R, and the Go runtime inside glmmgo "
-                 "does not survive fork): use a PSOCK cluster, e.g. "
-                 "parallel::makeCluster(2, type = \"PSOCK\"), and load glmmgo on its workers");
-    gg_restore_onstack();
-}
+void gg_enter(void) { gg_restore_onstack(); }
 
 void gg_check(int status, const char *err, const char *what) {
     if (status == GLMMGO_OK) return;
@@ -39,16 +28,21 @@ void gg_check(int status, const char *err, const char *what) {
 
 /* ---- handles ----------------------------------------------------------- */
 
+/* One tag for every kind of handle: the library checks kinds itself (a
+   model where a fit is needed is GLMMGO_ERR_HANDLE, with a message). */
+#define HANDLE_TAG "glmmgo_handle"
+
 typedef struct {
     glmmgo_handle h;
-    pid_t pid;
 } gg_box;
 
+/* The finalizer frees the handle; in a process forked after the library was
+   loaded the library refuses (GLMMGO_ERR_FORKED) without entering Go, and the
+   parent still owns the handle. */
 static void gg_finalize(SEXP ptr) {
     gg_box *b = (gg_box *)R_ExternalPtrAddr(ptr);
     if (b == NULL) return;
-    /* Never call Go in a forked child; the parent owns the handle. */
-    if (b->h != 0 && b->pid == getpid()) {
+    if (b->h != 0) {
         gg_restore_onstack();
         glmmgo_free(b->h);
     }
@@ -57,35 +51,34 @@ static void gg_finalize(SEXP ptr) {
     R_ClearExternalPtr(ptr);
 }
 
-SEXP gg_wrap_handle(glmmgo_handle h, const char *kind) {
+SEXP gg_wrap_handle(glmmgo_handle h) {
     gg_box *b = (gg_box *)malloc(sizeof(gg_box));
     if (b == NULL) {
         glmmgo_free(h);
         Rf_error("glmmgo: out of memory");
     }
     b->h = h;
-    b->pid = getpid();
-    SEXP tag = PROTECT(Rf_install(kind));
+    SEXP tag = PROTECT(Rf_install(HANDLE_TAG));
     SEXP ptr = PROTECT(R_MakeExternalPtr(b, tag, R_NilValue));
     R_RegisterCFinalizerEx(ptr, gg_finalize, FALSE);
     UNPROTECT(2);
     return ptr;
 }
 
-glmmgo_handle gg_handle(SEXP ptr, const char *kind) {
-    if (TYPEOF(ptr) != EXTPTRSXP || R_ExternalPtrTag(ptr) != Rf_install(kind))
-        Rf_error("glmmgo: expected a handle of kind '%s'", kind);
+glmmgo_handle gg_handle(SEXP ptr) {
+    if (TYPEOF(ptr) != EXTPTRSXP || R_ExternalPtrTag(ptr) != Rf_install(HANDLE_TAG))
+        Rf_error("glmmgo: internal: expected an engine handle");
     gg_box *b = (gg_box *)R_ExternalPtrAddr(ptr);
     if (b == NULL || b->h == 0)
-        Rf_error("glmmgo: the %s handle was freed or comes from an earlier R session "
-                 "(saved objects keep no engine state); refit the model", kind);
+        Rf_error("glmmgo: the engine's handle is gone: it was freed, or this object was restored by readRDS or "
+                 "sent to another R process (saved objects keep no engine state); refit the model");
     return b->h;
 }
 
 /* Frees the handle now (idempotent). */
 SEXP gg_free(SEXP ptr) {
     gg_enter();
-    if (TYPEOF(ptr) != EXTPTRSXP) Rf_error("glmmgo: not a handle");
+    if (TYPEOF(ptr) != EXTPTRSXP) Rf_error("glmmgo: internal: not a handle");
     gg_box *b = (gg_box *)R_ExternalPtrAddr(ptr);
     if (b == NULL || b->h == 0) return Rf_ScalarLogical(FALSE);
     char err[ERRLEN];
@@ -102,6 +95,15 @@ SEXP gg_handle_valid(SEXP ptr) {
     if (TYPEOF(ptr) != EXTPTRSXP) return Rf_ScalarLogical(FALSE);
     gg_box *b = (gg_box *)R_ExternalPtrAddr(ptr);
     return Rf_ScalarLogical(b != NULL && b->h != 0);
+}
+
+struct glmmgo_dims gg_dims_of(glmmgo_handle h) {
+    struct glmmgo_dims d;
+    memset(&d, 0, sizeof d);
+    d.size = sizeof d;
+    char err[ERRLEN];
+    gg_check(glmmgo_dims(h, &d, err, sizeof err), err, "glmmgo_dims");
+    return d;
 }
 
 /* ---- arguments --------------------------------------------------------- */
@@ -198,22 +200,10 @@ int64_t gg_matrix_cols(SEXP x, R_xlen_t n) {
     return INTEGER(dim)[1];
 }
 
-gg_mcla_args gg_mcla_convert(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow,
-                             SEXP zcol, SEXP zval, SEXP q, SEXP vcof, SEXP nvc) {
-    gg_mcla_args a;
-    a.n = XLENGTH(y);
-    a.p = gg_matrix_cols(x, a.n);
-    a.nnz = XLENGTH(zval);
-    a.q = gg_scalar_int(q, "q");
-    a.nvc = gg_scalar_int(nvc, "nvc");
-    a.family = (int32_t)gg_scalar_int(family, "family");
-    a.y = gg_real(y, a.n, "y", 0);
-    a.ntrials = gg_real(ntrials, a.n, "ntrials", 1);
-    a.weights = gg_real(weights, a.n, "weights", 1);
-    a.x = a.p > 0 ? gg_real(x, a.n * a.p, "x", 0) : NULL;
-    a.z_row = gg_int64_from_int(zrow, a.nnz, "z_row", 1);
-    a.z_col = gg_int64_from_int(zcol, a.nnz, "z_col", 1);
-    a.z_val = gg_real(zval, a.nnz, "z_val", 0);
-    a.vc_of_column = gg_int64_from_int(vcof, a.q, "vc_of_column", 1);
-    return a;
+SEXP gg_list_elt(SEXP list, const char *name) {
+    if (TYPEOF(list) != VECSXP) Rf_error("glmmgo: internal: options must be a list");
+    SEXP nm = Rf_getAttrib(list, R_NamesSymbol);
+    for (R_xlen_t i = 0; i < XLENGTH(list); i++)
+        if (strcmp(CHAR(STRING_ELT(nm, i)), name) == 0) return VECTOR_ELT(list, i);
+    return NULL;
 }

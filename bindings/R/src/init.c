@@ -2,33 +2,38 @@
 #include <R_ext/Rdynload.h>
 #include "shim.h"
 
-void gg_set_load_pid(void);
 SEXP gg_free(SEXP ptr);
 SEXP gg_handle_valid(SEXP ptr);
+SEXP gg_dims(SEXP ptr);
+SEXP gg_result(SEXP ptr, SEXP code, SEXP is_int);
 SEXP gg_mcla_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP gg_mcla_dims(SEXP);
 SEXP gg_mcla_set_importance(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mcla_set_samples(SEXP, SEXP);
+SEXP gg_mcla_set_dispersion(SEXP, SEXP);
 SEXP gg_mcla_objective(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mcla_partial(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mcla_merge(SEXP, SEXP, SEXP);
-SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP gg_lmm_dims(SEXP);
-SEXP gg_lmm_structure(SEXP);
-SEXP gg_lmm_objective(SEXP, SEXP, SEXP);
-SEXP gg_lmm_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP gg_lmm_result(SEXP, SEXP);
-SEXP gg_has_lmm(void);
-SEXP gg_has_mcla_fit(void);
 SEXP gg_mcla_fit(SEXP, SEXP, SEXP);
-SEXP gg_mclafit_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP gg_mclafit_result(SEXP);
-SEXP gg_mclafit_confint(SEXP, SEXP);
-SEXP gg_mclafit_umatrix(SEXP);
+SEXP gg_confint(SEXP, SEXP);
+SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_lmm_objective(SEXP, SEXP, SEXP, SEXP);
+SEXP gg_lmm_deviance_parts(SEXP, SEXP, SEXP);
+SEXP gg_lmm_fit(SEXP, SEXP, SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
     return Rf_mkString(glmmgo_version());
+}
+
+/* c(library, header): the library's GLMMGO_VERSION_NUMBER and the one of
+   the header this shim was compiled against (.onLoad compares them). */
+static SEXP gg_version_number(void) {
+    gg_enter();
+    SEXP out = PROTECT(Rf_allocVector(INTSXP, 2));
+    INTEGER(out)[0] = (int)glmmgo_version_number();
+    INTEGER(out)[1] = GLMMGO_VERSION_NUMBER;
+    UNPROTECT(1);
+    return out;
 }
 
 static SEXP gg_available_workers(void) {
@@ -46,34 +51,29 @@ static SEXP gg_status_string(SEXP code) {
 
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_version, 0),
+    CALLDEF(gg_version_number, 0),
     CALLDEF(gg_available_workers, 0),
     CALLDEF(gg_status_string, 1),
     CALLDEF(gg_free, 1),
     CALLDEF(gg_handle_valid, 1),
+    CALLDEF(gg_dims, 1),
+    CALLDEF(gg_result, 3),
     CALLDEF(gg_mcla_new, 11),
-    CALLDEF(gg_mcla_dims, 1),
     CALLDEF(gg_mcla_set_importance, 6),
     CALLDEF(gg_mcla_set_samples, 2),
+    CALLDEF(gg_mcla_set_dispersion, 2),
     CALLDEF(gg_mcla_objective, 5),
     CALLDEF(gg_mcla_partial, 5),
     CALLDEF(gg_mcla_merge, 3),
-    CALLDEF(gg_lmm_new, 7),
-    CALLDEF(gg_lmm_dims, 1),
-    CALLDEF(gg_lmm_structure, 1),
-    CALLDEF(gg_lmm_objective, 3),
-    CALLDEF(gg_lmm_fit, 7),
-    CALLDEF(gg_lmm_result, 2),
-    CALLDEF(gg_has_lmm, 0),
-    CALLDEF(gg_has_mcla_fit, 0),
     CALLDEF(gg_mcla_fit, 3),
-    CALLDEF(gg_mclafit_new, 12),
-    CALLDEF(gg_mclafit_result, 1),
-    CALLDEF(gg_mclafit_confint, 2),
-    CALLDEF(gg_mclafit_umatrix, 1),
+    CALLDEF(gg_confint, 2),
+    CALLDEF(gg_lmm_new, 7),
+    CALLDEF(gg_lmm_objective, 4),
+    CALLDEF(gg_lmm_deviance_parts, 3),
+    CALLDEF(gg_lmm_fit, 3),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {
-    gg_set_load_pid();
     gg_restore_onstack();
     R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
     R_useDynamicSymbols(dll, FALSE);

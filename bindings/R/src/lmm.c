@@ -1,24 +1,7 @@
-/* .Call entry points for linear mixed models (glmmgo_lmm_*). Compiled
-   against the LMM part of glmmgo.h when the library has it (configure
-   defines GLMMGO_HAVE_LMM); otherwise every entry point says what is
-   missing. */
+/* .Call entry points for linear mixed models (glmmgo_lmm_*): one small
+   function per engine call. Results of models and fits are read by
+   gg_result (results.c). */
 #include "shim.h"
-
-#define LMM_KIND "glmmgo_lmm"
-
-#ifdef GLMMGO_HAVE_LMM
-
-typedef struct {
-    int64_t n, p, pgiven, ntheta, q, nterms;
-} lmm_dims;
-
-static lmm_dims get_dims(glmmgo_handle h) {
-    lmm_dims d;
-    char err[ERRLEN];
-    int st = glmmgo_lmm_dims(h, &d.n, &d.p, &d.pgiven, &d.ntheta, &d.q, &d.nterms, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_dims");
-    return d;
-}
 
 /* y[n]; x: n*p double matrix; weights[n] or NULL; nlevels, ncols:
    integer[nterms]; codes: integer n*nterms matrix of 1-based level codes;
@@ -39,150 +22,63 @@ SEXP gg_lmm_new(SEXP y, SEXP x, SEXP weights, SEXP nlevels, SEXP ncols, SEXP cod
                             gg_real(weights, n, "weights", 1), (int64_t)nterms, nl, nc, cd,
                             gg_real(z, zlen, "z", 0), &h, err, sizeof err);
     gg_check(st, err, "glmmgo_lmm_new");
-    return gg_wrap_handle(h, LMM_KIND);
+    return gg_wrap_handle(h);
 }
 
-SEXP gg_lmm_dims(SEXP ptr) {
+/* The ML deviance (reml FALSE) or REML criterion at theta. */
+SEXP gg_lmm_objective(SEXP ptr, SEXP theta, SEXP reml, SEXP workers) {
     gg_enter();
-    lmm_dims d = get_dims(gg_handle(ptr, LMM_KIND));
-    const char *names[] = {"n", "p", "p_given", "ntheta", "q", "nterms"};
+    glmmgo_handle h = gg_handle(ptr);
+    double v = 0;
+    char err[ERRLEN];
+    int st = glmmgo_lmm_objective(h, gg_real(theta, -1, "theta", 0), (int64_t)XLENGTH(theta), Rf_asLogical(reml) == TRUE,
+                                  (int32_t)gg_scalar_int(workers, "workers"), &v, err, sizeof err);
+    gg_check(st, err, "glmmgo_lmm_objective");
+    return Rf_ScalarReal(v);
+}
+
+/* lme4's deviance components at theta: c(ldL2, ldRX2, wrss, ussq, pwrss, ldW). */
+SEXP gg_lmm_deviance_parts(SEXP ptr, SEXP theta, SEXP workers) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    const char *names[] = {"ldL2", "ldRX2", "wrss", "ussq", "pwrss", "ldW"};
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 6));
-    double v[] = {(double)d.n, (double)d.p, (double)d.pgiven, (double)d.ntheta, (double)d.q, (double)d.nterms};
+    char err[ERRLEN];
+    int st = glmmgo_lmm_deviance_parts(h, gg_real(theta, -1, "theta", 0), (int64_t)XLENGTH(theta),
+                                       (int32_t)gg_scalar_int(workers, "workers"), REAL(out), 6, err, sizeof err);
+    gg_check(st, err, "glmmgo_lmm_deviance_parts");
     SEXP nm = PROTECT(Rf_allocVector(STRSXP, 6));
-    for (int i = 0; i < 6; i++) {
-        REAL(out)[i] = v[i];
-        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-    }
+    for (int i = 0; i < 6; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
     Rf_setAttrib(out, R_NamesSymbol, nm);
     UNPROTECT(2);
     return out;
 }
 
-/* Structure of the model: list(order (1-based input index of each term
-   in model order), kept (1-based kept columns of X), lower (theta bounds)). */
-SEXP gg_lmm_structure(SEXP ptr) {
+/* Fits the model into a new fit handle. opts: a list with any of reml,
+   start (NULL or theta), rhobeg, rhoend, maxeval, workers; the others keep
+   glmmgo_lmm_options_default's values. Returns the fit's handle, or NULL
+   when the user interrupted (Ctrl-C). */
+SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, LMM_KIND);
-    lmm_dims d = get_dims(h);
+    glmmgo_handle h = gg_handle(ptr);
     char err[ERRLEN];
-    int64_t *ord = (int64_t *)R_alloc(d.nterms, sizeof(int64_t));
-    int64_t *kept = (int64_t *)R_alloc(d.p > 0 ? d.p : 1, sizeof(int64_t));
-    int st = glmmgo_lmm_term_order(h, ord, d.nterms, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_term_order");
-    st = glmmgo_lmm_kept_columns(h, kept, d.p, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_kept_columns");
-    const char *names[] = {"order", "kept", "lower"};
-    SEXP out = PROTECT(gg_named_list(3, names));
-    SEXP o = PROTECT(Rf_allocVector(INTSXP, d.nterms));
-    for (int64_t i = 0; i < d.nterms; i++) INTEGER(o)[i] = (int)ord[i] + 1;
-    SEXP k = PROTECT(Rf_allocVector(INTSXP, d.p));
-    for (int64_t i = 0; i < d.p; i++) INTEGER(k)[i] = (int)kept[i] + 1;
-    SEXP lo = PROTECT(Rf_allocVector(REALSXP, d.ntheta));
-    st = glmmgo_lmm_lower(h, REAL(lo), d.ntheta, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_lower");
-    SET_VECTOR_ELT(out, 0, o);
-    SET_VECTOR_ELT(out, 1, k);
-    SET_VECTOR_ELT(out, 2, lo);
-    UNPROTECT(4);
-    return out;
-}
-
-SEXP gg_lmm_objective(SEXP ptr, SEXP theta, SEXP reml) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr, LMM_KIND);
-    lmm_dims d = get_dims(h);
-    double v = 0;
-    char err[ERRLEN];
-    int st = glmmgo_lmm_objective(h, gg_real(theta, d.ntheta, "theta", 0), Rf_asLogical(reml) == TRUE, &v, err,
-                                  sizeof err);
-    gg_check(st, err, "glmmgo_lmm_objective");
-    return Rf_ScalarReal(v);
-}
-
-/* Fits; returns TRUE, or FALSE when the user interrupted (Ctrl-C). */
-SEXP gg_lmm_fit(SEXP ptr, SEXP reml, SEXP theta0, SEXP rhobeg, SEXP rhoend, SEXP maxeval, SEXP verbose) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr, LMM_KIND);
-    lmm_dims d = get_dims(h);
-    gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
-    char err[ERRLEN];
-    int st = glmmgo_lmm_fit(h, Rf_asLogical(reml) == TRUE, gg_real(theta0, d.ntheta, "start", 1),
-                            gg_scalar_real(rhobeg, "rhobeg"), gg_scalar_real(rhoend, "rhoend"),
-                            (int64_t)gg_scalar_real(maxeval, "maxeval"), gg_progress_cb, &prog, err, sizeof err);
-    gg_restore_onstack();
-    if (st == GLMMGO_ERR_CANCELLED && prog.interrupted) return Rf_ScalarLogical(FALSE);
-    gg_check(st, err, "glmmgo_lmm_fit");
-    return Rf_ScalarLogical(TRUE);
-}
-
-/* Everything about the last fit, in one list. */
-SEXP gg_lmm_result(SEXP ptr, SEXP condvar_len) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr, LMM_KIND);
-    lmm_dims d = get_dims(h);
-    char err[ERRLEN];
-    double obj, ll, dev, rc, aic, bic, sigma;
-    int64_t evals;
-    int32_t conv, sing, reml;
-    int st = glmmgo_lmm_fit_info(h, &obj, &ll, &dev, &rc, &aic, &bic, &sigma, &evals, &conv, &sing, &reml, err,
-                                 sizeof err);
-    gg_check(st, err, "glmmgo_lmm_fit_info");
-    const char *names[] = {"objective", "logLik", "deviance", "REMLcrit", "AIC", "BIC", "sigma", "evals",
-                           "converged", "singular", "REML", "theta", "beta", "se", "vcov", "b", "u", "condvar"};
-    SEXP out = PROTECT(gg_named_list(18, names));
-    double sc[] = {obj, ll, dev, rc, aic, bic, sigma, (double)evals};
-    for (int i = 0; i < 8; i++) SET_VECTOR_ELT(out, i, Rf_ScalarReal(sc[i]));
-    SET_VECTOR_ELT(out, 8, Rf_ScalarLogical(conv != 0));
-    SET_VECTOR_ELT(out, 9, Rf_ScalarLogical(sing != 0));
-    SET_VECTOR_ELT(out, 10, Rf_ScalarLogical(reml != 0));
-    SEXP th = Rf_allocVector(REALSXP, d.ntheta);
-    SET_VECTOR_ELT(out, 11, th);
-    st = glmmgo_lmm_theta(h, REAL(th), d.ntheta, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_theta");
-    SEXP beta = Rf_allocVector(REALSXP, d.p);
-    SET_VECTOR_ELT(out, 12, beta);
-    SEXP se = Rf_allocVector(REALSXP, d.p);
-    SET_VECTOR_ELT(out, 13, se);
-    SEXP vc = Rf_allocMatrix(REALSXP, (int)d.p, (int)d.p);
-    SET_VECTOR_ELT(out, 14, vc);
-    st = glmmgo_lmm_beta(h, REAL(beta), REAL(se), REAL(vc), d.p, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_beta");
-    SEXP b = Rf_allocVector(REALSXP, d.q);
-    SET_VECTOR_ELT(out, 15, b);
-    SEXP u = Rf_allocVector(REALSXP, d.q);
-    SET_VECTOR_ELT(out, 16, u);
-    st = glmmgo_lmm_ranef(h, REAL(b), REAL(u), d.q, err, sizeof err);
-    gg_check(st, err, "glmmgo_lmm_ranef");
-    R_xlen_t len = (R_xlen_t)gg_scalar_real(condvar_len, "condvar_len");
-    if (len > 0) {
-        SEXP cv = Rf_allocVector(REALSXP, len);
-        SET_VECTOR_ELT(out, 17, cv);
-        st = glmmgo_lmm_condvar(h, REAL(cv), (int64_t)len, err, sizeof err);
-        gg_check(st, err, "glmmgo_lmm_condvar");
+    glmmgo_lmm_options o;
+    gg_check(glmmgo_lmm_options_default(&o, sizeof o, err, sizeof err), err, "glmmgo_lmm_options_default");
+    SEXP v;
+    if ((v = gg_list_elt(opts, "reml")) != NULL) o.reml = Rf_asLogical(v) == TRUE;
+    if ((v = gg_list_elt(opts, "start")) != NULL && !Rf_isNull(v)) {
+        o.start = gg_real(v, -1, "start", 0);
+        o.start_len = (int64_t)XLENGTH(v);
     }
-    UNPROTECT(1);
-    return out;
-}
-
-#else /* no LMM in this build of libglmmgo */
-
-static void missing(void) {
-    Rf_error("this build of libglmmgo has no LMM functions (glmmgo_lmm_* are not declared in the glmmgo.h it "
-             "was built from); reinstall glmmgo from a glmmgo checkout that includes the LMM engine");
-}
-SEXP gg_lmm_new(SEXP y, SEXP x, SEXP w, SEXP nl, SEXP nc, SEXP cd, SEXP z) { missing(); return R_NilValue; }
-SEXP gg_lmm_dims(SEXP ptr) { missing(); return R_NilValue; }
-SEXP gg_lmm_structure(SEXP ptr) { missing(); return R_NilValue; }
-SEXP gg_lmm_objective(SEXP ptr, SEXP theta, SEXP reml) { missing(); return R_NilValue; }
-SEXP gg_lmm_fit(SEXP ptr, SEXP reml, SEXP t0, SEXP rb, SEXP re, SEXP me, SEXP v) { missing(); return R_NilValue; }
-SEXP gg_lmm_result(SEXP ptr, SEXP cv) { missing(); return R_NilValue; }
-
-#endif
-
-SEXP gg_has_lmm(void) {
-#ifdef GLMMGO_HAVE_LMM
-    return Rf_ScalarLogical(TRUE);
-#else
-    return Rf_ScalarLogical(FALSE);
-#endif
+    if ((v = gg_list_elt(opts, "rhobeg")) != NULL) o.rhobeg = gg_scalar_real(v, "rhobeg");
+    if ((v = gg_list_elt(opts, "rhoend")) != NULL) o.rhoend = gg_scalar_real(v, "rhoend");
+    if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = (int64_t)gg_scalar_real(v, "maxeval");
+    if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
+    gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
+    glmmgo_handle fit = 0;
+    int st = glmmgo_lmm_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);
+    gg_restore_onstack();
+    if (st == GLMMGO_ERR_CANCELLED && prog.interrupted) return R_NilValue;
+    gg_check(st, err, "glmmgo_lmm_fit");
+    return gg_wrap_handle(fit);
 }

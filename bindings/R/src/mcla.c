@@ -1,53 +1,32 @@
-/* .Call entry points for the MCLA objective (glmmgo_mcla_*). */
+/* .Call entry points for the MCLA engine (glmmgo_mcla_*) and its fits: one
+   small function per engine call. Results of fits are read by gg_result
+   (results.c). */
 #include "shim.h"
 
-#define MCLA_KIND "glmmgo_mcla"
-
 /* family, y[n], ntrials[n] or NULL, weights[n] or NULL, x (n*p, REAL with
-   dim) , z_row/z_col (1-based integer), z_val, q, vc_of_column (1-based),
+   dim), z_row/z_col (1-based integer), z_val, q, vc_of_column (1-based),
    nvc. */
 SEXP gg_mcla_new(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow, SEXP zcol,
                  SEXP zval, SEXP q, SEXP vcof, SEXP nvc) {
     gg_enter();
-    gg_mcla_args a = gg_mcla_convert(family, y, ntrials, weights, x, zrow, zcol, zval, q, vcof, nvc);
+    R_xlen_t n = XLENGTH(y), nnz = XLENGTH(zval);
+    int64_t p = gg_matrix_cols(x, n), nq = gg_scalar_int(q, "q");
     glmmgo_handle h = 0;
     char err[ERRLEN];
-    int st = glmmgo_mcla_new(a.n, a.p, a.q, a.family, a.y, a.ntrials, a.weights, a.x, a.nnz, a.z_row,
-                             a.z_col, a.z_val, a.nvc, a.vc_of_column, &h, err, sizeof err);
+    int st = glmmgo_mcla_new((int64_t)n, p, nq, (int32_t)gg_scalar_int(family, "family"), gg_real(y, n, "y", 0),
+                             gg_real(ntrials, n, "ntrials", 1), gg_real(weights, n, "weights", 1),
+                             p > 0 ? gg_real(x, n * p, "x", 0) : NULL, (int64_t)nnz,
+                             gg_int64_from_int(zrow, nnz, "z_row", 1), gg_int64_from_int(zcol, nnz, "z_col", 1),
+                             gg_real(zval, nnz, "z_val", 0), gg_scalar_int(nvc, "nvc"),
+                             gg_int64_from_int(vcof, nq, "vc_of_column", 1), &h, err, sizeof err);
     gg_check(st, err, "glmmgo_mcla_new");
-    return gg_wrap_handle(h, MCLA_KIND);
-}
-
-SEXP gg_mcla_dims(SEXP ptr) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t d[5];
-    char err[ERRLEN];
-    int st = glmmgo_mcla_dims(h, &d[0], &d[1], &d[2], &d[3], &d[4], err, sizeof err);
-    gg_check(st, err, "glmmgo_mcla_dims");
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
-    for (int i = 0; i < 5; i++) REAL(out)[i] = (double)d[i];
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
-    const char *names[] = {"n", "p", "q", "nvc", "m"};
-    for (int i = 0; i < 5; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return out;
-}
-
-static int64_t mcla_q(glmmgo_handle h, int64_t *p, int64_t *nvc, int64_t *m) {
-    int64_t n, q;
-    char err[ERRLEN];
-    int st = glmmgo_mcla_dims(h, &n, p, &q, nvc, m, err, sizeof err);
-    gg_check(st, err, "glmmgo_mcla_dims");
-    return q;
+    return gg_wrap_handle(h);
 }
 
 SEXP gg_mcla_set_importance(SEXP ptr, SEXP zeta, SEXP pmix, SEXP ustar, SEXP dstar, SEXP siginv) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t p, nvc, m;
-    int64_t q = mcla_q(h, &p, &nvc, &m);
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t q = gg_dims_of(h).q;
     char err[ERRLEN];
     int st = glmmgo_mcla_set_importance(h, gg_scalar_real(zeta, "zeta"), gg_real(pmix, 3, "p_mix", 0),
                                         gg_real(ustar, q, "u_star", 0), gg_real(dstar, q, "d_star", 0),
@@ -58,9 +37,8 @@ SEXP gg_mcla_set_importance(SEXP ptr, SEXP zeta, SEXP pmix, SEXP ustar, SEXP dst
 
 SEXP gg_mcla_set_samples(SEXP ptr, SEXP umat) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t p, nvc, m;
-    int64_t q = mcla_q(h, &p, &nvc, &m);
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t q = gg_dims_of(h).q;
     SEXP dim = Rf_getAttrib(umat, R_DimSymbol);
     if (Rf_isNull(dim) || XLENGTH(dim) != 2 || INTEGER(dim)[1] != q)
         Rf_error("glmmgo: umat must be a matrix with q = %lld columns", (long long)q);
@@ -71,15 +49,22 @@ SEXP gg_mcla_set_samples(SEXP ptr, SEXP umat) {
     return R_NilValue;
 }
 
-/* Returns list(value, gradient, hessian); gradient/hessian NULL unless
-   asked for. A par outside the parameter space returns value -Inf with
-   attribute "outside" TRUE rather than an error, as glmm's objfun does. */
+/* The negative binomial size r of the model. */
+SEXP gg_mcla_set_dispersion(SEXP ptr, SEXP dispersion) {
+    gg_enter();
+    char err[ERRLEN];
+    gg_check(glmmgo_mcla_set_dispersion(gg_handle(ptr), gg_scalar_real(dispersion, "dispersion"), err, sizeof err), err,
+             "glmmgo_mcla_set_dispersion");
+    return R_NilValue;
+}
+
+/* Returns list(value, gradient, hessian, outside); gradient/hessian NULL
+   unless asked for. A par outside the parameter space returns value -Inf and
+   the library's message in `outside` rather than an error, as glmm's objfun. */
 SEXP gg_mcla_objective(SEXP ptr, SEXP par, SEXP workers, SEXP want_grad, SEXP want_hess) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t p, nvc, m;
-    mcla_q(h, &p, &nvc, &m);
-    int64_t d = p + nvc;
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t d = gg_dims_of(h).npar;
     const double *pp = gg_real(par, d, "par", 0);
     int g = Rf_asLogical(want_grad) == TRUE, hs = Rf_asLogical(want_hess) == TRUE;
     SEXP grad = PROTECT(g ? Rf_allocVector(REALSXP, d) : R_NilValue);
@@ -88,42 +73,30 @@ SEXP gg_mcla_objective(SEXP ptr, SEXP par, SEXP workers, SEXP want_grad, SEXP wa
     char err[ERRLEN];
     int st = glmmgo_mcla_objective(h, pp, (int32_t)gg_scalar_int(workers, "workers"), &value,
                                    g ? REAL(grad) : NULL, hs ? REAL(hess) : NULL, err, sizeof err);
-    int outside = 0;
-    if (st == GLMMGO_ERR_DOMAIN) {
-        outside = 1;
-        value = R_NegInf;
-    } else {
-        gg_check(st, err, "glmmgo_mcla_objective");
-    }
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 4));
+    int outside = st == GLMMGO_ERR_DOMAIN;
+    if (outside) value = R_NegInf;
+    else gg_check(st, err, "glmmgo_mcla_objective");
+    const char *names[] = {"value", "gradient", "hessian", "outside"};
+    SEXP out = PROTECT(gg_named_list(4, names));
     SET_VECTOR_ELT(out, 0, Rf_ScalarReal(value));
     SET_VECTOR_ELT(out, 1, grad);
     SET_VECTOR_ELT(out, 2, hess);
     SET_VECTOR_ELT(out, 3, outside ? Rf_mkString(err) : R_NilValue);
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 4));
-    SET_STRING_ELT(nm, 0, Rf_mkChar("value"));
-    SET_STRING_ELT(nm, 1, Rf_mkChar("gradient"));
-    SET_STRING_ELT(nm, 2, Rf_mkChar("hessian"));
-    SET_STRING_ELT(nm, 3, Rf_mkChar("outside"));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(4);
+    UNPROTECT(3);
     return out;
 }
 
-SEXP gg_mcla_partial(SEXP ptr, SEXP par, SEXP begin, SEXP end, SEXP workers) {
+/* The partial of samples first..last (1-based, inclusive) at par. */
+SEXP gg_mcla_partial(SEXP ptr, SEXP par, SEXP first, SEXP last, SEXP workers) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t p, nvc, m;
-    mcla_q(h, &p, &nvc, &m);
-    int64_t len;
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t d = gg_dims_of(h).npar, len;
     char err[ERRLEN];
-    int st = glmmgo_mcla_partial_length(h, &len, err, sizeof err);
-    gg_check(st, err, "glmmgo_mcla_partial_length");
+    gg_check(glmmgo_mcla_partial_length(h, &len, err, sizeof err), err, "glmmgo_mcla_partial_length");
     SEXP out = PROTECT(Rf_allocVector(REALSXP, len));
-    /* begin is 1-based inclusive, end 1-based inclusive: rows begin..end */
-    int64_t b = (int64_t)gg_scalar_real(begin, "begin") - 1, e = (int64_t)gg_scalar_real(end, "end");
-    st = glmmgo_mcla_partial(h, gg_real(par, p + nvc, "par", 0), b, e, (int32_t)gg_scalar_int(workers, "workers"),
-                             REAL(out), len, err, sizeof err);
+    int64_t b = (int64_t)gg_scalar_real(first, "first") - 1, e = (int64_t)gg_scalar_real(last, "last");
+    int st = glmmgo_mcla_partial(h, gg_real(par, d, "par", 0), d, b, e, (int32_t)gg_scalar_int(workers, "workers"),
+                                 REAL(out), len, err, sizeof err);
     gg_check(st, err, "glmmgo_mcla_partial");
     UNPROTECT(1);
     return out;
@@ -131,32 +104,79 @@ SEXP gg_mcla_partial(SEXP ptr, SEXP par, SEXP begin, SEXP end, SEXP workers) {
 
 SEXP gg_mcla_merge(SEXP ptr, SEXP par, SEXP partials) {
     gg_enter();
-    glmmgo_handle h = gg_handle(ptr, MCLA_KIND);
-    int64_t p, nvc, m;
-    mcla_q(h, &p, &nvc, &m);
-    int64_t d = p + nvc, len;
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t d = gg_dims_of(h).npar, len;
     char err[ERRLEN];
-    int st = glmmgo_mcla_partial_length(h, &len, err, sizeof err);
-    gg_check(st, err, "glmmgo_mcla_partial_length");
+    gg_check(glmmgo_mcla_partial_length(h, &len, err, sizeof err), err, "glmmgo_mcla_partial_length");
     if (XLENGTH(partials) % len != 0)
         Rf_error("glmmgo: partials have %lld values, not a multiple of the partial length %lld",
                  (long long)XLENGTH(partials), (long long)len);
     int64_t np = XLENGTH(partials) / len;
-    SEXP grad = PROTECT(Rf_allocVector(REALSXP, d));
-    SEXP hess = PROTECT(Rf_allocMatrix(REALSXP, (int)d, (int)d));
-    double value;
-    st = glmmgo_mcla_merge(h, gg_real(par, d, "par", 0), np, gg_real(partials, -1, "partials", 0), len, &value,
-                           REAL(grad), REAL(hess), err, sizeof err);
-    gg_check(st, err, "glmmgo_mcla_merge");
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
-    SET_VECTOR_ELT(out, 0, Rf_ScalarReal(value));
+    const char *names[] = {"value", "gradient", "hessian"};
+    SEXP out = PROTECT(gg_named_list(3, names));
+    SEXP grad = Rf_allocVector(REALSXP, d);
     SET_VECTOR_ELT(out, 1, grad);
+    SEXP hess = Rf_allocMatrix(REALSXP, (int)d, (int)d);
     SET_VECTOR_ELT(out, 2, hess);
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 3));
-    SET_STRING_ELT(nm, 0, Rf_mkChar("value"));
-    SET_STRING_ELT(nm, 1, Rf_mkChar("gradient"));
-    SET_STRING_ELT(nm, 2, Rf_mkChar("hessian"));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(4);
+    double value;
+    int st = glmmgo_mcla_merge(h, gg_real(par, d, "par", 0), d, np, gg_real(partials, -1, "partials", 0), len, &value,
+                               REAL(grad), REAL(hess), err, sizeof err);
+    gg_check(st, err, "glmmgo_mcla_merge");
+    SET_VECTOR_ELT(out, 0, Rf_ScalarReal(value));
+    UNPROTECT(1);
+    return out;
+}
+
+/* Fits the model (glmm's glmm()) into a new fit handle. opts: a list with any
+   of the fields of glmmgo_mcla_options (m, p_mix, zeta, seed, workers, no_pql,
+   rinit, rmax, iterlim, start, ess_warn, t_at_ustar, dispersion_lo,
+   dispersion_hi); the others keep glmmgo_mcla_options_default's values.
+   Returns the fit's handle, or NULL when the user interrupted (Ctrl-C). */
+SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    char err[ERRLEN];
+    glmmgo_mcla_options o;
+    gg_check(glmmgo_mcla_options_default(&o, sizeof o, err, sizeof err), err, "glmmgo_mcla_options_default");
+    SEXP v;
+    if ((v = gg_list_elt(opts, "m")) != NULL) o.m = (int64_t)gg_scalar_real(v, "m");
+    if ((v = gg_list_elt(opts, "p_mix")) != NULL) {
+        const double *pm = gg_real(v, 3, "p_mix", 0);
+        for (int i = 0; i < 3; i++) o.p_mix[i] = pm[i];
+    }
+    if ((v = gg_list_elt(opts, "zeta")) != NULL) o.zeta = gg_scalar_real(v, "zeta");
+    if ((v = gg_list_elt(opts, "seed")) != NULL) o.seed = (uint64_t)gg_scalar_real(v, "seed");
+    if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
+    if ((v = gg_list_elt(opts, "no_pql")) != NULL) o.no_pql = Rf_asLogical(v) == TRUE;
+    if ((v = gg_list_elt(opts, "rinit")) != NULL) o.rinit = gg_scalar_real(v, "rinit");
+    if ((v = gg_list_elt(opts, "rmax")) != NULL) o.rmax = gg_scalar_real(v, "rmax");
+    if ((v = gg_list_elt(opts, "iterlim")) != NULL) o.iterlim = (int64_t)gg_scalar_real(v, "iterlim");
+    if ((v = gg_list_elt(opts, "start")) != NULL && !Rf_isNull(v)) {
+        o.start = gg_real(v, -1, "start", 0);
+        o.start_len = (int64_t)XLENGTH(v);
+    }
+    if ((v = gg_list_elt(opts, "ess_warn")) != NULL) o.ess_warn = gg_scalar_real(v, "ess_warn");
+    if ((v = gg_list_elt(opts, "t_at_ustar")) != NULL) o.t_at_ustar = Rf_asLogical(v) == TRUE;
+    if ((v = gg_list_elt(opts, "dispersion_lo")) != NULL) o.dispersion_lo = gg_scalar_real(v, "dispersion_lo");
+    if ((v = gg_list_elt(opts, "dispersion_hi")) != NULL) o.dispersion_hi = gg_scalar_real(v, "dispersion_hi");
+    gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
+    glmmgo_handle fit = 0;
+    int st = glmmgo_mcla_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);
+    gg_restore_onstack();
+    if (st == GLMMGO_ERR_CANCELLED && prog.interrupted) return R_NilValue;
+    gg_check(st, err, "glmmgo_mcla_fit");
+    return gg_wrap_handle(fit);
+}
+
+/* Wald intervals of a fit at level: a (p+nvc) x 2 matrix. */
+SEXP gg_confint(SEXP ptr, SEXP level) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    int64_t np = gg_dims_of(h).npar;
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)np, 2));
+    char err[ERRLEN];
+    int st = glmmgo_confint(h, gg_scalar_real(level, "level"), REAL(out), REAL(out) + np, np, err, sizeof err);
+    gg_check(st, err, "glmmgo_confint");
+    UNPROTECT(1);
     return out;
 }

@@ -1,4 +1,7 @@
-/* Private declarations shared by the .Call shim's files. */
+/* Private declarations shared by the .Call shim's files. The shim makes one
+   small C function per engine call (lmm.c, mcla.c) and reads every result of
+   every handle through one generic reader (results.c); R/engine.R calls
+   them all. */
 #ifndef GLMMGO_SHIM_H
 #define GLMMGO_SHIM_H
 
@@ -10,22 +13,28 @@
 
 #define ERRLEN 1024
 
-/* Every entry point starts with this: refuses to run in a forked child and
-   restores SA_ONSTACK on SIGINT's handler before Go runs. */
+/* Every entry point starts with this: restores SA_ONSTACK on SIGINT's
+   handler before Go runs. (A forked child is refused by the library itself,
+   with its own message, which gg_check passes on.) */
 void gg_enter(void);
 
 /* Raises an R error carrying the library's message if status != OK. */
 void gg_check(int status, const char *err, const char *what);
 
-/* External pointers holding handles. */
-SEXP gg_wrap_handle(glmmgo_handle h, const char *kind);
-glmmgo_handle gg_handle(SEXP ptr, const char *kind);
+/* External pointers holding handles of any kind (models and fits). A
+   pointer restored by readRDS or sent to another process holds no handle:
+   gg_handle then says so. */
+SEXP gg_wrap_handle(glmmgo_handle h);
+glmmgo_handle gg_handle(SEXP ptr);
 
-/* Argument helpers: type-checked, never coercing (the R side coerces). */
+/* Argument helpers: type-checked, never coercing (R/engine.R coerces). */
 const double *gg_real(SEXP x, R_xlen_t n, const char *name, int allow_null);
 int64_t *gg_int64_from_int(SEXP x, R_xlen_t n, const char *name, int base1);
 double gg_scalar_real(SEXP x, const char *name);
 int gg_scalar_int(SEXP x, const char *name);
+
+/* The element `name` of a named list, or NULL when it has none. */
+SEXP gg_list_elt(SEXP list, const char *name);
 
 /* A list of n elements with the given names (protect the result). */
 SEXP gg_named_list(int n, const char **names);
@@ -33,16 +42,8 @@ SEXP gg_named_list(int n, const char **names);
 /* The number of columns of x, which must be a double matrix with n rows. */
 int64_t gg_matrix_cols(SEXP x, R_xlen_t n);
 
-/* The arguments of glmmgo_mcla_new and glmmgo_mclafit_new, converted from
-   the R values (1-based indices to 0-based; R_alloc'd where converted). */
-typedef struct {
-    int64_t n, p, q, nnz, nvc;
-    int32_t family;
-    const double *y, *ntrials, *weights, *x, *z_val;
-    int64_t *z_row, *z_col, *vc_of_column;
-} gg_mcla_args;
-gg_mcla_args gg_mcla_convert(SEXP family, SEXP y, SEXP ntrials, SEXP weights, SEXP x, SEXP zrow,
-                             SEXP zcol, SEXP zval, SEXP q, SEXP vcof, SEXP nvc);
+/* The dimensions of a handle (glmmgo_dims). */
+struct glmmgo_dims gg_dims_of(glmmgo_handle h);
 
 /* Progress / interrupt plumbing for long calls. */
 typedef struct {

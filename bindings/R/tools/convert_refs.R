@@ -1,14 +1,13 @@
 #!/usr/bin/env Rscript
-# Converts glmmgo's MCLA reference cases (JSON, made with glmm 1.4.5; see
-# the repository's design notes) into .rds files under inst/testdata/, and
+# Converts glmmgo's MCLA reference cases (JSON, made with glmm 1.4.5, in the
+# repository's testdata/mcla) into .rds files under inst/testdata/, and
 # rebuilds the two example data sets (salamander, BoothHobert) from the
 # y, X and Z the cases carry. Needs jsonlite (a tool-time dependency only;
 # the package itself never parses JSON).
 #
 #   Rscript tools/convert_refs.R [reference-dir]   (run from bindings/R)
 args <- commandArgs(TRUE)
-refdir <- if (length(args)) args[[1]] else "../../../shared/reference/mcla"
-if (!dir.exists(refdir)) refdir <- "/work/shared/reference/mcla"
+refdir <- if (length(args)) args[[1]] else "../../testdata/mcla"
 stopifnot(dir.exists(refdir), requireNamespace("jsonlite", quietly = TRUE))
 dir.create("inst/testdata", showWarnings = FALSE, recursive = TRUE)
 dir.create("data", showWarnings = FALSE)

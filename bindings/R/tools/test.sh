@@ -6,8 +6,9 @@
 #
 #   bindings/R/tools/test.sh            (from anywhere inside the repository)
 #
-# Environment: GLMMGO_SKIP_SLOW=1 skips the InstEval comparison in the
-# testthat run (R CMD check always skips it, having run it here already);
+# Environment: GLMMGO_SKIP_SLOW=1 skips the slow comparisons (InstEval, the
+# coexistence sessions, lme4's profiles) in the testthat run (R CMD check
+# always skips them, having run them here already);
 # GLMMGO_NO_CHECK=1 skips R CMD check.
 set -eu
 pkg=$(cd "$(dirname "$0")/.." && pwd)          # bindings/R

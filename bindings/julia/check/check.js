@@ -15,7 +15,12 @@
 //  5. every use of LibGlmmGo.name in the package names a wrapper, constant or
 //     struct defined there;
 //  6. every struct of the header has an immutable Julia struct of the same name
-//     with the same fields, in the same order, of matching types.
+//     (struct_glmmgo_x for a tagged struct glmmgo_x) with the same fields, in the
+//     same order, of matching types;
+//  7. RESULT_TYPES of src/LibGlmmGo.jl gives every result code of the header the
+//     header's type (Int64 for the "int" results) and lists no other code;
+//  8. the package's own code (src/, outside LibGlmmGo.jl) calls every function of
+//     the header and uses every status, family, kind and result code.
 //
 // Usage: node check.js [--package DIR] [--header FILE]. Exit status 1 on any problem.
 
@@ -47,12 +52,12 @@ function acceptedJuliaTypes(ctype, typedefs, isReturn) {
   const td = typedefs[ctype];
   if (td && td.kind === 'fnptr') return ['Ptr{Cvoid}', 'Ptr{Nothing}'];
   if (td && td.kind === 'alias') return acceptedJuliaTypes(td.type, typedefs, isReturn);
-  const m = ctype.match(/^(\w+)\*$/);
+  const m = ctype.match(/^(\w+|struct \w+)\*$/);
   if (m) {
     let base = m[1];
     if (typedefs[base] && typedefs[base].kind === 'alias') base = typedefs[base].type;
-    // a struct is passed by pointer as the Julia struct of the same name (checked field by field)
-    const inner = typedefs[base] && typedefs[base].kind === 'struct' ? [base] : POINTEES[base];
+    // a struct is passed by pointer as its Julia struct (checked field by field below)
+    const inner = typedefs[base] && typedefs[base].kind === 'struct' ? [typedefs[base].julia] : POINTEES[base];
     if (!inner) return [];
     const out = [];
     for (const t of inner) out.push(`Ptr{${t}}`, ...(isReturn ? [] : [`Ref{${t}}`]));
@@ -156,11 +161,12 @@ function check(opts) {
     // 6. structs of the header: an immutable Julia struct of the same name with the
     //    same fields in the same order, of matching types (so the same C layout)
     const jstructs = jl.structs(low);
-    for (const [name, td] of Object.entries(header.typedefs)) {
+    for (const [cname, td] of Object.entries(header.typedefs)) {
       if (td.kind !== 'struct') continue;
+      const name = td.julia;
       const js = jstructs[name];
       if (!js) {
-        problems.push(`struct ${name} of the header is not defined in src/LibGlmmGo.jl`);
+        problems.push(`${cname} of the header has no struct ${name} in src/LibGlmmGo.jl`);
         continue;
       }
       if (js.mutable) problems.push(`${js.loc}: ${name} must be an immutable struct (C layout)`);
@@ -179,13 +185,43 @@ function check(opts) {
     // 5. every LibGlmmGo.name used elsewhere exists
     const defined = new Set([...jl.definedFunctions(low), ...Object.keys(consts), ...Object.keys(jl.structs(low))]);
     let nrefs = 0;
+    const used = new Set(); // LibGlmmGo names used by the package's own code (src/, outside LibGlmmGo.jl)
+    const srcdir = path.join(opts.package, 'src') + path.sep;
     for (const f of parsed) {
       for (const r of jl.qualifiedRefs(f, 'LibGlmmGo')) {
         nrefs++;
         if (!defined.has(r.name)) problems.push(`${r.loc}: LibGlmmGo.${r.name} is not defined in src/LibGlmmGo.jl`);
+        if (path.resolve(f.file).startsWith(srcdir) && path.resolve(f.file) !== lowlevel) used.add(r.name);
       }
     }
     notes.push(`resolved ${nrefs} uses of LibGlmmGo.*`);
+
+    // 7. RESULT_TYPES lists every result code of the header with its type (Int64 for
+    //    the "int" results, read with glmmgo_result_int64), and nothing else
+    const table = jl.resultTypes(low);
+    if (!table) problems.push('src/LibGlmmGo.jl has no `const RESULT_TYPES = Dict{Int32,DataType}(...)`');
+    const results = Object.entries(header.defines).filter(([, d]) => d.result);
+    for (const [name, d] of results) {
+      if (d.result === 'unknown') problems.push(`${name}: the header's comment gives no length column`);
+      if (!table) continue;
+      const want = d.result === 'int64' ? 'Int64' : 'Float64';
+      if (!table[name]) problems.push(`RESULT_TYPES lacks the result code ${name}`);
+      else if (table[name].type !== want) problems.push(`${table[name].loc}: RESULT_TYPES says ${name} => ${table[name].type}, the header makes it ${want}`);
+    }
+    for (const name of Object.keys(table || {})) {
+      if (!header.defines[name] || !header.defines[name].result) problems.push(`${table[name].loc}: RESULT_TYPES lists ${name}, which is no result code of the header`);
+    }
+    notes.push(`compared RESULT_TYPES with the header's ${results.length} result codes`);
+
+    // 8. the front end covers the interface: it calls every function of the header and
+    //    uses every status, family, kind and result code
+    const codes = Object.entries(header.defines)
+      .filter(([name, d]) => d.kind === 'int' && (d.result || /^GLMMGO_(OK|ERR_|KIND_|BERNOULLI|POISSON|BINOMIAL|NEGBINOMIAL)/.test(name)))
+      .map(([name]) => name);
+    for (const name of [...Object.keys(header.functions), ...codes]) {
+      if (!used.has(name)) problems.push(`LibGlmmGo.${name} is never used by the package (src/ outside LibGlmmGo.jl): the front end does not cover it`);
+    }
+    notes.push(`the front end uses all ${Object.keys(header.functions).length} functions and ${codes.length} codes`);
   }
   return { problems, notes };
 }

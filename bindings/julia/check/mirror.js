@@ -7,8 +7,11 @@
 // Julia test would fail against this build of libglmmgo.
 //
 // It also checks that runtests.jl and this file implement the same error scenarios
-// as the plan lists, and (with C11 static assertions) that every struct of
-// src/LibGlmmGo.jl has the C compiler's layout of the header's struct.
+// as the plan lists; that the program calls every function of the header and reads
+// every result code (so the tests cover the whole interface); that a fit's results
+// are read as GlmmGo reads them (the codes its _read_lmmfit and _read_mclafit name,
+// each with the type the header gives it); and (with C11 static assertions) that
+// every struct of src/LibGlmmGo.jl has the C compiler's layout of the header's.
 //
 // Usage: node mirror.js --lib DIR_WITH_libglmmgo.so [--include DIR] [--package DIR] [--keep FILE.c]
 
@@ -18,6 +21,7 @@ const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 const td = require('./lib/testdata.js');
 const jl = require('./lib/julia.js');
+const { readHeader } = require('./lib/header.js');
 
 // ---- C source helpers ---------------------------------------------------------------
 
@@ -33,9 +37,10 @@ const int = (x) => {
   return `INT64_C(${x})`;
 };
 const cstr = (s) => JSON.stringify(String(s)); // ASCII names only
+const dlist = (v) => `(const double[]){${v.map(num).join(',')}}`;
 function arr(out, ctype, name, values, fmt) {
   const body = values.length ? values.map(fmt).join(',') : '0';
-  out.push(`static const ${ctype} ${name}[${Math.max(values.length, 1)}] = {${body}};`);
+  out.push(`static const ${ctype} ${name}[${Math.max(values.length, 1)}] __attribute__((unused)) = {${body}};`);
 }
 
 const PRELUDE = String.raw`
@@ -70,6 +75,11 @@ static void close_all(const char *what, const double *got, const double *want, i
     }
 }
 
+/* Bit-identity (Julia's ==). */
+static void same_bits(const char *what, const double *a, const double *b, int64_t k) {
+    result(memcmp(a, b, sizeof(double) * (size_t)k) == 0, what, "differ");
+}
+
 static void ok_status(const char *what, int status) {
     char d[1200];
     snprintf(d, sizeof d, "status %d (%s): %s", status, glmmgo_status_string(status), err);
@@ -92,7 +102,7 @@ static void require_ok(const char *what, int status) {
     }
 }
 
-/* GlmmGo.fit! always passes its progress callback; it returns 0 unless the fit is
+/* GlmmGo's fits always pass the progress callback; it returns 0 unless the fit is
    cancelled (a CancelToken set, or the user's callback returning false). */
 static int progress_continue(void *userdata, int64_t iter, double objective, const double *par, int64_t npar) {
     (void)iter; (void)objective; (void)par; (void)npar;
@@ -104,12 +114,108 @@ static int progress_stop(void *userdata, int64_t iter, double objective, const d
     (*(int64_t *)userdata)++;
     return 1;
 }
+
+/* GlmmGo.dims(h): glmmgo_dims with size = sizeof the struct. */
+static struct glmmgo_dims get_dims(const char *what, glmmgo_handle h) {
+    struct glmmgo_dims d;
+    memset(&d, 0, sizeof d);
+    d.size = sizeof d;
+    require_ok(what, glmmgo_dims(h, &d, err, sizeof err));
+    return d;
+}
+
+/* GlmmGo.result(h, code): glmmgo_result_length, then glmmgo_result_int64 for an
+   integer result (is_int, as LibGlmmGo.RESULT_TYPES says) or glmmgo_result; as doubles. */
+static double *get_result(const char *what, glmmgo_handle h, int32_t code, int is_int, int64_t *len) {
+    int64_t n = -1;
+    require_ok(what, glmmgo_result_length(h, code, &n, err, sizeof err));
+    double *v = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    if (is_int) {
+        int64_t *iv = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+        require_ok(what, glmmgo_result_int64(h, code, iv, n, err, sizeof err));
+        for (int64_t i = 0; i < n; i++) v[i] = (double)iv[i];
+        free(iv);
+    } else {
+        require_ok(what, glmmgo_result(h, code, v, n, err, sizeof err));
+    }
+    if (len) *len = n;
+    return v;
+}
+
+/* The results GlmmGo reads when it makes a fit (read_lmm_fit, read_mcla_fit below). */
+typedef struct {
+    int n;
+    int32_t code[64];
+    int64_t len[64];
+    double *v[64];
+} fitres;
+
+static void add_result(fitres *r, glmmgo_handle f, int32_t code, int is_int) {
+    r->code[r->n] = code;
+    r->v[r->n] = get_result("read a fit's result", f, code, is_int, &r->len[r->n]);
+    r->n++;
+}
+
+static double *res(const fitres *r, int32_t code, int64_t *len) {
+    for (int i = 0; i < r->n; i++)
+        if (r->code[i] == code) {
+            if (len) *len = r->len[i];
+            return r->v[i];
+        }
+    printf("FAIL result %d was not read as GlmmGo reads the fit\n", (int)code);
+    exit(1);
+}
+
+static double res1(const fitres *r, int32_t code) { return res(r, code, NULL)[0]; }
+
+static void free_fitres(fitres *r) {
+    for (int i = 0; i < r->n; i++) free(r->v[i]);
+    r->n = 0;
+}
+
+/* Sigma = sigma^2 L L' per term from theta (each term's lower triangle column by
+   column): sds, then correlations below the diagonal column by column; last sigma
+   (runtests.jl's varcorr_closed_form). */
+static int64_t varcorr_closed_form(const double *theta, double sigma, const double *ks, int64_t nterms, double *out) {
+    int64_t i = 0, o = 0;
+    for (int64_t t = 0; t < nterms; t++) {
+        int k = (int)ks[t];
+        double L[64] = {0}, S[64] = {0}, sd[8];
+        for (int j = 0; j < k; j++)
+            for (int r = j; r < k; r++) L[j * k + r] = theta[i++];
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < k; b++) {
+                double v = 0;
+                for (int c = 0; c < k; c++) v += L[c * k + a] * L[c * k + b];
+                S[b * k + a] = sigma * sigma * v;
+            }
+        for (int a = 0; a < k; a++) out[o++] = sd[a] = sqrt(S[a * k + a]);
+        for (int j = 0; j < k; j++)
+            for (int r = j + 1; r < k; r++) out[o++] = S[j * k + r] / (sd[r] * sd[j]);
+    }
+    out[o++] = sigma;
+    return o;
+}
+
+/* lgamma(y + r) - lgamma(r) - lgamma(y + 1) - y log r (runtests.jl's lognbconst). */
+static double lognbconst(double y, double r) { return lgamma(y + r) - lgamma(r) - lgamma(y + 1) - y * log(r); }
 `;
 
 // ---- generators -----------------------------------------------------------------------
 
+// The result codes GlmmGo reads when it makes a fit, from the Julia function that reads
+// them, each with its type from the header: a C function doing the same.
+function fitReader(pkg, header, file, fname, cname) {
+  const f = jl.parseFile(path.join(pkg, 'src', file));
+  const refs = jl.refsInFunction(f, fname, 'LibGlmmGo');
+  if (!refs) throw new Error(`src/${file}: no function ${fname}`);
+  const codes = [...new Set(refs.filter((r) => header.defines[r] && header.defines[r].result))];
+  if (codes.length === 0) throw new Error(`src/${file}: ${fname} reads no result`);
+  const lines = codes.map((c) => `    add_result(&r, f, ${c}, ${header.defines[c].result === 'int64' ? 1 : 0});`);
+  return { codes, source: `static fitres ${cname}(glmmgo_handle f) {\n    fitres r = {0};\n${lines.join('\n')}\n    return r;\n}` };
+}
+
 function lmmData(out, tag, inp) {
-  const nterms = inp.terms.length;
   const codes = [];
   const z = [];
   for (const t of inp.terms) { codes.push(...t.codes0); z.push(...t.z); }
@@ -119,28 +225,28 @@ function lmmData(out, tag, inp) {
   arr(out, 'int64_t', `${tag}_ncols`, inp.terms.map((t) => t.ncols), int);
   arr(out, 'int64_t', `${tag}_codes`, codes, int);
   arr(out, 'double', `${tag}_z`, z, num);
-  return { nterms };
 }
 
-// GlmmGo.LinearMixedModel(y, X, reterms): glmmgo_lmm_new, then dims, term_order,
-// kept_columns and lower, as the constructor does.
+// GlmmGo.LMMModel(y, X, reterms): glmmgo_lmm_new, then the structure results
+// (TERM_ORDER, KEPT_COLUMNS, LOWER, TERM_NLEVELS, TERM_NCOLS) and dims, as the constructor.
 function lmmNew(tag, inp, yName) {
   return `
     glmmgo_handle h = 0;
-    int64_t dn, dp, dpg, dnt, dq, dnterms;
+    int64_t dnterms, dp, dnt;
     require_ok("${tag} glmmgo_lmm_new", glmmgo_lmm_new(${int(inp.n)}, ${int(inp.p)}, ${yName || `${tag}_y`}, ${tag}_x, NULL,
         ${int(inp.terms.length)}, ${tag}_nlevels, ${tag}_ncols, ${tag}_codes, ${tag}_z, &h, err, sizeof err));
-    require_ok("${tag} glmmgo_lmm_dims", glmmgo_lmm_dims(h, &dn, &dp, &dpg, &dnt, &dq, &dnterms, err, sizeof err));
-    int64_t *order = malloc(sizeof(int64_t) * (size_t)dnterms), *kept = malloc(sizeof(int64_t) * (size_t)(dp > 0 ? dp : 1));
-    double *lower = malloc(sizeof(double) * (size_t)dnt);
-    require_ok("${tag} glmmgo_lmm_term_order", glmmgo_lmm_term_order(h, order, dnterms, err, sizeof err));
-    require_ok("${tag} glmmgo_lmm_kept_columns", glmmgo_lmm_kept_columns(h, kept, dp, err, sizeof err));
-    require_ok("${tag} glmmgo_lmm_lower", glmmgo_lmm_lower(h, lower, dnt, err, sizeof err));`;
+    double *order = get_result("${tag} term order", h, GLMMGO_LMM_TERM_ORDER, 1, &dnterms);
+    double *kept = get_result("${tag} kept columns", h, GLMMGO_LMM_KEPT_COLUMNS, 1, &dp);
+    double *lower = get_result("${tag} lower", h, GLMMGO_LMM_LOWER, 0, &dnt);
+    double *tnl = get_result("${tag} term levels", h, GLMMGO_LMM_TERM_NLEVELS, 1, NULL);
+    double *tnc = get_result("${tag} term columns", h, GLMMGO_LMM_TERM_NCOLS, 1, NULL);
+    struct glmmgo_dims dd = get_dims("${tag} dims", h);
+    (void)order; (void)kept; (void)dd;`;
 }
 
 const lmmFree = `
-    free(order); free(kept); free(lower);
-    ok_status("glmmgo_free", glmmgo_free(h));`;
+    free(order); free(kept); free(lower); free(tnl); free(tnc);
+    glmmgo_free(h);`;
 
 function lmmCase(out, body, c, k, plan, ref) {
   const tag = `lmm${k}`;
@@ -149,39 +255,78 @@ function lmmCase(out, body, c, k, plan, ref) {
   const tol = plan.lmm_tolerance;
   const name = c.reference;
   const reml = ref.REML ? 1 : 0;
+  const workers = plan.lmm_fit.workers;
   const lines = [`static void test_${tag}(void) {`, lmmNew(tag, inp)];
-  lines.push(`    close_to("${name} p kept", (double)dp, ${num(ref.beta.length)}, 0);`);
+  lines.push(`    double n = ${num(inp.n)}, p = (double)dp;`);
+  lines.push(`    close_to("${name} p kept", p, ${num(ref.beta.length)}, 0);`);
   lines.push(`    close_to("${name} ntheta", (double)dnt, ${num(ref.theta.length)}, 0);`);
-  lines.push(`    close_all("${name} lowerbd", lower, (const double[]){${ref.theta_lower.map(num).join(',')}}, dnt, 0);`);
-  // objective(m, θ; REML) at the reference's θ values
+  lines.push(`    close_all("${name} lowerbd", lower, ${dlist(ref.theta_lower)}, dnt, 0);`);
+  // objective(m, θ; REML) and deviance_parts(m, θ) at the reference's θ values
   ref.objective_at.forEach((oa, i) => {
-    lines.push(`    { double v = NAN; ok_status("${name} objective_at[${i + 1}] status", glmmgo_lmm_objective(h, (const double[]){${oa.theta.map(num).join(',')}}, ${reml}, &v, err, sizeof err));
-      close_to("${name} objective_at[${i + 1}]", v, ${num(oa.objective)}, ${tol.objective_at}); }`);
+    const th = dlist(oa.theta);
+    lines.push(`    {
+        double v = NAN, ml = NAN, rm = NAN, d[6];
+        ok_status("${name} objective_at[${i + 1}] status", glmmgo_lmm_objective(h, ${th}, dnt, ${reml}, 0, &v, err, sizeof err));
+        close_to("${name} objective_at[${i + 1}]", v, ${num(oa.objective)}, ${tol.objective_at});
+        ok_status("${name} deviance_parts[${i + 1}]", glmmgo_lmm_deviance_parts(h, ${th}, dnt, 0, d, 6, err, sizeof err));
+        ok_status("${name} ML objective[${i + 1}]", glmmgo_lmm_objective(h, ${th}, dnt, 0, 0, &ml, err, sizeof err));
+        ok_status("${name} REML objective[${i + 1}]", glmmgo_lmm_objective(h, ${th}, dnt, 1, 0, &rm, err, sizeof err));
+        close_to("${name} parts rebuild the ML deviance[${i + 1}]", d[0] - d[5] + n * (1 + log(2 * M_PI * d[4] / n)), ml, ${tol.parts});
+        close_to("${name} parts rebuild the REML criterion[${i + 1}]",
+                 d[0] + d[1] - d[5] + (n - p) * (1 + log(2 * M_PI * d[4] / (n - p))), rm, ${tol.parts});
+        close_to("${name} wrss + ussq = pwrss[${i + 1}]", d[2] + d[3], d[4], ${tol.parts});
+    }`);
   });
-  // fit!(m; REML) with defaults, then _read_fit
+  // fit(LMMFit, m; REML, workers = w) per worker count, each read by _read_lmmfit
+  lines.push(`    glmmgo_handle f[${workers.length}];
+    fitres r[${workers.length}];`);
+  workers.forEach((w, i) => {
+    lines.push(`    {
+        glmmgo_lmm_options opt;
+        require_ok("${name} lmm options", glmmgo_lmm_options_default(&opt, sizeof opt, err, sizeof err));
+        opt.reml = ${reml};
+        opt.workers = ${w};
+        int64_t calls = 0;
+        f[${i}] = 0;
+        require_ok("${name} fit workers=${w}", glmmgo_lmm_fit(h, &opt, progress_continue, &calls, &f[${i}], err, sizeof err));
+        r[${i}] = read_lmm_fit(f[${i}]);
+        close_to("${name} callback calls = evaluations (workers=${w})", (double)calls, res1(&r[${i}], GLMMGO_LMM_EVALS), 0);
+    }`);
+    if (i > 0) {
+      lines.push(`    same_bits("${name} theta, workers ${workers[0]} and ${w}", res(&r[0], GLMMGO_LMM_THETA, NULL), res(&r[${i}], GLMMGO_LMM_THETA, NULL), dnt);
+    same_bits("${name} beta, workers ${workers[0]} and ${w}", res(&r[0], GLMMGO_LMM_BETA, NULL), res(&r[${i}], GLMMGO_LMM_BETA, NULL), dp);`);
+    }
+  });
   lines.push(`
-    int64_t calls = 0;
-    ok_status("${name} fit", glmmgo_lmm_fit(h, ${reml}, NULL, 0.0, 0.0, INT64_C(0), progress_continue, &calls, err, sizeof err));
-    result(calls > 0, "${name} progress callback called", "never called");
-    double obj, ll, dev, rc, aic, bic, sigma; int64_t evals; int32_t conv, sing, isreml;
-    ok_status("${name} fit_info", glmmgo_lmm_fit_info(h, &obj, &ll, &dev, &rc, &aic, &bic, &sigma, &evals, &conv, &sing, &isreml, err, sizeof err));
-    double *theta = malloc(sizeof(double) * (size_t)dnt), *beta = malloc(sizeof(double) * (size_t)dp),
-           *se = malloc(sizeof(double) * (size_t)dp), *vcov = malloc(sizeof(double) * (size_t)(dp * dp)),
-           *b = malloc(sizeof(double) * (size_t)dq), *u = malloc(sizeof(double) * (size_t)dq);
-    ok_status("${name} theta", glmmgo_lmm_theta(h, theta, dnt, err, sizeof err));
-    ok_status("${name} beta", glmmgo_lmm_beta(h, beta, se, vcov, dp, err, sizeof err));
-    ok_status("${name} ranef", glmmgo_lmm_ranef(h, b, u, dq, err, sizeof err));
+    fitres *r0 = &r[0];
+    double obj = res1(r0, GLMMGO_LMM_OBJECTIVE), ll = res1(r0, GLMMGO_LMM_LOGLIK), sigma = res1(r0, GLMMGO_LMM_SIGMA);
+    double *theta = res(r0, GLMMGO_LMM_THETA, NULL), *beta = res(r0, GLMMGO_LMM_BETA, NULL), *se = res(r0, GLMMGO_LMM_SE, NULL);
+    double *vcov = res(r0, GLMMGO_LMM_VCOV, NULL);
+    close_to("${name} isreml", res1(r0, GLMMGO_LMM_REML), ${reml}, 0);
     close_to("${name} objective", obj, ${num(ref.objective)}, ${tol.objective});
-    close_to("${name} isreml", (double)isreml, ${reml}, 0);
+    { double v = NAN; ok_status("${name} objective at theta-hat", glmmgo_lmm_objective(h, theta, dnt, ${reml}, 0, &v, err, sizeof err));
+      close_to("${name} objective at theta-hat = the fit's", v, obj, ${tol.parts}); }
     close_to("${name} loglikelihood", ll, -obj / 2, 1e-12);
-    close_to("${name} aic", aic, ${ref.REML ? '-2 * ll' : 'dev'} + 2.0 * (double)(dp + dnt + 1), 1e-10);
-    close_to("${name} issingular", (double)sing, ${c.singular ? 1 : 0}, 0);
-    close_all("${name} theta", theta, (const double[]){${ref.theta.map(num).join(',')}}, dnt, ${tol.theta});
-    close_all("${name} fixef", beta, (const double[]){${ref.beta.map(num).join(',')}}, dp, ${tol.beta});
-    close_all("${name} stderror", se, (const double[]){${ref.beta_se.map(num).join(',')}}, dp, ${tol.se});
-    close_to("${name} sigma", sigma, ${num(ref.sigma)}, ${tol.sigma});
+    close_to("${name} aic", res1(r0, GLMMGO_LMM_AIC), ${ref.REML ? '-2 * ll' : 'res1(r0, GLMMGO_LMM_DEVIANCE)'} + 2.0 * (p + (double)dnt + 1), 1e-10);
+    close_to("${name} issingular", res1(r0, GLMMGO_LMM_SINGULAR), ${c.singular ? 1 : 0}, 0);
+    close_all("${name} theta", theta, ${dlist(ref.theta)}, dnt, ${tol.theta});
+    close_all("${name} fixef", beta, ${dlist(ref.beta)}, dp, ${tol.beta});
+    close_all("${name} stderror", se, ${dlist(ref.beta_se)}, dp, ${tol.se});
     for (int64_t i = 0; i < dp; i++) close_to("${name} vcov diagonal", sqrt(vcov[i * dp + i]), se[i], 1e-12);
-    free(theta); free(beta); free(se); free(vcov); free(b); free(u);`);
+    close_to("${name} sigma", sigma, ${num(ref.sigma)}, ${tol.sigma});
+    { double want[64]; int64_t nvc, nw = varcorr_closed_form(theta, sigma, tnc, dnterms, want);
+      double *vc = res(r0, GLMMGO_LMM_VARCORR, &nvc);
+      close_to("${name} VarCorr length", (double)nvc, (double)nw, 0);
+      close_all("${name} VarCorr", vc, want, nw, ${tol.varcorr}); }
+    int64_t ncv, ncv_want = 0;
+    for (int64_t t = 0; t < dnterms; t++) ncv_want += (int64_t)(tnc[t] * tnc[t] * tnl[t]);
+    free(get_result("${name} condVar", f[0], GLMMGO_LMM_CONDVAR, 0, &ncv));
+    close_to("${name} condVar length", (double)ncv, (double)ncv_want, 0);
+    /* the fit outlives its model's handle */
+    ok_status("${name} close the model", glmmgo_free(h));
+    free(get_result("${name} condVar after the model was freed", f[${workers.length - 1}], GLMMGO_LMM_CONDVAR, 0, &ncv));
+    close_to("${name} condVar length after the model was freed", (double)ncv, (double)ncv_want, 0);
+    for (int i = 0; i < ${workers.length}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }`);
   lines.push(lmmFree, '}');
   body.push(lines.join('\n'));
   return `test_${tag}`;
@@ -205,17 +350,35 @@ function mclaData(out, tag, mi) {
   arr(out, 'double', `${tag}_par`, r.par, num);
 }
 
-// MCLAModel(family, y, X, Z, varcomp; ntrials, weights), set_importance!, set_samples!.
-function mclaNew(tag, mi, { yName, importance = true, samples = true } = {}) {
+// runtests.jl's mcla_from_reference: MCLAModel(family, y, X, Z, varcomp; ntrials, weights,
+// dispersion), then set_importance! and set_samples! unless told otherwise.
+function mclaNew(tag, mi, { yName, family, dispersion, importance = true, samples = true, h = 'h' } = {}) {
   const r = mi.ref;
   const s = [`
-    glmmgo_handle h = 0;
-    require_ok("${tag} glmmgo_mcla_new", glmmgo_mcla_new(${int(r.n)}, ${int(r.p)}, ${int(r.q)}, ${mi.family},
+    glmmgo_handle ${h} = 0;
+    require_ok("${tag} glmmgo_mcla_new", glmmgo_mcla_new(${int(r.n)}, ${int(r.p)}, ${int(r.q)}, ${family || mi.family},
         ${yName || `${tag}_y`}, ${tag}_ntrials, ${tag}_weights, ${tag}_x, ${int(mi.zVal.length)}, ${tag}_zrow, ${tag}_zcol, ${tag}_zval,
-        ${int(r.T)}, ${tag}_vc, &h, err, sizeof err));`];
-  if (importance) s.push(`    require_ok("${tag} set_importance", glmmgo_mcla_set_importance(h, ${num(r.zeta)}, ${tag}_pmix, ${tag}_ustar, ${tag}_dstar, ${tag}_siginv, err, sizeof err));`);
-  if (samples) s.push(`    require_ok("${tag} set_samples", glmmgo_mcla_set_samples(h, ${int(r.m)}, ${tag}_umat, err, sizeof err));`);
+        ${int(r.T)}, ${tag}_vc, &${h}, err, sizeof err));`];
+  if (dispersion !== undefined) s.push(`    require_ok("${tag} set_dispersion", glmmgo_mcla_set_dispersion(${h}, ${num(dispersion)}, err, sizeof err));`);
+  if (importance) s.push(`    require_ok("${tag} set_importance", glmmgo_mcla_set_importance(${h}, ${num(r.zeta)}, ${tag}_pmix, ${tag}_ustar, ${tag}_dstar, ${tag}_siginv, err, sizeof err));`);
+  if (samples) s.push(`    require_ok("${tag} set_samples", glmmgo_mcla_set_samples(${h}, ${int(r.m)}, ${tag}_umat, err, sizeof err));`);
   return s.join('\n');
+}
+
+// fit(MCLAFit, model; ...) with the given option fields over the defaults, read by
+// _read_mclafit into r (a fitres) and f (the handle).
+function mclaFit(what, model, fields, f, r) {
+  const set = Object.entries(fields).map(([k, v]) => `        opt.${k} = ${v};`).join('\n');
+  return `
+    {
+        glmmgo_mcla_options opt;
+        require_ok("${what} mcla options", glmmgo_mcla_options_default(&opt, sizeof opt, err, sizeof err));
+${set}
+        int64_t calls = 0;
+        ${f} = 0;
+        require_ok("${what} fit", glmmgo_mcla_fit(${model}, &opt, progress_continue, &calls, &${f}, err, sizeof err));
+        ${r} = read_mcla_fit(${f});
+    }`;
 }
 
 function mclaCase(out, body, c, k, plan) {
@@ -227,35 +390,154 @@ function mclaCase(out, body, c, k, plan) {
   const tol = plan.mcla_tolerance;
   const name = c.reference;
   const lines = [`static void test_${tag}(void) {`, mclaNew(tag, mi)];
-  lines.push(`    int64_t dn, dp, dq, dnvc, dm;
-    ok_status("${name} dims", glmmgo_mcla_dims(h, &dn, &dp, &dq, &dnvc, &dm, err, sizeof err));
-    close_to("${name} nsamples", (double)dm, ${num(r.m)}, 0);
+  lines.push(`    close_to("${name} nsamples", (double)get_dims("${name} dims", h).m, ${num(r.m)}, 0);
     double value, gradient[${d}], hessian[${d * d}];`);
   for (const w of c.workers) {
     lines.push(`
     ok_status("${name} objective workers=${w}", glmmgo_mcla_objective(h, ${tag}_par, ${w}, &value, gradient, hessian, err, sizeof err));
     close_to("${name} value workers=${w}", value, ${num(r.value)}, ${tol.value});
-    close_all("${name} gradient workers=${w}", gradient, (const double[]){${r.gradient.map(num).join(',')}}, ${d}, ${tol.gradient});
-    close_all("${name} hessian workers=${w}", hessian, (const double[]){${r.hessian.map(num).join(',')}}, ${d * d}, ${tol.hessian});`);
+    close_all("${name} gradient workers=${w}", gradient, ${dlist(r.gradient)}, ${d}, ${tol.gradient});
+    close_all("${name} hessian workers=${w}", hessian, ${dlist(r.hessian)}, ${d * d}, ${tol.hessian});`);
   }
-  // partial(m, par, a:b) for each split, then merge_partials
+  // partial(m, par, a:b) for each split (each asks partial_length), then merge_partials
   const ns = c.splits.length;
   lines.push(`
     int64_t len = 0;
     ok_status("${name} partial_length", glmmgo_mcla_partial_length(h, &len, err, sizeof err));
     double *parts = malloc(sizeof(double) * (size_t)(len * ${ns}));`);
   c.splits.forEach(([a, b], i) => {
-    lines.push(`    ok_status("${name} partial ${a}:${b}", glmmgo_mcla_partial(h, ${tag}_par, ${int(a - 1)}, ${int(b)}, 0, parts + ${i} * len, len, err, sizeof err));`);
+    lines.push(`    ok_status("${name} partial ${a}:${b}", glmmgo_mcla_partial(h, ${tag}_par, ${d}, ${int(a - 1)}, ${int(b)}, 0, parts + ${i} * len, len, err, sizeof err));`);
   });
   lines.push(`    double mv, mg[${d}], mh[${d * d}];
-    ok_status("${name} merge", glmmgo_mcla_merge(h, ${tag}_par, ${ns}, parts, len, &mv, mg, mh, err, sizeof err));
+    ok_status("${name} merge", glmmgo_mcla_merge(h, ${tag}_par, ${d}, ${ns}, parts, len, &mv, mg, mh, err, sizeof err));
     ok_status("${name} objective (all)", glmmgo_mcla_objective(h, ${tag}_par, 0, &value, gradient, hessian, err, sizeof err));
     close_to("${name} merged value", mv, value, ${tol.merged});
     close_all("${name} merged gradient", mg, gradient, ${d}, ${tol.merged});
     close_all("${name} merged hessian", mh, hessian, ${d * d}, ${tol.merged});
     close_to("${name} merged value vs reference", mv, ${num(r.value)}, ${tol.value});
+    ok_status("${name} objective without derivatives", glmmgo_mcla_objective(h, ${tag}_par, 0, &value, NULL, NULL, err, sizeof err));
     free(parts);
     ok_status("glmmgo_free", glmmgo_free(h));
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
+function mclaFitCase(out, body, c, k, plan) {
+  const tag = `mclafit${k}`;
+  const mi = td.mclaInputs(plan.pkg, c.reference);
+  mclaData(out, tag, mi);
+  const r = mi.ref;
+  const d = r.p + r.T;
+  const tol = plan.mcla_fit_tolerance;
+  const name = `fit ${c.reference}`;
+  const nw = c.workers.length;
+  const lines = [`static void test_${tag}(void) {`, mclaNew(tag, mi, { importance: false, samples: false })];
+  lines.push(`    glmmgo_handle f[${nw}];
+    fitres r[${nw}];
+    const double pmix[3] = {${c.p_mix.map(num).join(', ')}};`);
+  c.workers.forEach((w, i) => {
+    lines.push(mclaFit(`${name} workers=${w}`, 'h', {
+      m: int(c.m), seed: `UINT64_C(${c.seed})`, zeta: num(c.zeta), 'p_mix[0]': 'pmix[0]', 'p_mix[1]': 'pmix[1]',
+      'p_mix[2]': 'pmix[2]', workers: w, no_pql: 0, t_at_ustar: 0, dispersion_lo: '0.0', dispersion_hi: '0.0',
+    }, `f[${i}]`, `r[${i}]`));
+    if (i > 0) {
+      lines.push(`    same_bits("${name} beta, workers ${c.workers[0]} and ${w}", res(&r[0], GLMMGO_MCLA_BETA, NULL), res(&r[${i}], GLMMGO_MCLA_BETA, NULL), ${r.p});
+    same_bits("${name} nu, workers ${c.workers[0]} and ${w}", res(&r[0], GLMMGO_MCLA_NU, NULL), res(&r[${i}], GLMMGO_MCLA_NU, NULL), ${r.T});
+    same_bits("${name} loglik, workers ${c.workers[0]} and ${w}", res(&r[0], GLMMGO_MCLA_VALUE, NULL), res(&r[${i}], GLMMGO_MCLA_VALUE, NULL), 1);`);
+    }
+  });
+  lines.push(`
+    fitres *r0 = &r[0];
+    struct glmmgo_dims fd = get_dims("${name} dims", f[0]);
+    double coef[${d}];
+    memcpy(coef, res(r0, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
+    memcpy(coef + ${r.p}, res(r0, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
+    close_to("${name} converged", res1(r0, GLMMGO_MCLA_CONVERGED), 1, 0);
+    close_to("${name} nsamples", (double)fd.m, ${num(c.m)}, 0);
+    double *counts = res(r0, GLMMGO_MCLA_COUNTS, NULL);
+    close_to("${name} counts add up to m", counts[0] + counts[1] + counts[2], ${num(c.m)}, 0);
+    double ess = res1(r0, GLMMGO_MCLA_ESS);
+    result(ess >= 1 && ess <= ${num(c.m)}, "${name} ess in [1, m]", "out of range");
+    /* the fit's own sample and importance density give its value and derivatives */
+    double *sinv = get_result("${name} sigma_inv", f[0], GLMMGO_MCLA_SIGMA_INV, 0, NULL);
+    int64_t nu;
+    double *umat = get_result("${name} umatrix", f[0], GLMMGO_MCLA_UMATRIX, 0, &nu);
+    close_to("${name} umatrix size", (double)nu, ${num(c.m * r.q)}, 0);
+    ok_status("${name} set_importance", glmmgo_mcla_set_importance(h, ${num(c.zeta)}, pmix, res(r0, GLMMGO_MCLA_U_STAR, NULL),
+              res(r0, GLMMGO_MCLA_D_STAR, NULL), sinv, err, sizeof err));
+    ok_status("${name} set_samples", glmmgo_mcla_set_samples(h, ${int(c.m)}, umat, err, sizeof err));
+    double value, gradient[${d}], hessian[${d * d}];
+    ok_status("${name} objective at the estimate", glmmgo_mcla_objective(h, coef, 0, &value, gradient, hessian, err, sizeof err));
+    close_to("${name} objective = the fit's value", value, res1(r0, GLMMGO_MCLA_VALUE), ${tol.objective});
+    close_all("${name} gradient = the fit's", gradient, res(r0, GLMMGO_MCLA_GRADIENT, NULL), ${d}, ${tol.objective});
+    close_all("${name} hessian = the fit's", hessian, res(r0, GLMMGO_MCLA_HESSIAN, NULL), ${d * d}, ${tol.objective});
+    /* inference identities */
+    double *se = res(r0, GLMMGO_MCLA_SE, NULL), *vcov = res(r0, GLMMGO_MCLA_VCOV, NULL);
+    double *mcse = res(r0, GLMMGO_MCLA_MCSE, NULL), *mcvcov = res(r0, GLMMGO_MCLA_MCVCOV, NULL), *z = res(r0, GLMMGO_MCLA_Z, NULL);
+    double lo[${d}], hi[${d}];
+    ok_status("${name} confint", glmmgo_confint(f[0], 0.9, lo, hi, ${d}, err, sizeof err));
+    for (int i = 0; i < ${d}; i++) {
+        close_to("${name} se = sqrt(diag(vcov))", se[i], sqrt(vcov[i * ${d} + i]), ${tol.identities});
+        close_to("${name} mcse = sqrt(diag(mcvcov))", mcse[i], sqrt(mcvcov[i * ${d} + i]), ${tol.identities});
+        close_to("${name} z = estimate / se", z[i], coef[i] / se[i], ${tol.identities});
+        close_to("${name} confint lower", lo[i], coef[i] - ${num(tol.z_90)} * se[i], ${tol.identities});
+        close_to("${name} confint upper", hi[i], coef[i] + ${num(tol.z_90)} * se[i], ${tol.identities});
+    }
+    int64_t nprof;
+    res(r0, GLMMGO_MCLA_DISPERSION_PROFILE, &nprof);
+    close_to("${name} dispersion 0", res1(r0, GLMMGO_MCLA_DISPERSION), 0, 0);
+    close_to("${name} no dispersion profile", (double)nprof, 0, 0);
+    free(sinv); free(umat);
+    for (int i = 0; i < ${nw}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }
+    ok_status("${name} free model", glmmgo_free(h));
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
+function nbCase(out, body, c, k, plan) {
+  const tag = `nb${k}`;
+  const mi = td.mclaInputs(plan.pkg, c.reference);
+  mclaData(out, tag, mi);
+  const r = mi.ref;
+  const d = r.p + r.T;
+  const tol = plan.mcla_nb_tolerance;
+  const name = `negative binomial ${c.reference}`;
+  const lines = [`static void test_${tag}(void) {`,
+    mclaNew(tag, mi, { family: 'GLMMGO_NEGBINOMIAL', dispersion: c.dispersion, h: 'hnb' }),
+    mclaNew(tag, mi, { family: 'GLMMGO_POISSON', h: 'hpois' })];
+  lines.push(`
+    double nv, ng[${d}], nh[${d * d}], pv, pg[${d}], ph[${d * d}];
+    ok_status("${name} objective", glmmgo_mcla_objective(hnb, ${tag}_par, 0, &nv, ng, nh, err, sizeof err));
+    ok_status("${name} Poisson objective", glmmgo_mcla_objective(hpois, ${tag}_par, 0, &pv, pg, ph, err, sizeof err));
+    close_to("${name} value -> Poisson's", nv, pv, ${tol.poisson_limit});
+    close_all("${name} gradient -> Poisson's", ng, pg, ${d}, ${tol.poisson_limit});
+    close_all("${name} hessian -> Poisson's", nh, ph, ${d * d}, ${tol.poisson_limit});`);
+  lines.push(mclaNew(tag, mi, { family: 'GLMMGO_NEGBINOMIAL', importance: false, samples: false }));
+  lines.push(`    glmmgo_handle f;
+    fitres r;`);
+  lines.push(mclaFit(name, 'h', {
+    m: int(c.m), seed: `UINT64_C(${c.seed})`, workers: 0, no_pql: 0, t_at_ustar: 0,
+    dispersion_lo: num(c.dispersion_lo), dispersion_hi: num(c.dispersion_hi),
+  }, 'f', 'r'));
+  lines.push(`
+    double rhat = res1(&r, GLMMGO_MCLA_DISPERSION), loglik = res1(&r, GLMMGO_MCLA_DISPERSION_LOGLIK);
+    int64_t np;
+    double *prof = res(&r, GLMMGO_MCLA_DISPERSION_PROFILE, &np);
+    int64_t kp = np / 2, best = 0;
+    result(rhat >= ${num(c.dispersion_lo)} && rhat <= ${num(c.dispersion_hi)}, "${name} r-hat in range", "out of range");
+    result(np == 2 * kp && kp > 0, "${name} profile is k x 2", "bad length");
+    for (int64_t i = 0; i < kp; i++) {
+        result(prof[i] >= ${num(c.dispersion_lo)} && prof[i] <= ${num(c.dispersion_hi)}, "${name} profile r in range", "out of range");
+        if (prof[kp + i] > prof[kp + best]) best = i;
+    }
+    result(loglik == prof[kp + best] && rhat == prof[best], "${name} loglik and r-hat at the profile's maximum", "elsewhere");
+    double c = 0;
+    for (int i = 0; i < ${r.n}; i++) c += ${tag}_weights[i] * lognbconst(${tag}_y[i], rhat);
+    close_to("${name} loglik = value + constants", loglik, res1(&r, GLMMGO_MCLA_VALUE) + c, ${tol.loglik});
+    free_fitres(&r);
+    glmmgo_free(f); glmmgo_free(h); glmmgo_free(hnb); glmmgo_free(hpois);
 }`);
   body.push(lines.join('\n'));
   return `test_${tag}`;
@@ -269,6 +551,12 @@ const STATUS = {
   busy: 'GLMMGO_ERR_BUSY', state: 'GLMMGO_ERR_STATE', forked: 'GLMMGO_ERR_FORKED',
 };
 
+// runtests.jl's small_mcla_fit: the first MCLA reference's model, m = 100, seed = 1.
+const smallFit = ({ mtag, mi }) => `${mclaNew(mtag, mi, { importance: false, samples: false })}
+    glmmgo_handle f;
+    fitres r;${mclaFit('small MCLA fit', 'h', { m: 'INT64_C(100)', seed: 'UINT64_C(1)', workers: 0, no_pql: 0, t_at_ustar: 0,
+  dispersion_lo: '0.0', dispersion_hi: '0.0' }, 'f', 'r')}`;
+
 // The data the scenarios use: the first MCLA case and the Dyestuff LMM case of the plan.
 const SCENARIOS = {
   mcla_nonpositive_variance: ({ e, want, msg, mtag, mi }) => `
@@ -276,12 +564,14 @@ ${mclaNew(mtag, mi)}
     double par[${mi.ref.p + mi.ref.T}], value = 0, g[${mi.ref.p + mi.ref.T}], H[${(mi.ref.p + mi.ref.T) ** 2}];
     memcpy(par, ${mtag}_par, sizeof par);
     par[${mi.ref.p}] = -1.0;
+    expect_error("${e} (outside = :neginf)", glmmgo_mcla_objective(h, par, 0, &value, g, H, err, sizeof err), ${want}, ${msg});
     expect_error("${e}", glmmgo_mcla_objective(h, par, 0, &value, g, H, err, sizeof err), ${want}, ${msg});
     close_to("${e} value is -Inf", value, -INFINITY, 0);
     glmmgo_free(h);`,
 
   mcla_objective_before_samples: ({ e, want, msg, mtag, mi }) => `
 ${mclaNew(mtag, mi, { samples: false })}
+    close_to("${e} nsamples 0", (double)get_dims("${e} dims", h).m, 0, 0);
     double value = 0, g[${mi.ref.p + mi.ref.T}], H[${(mi.ref.p + mi.ref.T) ** 2}];
     expect_error("${e}", glmmgo_mcla_objective(h, ${mtag}_par, 0, &value, g, H, err, sizeof err), ${want}, ${msg});
     glmmgo_free(h);`,
@@ -313,23 +603,51 @@ ${mclaNew(mtag, mi, { importance: false, samples: false })}
   lmm_negative_theta: ({ e, want, msg, ltag, li }) => `
 ${lmmNew(ltag, li)}
     double v = 0;
-    expect_error("${e}", glmmgo_lmm_objective(h, (const double[]){-1.0}, 0, &v, err, sizeof err), ${want}, ${msg});
+    expect_error("${e}", glmmgo_lmm_objective(h, (const double[]){-1.0}, 1, 0, 0, &v, err, sizeof err), ${want}, ${msg});
 ${lmmFree}`,
 
-  lmm_info_before_fit: ({ e, want, msg, ltag, li }) => `
+  lmm_result_before_fit: ({ e, want, msg, ltag, li }) => `
 ${lmmNew(ltag, li)}
-    double obj, ll, dev, rc, aic, bic, sigma; int64_t evals; int32_t conv, sing, isreml;
-    expect_error("${e}", glmmgo_lmm_fit_info(h, &obj, &ll, &dev, &rc, &aic, &bic, &sigma, &evals, &conv, &sing, &isreml, err, sizeof err), ${want}, ${msg});
+    int64_t len;
+    expect_error("${e}", glmmgo_result_length(h, GLMMGO_LMM_THETA, &len, err, sizeof err), ${want}, ${msg});
 ${lmmFree}`,
 
   lmm_cancel: ({ e, want, msg, ltag, li }) => `
 ${lmmNew(ltag, li)}
+    glmmgo_lmm_options opt;
+    require_ok("${e} options", glmmgo_lmm_options_default(&opt, sizeof opt, err, sizeof err));
+    opt.reml = 0;
+    opt.workers = 0;
     int64_t calls = 0;
-    expect_error("${e}", glmmgo_lmm_fit(h, 0, NULL, 0.0, 0.0, INT64_C(0), progress_stop, &calls, err, sizeof err), ${want}, ${msg});
+    glmmgo_handle f = 99;
+    expect_error("${e}", glmmgo_lmm_fit(h, &opt, progress_stop, &calls, &f, err, sizeof err), ${want}, ${msg});
     close_to("${e} callback called once", (double)calls, 1, 0);
-    double obj, ll, dev, rc, aic, bic, sigma; int64_t evals; int32_t conv, sing, isreml;
-    expect_error("${e} keeps no result", glmmgo_lmm_fit_info(h, &obj, &ll, &dev, &rc, &aic, &bic, &sigma, &evals, &conv, &sing, &isreml, err, sizeof err), GLMMGO_ERR_STATE, NULL);
+    close_to("${e} no fit", (double)f, 0, 0);
+    /* a CancelToken already cancelled: the callback stops at once too */
+    expect_error("${e} (token)", glmmgo_lmm_fit(h, &opt, progress_stop, &calls, &f, err, sizeof err), GLMMGO_ERR_CANCELLED, NULL);
 ${lmmFree}`,
+
+  lmm_bad_workers: ({ e, want, msg, ltag, li }) => `
+${lmmNew(ltag, li)}
+    double v = 0;
+    expect_error("${e}", glmmgo_lmm_objective(h, (const double[]){1.0}, 1, 0, -1, &v, err, sizeof err), ${want}, ${msg});
+${lmmFree}`,
+
+  mcla_nb_no_dispersion: ({ e, want, msg, mtag, mi }) => `
+${mclaNew(mtag, mi, { family: 'GLMMGO_NEGBINOMIAL' })}
+    double value = 0, g[${mi.ref.p + mi.ref.T}], H[${(mi.ref.p + mi.ref.T) ** 2}];
+    expect_error("${e}", glmmgo_mcla_objective(h, ${mtag}_par, 0, &value, g, H, err, sizeof err), ${want}, ${msg});
+    glmmgo_free(h);`,
+
+  confint_bad_level: (ctx) => `${smallFit(ctx)}
+    double lo[${ctx.mi.ref.p + ctx.mi.ref.T}], hi[${ctx.mi.ref.p + ctx.mi.ref.T}];
+    expect_error("${ctx.e}", glmmgo_confint(f, 1.5, lo, hi, ${ctx.mi.ref.p + ctx.mi.ref.T}, err, sizeof err), ${ctx.want}, ${ctx.msg});
+    free_fitres(&r); glmmgo_free(f); glmmgo_free(h);`,
+
+  result_wrong_kind: (ctx) => `${smallFit(ctx)}
+    int64_t len;
+    expect_error("${ctx.e}", glmmgo_result_length(f, GLMMGO_LMM_THETA, &len, err, sizeof err), ${ctx.want}, ${ctx.msg});
+    free_fitres(&r); glmmgo_free(f); glmmgo_free(h);`,
 };
 
 // The keys of the Dict literal `const ERROR_SCENARIOS = Dict("name" => f, ...)` in runtests.jl.
@@ -343,8 +661,9 @@ function juliaScenarios(pkg) {
 }
 
 // The layout Julia gives each struct of src/LibGlmmGo.jl (natural alignment, as C),
-// asserted against the C compiler's layout of the header's struct of the same name.
-const JULIA_SIZES = { Int64: 8, UInt64: 8, Float64: 8, Cdouble: 8, Int32: 4, Cint: 4, UInt32: 4, UInt8: 1, Cchar: 1 };
+// asserted against the C compiler's layout of the header's struct of the same name
+// (struct_glmmgo_x is the tagged struct glmmgo_x).
+const JULIA_SIZES = { Int64: 8, UInt64: 8, Float64: 8, Cdouble: 8, Csize_t: 8, Int32: 4, Cint: 4, UInt32: 4, UInt8: 1, Cchar: 1 };
 function juliaSize(t) {
   if (JULIA_SIZES[t]) return { size: JULIA_SIZES[t], align: JULIA_SIZES[t] };
   if (/^Ptr\{.*\}$/.test(t)) return { size: 8, align: 8 };
@@ -359,34 +678,53 @@ function layoutAsserts(pkg) {
   const f = jl.parseFile(path.join(pkg, 'src', 'LibGlmmGo.jl'));
   const out = ['#include <stddef.h>'];
   for (const [name, st] of Object.entries(jl.structs(f))) {
+    const cname = name.startsWith('struct_') ? `struct ${name.slice(7)}` : name;
     let off = 0;
     let maxAlign = 1;
     for (const fld of st.fields) {
       const { size, align } = juliaSize(fld.type);
       off = Math.ceil(off / align) * align;
-      out.push(`_Static_assert(offsetof(${name}, ${fld.name}) == ${off}, "Julia puts ${name}.${fld.name} at offset ${off}");`);
+      out.push(`_Static_assert(offsetof(${cname}, ${fld.name}) == ${off}, "Julia puts ${name}.${fld.name} at offset ${off}");`);
       off += size;
       maxAlign = Math.max(maxAlign, align);
     }
     const size = Math.ceil(off / maxAlign) * maxAlign;
-    out.push(`_Static_assert(sizeof(${name}) == ${size}, "Julia's ${name} has size ${size}");`);
+    out.push(`_Static_assert(sizeof(${cname}) == ${size}, "Julia's ${name} has size ${size}");`);
   }
   return out.join('\n');
 }
 
-function generate(pkg) {
+// Every function of the header is called, and every result code read, by the program.
+function coverage(header, source) {
+  const problems = [];
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, ' ');
+  for (const name of Object.keys(header.functions)) {
+    if (!new RegExp(`\\b${name}\\(`).test(code)) problems.push(`the C mirror never calls ${name}: test it in runtests.jl and here`);
+  }
+  for (const [name, d] of Object.entries(header.defines)) {
+    if (d.result && !new RegExp(`\\b${name}\\b`).test(code)) problems.push(`the C mirror never reads the result ${name}: test it in runtests.jl and here`);
+  }
+  return problems;
+}
+
+function generate(pkg, headerFile) {
+  const header = readHeader(headerFile);
   const plan = td.readPlan(pkg);
   plan.pkg = pkg;
   const lme4 = Object.fromEntries(td.readJSON(pkg, 'lme4_reference.json').models.map((m) => [m.name, m]));
   const data = [];
   const body = [];
   const tests = [];
+  const readers = [fitReader(pkg, header, 'lmmfit.jl', '_read_lmmfit', 'read_lmm_fit'),
+    fitReader(pkg, header, 'mclafit.jl', '_read_mclafit', 'read_mcla_fit')];
   plan.lmm.forEach((c, k) => {
     const ref = lme4[c.reference];
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
     tests.push(lmmCase(data, body, c, k, plan, ref));
   });
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
+  (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
+  (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));
 
   // error scenarios
   const planned = plan.error.map((e) => e.scenario);
@@ -409,11 +747,16 @@ function generate(pkg) {
   const main = `int main(void) {
     printf("libglmmgo %s, %d workers available\\n", glmmgo_version(), (int)glmmgo_available_workers());
     result(strcmp(glmmgo_version(), GLMMGO_VERSION_STRING) == 0, "version matches the header", glmmgo_version());
+    result(glmmgo_version_number() == GLMMGO_VERSION_NUMBER, "version number matches the header", "differs");
+    result(glmmgo_version_number() / 1000 == GLMMGO_VERSION_NUMBER / 1000, "GlmmGo.check_version accepts the library", "refused");
+    result(strlen(glmmgo_status_string(GLMMGO_ERR_DOMAIN)) > 0, "status_string", "empty");
 ${tests.map((t) => `    ${t}();`).join('\n')}
     printf("%d passed, %d failed\\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }`;
-  return { source: [PRELUDE, layoutAsserts(pkg), ...data, ...body, main].join('\n\n'), problems };
+  const source = [PRELUDE, layoutAsserts(pkg), ...readers.map((r) => r.source), ...data, ...body, main].join('\n\n');
+  problems.push(...coverage(header, source));
+  return { source, problems };
 }
 
 function parseArgs(argv) {
@@ -433,7 +776,7 @@ function parseArgs(argv) {
 
 function main() {
   const o = parseArgs(process.argv);
-  const { source, problems } = generate(o.package);
+  const { source, problems } = generate(o.package, path.join(o.include, 'glmmgo.h'));
   if (problems.length) {
     for (const p of problems) console.error(`FAIL ${p}`);
     process.exit(1);
@@ -442,7 +785,7 @@ function main() {
   const src = o.keep || path.join(dir, 'mirror.c');
   fs.writeFileSync(src, source);
   const exe = path.join(dir, 'mirror');
-  execFileSync('gcc', ['-std=c11', '-O0', '-Wall', '-Wextra', '-Werror', '-I', o.include, '-o', exe, src,
+  execFileSync('gcc', ['-std=gnu11', '-O0', '-Wall', '-Wextra', '-Werror', '-I', o.include, '-o', exe, src,
     '-L', o.lib, '-lglmmgo', `-Wl,-rpath,${o.lib}`, '-lm', '-lpthread'], { stdio: 'inherit' });
   const run = spawnSync(exe, [], { encoding: 'utf8' });
   fs.rmSync(dir, { recursive: true, force: true });

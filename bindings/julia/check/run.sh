@@ -1,9 +1,11 @@
 #!/bin/sh
 # The checks of the Julia package GlmmGo that run without Julia:
-#   1-2. check.js     every .jl file parses (tree-sitter-julia); every ccall matches
-#                     include/glmmgo.h and every C function is wrapped
+#   1-2. check.js     every .jl file parses (tree-sitter-julia); every ccall, constant,
+#                     struct and result type matches include/glmmgo.h, every C function
+#                     is wrapped, and the front end covers every function and code
 #   3.   mirror.js    a C program making the calls of test/runtests.jl, with the same
-#                     arguments and expectations, against a freshly built libglmmgo.so
+#                     arguments and expectations, against a freshly built libglmmgo.so;
+#                     it must call every C function and read every result code
 #   4.   selftest.js  broken copies of the package are rejected by 1-3
 # Exits non-zero on any failure. Needs node >= 18, npm, go and gcc.
 set -eu

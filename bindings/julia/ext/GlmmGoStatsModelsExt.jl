@@ -1,10 +1,10 @@
 """
     GlmmGoStatsModelsExt
 
-Loaded when StatsModels is: fits a [`GlmmGo.LinearMixedModel`](@ref) from a formula
-with lme4's random-effects syntax, e.g.
+Loaded when StatsModels is: makes a [`GlmmGo.LMMModel`](@ref), or fits a
+[`GlmmGo.LMMFit`](@ref), from a formula with lme4's random-effects syntax, e.g.
 
-    fit(LinearMixedModel, @formula(Reaction ~ 1 + Days + (1 + Days | Subject)), data)
+    fit(LMMFit, @formula(Reaction ~ 1 + Days + (1 + Days | Subject)), data)
 
 The fixed-effects part goes through StatsModels' schema and contrasts as usual; each
 `(lhs | g)` term becomes a [`GlmmGo.ReTerm`](@ref) whose model matrix is built from
@@ -13,7 +13,7 @@ is the column `g`, or the combination of columns in `g1 & g2`.
 """
 module GlmmGoStatsModelsExt
 
-using GlmmGo: GlmmGo, LinearMixedModel, ReTerm
+using GlmmGo: GlmmGo, LMMModel, LMMFit, ReTerm
 using StatsModels: StatsModels, AbstractTerm, ConstantTerm, FormulaTerm, FunctionTerm, InteractionTerm,
     InterceptTerm, MatrixTerm, Term, apply_schema, coefnames, modelcols, schema
 
@@ -52,7 +52,7 @@ function _reterm(t::FunctionTerm, tbl, contrasts)
     end
     vars = filter(x -> !(x isa ConstantTerm), terms)
     sch = schema(vars, tbl, contrasts)
-    applied = apply_schema(terms, sch, LinearMixedModel)
+    applied = apply_schema(terms, sch, LMMFit)
     applied = filter(x -> !(x isa InterceptTerm{false}), applied)
     isempty(applied) && throw(ArgumentError("random-effects term $t has no columns"))
     z = modelcols(MatrixTerm(applied), tbl)
@@ -62,27 +62,31 @@ function _reterm(t::FunctionTerm, tbl, contrasts)
 end
 
 """
-    fit(LinearMixedModel, formula::FormulaTerm, data; REML = false, contrasts = Dict(),
-        weights = nothing, kwargs...)
+    LMMModel(formula::FormulaTerm, data; contrasts = Dict(), weights = nothing)
 
-Fits a linear mixed model given by an lme4-style formula to a Tables.jl table;
-other keyword arguments are those of [`GlmmGo.fit!`](@ref).
+The linear mixed model of an lme4-style formula on a Tables.jl table.
 """
-function GlmmGo.StatsAPI.fit(::Type{LinearMixedModel}, f::FormulaTerm, data;
-                             contrasts = Dict{Symbol,Any}(), weights = nothing, kwargs...)
+function GlmmGo.LMMModel(f::FormulaTerm, data; contrasts = Dict{Symbol,Any}(), weights = nothing)
     tbl = Tables.columntable(data)
     rhs = _terms(f.rhs)
     random = filter(israndom, rhs)
     isempty(random) && throw(ArgumentError("the formula $f has no random-effects term (… | g)"))
     fixed = filter(!israndom, rhs)
     ffixed = FormulaTerm(f.lhs, isempty(fixed) ? ConstantTerm(1) : fixed)
-    ffixed = apply_schema(ffixed, schema(ffixed, tbl, contrasts), LinearMixedModel)
+    ffixed = apply_schema(ffixed, schema(ffixed, tbl, contrasts), LMMFit)
     y, X = modelcols(ffixed, tbl)
     xnames = String.(vcat(coefnames(ffixed.rhs)))
     reterms = ReTerm[_reterm(t, tbl, contrasts) for t in random]
-    return GlmmGo.StatsAPI.fit(LinearMixedModel, y, X, reterms; weights,
-                               fixefnames = xnames, responsename = string(coefnames(ffixed.lhs)),
-                               kwargs...)
+    return LMMModel(y, X, reterms; weights, fixefnames = xnames, responsename = string(coefnames(ffixed.lhs)))
 end
+
+"""
+    fit(LMMFit, formula::FormulaTerm, data; REML = false, contrasts = Dict(), weights = nothing, kwargs...)
+
+Fits a linear mixed model given by an lme4-style formula to a Tables.jl table;
+other keyword arguments are those of `fit(LMMFit, model)`.
+"""
+GlmmGo.StatsAPI.fit(::Type{LMMFit}, f::FormulaTerm, data; contrasts = Dict{Symbol,Any}(), weights = nothing, kwargs...) =
+    GlmmGo.StatsAPI.fit(LMMFit, LMMModel(f, data; contrasts, weights); kwargs...)
 
 end # module GlmmGoStatsModelsExt

@@ -2,9 +2,16 @@
     GlmmGo
 
 Mixed-model likelihoods computed by libglmmgo, a Go library with a C interface:
-linear mixed models fitted as in lme4 and MixedModels.jl ([`LinearMixedModel`](@ref)),
-and the Monte Carlo likelihood approximation of the R package glmm (its objective,
-[`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)). The C functions themselves are in [`GlmmGo.LibGlmmGo`](@ref).
+linear mixed models fitted as in lme4 and MixedModels.jl ([`LMMModel`](@ref),
+[`LMMFit`](@ref)), and the Monte Carlo likelihood approximation of the R package glmm
+(its objective on a [`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)). The C
+functions themselves are in [`GlmmGo.LibGlmmGo`](@ref).
+
+Names that MixedModels.jl exports for its own types (`fixef`, `ranef`, `VarCorr`,
+`condVar`, `objective`, `sdest`, `lowerbd`, `issingular`, `fixefnames`, `varest`) are
+defined here but not exported, so both packages can be loaded together: call them
+qualified, `GlmmGo.fixef(f)`. Shared generics (`coef`, `vcov`, `stderror`,
+`loglikelihood`, `fit`, …) are StatsAPI's, extended.
 
 The package needs a built libglmmgo: set `ENV["GLMMGO_LIB"]` or call
 [`GlmmGo.set_library!`](@ref) (see the README).
@@ -12,35 +19,37 @@ The package needs a built libglmmgo: set `ENV["GLMMGO_LIB"]` or call
 module GlmmGo
 
 using Libdl: Libdl
-using LinearAlgebra: LowerTriangular, diag
+using LinearAlgebra: LinearAlgebra   # matrix products (fitted values)
 using Preferences: Preferences
 using Printf: Printf
 using SparseArrays: SparseMatrixCSC, findnz, sparse
 using SpecialFunctions: erfc
-using StatsAPI: StatsAPI, fit, fit!, coef, coefnames, coeftable, stderror, vcov, nobs, dof,
-    dof_residual, loglikelihood, deviance, aic, aicc, bic, isfitted, response, responsename,
-    modelmatrix, islinear, weights, confint
+using StatsAPI: StatsAPI, fit, coef, coefnames, coeftable, confint, stderror, vcov, nobs, dof, dof_residual,
+    loglikelihood, deviance, aic, aicc, bic, isfitted, response, responsename, modelmatrix, islinear, weights,
+    fitted, residuals
 using StatsBase: StatsBase, CoefTable
 
 export
     # errors and the library
     GlmmGoError, LibraryNotFoundError, status_symbol, libglmmgo,
+    # fits' progress
+    CancelToken, cancel!,
     # linear mixed models
-    LinearMixedModel, ReTerm, CancelToken, cancel!, fixef, fixefnames, ranef, condVar, VarCorr,
-    objective, sdest, getθ, lowerbd, issingular, isconverged, isreml, remlcrit, nevals,
+    ReTerm, LMMModel, LMMFit, deviance_parts, isreml, isconverged, remlcrit, nevals,
     # MCLA
-    MCLAModel, set_importance!, set_samples!, nsamples, partial, partial_length, merge_partials,
-    MCLAFit, fit_dispersion!, varest, mcse, mcvcov, ess, umatrix,
-    # re-exported from StatsAPI
-    fit, fit!, coef, coefnames, coeftable, stderror, vcov, nobs, dof, dof_residual,
-    loglikelihood, deviance, aic, aicc, bic, isfitted, response
+    MCLAModel, set_importance!, set_samples!, set_dispersion!, nsamples, partial, partial_length, merge_partials,
+    MCLAFit, mcse, mcvcov, ess, umatrix,
+    # StatsAPI's generics, extended here
+    fit, coef, coefnames, coeftable, confint, stderror, vcov, nobs, dof, dof_residual, loglikelihood, deviance,
+    aic, aicc, bic, isfitted, response, responsename, modelmatrix, islinear, weights, fitted, residuals
 
 """
     objective(model, ...)
 
-The criterion of a model: for a fitted [`LinearMixedModel`](@ref) the value
-minimised (−2 log-likelihood or the REML criterion), or its value at a given θ;
-for an [`MCLAModel`](@ref) the Monte Carlo log-likelihood at given parameters.
+The criterion of a model: for an [`LMMModel`](@ref) the profiled ML deviance or REML
+criterion at a given θ, for an [`LMMFit`](@ref) the value minimised; for an
+[`MCLAModel`](@ref) the Monte Carlo log-likelihood at given parameters. Not exported
+(MixedModels.jl exports its own `objective`): call it as `GlmmGo.objective`.
 """
 function objective end
 
@@ -49,11 +58,14 @@ include("LibGlmmGo.jl")
 include("errors.jl")
 include("conversions.jl")
 include("handles.jl")
+include("fitting.jl")
 include("mcla.jl")
+include("mclafit.jl")
 include("terms.jl")
 include("lmm.jl")
+include("lmmfit.jl")
+include("varcorr.jl")
 include("show.jl")
-include("mclafit.jl")
 
 """
     version() -> VersionNumber
@@ -68,5 +80,15 @@ version() = VersionNumber(unsafe_string(LibGlmmGo.glmmgo_version()))
 The number of CPUs the library uses when asked for `workers = 0`.
 """
 available_workers() = Int(LibGlmmGo.glmmgo_available_workers())
+
+# A library configured for this session is opened and its version checked when the
+# package loads, so that a libglmmgo of another version fails `using GlmmGo` with a
+# GlmmGoError rather than at some later call. Without a configured library the first
+# call reports where the package looked.
+function __init__()
+    isdefined(Base, :generating_output) && Base.generating_output() && return
+    _configured_library()[1] === nothing || libglmmgo()
+    return nothing
+end
 
 end # module GlmmGo

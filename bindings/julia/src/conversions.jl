@@ -58,3 +58,21 @@ function _check_length(name, v, n)
     length(v) == n || throw(DimensionMismatch("$name has length $(length(v)), expected $n"))
     return v
 end
+
+# ---- C structs --------------------------------------------------------------------------
+
+# A C struct of type T (an isbits struct of LibGlmmGo) with every field zero: NULL
+# pointers, zero numbers and arrays.
+_zero(::Type{T}) where {T<:Number} = zero(T)
+_zero(::Type{Ptr{T}}) where {T} = Ptr{T}(C_NULL)
+_zero(::Type{NTuple{N,T}}) where {N,T} = ntuple(_ -> _zero(T), N)
+_zero(::Type{T}) where {T} = T((_zero(fieldtype(T, i)) for i in 1:fieldcount(T))...)
+
+# A copy of the immutable struct s with the fields named by the keyword arguments
+# replaced (converted to the fields' types).
+function _setfields(s::T; fields...) where {T}
+    for k in keys(fields)
+        hasfield(T, k) || throw(ArgumentError("$T has no field $k"))
+    end
+    return T((haskey(fields, f) ? convert(fieldtype(T, f), fields[f]) : getfield(s, f) for f in fieldnames(T))...)
+end

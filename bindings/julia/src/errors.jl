@@ -6,13 +6,23 @@
 An error reported by libglmmgo: `status` is the C status code (compare it with
 `GlmmGo.LibGlmmGo.GLMMGO_ERR_INVALID` and friends, or use [`status_symbol`](@ref)),
 `func` the C function that failed and `msg` the library's message, which names
-the offending argument and, where it applies, the index and value.
+the offending argument and, where it applies, the index and value. A library of
+another version than this package's has the status `GlmmGo.VERSION_MISMATCH`
+(`status_symbol` `:version`), which is no status of the library.
 """
 struct GlmmGoError <: Exception
     status::Cint
     func::Symbol
     msg::String
 end
+
+"""
+    VERSION_MISMATCH
+
+The status of a [`GlmmGoError`](@ref) raised because the loaded libglmmgo has
+another major or minor version than the one this package was generated for.
+"""
+const VERSION_MISMATCH = Cint(-1)
 
 const _STATUS_SYMBOLS = Dict{Cint,Symbol}(
     LibGlmmGo.GLMMGO_OK => :ok,
@@ -25,6 +35,7 @@ const _STATUS_SYMBOLS = Dict{Cint,Symbol}(
     LibGlmmGo.GLMMGO_ERR_BUSY => :busy,
     LibGlmmGo.GLMMGO_ERR_STATE => :state,
     LibGlmmGo.GLMMGO_ERR_FORKED => :forked,
+    VERSION_MISMATCH => :version,
 )
 
 """
@@ -32,7 +43,8 @@ const _STATUS_SYMBOLS = Dict{Cint,Symbol}(
     status_symbol(status::Integer) -> Symbol
 
 The status as a symbol: `:invalid`, `:domain`, `:numeric`, `:cancelled`,
-`:internal`, `:handle`, `:busy`, `:state`, `:forked` (`:unknown` otherwise).
+`:internal`, `:handle`, `:busy`, `:state`, `:forked`, and `:version` for a library
+of another version (`:unknown` otherwise).
 """
 status_symbol(status::Integer) = get(_STATUS_SYMBOLS, Cint(status), :unknown)
 status_symbol(e::GlmmGoError) = status_symbol(e.status)
@@ -42,7 +54,8 @@ status_symbol(e::GlmmGoError) = status_symbol(e.status)
 
 The library's short English name of a status code (`glmmgo_status_string`).
 """
-status_string(status::Integer) = unsafe_string(LibGlmmGo.glmmgo_status_string(Cint(status)))
+status_string(status::Integer) =
+    status == VERSION_MISMATCH ? "version mismatch" : unsafe_string(LibGlmmGo.glmmgo_status_string(Cint(status)))
 
 function Base.showerror(io::IO, e::GlmmGoError)
     print(io, "GlmmGoError: ", e.func, " failed (", status_string(e.status), ")")

@@ -8,9 +8,11 @@
 #   2. the preference "libglmmgo" of this package (see `set_library!`);
 #   3. a library called libglmmgo on the system's search path.
 #
-# The path is resolved the first time a C function is called (ccall evaluates its
-# library expression at run time), so a missing library is reported with a
-# `LibraryNotFoundError` at first use, not when the package is loaded.
+# A library configured by 1 or 2, or found by 3, is opened when the package loads
+# (`__init__`) and its version compared with the one this package was generated for:
+# another major or minor version is a `GlmmGoError` with status `:version` there.
+# Without one, the first C call (ccall evaluates its library expression at run time)
+# reports a `LibraryNotFoundError` saying where the package looked.
 
 const ENV_LIBRARY = "GLMMGO_LIB"
 const PREFERENCE_LIBRARY = "libglmmgo"
@@ -61,21 +63,56 @@ function _open_library()
         throw(LibraryNotFoundError("$(repr(path)) (from $source) could not be opened as a shared library.\n" * _HOW_TO))
     Libdl.dlsym(handle, :glmmgo_version; throw_error = false) === nothing &&
         throw(LibraryNotFoundError("$(repr(path)) (from $source) does not export glmmgo_version: is it libglmmgo?"))
+    Libdl.dlsym(handle, :glmmgo_version_number; throw_error = false) === nothing &&
+        throw(GlmmGoError(VERSION_MISMATCH, :glmmgo_version_number,
+                          "$(repr(path)) (from $source) has no glmmgo_version_number: it is a libglmmgo older than 0.2, " *
+                          "and this package needs $(LibGlmmGo.GLMMGO_VERSION_STRING). Rebuild the library.\n" * _HOW_TO))
     return path
 end
+
+"""
+    check_version(library_number, path = "libglmmgo")
+
+Throws a [`GlmmGoError`](@ref) with status `:version` unless `library_number` (a
+library's `glmmgo_version_number()`, MAJOR·1000000 + MINOR·1000 + PATCH) has the
+major and minor version this package was generated for
+(`LibGlmmGo.GLMMGO_VERSION_NUMBER`): releases that share them have the same interface.
+"""
+function check_version(library_number::Integer, path::AbstractString = "libglmmgo")
+    want = Int(LibGlmmGo.GLMMGO_VERSION_NUMBER)
+    div(library_number, 1000) == div(want, 1000) && return nothing
+    have = string(div(library_number, 1000000), ".", div(library_number, 1000) % 1000, ".", library_number % 1000)
+    throw(GlmmGoError(VERSION_MISMATCH, :glmmgo_version_number,
+                      "$(repr(path)) is libglmmgo $have, not the version this package was built for " *
+                      "($(LibGlmmGo.GLMMGO_VERSION_STRING)): the major and minor versions must match. " *
+                      "Build the library from the same glmmgo checkout as this package."))
+end
+
+# The library being opened, while its version is checked (the check calls into it).
+const _opening = Ref{String}("")
 
 """
     libglmmgo() -> String
 
 The path of the libglmmgo shared library every `ccall` of this package uses,
 resolved (and opened) on first use; see the package README for how it is chosen.
-Throws a [`LibraryNotFoundError`](@ref) when the library cannot be found or opened.
+Throws a [`LibraryNotFoundError`](@ref) when the library cannot be found or opened,
+and a [`GlmmGoError`](@ref) with status `:version` when it is of another version
+(see [`GlmmGo.check_version`](@ref)).
 """
 function libglmmgo()
     path = _library_path[]
     isempty(path) || return path
     lock(_library_lock) do
-        isempty(_library_path[]) && (_library_path[] = _open_library())
+        isempty(_library_path[]) || return _library_path[]
+        isempty(_opening[]) || return _opening[]   # glmmgo_version_number, called below
+        _opening[] = _open_library()
+        try
+            check_version(LibGlmmGo.glmmgo_version_number(), _opening[])
+            _library_path[] = _opening[]
+        finally
+            _opening[] = ""
+        end
         return _library_path[]
     end
 end

@@ -1,10 +1,11 @@
-# Monte Carlo likelihood approximation (the objective of the R package glmm).
+# Monte Carlo likelihood approximation (the objective of the R package glmm) on a
+# model handle.
 
 const FAMILY_CODES = Dict{Symbol,Int32}(
     :bernoulli => LibGlmmGo.GLMMGO_BERNOULLI,
     :poisson => LibGlmmGo.GLMMGO_POISSON,
     :binomial => LibGlmmGo.GLMMGO_BINOMIAL,
-    :negbinomial => LibGlmmGo.GLMMGO_NEGBINOMIAL,   # MCLA fits only (glmmgo_mclafit_new)
+    :negbinomial => LibGlmmGo.GLMMGO_NEGBINOMIAL,
 )
 
 function _family_code(family::Symbol)
@@ -15,18 +16,20 @@ end
 
 """
     MCLAModel(family, y, X, Z, varcomp = ones(Int, size(Z, 2));
-              ntrials = nothing, weights = nothing,
+              ntrials = nothing, weights = nothing, dispersion = nothing,
               coefnames = ["x1", …], vcnames = ["nu1", …])
 
 A generalized linear mixed model for the Monte Carlo likelihood approximation of
-glmm: `family` is `:bernoulli`, `:poisson` or `:binomial`; `y` the responses
-(0/1, counts, or successes out of `ntrials`); `X` the n×p fixed-effects matrix;
-`Z` the n×q random-effects matrix (any `AbstractMatrix`; a `SparseMatrixCSC` is
-passed as its nonzeros); `varcomp[j]` the variance component (1…T) of column `j`
-of `Z`. `weights` are observation weights. The parameters are `par = [β; ν]`, with
-`ν` the T variances.
+glmm: `family` is `:bernoulli`, `:poisson`, `:binomial` or `:negbinomial`; `y` the
+responses (0/1, counts, or successes out of `ntrials`); `X` the n×p fixed-effects
+matrix; `Z` the n×q random-effects matrix (any `AbstractMatrix`; a
+`SparseMatrixCSC` is passed as its nonzeros); `varcomp[j]` the variance component
+(1…nvc) of column `j` of `Z`. `weights` are observation weights. `dispersion` is the
+negative binomial size r (Var y = μ + μ²/r; see [`set_dispersion!`](@ref)). The
+parameters are `par = [β; ν]`, with `ν` the nvc variances.
 
-Before [`objective`](@ref) can be evaluated the model needs an importance density
+Fit it with `fit(MCLAFit, model; …)` ([`MCLAFit`](@ref)). To evaluate the objective
+([`GlmmGo.objective`](@ref)) yourself, give it an importance density
 ([`set_importance!`](@ref)) and samples ([`set_samples!`](@ref)).
 """
 mutable struct MCLAModel
@@ -38,26 +41,30 @@ mutable struct MCLAModel
     nvc::Int
     coefnames::Vector{String}
     vcnames::Vector{String}
+    y::Vector{Float64}                     # for the negative binomial constants of a fit
+    weights::Union{Nothing,Vector{Float64}}
 end
 
 function MCLAModel(family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real},
                    Z::AbstractMatrix{<:Real}, varcomp::AbstractVector{<:Integer} = ones(Int, size(Z, 2));
                    ntrials::Union{Nothing,AbstractVector{<:Real}} = nothing,
                    weights::Union{Nothing,AbstractVector{<:Real}} = nothing,
+                   dispersion::Union{Nothing,Real} = nothing,
                    coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                    vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)])
     a = _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
-    n, p, q, nvc = a.n, a.p, a.q, a.nvc
     out = Ref{Int64}(0)
     checked(LibGlmmGo.glmmgo_mcla_new, a.args..., out)
-    return MCLAModel(Handle(out[], :mcla), family, n, p, q, nvc, String.(coefnames), String.(vcnames))
+    m = MCLAModel(Handle(out[], LibGlmmGo.GLMMGO_KIND_MCLA_MODEL), family, a.n, a.p, a.q, a.nvc,
+                  String.(coefnames), String.(vcnames), copy(a.args[5]), weights === nothing ? nothing : Float64.(weights))
+    dispersion === nothing || set_dispersion!(m, dispersion)
+    return m
 end
 
 Base.close(m::MCLAModel) = close(m.handle)
 
-# _mcla_args checks the model arguments shared by glmmgo_mcla_new and
-# glmmgo_mclafit_new and converts them to the C call's leading arguments
-# (0-based indices, column-major arrays).
+# _mcla_args checks the arguments of MCLAModel and converts them to
+# glmmgo_mcla_new's leading arguments (0-based indices, column-major arrays).
 function _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
     n = length(y)
     Xc = cmatrix(X)
@@ -76,6 +83,18 @@ function _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnam
             Int64(length(vals)), to_c_indices(rows), to_c_indices(cols), cvector(vals),
             Int64(nvc), to_c_indices(varcomp))
     return (n = n, p = p, q = q, nvc = nvc, args = args)
+end
+
+"""
+    set_dispersion!(m::MCLAModel, r) -> m
+
+Negative binomial models: the known size `r > 0` (Var y = μ + μ²/r). Needed before
+the objective and before a fit that does not estimate r (see `dispersion_lo` of
+[`MCLAFit`](@ref)); the importance density and samples already set are kept.
+"""
+function set_dispersion!(m::MCLAModel, r::Real)
+    checked(LibGlmmGo.glmmgo_mcla_set_dispersion, m.handle, Float64(r))
+    return m
 end
 
 """
@@ -113,15 +132,11 @@ function set_samples!(m::MCLAModel, umat::AbstractMatrix{<:Real})
 end
 
 """
-    dims(m::MCLAModel) -> (; n, p, q, nvc, m)
+    GlmmGo.dims(m::MCLAModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m)
 
 The dimensions as the library reports them; `m` is the number of samples (0 until set).
 """
-function dims(m::MCLAModel)
-    n, p, q, nvc, ms = Ref{Int64}(0), Ref{Int64}(0), Ref{Int64}(0), Ref{Int64}(0), Ref{Int64}(0)
-    checked(LibGlmmGo.glmmgo_mcla_dims, m.handle, n, p, q, nvc, ms)
-    return (n = Int(n[]), p = Int(p[]), q = Int(q[]), nvc = Int(nvc[]), m = Int(ms[]))
-end
+dims(m::MCLAModel) = dims(m.handle)
 
 """
     nsamples(m::MCLAModel) -> Int
@@ -138,7 +153,7 @@ function _check_par(m::MCLAModel, par)
 end
 
 """
-    objective(m::MCLAModel, par; workers = 0, gradient = true, hessian = true, outside = :throw)
+    GlmmGo.objective(m::MCLAModel, par; workers = 0, gradient = true, hessian = true, outside = :throw)
         -> (; value, gradient, hessian)
 
 The MCLA log-likelihood `l_m(β, ν)` at `par = [β; ν]` over all samples (to be
@@ -189,15 +204,15 @@ end
 The partial sums of the samples `rows` (1-based, e.g. `1:256`) at `par`: a flat
 vector that [`merge_partials`](@ref) combines exactly with the partials of other
 rows, computed in this process or another one holding the same model. Ranges
-starting at 1, 257, 513, … (blocks of 256 samples) merge to a result bit-identical
-to [`objective`](@ref).
+starting at 1, 257, 513, … (blocks of `LibGlmmGo.GLMMGO_BLOCK_ROWS` samples) merge to
+a result bit-identical to [`GlmmGo.objective`](@ref).
 """
 function partial(m::MCLAModel, par::AbstractVector{<:Real}, rows::AbstractUnitRange{<:Integer}; workers::Integer = 0)
     len = partial_length(m)
     out = Vector{Float64}(undef, len)
     row_begin, row_end = to_c_range(rows)
-    checked(LibGlmmGo.glmmgo_mcla_partial, m.handle, _check_par(m, par), row_begin, row_end, Int32(workers),
-            out, Int64(len))
+    checked(LibGlmmGo.glmmgo_mcla_partial, m.handle, _check_par(m, par), Int64(npar(m)), row_begin, row_end,
+            Int32(workers), out, Int64(len))
     return out
 end
 
@@ -206,7 +221,7 @@ end
 
 Merges partials (a vector of vectors, or a matrix with one partial per column),
 in the order given, computed at `par`, into the value, gradient and Hessian that
-[`objective`](@ref) returns for all their samples together.
+[`GlmmGo.objective`](@ref) returns for all their samples together.
 """
 function merge_partials(m::MCLAModel, par::AbstractVector{<:Real}, partials::AbstractMatrix{<:Real})
     len = partial_length(m)
@@ -215,23 +230,10 @@ function merge_partials(m::MCLAModel, par::AbstractVector{<:Real}, partials::Abs
     value = Ref{Float64}(NaN)
     g = Vector{Float64}(undef, d)
     H = Matrix{Float64}(undef, d, d)
-    checked(LibGlmmGo.glmmgo_mcla_merge, m.handle, _check_par(m, par), Int64(size(partials, 2)),
+    checked(LibGlmmGo.glmmgo_mcla_merge, m.handle, _check_par(m, par), Int64(d), Int64(size(partials, 2)),
             cmatrix(partials), Int64(len), value, g, H)
     return (value = value[], gradient = g, hessian = H)
 end
 
 merge_partials(m::MCLAModel, par::AbstractVector{<:Real}, partials::AbstractVector{<:AbstractVector{<:Real}}) =
     merge_partials(m, par, reduce(hcat, partials))
-
-function Base.show(io::IO, ::MIME"text/plain", m::MCLAModel)
-    println(io, "MCLA model (", m.family, " family) for the Monte Carlo likelihood approximation")
-    println(io, "  observations: ", m.n, ", fixed effects: ", m.p, ", random effects: ", m.q,
-            ", variance components: ", m.nvc)
-    print(io, "  parameters: ", join([m.coefnames; m.vcnames], ", "))
-    if isopen_handle(m.handle)
-        k = nsamples(m)
-        print(io, "\n  samples: ", k == 0 ? "not set" : string(k))
-    else
-        print(io, "\n  (closed)")
-    end
-end

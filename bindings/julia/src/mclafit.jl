@@ -1,197 +1,196 @@
-# MCLA fits: glmm's glmm() (PQL start, importance sampling, trust region, inference).
+# MCLA fits: glmm's glmm() (PQL start, importance sampling, trust region, inference)
+# on a model, into a fit handle whose results are read when the fit is made.
 
 """
     MCLAFit
 
 A GLMM fitted by Monte Carlo likelihood approximation, as the R package glmm fits
-it. Create it with `fit(MCLAFit, family, y, X, Z, varcomp; kwargs...)`; the
-parameters are `[β; ν]` with `ν` the variances of the T variance components.
+it: `fit(MCLAFit, model::MCLAModel; …)` or `fit(MCLAFit, family, y, X, Z, varcomp;
+…)`. The parameters are `[β; ν]` with `ν` the variances of the nvc variance
+components. Everything is read from the library when the fit is made, except the
+u-matrix ([`umatrix`](@ref)) and Σ̃⁻¹ ([`GlmmGo.importance`](@ref)), which are large
+and read on request from the fit's handle.
 """
-mutable struct MCLAFit <: StatsAPI.RegressionModel
+struct MCLAFit <: StatsAPI.RegressionModel
     handle::Handle
     family::Symbol
     n::Int
     p::Int
     q::Int
     nvc::Int
+    m::Int
     coefnames::Vector{String}
     vcnames::Vector{String}
-    result::Any   # nothing, or the NamedTuple read after a successful run
+    beta::Vector{Float64}
+    nu::Vector{Float64}
+    loglik::Float64
+    gradient::Vector{Float64}
+    hessian::Matrix{Float64}
+    se::Vector{Float64}
+    z::Vector{Float64}
+    pvalue::Vector{Float64}
+    vcov::Matrix{Float64}
+    mcse::Vector{Float64}
+    mcvcov::Matrix{Float64}
+    hessian_negdef::Bool
+    converged::Bool
+    iterations::Int
+    evaluations::Int
+    ess::Float64
+    ess_warning::Bool
+    counts::Vector{Int}
+    seconds::Vector{Float64}
+    used_pql::Bool
+    start::Vector{Float64}
+    u_star::Vector{Float64}
+    d_star::Vector{Float64}
+    dispersion::Float64
+    dispersion_loglik::Union{Nothing,Float64}     # r estimated: the full log-likelihood at r̂
+    dispersion_profile::Union{Nothing,Matrix{Float64}}   # r estimated: k×2, (r, profile log-likelihood)
+end
+
+"""
+    fit(MCLAFit, model::MCLAModel; m = 10_000, zeta = 5, p_mix = (1/3, 1/3, 1/3), seed = 0,
+        workers = 0, no_pql = false, start = nothing, rinit = 10, rmax = 1000, iterlim = 1000,
+        ess_warn = 100, t_at_ustar = false, dispersion_lo = 0, dispersion_hi = 0,
+        callback = nothing, cancel = nothing) -> MCLAFit
+
+Fits a GLMM by MCLA with glmm's algorithm and options (defaults: the library's,
+which are glmm's): `m` samples from the importance density with t degrees of
+freedom `zeta` (centred at u* with `t_at_ustar = true`, else at 0 as in glmm) and
+mixture probabilities `p_mix` (glmm's p1, p2, p3), drawn from `seed` (results do not
+depend on `workers`); PQL starting values unless `no_pql = true` (glmm's `doPQL =
+FALSE`) or `start = [β; ν]` is given; R's trust region with `rinit`, `rmax`,
+`iterlim`. A negative binomial model uses its dispersion, or, with `0 <
+dispersion_lo < dispersion_hi`, estimates r in that range with (β, ν) by maximising
+the profile MCLA log-likelihood (see [`GlmmGo.dispersion`](@ref)).
+`callback(iter, loglik, par)` returning `false`, or a [`CancelToken`](@ref), stops
+the fit. The model is not changed and may be freed; the fit stays valid.
+"""
+function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Integer} = nothing,
+                      zeta::Union{Nothing,Real} = nothing, p_mix = nothing, seed::Union{Nothing,Integer} = nothing,
+                      workers::Integer = 0, no_pql::Bool = false, start::Union{Nothing,AbstractVector{<:Real}} = nothing,
+                      rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
+                      iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
+                      t_at_ustar::Bool = false, dispersion_lo::Real = 0, dispersion_hi::Real = 0,
+                      callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
+    p_mix === nothing || _check_length("p_mix", p_mix, 3)
+    start === nothing || _check_length("start", start, npar(model))
+    s = start === nothing ? nothing : cvector(start)
+    out = Ref{Int64}(0)
+    GC.@preserve s begin
+        given = (; m, zeta, seed, rinit, rmax, iterlim, ess_warn,
+                 p_mix = p_mix === nothing ? nothing : NTuple{3,Float64}(p_mix),
+                 start = s === nothing ? nothing : pointer(s), start_len = s === nothing ? nothing : length(s))
+        opt = _options(LibGlmmGo.glmmgo_mcla_options, LibGlmmGo.glmmgo_mcla_options_default;
+                       (k => v for (k, v) in pairs(given) if v !== nothing)...,
+                       workers, no_pql = Int32(no_pql), t_at_ustar = Int32(t_at_ustar), dispersion_lo, dispersion_hi)
+        _with_progress(callback, cancel) do progress, userdata
+            checked(LibGlmmGo.glmmgo_mcla_fit, model.handle, opt, progress, userdata, out)
+        end
+    end
+    return _read_mclafit(Handle(out[], LibGlmmGo.GLMMGO_KIND_MCLA_FIT), model)
 end
 
 """
     fit(MCLAFit, family, y, X, Z, varcomp = ones(Int, size(Z, 2));
-        ntrials = nothing, weights = nothing, dispersion = 0,
-        m = 10_000, zeta = 5, p_mix = (1/3, 1/3, 1/3), seed = 0, workers = 0,
-        pql = true, par_init = nothing, rinit = 10, rmax = 1000, iterlim = 1000,
-        ess_warn = 100, coefnames, vcnames, callback = nothing, cancel = nothing)
+        ntrials = nothing, weights = nothing, dispersion = nothing, coefnames, vcnames, kwargs...)
 
-Fits a GLMM by MCLA with glmm's algorithm and options: `m` samples from the
-importance density with t degrees of freedom `zeta` and mixture probabilities
-`p_mix` (glmm's p1, p2, p3), drawn from `seed` (results do not depend on `workers`);
-PQL starting values unless `pql = false` (glmm's `doPQL`) or `par_init` is given;
-R's trust region with `rinit`, `rmax`, `iterlim`. `family` is `:bernoulli`,
-`:poisson`, `:binomial` or `:negbinomial` (with the known size `dispersion`).
-`callback(iter, loglik, par)` returning `false` or a [`CancelToken`](@ref) stops the fit.
+Makes the [`MCLAModel`](@ref) and fits it with the keyword arguments above.
 """
 function StatsAPI.fit(::Type{MCLAFit}, family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real},
                       Z::AbstractMatrix{<:Real}, varcomp::AbstractVector{<:Integer} = ones(Int, size(Z, 2));
-                      ntrials = nothing, weights = nothing, dispersion::Real = 0,
+                      ntrials = nothing, weights = nothing, dispersion = nothing,
                       coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                       vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)],
                       kwargs...)
-    a = _mcla_args(family, y, X, Z, varcomp, ntrials, weights, coefnames, vcnames)
-    n, p, q, nvc = a.n, a.p, a.q, a.nvc
-    out = Ref{Int64}(0)
-    checked(LibGlmmGo.glmmgo_mclafit_new, a.args..., Float64(dispersion), out)
-    f = MCLAFit(Handle(out[], :mclafit), family, n, p, q, nvc, String.(coefnames), String.(vcnames), nothing)
-    return fit!(f; kwargs...)
-end
-
-"""
-    fit!(f::MCLAFit; m, zeta, p_mix, seed, workers, pql, par_init, rinit, rmax, iterlim,
-         ess_warn, t_at_ustar, callback, cancel) -> f
-
-Runs (or reruns) the fit with the given options; unspecified options take the
-library's defaults (those of glmm). `t_at_ustar = true` centres the t component of
-the importance density at u* instead of glmm's 0. A failed or stopped run throws and
-leaves no result.
-"""
-function StatsAPI.fit!(f::MCLAFit; kwargs...)
-    return _run!(f; kwargs...) do opt, progress, state
-        checked(LibGlmmGo.glmmgo_mclafit_run, f.handle, opt, progress, state)
-    end
-end
-
-"""
-    fit_dispersion!(f::MCLAFit, r_lo, r_hi; kwargs...) -> (f, r̂, loglik)
-
-Negative binomial only: estimates the dispersion `r` in `[r_lo, r_hi]` together with
-(β, ν) by maximising the profile MCLA log-likelihood (golden-section search on log r
-to 1%), as `glmmgo_mclafit_run_dispersion` documents. The fit `f` then describes the
-model at `r̂`; its standard errors are conditional on `r̂`. Keyword arguments are
-those of [`fit!`](@ref).
-"""
-function fit_dispersion!(f::MCLAFit, r_lo::Real, r_hi::Real; kwargs...)
-    r_hat, loglik = Ref{Float64}(NaN), Ref{Float64}(NaN)
-    _run!(f; kwargs...) do opt, progress, state
-        checked(LibGlmmGo.glmmgo_mclafit_run_dispersion, f.handle, opt, Float64(r_lo), Float64(r_hi),
-                progress, state, r_hat, loglik)
-    end
-    return f, r_hat[], loglik[]
-end
-
-# _run! builds the options struct from keyword arguments over the library's
-# defaults and calls `run(opt, progress, state)` with the progress callback.
-function _run!(run, f::MCLAFit; m::Union{Nothing,Integer} = nothing, zeta::Union{Nothing,Real} = nothing,
-               p_mix = nothing, seed::Union{Nothing,Integer} = nothing, workers::Union{Nothing,Integer} = nothing,
-               pql::Bool = true, par_init::Union{Nothing,AbstractVector{<:Real}} = nothing,
-               rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
-               iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
-               t_at_ustar::Bool = false, callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
-    defaults = Ref{LibGlmmGo.glmmgo_mclafit_options}()
-    LibGlmmGo.glmmgo_mclafit_options_default(defaults)
-    d = defaults[]
-    p_mix === nothing || _check_length("p_mix", p_mix, 3)
-    par_init === nothing || _check_length("par_init", par_init, f.p + f.nvc)
-    init = par_init === nothing ? nothing : cvector(par_init)
-    state = _Progress(callback, cancel, nothing)
-    progress = @cfunction(_progress_callback, Cint, (Ptr{Cvoid}, Int64, Float64, Ptr{Float64}, Int64))
+    model = MCLAModel(family, y, X, Z, varcomp; ntrials, weights, dispersion, coefnames, vcnames)
     try
-        GC.@preserve init state begin
-            opt = LibGlmmGo.glmmgo_mclafit_options(
-                m === nothing ? d.m : Int64(m),
-                p_mix === nothing ? d.p_mix : NTuple{3,Float64}(p_mix),
-                zeta === nothing ? d.zeta : Float64(zeta),
-                seed === nothing ? d.seed : UInt64(seed),
-                workers === nothing ? d.workers : Int32(workers),
-                pql ? d.no_pql : Int32(1),
-                rinit === nothing ? d.rinit : Float64(rinit),
-                rmax === nothing ? d.rmax : Float64(rmax),
-                iterlim === nothing ? d.iterlim : Int64(iterlim),
-                init === nothing ? Ptr{Float64}(C_NULL) : pointer(init),
-                ess_warn === nothing ? d.ess_warn : Float64(ess_warn),
-                t_at_ustar ? Int32(1) : d.t_at_ustar)
-            run(Ref(opt), progress, pointer_from_objref(state))
-        end
-    catch e
-        f.result = nothing
-        captured = state.exception
-        captured === nothing && rethrow()
-        captured.ex isa InterruptException ? throw(captured.ex) : throw(captured)
+        return fit(MCLAFit, model; kwargs...)
+    finally
+        close(model)   # the fit keeps what it needs
     end
-    f.result = _read_mclafit(f)
-    return f
 end
 
-function _read_mclafit(f::MCLAFit)
-    h, p, nvc, d = f.handle, f.p, f.nvc, f.p + f.nvc
-    pr, nvcr, qr, mr = (Ref{Int64}(0) for _ in 1:4)
-    checked(LibGlmmGo.glmmgo_mclafit_dims, h, pr, nvcr, qr, mr)
-    β, ν, value = Vector{Float64}(undef, p), Vector{Float64}(undef, nvc), Ref{Float64}(NaN)
-    g, H = Vector{Float64}(undef, d), Matrix{Float64}(undef, d, d)
-    checked(LibGlmmGo.glmmgo_mclafit_estimates, h, p == 0 ? C_NULL : β, ν, value, g, H)
-    conv, iters, evals, ess, warn = Ref{Int32}(0), Ref{Int64}(0), Ref{Int64}(0), Ref{Float64}(NaN), Ref{Int32}(0)
-    counts, seconds = Vector{Int64}(undef, 3), Vector{Float64}(undef, 4)
-    checked(LibGlmmGo.glmmgo_mclafit_convergence, h, conv, iters, evals, ess, warn, counts, seconds)
-    se, z, pv, mcse = (Vector{Float64}(undef, d) for _ in 1:4)
-    V, mcV = Matrix{Float64}(undef, d, d), Matrix{Float64}(undef, d, d)
-    checked(LibGlmmGo.glmmgo_mclafit_inference, h, se, z, pv, V, mcse, mcV)
-    used, start, ustar, dstar = Ref{Int32}(0), Vector{Float64}(undef, d), Vector{Float64}(undef, f.q), Vector{Float64}(undef, f.q)
-    checked(LibGlmmGo.glmmgo_mclafit_start, h, used, start, ustar, dstar)
-    return (m = Int(mr[]), beta = β, nu = ν, loglik = value[], gradient = g, hessian = H,
-            converged = conv[] != 0, iterations = Int(iters[]), evaluations = Int(evals[]), ess = ess[],
-            ess_warning = warn[] != 0, counts = counts, seconds = seconds, se = se, z = z, pvalue = pv,
-            vcov = V, mcse = mcse, mcvcov = mcV, used_pql = used[] != 0, par_init = start,
-            u_star = ustar, d_star = dstar)
-end
-
-function _result(f::MCLAFit)
-    f.result === nothing && throw(ArgumentError("the model has no successful fit: call fit!(f)"))
-    return f.result
+# Every result of the fit but the large ones, read once.
+function _read_mclafit(h::Handle, model::MCLAModel)
+    r(code) = result(h, code)
+    d = dims(h)
+    np = d.p + d.nvc
+    square(code) = reshape(r(code), np, np)
+    profile = r(LibGlmmGo.GLMMGO_MCLA_DISPERSION_PROFILE)
+    loglik = r(LibGlmmGo.GLMMGO_MCLA_DISPERSION_LOGLIK)
+    return MCLAFit(h, model.family, d.n, d.p, d.q, d.nvc, d.m, model.coefnames, model.vcnames,
+                   r(LibGlmmGo.GLMMGO_MCLA_BETA), r(LibGlmmGo.GLMMGO_MCLA_NU), result1(h, LibGlmmGo.GLMMGO_MCLA_VALUE),
+                   r(LibGlmmGo.GLMMGO_MCLA_GRADIENT), square(LibGlmmGo.GLMMGO_MCLA_HESSIAN), r(LibGlmmGo.GLMMGO_MCLA_SE),
+                   r(LibGlmmGo.GLMMGO_MCLA_Z), r(LibGlmmGo.GLMMGO_MCLA_PVALUE), square(LibGlmmGo.GLMMGO_MCLA_VCOV),
+                   r(LibGlmmGo.GLMMGO_MCLA_MCSE), square(LibGlmmGo.GLMMGO_MCLA_MCVCOV), resultflag(h, LibGlmmGo.GLMMGO_MCLA_HESSIAN_NEGDEF),
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_CONVERGED), result1(h, LibGlmmGo.GLMMGO_MCLA_ITERATIONS),
+                   result1(h, LibGlmmGo.GLMMGO_MCLA_EVALUATIONS), result1(h, LibGlmmGo.GLMMGO_MCLA_ESS),
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_ESS_WARNING), Int.(r(LibGlmmGo.GLMMGO_MCLA_COUNTS)),
+                   r(LibGlmmGo.GLMMGO_MCLA_SECONDS), resultflag(h, LibGlmmGo.GLMMGO_MCLA_USED_PQL), r(LibGlmmGo.GLMMGO_MCLA_START),
+                   r(LibGlmmGo.GLMMGO_MCLA_U_STAR), r(LibGlmmGo.GLMMGO_MCLA_D_STAR), result1(h, LibGlmmGo.GLMMGO_MCLA_DISPERSION),
+                   isempty(loglik) ? nothing : only(loglik),
+                   isempty(profile) ? nothing : reshape(profile, :, 2))
 end
 
 Base.close(f::MCLAFit) = close(f.handle)
 
-StatsAPI.isfitted(f::MCLAFit) = f.result !== nothing
-StatsAPI.coef(f::MCLAFit) = [_result(f).beta; _result(f).nu]
+StatsAPI.isfitted(::MCLAFit) = true
+StatsAPI.coef(f::MCLAFit) = [f.beta; f.nu]
 StatsAPI.coefnames(f::MCLAFit) = [f.coefnames; f.vcnames]
-fixef(f::MCLAFit) = copy(_result(f).beta)
 
 """
-    varest(f::MCLAFit) -> Vector{Float64}
+    GlmmGo.fixef(f::MCLAFit) -> Vector{Float64}
+
+The estimates of the fixed effects β.
+"""
+fixef(f::MCLAFit) = copy(f.beta)
+
+"""
+    GlmmGo.varest(f::MCLAFit) -> Vector{Float64}
 
 The estimated variances ν of the variance components.
 """
-varest(f::MCLAFit) = copy(_result(f).nu)
+varest(f::MCLAFit) = copy(f.nu)
 
 """
     loglikelihood(f::MCLAFit)
 
 The Monte Carlo log-likelihood at the estimate, without normalising constants (as glmm).
 """
-StatsAPI.loglikelihood(f::MCLAFit) = _result(f).loglik
-StatsAPI.stderror(f::MCLAFit) = copy(_result(f).se)
-StatsAPI.vcov(f::MCLAFit) = copy(_result(f).vcov)
+StatsAPI.loglikelihood(f::MCLAFit) = f.loglik
+StatsAPI.stderror(f::MCLAFit) = copy(f.se)
+StatsAPI.vcov(f::MCLAFit) = copy(f.vcov)
 StatsAPI.nobs(f::MCLAFit) = f.n
 StatsAPI.dof(f::MCLAFit) = f.p + f.nvc
-isconverged(f::MCLAFit) = _result(f).converged
-nsamples(f::MCLAFit) = _result(f).m
+isconverged(f::MCLAFit) = f.converged
+nsamples(f::MCLAFit) = f.m
+
+"""
+    GlmmGo.dispersion(f::MCLAFit) -> Float64
+
+The negative binomial size r the fit used (estimated, or the model's); 0 for the
+other families. When r was estimated, `f.dispersion_loglik` is the full
+log-likelihood at r̂ (constants included) and `f.dispersion_profile` the k×2 matrix
+of the points (r, profile log-likelihood) the search evaluated.
+"""
+dispersion(f::MCLAFit) = f.dispersion
 
 """
     mcse(f::MCLAFit) -> Vector{Float64}
 
 glmm's Monte Carlo standard errors of the estimates ([`mcvcov`](@ref) is their covariance).
 """
-mcse(f::MCLAFit) = copy(_result(f).mcse)
-mcvcov(f::MCLAFit) = copy(_result(f).mcvcov)
+mcse(f::MCLAFit) = copy(f.mcse)
+mcvcov(f::MCLAFit) = copy(f.mcvcov)
 
 """
     ess(f::MCLAFit) -> Float64
 
 The effective sample size of the importance weights at the estimate (Kish's).
 """
-ess(f::MCLAFit) = _result(f).ess
+ess(f::MCLAFit) = f.ess
 
 """
     confint(f::MCLAFit; level = 0.95) -> Matrix{Float64}
@@ -199,44 +198,33 @@ ess(f::MCLAFit) = _result(f).ess
 Wald intervals, one row per parameter: `[lower upper]`.
 """
 function StatsAPI.confint(f::MCLAFit; level::Real = 0.95)
-    _result(f)
     d = f.p + f.nvc
     lo, hi = Vector{Float64}(undef, d), Vector{Float64}(undef, d)
-    checked(LibGlmmGo.glmmgo_mclafit_confint, f.handle, Float64(level), lo, hi)
+    checked(LibGlmmGo.glmmgo_confint, _open(f.handle), Float64(level), lo, hi, Int64(d))
     return hcat(lo, hi)
 end
 
 """
     umatrix(f::MCLAFit) -> Matrix{Float64}
 
-The samples of the random effects the fit used, m×q (row k is sample k, glmm's u-matrix).
+The samples of the random effects the fit used, m×q (row k is sample k, glmm's
+u-matrix), regenerated by the library from the fit's seed.
 """
-function umatrix(f::MCLAFit)
-    r = _result(f)
-    U = Matrix{Float64}(undef, r.m, f.q)
-    checked(LibGlmmGo.glmmgo_mclafit_umatrix, f.handle, U, Int64(length(U)))
-    return U
-end
+umatrix(f::MCLAFit) = reshape(result(f.handle, LibGlmmGo.GLMMGO_MCLA_UMATRIX), f.m, f.q)
+
+"""
+    GlmmGo.importance(f::MCLAFit) -> (; u_star, d_star, sigma_inv)
+
+The importance density the fit sampled from: its centre u*, the diagonal of D* and
+Σ̃⁻¹ (q×q). With the fit's `zeta` and `p_mix`, [`set_importance!`](@ref) and
+[`set_samples!`](@ref)`(model, umatrix(f))` give a model whose objective at the
+estimate is the fit's.
+"""
+importance(f::MCLAFit) =
+    (u_star = copy(f.u_star), d_star = copy(f.d_star),
+     sigma_inv = reshape(result(f.handle, LibGlmmGo.GLMMGO_MCLA_SIGMA_INV), f.q, f.q))
 
 function StatsAPI.coeftable(f::MCLAFit)
-    r = _result(f)
-    return StatsBase.CoefTable(hcat([r.beta; r.nu], r.se, r.z, r.pvalue),
+    return StatsBase.CoefTable(hcat([f.beta; f.nu], f.se, f.z, f.pvalue),
                                ["Estimate", "Std. Error", "z value", "Pr(>|z|)"], coefnames(f), 4, 3)
-end
-
-function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
-    println(io, "GLMM (", f.family, " family) fit by Monte Carlo likelihood approximation")
-    if !isfitted(f)
-        print(io, " not fitted")
-        return
-    end
-    r = _result(f)
-    println(io, " samples: ", r.m, " (", join(r.counts, " + "), "); effective sample size ", _fmt(r.ess, 1),
-            r.ess_warning ? " (low)" : "")
-    println(io, " Monte Carlo log-likelihood (no constants): ", _fmt(r.loglik))
-    println(io, " trust region: ", r.iterations, " iterations", r.converged ? ", converged" : ", NOT converged",
-            r.used_pql ? "; PQL start" : "")
-    println(io)
-    println(io, "  Fixed effects and variance components (ν: one-sided p-values):")
-    show(io, coeftable(f))
 end

@@ -33,35 +33,64 @@ end
 
 Base.show(io::IO, vc::VarCorr) = show(io, MIME"text/plain"(), vc)
 
-function Base.show(io::IO, ::MIME"text/plain", m::LinearMixedModel)
-    if !isfitted(m)
-        println(io, "Linear mixed model (not fitted)")
-        println(io, " ", m.formula)
-        print(io, " Number of obs: ", nobs(m), "; levels of grouping factors: ",
-              join((nlevels(t) for t in m.reterms), ", "))
-        return
-    end
-    f = _fitted(m)
+function Base.show(io::IO, ::MIME"text/plain", m::LMMModel)
+    println(io, "Linear mixed model (not fitted)")
+    println(io, " ", m.formula)
+    print(io, " Number of obs: ", nobs(m), "; levels of grouping factors: ",
+          join((nlevels(t) for t in m.reterms), ", "))
+end
+
+Base.show(io::IO, m::LMMModel) = show(io, MIME"text/plain"(), m)
+
+function Base.show(io::IO, ::MIME"text/plain", f::LMMFit)
+    m = f.model
     println(io, "Linear mixed model fit by ", f.reml ? "REML" : "maximum likelihood")
     println(io, " ", m.formula)
     if f.reml
         println(io, " REML criterion at convergence: ", _fmt(f.objective))
     else
         labels = ["logLik", "-2 logLik", "AIC", "AICc", "BIC"]
-        values = _fmt.([f.loglik, -2f.loglik, f.aic, aicc(m), f.bic])
+        values = _fmt.([f.loglik, -2f.loglik, f.aic, aicc(f), f.bic])
         w = max(maximum(textwidth, labels), maximum(textwidth, values)) + 2
         println(io, join(lpad.(labels, w)))
         println(io, join(lpad.(values, w)))
     end
     println(io)
-    show(io, MIME"text/plain"(), VarCorr(m))
-    println(io, " Number of obs: ", nobs(m), "; levels of grouping factors: ",
+    show(io, MIME"text/plain"(), VarCorr(f))
+    println(io, " Number of obs: ", nobs(f), "; levels of grouping factors: ",
             join((nlevels(t) for t in m.reterms), ", "))
     f.singular && println(io, " The fit is singular: a variance component is estimated as (nearly) zero.")
     f.converged || println(io, " The optimiser stopped at its evaluation budget before converging.")
     println(io)
     println(io, "  Fixed-effects parameters:")
-    show(io, coeftable(m))
+    show(io, coeftable(f))
 end
 
-Base.show(io::IO, m::LinearMixedModel) = show(io, MIME"text/plain"(), m)
+Base.show(io::IO, f::LMMFit) = show(io, MIME"text/plain"(), f)
+
+function Base.show(io::IO, ::MIME"text/plain", m::MCLAModel)
+    println(io, "MCLA model (", m.family, " family) for the Monte Carlo likelihood approximation")
+    println(io, "  observations: ", m.n, ", fixed effects: ", m.p, ", random effects: ", m.q,
+            ", variance components: ", m.nvc)
+    print(io, "  parameters: ", join([m.coefnames; m.vcnames], ", "))
+    if isopen_handle(m.handle)
+        k = nsamples(m)
+        print(io, "\n  samples: ", k == 0 ? "not set" : string(k))
+    else
+        print(io, "\n  (closed)")
+    end
+end
+
+function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
+    println(io, "GLMM (", f.family, " family) fit by Monte Carlo likelihood approximation")
+    println(io, " samples: ", f.m, " (", join(f.counts, " + "), "); effective sample size ", _fmt(f.ess, 1),
+            f.ess_warning ? " (low)" : "")
+    println(io, " Monte Carlo log-likelihood (no constants): ", _fmt(f.loglik))
+    f.family === :negbinomial && println(io, " negative binomial size r: ", _fmt(f.dispersion),
+                                         f.dispersion_loglik === nothing ? "" : " (estimated)")
+    println(io, " trust region: ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged",
+            f.used_pql ? "; PQL start" : "")
+    println(io)
+    println(io, "  Fixed effects and variance components (ν: one-sided p-values):")
+    show(io, coeftable(f))
+end

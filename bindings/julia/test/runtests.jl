@@ -9,10 +9,12 @@
 # is not mirrored there (in particular a new error scenario) is reported by the check.
 
 using GlmmGo
-using GlmmGo: LibGlmmGo, from_c_indices
+using GlmmGo: LibGlmmGo, from_c_indices, fixef, fixefnames, ranef, condVar, VarCorr, objective, sdest, lowerbd,
+    issingular, varest, dispersion, importance
 using JSON
 using LinearAlgebra
 using SparseArrays
+using SpecialFunctions: loggamma
 using StatsModels
 using Test
 using TOML
@@ -49,17 +51,19 @@ function lmm_from_case(case; y = nothing)
     X = reduce(hcat, [column(data, f, n) for f in case["fixed"]])
     terms = [ReTerm(data[t["group"]], reduce(hcat, [column(data, c, n) for c in t["columns"]]);
                     name = t["group"], cnames = t["columns"]) for t in case["terms"]]
-    return LinearMixedModel(y === nothing ? response : y, X, terms;
-                            fixefnames = case["fixed"], responsename = case["response"])
+    return LMMModel(y === nothing ? response : y, X, terms;
+                    fixefnames = case["fixed"], responsename = case["response"])
 end
 
-# The MCLA model, importance density and samples of a reference file.
-function mcla_from_reference(ref; y = ref["y"], importance = true, samples = true)
+# The MCLA model of a reference file, as `family` (default the file's), with the
+# file's importance density and samples unless told otherwise.
+function mcla_from_reference(ref; y = ref["y"], family = Symbol(ref["family"]), importance = true, samples = true,
+                             dispersion = nothing)
     n, p, q, T, m = ref["n"], ref["p"], ref["q"], ref["T"], ref["m"]
     Z = sparse(from_c_indices(Int.(ref["Z"]["row"])), from_c_indices(Int.(ref["Z"]["col"])), tofloat.(ref["Z"]["val"]), n, q)
     varcomp = reduce(vcat, [fill(t, k) for (t, k) in enumerate(ref["nrandom"])])
-    model = MCLAModel(Symbol(ref["family"]), tofloat.(y), reshape(tofloat.(ref["X"]), n, p), Z, varcomp;
-                      ntrials = tofloat.(ref["ntrials"]), weights = tofloat.(ref["weights"]))
+    model = MCLAModel(family, tofloat.(y), reshape(tofloat.(ref["X"]), n, p), Z, varcomp;
+                      ntrials = tofloat.(ref["ntrials"]), weights = tofloat.(ref["weights"]), dispersion)
     importance && set_importance!(model; zeta = ref["zeta"], p_mix = tofloat.(ref["p_mix"]),
                                   u_star = tofloat.(ref["u_star"]), d_star = tofloat.(ref["D_star"]),
                                   sigma_inv = reshape(tofloat.(ref["Sigmuh_inv"]), q, q))
@@ -67,8 +71,35 @@ function mcla_from_reference(ref; y = ref["y"], importance = true, samples = tru
     return model
 end
 
+# Σ = σ² L Lᵀ per term from θ (each term's lower triangle, column by column): the
+# standard deviations and correlations VarCorr must report, as one flat vector in the
+# library's layout (per term the sds, then the correlations below the diagonal).
+function varcorr_closed_form(θ, σ, ks)
+    out = Float64[]
+    i = 0
+    for k in ks
+        L = zeros(k, k)
+        for j in 1:k, r in j:k
+            L[r, j] = θ[i += 1]
+        end
+        Σ = σ^2 * (L * L')
+        sd = sqrt.(diag(Σ))
+        append!(out, sd)
+        for j in 1:k, r in (j + 1):k
+            push!(out, Σ[r, j] / (sd[r] * sd[j]))
+        end
+    end
+    return push!(out, σ)
+end
+
+# The full negative binomial log-likelihood's terms free of η (family.LogConstNB).
+lognbconst(y, r) = loggamma(y + r) - loggamma(r) - loggamma(y + 1) - y * log(r)
+
 const MCLA_REF = JSON.parsefile(joinpath(DATA, PLAN["mcla"][1]["reference"]))
 const DYESTUFF = first(filter(c -> c["data"] == "Dyestuff.csv", PLAN["lmm"]))
+
+# A small MCLA fit for the error scenarios that need one.
+small_mcla_fit() = fit(MCLAFit, mcla_from_reference(MCLA_REF; importance = false, samples = false); m = 100, seed = 1)
 
 # Error scenarios, one per entry of the plan's [[error]] list (mirror.js has the same).
 # Each returns the GlmmGoError it provoked.
@@ -108,34 +139,41 @@ const ERROR_SCENARIOS = Dict(
         m = lmm_from_case(DYESTUFF)
         return try objective(m, [-1.0]); catch e; e; end
     end,
-    "lmm_info_before_fit" => function ()
+    "lmm_result_before_fit" => function ()
         m = lmm_from_case(DYESTUFF)
-        @test !isfitted(m)
-        @test_throws ArgumentError fixef(m)
-        r = Ref(0.0), Ref(0.0), Ref(0.0), Ref(0.0), Ref(0.0), Ref(0.0), Ref(0.0)
-        return try
-            GlmmGo.checked(LibGlmmGo.glmmgo_lmm_fit_info, m.handle, r..., Ref{Int64}(0), Ref{Int32}(0),
-                           Ref{Int32}(0), Ref{Int32}(0))
-        catch e
-            e
-        end
+        return try GlmmGo.result(m.handle, LibGlmmGo.GLMMGO_LMM_THETA); catch e; e; end
     end,
     "lmm_cancel" => function ()
         m = lmm_from_case(DYESTUFF)
         calls = Ref(0)
-        e = try fit!(m; callback = (iter, obj, θ) -> (calls[] += 1; false)); catch err; err; end
+        e = try fit(LMMFit, m; callback = (iter, obj, θ) -> (calls[] += 1; false)); catch err; err; end
         @test calls[] == 1
-        @test !isfitted(m)
         token = CancelToken()
         cancel!(token)
-        @test_throws GlmmGoError fit!(m; cancel = token)
+        @test_throws GlmmGoError fit(LMMFit, m; cancel = token)
         return e
+    end,
+    "lmm_bad_workers" => function ()
+        m = lmm_from_case(DYESTUFF)
+        return try objective(m, [1.0]; workers = -1); catch e; e; end
+    end,
+    "mcla_nb_no_dispersion" => function ()
+        m = mcla_from_reference(MCLA_REF; family = :negbinomial)
+        return try objective(m, tofloat.(MCLA_REF["par"])); catch e; e; end
+    end,
+    "confint_bad_level" => function ()
+        return try confint(small_mcla_fit(); level = 1.5); catch e; e; end
+    end,
+    "result_wrong_kind" => function ()
+        return try GlmmGo.result(small_mcla_fit().handle, LibGlmmGo.GLMMGO_LMM_THETA); catch e; e; end
     end,
 )
 
 @testset "GlmmGo" begin
     @testset "library" begin
         @test GlmmGo.version() == VersionNumber(LibGlmmGo.GLMMGO_VERSION_STRING)
+        @test LibGlmmGo.glmmgo_version_number() == LibGlmmGo.GLMMGO_VERSION_NUMBER
+        @test GlmmGo.check_version(LibGlmmGo.glmmgo_version_number()) === nothing
         @test GlmmGo.available_workers() >= 1
         @test GlmmGo.status_string(LibGlmmGo.GLMMGO_ERR_DOMAIN) isa String
         @test status_symbol(LibGlmmGo.GLMMGO_ERR_CANCELLED) == :cancelled
@@ -148,48 +186,68 @@ const ERROR_SCENARIOS = Dict(
         ref = LME4[case["reference"]]
         reml = ref["REML"]
         m = lmm_from_case(case)
-        @test length(fixefnames(m)) == length(ref["beta"])
+        n, p = nobs(m), length(fixefnames(m))
+        @test p == length(ref["beta"])
         @test lowerbd(m) == tofloat.(ref["theta_lower"])
         for oa in ref["objective_at"]
-            @test closeto(objective(m, tofloat.(oa["theta"]); REML = reml), oa["objective"], tol["objective_at"])
+            θ = tofloat.(oa["theta"])
+            @test closeto(objective(m, θ; REML = reml), oa["objective"], tol["objective_at"])
+            d = deviance_parts(m, θ)
+            @test closeto(d.ldL2 - d.ldW + n * (1 + log(2π * d.pwrss / n)), objective(m, θ), tol["parts"])
+            @test closeto(d.ldL2 + d.ldRX2 - d.ldW + (n - p) * (1 + log(2π * d.pwrss / (n - p))),
+                          objective(m, θ; REML = true), tol["parts"])
+            @test closeto(d.wrss + d.ussq, d.pwrss, tol["parts"])
         end
-        evals = Ref(0)
-        fit!(m; REML = reml, callback = (iter, obj, θ) -> (evals[] += 1; true))
-        @test evals[] > 0
-        @test isfitted(m)
-        @test isreml(m) == reml
-        @test closeto(objective(m), ref["objective"], tol["objective"])
-        @test closeto(loglikelihood(m), -objective(m) / 2, 1e-12)
-        @test closeto(aic(m), (reml ? -2loglikelihood(m) : deviance(m)) + 2dof(m), 1e-10)
-        @test issingular(m) == get(case, "singular", false)
-        @test closeto(m.θ, tofloat.(ref["theta"]), tol["theta"])
-        @test closeto(fixef(m), tofloat.(ref["beta"]), tol["beta"])
-        @test fixefnames(m) == ref["beta_names"]
-        @test closeto(stderror(m), tofloat.(ref["beta_se"]), tol["se"])
-        @test closeto(sqrt.(diag(vcov(m))), stderror(m), 1e-12)
-        @test closeto(sdest(m), ref["sigma"], tol["sigma"])
+        fits = LMMFit[]
+        for w in PLAN["lmm_fit"]["workers"]
+            evals = Ref(0)
+            push!(fits, fit(LMMFit, m; REML = reml, workers = w, callback = (iter, obj, θ) -> (evals[] += 1; true)))
+            @test evals[] == nevals(fits[end])
+        end
+        f = fits[1]
+        @test all(g.θ == f.θ && fixef(g) == fixef(f) for g in fits)
+        @test isfitted(f)
+        @test isreml(f) == reml
+        @test closeto(objective(f), ref["objective"], tol["objective"])
+        @test closeto(objective(m, f.θ; REML = reml), objective(f), tol["parts"])
+        @test closeto(loglikelihood(f), -objective(f) / 2, 1e-12)
+        @test closeto(aic(f), (reml ? -2loglikelihood(f) : deviance(f)) + 2dof(f), 1e-10)
+        @test issingular(f) == get(case, "singular", false)
+        @test closeto(f.θ, tofloat.(ref["theta"]), tol["theta"])
+        @test closeto(fixef(f), tofloat.(ref["beta"]), tol["beta"])
+        @test coef(f) == fixef(f)
+        @test fixefnames(f) == ref["beta_names"]
+        @test closeto(stderror(f), tofloat.(ref["beta_se"]), tol["se"])
+        @test closeto(sqrt.(diag(vcov(f))), stderror(f), 1e-12)
+        @test closeto(sdest(f), ref["sigma"], tol["sigma"])
+        vc = VarCorr(f)
+        ks = [length(t["columns"]) for t in case["terms"]]
+        flat = reduce(vcat, [[s; [c[r, j] for j in 1:length(s) for r in (j + 1):length(s)]] for (s, c) in zip(vc.sd, vc.corr)])
+        @test closeto(push!(flat, vc.sigma), varcorr_closed_form(f.θ, sdest(f), ks), tol["varcorr"])
         # shapes and printing (no further library values)
-        re = ranef(m)
+        re = ranef(f)
         @test length(re) == length(case["terms"])
-        @test size(re[1]) == (length(case["terms"][1]["columns"]), length(unique(readcsv(joinpath(DATA, case["data"]))[case["terms"][1]["group"]])))
-        @test size(condVar(m)[1], 3) == size(re[1], 2)
-        vc = VarCorr(m)
-        @test vc.sigma == sdest(m)
-        @test size(coeftable(m).cols[1]) == (length(ref["beta"]),)
-        out = sprint(show, MIME"text/plain"(), m)
+        @test size(re[1]) == (ks[1], length(unique(readcsv(joinpath(DATA, case["data"]))[case["terms"][1]["group"]])))
+        @test size(condVar(f)[1]) == (ks[1], ks[1], size(re[1], 2))
+        @test closeto(residuals(f), response(f) .- fitted(f), 1e-12)
+        @test size(coeftable(f).cols[1]) == (length(ref["beta"]),)
+        out = sprint(show, MIME"text/plain"(), f)
         @test occursin(reml ? "fit by REML" : "fit by maximum likelihood", out)
         @test occursin("Variance components:", out)
         @test occursin(case["response"], out)
+        # a fit outlives its model's handle
+        close(m)
+        @test size(condVar(fits[end])[1], 3) == size(re[1], 2)
         # the same model from a formula (StatsModels extension) gives the same fit
-        f = eval(Meta.parse("@formula(" * case["formula"] * ")"))
+        fm = eval(Meta.parse("@formula(" * case["formula"] * ")"))
         data = readcsv(joinpath(DATA, case["data"]))
         table = (; (Symbol(k) => (k in case["fixed"] || k == case["response"] ||
                                   any(c -> k in c["columns"], case["terms"]) ? parse.(Float64, v) : v)
                     for (k, v) in data)...)
-        mf = fit(LinearMixedModel, f, table; REML = reml)
-        @test fixef(mf) == fixef(m)
-        @test mf.θ == m.θ
-        @test objective(mf) == objective(m)
+        ff = fit(LMMFit, fm, table; REML = reml)
+        @test fixef(ff) == fixef(f)
+        @test ff.θ == f.θ
+        @test objective(ff) == objective(f)
     end
 
     mtol = PLAN["mcla_tolerance"]
@@ -216,6 +274,61 @@ const ERROR_SCENARIOS = Dict(
         @test occursin("bernoulli", sprint(show, MIME"text/plain"(), m))
     end
 
+    ftol = PLAN["mcla_fit_tolerance"]
+    @testset "MCLA fit $(case["reference"])" for case in PLAN["mcla_fit"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        model = mcla_from_reference(ref; importance = false, samples = false)
+        zeta, p_mix = case["zeta"], Tuple(tofloat.(case["p_mix"]))
+        fits = [fit(MCLAFit, model; m = case["m"], seed = case["seed"], zeta, p_mix, workers = w) for w in case["workers"]]
+        f = fits[1]
+        @test all(coef(g) == coef(f) && loglikelihood(g) == loglikelihood(f) for g in fits)
+        @test isconverged(f)
+        @test nsamples(f) == case["m"]
+        @test sum(f.counts) == case["m"]
+        @test 1 <= ess(f) <= case["m"]
+        # the fit's own sample and importance density give its value and derivatives
+        imp = importance(f)
+        U = umatrix(f)
+        @test size(U) == (case["m"], ref["q"])
+        set_importance!(model; zeta, p_mix, imp...)
+        set_samples!(model, U)
+        r = objective(model, coef(f))
+        @test closeto(r.value, loglikelihood(f), ftol["objective"])
+        @test closeto(r.gradient, f.gradient, ftol["objective"])
+        @test closeto(r.hessian, f.hessian, ftol["objective"])
+        # inference identities
+        @test closeto(stderror(f), sqrt.(diag(vcov(f))), ftol["identities"])
+        @test closeto(mcse(f), sqrt.(diag(mcvcov(f))), ftol["identities"])
+        @test closeto(f.z, coef(f) ./ stderror(f), ftol["identities"])
+        ci = confint(f; level = 0.9)
+        @test closeto(ci, hcat(coef(f) .- ftol["z_90"] .* stderror(f), coef(f) .+ ftol["z_90"] .* stderror(f)),
+                      ftol["identities"])
+        @test fixef(f) == coef(f)[1:ref["p"]] && varest(f) == coef(f)[(ref["p"] + 1):end]
+        @test dispersion(f) == 0 && f.dispersion_profile === nothing
+        @test occursin("Monte Carlo", sprint(show, MIME"text/plain"(), f))
+    end
+
+    nbtol = PLAN["mcla_nb_tolerance"]
+    @testset "negative binomial $(case["reference"])" for case in PLAN["mcla_nb"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        par = tofloat.(ref["par"])
+        nb = objective(mcla_from_reference(ref; family = :negbinomial, dispersion = case["dispersion"]), par)
+        pois = objective(mcla_from_reference(ref; family = :poisson), par)
+        @test closeto(nb.value, pois.value, nbtol["poisson_limit"])
+        @test closeto(nb.gradient, pois.gradient, nbtol["poisson_limit"])
+        @test closeto(nb.hessian, pois.hessian, nbtol["poisson_limit"])
+        model = mcla_from_reference(ref; family = :negbinomial, importance = false, samples = false)
+        f = fit(MCLAFit, model; m = case["m"], seed = case["seed"], dispersion_lo = case["dispersion_lo"],
+                dispersion_hi = case["dispersion_hi"])
+        r̂, profile = dispersion(f), f.dispersion_profile
+        @test case["dispersion_lo"] <= r̂ <= case["dispersion_hi"]
+        @test size(profile, 2) == 2 && all(case["dispersion_lo"] .<= profile[:, 1] .<= case["dispersion_hi"])
+        best = argmax(profile[:, 2])
+        @test f.dispersion_loglik == profile[best, 2] && r̂ == profile[best, 1]
+        y, w = tofloat.(ref["y"]), tofloat.(ref["weights"])
+        @test closeto(f.dispersion_loglik, loglikelihood(f) + sum(w .* lognbconst.(y, r̂)), nbtol["loglik"])
+    end
+
     @testset "error $(case["scenario"])" for case in PLAN["error"]
         e = ERROR_SCENARIOS[case["scenario"]]()
         @test e isa GlmmGoError
@@ -223,8 +336,18 @@ const ERROR_SCENARIOS = Dict(
         haskey(case, "message") && @test occursin(case["message"], e.msg)
     end
 
-    @testset "Julia-side argument checks" begin
-        @test_throws DimensionMismatch LinearMixedModel(ones(3), ones(2, 1), [ReTerm(["a", "b", "a"])])
+    @testset "Julia-side checks" begin
+        @test_throws DimensionMismatch LMMModel(ones(3), ones(2, 1), [ReTerm(["a", "b", "a"])])
         @test_throws ArgumentError MCLAModel(:gaussian, [0.0, 1.0], ones(2, 1), ones(2, 1))
+        # a library of another major or minor version is refused with a clear error
+        other = LibGlmmGo.GLMMGO_VERSION_NUMBER + 1000
+        e = try GlmmGo.check_version(other, "/lib/libglmmgo.so"); catch err; err; end
+        @test e isa GlmmGoError && status_symbol(e) == :version && occursin("major and minor", e.msg)
+        @test GlmmGo.check_version(LibGlmmGo.GLMMGO_VERSION_NUMBER + 1) === nothing   # another patch release
+        # MixedModels.jl's names are not exported
+        for name in (:LinearMixedModel, :fixef, :ranef, :VarCorr, :condVar, :objective, :sdest, :lowerbd, :issingular,
+                     :fixefnames, :varest)
+            @test !(name in names(GlmmGo))
+        end
     end
 end

@@ -354,7 +354,7 @@ func TestProgressAndStartingValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.PQL != nil || f.Start[2] != 2 || math.Abs(f.DStar[0]-2) > 1e-15 || f.UStar[0] != 0 {
-		t.Errorf("par_init not used: PQL %v, start %v, D* %v", f.PQL != nil, f.Start, f.DStar[0])
+		t.Errorf("start not used: PQL %v, start %v, D* %v", f.PQL != nil, f.Start, f.DStar[0])
 	}
 	g, err := Run(d, Options{M: 500, NoPQL: true})
 	if err != nil || g.Start[2] != 1 || g.Start[0] != 0 {
@@ -378,9 +378,9 @@ func TestBadInputs(t *testing.T) {
 		{"zeta", nil, func(o *Options) { o.Zeta = -1 }, "zeta"},
 		{"rmax", nil, func(o *Options) { o.RMax = 1 }, "rmax"},
 		{"iterlim", nil, func(o *Options) { o.IterLim = -3 }, "iterlim"},
-		{"par_init length", nil, func(o *Options) { o.Start = []float64{0, 1} }, "par_init"},
-		{"par_init variance", nil, func(o *Options) { o.Start = []float64{0, 1, 0} }, "par_init"},
-		{"par_init NaN", nil, func(o *Options) { o.Start = []float64{math.NaN(), 1, 1} }, "par_init"},
+		{"start length", nil, func(o *Options) { o.Start = []float64{0, 1} }, "start"},
+		{"start variance", nil, func(o *Options) { o.Start = []float64{0, 1, 0} }, "start"},
+		{"start NaN", nil, func(o *Options) { o.Start = []float64{math.NaN(), 1, 1} }, "start"},
 		{"all zero", func(d *mcla.Data) { clear(d.Y) }, nil, "y"},
 		{"all one", func(d *mcla.Data) {
 			for i := range d.Y {

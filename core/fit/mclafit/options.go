@@ -89,14 +89,14 @@ func (o *Options) resolve(npar, p int) error {
 	}
 	if o.Start != nil {
 		if len(o.Start) != npar {
-			return errs.Invalidf("par_init", "has length %d, want p+nvc = %d", len(o.Start), npar)
+			return errs.Invalidf("start", "has length %d, want p+nvc = %d", len(o.Start), npar)
 		}
 		for i, v := range o.Start {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return errs.Invalidf("par_init", "element %d is %g; must be finite", i, v)
+				return errs.Invalidf("start", "element %d is %g; must be finite", i, v)
 			}
 			if i >= p && !(v > 1e-9) {
-				return errs.Invalidf("par_init", "element %d (variance component %d) is %g; starting variances must exceed 1e-9", i, i-p, v)
+				return errs.Invalidf("start", "element %d (variance component %d) is %g; starting variances must exceed 1e-9", i, i-p, v)
 			}
 		}
 	}

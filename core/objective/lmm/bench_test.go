@@ -51,3 +51,18 @@ func BenchmarkInstEvalNew(b *testing.B) {
 		m.Close()
 	}
 }
+
+// BenchmarkInstEvalRefill is the cost of one PIRLS-style refill of the
+// cross-products with new weights and response (grouped downdate off).
+func BenchmarkInstEvalRefill(b *testing.B) {
+	m, _ := instEval(b)
+	d := Data{Y: make([]float64, m.N())}
+	copy(d.Y, m.obs.y)
+	w, y := newWeightsAndResponse(d, 14)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.Refill(y, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,30 +2,52 @@
 //
 //	y = Xβ + Zb + ε,  b = Λ_θ u,  u ~ N(0, σ²I),  ε ~ N(0, σ²W⁻¹),
 //
-// as a function of the covariance parameters θ alone (Bates et al., "Fitting
-// linear mixed-effects models using lme4", J. Stat. Softw. 67(1), 2015,
-// eqs. 34 and 41; seed 001 of this project). With the Cholesky factor
+// as a function of the covariance parameters θ alone (Bates, Mächler,
+// Bolker and Walker, "Fitting linear mixed-effects models using lme4",
+// J. Stat. Softw. 67(1), 2015, sec. 3). With the Cholesky factor
 //
-//	L_θ L_θᵀ = [Λᵀ Z′ZΛ + I   Λᵀ Z′X   Λᵀ Z′y]
-//	           [X′ZΛ          X′X      X′y   ]
-//	           [y′ZΛ          y′X      y′y   ]
+//	L_θ L_θ′ = [Λ′Z′WZΛ + I   Λ′Z′WX   Λ′Z′Wy]
+//	           [X′WZΛ         X′WX     X′Wy  ]
+//	           [y′WZΛ         y′WX     y′Wy  ]
 //
-// (weighted cross-products throughout: every row of Z, X and y is scaled by
-// √wᵢ), whose diagonal gives log|L_Z|² (the random-effects block), log|R_X|²
-// (the fixed-effects block) and r_θ (the last element, the square root of the
-// penalised weighted residual sum of squares), the criteria are
+// whose diagonal gives log|L_Z|² (the random-effects block), log|R_X|²
+// (the fixed-effects block) and r_θ (the last element, the square root of
+// the penalised weighted residual sum of squares), the criteria are
+// (ibid., eqs. 34 and 41, with lme4's weights term)
 //
 //	ML:   log|L_Z|² + n·(1 + log(2π r²/n)) − Σ log wᵢ
-//	REML: log|L_Z|² + log|R_X|² + (n−p)·(1 + log(2π r²/(n−p))) − Σ log wᵢ,
+//	REML: log|L_Z|² + log|R_X|² + (n−p)·(1 + log(2π r²/(n−p))) − Σ log wᵢ.
 //
-// lme4's lmerResp::Laplace. The factor is computed blockwise (the idea of
-// MixedModels.jl, seed 001): the random-effects terms are ordered by
-// decreasing number of levels; the first term's diagonal block is block
-// diagonal (one kₜ×kₜ block per level) and factors level by level; its
-// off-diagonal block against everything after it keeps the sparsity of Z′Z;
-// everything after the first term (the other terms, then X, then y) forms
-// one dense trailing block, the Schur complement, factored by
-// core/dense. The sparsity pattern and all cross-products are computed
-// once in New; each θ only rescales, downdates and factors, in
-// preallocated storage.
+// Appending X and y to Z makes one factorisation yield all three pieces and,
+// by back substitution, β̂ and the conditional modes ũ.
+//
+// # The blocked factor
+//
+// The factor is computed by blocks, as MixedModels.jl does (D. Bates et
+// al., github.com/JuliaStats/MixedModels.jl; the scheme is outlined in
+// D. Bates, "Fitting mixed-effects models in R and Julia", talk, 19 July
+// 2013).
+// The terms are ordered by decreasing number of levels, and the matrix is
+// cut into three blocks, each a type with one small method per step:
+//
+//	[L₁₁     ]   diagBlock: the first term, block diagonal (one k×k block per level)
+//	[L₂₁  L₂₂]   offBlock: its rows against everything after it, sparse by level
+//	             denseTail: the other terms, X and y, dense
+//
+// Per θ (Evaluate, MixedModels.jl's updateL!): scale by Λ and inflate the
+// diagonal blocks (scaleInflate, copyscaleinflate!), factor L₁₁ level by
+// level (cholUnblocked!), form L₂₁ = Λ_t′A₂₁Λ₁L₁₁⁻ᵀ (rdivFirst and
+// lmulLambdaT: rmulΛ!, rdiv!, lmulΛ!), downdate L₂₂ −= L₂₁L₂₁′ (rankUpdate,
+// rankUpdate!) and factor L₂₂ with the blocked Cholesky of core/dense.
+//
+// Like a sparse Cholesky (Bates et al. 2015, sec. 3.7), the work is split by what it
+// depends on. The symbolic phase (analyse, in New) depends on the shape
+// only — the level codes and sizes: the term order, Λ's layout, L₂₁'s
+// pattern and its column index, the storage of every block. The numeric
+// phase (fill, in New and Refill) depends on the observations and weights:
+// the cross-products Z′WZ, Z′WX, … of every block. Evaluate then only
+// rescales, downdates and factors, in preallocated storage, allocating
+// nothing. Refill replaces the response and the weights and recomputes the
+// cross-products without touching the structure, which is what a
+// penalised iteratively reweighted least squares step needs.
 package lmm

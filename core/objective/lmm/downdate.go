@@ -1,163 +1,121 @@
 package lmm
 
-import "runtime"
-
-// The downdate D −= W·Wᵀ (W the first term's off-diagonal block) is the
+// The downdate L₂₂ −= L₂₁·L₂₁′ (MixedModels.jl's rankUpdate!) is the
 // second largest cost per θ after the dense factorisation. Done level by
-// level of the first term, its writes scatter over the whole s×s matrix;
-// done column by column of D (each column gathering the levels that touch
-// it, from an index built once) every write lands in one column that stays
-// in cache, and columns can be shared among goroutines without locks.
+// level of the first term, its writes would scatter over the whole s×s
+// block; done column by column of the trailing block (each column
+// gathering the levels that touch it, from an index built once) every
+// write lands in one column that stays in cache, and columns can be
+// shared among goroutines without locks.
 
-// downIndex is the column view of W's pattern: for tail column j, the
-// positions p (into rows/wt1) with rows[p] == j, each with the end of its
-// level's list, so that the rows ≥ j of that level are p..end.
-type downIndex struct {
+// columnIndex is the column view of L₂₁'s pattern: for trailing column j,
+// the positions p (into offBlock.rows and .w) with rows[p] == j, each with
+// the end of its level's list, so that the rows ≥ j of that level are
+// p..end−1.
+type columnIndex struct {
 	colPtr []int   // s+1
-	pos    []int32 // positions into rows/wt1
+	pos    []int32 // positions into rows/w
 	end    []int32 // end of the level's list for each entry of pos
-	split  []int   // column ranges of equal work, one per worker
+	split  []int   // column ranges of about equal work, one per worker
 }
 
-func (m *Model) buildDownIndex(workers int) {
-	s := m.s
-	ix := &m.dix
-	ix.colPtr = make([]int, s+1)
-	for _, r := range m.rows {
+// newColumnIndex builds the index of the pattern of b (s trailing rows)
+// and splits the columns among workers by the number of products each
+// needs.
+func newColumnIndex(b *offBlock, s, workers int) columnIndex {
+	ix := columnIndex{colPtr: make([]int, s+1), pos: make([]int32, len(b.rows)), end: make([]int32, len(b.rows))}
+	for _, r := range b.rows {
 		ix.colPtr[r+1]++
 	}
 	for j := 0; j < s; j++ {
 		ix.colPtr[j+1] += ix.colPtr[j]
 	}
-	ix.pos = make([]int32, len(m.rows))
-	ix.end = make([]int32, len(m.rows))
-	fill := append([]int(nil), ix.colPtr[:s]...)
+	next := append([]int(nil), ix.colPtr[:s]...)
 	work := make([]float64, s)
-	for a := 0; a < m.l1; a++ {
-		for p := m.colPtr[a]; p < m.colPtr[a+1]; p++ {
-			j := m.rows[p]
-			ix.pos[fill[j]] = int32(p)
-			ix.end[fill[j]] = int32(m.colPtr[a+1])
-			fill[j]++
-			work[j] += float64(m.colPtr[a+1] - p)
+	for a := 0; a < b.levels(); a++ {
+		end := b.colPtr[a+1]
+		for p := b.colPtr[a]; p < end; p++ {
+			j := b.rows[p]
+			ix.pos[next[j]] = int32(p)
+			ix.end[next[j]] = int32(end)
+			next[j]++
+			work[j] += float64(end - p)
 		}
 	}
-	if workers < 1 {
-		workers = 1
-	}
+	ix.split = splitColumns(work, workers, 2e5)
+	return ix
+}
+
+// splitColumns returns the boundaries of workers column ranges of about
+// equal total work, or a single range when the total is below minWork (a
+// small system is not worth a hand-off).
+func splitColumns(work []float64, workers int, minWork float64) []int {
+	s := len(work)
 	total := 0.0
 	for _, w := range work {
 		total += w
 	}
-	ix.split = make([]int, workers+1)
+	if workers < 1 {
+		workers = 1
+	}
+	if total < minWork {
+		return []int{0, s}
+	}
+	split := make([]int, workers+1)
 	acc, w := 0.0, 1
 	for j := 0; j < s && w < workers; j++ {
 		acc += work[j]
 		if acc >= total*float64(w)/float64(workers) {
-			ix.split[w] = j + 1
+			split[w] = j + 1
 			w++
 		}
 	}
 	for ; w <= workers; w++ {
-		ix.split[w] = s
+		split[w] = s
 	}
-	ix.split[workers] = s
-	// a small system is not worth a hand-off
-	if total < 2e5 {
-		ix.split = []int{0, s}
-	}
+	return split
 }
 
-// downdate subtracts W·Wᵀ from the lower triangle of d.
-func (m *Model) downdate() {
-	split := m.dix.split
-	if m.grp.on {
-		m.setGroupedFactors()
-		split = m.grp.split
-	}
-	nw := len(split) - 1
-	if nw == 1 {
-		m.downdateRange(0, m.s)
+// rankUpdate subtracts L₂₁·L₂₁′ from columns j0..j1−1 of the lower
+// triangle of f (order s).
+func (ix *columnIndex) rankUpdate(f []float64, s int, b *offBlock, j0, j1 int) {
+	if b.k == 1 {
+		ix.rankUpdateScalar(f, s, b, j0, j1)
 		return
 	}
-	m.startDownWorkers(nw)
-	m.downWG.Add(nw - 1)
-	for w := 1; w < nw; w++ {
-		m.downJobs[w-1] <- w
-	}
-	m.downdateRange(split[0], split[1])
-	m.downWG.Wait()
-}
-
-// downdateRange downdates columns j0..j1−1 by whichever method applies.
-func (m *Model) downdateRange(j0, j1 int) {
-	if m.grp.on {
-		m.downdateGrouped(j0, j1)
-		return
-	}
-	m.downdateColumns(j0, j1)
-}
-
-func (m *Model) startDownWorkers(nw int) {
-	if len(m.downJobs) >= nw-1 {
-		return
-	}
-	for len(m.downJobs) < nw-1 {
-		ch := make(chan int, 1)
-		m.downJobs = append(m.downJobs, ch)
-		go func() {
-			for w := range ch {
-				split := m.dix.split
-				if m.grp.on {
-					split = m.grp.split
-				}
-				m.downdateRange(split[w], split[w+1])
-				m.downWG.Done()
-			}
-		}()
-	}
-}
-
-func (m *Model) stopDownWorkers() {
-	for _, ch := range m.downJobs {
-		close(ch)
-	}
-	m.downJobs = nil
-}
-
-// downdateColumns does columns j0..j1−1.
-func (m *Model) downdateColumns(j0, j1 int) {
-	s, k1 := m.s, m.k1
-	ix := &m.dix
-	rows, w := m.rows, m.wt1
+	k := b.k
 	for j := j0; j < j1; j++ {
-		col := m.d[j*s : (j+1)*s]
+		col := f[j*s : (j+1)*s]
 		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
 			p, end := int(ix.pos[e]), int(ix.end[e])
-			if k1 == 1 {
-				wj := w[p]
-				if wj == 0 {
-					continue
-				}
-				ws := w[p:end]
-				rs := rows[p:end]
-				for i, r := range rs {
-					col[r] -= ws[i] * wj
-				}
-				continue
-			}
-			wj := w[p*k1 : (p+1)*k1]
+			wj := b.w[p*k : (p+1)*k]
 			for pp := p; pp < end; pp++ {
-				wi := w[pp*k1 : (pp+1)*k1]
+				wi := b.w[pp*k : (pp+1)*k]
 				sum := 0.0
 				for c, v := range wi {
 					sum += v * wj[c]
 				}
-				col[rows[pp]] -= sum
+				col[b.rows[pp]] -= sum
 			}
 		}
 	}
 }
 
-// downWorkers returns the number of goroutines the downdate may use.
-func downWorkers() int { return runtime.GOMAXPROCS(0) }
+// rankUpdateScalar is rankUpdate for a scalar first term (k = 1).
+func (ix *columnIndex) rankUpdateScalar(f []float64, s int, b *offBlock, j0, j1 int) {
+	for j := j0; j < j1; j++ {
+		col := f[j*s : (j+1)*s]
+		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
+			p, end := int(ix.pos[e]), int(ix.end[e])
+			wj := b.w[p]
+			if wj == 0 {
+				continue
+			}
+			ws := b.w[p:end]
+			rs := b.rows[p:end]
+			for i, r := range rs {
+				col[r] -= ws[i] * wj
+			}
+		}
+	}
+}

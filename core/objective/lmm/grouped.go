@@ -5,27 +5,33 @@ import (
 )
 
 // Grouped downdate. When the first term is scalar (k₁ = 1) and so are all
-// tail terms, W = Λ_t·A_t1·Λ₁·L₁₁⁻ᵀ has entries
+// the later terms, L₂₁ = Λ_t·A₂₁·Λ₁·L₁₁⁻ᵀ has entries
 //
-//	W[i,a] = λ_i · A_t1[i,a] · λ₁ / √(λ₁²·c_a + 1),   c_a = (Z₁′Z₁)_aa,
+//	L₂₁[i,a] = λ_i · A₂₁[i,a] · λ₁ / √(λ₁²·c_a + 1),   c_a = (Z₁′WZ₁)_aa,
 //
 // so the downdate is
 //
-//	(W·Wᵀ)[i,j] = λ_i·λ_j · Σ_a f(c_a)·A_t1[i,a]·A_t1[j,a],  f(c) = λ₁²/(λ₁²c + 1).
+//	(L₂₁·L₂₁′)[i,j] = λ_i·λ_j · Σ_a f(c_a)·A₂₁[i,a]·A₂₁[j,a],  f(c) = λ₁²/(λ₁²c + 1).
 //
 // Levels a with equal c_a share f, so Σ_a splits into Σ_g f(c_g)·P_g[i,j]
-// with P_g = Σ_{a: c_a = c_g} A_t1[i,a]·A_t1[j,a] independent of θ. For
-// InstEval (2 972 students, 86 distinct counts) the sum has 1.7 M terms in
-// place of 4.7 M, read sequentially instead of scattered, and every entry
-// of the tail is written once. The θ-free products P_g are stored per
-// tail column j, per row i ≥ j of the downdate's pattern, as a short list of
-// (group, value) pairs.
+// with P_g = Σ_{a: c_a = c_g} A₂₁[i,a]·A₂₁[j,a] independent of θ. Without
+// weights c_a is the number of observations of level a: for InstEval
+// (2 972 students, 86 distinct counts) the sum has 1.7 M terms in place of
+// 4.7 M, read sequentially instead of scattered, and every entry of the
+// trailing block is written once. The θ-free products P_g are stored per
+// trailing column j, per row i ≥ j of the downdate's pattern, as a short
+// list of (group, value) pairs. The products depend on the weights, so
+// they belong to the numeric phase and are rebuilt by Refill.
 
 // maxGroups bounds the groups so that a group id fits in a byte and the
 // per-θ factors f stay in a fixed-size array (no bounds checks).
 const maxGroups = 256
 
-type groupedDown struct {
+// maxGroupedShare is the largest ratio of the grouped downdate's terms to
+// the level-by-level one's for which grouping pays.
+const maxGroupedShare = 0.6
+
+type groupedDowndate struct {
 	on     bool
 	ngrp   int
 	c      [maxGroups]float64 // c_g
@@ -35,176 +41,80 @@ type groupedDown struct {
 	ptr    []int32            // len(row)+1, into grp/val
 	grp    []uint8
 	val    []float64
-	split  []int // column ranges of equal work, one per worker
+	split  []int // column ranges of about equal work, one per worker
 }
 
-// buildGrouped sets up the grouped downdate if it applies and saves work:
-// its term count must be at most maxShare of the level-by-level downdate's.
-func (m *Model) buildGrouped(workers int) {
-	const maxShare = 0.6
-	g := &m.grp
-	g.on = false
-	if m.k1 != 1 || !m.scalar {
-		return
-	}
-	// distinct c_a, in increasing order
-	cs := slices.Clone(m.a11[:m.l1])
+// levelGroups returns the distinct diagonal values c_g of a scalar first
+// term's block (increasing) and each level's group, or ok false when there
+// are too many groups for grouping to pay.
+func levelGroups(c []float64) (cs []float64, gid []uint8, ok bool) {
+	cs = slices.Clone(c)
 	slices.Sort(cs)
 	cs = slices.Compact(cs)
-	if len(cs) > maxGroups || 2*len(cs) > m.l1 {
-		return
+	if len(cs) > maxGroups || 2*len(cs) > len(c) {
+		return nil, nil, false
 	}
-	gid := make([]uint8, m.l1)
-	for a := 0; a < m.l1; a++ {
-		k, _ := slices.BinarySearch(cs, m.a11[a])
+	gid = make([]uint8, len(c))
+	for a, v := range c {
+		k, _ := slices.BinarySearch(cs, v)
 		gid[a] = uint8(k)
 	}
+	return cs, gid, true
+}
+
+// build sets up the grouped downdate if it applies (scalar terms only) and
+// saves work: its term count must be at most maxGroupedShare of the
+// level-by-level downdate's. Otherwise it turns the grouped downdate off.
+func (g *groupedDowndate) build(first *diagBlock, off *offBlock, ix *columnIndex, rows *tailRows, workers int) {
+	g.on = false
+	if first.k != 1 || !rows.scalar {
+		return
+	}
+	cs, gid, ok := levelGroups(first.a)
+	if !ok {
+		return
+	}
 	ungrouped := 0.0
-	for a := 0; a < m.l1; a++ {
-		n := float64(m.colPtr[a+1] - m.colPtr[a])
+	for a := 0; a < off.levels(); a++ {
+		n := float64(off.colPtr[a+1] - off.colPtr[a])
 		ungrouped += n * (n + 1) / 2
 	}
-	limit := int(maxShare * ungrouped)
-
-	s, G := m.s, len(cs)
-	nxy := s - m.qT // X and y rows: the last nxy rows of every level
-	lvl := make([]int32, len(m.rows))
-	for a := 0; a < m.l1; a++ {
-		for p := m.colPtr[a]; p < m.colPtr[a+1]; p++ {
-			lvl[p] = int32(a)
-		}
-	}
-	ix := &m.dix
-	// term rows: slot of (row, group) in the pool, valid when stamp matches
-	slot := make([]int32, m.qT*G)
-	stamp := make([]int32, m.qT*G)
-	rowStamp := make([]int32, m.qT)
-	rowHead := make([]int32, m.qT) // last pool entry of the row in this column
-	// X and y rows: dense sums per group
-	accX := make([]float64, G*nxy)
-	gStamp := make([]int32, G)
-	var glist []uint8
-	var poolG []uint8
-	var poolV []float64
-	var poolNext []int32
-	var touched []int32
-	colPtr := make([]int32, s+1)
-	est := int(ungrouped) / 3
-	rowOut := make([]int32, 0, est/8)
-	ptrOut := make([]int32, 1, est/8+1)
-	grpOut := make([]uint8, 0, est)
-	valOut := make([]float64, 0, est)
-	for j := 0; j < s; j++ {
-		poolG, poolV, poolNext, touched, glist = poolG[:0], poolV[:0], poolNext[:0], touched[:0], glist[:0]
-		tag := int32(j + 1)
-		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
-			p, end := int(ix.pos[e]), int(ix.end[e])
-			gg := int(gid[lvl[p]])
-			if gStamp[gg] != tag {
-				gStamp[gg] = tag
-				glist = append(glist, uint8(gg))
-			}
-			vj := m.at1[p]
-			xy := end - nxy
-			pp := p
-			for ; pp < xy; pp++ {
-				r := m.rows[pp]
-				v := m.at1[pp] * vj
-				key := gg*m.qT + int(r)
-				if stamp[key] == tag {
-					poolV[slot[key]] += v
-					continue
-				}
-				stamp[key] = tag
-				slot[key] = int32(len(poolV))
-				if rowStamp[r] != tag {
-					rowStamp[r] = tag
-					rowHead[r] = -1
-					touched = append(touched, r)
-				}
-				poolG = append(poolG, uint8(gg))
-				poolV = append(poolV, v)
-				poolNext = append(poolNext, rowHead[r])
-				rowHead[r] = int32(len(poolV) - 1)
-			}
-			acc := accX[gg*nxy : (gg+1)*nxy]
-			r0 := int(m.rows[pp]) - m.qT
-			for i, v := range m.at1[pp:end] {
-				acc[r0+i] += v * vj
-			}
-		}
-		slices.Sort(touched)
-		for _, r := range touched {
-			rowOut = append(rowOut, r)
-			for q := rowHead[r]; q >= 0; q = poolNext[q] {
-				grpOut = append(grpOut, poolG[q])
-				valOut = append(valOut, poolV[q])
-			}
-			ptrOut = append(ptrOut, int32(len(valOut)))
-		}
-		slices.Sort(glist)
-		for r := max(j, m.qT); r < s; r++ {
-			rowOut = append(rowOut, int32(r))
-			for _, gg := range glist {
-				grpOut = append(grpOut, gg)
-				valOut = append(valOut, accX[int(gg)*nxy+r-m.qT])
-			}
-			ptrOut = append(ptrOut, int32(len(valOut)))
-		}
-		for _, gg := range glist {
-			clear(accX[int(gg)*nxy : (int(gg)+1)*nxy])
-		}
-		colPtr[j+1] = int32(len(rowOut))
-		if len(valOut) > limit {
+	gb := newGroupedBuilder(off, ix, rows, gid, len(cs), ungrouped)
+	limit := int(maxGroupedShare * ungrouped)
+	for j := 0; j < rows.s; j++ {
+		gb.column(j)
+		if len(gb.val) > limit {
 			return
 		}
 	}
-	g.ngrp = G
+	g.ngrp = len(cs)
 	copy(g.c[:], cs)
-	g.colPtr, g.row, g.ptr = colPtr, slices.Clip(rowOut), slices.Clip(ptrOut)
-	g.grp, g.val = slices.Clip(grpOut), slices.Clip(valOut)
-	// equal shares of terms among the workers
-	if workers < 1 {
-		workers = 1
-	}
-	g.split = make([]int, workers+1)
-	total := float64(len(g.val)) + 4*float64(len(g.row))
-	acc, w := 0.0, 1
-	for j := 0; j < s && w < workers; j++ {
+	g.colPtr, g.row, g.ptr = gb.colPtr, slices.Clip(gb.row), slices.Clip(gb.ptr)
+	g.grp, g.val = slices.Clip(gb.grp), slices.Clip(gb.val)
+	work := make([]float64, rows.s)
+	for j := range work {
 		e0, e1 := g.colPtr[j], g.colPtr[j+1]
-		acc += float64(g.ptr[e1]-g.ptr[e0]) + 4*float64(e1-e0)
-		if acc >= total*float64(w)/float64(workers) {
-			g.split[w] = j + 1
-			w++
-		}
+		work[j] = float64(g.ptr[e1]-g.ptr[e0]) + 4*float64(e1-e0)
 	}
-	for ; w <= workers; w++ {
-		g.split[w] = s
-	}
-	if total < 4e5 {
-		g.split = []int{0, s}
-	}
+	g.split = splitColumns(work, workers, 4e5)
 	g.on = true
 }
 
-// setGroupedFactors computes f(c_g) for the current θ.
-func (m *Model) setGroupedFactors() {
-	g := &m.grp
-	lam := m.lam[0]
+// setFactors computes f(c_g) for the first term's λ₁ at the current θ.
+func (g *groupedDowndate) setFactors(lam float64) {
 	l2 := lam * lam
 	for k := 0; k < g.ngrp; k++ {
 		g.f[k] = l2 / (l2*g.c[k] + 1)
 	}
 }
 
-// downdateGrouped does the grouped downdate of columns j0..j1−1.
-func (m *Model) downdateGrouped(j0, j1 int) {
-	g := &m.grp
-	s := m.s
-	f := &g.f
-	lr := m.lamRow[:s]
+// rankUpdate does the grouped downdate of columns j0..j1−1 of the lower
+// triangle of f (order s), with lr the per-row λ of the trailing block.
+func (g *groupedDowndate) rankUpdate(f []float64, s int, lr []float64, j0, j1 int) {
+	fg := &g.f
+	lr = lr[:s]
 	for j := j0; j < j1; j++ {
-		col := m.d[j*s : (j+1)*s]
+		col := f[j*s : (j+1)*s]
 		lj := lr[j]
 		e0, e1 := int(g.colPtr[j]), int(g.colPtr[j+1])
 		rows := g.row[e0:e1]
@@ -216,9 +126,138 @@ func (m *Model) downdateGrouped(j0, j1 int) {
 			vs = vs[:len(gs)]
 			acc := 0.0
 			for t, gg := range gs {
-				acc += f[gg] * vs[t]
+				acc += fg[gg] * vs[t]
 			}
 			col[r] -= lj * lr[r] * acc
 		}
+	}
+}
+
+// groupedBuilder forms the products P_g column by column of the trailing
+// block. For the rows of the other terms, the (row, group) sums are kept
+// in a pool, chained per row; for the rows of X and y, which every level
+// touches, in a dense array per group.
+type groupedBuilder struct {
+	off         *offBlock
+	ix          *columnIndex
+	qT, s, nxy  int
+	gid         []uint8 // group of each level
+	lvl         []int32 // level of each position of off's pattern
+	slot, stamp []int32 // (group, row) → pool entry, valid when stamp matches the column
+	rowStamp    []int32
+	rowHead     []int32   // last pool entry of the row in this column
+	accXY       []float64 // the X and y rows' sums, per group
+	gStamp      []int32
+	groups      []uint8 // groups touching this column
+	poolG       []uint8
+	poolV       []float64
+	poolNext    []int32
+	touched     []int32 // term rows touched in this column
+	colPtr      []int32
+	row, ptr    []int32
+	grp         []uint8
+	val         []float64
+}
+
+func newGroupedBuilder(off *offBlock, ix *columnIndex, rows *tailRows, gid []uint8, ngrp int, ungrouped float64) *groupedBuilder {
+	qT, s := rows.qT, rows.s
+	b := &groupedBuilder{off: off, ix: ix, qT: qT, s: s, nxy: s - qT, gid: gid,
+		lvl: make([]int32, len(off.rows)), slot: make([]int32, qT*ngrp), stamp: make([]int32, qT*ngrp),
+		rowStamp: make([]int32, qT), rowHead: make([]int32, qT), accXY: make([]float64, ngrp*(s-qT)),
+		gStamp: make([]int32, ngrp), colPtr: make([]int32, s+1)}
+	for a := 0; a < off.levels(); a++ {
+		for p := off.colPtr[a]; p < off.colPtr[a+1]; p++ {
+			b.lvl[p] = int32(a)
+		}
+	}
+	est := int(ungrouped) / 3
+	b.row = make([]int32, 0, est/8)
+	b.ptr = make([]int32, 1, est/8+1)
+	b.grp = make([]uint8, 0, est)
+	b.val = make([]float64, 0, est)
+	return b
+}
+
+// column forms and appends column j's products.
+func (b *groupedBuilder) column(j int) {
+	b.poolG, b.poolV, b.poolNext, b.touched, b.groups = b.poolG[:0], b.poolV[:0], b.poolNext[:0], b.touched[:0], b.groups[:0]
+	tag := int32(j + 1)
+	a1 := b.off.a
+	for e := b.ix.colPtr[j]; e < b.ix.colPtr[j+1]; e++ {
+		p, end := int(b.ix.pos[e]), int(b.ix.end[e])
+		gg := int(b.gid[b.lvl[p]])
+		if b.gStamp[gg] != tag {
+			b.gStamp[gg] = tag
+			b.groups = append(b.groups, uint8(gg))
+		}
+		vj := a1[p]
+		pp := b.addTermRows(gg, p, end-b.nxy, vj, tag)
+		acc := b.accXY[gg*b.nxy : (gg+1)*b.nxy]
+		r0 := int(b.off.rows[pp]) - b.qT
+		for i, v := range a1[pp:end] {
+			acc[r0+i] += v * vj
+		}
+	}
+	b.emitTermRows()
+	b.emitXYRows(j)
+	b.colPtr[j+1] = int32(len(b.row))
+}
+
+// addTermRows adds group gg's products with vj over the term rows of
+// positions p..xy−1 to the pool, and returns the first position past them.
+func (b *groupedBuilder) addTermRows(gg, p, xy int, vj float64, tag int32) int {
+	a1 := b.off.a
+	pp := p
+	for ; pp < xy; pp++ {
+		r := b.off.rows[pp]
+		v := a1[pp] * vj
+		key := gg*b.qT + int(r)
+		if b.stamp[key] == tag {
+			b.poolV[b.slot[key]] += v
+			continue
+		}
+		b.stamp[key] = tag
+		b.slot[key] = int32(len(b.poolV))
+		if b.rowStamp[r] != tag {
+			b.rowStamp[r] = tag
+			b.rowHead[r] = -1
+			b.touched = append(b.touched, r)
+		}
+		b.poolG = append(b.poolG, uint8(gg))
+		b.poolV = append(b.poolV, v)
+		b.poolNext = append(b.poolNext, b.rowHead[r])
+		b.rowHead[r] = int32(len(b.poolV) - 1)
+	}
+	return pp
+}
+
+// emitTermRows appends the pooled term rows of the column, increasing,
+// each with its (group, value) list.
+func (b *groupedBuilder) emitTermRows() {
+	slices.Sort(b.touched)
+	for _, r := range b.touched {
+		b.row = append(b.row, r)
+		for q := b.rowHead[r]; q >= 0; q = b.poolNext[q] {
+			b.grp = append(b.grp, b.poolG[q])
+			b.val = append(b.val, b.poolV[q])
+		}
+		b.ptr = append(b.ptr, int32(len(b.val)))
+	}
+}
+
+// emitXYRows appends column j's rows of X and y (those ≥ j), each with
+// every group touching the column, and clears their sums.
+func (b *groupedBuilder) emitXYRows(j int) {
+	slices.Sort(b.groups)
+	for r := max(j, b.qT); r < b.s; r++ {
+		b.row = append(b.row, int32(r))
+		for _, gg := range b.groups {
+			b.grp = append(b.grp, gg)
+			b.val = append(b.val, b.accXY[int(gg)*b.nxy+r-b.qT])
+		}
+		b.ptr = append(b.ptr, int32(len(b.val)))
+	}
+	for _, gg := range b.groups {
+		clear(b.accXY[int(gg)*b.nxy : (int(gg)+1)*b.nxy])
 	}
 }

@@ -23,20 +23,21 @@ func (m *Model) Objective(theta []float64, reml bool) (float64, error) {
 	return v, nil
 }
 
-// criterion combines the pieces of the current factor.
+// criterion combines the pieces of the current factor (Bates et al. 2015,
+// eqs. 34 and 41, with lme4's weights term).
 func (m *Model) criterion(reml bool) float64 {
 	n := float64(m.n)
 	if !reml {
-		return m.ldL2 + n*(1+math.Log(2*math.Pi*m.r2/n)) - m.ldW
+		return m.ldL2 + n*(1+math.Log(2*math.Pi*m.r2/n)) - m.obs.ldW
 	}
 	nmp := n - float64(m.p)
-	return m.ldL2 + m.ldRX2 + nmp*(1+math.Log(2*math.Pi*m.r2/nmp)) - m.ldW
+	return m.ldL2 + m.ldRX2 + nmp*(1+math.Log(2*math.Pi*m.r2/nmp)) - m.obs.ldW
 }
 
 // checkTheta validates θ against the model.
 func (m *Model) checkTheta(theta []float64) error {
-	if len(theta) != m.ntheta {
-		return errs.Invalidf("theta", "length %d, want %d", len(theta), m.ntheta)
+	if len(theta) != len(m.lower) {
+		return errs.Invalidf("theta", "length %d, want %d", len(theta), len(m.lower))
 	}
 	for i, v := range theta {
 		if !finite(v) {
@@ -51,6 +52,9 @@ func (m *Model) checkTheta(theta []float64) error {
 
 // Evaluate factors the blocked system at θ and keeps the factor for the
 // criteria and the solution. It allocates nothing after the first call.
+// The steps are MixedModels.jl's updateL!: scale each block by Λ and
+// inflate the diagonal ones, factor the first term's block, divide the
+// block below it, downdate the trailing block, factor it.
 func (m *Model) Evaluate(theta []float64) error {
 	if m.closed {
 		return errs.Statef("the model is closed")
@@ -58,274 +62,52 @@ func (m *Model) Evaluate(theta []float64) error {
 	if err := m.checkTheta(theta); err != nil {
 		return err
 	}
-	m.cur = false
-	copy(m.theta, theta)
-	m.setLambda(theta)
-	m.factorFirst(!m.grp.on) // the grouped downdate does without W
-	m.fillTail()
-	m.downdate()
-	s := m.s
-	if err := m.chol.Factor(s, m.d, s); err != nil {
-		if s-1 >= 0 && !(m.d[(s-1)*s+s-1] > 0) {
-			return errs.Numericf("theta", "the penalised residual sum of squares is zero or not finite (a perfect fit?)")
-		}
-		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
+	m.lam.set(theta)
+	m.rows.setScale(&m.lam, m.terms)
+	m.first.scaleInflate(m.lam.template(0))
+	m.first.cholUnblocked()
+	m.l21 = false
+	if !m.grp.on { // the grouped downdate does without L₂₁
+		m.updateL21()
 	}
-	ld := 0.0
-	for a := 0; a < m.l1; a++ {
-		blk := m.l11[a*m.k1*m.k1:]
-		for c := 0; c < m.k1; c++ {
-			ld += math.Log(blk[c*m.k1+c])
-		}
+	m.tail.scaleInflate(&m.lam, &m.rows)
+	m.rankUpdate()
+	if err := m.tail.cholUnblocked(); err != nil {
+		return err
 	}
-	for i := 0; i < m.qT; i++ {
-		ld += math.Log(m.d[i*s+i])
-	}
-	m.ldL2 = 2 * ld
-	lr := 0.0
-	for i := m.qT; i < m.qT+m.p; i++ {
-		lr += math.Log(m.d[i*s+i])
-	}
-	m.ldRX2 = 2 * lr
-	r := m.d[(s-1)*s+s-1]
+	qT, p := m.tail.qT, m.p
+	m.ldL2 = 2 * m.tail.addLogDiag(m.first.addLogDiag(0), 0, qT)
+	m.ldRX2 = 2 * m.tail.addLogDiag(0, qT, qT+p)
+	r := m.tail.residual()
 	m.r2 = r * r
-	m.cur = true
 	return nil
 }
 
-// setLambda fills the k×k lower-triangular templates of Λ from θ (each
-// template's lower triangle column by column) and, when every tail term is
-// scalar, the per-row scale of the tail.
-func (m *Model) setLambda(theta []float64) {
-	for r, t := range m.terms {
-		L := m.lam[m.lamOff[r] : m.lamOff[r]+t.k*t.k]
-		clear(L)
-		idx := t.theta
-		for c := 0; c < t.k; c++ {
-			for rr := c; rr < t.k; rr++ {
-				L[c*t.k+rr] = theta[idx]
-				idx++
-			}
-		}
-	}
-	if m.scalar {
-		for r := 1; r < len(m.terms); r++ {
-			t := m.terms[r]
-			v := m.lam[m.lamOff[r]]
-			for row := t.tail; row < t.tail+t.q; row++ {
-				m.lamRow[row] = v
-			}
-		}
-		for row := m.qT; row < m.s; row++ {
-			m.lamRow[row] = 1
-		}
-	}
+// updateL21 sets L₂₁ = Λ_t′·A₂₁·Λ₁·L₁₁⁻ᵀ from the current Λ and L₁₁.
+func (m *Model) updateL21() {
+	m.off.rdivFirst(m.lam.template(0), &m.first)
+	m.off.lmulLambdaT(&m.lam, &m.rows)
+	m.l21 = true
 }
 
-// factorFirst factors the first term's blocks Λ₁ᵀ Aₐ Λ₁ + I and, if withW
-// (always when k₁ > 1), forms its off-diagonal block
-// W = Λ_tᵀ A_t1 Λ₁ L₁₁⁻ᵀ, level by level.
-func (m *Model) factorFirst(withW bool) {
-	k1 := m.k1
-	L1 := m.lam[:k1*k1]
-	if k1 == 1 {
-		lam := L1[0]
-		lam2 := lam * lam
-		for a := 0; a < m.l1; a++ {
-			m.l11[a] = math.Sqrt(lam2*m.a11[a] + 1)
-		}
-		if !withW {
-			return
-		}
-		for a := 0; a < m.l1; a++ {
-			f := lam / m.l11[a]
-			for p := m.colPtr[a]; p < m.colPtr[a+1]; p++ {
-				m.wt1[p] = m.at1[p] * f
-			}
-		}
-	} else {
-		var tb [64]float64 // k1 ≤ 8 uses the stack; larger terms are rare
-		var t []float64
-		if k1*k1 <= len(tb) {
-			t = tb[:k1*k1]
-		} else {
-			t = make([]float64, k1*k1)
-		}
-		for a := 0; a < m.l1; a++ {
-			A := m.a11[a*k1*k1 : (a+1)*k1*k1]
-			Lb := m.l11[a*k1*k1 : (a+1)*k1*k1]
-			congruence(Lb, A, L1, t, k1)
-			for c := 0; c < k1; c++ {
-				Lb[c*k1+c]++
-			}
-			smallCholesky(Lb, k1)
-			for p := m.colPtr[a]; p < m.colPtr[a+1]; p++ {
-				w := m.wt1[p*k1 : (p+1)*k1]
-				src := m.at1[p*k1 : (p+1)*k1]
-				// w = src·Λ₁, then w ← w·L⁻ᵀ (solve L·wᵀ = wᵀ).
-				for c := 0; c < k1; c++ {
-					s := 0.0
-					for r := c; r < k1; r++ {
-						s += src[r] * L1[c*k1+r]
-					}
-					w[c] = s
-				}
-				for c := 0; c < k1; c++ {
-					s := w[c]
-					for r := 0; r < c; r++ {
-						s -= Lb[r*k1+c] * w[r]
-					}
-					w[c] = s / Lb[c*k1+c]
-				}
-			}
-		}
+// rankUpdate downdates the trailing block by L₂₁·L₂₁′ (MixedModels.jl's
+// rankUpdate!), by the grouped products where they apply, else column by
+// column, the columns shared among the workers.
+func (m *Model) rankUpdate() {
+	split := m.index.split
+	if m.grp.on {
+		m.grp.setFactors(m.lam.template(0)[0])
+		split = m.grp.split
 	}
-	// Left factor Λ_tᵀ on the rows of W that belong to terms.
-	if m.scalar {
-		for p, row := range m.rows {
-			if int(row) >= m.qT {
-				continue
-			}
-			f := m.lamRow[row]
-			w := m.wt1[p*k1 : (p+1)*k1]
-			for c := range w {
-				w[c] *= f
-			}
-		}
+	m.down.run(len(split) - 1)
+}
+
+// rankUpdateShare does worker w's columns of the downdate.
+func (m *Model) rankUpdateShare(w int) {
+	f, s := m.tail.f, m.tail.s
+	if m.grp.on {
+		m.grp.rankUpdate(f, s, m.rows.scale, m.grp.split[w], m.grp.split[w+1])
 		return
 	}
-	for p := 0; p < len(m.rows); {
-		row := m.rows[p]
-		tr := m.rowTerm[row]
-		if tr < 0 {
-			p++
-			continue
-		}
-		k := m.terms[tr].k
-		L := m.lam[m.lamOff[tr] : m.lamOff[tr]+k*k]
-		for c1 := 0; c1 < k1; c1++ {
-			// new[c'] = Σ_{c ≥ c'} Λ[c,c']·old[c], in increasing c' so
-			// every old[c] read is still unmodified.
-			for cp := 0; cp < k; cp++ {
-				s := 0.0
-				for c := cp; c < k; c++ {
-					s += L[cp*k+c] * m.wt1[(p+c)*k1+c1]
-				}
-				m.wt1[(p+cp)*k1+c1] = s
-			}
-		}
-		p += k
-	}
-}
-
-// congruence sets out = Λᵀ A Λ for k×k column-major A and lower Λ; t is k×k
-// scratch.
-func congruence(out, A, L, t []float64, k int) {
-	for j := 0; j < k; j++ { // t = A·Λ
-		for i := 0; i < k; i++ {
-			s := 0.0
-			for c := j; c < k; c++ {
-				s += A[c*k+i] * L[j*k+c]
-			}
-			t[j*k+i] = s
-		}
-	}
-	for j := 0; j < k; j++ { // out = Λᵀ·t
-		for i := 0; i < k; i++ {
-			s := 0.0
-			for c := i; c < k; c++ {
-				s += L[i*k+c] * t[j*k+c]
-			}
-			out[j*k+i] = s
-		}
-	}
-}
-
-// smallCholesky factors a k×k SPD block in place (lower); it cannot fail
-// here because the block is a Gram matrix plus the identity.
-func smallCholesky(a []float64, k int) {
-	for j := 0; j < k; j++ {
-		d := a[j*k+j]
-		for l := 0; l < j; l++ {
-			d -= a[l*k+j] * a[l*k+j]
-		}
-		d = math.Sqrt(d)
-		a[j*k+j] = d
-		for i := j + 1; i < k; i++ {
-			s := a[j*k+i]
-			for l := 0; l < j; l++ {
-				s -= a[l*k+i] * a[l*k+j]
-			}
-			a[j*k+i] = s / d
-		}
-		for i := 0; i < j; i++ {
-			a[j*k+i] = 0
-		}
-	}
-}
-
-// fillTail sets the lower triangle of d to Λ_tᵀ A_tt Λ_t + I (I on the
-// term rows only).
-func (m *Model) fillTail() {
-	s := m.s
-	if m.scalar {
-		lr := m.lamRow
-		for j := 0; j < s; j++ {
-			lj := lr[j]
-			src := m.att[j*s+j : (j+1)*s]
-			dst := m.d[j*s+j : (j+1)*s]
-			l := lr[j:s]
-			for i := range dst {
-				dst[i] = l[i] * src[i] * lj
-			}
-			if j < m.qT {
-				dst[0]++
-			}
-		}
-		return
-	}
-	for j := 0; j < s; j++ {
-		// tmp = A·Λ[:, j] (column j of A·Λ_t)
-		tmp := m.tmp
-		tj := m.rowTerm[j]
-		if tj < 0 {
-			copy(tmp, m.att[j*s:(j+1)*s])
-		} else {
-			k := m.terms[tj].k
-			g := int(m.rowGroup[j])
-			cj := j - g
-			L := m.lam[m.lamOff[tj] : m.lamOff[tj]+k*k]
-			clear(tmp)
-			for c := cj; c < k; c++ {
-				f := L[cj*k+c]
-				if f == 0 {
-					continue
-				}
-				col := m.att[(g+c)*s : (g+c+1)*s]
-				for i, v := range col {
-					tmp[i] += v * f
-				}
-			}
-		}
-		dst := m.d[j*s : (j+1)*s]
-		for i := j; i < s; i++ {
-			ti := m.rowTerm[i]
-			if ti < 0 {
-				dst[i] = tmp[i]
-				continue
-			}
-			k := m.terms[ti].k
-			g := int(m.rowGroup[i])
-			ci := i - g
-			L := m.lam[m.lamOff[ti] : m.lamOff[ti]+k*k]
-			sum := 0.0
-			for c := ci; c < k; c++ {
-				sum += L[ci*k+c] * tmp[g+c]
-			}
-			dst[i] = sum
-		}
-		if j < m.qT {
-			dst[j]++
-		}
-	}
+	m.index.rankUpdate(f, s, &m.off, m.index.split[w], m.index.split[w+1])
 }

@@ -3,7 +3,7 @@ package lmm
 import (
 	"math"
 
-	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/dense"
 )
 
 // Solution holds the estimates at one θ: the conditional estimates of β and
@@ -26,244 +26,91 @@ type Solution struct {
 	B         []float64 // b̃ = Λũ, same layout
 }
 
-// Solve evaluates the model at θ and returns the solution there.
+// Solve evaluates the model at θ and returns the solution there: the
+// factor's last column solved backwards gives β̂ and the later terms'
+// modes, and the first term's follow level by level.
 func (m *Model) Solve(theta []float64, reml bool) (*Solution, error) {
 	if err := m.Evaluate(theta); err != nil {
 		return nil, err
 	}
-	if m.grp.on {
-		m.factorFirst(true) // W, which Evaluate skipped
+	if !m.l21 {
+		m.updateL21()
 	}
-	s, p, qT := m.s, m.p, m.qT
+	sol := m.criteria(theta, reml)
+	x := m.tail.solveT()
+	qT := m.tail.qT
+	sol.Beta = append([]float64(nil), x[qT:qT+m.p]...)
+	sol.U = m.modes(x)
+	sol.B = make([]float64, len(sol.U))
+	m.lam.mulModes(sol.B, sol.U, m.terms)
+	sol.Vcov, sol.SE = m.vcov(sol.Sigma)
+	return sol, nil
+}
+
+// criteria returns a Solution with the criteria and σ̂ of the current
+// factor.
+func (m *Model) criteria(theta []float64, reml bool) *Solution {
 	sol := &Solution{Theta: append([]float64(nil), theta...), REML: reml, Objective: m.criterion(reml),
 		PWRSS: m.r2, LogDetL: m.ldL2, LogDetRX: m.ldRX2,
 		Deviance: m.criterion(false), REMLCrit: m.criterion(true)}
 	df := float64(m.n)
 	if reml {
-		df -= float64(p)
+		df -= float64(m.p)
 	}
 	sol.Sigma = math.Sqrt(m.r2 / df)
+	return sol
+}
 
-	// Back-substitution Lᵀ x = c over the tail without y, c = y's row of L.
-	x := make([]float64, s-1)
-	for i := 0; i < s-1; i++ {
-		x[i] = m.d[i*s+s-1]
-	}
-	for i := s - 2; i >= 0; i-- {
-		col := m.d[i*s : (i+1)*s]
-		v := x[i]
-		for r := i + 1; r < s-1; r++ {
-			v -= col[r] * x[r]
-		}
-		x[i] = v / col[i]
-	}
-	sol.Beta = append([]float64(nil), x[qT:qT+p]...)
-
-	// First term: L₁₁ᵀ u = c₁ − Wᵀ x, level by level.
-	k1 := m.k1
+// modes returns ũ from x, the solution over the trailing rows before y:
+// the later terms' modes are x's first qT elements; the first term's solve
+// L₁₁′u_a = c_a − L₂₁[:,a]′x level by level (c_a: y's row of L₂₁).
+func (m *Model) modes(x []float64) []float64 {
+	k, qT := m.first.k, m.tail.qT
 	q1 := m.terms[0].q
-	q := q1 + qT
-	sol.U = make([]float64, q)
-	copy(sol.U[q1:], x[:qT])
-	rhs := make([]float64, k1)
-	for a := 0; a < m.l1; a++ {
-		lo, hi := m.colPtr[a], m.colPtr[a+1]
-		for c := 0; c < k1; c++ {
-			v := 0.0
-			for pp := lo; pp < hi; pp++ {
-				row := int(m.rows[pp])
-				if row == s-1 {
-					v += m.wt1[pp*k1+c]
-				} else {
-					v -= m.wt1[pp*k1+c] * x[row]
-				}
-			}
-			rhs[c] = v
-		}
-		Lb := m.l11[a*k1*k1 : (a+1)*k1*k1]
-		u := sol.U[a*k1 : (a+1)*k1]
-		for c := k1 - 1; c >= 0; c-- {
-			v := rhs[c]
-			for r := c + 1; r < k1; r++ {
-				v -= Lb[c*k1+r] * u[r]
-			}
-			u[c] = v / Lb[c*k1+c]
-		}
+	u := make([]float64, q1+qT)
+	copy(u[q1:], x[:qT])
+	for a := 0; a < m.first.l; a++ {
+		ua := u[a*k : (a+1)*k]
+		m.off.residualRHS(a, x, m.tail.s-1, ua)
+		dense.LowerTSolve(m.first.level(a), k, ua)
 	}
-	sol.B = make([]float64, q)
-	off := 0
-	for r, t := range m.terms {
-		L := m.lam[m.lamOff[r] : m.lamOff[r]+t.k*t.k]
-		for l := 0; l < t.nlevels; l++ {
-			u := sol.U[off+l*t.k : off+(l+1)*t.k]
-			b := sol.B[off+l*t.k : off+(l+1)*t.k]
-			for c := 0; c < t.k; c++ {
-				v := 0.0
-				for cp := 0; cp <= c; cp++ {
-					v += L[cp*t.k+c] * u[cp]
-				}
-				b[c] = v
-			}
-		}
-		off += t.q
-	}
-
-	// vcov(β̂) = σ² (R_X R_Xᵀ)⁻¹ with R_X the fixed-effects block of L.
-	rinv := lowerInverse(m.d[qT*s+qT:], s, p)
-	sol.Vcov = make([]float64, p*p)
-	s2 := sol.Sigma * sol.Sigma
-	for j := 0; j < p; j++ {
-		for i := 0; i < p; i++ {
-			v := 0.0
-			for r := max(i, j); r < p; r++ {
-				v += rinv[i*p+r] * rinv[j*p+r]
-			}
-			sol.Vcov[j*p+i] = s2 * v
-		}
-	}
-	sol.SE = make([]float64, p)
-	for i := range sol.SE {
-		sol.SE[i] = math.Sqrt(sol.Vcov[i*p+i])
-	}
-	return sol, nil
+	return u
 }
 
-// lowerInverse returns the inverse (n×n, column-major, lower) of the lower
-// triangular n×n matrix at a with leading dimension lda, column by column.
-func lowerInverse(a []float64, lda, n int) []float64 {
-	inv := make([]float64, n*n)
-	for j := 0; j < n; j++ {
-		x := inv[j*n : (j+1)*n]
-		x[j] = 1
-		for i := j; i < n; i++ {
-			xi := x[i] / a[i*lda+i]
-			x[i] = xi
-			if xi == 0 {
-				continue
-			}
-			col := a[i*lda : i*lda+n]
-			for r := i + 1; r < n; r++ {
-				x[r] -= xi * col[r]
+// residualRHS sets v = c − L₂₁[:,a]′x for level a, where c is the row yRow
+// (y's) of L₂₁ and x holds the solution at the other trailing rows.
+func (b *offBlock) residualRHS(a int, x []float64, yRow int, v []float64) {
+	k := b.k
+	lo, hi := b.colPtr[a], b.colPtr[a+1]
+	for c := 0; c < k; c++ {
+		s := 0.0
+		for pp := lo; pp < hi; pp++ {
+			row := int(b.rows[pp])
+			if row == yRow {
+				s += b.w[pp*k+c]
+			} else {
+				s -= b.w[pp*k+c] * x[row]
 			}
 		}
+		v[c] = s
 	}
-	return inv
 }
 
-// CondVar returns the conditional covariance matrices of the random effects
-// b given y at θ and σ (lme4's ranef(condVar = TRUE), which like
-// MixedModels.jl ignores the uncertainty in β̂): for term t (model order)
-// and level l, the k×k column-major block σ² Λₜ [(L_Z L_Zᵀ)⁻¹]ₗ Λₜᵀ at
-// out[t][l*k*k:(l+1)*k*k]. It evaluates the model at θ first; its cost is
-// dominated by inverting the dense block of the terms after the first.
-func (m *Model) CondVar(theta []float64, sigma float64) ([][]float64, error) {
-	if !finite(sigma) || sigma < 0 {
-		return nil, errs.Invalidf("sigma", "%g is not a standard deviation", sigma)
-	}
-	if err := m.Evaluate(theta); err != nil {
-		return nil, err
-	}
-	if m.grp.on {
-		m.factorFirst(true) // W, which Evaluate skipped
-	}
-	s, qT, k1 := m.s, m.qT, m.k1
-	dinv := lowerInverse(m.d, s, qT) // (L_tail,Z)⁻¹, qT×qT
-	// V holds the blocks of (L_Z L_Zᵀ)⁻¹ before scaling by Λ and σ².
-	V := make([][]float64, len(m.terms))
-	for r, t := range m.terms {
-		V[r] = make([]float64, t.nlevels*t.k*t.k)
-	}
-	// First term, level a: columns X₁ = L₁₁⁻¹ (upper rows) and
-	// Y = −D⁻¹ W X₁ (tail rows); the block is X₁ᵀX₁ + YᵀY.
-	x1 := make([]float64, k1*k1)
-	wx := make([]float64, k1)
-	y := make([]float64, qT*k1)
-	for a := 0; a < m.l1; a++ {
-		Lb := m.l11[a*k1*k1 : (a+1)*k1*k1]
-		inv := lowerInverse(Lb, k1, k1)
-		copy(x1, inv)
-		clear(y)
-		for pp := m.colPtr[a]; pp < m.colPtr[a+1]; pp++ {
-			row := int(m.rows[pp])
-			if row >= qT {
-				break // rows are sorted: X and y follow
-			}
-			for c := 0; c < k1; c++ { // (W X₁)[row, c]
-				v := 0.0
-				for r := c; r < k1; r++ {
-					v += m.wt1[pp*k1+r] * x1[c*k1+r]
-				}
-				wx[c] = v
-			}
-			col := dinv[row*qT : (row+1)*qT]
-			for c := 0; c < k1; c++ {
-				f := wx[c]
-				yc := y[c*qT : (c+1)*qT]
-				for i := row; i < qT; i++ {
-					yc[i] -= f * col[i]
-				}
-			}
-		}
-		blk := V[0][a*k1*k1 : (a+1)*k1*k1]
-		for j := 0; j < k1; j++ {
-			for i := 0; i < k1; i++ {
-				v := 0.0
-				for r := 0; r < k1; r++ {
-					v += x1[i*k1+r] * x1[j*k1+r]
-				}
-				yi, yj := y[i*qT:(i+1)*qT], y[j*qT:(j+1)*qT]
-				for r := range yi {
-					v += yi[r] * yj[r]
-				}
-				blk[j*k1+i] = v
-			}
-		}
-	}
-	// Later terms: the Gram matrix of D⁻¹'s columns of each level.
-	for r := 1; r < len(m.terms); r++ {
-		t := m.terms[r]
-		for l := 0; l < t.nlevels; l++ {
-			g := t.tail + l*t.k
-			blk := V[r][l*t.k*t.k : (l+1)*t.k*t.k]
-			for j := 0; j < t.k; j++ {
-				for i := 0; i < t.k; i++ {
-					ci, cj := dinv[(g+i)*qT:(g+i+1)*qT], dinv[(g+j)*qT:(g+j+1)*qT]
-					v := 0.0
-					for rr := g + max(i, j); rr < qT; rr++ {
-						v += ci[rr] * cj[rr]
-					}
-					blk[j*t.k+i] = v
-				}
-			}
-		}
-	}
-	// Scale: σ² Λ V Λᵀ.
+// vcov returns σ²·(R_X·R_X′)⁻¹, the covariance of β̂ (R_X the fixed-effects
+// block of the factor), and the standard errors.
+func (m *Model) vcov(sigma float64) (vcov, se []float64) {
+	p, s, qT := m.p, m.tail.s, m.tail.qT
+	rinv := make([]float64, p*p)
+	dense.LowerInverse(rinv, m.tail.f[qT*s+qT:], s, p)
+	vcov = make([]float64, p*p)
+	dense.LowerCrossprod(vcov, rinv, p)
 	s2 := sigma * sigma
-	for r, t := range m.terms {
-		k := t.k
-		L := m.lam[m.lamOff[r] : m.lamOff[r]+k*k]
-		tmp := make([]float64, k*k)
-		for l := 0; l < t.nlevels; l++ {
-			blk := V[r][l*k*k : (l+1)*k*k]
-			for j := 0; j < k; j++ { // tmp = V Λᵀ
-				for i := 0; i < k; i++ {
-					v := 0.0
-					for c := 0; c <= j; c++ {
-						v += blk[c*k+i] * L[c*k+j]
-					}
-					tmp[j*k+i] = v
-				}
-			}
-			for j := 0; j < k; j++ { // blk = σ² Λ tmp
-				for i := 0; i < k; i++ {
-					v := 0.0
-					for c := 0; c <= i; c++ {
-						v += L[c*k+i] * tmp[j*k+c]
-					}
-					blk[j*k+i] = s2 * v
-				}
-			}
-		}
+	for i := range vcov {
+		vcov[i] *= s2
 	}
-	return V, nil
+	se = make([]float64, p)
+	for i := range se {
+		se[i] = math.Sqrt(vcov[i*p+i])
+	}
+	return vcov, se
 }

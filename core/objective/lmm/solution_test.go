@@ -43,7 +43,7 @@ func denseSystem(m *Model, terms []Term, theta []float64) (Z, Lam *mat.Dense) {
 	q := m.NRandom()
 	Z = mat.NewDense(m.n, q, nil)
 	Lam = mat.NewDense(q, q, nil)
-	m.setLambda(theta)
+	m.lam.set(theta)
 	off := 0
 	for r, ti := range m.terms {
 		tm := terms[ti.orig]
@@ -52,7 +52,7 @@ func denseSystem(m *Model, terms []Term, theta []float64) (Z, Lam *mat.Dense) {
 				Z.Set(i, off+tm.Codes[i]*tm.K+c, tm.Z[c*m.n+i])
 			}
 		}
-		L := m.lam[m.lamOff[r] : m.lamOff[r]+ti.k*ti.k]
+		L := m.lam.template(r)
 		for l := 0; l < ti.nlevels; l++ {
 			for c := 0; c < ti.k; c++ {
 				for rr := c; rr < ti.k; rr++ {

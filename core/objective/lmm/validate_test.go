@@ -160,12 +160,25 @@ func TestObjectiveAllocatesNothing(t *testing.T) {
 			continue
 		}
 		m := newRef(t, ref)
-		th := ref.ObjectiveAt[1].Theta
-		if _, err := m.Objective(th, ref.REML); err != nil {
+		checkNoAllocs(t, ref.Name, m, ref.ObjectiveAt[1].Theta, ref.REML)
+	}
+	// vector-valued later terms, a first term with 3 columns, weights
+	for name, d := range syntheticModels() {
+		m, err := New(d)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if a := testing.AllocsPerRun(10, func() { _, _ = m.Objective(th, ref.REML) }); a != 0 {
-			t.Errorf("%s: %v allocations per θ", ref.Name, a)
-		}
+		defer m.Close()
+		checkNoAllocs(t, name, m, syntheticThetas(m.Lower())[1], true)
+	}
+}
+
+func checkNoAllocs(t *testing.T, name string, m *Model, th []float64, reml bool) {
+	t.Helper()
+	if _, err := m.Objective(th, reml); err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() { _, _ = m.Objective(th, reml) }); a != 0 {
+		t.Errorf("%s: %v allocations per θ", name, a)
 	}
 }

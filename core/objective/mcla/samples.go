@@ -37,6 +37,9 @@ func (m *Model) SetDensity(d *importance.Density, workers int) error {
 	return nil
 }
 
+// Importance returns the density set by SetImportance or SetDensity, or nil.
+func (m *Model) Importance() *importance.Density { return m.dens }
+
 // SetSamples copies the u-matrix (mrows×q, column-major: row k is sample k,
 // as glmm stores it) and precomputes everything per sample that does not
 // depend on (β, ν).

@@ -17,7 +17,7 @@ cat(sprintf("glmmgo %s (engine %s), %s, %d CPU(s) available to the engine, %d re
 
 elapsed <- function(expr) { t0 <- proc.time()[["elapsed"]]; force(expr); proc.time()[["elapsed"]] - t0 }
 
-if (glmmgoFeatures()[["lmm"]] && requireNamespace("lme4", quietly = TRUE)) {
+if (requireNamespace("lme4", quietly = TRUE)) {
   data(InstEval, package = "lme4")
   form <- y ~ service * dept + (1 | s) + (1 | d)
   tg <- tl <- numeric(reps)
@@ -34,28 +34,24 @@ if (glmmgoFeatures()[["lmm"]] && requireNamespace("lme4", quietly = TRUE)) {
   cat(sprintf("  deviance: lme4 %.4f  glmmgo %.4f  (difference %.2g)\n", deviance(fl), deviance(fg),
               deviance(fg) - deviance(fl)))
 } else {
-  cat("\nInstEval: skipped (needs lme4 and an engine with the LMM functions)\n")
+  cat("\nInstEval: skipped (needs lme4)\n")
 }
 
-if (glmmgoFeatures()[["mcla_fit"]]) {
-  cat("\nsalamander by MCLA: Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), seed 1234,",
-      glmmgoWorkers(), "worker(s)\n")
-  for (m in c(1e4, 1e5)) {
-    tm <- numeric(reps)
-    for (r in seq_len(reps))
-      tm[r] <- elapsed(fit <- suppressWarnings(glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male),
-                                                    varcomps.names = c("F", "M"), data = salamander,
-                                                    family.glmm = bernoulli.glmm, m = m, seed = 1234)))
-    cat(sprintf("  m = %6d: median %7.3f s  (runs: %s); %d trust iterations; stages (last run): PQL %.2f, sampling %.2f, trust %.2f, inference %.2f s\n",
-                as.integer(m), median(tm), paste(sprintf("%.2f", tm), collapse = " "),
-                as.integer(fit$trust.iterations), fit$timing[["pql"]], fit$timing[["sampling"]],
-                fit$timing[["trust"]], fit$timing[["inference"]]))
-    est <- c(fit$beta, fit$nu)
-    cat(sprintf("    %-9s %8s %7s %7s\n", "", "estimate", "SE", "MCSE"))
-    cat(sprintf("    %-9s %8.3f %7.3f %7.4f\n", names(est), est, se(fit), mcse(fit)), sep = "")
-    cat(sprintf("    loglik %.4f, ESS %.1f of m = %d%s\n", fit$loglike.value, fit$ess, as.integer(m),
-                if (fit$trust.converged) "" else ", NOT converged"))
-  }
-} else {
-  cat("\nsalamander MCLA: skipped (this engine has no MCLA fit functions)\n")
+cat("\nsalamander by MCLA: Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), seed 1234,",
+    glmmgoWorkers(), "worker(s)\n")
+for (m in c(1e4, 1e5)) {
+  tm <- numeric(reps)
+  for (r in seq_len(reps))
+    tm[r] <- elapsed(fit <- suppressWarnings(glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male),
+                                                  varcomps.names = c("F", "M"), data = salamander,
+                                                  family.glmm = bernoulli.glmm, m = m, seed = 1234)))
+  cat(sprintf("  m = %6d: median %7.3f s  (runs: %s); %d trust iterations; stages (last run): PQL %.2f, sampling %.2f, trust %.2f, inference %.2f s\n",
+              as.integer(m), median(tm), paste(sprintf("%.2f", tm), collapse = " "),
+              as.integer(fit$trust.iterations), fit$timing[["pql"]], fit$timing[["sampling"]],
+              fit$timing[["trust"]], fit$timing[["inference"]]))
+  est <- c(fit$beta, fit$nu)
+  cat(sprintf("    %-9s %8s %7s %7s\n", "", "estimate", "SE", "MCSE"))
+  cat(sprintf("    %-9s %8.3f %7.3f %7.4f\n", names(est), est, se(fit), mcse(fit)), sep = "")
+  cat(sprintf("    loglik %.4f, ESS %.1f of m = %d%s\n", fit$loglike.value, fit$ess, as.integer(m),
+              if (fit$trust.converged) "" else ", NOT converged"))
 }

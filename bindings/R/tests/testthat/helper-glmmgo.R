@@ -1,9 +1,7 @@
-skip_if_no_lmm <- function() {
-  if (!glmmgo:::has_lmm()) skip("this libglmmgo build has no LMM functions")
-}
-skip_if_no_mcla_fit <- function() {
-  if (!glmmgo:::has_mcla_fit()) skip("this libglmmgo build has no MCLA fit functions")
-}
+## The slow comparisons (InstEval, the coexistence sessions, lme4's
+## profiles) run once per tools/test.sh, in its testthat pass; R CMD check
+## and quick iterations skip them with GLMMGO_SKIP_SLOW=1.
+skip_if_slow <- function() skip_if(nzchar(Sys.getenv("GLMMGO_SKIP_SLOW")), "GLMMGO_SKIP_SLOW is set")
 lme4_data <- function(name) {
   e <- new.env()
   utils::data(list = name, package = "lme4", envir = e)

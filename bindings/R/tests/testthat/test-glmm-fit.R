@@ -1,4 +1,4 @@
-## glmm(): whole MCLA fits run by the engine (glmmgo_mclafit_*).
+## glmm(): whole MCLA fits run by the engine (glmmgo_mcla_fit on a model).
 
 sal_fit <- function(m = 1e4, seed = 2024, workers = 1, ...) {
   expect_warning(f <- glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
@@ -10,12 +10,11 @@ sal_fit <- function(m = 1e4, seed = 2024, workers = 1, ...) {
 
 ## Two salamander fits at m = 10^4 (workers 1 and 2), shared by the tests
 ## below: the fit is the expensive part.
-sal <- if (glmmgo:::has_mcla_fit()) sal_fit(workers = 1)
-sal2 <- if (glmmgo:::has_mcla_fit()) sal_fit(workers = 2)
+sal <- sal_fit(workers = 1)
+sal2 <- sal_fit(workers = 2)
 
 test_that("salamander at m = 10^4 converges to a stationary point", {
-  skip_if_no_mcla_fit()
-  expect_s3_class(sal, "glmm")
+  expect_s3_class(sal, c("glmmgo_glmm", "glmm"), exact = TRUE)
   expect_true(sal$trust.converged)
   expect_lt(max(abs(sal$loglike.gradient)), 1e-6)
   expect_named(sal$beta, c("CrossR/R", "CrossR/W", "CrossW/R", "CrossW/W"))
@@ -29,7 +28,6 @@ test_that("salamander at m = 10^4 converges to a stationary point", {
 })
 
 test_that("results are identical for 1 and 2 workers", {
-  skip_if_no_mcla_fit()
   for (nm in c("beta", "nu", "loglike.value", "loglike.gradient", "loglike.hessian", "mcvcov", "se", "ess",
                "u.star", "D.star", "par.init", "counts"))
     expect_identical(sal[[nm]], sal2[[nm]], info = nm)
@@ -39,7 +37,6 @@ test_that("results are identical for 1 and 2 workers", {
 })
 
 test_that("the PQL start is close to glmm's and defines the importance density", {
-  skip_if_no_mcla_fit()
   ## glmm's PQL (reference case) stops its Nelder-Mead early; the engine's
   ## PQL minimises the same criterion further (core/pql's tests show a lower
   ## criterion), so the starts differ a little: nu by up to 20%, beta by up
@@ -55,7 +52,6 @@ test_that("the PQL start is close to glmm's and defines the importance density",
 })
 
 test_that("salamander estimates agree with glmm's fits at m = 10^4", {
-  skip_if_no_mcla_fit()
   ## Two fits by glmm at m = 10^4 (different samples). At this m the
   ## importance weights of salamander's 120 random effects collapse onto a
   ## handful of samples (ESS ~ 1), so the Monte Carlo error of an estimate is
@@ -80,7 +76,6 @@ test_that("salamander estimates agree with glmm's fits at m = 10^4", {
 })
 
 test_that("SEs, MCSEs and the ESS are consistent with the objective at the estimate", {
-  skip_if_no_mcla_fit()
   par <- c(sal$beta, sal$nu)
   H <- sal$loglike.hessian
   expect_equal(vcov(sal), solve(-H), tolerance = 1e-8)
@@ -106,7 +101,7 @@ test_that("SEs, MCSEs and the ESS are consistent with the objective at the estim
   ## Wald intervals
   ci <- confint(sal)
   expect_equal(unname(ci[, 1]), unname(par - qnorm(0.975) * se(sal)), tolerance = 1e-10)
-  expect_equal(colnames(ci), c("2.5 %", "97.5 %"))
+  expect_equal(colnames(ci), c("0.025", "0.975"))   # glmm's names
   expect_equal(confint(sal, "F", level = 0.9)[1, 2], sal$nu[["F"]] + qnorm(0.95) * se(sal)[["F"]],
                tolerance = 1e-10)
   ## z-tests: two-sided for beta, one-sided for nu
@@ -115,13 +110,10 @@ test_that("SEs, MCSEs and the ESS are consistent with the objective at the estim
   expect_equal(s$nucoefmat[, "Pr(>|z|)/2"], pnorm(-abs(sal$nu / se(sal)[5:6])), tolerance = 1e-8)
   expect_equal(coef(sal), sal$beta)
   expect_equal(varcomps(sal), sal$nu)
-  ll <- logLik(sal)
-  expect_equal(as.numeric(ll), sal$loglike.value)
-  expect_equal(attr(ll, "df"), 6)
+  expect_identical(logLik(sal), sal$loglike.value)  # glmm's logLik: the number
 })
 
 test_that("print and summary use glmm's layout", {
-  skip_if_no_mcla_fit()
   out <- capture.output(print(summary(sal)))
   expect_true(any(grepl("^Call:", out)))
   expect_true(any(out == "Link is: \"logit (log odds)\""))
@@ -141,7 +133,6 @@ test_that("print and summary use glmm's layout", {
 })
 
 test_that("the importance-weight plot draws and returns the ESS", {
-  skip_if_no_mcla_fit()
   f <- sal_fit(m = 1e3, seed = 5)
   pdf(NULL)
   on.exit(dev.off())
@@ -151,14 +142,34 @@ test_that("the importance-weight plot draws and returns the ESS", {
 })
 
 test_that("a saved fit keeps its results but says the engine's fit is gone", {
-  skip_if_no_mcla_fit()
   f <- sal_fit(m = 1e3, seed = 5)
   file <- tempfile(fileext = ".rds")
   saveRDS(f, file)
   g <- readRDS(file)
-  expect_equal(g$beta, f$beta)
+  for (nm in c("beta", "nu", "loglike.value", "loglike.hessian", "se", "mcse", "mcvcov", "ess", "u.star", "D.star",
+               "counts"))
+    expect_identical(g[[nm]], f[[nm]], info = nm)
   expect_equal(confint(g), confint(f), tolerance = 1e-10)
+  expect_identical(summary(g)$coefmat, summary(f)$coefmat)
   expect_error(g$umat, "refit with the same seed")
+  expect_error(importance_weights(g), "refit with the same seed")
+})
+
+test_that("a fit sent to a PSOCK worker reports the same results there", {
+  f <- sal_fit(m = 1e3, seed = 5)
+  cl <- parallel::makeCluster(1, type = "PSOCK")
+  on.exit(parallel::stopCluster(cl))
+  parallel::clusterCall(cl, function(p) { .libPaths(p); library(glmmgo); NULL }, .libPaths())
+  w <- parallel::clusterCall(cl, function(x) list(coef = coef(x), se = se(x), mcse = mcse(x), ci = confint(x),
+                                                    vc = varcomps(x), ll = logLik(x),
+                                                    umat = tryCatch(x$umat, error = conditionMessage)), f)[[1]]
+  expect_identical(w$coef, coef(f))
+  expect_identical(w$se, se(f))
+  expect_identical(w$mcse, mcse(f))
+  expect_identical(w$vc, varcomps(f))
+  expect_equal(w$ci, confint(f), tolerance = 1e-12)
+  expect_identical(as.numeric(w$ll), as.numeric(logLik(f)))
+  expect_match(w$umat, "engine's fit is gone")
 })
 
 sim_groups <- function(seed, ng = 40, ni = 10) {
@@ -169,7 +180,6 @@ sim_groups <- function(seed, ng = 40, ni = 10) {
 }
 
 test_that("a Poisson fit recovers simulated parameters", {
-  skip_if_no_mcla_fit()
   s <- sim_groups(42)
   d <- data.frame(y = rpois(length(s$x), exp(0.5 + 0.3 * s$x + s$u[s$g])), x = s$x, g = s$g)
   f <- glmm(y ~ x, list(~ 0 + g), "g", data = d, family.glmm = poisson.glmm, m = 2000, seed = 7)
@@ -181,7 +191,6 @@ test_that("a Poisson fit recovers simulated parameters", {
 })
 
 test_that("a binomial fit with a two-column response recovers simulated parameters", {
-  skip_if_no_mcla_fit()
   s <- sim_groups(43)
   nt <- sample(3:8, length(s$x), TRUE)
   succ <- rbinom(length(s$x), nt, plogis(-0.4 + 0.8 * s$x + s$u[s$g]))
@@ -197,7 +206,6 @@ test_that("a binomial fit with a two-column response recovers simulated paramete
 })
 
 test_that("negative binomial fits: known size, and size estimated", {
-  skip_if_no_mcla_fit()
   s <- sim_groups(44)
   d <- data.frame(y = rnbinom(length(s$x), size = 2, mu = exp(0.5 + 0.3 * s$x + s$u[s$g])), x = s$x, g = s$g)
   f <- glmm(y ~ x, list(~ 0 + g), "g", data = d, family.glmm = negbinomial.glmm(2), m = 2000, seed = 3)
@@ -212,11 +220,20 @@ test_that("negative binomial fits: known size, and size estimated", {
   expect_true(abs(log(g$size / 2)) < log(3)) # within a factor 3 of the truth
   expect_true(is.finite(g$loglike.full))
   expect_output(print(summary(g)), "Negative binomial size")
-  expect_error(importance_weights(g), "negative binomial")
+  ## the size search: r-hat at the largest profile log-likelihood, which is
+  ## the fit's MCLA value plus the terms of the likelihood free of eta
+  expect_equal(g$size, unname(g$size.profile[which.max(g$size.profile[, "loglik"]), "size"]))
+  expect_equal(g$loglike.full, max(g$size.profile[, "loglik"]))
+  yy <- g$mod.mcml$y
+  const <- sum(lgamma(yy + g$size) - lgamma(g$size) - lgamma(yy + 1) - yy * log(g$size))
+  expect_equal(g$loglike.full, g$loglike.value + const, tolerance = 1e-10)
+  ## the importance weights of a negative binomial fit (the objective at the
+  ## fit's size over its own sample) give the fit's effective sample size
+  expect_equal(1 / sum(importance_weights(f)^2), f$ess, tolerance = 1e-8)
+  expect_equal(1 / sum(importance_weights(g)^2), g$ess, tolerance = 1e-8)
 })
 
 test_that("bad input to a fit gives clear errors", {
-  skip_if_no_mcla_fit()
   s <- salamander
   fit <- function(...) glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c("F", "M"), data = s,
                             family.glmm = bernoulli.glmm, ...)
@@ -231,20 +248,28 @@ test_that("bad input to a fit gives clear errors", {
   expect_error(fit(m = 100, workers = -1), "'workers'")
   expect_error(fit(m = 100, cluster = "two"), "'cluster'")
   s$Mate <- 0
-  expect_error(fit(m = 100, seed = 1), "glmmgo_mclafit_run: .*(zero|0)")
-  ## a failed run leaves no engine handle behind
+  expect_error(fit(m = 100, seed = 1), "glmmgo_mcla_fit: .*(zero|0)")
+  ## a failed fit makes no fit handle and leaves the model as it was; glmm()
+  ## frees its model either way
   spec <- glmmgo:::glmm_model_spec(Mate ~ 0 + Cross, list(~ 0 + Female), "F", s, bernoulli.glmm, NULL, NULL)
-  mod <- glmmgo:::mclafit_model(spec)
-  opts <- list(m = 100, p = rep(1/3, 3), zeta = 5, seed = 1, workers = 1L, rinit = 10, rmax = 1000, iterlim = 1000,
-               par.init = NULL, doPQL = TRUE, ess.warn = 100, size.range = NULL)
-  expect_true(glmmgo:::handle_valid(mod$ptr))
-  expect_error(.Call(glmmgo:::C_gg_mcla_fit, mod$ptr, opts, 0L), "glmmgo_mclafit_run")
-  expect_false(glmmgo:::handle_valid(mod$ptr))
-  expect_error(.Call(glmmgo:::C_gg_mclafit_result, mod$ptr), "freed")
+  mod <- glmmgo:::mcla_model_of(spec)
+  opts <- list(m = 100, seed = 1, workers = 1L)
+  expect_error(glmmgo:::engine_mcla_fit(mod, opts, 0L), "glmmgo_mcla_fit: .*\\[invalid argument\\]")
+  expect_true(glmmgo:::handle_valid(mod))
+  expect_equal(glmmgo:::engine_dims(mod)[["n"]], nrow(s))
+  glmmgo:::free_handle(mod)
+  expect_false(glmmgo:::handle_valid(mod))
+  expect_error(glmmgo:::engine_dims(mod), "handle is gone")
+  ## a model is not a fit, and a fit's options are checked by the engine
+  mod <- glmmgo:::mcla_model_of(glmmgo:::glmm_model_spec(Mate ~ 0 + Cross, list(~ 0 + Female), "F", salamander,
+                                                         bernoulli.glmm, NULL, NULL))
+  expect_error(glmmgo:::engine_mclafit_confint(mod, 0.95), "glmmgo_confint: .*not an MCLA fit")
+  expect_error(glmmgo:::engine_mcla_fit(mod, list(m = 100, p_mix = c(0, 0, 0)), 0L), "p_mix")
+  expect_error(glmmgo:::engine_result(mod, "GLMMGO_MCLA_BETA"), "what: 1001 is not a result of an MCLA model")
+  glmmgo:::free_handle(mod)
 })
 
 test_that("glmm() options reach the engine", {
-  skip_if_no_mcla_fit()
   ## par.init without PQL: trust starts there and no PQL ran
   start <- c(1, 0.3, -2, 1, 1.4, 1.3)
   f <- sal_fit(m = 1e3, seed = 9, par.init = start, doPQL = FALSE)
@@ -264,7 +289,6 @@ test_that("glmm() options reach the engine", {
 })
 
 test_that("verbose fits report each trust iteration", {
-  skip_if_no_mcla_fit()
   d <- BoothHobert
   out <- capture.output(f <- glmm(y ~ 0 + x1, list(~ 0 + z1), "z1", data = d, family.glmm = bernoulli.glmm,
                                   m = 500, seed = 1, verbose = TRUE))

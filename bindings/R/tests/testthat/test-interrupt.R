@@ -4,7 +4,7 @@
 ## then fits another model normally.
 test_that("Ctrl-C stops a fit cleanly and the session survives", {
   skip_on_os("windows")
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   dir <- tempfile("intr"); dir.create(dir)
   child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
   writeLines(c(
@@ -38,7 +38,6 @@ test_that("Ctrl-C stops a fit cleanly and the session survives", {
 ## fresh session gets.
 test_that("Ctrl-C stops a glmm() fit cleanly and the session survives", {
   skip_on_os("windows")
-  skip_if_no_mcla_fit()
   dir <- tempfile("intr"); dir.create(dir)
   child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
   writeLines(c(

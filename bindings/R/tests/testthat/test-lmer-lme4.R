@@ -1,12 +1,12 @@
 test_that("Dyestuff (ML and REML) matches lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("Dyestuff")
   compare_with_lme4(Yield ~ 1 + (1 | Batch), d, REML = FALSE)
   compare_with_lme4(Yield ~ 1 + (1 | Batch), d, REML = TRUE)
 })
 
 test_that("Dyestuff2 fits on the boundary like lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("Dyestuff2")
   res <- suppressMessages(compare_with_lme4(Yield ~ 1 + (1 | Batch), d, REML = FALSE))
   expect_equal(res$g$theta, 0)
@@ -15,7 +15,7 @@ test_that("Dyestuff2 fits on the boundary like lme4", {
 })
 
 test_that("sleepstudy (ML and REML, correlated and uncorrelated) matches lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   compare_with_lme4(Reaction ~ Days + (Days | Subject), d, REML = FALSE)
   r <- compare_with_lme4(Reaction ~ Days + (Days | Subject), d, REML = TRUE)
@@ -25,7 +25,7 @@ test_that("sleepstudy (ML and REML, correlated and uncorrelated) matches lme4", 
 })
 
 test_that("Penicillin (crossed) and Pastes (nested, a/b and a:b) match lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   p <- lme4_data("Penicillin")
   r <- compare_with_lme4(diameter ~ 1 + (1 | plate) + (1 | sample), p, REML = TRUE)
   expect_equal(names(glmmgo::VarCorr(r$g)), c("plate", "sample"))   # decreasing number of levels
@@ -38,8 +38,8 @@ test_that("Penicillin (crossed) and Pastes (nested, a/b and a:b) match lme4", {
 })
 
 test_that("InstEval matches lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
-  skip_if(nzchar(Sys.getenv("GLMMGO_SKIP_SLOW")), "GLMMGO_SKIP_SLOW is set")
+  skip_if_not_installed("lme4")
+  skip_if_slow()
   d <- lme4_data("InstEval")
   g <- glmmgo::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
   l <- lme4::lmer(y ~ service + (1 | s) + (1 | d) + (1 | dept), d, REML = FALSE)
@@ -51,7 +51,7 @@ test_that("InstEval matches lme4", {
 })
 
 test_that("the deviance function agrees with lme4's at arbitrary theta", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   fg <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE, devFunOnly = TRUE)
   fl <- lme4::lmer(Reaction ~ Days + (Days | Subject), d, REML = FALSE, devFunOnly = TRUE)
@@ -60,7 +60,7 @@ test_that("the deviance function agrees with lme4's at arbitrary theta", {
 })
 
 test_that("weights and offsets match lme4", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   d$w <- rep(c(1, 2, 0.5), length.out = nrow(d))
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d, weights = w, REML = FALSE)
@@ -73,4 +73,39 @@ test_that("weights and offsets match lme4", {
   l2 <- lme4::lmer(Reaction ~ Days + (1 | Subject) + offset(o), d)
   expect_equal(glmmgo::fixef(g2), lme4::fixef(l2), tolerance = 1e-5)
   expect_equal(unname(fitted(g2)), unname(fitted(l2)), tolerance = 1e-5)
+})
+
+test_that("the engine's deviance components agree with lme4's getME(fit, \"devcomp\")$cmp", {
+  skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  d$w <- rep(c(1, 2, 0.5), length.out = nrow(d))
+  pa <- lme4_data("Pastes")
+  cases <- list(list(f = Reaction ~ Days + (Days | Subject), d = d, REML = TRUE, w = FALSE),
+                list(f = Reaction ~ Days + (Days | Subject), d = d, REML = FALSE, w = FALSE),
+                list(f = Reaction ~ Days + (Days | Subject), d = d, REML = FALSE, w = TRUE),
+                list(f = strength ~ 1 + (1 | batch/cask), d = pa, REML = TRUE, w = FALSE))
+  for (cs in cases) {
+    info <- paste(deparse(cs$f), if (cs$REML) "REML" else "ML", if (cs$w) "weighted" else "")
+    l <- if (cs$w) lme4::lmer(cs$f, cs$d, REML = cs$REML, weights = w) else lme4::lmer(cs$f, cs$d, REML = cs$REML)
+    g <- if (cs$w) glmmgo::lmer(cs$f, cs$d, REML = cs$REML, weights = w) else glmmgo::lmer(cs$f, cs$d, REML = cs$REML)
+    cmp <- lme4::getME(l, "devcomp")$cmp
+    n <- nobs(g); p <- length(glmmgo::fixef(g))
+    ## at lme4's own theta (model order is lme4's order), the same quantities
+    parts <- glmmgo:::engine_lmm_deviance_parts(glmmgo:::lmm_engine(g), unname(lme4::getME(l, "theta")))
+    for (nm in c("ldL2", "ldRX2", "wrss", "ussq", "pwrss"))
+      expect_equal(parts[[nm]], unname(cmp[[nm]]), tolerance = 1e-7, info = paste(info, nm))
+    ## with sum log w they rebuild lme4's criterion
+    expect_equal(parts[["ldW"]], if (cs$w) sum(log(d$w)) else 0, tolerance = 1e-12)
+    crit <- if (cs$REML) {
+      parts[["ldL2"]] + parts[["ldRX2"]] - parts[["ldW"]] + (n - p) * (1 + log(2 * pi * parts[["pwrss"]] / (n - p)))
+    } else {
+      parts[["ldL2"]] - parts[["ldW"]] + n * (1 + log(2 * pi * parts[["pwrss"]] / n))
+    }
+    expect_equal(crit, unname(cmp[[if (cs$REML) "REML" else "dev"]]), tolerance = 1e-9, info = info)
+    ## getME(fit, "devcomp") takes the same pieces at the fit's theta
+    ours <- getME(g, "devcomp")$cmp
+    at_fit <- glmmgo:::engine_lmm_deviance_parts(glmmgo:::lmm_engine(g), g$theta)
+    expect_identical(ours[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")], at_fit[c("ldL2", "ldRX2", "wrss", "ussq", "pwrss")])
+    expect_equal(ours, cmp, tolerance = 1e-5, info = info)
+  }
 })

@@ -1,5 +1,5 @@
 test_that("predict with new data, with and without random effects", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
@@ -15,7 +15,7 @@ test_that("predict with new data, with and without random effects", {
 })
 
 test_that("methods keep working when lme4 is attached after glmmgo", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   ## lme4's (nlme's) generics dispatch to glmmgo's methods
@@ -29,7 +29,6 @@ test_that("methods keep working when lme4 is attached after glmmgo", {
 })
 
 test_that("printing follows lme4's layout", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   out <- capture.output(print(summary(g)))
@@ -46,7 +45,6 @@ test_that("printing follows lme4's layout", {
 })
 
 test_that("caterpillar plot draws one panel per grouping factor and column", {
-  skip_if_no_lmm()
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   f <- tempfile(fileext = ".pdf")
@@ -59,9 +57,52 @@ test_that("caterpillar plot draws one panel per grouping factor and column", {
 })
 
 test_that("coef combines fixed and random effects", {
-  skip_if_no_lmm(); skip_if_not_installed("lme4")
+  skip_if_not_installed("lme4")
   d <- lme4_data("sleepstudy")
   g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
   l <- lme4::lmer(Reaction ~ Days + (Days | Subject), d)
   expect_equal(unname(as.matrix(coef(g)$Subject)), unname(as.matrix(coef(l)$Subject)), tolerance = 1e-4)
+})
+
+test_that("a saved or PSOCK-sent lmer fit keeps what users read, and rebuilds the engine when it needs it", {
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  file <- tempfile(fileext = ".rds")
+  saveRDS(g, file)
+  h <- readRDS(file)
+  expect_false(glmmgo:::handle_valid(h$engine$model))
+  expect_identical(glmmgo::fixef(h), glmmgo::fixef(g))
+  expect_identical(vcov(h), vcov(g))
+  expect_identical(glmmgo::VarCorr(h), glmmgo::VarCorr(g))
+  expect_identical(logLik(h), logLik(g))
+  expect_identical(fitted(h), fitted(g))
+  expect_identical(glmmgo::ranef(h, condVar = FALSE), glmmgo::ranef(g, condVar = FALSE))
+  expect_identical(capture.output(print(summary(h))), capture.output(print(summary(g))))
+  ## what the engine computes on request comes from a rebuilt model and a
+  ## replayed fit: the same numbers
+  rg <- glmmgo::ranef(g)
+  expect_equal(glmmgo::ranef(h), rg, tolerance = 1e-10)
+  expect_equal(getME(h, "devcomp"), getME(g, "devcomp"), tolerance = 1e-10)
+  ## a PSOCK worker gets the same results
+  cl <- parallel::makeCluster(1, type = "PSOCK")
+  on.exit(parallel::stopCluster(cl))
+  parallel::clusterCall(cl, function(p) { .libPaths(p); library(glmmgo); NULL }, .libPaths())
+  w <- parallel::clusterCall(cl, function(x) list(fixef = glmmgo::fixef(x), sigma = sigma(x), vc = glmmgo::VarCorr(x),
+                                                    re = glmmgo::ranef(x), AIC = AIC(x)), g)[[1]]
+  expect_identical(w$fixef, glmmgo::fixef(g))
+  expect_identical(w$sigma, sigma(g))
+  expect_identical(w$vc, glmmgo::VarCorr(g))
+  expect_equal(w$re, rg, tolerance = 1e-10)
+  expect_identical(w$AIC, AIC(g))
+})
+
+test_that("VarCorr is the engine's, and agrees with theta and sigma", {
+  d <- lme4_data("sleepstudy")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), d)
+  L <- matrix(c(g$theta[1], g$theta[2], 0, g$theta[3]), 2)
+  S <- sigma(g)^2 * L %*% t(L)
+  vc <- glmmgo::VarCorr(g)$Subject
+  expect_equal(unname(attr(vc, "stddev")), sqrt(diag(S)), tolerance = 1e-12)
+  expect_equal(attr(vc, "correlation")[2, 1], S[2, 1] / sqrt(S[1, 1] * S[2, 2]), tolerance = 1e-12)
+  expect_equal(unname(vc[, ]), unname(S), tolerance = 1e-12)
 })

@@ -87,8 +87,9 @@ test_that("bad MCLA input gives messages a user can act on", {
                "'m'")
   expect_error(glmm(cbind(Mate, 1 - Mate) ~ 0 + Cross, list(~ 0 + Female), "F", data = s,
                     family.glmm = bernoulli.glmm, m = 10), "vector response")
-  expect_error(glmm(Mate ~ 0 + Cross, list(~ 0 + Female), "F", data = s, family.glmm = binomial.glmm, m = 10),
-               "cbind")
+  s2 <- s; s2$Mate <- 2 * s2$Mate
+  expect_error(glmm(Mate ~ 0 + Cross, list(~ 0 + Female), "F", data = s2, family.glmm = binomial.glmm, m = 10),
+               "must be 0 or 1.*cbind")
   expect_error(negbinomial.glmm(-1), "positive")
   expect_error(mcla_model(1:3, matrix(1, 2, 1), diag(3), 3), "X has 2 rows")
 })

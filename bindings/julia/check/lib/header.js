@@ -33,8 +33,16 @@ function readHeader(path) {
     const d = line.match(/^\s*#\s*define\s+(GLMMGO_\w+)\s+(.+?)\s*(\/\*.*)?$/);
     if (!d) continue;
     const v = d[2].trim();
-    if (/^-?\d+$/.test(v)) defines[d[1]] = { kind: 'int', value: parseInt(v, 10) };
-    else if (/^"[^"]*"$/.test(v)) defines[d[1]] = { kind: 'string', value: v.slice(1, -1) };
+    if (/^-?\d+$/.test(v)) {
+      const def = { kind: 'int', value: parseInt(v, 10) };
+      // A result code: numbered from an engine's base (1000, 2000, ...), not the
+      // version; an integer result when its length column ends in "int" ("1 int").
+      if (def.value >= 1000 && !d[1].startsWith('GLMMGO_VERSION_')) {
+        const col = (d[3] || '').match(/^\/\*\s*(\S+(?: int)?)/);
+        def.result = col ? (col[1].endsWith(' int') ? 'int64' : 'double') : 'unknown';
+      }
+      defines[d[1]] = def;
+    } else if (/^"[^"]*"$/.test(v)) defines[d[1]] = { kind: 'string', value: v.slice(1, -1) };
   }
   const body = stripComments(raw)
     .split('\n')
@@ -42,10 +50,13 @@ function readHeader(path) {
     .join('\n')
     .replace(/extern\s+"C"\s*\{/g, ' ')
     .replace(/^\s*\}\s*$/gm, ' ');
-  const typedefs = {}; // name -> {kind: 'alias', type} | {kind: 'fnptr', ret} | {kind: 'struct', fields}
+  // name -> {kind: 'alias', type} | {kind: 'fnptr', ret} | {kind: 'struct', fields, julia}; a tagged
+  // struct glmmgo_x is "struct glmmgo_x" here and struct_glmmgo_x in Julia (the tag may name a function).
+  const typedefs = {};
   const functions = {}; // name -> {ret, params: [{type, name}]}
-  // typedef struct { fields } name;  fields: [{type, name, count}] (count for arrays, else 0)
-  const withoutStructs = body.replace(/typedef\s+struct\s*\w*\s*\{([^}]*)\}\s*(\w+)\s*;/g, (all, fields, name) => {
+  // typedef struct { fields } name;  or  struct tag { fields };
+  // fields: [{type, name, count}] (count for arrays, else 0)
+  const readFields = (fields, name) => {
     const list = [];
     for (let f of fields.split(';')) {
       f = f.replace(/\s+/g, ' ').trim();
@@ -54,9 +65,17 @@ function readHeader(path) {
       const field = parseParam(arrm ? arrm[1] : f, name);
       list.push({ ...field, count: arrm ? parseInt(arrm[2], 10) : 0 });
     }
-    typedefs[name] = { kind: 'struct', fields: list };
-    return ' ';
-  });
+    return list;
+  };
+  const withoutStructs = body
+    .replace(/typedef\s+struct\s*\w*\s*\{([^}]*)\}\s*(\w+)\s*;/g, (all, fields, name) => {
+      typedefs[name] = { kind: 'struct', fields: readFields(fields, name), julia: name };
+      return ' ';
+    })
+    .replace(/(?:^|;|\s)struct\s+(\w+)\s*\{([^}]*)\}\s*;/g, (all, tag, fields) => {
+      typedefs[`struct ${tag}`] = { kind: 'struct', fields: readFields(fields, tag), julia: `struct_${tag}` };
+      return ' ;';
+    });
   for (let stmt of withoutStructs.split(';')) {
     stmt = stmt.replace(/\s+/g, ' ').trim();
     if (!stmt) continue;

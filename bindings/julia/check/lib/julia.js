@@ -206,4 +206,45 @@ function structs(f) {
   return out;
 }
 
-module.exports = { structs, qualifiedRefs, listJuliaFiles, parseFile, syntaxProblems, foreignCalls, constants, definedFunctions };
+// The entries `NAME => Type` of `const RESULT_TYPES = Dict{Int32,DataType}(...)`:
+// {NAME: {type, loc}}, or null when there is no such constant.
+function resultTypes(f) {
+  for (const n of walk(f.tree.rootNode)) {
+    if (n.type !== 'const_statement') continue;
+    const asg = kids(n)[0];
+    if (!asg || asg.type !== 'assignment' || kids(asg)[0].text !== 'RESULT_TYPES') continue;
+    const out = {};
+    for (const p of walk(asg)) {
+      if (p.type !== 'binary_expression' || !p.children.some((c) => c.type === 'operator' && c.text === '=>')) continue;
+      const ks = kids(p);
+      out[ks[0].text] = { type: squash(ks[ks.length - 1].text), loc: where(f, p) };
+    }
+    return out;
+  }
+  return null;
+}
+
+// The function definition named fname (first one), or null.
+function functionNode(f, fname) {
+  for (const n of walk(f.tree.rootNode)) {
+    if (n.type !== 'function_definition') continue;
+    const call = [...walk(n.namedChildren[0])].find((c) => c.type === 'call_expression');
+    if (call && kids(call)[0].text === fname) return n;
+  }
+  return null;
+}
+
+// Uses of Mod.name inside the function fname, in source order: [name].
+function refsInFunction(f, fname, mod) {
+  const node = functionNode(f, fname);
+  if (!node) return null;
+  const out = [];
+  for (const n of walk(node)) {
+    if (n.type !== 'field_expression') continue;
+    const [value, field] = kids(n);
+    if (value && field && (value.text === mod || value.text.endsWith('.' + mod))) out.push(field.text);
+  }
+  return out;
+}
+
+module.exports = { resultTypes, refsInFunction, structs, qualifiedRefs, listJuliaFiles, parseFile, syntaxProblems, foreignCalls, constants, definedFunctions };

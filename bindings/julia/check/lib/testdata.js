@@ -51,7 +51,7 @@ function reterm(groups) {
   return { levels, codes0: groups.map((g) => index.get(g)) };
 }
 
-// The LMM inputs of one plan case, as GlmmGo.LinearMixedModel hands them to glmmgo_lmm_new.
+// The LMM inputs of one plan case, as GlmmGo.LMMModel hands them to glmmgo_lmm_new.
 function lmmInputs(pkg, c) {
   const cols = readCSV(pkg, c.data);
   const y = column(cols, c.response, cols[c.response].length);

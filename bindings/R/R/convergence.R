@@ -1,0 +1,175 @@
+## Honest convergence for lmer(): after the optimiser stops, the gradient
+## and Hessian of the criterion on the theta scale are checked; if the
+## point is not a minimum the optimiser is restarted from it with a
+## smaller trust radius, and a warning (lme4's wording, with the gradient)
+## is given only when a check still fails after the restarts.
+##
+## The derivatives are finite differences of the engine's objective, with
+## steps relative to each theta (lme4's fixed step of 1e-4 is what makes
+## its checks raise false alarms on badly scaled models). They are computed
+## by lmm_derivs() alone, which an analytic gradient and Hessian from the
+## engine can replace without touching the rest.
+
+## Gradient and Hessian of the criterion at theta. Components on their
+## lower bound get a forward difference and no Hessian row (at_bound).
+lmm_derivs <- function(ptr, theta, reml, lower) {
+  f <- function(th) engine_lmm_objective(ptr, th, reml)
+  k <- length(theta)
+  h <- 1e-4 * pmax(abs(theta), 1e-3)
+  at_bound <- is.finite(lower) & theta - h < lower
+  f0 <- f(theta)
+  g <- numeric(k); H <- matrix(NA_real_, k, k)
+  up <- numeric(k); dn <- numeric(k)
+  for (i in seq_len(k)) {
+    e <- replace(numeric(k), i, h[i])
+    up[i] <- f(theta + e)
+    if (at_bound[i]) {
+      g[i] <- (up[i] - f0) / h[i]
+    } else {
+      dn[i] <- f(theta - e)
+      g[i] <- (up[i] - dn[i]) / (2 * h[i])
+      H[i, i] <- (up[i] - 2 * f0 + dn[i]) / h[i]^2
+    }
+  }
+  free <- which(!at_bound)
+  for (a in seq_along(free)) for (b in seq_len(a - 1L)) {
+    i <- free[a]; j <- free[b]
+    ei <- replace(numeric(k), i, h[i]); ej <- replace(numeric(k), j, h[j])
+    H[i, j] <- H[j, i] <- (f(theta + ei + ej) - f(theta + ei - ej) - f(theta - ei + ej) + f(theta - ei - ej)) /
+      (4 * h[i] * h[j])
+  }
+  list(gradient = g, Hessian = H, at_bound = at_bound, value = f0, method = "finite differences (relative steps)")
+}
+
+## The checks of lme4's checkConv on derivatives d at theta, without its
+## false alarms: the gradient is judged after scaling by the Hessian (a
+## large gradient along a sharply curved direction is no failure), large
+## eigenvalues and eigenvalue ratios (badly scaled but converged models)
+## are not failures, and components on the boundary only fail when the
+## criterion still decreases into the interior. Returns the problems found
+## (an empty list when the point is a minimum).
+lmm_conv_problems <- function(d, theta, lower, ctrl) {
+  out <- list()
+  cg <- ctrl$checkConv$check.conv.grad
+  ch <- ctrl$checkConv$check.conv.hess
+  free <- which(!d$at_bound)
+  bnd <- which(d$at_bound)
+  if (anyNA(d$gradient)) return(list(list(kind = "grad", msg = "the gradient of the criterion contains NAs")))
+  if (length(bnd) && ctrl$restart_edge) {
+    into <- bnd[d$gradient[bnd] < -cg$tol]
+    if (length(into))
+      out[[length(out) + 1L]] <- list(kind = "grad", msg = sprintf(
+        "Model failed to converge: at the boundary the criterion still decreases into the interior (gradient %s, component %s)",
+        paste(format(d$gradient[into], digits = 4), collapse = ", "), paste(into, collapse = ", ")))
+  }
+  if (!length(free)) return(out)
+  H <- d$Hessian[free, free, drop = FALSE]
+  g <- d$gradient[free]
+  ev <- tryCatch(eigen(H, symmetric = TRUE, only.values = TRUE)$values, error = function(e) NA)
+  if (anyNA(ev)) return(c(out, list(list(kind = "hess", msg = "Problem with Hessian check (infinite or missing values?)"))))
+  neg <- sum(ev < -ch$tol * max(1, abs(ev)))
+  if (neg) {
+    out[[length(out) + 1L]] <- list(kind = "hess", msg = sprintf(
+      "Model failed to converge: degenerate Hessian with %d negative eigenvalue%s", neg, if (neg > 1) "s" else ""))
+  } else if (any(abs(ev) < ch$tol)) {
+    out[[length(out) + 1L]] <- list(kind = "hess", singular = TRUE,
+      msg = "Hessian is numerically singular: parameters are not uniquely determined")
+  }
+  R <- tryCatch(chol(H), error = function(e) NULL)
+  scaled <- if (is.null(R)) rep(NA_real_, length(g)) else backsolve(R, g, transpose = TRUE)
+  mingrad <- if (anyNA(scaled)) abs(g) else pmin(abs(scaled), abs(g))
+  if (max(mingrad) > cg$tol) {
+    w <- which.max(mingrad)
+    out[[length(out) + 1L]] <- list(kind = "grad", msg = sprintf(
+      "Model failed to converge with max|grad| = %g (tol = %g, component %d)", max(mingrad), cg$tol, free[w]))
+  }
+  out
+}
+
+## Runs the optimiser on the model's handle, checks the result and
+## restarts from it with a trust radius ten times the last final radius
+## (and a final radius 1.5e-4 times that, the engine's default ratio) while
+## a check fails, at most ctrl$restarts times. Returns the engine's result
+## (with its fit handle, res$fit) and optinfo (the runs, the derivatives,
+## the problems left).
+lmm_optimise <- function(model, REML, start, ctrl, verbose) {
+  ptr <- model$ptr
+  k <- length(model$lower)
+  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+  rb <- if (ctrl$rhobeg > 0) ctrl$rhobeg else 0.2
+  re <- if (ctrl$rhoend > 0) ctrl$rhoend else 1.5e-4 * rb
+  budget <- if (ctrl$maxeval > 0) ctrl$maxeval else 10000
+  if (budget < 2 * k + 2)
+    stop(sprintf("the evaluation limit (maxeval/maxfun = %d) is too small: the optimiser needs more than 2 * length(theta) + 1 = %d evaluations to start",
+                 as.integer(budget), 2L * k + 1L), call. = FALSE)
+  res <- run(start, rb, re, budget)
+  runs <- list(list(start = start, rhobeg = rb, rhoend = re, maxeval = budget, evals = res$evals,
+                    objective = res$objective))
+  used <- res$evals
+  d <- NULL; problems <- list()
+  if (isTRUE(ctrl$calc.derivs)) {
+    for (r in 0:ctrl$restarts) {
+      d <- lmm_derivs(ptr, res$theta, REML, model$lower)
+      problems <- lmm_conv_problems(d, res$theta, model$lower, ctrl)
+      if (!length(problems) || r == ctrl$restarts || budget - used < 2 * k + 2) break
+      rb2 <- 10 * re; re2 <- 1.5e-4 * rb2
+      prev <- res
+      res <- tryCatch(run(prev$theta, rb2, re2, budget - used), error = function(e) e)
+      if (inherits(res, "error")) {
+        ## a failed restart makes no fit: the previous one stands
+        res <- prev
+        break
+      }
+      free_handle(prev$fit)
+      used <- used + res$evals
+      runs[[length(runs) + 1L]] <- list(start = prev$theta, rhobeg = rb2, rhoend = re2, maxeval = budget - used + res$evals,
+                                        evals = res$evals, objective = res$objective)
+      re <- re2
+    }
+  }
+  res$evals <- used
+  res$converged <- isTRUE(res$converged)
+  list(res = res, optinfo = list(optimizer = "BOBYQA (glmmgo engine)", runs = runs, restarts = length(runs) - 1L,
+                                 evals = used, derivs = d, problems = problems,
+                                 messages = vapply(problems, `[[`, "", "msg")))
+}
+
+## One optimiser run on a model handle: the engine's results and, in
+## res$fit, the fit's handle.
+lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer") {
+  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+  if (is.null(fit)) signal_interrupt(what)
+  res <- engine_lmm_result(fit)
+  res$fit <- fit
+  res
+}
+
+## The fit of a model handle again: each run starts where the previous
+## stopped, so the last run (the engine is deterministic) reproduces it.
+replay_runs <- function(ptr, REML, runs, verbose) {
+  r <- runs[[length(runs)]]
+  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L)
+}
+
+## Report what is left after the restarts, as lme4 does (its checks and
+## actions), and the boundary message.
+lmm_report_convergence <- function(optinfo, res, ctrl, lower) {
+  if (!isTRUE(res$converged))
+    warning(sprintf("the optimiser stopped after %d evaluations without converging: increase maxeval (glmmgoControl) or maxfun (lmerControl optCtrl)",
+                    as.integer(optinfo$evals)), call. = FALSE)
+  cs <- ctrl$checkConv$check.conv.singular
+  singular <- any(res$theta[lower == 0] < cs$tol)
+  if (singular && !isTRUE(getOption("glmmgo.quiet.singular")))
+    act(cs$action, "boundary (singular) fit: see help('isSingular')")
+  d <- optinfo$derivs
+  for (p in optinfo$problems) {
+    a <- if (p$kind == "grad") ctrl$checkConv$check.conv.grad$action else ctrl$checkConv$check.conv.hess$action
+    ## on a boundary fit lme4 skips the derivative checks; here only the
+    ## interior components are checked, and a flat interior there is expected
+    if (singular && isTRUE(p$singular)) next
+    act(a, sprintf("%s\n  after %d restart%s of the optimiser; gradient of the criterion on the theta scale: %s",
+                   p$msg, optinfo$restarts, if (optinfo$restarts == 1) "" else "s",
+                   paste(format(d$gradient, digits = 4), collapse = ", ")))
+  }
+  invisible(singular)
+}

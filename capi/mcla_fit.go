@@ -1,0 +1,250 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include
+#include "cgo.h"
+*/
+import "C"
+
+import (
+	"math"
+	"unsafe"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/family"
+	"github.com/glmmgo/glmmgo/core/fit/mclafit"
+)
+
+// mclaFit is the object behind an MCLA fit handle: the finished fit (which
+// regenerates its u-matrix from its own sampler) and, when the negative
+// binomial size was estimated, that search.
+type mclaFit struct {
+	n          int
+	fit        *mclafit.Fit
+	disp       *mclafit.DispersionFit // nil unless the size was estimated
+	dispersion float64                // the size used; 0 for other families
+}
+
+var kindMCLAFit = kind{C.GLMMGO_KIND_MCLA_FIT, "an MCLA fit"}
+
+func (*mclaFit) kind() kind { return kindMCLAFit }
+
+func (f *mclaFit) dims() dims {
+	g := f.fit
+	return dims{n: f.n, p: g.P, pGiven: g.P, q: g.Q, nvc: g.NVC, npar: g.P + g.NVC, m: g.M}
+}
+
+func (f *mclaFit) output(what C.int32_t) (output, bool) { return lookup(mclaFitResults, f, what) }
+
+func (*mclaFit) resultsHelp() string { return "its results are " + codeRange(mclaFitResults) }
+
+// mclaFitResults is the result table of MCLA fits (glmmgo.h, GLMMGO_MCLA_*).
+var mclaFitResults = map[C.int32_t]result[*mclaFit]{
+	C.GLMMGO_MCLA_BETA:           floatsOf("GLMMGO_MCLA_BETA", func(f *mclaFit) []float64 { return f.fit.Beta }),
+	C.GLMMGO_MCLA_NU:             floatsOf("GLMMGO_MCLA_NU", func(f *mclaFit) []float64 { return f.fit.Nu }),
+	C.GLMMGO_MCLA_VALUE:          scalarOf("GLMMGO_MCLA_VALUE", func(f *mclaFit) float64 { return f.fit.Value }),
+	C.GLMMGO_MCLA_GRADIENT:       floatsOf("GLMMGO_MCLA_GRADIENT", func(f *mclaFit) []float64 { return f.fit.Gradient }),
+	C.GLMMGO_MCLA_HESSIAN:        floatsOf("GLMMGO_MCLA_HESSIAN", func(f *mclaFit) []float64 { return f.fit.Hessian }),
+	C.GLMMGO_MCLA_SE:             floatsOf("GLMMGO_MCLA_SE", func(f *mclaFit) []float64 { return f.fit.SE }),
+	C.GLMMGO_MCLA_Z:              floatsOf("GLMMGO_MCLA_Z", func(f *mclaFit) []float64 { z, _ := f.fit.ZTests(); return z }),
+	C.GLMMGO_MCLA_PVALUE:         floatsOf("GLMMGO_MCLA_PVALUE", func(f *mclaFit) []float64 { _, p := f.fit.ZTests(); return p }),
+	C.GLMMGO_MCLA_VCOV:           floatsOf("GLMMGO_MCLA_VCOV", func(f *mclaFit) []float64 { return f.fit.Vcov }),
+	C.GLMMGO_MCLA_MCSE:           floatsOf("GLMMGO_MCLA_MCSE", func(f *mclaFit) []float64 { return f.fit.MCSE }),
+	C.GLMMGO_MCLA_MCVCOV:         floatsOf("GLMMGO_MCLA_MCVCOV", func(f *mclaFit) []float64 { return f.fit.MCVcov }),
+	C.GLMMGO_MCLA_HESSIAN_NEGDEF: flagOf("GLMMGO_MCLA_HESSIAN_NEGDEF", func(f *mclaFit) bool { return f.fit.HessianNegDef }),
+	C.GLMMGO_MCLA_CONVERGED:      flagOf("GLMMGO_MCLA_CONVERGED", func(f *mclaFit) bool { return f.fit.Converged }),
+	C.GLMMGO_MCLA_ITERATIONS:     intOf("GLMMGO_MCLA_ITERATIONS", func(f *mclaFit) int { return f.fit.Iter }),
+	C.GLMMGO_MCLA_EVALUATIONS:    intOf("GLMMGO_MCLA_EVALUATIONS", func(f *mclaFit) int { return f.fit.Evals }),
+	C.GLMMGO_MCLA_ESS:            scalarOf("GLMMGO_MCLA_ESS", func(f *mclaFit) float64 { return f.fit.ESS }),
+	C.GLMMGO_MCLA_ESS_WARNING:    flagOf("GLMMGO_MCLA_ESS_WARNING", func(f *mclaFit) bool { return f.fit.ESSWarning }),
+	C.GLMMGO_MCLA_COUNTS: intsOf("GLMMGO_MCLA_COUNTS", func(f *mclaFit) []int64 {
+		return []int64{int64(f.fit.M1), int64(f.fit.M2), int64(f.fit.M3)}
+	}),
+	C.GLMMGO_MCLA_SECONDS: floatsOf("GLMMGO_MCLA_SECONDS", func(f *mclaFit) []float64 {
+		return []float64{f.fit.PQLTime.Seconds(), f.fit.SampleTime.Seconds(), f.fit.TrustTime.Seconds(), f.fit.InferenceTime.Seconds()}
+	}),
+	C.GLMMGO_MCLA_USED_PQL:  flagOf("GLMMGO_MCLA_USED_PQL", func(f *mclaFit) bool { return f.fit.PQL != nil }),
+	C.GLMMGO_MCLA_START:     floatsOf("GLMMGO_MCLA_START", func(f *mclaFit) []float64 { return f.fit.Start }),
+	C.GLMMGO_MCLA_U_STAR:    floatsOf("GLMMGO_MCLA_U_STAR", func(f *mclaFit) []float64 { return f.fit.UStar }),
+	C.GLMMGO_MCLA_D_STAR:    floatsOf("GLMMGO_MCLA_D_STAR", func(f *mclaFit) []float64 { return f.fit.DStar }),
+	C.GLMMGO_MCLA_SIGMA_INV: floatsOf("GLMMGO_MCLA_SIGMA_INV", func(f *mclaFit) []float64 { return f.fit.SigmaInv }),
+	C.GLMMGO_MCLA_UMATRIX: {name: "GLMMGO_MCLA_UMATRIX", length: func(f *mclaFit) int { return f.fit.M * f.fit.Q },
+		floats: func(f *mclaFit, dst []float64) error { return f.fit.UMatrix(dst) }},
+	C.GLMMGO_MCLA_DISPERSION: scalarOf("GLMMGO_MCLA_DISPERSION", func(f *mclaFit) float64 { return f.dispersion }),
+	C.GLMMGO_MCLA_DISPERSION_LOGLIK: floatsOf("GLMMGO_MCLA_DISPERSION_LOGLIK", func(f *mclaFit) []float64 {
+		if f.disp == nil {
+			return nil
+		}
+		return []float64{f.disp.LogLik}
+	}),
+	C.GLMMGO_MCLA_DISPERSION_PROFILE: floatsOf("GLMMGO_MCLA_DISPERSION_PROFILE", func(f *mclaFit) []float64 {
+		if f.disp == nil {
+			return nil
+		}
+		k := len(f.disp.Profile)
+		out := make([]float64, 2*k)
+		for i, pt := range f.disp.Profile {
+			out[i], out[k+i] = pt[0], pt[1]
+		}
+		return out
+	}),
+}
+
+// mclaDefaults are the defaults of glmmgo_mcla_options (glmm's where glmm
+// has one); tests/mcla_fit_test.go checks a C fit with them against the Go
+// fit with mclafit's own defaults bit for bit.
+func mclaDefaults() C.glmmgo_mcla_options {
+	var o C.glmmgo_mcla_options
+	o.size = C.size_t(unsafe.Sizeof(o))
+	o.m = 10000
+	o.p_mix = [3]C.double{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	o.zeta = 5
+	o.rinit, o.rmax, o.iterlim = 10, 1000, 1000
+	o.ess_warn = mclafit.DefaultESSWarn
+	return o
+}
+
+//export glmmgo_go_mcla_options_default
+func glmmgo_go_mcla_options_default(opt *C.glmmgo_mcla_options, size C.size_t, err *C.char, errlen C.size_t) C.int {
+	return call(err, errlen, func() error { return writeDefaults(opt, size, mclaDefaults(), "glmmgo_mcla_options") })
+}
+
+// mclaFitNames are the core's argument names that glmmgo_mcla_options spells differently.
+var mclaFitNames = map[string]string{"r_range": "dispersion_lo"}
+
+//export glmmgo_go_mcla_fit
+func glmmgo_go_mcla_fit(model C.glmmgo_handle, opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
+	fit *C.glmmgo_handle, err *C.char, errlen C.size_t) C.int {
+	if fit != nil {
+		*fit = 0
+	}
+	return withHandle(model, "model", kindMCLAModel, err, errlen, func(mm *mclaModel) error {
+		if e := handleOut(fit, "fit"); e != nil {
+			return e
+		}
+		f, e := mm.fit(opt, progress, userdata)
+		if e != nil {
+			return renameArgs(e, mclaFitNames)
+		}
+		*fit = register(f)
+		return nil
+	})
+}
+
+func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer) (*mclaFit, error) {
+	o, err := readOptions(opt, mclaDefaults(), "glmmgo_mcla_options", "glmmgo_mcla_options_default")
+	if err != nil {
+		return nil, err
+	}
+	fo, err := mclaOptions(&o, mm.data.P+mm.data.NVC)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := product(fo.M, mm.data.Q, "m"); err != nil { // the u-matrix, m*q doubles
+		return nil, err
+	}
+	fo.Progress = progressFunc(progress, userdata)
+	lo, hi, err := dispersionRange(&o, mm.data.Family)
+	if err != nil {
+		return nil, err
+	}
+	f := &mclaFit{n: mm.data.N}
+	if lo > 0 {
+		if f.disp, err = mclafit.FitDispersion(mm.data, fo, lo, hi); err != nil {
+			return nil, err
+		}
+		f.fit, f.dispersion = f.disp.Fit, f.disp.Dispersion
+		return f, nil
+	}
+	if err := mm.ready(); err != nil {
+		return nil, err
+	}
+	if f.fit, err = mclafit.Run(mm.data, fo); err != nil {
+		return nil, err
+	}
+	f.dispersion = mm.data.Dispersion
+	return f, nil
+}
+
+// mclaOptions converts and checks the C options; npar = p + nvc.
+func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
+	var none mclafit.Options
+	m, err := size(o.m, "m", 1)
+	if err != nil {
+		return none, err
+	}
+	w, err := workers(o.workers)
+	if err != nil {
+		return none, err
+	}
+	fo := mclafit.Options{M: m, Zeta: float64(o.zeta), Seed: uint64(o.seed), Workers: w,
+		RInit: float64(o.rinit), RMax: float64(o.rmax), NoPQL: o.no_pql != 0, ESSWarn: float64(o.ess_warn),
+		TAtUStar: o.t_at_ustar != 0}
+	for i := range fo.P {
+		fo.P[i] = float64(o.p_mix[i])
+	}
+	// The core reads 0 as "the default"; in C the defaults are explicit,
+	// so a 0 here is a mistake (or, for ess_warn, "never warn").
+	if fo.P == [3]float64{} {
+		return none, errs.Invalidf("p_mix", "is all zero; the probabilities must sum to 1 (defaults: 1/3 each)")
+	}
+	if fo.Zeta == 0 {
+		return none, errs.Invalidf("zeta", "is 0; the t degrees of freedom must be positive (default 5)")
+	}
+	if fo.RInit == 0 || fo.RMax == 0 {
+		return none, errs.Invalidf("rinit", "rinit = %g and rmax = %g must be positive (defaults 10 and 1000)", fo.RInit, fo.RMax)
+	}
+	if o.iterlim < 1 || o.iterlim > math.MaxInt32 {
+		return none, errs.Invalidf("iterlim", "is %d; must be between 1 and %d", int64(o.iterlim), math.MaxInt32)
+	}
+	fo.IterLim = int(o.iterlim)
+	if !(fo.ESSWarn >= 0) {
+		return none, errs.Invalidf("ess_warn", "is %g; must be non-negative", fo.ESSWarn)
+	}
+	if fo.ESSWarn == 0 {
+		fo.ESSWarn = math.SmallestNonzeroFloat64 // 0 asks for no warning
+	}
+	fo.Start, err = startValues(o.start, o.start_len, npar, "p + nvc")
+	return fo, err
+}
+
+// dispersionRange checks the negative binomial size range: both 0 (none)
+// or 0 < lo < hi < Inf on a negative binomial model.
+func dispersionRange(o *C.glmmgo_mcla_options, fam family.Code) (lo, hi float64, err error) {
+	lo, hi = float64(o.dispersion_lo), float64(o.dispersion_hi)
+	if lo == 0 && hi == 0 {
+		return 0, 0, nil
+	}
+	if fam != family.NegBinomial {
+		return 0, 0, errs.Invalidf("dispersion_lo", "is %g and dispersion_hi %g, but only a negative binomial model has a dispersion to estimate (this one is %v): leave both 0", lo, hi, fam)
+	}
+	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
+		return 0, 0, errs.Invalidf("dispersion_lo", "[%g, %g] must satisfy 0 < dispersion_lo < dispersion_hi < Inf", lo, hi)
+	}
+	return lo, hi, nil
+}
+
+//export glmmgo_go_confint
+func glmmgo_go_confint(fit C.glmmgo_handle, level C.double, lower, upper *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(fit, "fit", kindMCLAFit, err, errlen, func(f *mclaFit) error {
+		npar := f.fit.P + f.fit.NVC
+		if int64(length) != int64(npar) {
+			return errs.Invalidf("len", "is %d; the fit has p + nvc = %d parameters", int64(length), npar)
+		}
+		lo, e := floats(unsafe.Pointer(lower), npar, "lower", false)
+		if e != nil {
+			return e
+		}
+		hi, e := floats(unsafe.Pointer(upper), npar, "upper", false)
+		if e != nil {
+			return e
+		}
+		l, h, e := f.fit.ConfInt(float64(level))
+		if e != nil {
+			return e
+		}
+		copy(lo, l)
+		copy(hi, h)
+		return nil
+	})
+}

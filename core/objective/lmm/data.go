@@ -1,0 +1,26 @@
+package lmm
+
+// Term is one random-effects term: a grouping factor with NLevels levels and
+// K columns, e.g. K = 1 for (1|g), K = 2 for (1+x|g). Uncorrelated terms on
+// the same factor, like (1|g) + (0+x|g), are separate Terms.
+type Term struct {
+	Name    string    // for messages and results; may be empty
+	Codes   []int     // level of each observation, 0-based, length n
+	NLevels int       // number of levels; each must occur at least once
+	K       int       // columns of the term
+	Z       []float64 // n×K model matrix of the term, column-major
+}
+
+// Data is the input of New. The model keeps copies, never these slices.
+type Data struct {
+	Y       []float64 // response, length n
+	X       []float64 // fixed-effects model matrix, n×P column-major
+	P       int       // columns of X
+	XNames  []string  // optional names of X's columns
+	Weights []float64 // optional positive observation weights (nil: all 1)
+	Terms   []Term    // at least one
+}
+
+// MaxDense bounds the order of the dense trailing block (all terms after the
+// first plus X and y): its two s²-double copies must fit in memory.
+const MaxDense = 20000

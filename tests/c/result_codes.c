@@ -1,0 +1,71 @@
+/* Asks an MCLA model, an MCLA fit, an LMM model and an LMM fit for every
+   result code from 0 to 4999 and prints, for each code a handle answers:
+
+     <kind> <code> <length> <type d|i> <message for a length one too long>
+
+   The Go test (tests/exports_test.go) compares this with the codes the
+   header defines. usage: result_codes CASEFILE */
+#include <string.h>
+#include "mcla_case.h"
+
+static void scan(const char *kind, glmmgo_handle h) {
+    static double d[1 << 16];
+    static int64_t i[1 << 16];
+    char err[512];
+    for (int32_t code = 0; code < 5000; code++) {
+        int64_t n = -1;
+        int s = glmmgo_result_length(h, code, &n, err, sizeof err);
+        if (s == GLMMGO_ERR_INVALID && strncmp(err, "what:", 5) == 0) continue;
+        if (s != GLMMGO_OK || n < 0 || n + 1 > (1 << 16)) {
+            printf("%s %d error %d %s\n", kind, (int)code, s, err);
+            continue;
+        }
+        char type = 'd';
+        s = glmmgo_result(h, code, d, n, err, sizeof err);
+        if (s != GLMMGO_OK) {
+            type = 'i';
+            s = glmmgo_result_int64(h, code, i, n, err, sizeof err);
+        }
+        if (s != GLMMGO_OK) {
+            printf("%s %d error %d %s\n", kind, (int)code, s, err);
+            continue;
+        }
+        s = type == 'd' ? glmmgo_result(h, code, d, n + 1, err, sizeof err) : glmmgo_result_int64(h, code, i, n + 1, err, sizeof err);
+        printf("%s %d %lld %c %d %s\n", kind, (int)code, (long long)n, type, s, err);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) { fprintf(stderr, "usage: result_codes CASEFILE\n"); return 2; }
+    mcla_case c = read_case(argv[1]);
+    char err[512];
+    glmmgo_handle mm = new_model(&c), mf = 0, lm = 0, lf = 0;
+    glmmgo_mcla_options mo;
+    glmmgo_mcla_options_default(&mo, sizeof mo, NULL, 0);
+    mo.m = 200;
+    if (glmmgo_mcla_fit(mm, &mo, NULL, NULL, &mf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mcla fit: %s\n", err); return 1; }
+    enum { N = 40 };
+    double y[N], x[N], z[N];
+    int64_t codes[N], nlev = 5, k = 1;
+    for (int r = 0; r < N; r++) {
+        codes[r] = r % 5;
+        x[r] = z[r] = 1;
+        y[r] = 1 + 0.3 * (r % 5) + 0.1 * ((r * 37) % 11);
+    }
+    if (glmmgo_lmm_new(N, 1, y, x, NULL, 1, &nlev, &k, codes, z, &lm, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "%s\n", err); return 1; }
+    glmmgo_lmm_options lo;
+    glmmgo_lmm_options_default(&lo, sizeof lo, NULL, 0);
+    if (glmmgo_lmm_fit(lm, &lo, NULL, NULL, &lf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "lmm fit: %s\n", err); return 1; }
+    scan("mcla_model", mm);
+    scan("mcla_fit", mf);
+    scan("lmm_model", lm);
+    scan("lmm_fit", lf);
+    struct glmmgo_dims d = {.size = sizeof d};
+    glmmgo_handle all[4] = {mm, mf, lm, lf};
+    for (int j = 0; j < 4; j++) {
+        glmmgo_dims(all[j], &d, NULL, 0);
+        printf("kind %d\n", (int)d.kind);
+        glmmgo_free(all[j]);
+    }
+    return 0;
+}
