@@ -165,6 +165,12 @@ func (d *Density) LogProb(u []float64) float64 {
 	if d.logP[2] > math.Inf(-1) {
 		comp[2] = d.logP[2] + d.nConst2 - d.quadSigmaInv(u)/2
 	}
+	if math.IsNaN(comp[2]) {
+		// (u−u*)′Σ̃⁻¹(u−u*) ≥ 0 for Σ̃⁻¹ positive definite; NaN comes only from
+		// overflow (Inf − Inf between terms of opposite sign) far from u*,
+		// where the component's density is 0.
+		comp[2] = math.Inf(-1)
+	}
 	a := math.Max(comp[0], math.Max(comp[1], comp[2]))
 	if math.IsInf(a, -1) {
 		return a
