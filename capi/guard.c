@@ -93,6 +93,22 @@ int32_t glmmgo_available_workers(void) {
     return glmmgo_go_available_workers();
 }
 
+int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_set_memory_limit(bytes, err, errlen);
+}
+
+int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_memory_limit(bytes, err, errlen);
+}
+
 int glmmgo_free(glmmgo_handle h) {
     if (in_forked_child()) {
         return forked_status(NULL, 0);

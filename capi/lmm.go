@@ -161,13 +161,15 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zcols := 0
 	for t := 0; t < nt; t++ {
-		if lv[t] < 2 || lv[t] > maxElems {
-			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
+		if lv[t] < 2 || lv[t] >= int64(nn) {
+			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs between 2 and n - 1 = %d levels", t, lv[t], nn-1)
 		}
-		if kc[t] < 1 || kc[t] > 1<<20 {
-			return d, errs.Invalidf("ncols", "term %d has %d columns; must be at least 1", t, kc[t])
+		if kc[t] < 1 || kc[t] > int64(nn) {
+			return d, errs.Invalidf("ncols", "term %d has %d columns; must be between 1 and n = %d", t, kc[t], nn)
 		}
-		zcols += int(kc[t])
+		if zcols += int(kc[t]); zcols > maxElems {
+			return d, errs.Invalidf("ncols", "the terms have more than %d columns in all", int64(maxElems))
+		}
 	}
 	nz, err := product(nn, zcols, "z")
 	if err != nil {
@@ -175,6 +177,10 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zz, err := floats(unsafe.Pointer(z), nz, "z", false)
 	if err != nil {
+		return d, err
+	}
+	// Checked before lmmTerms copies the codes and before any value is read.
+	if err := lmm.NeedData(nn, d.P, nt, zcols); err != nil {
 		return d, err
 	}
 	d.Terms, err = lmmTerms(nn, lv, kc, cd, zz)

@@ -151,6 +151,7 @@ extern "C" {
 #define GLMMGO_ERR_BUSY 7      /* the handle is in use by another call */
 #define GLMMGO_ERR_STATE 8     /* call out of order (e.g. objective before samples) */
 #define GLMMGO_ERR_FORKED 9    /* called in a child forked after the library started */
+#define GLMMGO_ERR_RESOURCE 10 /* valid, but needs more memory than the limit (glmmgo_set_memory_limit) */
 
 /* Response families. */
 #define GLMMGO_BERNOULLI 1
@@ -195,6 +196,22 @@ const char *glmmgo_status_string(int status);
 
 /* The number of CPUs the library uses when workers = 0. */
 int32_t glmmgo_available_workers(void);
+
+/*
+ * The memory limit. Every call checks the memory that the sizes it is given
+ * will need (a fit's u-matrix of m*q doubles, dense q*q matrices, an
+ * optimiser's interpolation system, a model's copies of the data) against
+ * this limit before allocating or reading anything sized by them, and
+ * refuses a request above it with GLMMGO_ERR_RESOURCE, naming the argument
+ * and the bytes needed. The limit bounds one request, not the sum of all
+ * live handles. The default is 3/4 of the memory the process may use (the
+ * smallest of physical memory, its cgroup's limit and its RLIMIT_AS and
+ * RLIMIT_DATA). glmmgo_set_memory_limit sets it to bytes > 0, or back to the
+ * default with 0; negative is GLMMGO_ERR_INVALID. glmmgo_memory_limit
+ * reports the limit in force in *bytes. The setting is process-wide.
+ */
+int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen);
+int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen);
 
 /* Releases a handle of any kind. Freeing 0, an unknown or an already freed
    handle returns GLMMGO_ERR_HANDLE; freeing a handle in use by another

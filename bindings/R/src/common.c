@@ -1,5 +1,6 @@
 /* The shim's common machinery: signals, errors, handles, argument
    conversion and the progress callback. */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ void gg_enter(void) { gg_restore_onstack(); }
 void gg_check(int status, const char *err, const char *what) {
     if (status == GLMMGO_OK) return;
     const char *msg = (err != NULL && err[0] != '\0') ? err : glmmgo_status_string(status);
+    if (status == GLMMGO_ERR_RESOURCE)
+        Rf_error("%s: %s [%s]; in R: options(glmmgo.memory_limit = <bytes>) or glmmgoMemoryLimit(<bytes>)", what, msg,
+                 glmmgo_status_string(status));
     Rf_error("%s: %s [%s]", what, msg, glmmgo_status_string(status));
 }
 
@@ -135,6 +139,13 @@ int64_t *gg_int64_from_int(SEXP x, R_xlen_t n, const char *name, int base1) {
 double gg_scalar_real(SEXP x, const char *name) {
     if (!Rf_isReal(x) || XLENGTH(x) != 1) Rf_error("glmmgo: internal: '%s' must be one double", name);
     return REAL(x)[0];
+}
+
+int64_t gg_scalar_int64_in(SEXP x, const char *name, double lo) {
+    double v = gg_scalar_real(x, name);
+    if (!(v >= lo) || !(v < 9223372036854775808.0) || v != floor(v))
+        Rf_error("glmmgo: '%s' is %g; it must be a whole number between %.0f and 2^63 - 1", name, v, lo);
+    return (int64_t)v;
 }
 
 int gg_scalar_int(SEXP x, const char *name) {

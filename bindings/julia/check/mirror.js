@@ -549,6 +549,7 @@ const STATUS = {
   invalid: 'GLMMGO_ERR_INVALID', domain: 'GLMMGO_ERR_DOMAIN', numeric: 'GLMMGO_ERR_NUMERIC',
   cancelled: 'GLMMGO_ERR_CANCELLED', internal: 'GLMMGO_ERR_INTERNAL', handle: 'GLMMGO_ERR_HANDLE',
   busy: 'GLMMGO_ERR_BUSY', state: 'GLMMGO_ERR_STATE', forked: 'GLMMGO_ERR_FORKED',
+  resource: 'GLMMGO_ERR_RESOURCE',
 };
 
 // runtests.jl's small_mcla_fit: the first MCLA reference's model, m = 100, seed = 1.
@@ -750,6 +751,11 @@ function generate(pkg, headerFile) {
     result(glmmgo_version_number() == GLMMGO_VERSION_NUMBER, "version number matches the header", "differs");
     result(glmmgo_version_number() / 1000 == GLMMGO_VERSION_NUMBER / 1000, "GlmmGo.check_version accepts the library", "refused");
     result(strlen(glmmgo_status_string(GLMMGO_ERR_DOMAIN)) > 0, "status_string", "empty");
+    int64_t default_limit = 0, limit = 0;
+    result(glmmgo_memory_limit(&default_limit, err, sizeof err) == GLMMGO_OK && default_limit > (INT64_C(1) << 20), "memory_limit()", err);
+    result(glmmgo_set_memory_limit(INT64_C(1) << 30, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == INT64_C(1) << 30, "set_memory_limit!(2^30)", err);
+    result(glmmgo_set_memory_limit(0, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == default_limit, "set_memory_limit!(0)", err);
+    result(glmmgo_set_memory_limit(-1, err, sizeof err) == GLMMGO_ERR_INVALID, "set_memory_limit!(-1) is :invalid", err);
 ${tests.map((t) => `    ${t}();`).join('\n')}
     printf("%d passed, %d failed\\n", n_pass, n_fail);
     return n_fail ? 1 : 0;

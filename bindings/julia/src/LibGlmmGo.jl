@@ -55,6 +55,7 @@ const GLMMGO_ERR_HANDLE = Cint(6)  # unknown, freed, or wrong-kind handle
 const GLMMGO_ERR_BUSY = Cint(7)  # the handle is in use by another call
 const GLMMGO_ERR_STATE = Cint(8)  # call out of order (e.g. objective before samples)
 const GLMMGO_ERR_FORKED = Cint(9)  # called in a child forked after the library started
+const GLMMGO_ERR_RESOURCE = Cint(10)  # valid, but needs more memory than the limit (glmmgo_set_memory_limit)
 const GLMMGO_BERNOULLI = Int32(1)
 const GLMMGO_POISSON = Int32(2)
 const GLMMGO_BINOMIAL = Int32(3)
@@ -260,6 +261,18 @@ end
 # int32_t glmmgo_available_workers(void)
 function glmmgo_available_workers()
     return ccall((:glmmgo_available_workers, libglmmgo()), Int32, ())
+end
+
+# int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen)
+function glmmgo_set_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_set_memory_limit(bytes::Int64, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
+end
+
+# int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen)
+function glmmgo_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_memory_limit(bytes::Ptr{Int64}, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
 end
 
 # int glmmgo_free(glmmgo_handle h)

@@ -1,9 +1,11 @@
 package mclafit
 
 import (
+	"fmt"
 	"math"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
@@ -64,6 +66,9 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 		return nil, err
 	}
 	if err := checkIdentifiable(d); err != nil {
+		return nil, err
+	}
+	if err := checkMemory(q, nvc, opt); err != nil {
 		return nil, err
 	}
 	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
@@ -255,6 +260,29 @@ func checkIdentifiable(d mcla.Data) error {
 		}
 	}
 	return nil
+}
+
+// checkMemory refuses, before anything is allocated, a fit whose u-matrix
+// and dense q×q matrices together exceed the memory limit (package budget):
+// Σ̃⁻¹ and its Cholesky factor, and PQL's penalised system when PQL runs
+// (pirls holds AZ′WZA + I dense). The argument named is the larger part's:
+// m for the u-matrix, q for the dense matrices.
+func checkMemory(q, nvc int, opt Options) error {
+	samples := mcla.SampleBytes(opt.M, q, nvc)
+	mats := "the importance density's Σ̃⁻¹ and its factor"
+	copies := 2
+	if opt.Start == nil && !opt.NoPQL {
+		mats = "PQL's penalised system, " + mats
+		copies++
+	}
+	dense := float64(copies) * budget.Doubles(q, q)
+	arg := "m"
+	if dense > samples {
+		arg = "q"
+	}
+	what := fmt.Sprintf("the fit's u-matrix (m·q = %d·%d doubles with per-sample values, %s) and %d dense q×q matrices (%s, %s)",
+		opt.M, q, budget.Format(samples), copies, mats, budget.Format(dense))
+	return budget.Need(arg, what, samples+dense)
 }
 
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.

@@ -1,8 +1,10 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -68,6 +70,9 @@ func New(d Data) (*Model, error) {
 	if err := checkColumns(z); err != nil {
 		return nil, err
 	}
+	if err := needRows(z); err != nil {
+		return nil, err
+	}
 	m := &Model{fam: d.Family, n: d.N, p: d.P, q: d.Q, nvc: d.NVC}
 	if m.vcOf, m.qt, err = components(d.Q, d.NVC, d.VCOf); err != nil {
 		return nil, err
@@ -83,6 +88,19 @@ func New(d Data) (*Model, error) {
 	m.z = z.ToELL()
 	m.simd = newSIMDRows(m)
 	return m, nil
+}
+
+// needRows checks the memory of Z's padded rows (sparse.ELL, and its copy
+// packed for the assembly kernel) against the limit: n·w entries of 12
+// bytes each, twice, with w the most nonzeros in one row — a single dense
+// row of Z makes every row that wide.
+func needRows(z *sparse.CSR) error {
+	w := 0
+	for i := 0; i < z.Rows; i++ {
+		w = max(w, z.RowPtr[i+1]-z.RowPtr[i])
+	}
+	return budget.Need("z_row", fmt.Sprintf("Z stored by rows padded to its longest row (n·w = %d·%d entries)", z.Rows, w),
+		24*float64(z.Rows)*float64(w))
 }
 
 // setResponse keeps copies of the response and the per-observation

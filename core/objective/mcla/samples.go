@@ -1,8 +1,10 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
@@ -53,6 +55,9 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 	if mrows > math.MaxInt/m.q || len(umat) != mrows*m.q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d*%d", len(umat), mrows, m.q)
 	}
+	if err := m.needSamples(mrows); err != nil {
+		return err
+	}
 	for k, v := range umat {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errs.Invalidf("umat", "element (%d, %d) is %g; samples must be finite", k%mrows, k/mrows, v)
@@ -78,6 +83,9 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 	if mrows < 1 || mrows > math.MaxInt/m.q {
 		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
 	}
+	if err := m.needSamples(mrows); err != nil {
+		return err
+	}
 	u := m.allocSamples(mrows)
 	if err := parallel.Run(parallel.NumBlocks(mrows), workers, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, mrows)
@@ -92,6 +100,17 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 func (m *Model) setSamplesRowMajor(mrows int, fill func(dst []float64), workers int) error {
 	fill(m.allocSamples(mrows))
 	return m.finishSamples(workers)
+}
+
+// SampleBytes is the memory m samples take in a model with q random
+// effects and nvc variance components: the u-matrix (m·q doubles) and, per
+// sample, log f̃(u_k) and the nvc sums of squares. allocSamples allocates
+// exactly this; a fit checks it against the memory limit before it starts.
+func SampleBytes(m, q, nvc int) float64 { return budget.Doubles(m, q+nvc+1) }
+
+// needSamples checks the memory of mrows samples against the limit.
+func (m *Model) needSamples(mrows int) error {
+	return budget.Need("m", fmt.Sprintf("the u-matrix of m·q = %d·%d doubles", mrows, m.q), SampleBytes(mrows, m.q, m.nvc))
 }
 
 func (m *Model) allocSamples(mrows int) []float64 {
