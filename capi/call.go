@@ -130,6 +130,13 @@ func renameArgs(err error, names map[string]string) error {
 	return err
 }
 
+// glmmgo_go_attach does nothing: guard.c calls it once per thread, before
+// the thread's first real call, so that Go's per-thread set-up happens
+// with the thread's own signal mask (see attach_thread there).
+//
+//export glmmgo_go_attach
+func glmmgo_go_attach() {}
+
 //export glmmgo_go_available_workers
 func glmmgo_go_available_workers() C.int32_t {
 	return C.int32_t(parallel.Available())

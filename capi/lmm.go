@@ -161,8 +161,11 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zcols := 0
 	for t := 0; t < nt; t++ {
-		if lv[t] < 2 || lv[t] >= int64(nn) {
-			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs between 2 and n - 1 = %d levels", t, lv[t], nn-1)
+		if lv[t] < 2 {
+			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
+		}
+		if lv[t] >= int64(nn) {
+			return d, errs.Invalidf("nlevels", "term %d has %d levels for %d observations; the number of levels must be less than the number of observations", t, lv[t], nn)
 		}
 		if kc[t] < 1 || kc[t] > int64(nn) {
 			return d, errs.Invalidf("ncols", "term %d has %d columns; must be between 1 and n = %d", t, kc[t], nn)

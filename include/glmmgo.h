@@ -91,6 +91,20 @@
  * glmmgo_mcla_partial, unchanged since 0.1, treat it as 0). Results are
  * bit-identical whatever the number of workers.
  *
+ * ---- Signals -------------------------------------------------------------
+ *
+ * The host's signal handlers never run on the library's stacks, whether
+ * installed with SA_ONSTACK or not: the library's threads block the
+ * asynchronous signals (and, once a host installs a handler for SIGPROF,
+ * SIGCHLD or signal 34 without SA_ONSTACK, those too, behind a forwarding
+ * handler that runs the host's on the signal stack); the calling thread
+ * blocks them while the library runs on it and gets its own mask back when
+ * the call returns, during progress callbacks, and for a moment at the
+ * checkpoints of long calls (at least every 20 ms of work), where signals
+ * that arrived meanwhile are delivered. Do not direct a signal at one of
+ * the library's threads (pthread_kill): it stays blocked there. See
+ * SECURITY.md.
+ *
  * ---- fork() --------------------------------------------------------------
  *
  * The Go runtime inside the library does not survive fork(). A child
@@ -175,9 +189,20 @@ typedef int64_t glmmgo_handle;
  * A progress callback, called on the thread that made the call, between
  * iterations of a long computation: the iteration (or evaluation) number,
  * the current objective, the current parameters (npar values, valid only
- * during the call). Return 0 to continue, anything else to stop: the call
- * then returns GLMMGO_ERR_CANCELLED and makes no fit. The callback must not
- * call glmmgo with the handle being used (that call gets GLMMGO_ERR_BUSY).
+ * during the call). An MCLA fit also calls it at least every 20 ms of work
+ * in its phases without iterations and within long iterations, as a
+ * heartbeat: then iter is negative and names the phase (-1 PQL, -2 drawing
+ * and preparing the sample, -3 within a trust iteration, -4 inference),
+ * objective is NaN, par NULL and npar 0. Return 0 to continue, anything
+ * else to stop: the call then returns GLMMGO_ERR_CANCELLED and makes no
+ * fit; the model is unchanged and usable. The callback runs with the
+ * calling thread's own signal mask (signals that arrived during the call
+ * are delivered at its start). It must not call glmmgo with the handle
+ * being used (that call gets GLMMGO_ERR_BUSY), and it must return: leaving
+ * it by longjmp (a host's error mechanism, C++ exceptions) skips the
+ * library's frames and is not allowed — the handle stays marked in use
+ * until the library notices, at the next call on that thread or a
+ * glmmgo_free of the handle from a thread that is not inside a call.
  */
 typedef int (*glmmgo_progress_fn)(void *userdata, int64_t iter, double objective,
                                   const double *par, int64_t npar);

@@ -1,8 +1,13 @@
 package tests
 
 import (
+	"bufio"
+	"os/exec"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // hardenLines runs c/harden.c in mode and returns its "name v1 v2 ..."
@@ -79,4 +84,112 @@ func TestMemoryBudget(t *testing.T) {
 	})
 	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_pql", "fit_q_nopql_names_sigma")
 	t.Logf("every case answered in %s s", got["seconds"])
+}
+
+// TestHeartbeats: an MCLA fit calls the progress callback in every phase —
+// PQL, drawing the sample, within trust iterations, inference — when the
+// phase begins and at least every 20 ms of work after (heartbeats: iter <
+// 0 naming the phase, objective NaN, no parameters), besides its
+// iterations; stopping at the first heartbeat of any phase returns
+// GLMMGO_ERR_CANCELLED at once with no fit, and the model then fits
+// exactly as a fresh one. (Before, PQL, the multinomial counts and the
+// sample called no callback: Ctrl-C at 1 s into a fit with m = 10^6 was
+// served at 12.6 s.) The longest gaps are logged, not tested: they are
+// times on a shared machine.
+func TestHeartbeats(t *testing.T) {
+	got := hardenLines(t, "beats", "20000")
+	if got["status"][0] != "0" || got["bad_calls"][0] != "0" {
+		t.Fatalf("fit: status %v, %v malformed calls", got["status"], got["bad_calls"])
+	}
+	for _, ph := range []string{"pql", "sampling", "trust_beats", "inference", "iterations"} {
+		if c := got["calls_"+ph]; len(c) != 1 || c[0] == "0" {
+			t.Errorf("phase %s: %v calls", ph, c)
+		}
+		t.Logf("%s: %s calls, longest gap %s s", ph, got["calls_"+ph][0], got["gap_"+ph][0])
+	}
+	for ph := 1; ph <= 4; ph++ {
+		got := hardenLines(t, "beats", "20000", strconv.Itoa(ph))
+		if got["status"][0] != "4" || got["fit_zero"][0] != "1" || got["refit_identical"][0] != "1" {
+			t.Errorf("cancelled in phase %d: status %v, fit handle zero %v, refit identical %v", ph, got["status"], got["fit_zero"], got["refit_identical"])
+		}
+		t.Logf("cancelled in phase %d: returned %s s after the callback asked", ph, got["cancel_latency"][0])
+	}
+}
+
+// TestLongjmpOutOfCallback: a progress callback that longjmps out of a fit
+// (forbidden by the header; what R's Rf_error would do from a callback) —
+// at a trust iteration, at a heartbeat while the sample is drawn, at an
+// LMM evaluation — leaves the handle busy for other calls, but it can be
+// freed from the thread that made the call (before, glmmgo_free returned
+// GLMMGO_ERR_BUSY for ever), and the library keeps working.
+func TestLongjmpOutOfCallback(t *testing.T) {
+	got := hardenLines(t, "longjmp")
+	for _, c := range []string{"mcla_iteration", "mcla_sampling", "lmm_evaluation"} {
+		expectFlags(t, got, c+"_left")
+		for name, status := range map[string]string{"_dims": "7", "_free": "0", "_free_again": "6"} {
+			if g := got[c+name]; len(g) < 1 || g[0] != status {
+				t.Errorf("%s%s: %v, want status %s", c, name, g, status)
+			}
+		}
+	}
+	if g := got["fit_after"]; len(g) < 1 || g[0] != "0" {
+		t.Errorf("a fit after the jumps: %v", g)
+	}
+}
+
+// TestProfilerSignals: a profiler's SIGPROF handler installed with
+// signal() and re-installed at every tick (R's Rprof), with ITIMER_PROF
+// firing every millisecond of CPU time, during an MCLA fit with two
+// workers and five LMM fits: the process survives (it died within
+// seconds) and every fit succeeds; the handler runs.
+func TestProfilerSignals(t *testing.T) {
+	got := hardenLines(t, "sigprof")
+	if g := got["mcla_fit"]; len(g) < 1 || g[0] != "0" {
+		t.Errorf("MCLA fit: %v", g)
+	}
+	if g := got["lmm_fit"]; len(g) < 1 || g[0] != "0" {
+		t.Errorf("LMM fit: %v", g)
+	}
+	if g := got["ticks"]; len(g) != 1 || g[0] == "0" {
+		t.Errorf("profiler ticks handled: %v", g)
+	}
+	t.Logf("%s profiler ticks handled", got["ticks"][0])
+}
+
+// TestSigintDefault: SIGINT with its default action ends a process in the
+// middle of a long fit without a progress callback promptly — the
+// asynchronous signals held while Go runs on the caller's thread are
+// delivered at the fit's checkpoints (every 20 ms of work) — as it would
+// without the library.
+func TestSigintDefault(t *testing.T) {
+	exe := compileC(t, "harden", "harden.c")
+	cmd := exec.Command(exe, "sigint_default")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "running\n" {
+		cmd.Process.Kill()
+		t.Fatalf("the program printed %q", line)
+	}
+	time.Sleep(500 * time.Millisecond)
+	t0 := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+			t.Fatalf("the process did not end by SIGINT: %v", err)
+		}
+		t.Logf("ended by SIGINT %v after it was sent", time.Since(t0).Round(time.Millisecond))
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGINT did not end the process within 20 s")
+	}
 }

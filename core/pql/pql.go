@@ -42,7 +42,9 @@ import (
 // SigmaFloor is glmm's lower bound on a PQL standard deviation.
 const SigmaFloor = 1e-3
 
-// Options tune the search; zero values select defaults.
+// Options tune the search; zero values select defaults. A checkpoint in
+// Inner is also checked before every outer evaluation: PQL then stops with
+// errs.ErrCancelled.
 type Options struct {
 	NelderMead optim.Settings
 	Inner      pirls.Options
@@ -80,6 +82,9 @@ func Fit(pr pirls.Problem, vcOf []int, nvc int, opt Options) (*Result, error) {
 	var cur pirls.Result
 	warmB, warmS := make([]float64, pr.P), make([]float64, pr.Q)
 	outer := func(sigma []float64) (float64, error) {
+		if err := opt.Inner.Checkpoint.Check(); err != nil {
+			return 0, err
+		}
 		setA(sigma)
 		if err := solver.Solve(a, warmB, warmS, opt.Inner, &cur); err != nil {
 			if errs.KindOf(err) == errs.Numeric {

@@ -817,7 +817,7 @@ static void cases_dispersion(void) {
 }
 
 static void cases_library(void) {
-    int bad[] = {-1, 10, 100, INT_MIN, INT_MAX};
+    int bad[] = {-1, GLMMGO_ERR_RESOURCE + 1, 100, INT_MIN, INT_MAX};
     for (int k = 0; k < 5; k++) {
         char name[64];
         snprintf(name, sizeof name, "status_string_%d", bad[k]);

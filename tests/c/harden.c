@@ -14,11 +14,13 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include "glmmgo.h"
@@ -204,6 +206,227 @@ static int budget_mode(void) {
     return 0;
 }
 
+/* ---- beats: the progress callback's calls in every phase of a fit ------
+
+   usage: harden beats M [cancelphase]
+   A fit of a crossed two-factor Bernoulli model (n = 600, q = 120, the
+   salamander's shape) with m samples and two workers; the callback records
+   when it is called and in which phase (iter < 0) or iteration. Prints per
+   phase the number of calls and the longest time without one, and the
+   fit's status. With cancelphase (1..4) the callback stops the fit at the
+   first heartbeat of that phase (4: inference): the fit returns
+   GLMMGO_ERR_CANCELLED, how long after, and the model then fits as a fresh
+   model does (same value, bit for bit). */
+typedef struct {
+    double last, gap[6], start;
+    int64_t calls[6], bad;
+    int cancel_phase;
+    double cancelled_at;
+} beats_t;
+
+static int beats_cb(void *ud, int64_t iter, double obj, const double *par, int64_t npar) {
+    beats_t *b = ud;
+    double t = now();
+    int ph = iter < 0 ? (int)-iter : 5; /* 5: trust iterations */
+    if (ph < 1 || ph > 5) {
+        b->bad++;
+        return 0;
+    }
+    if (iter < 0 && (!isnan(obj) || par != NULL || npar != 0)) b->bad++;
+    b->calls[ph]++;
+    if (t - b->last > b->gap[ph]) b->gap[ph] = t - b->last;
+    b->last = t;
+    if (b->cancel_phase == ph && iter < 0) {
+        b->cancelled_at = t;
+        return 1;
+    }
+    return 0;
+}
+
+static double fit_value(glmmgo_handle h, int64_t m) {
+    glmmgo_mcla_options o = mcla_opts(m);
+    o.workers = 2;
+    glmmgo_handle f = 0;
+    if (glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err) != GLMMGO_OK) return NAN;
+    double v = NAN;
+    glmmgo_result(f, GLMMGO_MCLA_VALUE, &v, 1, err, sizeof err);
+    glmmgo_free(f);
+    return v;
+}
+
+static int beats_mode(int64_t m, int cancel_phase) {
+    int64_t n = 600, q = 120;
+    data_t d = make_data(n, 60, 7);
+    for (int64_t i = 0; i < n; i++) d.zc[i] = i % 60;
+    /* a second factor: columns 60..119, crossed with the first */
+    int64_t nnz = 2 * n;
+    int64_t *zr = malloc(8 * (size_t)nnz), *zc = malloc(8 * (size_t)nnz), *vc = malloc(8 * (size_t)q);
+    double *zv = malloc(8 * (size_t)nnz);
+    for (int64_t i = 0; i < n; i++) {
+        zr[i] = i, zc[i] = i % 60, zv[i] = 1;
+        zr[n + i] = i, zc[n + i] = 60 + (i / 10) % 60, zv[n + i] = 1;
+    }
+    for (int64_t j = 0; j < q; j++) vc[j] = j < 60 ? 0 : 1;
+    glmmgo_handle h = 0, f = 0;
+    if (glmmgo_mcla_new(n, 2, q, GLMMGO_BERNOULLI, d.y, NULL, NULL, d.x, nnz, zr, zc, zv, 2, vc, &h, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    beats_t b = {0};
+    b.cancel_phase = cancel_phase;
+    glmmgo_mcla_options o = mcla_opts(m);
+    o.workers = 2;
+    b.start = b.last = now();
+    int s = glmmgo_mcla_fit(h, &o, beats_cb, &b, &f, err, sizeof err);
+    double end = now();
+    printf("status %d\nseconds %.3f\nbad_calls %lld\n", s, end - b.start, (long long)b.bad);
+    if (end - b.last > b.gap[5]) b.gap[5] = end - b.last;
+    const char *names[] = {"", "pql", "sampling", "trust_beats", "inference", "iterations"};
+    for (int k = 1; k <= 5; k++) printf("calls_%s %lld\ngap_%s %.4f\n", names[k], (long long)b.calls[k], names[k], b.gap[k]);
+    if (cancel_phase) {
+        printf("cancel_latency %.4f\nfit_zero %d\n", end - b.cancelled_at, f == 0);
+        double v1 = fit_value(h, m);
+        glmmgo_handle h2 = 0;
+        glmmgo_mcla_new(n, 2, q, GLMMGO_BERNOULLI, d.y, NULL, NULL, d.x, nnz, zr, zc, zv, 2, vc, &h2, err, sizeof err);
+        double v2 = fit_value(h2, m);
+        printf("refit_identical %d\n", !isnan(v1) && memcmp(&v1, &v2, sizeof v1) == 0);
+        glmmgo_free(h2);
+    }
+    glmmgo_free(f);
+    glmmgo_free(h);
+    return 0;
+}
+
+/* ---- longjmp: a progress callback that jumps out of the call ------------
+
+   The header forbids it (a host's error mechanism, such as R's Rf_error
+   called from the callback, would do it). Before, the handle stayed busy
+   for ever: glmmgo_free returned GLMMGO_ERR_BUSY on every try. Now the
+   handle can be freed from the thread that made the call (its memory
+   cannot be reclaimed: the abandoned frames hold it), other calls on it
+   get GLMMGO_ERR_BUSY, and the library keeps working. */
+static jmp_buf jump;
+static int64_t jump_at;
+static int jumper(void *ud, int64_t iter, double obj, const double *par, int64_t npar) {
+    (void)ud, (void)obj, (void)par, (void)npar;
+    if (iter == jump_at) longjmp(jump, 1);
+    return 0;
+}
+
+static void jump_out(const char *label, glmmgo_handle h, int lmm, int64_t at) {
+    glmmgo_handle f = 0;
+    jump_at = at;
+    volatile int left = 0;
+    if (setjmp(jump) == 0) {
+        if (lmm) {
+            glmmgo_lmm_options o;
+            glmmgo_lmm_options_default(&o, sizeof o, NULL, 0);
+            glmmgo_lmm_fit(h, &o, jumper, NULL, &f, err, sizeof err);
+        } else {
+            glmmgo_mcla_options o = mcla_opts(20000);
+            glmmgo_mcla_fit(h, &o, jumper, NULL, &f, err, sizeof err);
+        }
+    } else {
+        left = 1;
+    }
+    char name[64];
+    printf("%s_left %d\n", label, left);
+    struct glmmgo_dims d = {.size = sizeof d};
+    snprintf(name, sizeof name, "%s_dims", label);
+    show(name, glmmgo_dims(h, &d, err, sizeof err));
+    snprintf(name, sizeof name, "%s_free", label);
+    show(name, glmmgo_free(h));
+    snprintf(name, sizeof name, "%s_free_again", label);
+    show(name, glmmgo_free(h));
+}
+
+static int longjmp_mode(void) {
+    data_t d = make_data(200, 10, 4);
+    jump_out("mcla_iteration", model_of(&d), 0, 1);
+    jump_out("mcla_sampling", model_of(&d), 0, -2);
+    glmmgo_handle l = 0;
+    int64_t nl[1] = {10}, nc[1] = {1};
+    int64_t *codes = malloc(8 * 200);
+    double *y = malloc(8 * 200), *x = malloc(8 * 200), *z = malloc(8 * 200);
+    uint64_t s = 9;
+    for (int i = 0; i < 200; i++) codes[i] = i % 10, y[i] = hm_norm(&s) + (i % 10) * 0.3, x[i] = 1, z[i] = 1;
+    if (glmmgo_lmm_new(200, 1, y, x, NULL, 1, nl, nc, codes, z, &l, err, sizeof err) != GLMMGO_OK) return 1;
+    jump_out("lmm_evaluation", l, 1, 3);
+    glmmgo_handle h = model_of(&d), f = 0;
+    glmmgo_mcla_options o = mcla_opts(2000);
+    show("fit_after", glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+    glmmgo_free(f);
+    glmmgo_free(h);
+    return 0;
+}
+
+/* ---- sigprof: a profiler's handler installed with signal() ----------------
+
+   The handler re-installs itself with signal() at every tick, as R's
+   profiler does, and ITIMER_PROF fires every millisecond of CPU time
+   (Rprof's default is 20 ms) during an MCLA fit with two workers and an
+   LMM fit. Before, the process died within seconds ("fatal error: unknown
+   caller pc", "traceback did not unwind completely"). */
+static volatile sig_atomic_t ticks;
+static void on_prof(int sig) {
+    signal(sig, on_prof);
+    ticks++;
+}
+
+static int sigprof_mode(void) {
+    signal(SIGPROF, on_prof);
+    struct itimerval it = {{0, 1000}, {0, 1000}};
+    setitimer(ITIMER_PROF, &it, NULL);
+    data_t d = make_data(400, 20, 5);
+    glmmgo_handle h = model_of(&d), f = 0;
+    glmmgo_mcla_options o = mcla_opts(60000);
+    o.workers = 2;
+    show("mcla_fit", glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+    glmmgo_free(f);
+    glmmgo_free(h);
+    int64_t n = 4000, nl[2] = {200, 50}, nc[2] = {1, 1};
+    int64_t *codes = malloc(16 * (size_t)n);
+    double *y = malloc(8 * (size_t)n), *x = malloc(8 * (size_t)n), *z = malloc(16 * (size_t)n);
+    uint64_t s = 3;
+    for (int64_t i = 0; i < n; i++) {
+        codes[i] = i % 200, codes[n + i] = (i / 7) % 50;
+        y[i] = hm_norm(&s) + (double)(i % 200) / 100 + (double)((i / 7) % 50) / 50, x[i] = 1, z[i] = 1, z[n + i] = 1;
+    }
+    glmmgo_handle l = 0;
+    if (glmmgo_lmm_new(n, 1, y, x, NULL, 2, nl, nc, codes, z, &l, err, sizeof err) != GLMMGO_OK) return 1;
+    glmmgo_lmm_options lo;
+    glmmgo_lmm_options_default(&lo, sizeof lo, NULL, 0);
+    for (int k = 0; k < 5; k++) {
+        show("lmm_fit", glmmgo_lmm_fit(l, &lo, NULL, NULL, &f, err, sizeof err));
+        glmmgo_free(f);
+    }
+    glmmgo_free(l);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_PROF, &off, NULL);
+    printf("ticks %d\n", (int)ticks);
+    return 0;
+}
+
+/* ---- sigint_default: Ctrl-C with SIGINT's default action -----------------
+
+   A fit without a callback runs for a long time; the test sends SIGINT.
+   The asynchronous signals are blocked while Go runs on the calling
+   thread, and delivered at its checkpoints (every 20 ms): the process ends
+   by the signal at once, as it would without the library. Prints "running"
+   when the fit starts. */
+static int sigint_default_mode(void) {
+    signal(SIGINT, SIG_DFL); /* a shell starts background jobs with SIGINT ignored */
+    data_t d = make_data(60, 6, 6);
+    glmmgo_handle h = model_of(&d), f = 0;
+    glmmgo_mcla_options o = mcla_opts(4000000);
+    o.workers = 2;
+    printf("running\n");
+    fflush(stdout);
+    int s = glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err);
+    printf("finished %d\n", s);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: harden <mode>\n");
@@ -212,6 +435,10 @@ int main(int argc, char **argv) {
     const char *m = argv[1];
     if (!strcmp(m, "errlen")) return errlen_mode();
     if (!strcmp(m, "budget")) return budget_mode();
+    if (!strcmp(m, "longjmp")) return longjmp_mode();
+    if (!strcmp(m, "sigprof")) return sigprof_mode();
+    if (!strcmp(m, "sigint_default")) return sigint_default_mode();
+    if (!strcmp(m, "beats") && argc > 2) return beats_mode((int64_t)atof(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
     fprintf(stderr, "harden: unknown mode %s\n", m);
     return 2;
 }

@@ -182,7 +182,9 @@ static void gg_print_line(void *data) {
    between iterations. Returns nonzero to cancel. */
 int gg_progress_cb(void *userdata, int64_t iter, double objective, const double *par, int64_t npar) {
     gg_progress *p = (gg_progress *)userdata;
-    if (p->verbose && (p->every <= 1 || iter % p->every == 0)) {
+    /* iter < 0: a heartbeat from a phase without iterations (PQL, sampling,
+       inference): nothing to print, only the interrupt to check. */
+    if (p->verbose && iter >= 0 && (p->every <= 1 || iter % p->every == 0)) {
         gg_line l = {iter, objective, par, npar};
         R_ToplevelExec(gg_print_line, &l);
     }

@@ -50,6 +50,7 @@ type Fit struct {
 
 	density *importance.Density // the density sampled from
 	seed    uint64              // the sample's seed
+	beat    *heartbeat          // the running fit's checkpoint
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -57,6 +58,15 @@ func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...),
 
 // Run fits the model d by MCLA.
 func Run(d mcla.Data, opt Options) (*Fit, error) {
+	f, err := run(d, opt, newHeartbeat(opt.Progress))
+	if f != nil {
+		f.beat = nil // the caller's callback is not kept
+	}
+	return f, err
+}
+
+// run is Run with the fit's heartbeat.
+func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, error) {
 	model, err := mcla.New(d)
 	if err != nil {
 		return nil, err
@@ -75,7 +85,7 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed}
+	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed, beat: beat}
 
 	// 1. Starting values and the centre of the importance density.
 	t0 := time.Now()
@@ -86,6 +96,9 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 
 	// 2. The importance density (samples are drawn in maximise).
 	t0 = time.Now()
+	if err := fit.beat.enter(PhaseSampling); err != nil {
+		return nil, err
+	}
 	if err := fit.setDensity(d, z, opt); err != nil {
 		return nil, err
 	}
@@ -106,8 +119,11 @@ func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
 	var beta0, nu0 []float64
 	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
 	if opt.Start == nil && !opt.NoPQL {
+		if err := f.beat.enter(PhasePQL); err != nil {
+			return err
+		}
 		pr := pirls.Problem{Response: d.Response, N: d.N, P: p, Q: q, X: d.X, Z: z}
-		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{})
+		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{Inner: pirls.Options{Checkpoint: f.beat.cp}})
 		if err != nil {
 			return err
 		}
@@ -160,8 +176,8 @@ func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
 		return err
 	}
 	f.density = dens
-	f.M1, f.M2, f.M3 = dens.Counts(f.M, f.seed)
-	return nil
+	f.M1, f.M2, f.M3, err = dens.CountsChecked(f.M, f.seed, opt.Workers, f.beat.cp)
+	return err
 }
 
 // draw writes samples lo..hi−1 of the fit's sample into dst.
@@ -171,6 +187,8 @@ func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, d
 // trust from f.Start and fills the results. sampleStart is when the
 // sampling stage began (for SampleTime).
 func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	f.beat.phase = PhaseSampling
+	model.SetCheckpoint(f.beat.cp)
 	if err := model.SetDensity(f.density, opt.Workers); err != nil {
 		return err
 	}
@@ -181,6 +199,9 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 
 	// 3. Trust-region maximisation of l_m, as the minimisation of −l_m.
 	t0 := time.Now()
+	if err := f.beat.enter(PhaseTrust); err != nil {
+		return err
+	}
 	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.Start,
 		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
 	if err != nil {
@@ -193,6 +214,9 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 
 	// 4–5. Inference.
 	t0 = time.Now()
+	if err := f.beat.enter(PhaseInference); err != nil {
+		return err
+	}
 	if err := f.infer(model, tr.X, opt); err != nil {
 		return err
 	}

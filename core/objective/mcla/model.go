@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/budget"
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -48,6 +49,7 @@ type Model struct {
 	qt          []float64 // columns per component, as float64
 
 	dens *importance.Density
+	cp   *checkpoint.Checkpoint // checked by long loops (SetCheckpoint)
 
 	// Samples, set by SetSamples: u in sample-major order (row k of glmm's
 	// u-matrix is u[k*q:(k+1)*q]), log f̃(u_k), and sₜ(u_k) at ss[k*nvc+t].
@@ -138,6 +140,11 @@ func ones(v []float64, n int) []float64 {
 	}
 	return o
 }
+
+// SetCheckpoint makes the model's long loops — drawing and preparing
+// samples, evaluations, moments — check cp (nil: none) at least every
+// checkpoint.Interval, and return errs.ErrCancelled when it stops.
+func (m *Model) SetCheckpoint(cp *checkpoint.Checkpoint) { m.cp = cp }
 
 // Dims returns n, p, q and the number of variance components.
 func (m *Model) Dims() (n, p, q, nvc int) { return m.n, m.p, m.q, m.nvc }

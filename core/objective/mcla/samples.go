@@ -87,11 +87,12 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 		return err
 	}
 	u := m.allocSamples(mrows)
-	if err := parallel.Run(parallel.NumBlocks(mrows), workers, func(_, b int) error {
+	if err := parallel.RunChecked(parallel.NumBlocks(mrows), workers, m.cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, mrows)
 		gen(lo, hi, u[lo*m.q:hi*m.q])
 		return nil
 	}); err != nil {
+		m.m = 0
 		return err
 	}
 	return m.finishSamples(workers)
@@ -126,15 +127,25 @@ func (m *Model) allocSamples(mrows int) []float64 {
 	return m.u
 }
 
+// finishSamples computes each sample's sums of squares per component and
+// its log f̃, block by block; a failure (or a stop at the checkpoint)
+// drops the samples.
 func (m *Model) finishSamples(workers int) error {
-	for k := 0; k < m.m; k++ {
-		u := m.u[k*m.q : (k+1)*m.q]
-		ss := m.ss[k*m.nvc : (k+1)*m.nvc]
-		for j, v := range u {
-			ss[m.vcOf[j]] += v * v
+	err := parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
+		lo, hi := parallel.BlockRange(b, m.m)
+		for k := lo; k < hi; k++ {
+			u := m.u[k*m.q : (k+1)*m.q]
+			ss := m.ss[k*m.nvc : (k+1)*m.nvc]
+			for j, v := range u {
+				ss[m.vcOf[j]] += v * v
+			}
 		}
+		return nil
+	})
+	if err == nil {
+		err = m.computeLogFt(workers)
 	}
-	if err := m.computeLogFt(workers); err != nil {
+	if err != nil {
 		m.m = 0
 		return err
 	}
@@ -142,7 +153,7 @@ func (m *Model) finishSamples(workers int) error {
 }
 
 func (m *Model) computeLogFt(workers int) error {
-	return parallel.Run(parallel.NumBlocks(m.m), workers, func(_, b int) error {
+	return parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m.m)
 		for k := lo; k < hi; k++ {
 			lf := m.dens.LogProb(m.u[k*m.q : (k+1)*m.q])
