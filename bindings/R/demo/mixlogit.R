@@ -26,7 +26,7 @@ fm <- timed("Monte Carlo EM", mixlogit(y, x, method = "mcem", seed = 1))
 print(summary(fm))
 cat("\nTruth, both estimates, and MCEM's distance from the MLE in Monte Carlo standard errors:\n")
 print(round(cbind(truth = truth, quadrature = coef(fq), se = fq$se, mcem = coef(fm), mcse = mcse(fm),
-                  `(mcem - mle)/mcse` = (coef(fm) - coef(fq)) / mcse(fm)), 3))
+                  `(mcem - mle)/mcse` = (coef(fm) - coef(fq)) / mcse(fm)), 4))
 cat("\n95% Wald intervals of the quadrature fit:\n")
 print(confint(fq))
 cat(sprintf("\nSubjects classified (posterior > 0.5) into their simulated class: %.1f%%\n",
