@@ -10,12 +10,18 @@ package dense
 // (with L⁻¹ formed explicitly for the small diagonal block) are products of
 // this A·Bᵀ form, so one fast tile kernel serves the whole factorisation.
 // On amd64 with AVX2 and FMA the tile is computed by kernel_amd64.s (twelve
-// 4-wide accumulators); elsewhere by the portable Go version below.
+// 4-wide accumulators); elsewhere, or when built with the noasm tag, by the
+// portable Go version below, which computes the same products (without
+// fused multiply-adds, so its last bits may differ).
 
 const (
 	mr = 12 // rows of a tile (A panel height)
 	nr = 4  // columns of a tile (B panel height)
 )
+
+// Assembly reports whether the tile kernel runs in assembly: on amd64 with
+// AVX2 and FMA, built without the noasm tag.
+func Assembly() bool { return useAVX2 }
 
 // kernelGo is the portable 12×4 tile kernel.
 func kernelGo(k int, a, b []float64, out *[mr * nr]float64) {

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package dense
 
 import "golang.org/x/sys/cpu"

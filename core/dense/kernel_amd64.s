@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // func kernelAVX2(k int, a, b *float64, out *[48]float64)
