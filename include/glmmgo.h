@@ -46,8 +46,8 @@
  *       glmmgo_dims, glmmgo_result_length, glmmgo_result,
  *       glmmgo_result_int64 and glmmgo_confint, with result codes
  *       GLMMGO_E_<NAME> numbered from the engine's base (MCLA 1000, LMM
- *       2000; 3000 and 4000 are reserved for the Laplace/AGQ and the
- *       latent-class MCEM engines). Adding a result is one code here and
+ *       2000, mixlogit 4000; 3000 is reserved for the Laplace/AGQ
+ *       engine). Adding a result is one code here and
  *       one entry in the library, no new function.
  *
  * Engine-specific calls sit beside these (the MCLA importance density,
@@ -218,14 +218,14 @@ int glmmgo_free(glmmgo_handle h);
 struct glmmgo_dims {
     size_t size;     /* set by the caller: sizeof(struct glmmgo_dims) */
     int32_t kind;    /* GLMMGO_KIND_* */
-    int64_t n;       /* observations */
+    int64_t n;       /* observations (mixlogit: subjects) */
     int64_t p;       /* fixed effects (LMM: columns of X kept) */
     int64_t p_given; /* columns of X given (LMM: p plus aliased columns dropped) */
     int64_t q;       /* random effects */
     int64_t nvc;     /* MCLA: variance components */
     int64_t ntheta;  /* LMM: covariance parameters theta */
     int64_t nterms;  /* LMM: random-effects terms */
-    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM) */
+    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM), 5 (mixlogit) */
     int64_t m;       /* MCLA: samples (a model: 0 until set) */
     int64_t t;       /* mixlogit: occasions per subject (n is the number of subjects) */
 };
