@@ -79,7 +79,7 @@ func TestMemoryBudget(t *testing.T) {
 		"fit_q_pql": {"10", "q"}, "fit_q_nopql": {"10", "q"},
 		"new_n_2e36": {"10", "n"}, "new_q_2e34": {"1", "q"},
 		"lmm_n_2e36": {"10", "n"}, "lmm_ncols_2e30": {"1", "ncols"}, "lmm_nlevels_2e36": {"1", "nlevels"},
-		"samples_m_2e37": {"10", "m"}, "new_dense_row": {"10", "z_row"},
+		"samples_m_2e37": {"10", "m"}, "mixlogit_n_2e36": {"10", "n"}, "new_dense_row": {"10", "z_row"},
 		"lmm_new_k200": {"0", "-"}, "lmm_fit_k200": {"10", "theta"}, "limit_default": {"0", "-"},
 	})
 	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_pql", "fit_q_nopql_names_sigma")

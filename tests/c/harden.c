@@ -160,6 +160,8 @@ static int budget_mode(void) {
     int64_t nlbig[1] = {(int64_t)1 << 36};
     show("lmm_nlevels_2e36", glmmgo_lmm_new(4, 0, y4, NULL, NULL, 1, nlbig, nc, codes, zv4, &h, err, sizeof err));
 
+    show("mixlogit_n_2e36", glmmgo_mixlogit_new((int64_t)1 << 36, 1, y4, x4, &h, err, sizeof err));
+
     /* Samples: m = 2^37 rows of q = 2 (the caller's umat would be 2 TB). */
     h = small_model();
     show("samples_m_2e37", glmmgo_mcla_set_samples(h, (int64_t)1 << 37, hm_umat, err, sizeof err));
