@@ -512,7 +512,7 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
 #define GLMMGO_MCLA_MCVCOV 1011         /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}         */
 #define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
-#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if trust's termination test was met                */
+#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0) */
 #define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
 #define GLMMGO_MCLA_EVALUATIONS 1015    /* 1 int  objective evaluations                                */
 #define GLMMGO_MCLA_ESS 1016            /* 1      Kish effective sample size of the importance weights at the estimate, in [1, m] */
@@ -528,6 +528,17 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
+#define GLMMGO_MCLA_CONVERGENCE 1029    /* 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did */
+
+/* Convergence of an MCLA fit (GLMMGO_MCLA_CONVERGENCE): the first of these
+   checks that fails, in this order. trust's own test is not enough: started
+   far away it can stop at once where l_m is flat to rounding. */
+#define GLMMGO_CONVERGENCE_OK 0         /* a maximum: every check below passed */
+#define GLMMGO_CONVERGENCE_ITERLIM 1    /* trust stopped at its iteration limit (iterlim) */
+#define GLMMGO_CONVERGENCE_NOT_FINITE 2 /* the estimate, l_m or a derivative is not finite */
+#define GLMMGO_CONVERGENCE_SCALE 3      /* a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8 */
+#define GLMMGO_CONVERGENCE_HESSIAN 4    /* the Hessian is not negative definite: not a maximum */
+#define GLMMGO_CONVERGENCE_GRADIENT 5   /* the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002 */
 
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *

@@ -63,6 +63,20 @@ func TestErrlenAnySize(t *testing.T) {
 	}
 }
 
+// TestConvergenceHonest: an MCLA fit started far from the maximum (ν =
+// 1e300, β₀ = 1e300) reports converged = 0 with the reason
+// GLMMGO_CONVERGENCE_SCALE (3) — before, it returned converged = 1 at a
+// point that is not a maximum —, one stopped by iterlim = 1 the reason
+// GLMMGO_CONVERGENCE_ITERLIM (1), and a fit from PQL's start converged (0).
+func TestConvergenceHonest(t *testing.T) {
+	got := hardenLines(t, "converge")
+	for name, want := range map[string]string{"default_start": "0 1 0", "nu_1e300": "0 0 3", "beta0_1e300": "0 0 3", "iterlim_1": "0 0 1"} {
+		if g := strings.Join(got[name], " "); g != want {
+			t.Errorf("%s: status, converged, reason %q, want %q", name, g, want)
+		}
+	}
+}
+
 // TestMemoryBudget: every size whose memory exceeds the limit is refused
 // with GLMMGO_ERR_RESOURCE (10) naming the argument — a fit's m, its q
 // (dense q×q matrices of PQL and of Σ̃⁻¹), a model's n, a u-matrix's m,

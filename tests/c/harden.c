@@ -429,6 +429,37 @@ static int sigint_default_mode(void) {
     return 0;
 }
 
+/* ---- converge (r07) -------------------------------------------------- */
+
+/* A fit started far from the maximum (nu = 1e300, beta0 = 1e300) returned
+   GLMMGO_OK with converged = 1; now converged = 0 with the reason
+   GLMMGO_CONVERGENCE_SCALE. Prints "name status converged reason". */
+static void converge_case(glmmgo_handle h, const char *label, const double *start, int64_t iterlim) {
+    glmmgo_mcla_options o = mcla_opts(200);
+    o.seed = 1;
+    o.start = start;
+    o.start_len = start ? 3 : 0;
+    if (iterlim) o.iterlim = iterlim;
+    glmmgo_handle f = 0;
+    int s = glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err);
+    int64_t conv = -1, why = -1;
+    glmmgo_result_int64(f, GLMMGO_MCLA_CONVERGED, &conv, 1, err, sizeof err);
+    glmmgo_result_int64(f, GLMMGO_MCLA_CONVERGENCE, &why, 1, err, sizeof err);
+    printf("%s %d %lld %lld\n", label, s, (long long)conv, (long long)why);
+    glmmgo_free(f);
+}
+
+static int converge_mode(void) {
+    data_t d = make_data(60, 6, 3);
+    glmmgo_handle h = model_of(&d);
+    converge_case(h, "default_start", NULL, 0);
+    converge_case(h, "nu_1e300", (double[]){0, 0, 1e300}, 0);
+    converge_case(h, "beta0_1e300", (double[]){1e300, 0, 1}, 0);
+    converge_case(h, "iterlim_1", NULL, 1);
+    glmmgo_free(h);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: harden <mode>\n");
@@ -436,6 +467,7 @@ int main(int argc, char **argv) {
     }
     const char *m = argv[1];
     if (!strcmp(m, "errlen")) return errlen_mode();
+    if (!strcmp(m, "converge")) return converge_mode();
     if (!strcmp(m, "budget")) return budget_mode();
     if (!strcmp(m, "longjmp")) return longjmp_mode();
     if (!strcmp(m, "sigprof")) return sigprof_mode();

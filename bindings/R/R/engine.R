@@ -177,20 +177,30 @@ engine_mcla_fit <- function(ptr, opts, verbose) {
 engine_mclafit_result <- function(fit) {
   d <- engine_dims(fit)
   np <- d[["p"]] + d[["nvc"]]
-  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "ITERATIONS",
-                             "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
+  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "CONVERGENCE",
+                             "ITERATIONS", "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
                              "MCSE", "MCVCOV", "HESSIAN_NEGDEF", "USED_PQL", "START", "U_STAR", "D_STAR",
                              "DISPERSION", "DISPERSION_LOGLIK", "DISPERSION_PROFILE"), "GLMMGO_MCLA_")
   sq <- function(v) matrix(v, np, np)
   prof <- r$DISPERSION_PROFILE
   list(beta = r$BETA, nu = r$NU, value = r$VALUE, gradient = r$GRADIENT, hessian = sq(r$HESSIAN),
-       converged = r$CONVERGED != 0, iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
+       converged = r$CONVERGED != 0, convergence = convergence_reason(r$CONVERGENCE),
+       iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
        ess.warning = r$ESS_WARNING != 0, counts = r$COUNTS, seconds = r$SECONDS, se = r$SE, z = r$Z,
        pvalue = r$PVALUE, vcov = sq(r$VCOV), mcse = r$MCSE, mcvcov = sq(r$MCVCOV),
        hessian.negdef = r$HESSIAN_NEGDEF != 0, used.pql = r$USED_PQL != 0, par.init = r$START,
        u.star = r$U_STAR, D.star = r$D_STAR, m = d[["m"]], size = r$DISPERSION,
        loglik.full = if (length(r$DISPERSION_LOGLIK)) r$DISPERSION_LOGLIK,
        size.profile = if (length(prof)) matrix(prof, ncol = 2, dimnames = list(NULL, c("size", "loglik"))))
+}
+
+## The reason code of an MCLA fit's convergence (GLMMGO_MCLA_CONVERGENCE)
+## as the header's text of it, named by its code's name.
+convergence_reason <- function(code) {
+  codes <- glmmgo_header$convergence
+  name <- names(codes)[match(as.integer(code), codes)]
+  if (is.na(name)) return(sprintf("unknown convergence code %d", as.integer(code)))
+  stats::setNames(glmmgo_header$convergence_text[[name]], sub("GLMMGO_CONVERGENCE_", "", name))
 }
 
 ## Wald intervals at level: a (p + nvc) x 2 matrix.

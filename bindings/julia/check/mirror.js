@@ -470,6 +470,7 @@ function mclaFitCase(out, body, c, k, plan) {
     memcpy(coef, res(r0, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
     memcpy(coef + ${r.p}, res(r0, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
     close_to("${name} converged", res1(r0, GLMMGO_MCLA_CONVERGED), 1, 0);
+    close_to("${name} convergence is :converged", res1(r0, GLMMGO_MCLA_CONVERGENCE), GLMMGO_CONVERGENCE_OK, 0);
     close_to("${name} nsamples", (double)fd.m, ${num(c.m)}, 0);
     double *counts = res(r0, GLMMGO_MCLA_COUNTS, NULL);
     close_to("${name} counts add up to m", counts[0] + counts[1] + counts[2], ${num(c.m)}, 0);

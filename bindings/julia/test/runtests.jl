@@ -316,7 +316,7 @@ const ERROR_SCENARIOS = Dict(
         fits = [fit(MCLAFit, model; m = case["m"], seed = case["seed"], zeta, p_mix, workers = w) for w in case["workers"]]
         f = fits[1]
         @test all(coef(g) == coef(f) && loglikelihood(g) == loglikelihood(f) for g in fits)
-        @test isconverged(f)
+        @test isconverged(f) && GlmmGo.convergence(f) === :converged
         @test nsamples(f) == case["m"]
         @test sum(f.counts) == case["m"]
         @test 1 <= ess(f) <= case["m"]

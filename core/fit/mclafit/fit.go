@@ -27,9 +27,10 @@ type Fit struct {
 	Gradient []float64 // ∇l_m(θ̂), length P+NVC
 	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
-	Converged bool // trust's termination test was met
-	Iter      int  // trust iterations
-	Evals     int  // objective evaluations
+	Converged   bool        // Convergence == Converged
+	Convergence Convergence // why the fit did (not) converge
+	Iter        int         // trust iterations
+	Evals       int         // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
@@ -51,6 +52,7 @@ type Fit struct {
 	density *importance.Density // the density sampled from
 	seed    uint64              // the sample's seed
 	beat    *heartbeat          // the running fit's checkpoint
+	xScale  []float64           // max |x_ij| of each column of X
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -85,7 +87,7 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed, beat: beat}
+	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed, beat: beat, xScale: columnScales(d.X, d.N, p)}
 
 	// 1. Starting values and the centre of the importance density.
 	t0 := time.Now()
@@ -210,7 +212,7 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	f.TrustTime = time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
 	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
-	f.Converged, f.Iter, f.Evals = tr.Status.Converged(), tr.Iter, tr.Evals
+	f.Iter, f.Evals = tr.Iter, tr.Evals
 
 	// 4–5. Inference.
 	t0 = time.Now()
@@ -220,6 +222,8 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	if err := f.infer(model, tr.X, opt); err != nil {
 		return err
 	}
+	f.Convergence = f.judge(tr.Status)
+	f.Converged = f.Convergence == Converged
 	f.InferenceTime = time.Since(t0)
 	return nil
 }

@@ -94,7 +94,7 @@ func (p *profile) at(logr float64) (float64, error) {
 	}
 	pl := p.pilot
 	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, UStar: pl.UStar, DStar: pl.DStar, SigmaInv: pl.SigmaInv,
-		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, beat: pl.beat, Start: append([]float64(nil), p.start...)}
+		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, beat: pl.beat, xScale: pl.xScale, Start: append([]float64(nil), p.start...)}
 	if err := f.maximise(model, p.opt, time.Now()); err != nil {
 		return 0, err
 	}
