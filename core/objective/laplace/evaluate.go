@@ -85,6 +85,7 @@ type Mode struct {
 	Theta    []float64 // θ
 	Beta     []float64 // β: given (slow) or β̃(θ) (fast)
 	U        []float64 // ũ, model order, level by level
+	B        []float64 // b̃ = Λ_θ ũ, the same layout
 	Eta      []float64 // η at the mode (offset included)
 	LogLik   float64   // Σ wᵢ log f(yᵢ | ũ), every constant included
 	USSQ     float64   // ‖ũ‖²
@@ -97,6 +98,28 @@ type Mode struct {
 
 // MinusTwoLogLik is −2 log L by the Laplace approximation at the mode.
 func (md *Mode) MinusTwoLogLik() float64 { return -2*md.LogLik + md.USSQ + md.LogDetL }
+
+// PenalisedDeviance returns, at the last mode of the fast or slow fit,
+// the penalised deviance −2 Σ wᵢℓᵢ + ‖ũ‖² without the log-likelihood's
+// constants, and log|L|²: half their sum is PQL's criterion (glmm's), and
+// their sum minus 2·LogConst the Laplace approximation to −2 log L.
+func (m *Model) PenalisedDeviance(fast bool) (pdev, logDet float64) {
+	s := &m.slow
+	if fast {
+		s = &m.fast
+	}
+	return s.pdev, s.logDet
+}
+
+// Iterations returns the PIRLS steps of the last search of the fast or
+// slow fit and of all its searches so far.
+func (m *Model) Iterations(fast bool) (last, total int) {
+	s := &m.slow
+	if fast {
+		s = &m.fast
+	}
+	return s.iter, s.total
+}
 
 // LastMode returns a copy of the last mode found by LaplaceFast (fast) or
 // by Laplace and AGQ, or nil if there is none.
@@ -112,9 +135,9 @@ func (m *Model) LastMode(fast bool) *Mode {
 		USSQ: s.ussq, LogDetL: s.logDet, Iter: s.iter, Halvings: s.halvings, Total: s.total}
 	md.Eta = make([]float64, m.n)
 	md.Weights = make([]float64, m.n)
-	b := make([]float64, m.q)
+	md.B = make([]float64, m.q)
 	m.setFixed(s, s.beta)
-	m.linpred(md.Eta, s, s.theta, s.beta, s.u, b)
+	m.linpred(md.Eta, s, s.theta, s.beta, s.u, md.B)
 	for i, e := range md.Eta {
 		_, _, w := m.point(i, e)
 		md.Weights[i] = math.Max(w, minWeight)

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
 	"github.com/glmmgo/glmmgo/core/response"
 )
@@ -42,8 +43,9 @@ type term struct {
 // makes a fit's evaluations depend on their order (deterministically).
 // Close releases its worker goroutines.
 type Model struct {
-	resp     response.Response
-	observed bool
+	resp      response.Response
+	observed  bool
+	canonical bool // observed, or a canonical link: LogLik's curvature is the working weight
 	n, p, q  int
 	x        []float64 // n×p, X's kept columns
 	xnames   []string
@@ -65,8 +67,8 @@ type Model struct {
 	nwork int
 }
 
-// New validates d and builds the model: the response's checks (and at
-// least one trial per binomial observation), X and the terms by the
+// New validates d and builds the model: the response's checks (and, unless
+// Observed, at least one trial per binomial observation), X and the terms by the
 // linear mixed model engine's checks (as glmer, a term may have one level
 // per observation), aliased columns of X dropped as lme4 drops them.
 func New(d Data) (*Model, error) {
@@ -93,6 +95,7 @@ func New(d Data) (*Model, error) {
 	}
 	m.terms = newTerms(d.Terms, withX)
 	m.logConst, m.satur = m.resp.LogConst(), m.resp.Saturated()
+	m.canonical = m.observed || m.resp.Family != family.NegBinomial && m.resp.Family.Resolve(m.resp.Link) == m.resp.Family.Resolve(family.DefaultLink)
 	m.ws = newWorkspace(n, m.p, m.q)
 	m.fast = newModeState(true, m.p, m.q)
 	m.slow = newModeState(false, m.p, m.q)
@@ -108,13 +111,10 @@ func checkResponse(r *response.Response, n int, observed bool) error {
 	if err := r.Check(n); err != nil {
 		return err
 	}
-	if err := r.CheckPositiveTrials(); err != nil {
-		return err
-	}
-	if observed {
+	if observed { // glmm's definition, which allows zero trials
 		return r.CheckDefaultLink()
 	}
-	return nil
+	return r.CheckPositiveTrials()
 }
 
 // newTerms copies the terms in the model's order and lays out u and θ.

@@ -15,9 +15,11 @@ import (
 const minWeight = 1e-16
 
 // point returns observation i's weighted log-likelihood (without its
-// constant), score and working weight at η.
+// constant), score and working weight at η. Where the observed and the
+// expected information agree (canonical links) or the observed one is
+// asked for, LogLik serves, which skips the mean.
 func (m *Model) point(i int, eta float64) (l, d1, w float64) {
-	if m.observed {
+	if m.canonical {
 		return m.resp.LogLik(i, eta)
 	}
 	pt := m.resp.At(i, eta)
@@ -186,7 +188,7 @@ func (m *Model) halve(s *modeState, theta []float64, pdev, dec float64) (float64
 			// η afresh rather than updated, so that rounding does not
 			// accumulate over the steps
 			m.linpred(ws.eta, s, theta, s.beta, s.u, ws.b)
-			return -2*m.logLik(ws.eta) + sumSquares(s.u), true
+			return next, true
 		}
 		step /= 2
 		s.halvings++
