@@ -46,15 +46,15 @@ type Model struct {
 	resp      response.Response
 	observed  bool
 	canonical bool // observed, or a canonical link: LogLik's curvature is the working weight
-	n, p, q  int
-	x        []float64 // n×p, X's kept columns
-	xnames   []string
-	kept     []int
-	dropped  []int
-	terms    []term
-	lower    []float64
-	logConst float64 // Σ wᵢ·(the constant of log f(yᵢ|u))
-	satur    float64 // Σ wᵢ·log f(yᵢ | μ = yᵢ) without constants
+	n, p, q   int
+	x         []float64 // n×p, X's kept columns
+	xnames    []string
+	kept      []int
+	dropped   []int
+	terms     []term
+	lower     []float64
+	logConst  float64 // Σ wᵢ·(the constant of log f(yᵢ|u))
+	satur     float64 // Σ wᵢ·log f(yᵢ | μ = yᵢ) without constants
 
 	withX *lmm.Model // the factor with X: β in PIRLS (the fast fit)
 	noX   *lmm.Model // the factor without X: β fixed (the slow fit); built on first use
