@@ -1,12 +1,12 @@
 package laplace
 
 // lambdaTimes sets b = Λ_θ·u: for each term, its k×k lower-triangular
-// template (θ's elements column by column) times each level's k values.
+// template (filled from θ by the engine's layout, lmm.ThetaLayout) times
+// each level's k values.
 func (m *Model) lambdaTimes(b, theta, u []float64) {
 	for _, t := range m.terms {
-		th := theta[t.thetaOff:]
 		if t.k == 1 {
-			lam := th[0]
+			lam := theta[t.tmpl[0].idx]
 			for j, v := range u[t.uOff : t.uOff+t.nlevels] {
 				b[t.uOff+j] = lam * v
 			}
@@ -15,13 +15,9 @@ func (m *Model) lambdaTimes(b, theta, u []float64) {
 		k := t.k
 		for l := 0; l < t.nlevels; l++ {
 			ul, bl := u[t.uOff+l*k:t.uOff+(l+1)*k], b[t.uOff+l*k:t.uOff+(l+1)*k]
-			idx := 0
 			clear(bl)
-			for c := 0; c < k; c++ {
-				for r := c; r < k; r++ {
-					bl[r] += th[idx] * ul[c]
-					idx++
-				}
+			for _, e := range t.tmpl {
+				bl[e.row] += theta[e.idx] * ul[e.col]
 			}
 		}
 	}

@@ -28,14 +28,18 @@ type Data struct {
 // levels, as package lmm orders them), with what the linear predictor
 // needs.
 type term struct {
-	name     string
-	nlevels  int
-	k        int
-	uOff     int       // first element of the term's u
-	thetaOff int       // first element of the term's θ
-	codes    []int32   // level of each observation
-	z        []float64 // n×k, column-major
+	name    string
+	nlevels int
+	k       int
+	uOff    int          // first element of the term's u
+	tmpl    []thetaPlace // the template's elements in θ
+	codes   []int32      // level of each observation
+	z       []float64    // n×k, column-major
 }
+
+// thetaPlace is one element of a term's template: its row and column, and
+// its index in θ.
+type thetaPlace struct{ row, col, idx int }
 
 // Model is a GLMM ready for the Laplace and adaptive Gauss–Hermite
 // approximations at any θ (and β). A Model is not safe for concurrent
@@ -117,20 +121,23 @@ func checkResponse(r *response.Response, n int, observed bool) error {
 	return r.CheckPositiveTrials()
 }
 
-// newTerms copies the terms in the model's order and lays out u and θ.
+// newTerms copies the terms in the model's order, lays out u and places
+// each template's elements in θ by the engine's layout.
 func newTerms(in []lmm.Term, lm *lmm.Model) []term {
 	out := make([]term, 0, len(in))
-	uOff, thOff := 0, 0
+	uOff := 0
 	for _, oi := range lm.TermOrder() {
 		t := in[oi]
-		tm := term{name: t.Name, nlevels: t.NLevels, k: t.K, uOff: uOff, thetaOff: thOff,
+		tm := term{name: t.Name, nlevels: t.NLevels, k: t.K, uOff: uOff,
 			codes: make([]int32, len(t.Codes)), z: slices.Clone(t.Z)}
 		for i, c := range t.Codes {
 			tm.codes[i] = int32(c)
 		}
 		out = append(out, tm)
 		uOff += t.NLevels * t.K
-		thOff += t.K * (t.K + 1) / 2
+	}
+	for idx, e := range lm.ThetaLayout() {
+		out[e.Term].tmpl = append(out[e.Term].tmpl, thetaPlace{row: e.Row, col: e.Col, idx: idx})
 	}
 	return out
 }
