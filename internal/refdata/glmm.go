@@ -221,20 +221,41 @@ type DevfunAt struct {
 
 // GLMMReference is one glmer fit of lme4_glmer.json (see lme4_glmer.R).
 type GLMMReference struct {
-	Name            string     `json:"name"`
-	Formula         string     `json:"formula"`
-	Family          string     `json:"family"`
-	NAGQ            int        `json:"nAGQ"`
-	Theta           []float64  `json:"theta"`
-	Beta            []float64  `json:"beta"`
-	BetaNames       []string   `json:"beta_names"`
-	BetaSE          []float64  `json:"beta_se"`
-	MinusTwoLogLik  float64    `json:"minus_two_loglik"`
-	SaturatedLogLik float64    `json:"saturated_loglik"`
-	NObs            int        `json:"nobs"`
-	DevfunAt        []DevfunAt `json:"devfun_at"`
-	Feval           int        `json:"feval"`
-	Lme4Seconds     float64    `json:"lme4_seconds"`
+	Name            string      `json:"name"`
+	Formula         string      `json:"formula"`
+	Family          string      `json:"family"`
+	NAGQ            int         `json:"nAGQ"`
+	Theta           []float64   `json:"theta"`
+	Beta            []float64   `json:"beta"`
+	BetaNames       []string    `json:"beta_names"`
+	BetaSE          []float64   `json:"beta_se"`
+	MinusTwoLogLik  float64     `json:"minus_two_loglik"`
+	SaturatedLogLik float64     `json:"saturated_loglik"`
+	NObs            int         `json:"nobs"`
+	DevfunAt        []DevfunAt  `json:"devfun_at"`
+	Feval           int         `json:"feval"`
+	Lme4Seconds     float64     `json:"lme4_seconds"`
+	Results         Lme4Results `json:"results"`
+	SETight         []float64   `json:"se_tight"` // β's SEs from an accurate Hessian (Laplace fits)
+}
+
+// Lme4Results are lme4's results at its optimum (see lme4_glmer.R):
+// fitted values and residuals of the first observations, the first
+// term's conditional modes and variances sorted, their sums, vcov (β's,
+// column-major), AIC, BIC, logLik and the random-effect SDs.
+type Lme4Results struct {
+	Fitted        []float64          `json:"fitted"`
+	Pearson       []float64          `json:"pearson"`
+	Deviance      []float64          `json:"deviance"`
+	Response      []float64          `json:"response"`
+	BSorted       []float64          `json:"b_sorted"`
+	CondVarSorted []float64          `json:"condvar_sorted"`
+	Sums          map[string]float64 `json:"sums"`
+	Vcov          []float64          `json:"vcov"`
+	AIC           float64            `json:"aic"`
+	BIC           float64            `json:"bic"`
+	LogLik        float64            `json:"loglik"`
+	SD            []float64          `json:"sd"`
 }
 
 // GLMMReferences reads every fit of lme4_glmer.json.

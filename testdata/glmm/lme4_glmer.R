@@ -7,11 +7,13 @@
 ## standard errors), lme4's deviance() and -2*logLik() (lme4 reports nAGQ > 1
 ## fits on the deviance-residual scale, Laplace fits on the -2 log L
 ## scale), the saturated log-likelihood (to move between the two scales),
+## lme4's results at the optimum (see results()), the standard errors of
+## beta from an accurate Hessian there (se_tight, Laplace fits only),
 ## and lme4's deviance function at its optimum and two other points
 ## (devfun_at: the Laplace/AGQ deviance on the deviance-residual scale,
 ## MixedModels.jl's; for nAGQ = 0 a function of theta alone), which test
 ## the approximation independently of any optimiser.
-suppressMessages({library(lme4); library(mlmRev); library(jsonlite)})
+suppressMessages({library(lme4); library(mlmRev); library(jsonlite); library(numDeriv)})
 
 cbpp <- read.csv("cbpp.csv", colClasses = c(herd = "factor", period = "factor"))
 grouse <- read.csv("grouseticks.csv", colClasses = c(INDEX = "factor", BROOD = "factor", YEAR = "factor", LOCATION = "factor"))
@@ -61,7 +63,44 @@ fit_one <- function(spec, nAGQ) {
        deviance = deviance(fit), minus_two_loglik = -2 * as.numeric(logLik(fit)),
        saturated_loglik = saturated(fit), nobs = nobs(fit),
        devfun_at = lapply(pts, function(p) list(par = I(unname(p)), value = df(p))),
-       warnings = fit@optinfo$conv$lme4$messages, feval = fit@optinfo$feval, lme4_seconds = secs)
+       warnings = fit@optinfo$conv$lme4$messages, feval = fit@optinfo$feval, lme4_seconds = secs,
+       results = results(fit), se_tight = if (nAGQ == 1) I(tight_se(args, c(th, be), length(th))) else I(numeric(0)))
+}
+
+## Standard errors of beta from numDeriv's Richardson-extrapolated Hessian
+## of lme4's deviance function with its PIRLS tolerance tightened to 1e-13
+## (lme4's default 1e-7 leaves noise that its own finite-difference Hessian
+## amplifies: its cbpp SEs are 1% off), at lme4's optimum.
+tight_se <- function(args, par, nth) {
+  args$control <- glmerControl(tolPwrss = 1e-13)
+  df <- do.call(glmer, c(args, devFunOnly = TRUE))
+  V <- 2 * solve(numDeriv::hessian(df, par))
+  unname(sqrt(diag(V))[-seq_len(nth)])
+}
+
+## lme4's results at its optimum: fitted values and residuals of the first
+## (up to) 30 observations, the conditional modes and variances of the
+## first term's levels sorted (the level orders of interaction factors
+## differ between R and the Go tests), and sums: what laplacefit.At must
+## give at lme4's (theta, beta).
+results <- function(fit) {
+  head30 <- function(v) I(unname(head(as.numeric(v), 30)))
+  re <- ranef(fit, condVar = TRUE)
+  first <- names(getME(fit, "flist"))[1]
+  b <- re[[first]][[1]]
+  cv <- attr(re[[first]], "postVar")[1, 1, ]
+  r <- list(fitted = fitted(fit), pearson = residuals(fit, type = "pearson"),
+            deviance = residuals(fit, type = "deviance"), response = residuals(fit, type = "response"),
+            b = b, condvar = cv)
+  out <- lapply(r[1:4], head30)
+  names(out) <- names(r)[1:4]
+  out$b_sorted <- I(sort(b)); out$condvar_sorted <- I(sort(cv))
+  out$sums <- lapply(r, function(v) sum(as.numeric(v)))
+  out$first_term <- first
+  out$vcov <- I(as.numeric(as.matrix(vcov(fit))))
+  out$aic <- AIC(fit); out$bic <- BIC(fit); out$loglik <- as.numeric(logLik(fit))
+  out$sd <- I(unname(sapply(VarCorr(fit), function(v) attr(v, "stddev"))))
+  out
 }
 
 out <- list()

@@ -1,55 +1,105 @@
 package laplacefit
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/mat"
 )
 
-// derivStep is the relative step of the finite differences: lme4's
-// deriv12 uses 1e−4 absolute; relative to max(1, |x|) it suits β of any
-// scale too.
-const derivStep = 1e-4
+// derivStep is the step of the finite differences of a fast fit's θ and
+// of the first, scale-finding pass of a slow fit's, relative to
+// max(1, |θ|): lme4's deriv12 uses 1e−4 absolute.
+const derivStep = 1e-3
+
+// stepFraction is a slow fit's finite-difference step as a fraction of
+// each parameter's standard error: small enough that the differences'
+// truncation error (of order step², relative) stays near 1e−4·(the
+// fourth derivative's scale), large enough that the objective's noise ε
+// (PIRLS stops within about 1e−10 relative) moves the Hessian by only
+// ε/(2·0.02²) relative. Steps fixed in absolute terms fail one way or the
+// other: 1e−4 is too small for VerbAgg's β (noise moves its SEs by 3e−4),
+// 1e−3 too large for Contraception's I(age²) coefficient (whose standard
+// error is 7e−4: truncation moves it by 3e−4).
+const stepFraction = 0.02
+
+// steps returns the finite-difference step of each parameter: for β,
+// stepFraction of its standard error given θ (se); for θ, stepFraction of
+// √(2/H_θθ), H_θθ from a second difference with the step derivStep·
+// max(1, θ) (2 evaluations each), or that step itself where the second
+// difference is not positive.
+func steps(f func([]float64) (float64, error), x []float64, f0 float64, nt int, se []float64) (h []float64, evals int, err error) {
+	h = make([]float64, len(x))
+	for i := nt; i < len(x); i++ {
+		h[i] = stepFraction * se[i-nt]
+		if !(h[i] > 0) || math.IsInf(h[i], 0) {
+			h[i] = derivStep * max(1, abs(x[i]))
+		}
+	}
+	for i := 0; i < nt; i++ {
+		h0 := derivStep * max(1, abs(x[i]))
+		y := append([]float64(nil), x...)
+		y[i] = x[i] + h0
+		fp, err := f(y)
+		if err != nil {
+			return nil, evals, err
+		}
+		y[i] = x[i] - h0
+		fm, err := f(y)
+		if err != nil {
+			return nil, evals, err
+		}
+		evals += 2
+		h[i] = h0
+		if d2 := (fp - 2*f0 + fm) / (h0 * h0); d2 > 0 {
+			h[i] = stepFraction * math.Sqrt(2/d2)
+		}
+	}
+	return h, evals, nil
+}
 
 // derivatives returns the gradient and the Hessian (column-major) of f at
-// x, where f(x) = f0, by finite differences as lme4's deriv12 takes them:
-// central first and second differences along each axis (errors of order
-// h²) and, for each pair, the cross difference
-// (f(x+hᵢ+hⱼ) − f(x+hᵢ) − f(x+hⱼ) + f(x))/(hᵢhⱼ) (error of order h):
-// 2n + n(n−1)/2 evaluations. It stops at f's first error.
-func derivatives(f func([]float64) (float64, error), x []float64, f0 float64) (grad, hess []float64, evals int, err error) {
+// x, where f(x) = f0, by central differences with steps h: first and second
+// differences along each axis and four-point cross differences, all with
+// errors of order h², 2n + 4·n(n−1)/2 evaluations. (lme4's deriv12 takes
+// the cross differences one-sided, one evaluation each, with errors of
+// order h: on Contraception, whose I(age²) column makes third derivatives
+// large, that moves the standard errors by 0.2%.) It stops at f's first
+// error.
+func derivatives(f func([]float64) (float64, error), x []float64, f0 float64, h []float64) (grad, hess []float64, evals int, err error) {
 	n := len(x)
-	h := make([]float64, n)
-	for i, v := range x {
-		h[i] = derivStep * max(1, abs(v))
-	}
-	at := func(i, j int, si float64) (float64, error) {
+	at := func(i, j int, si, sj float64) (float64, error) {
 		y := append([]float64(nil), x...)
 		y[i] += si * h[i]
 		if j >= 0 {
-			y[j] += h[j]
+			y[j] += sj * h[j]
 		}
 		evals++
 		return f(y)
 	}
 	grad, hess = make([]float64, n), make([]float64, n*n)
-	fp := make([]float64, n)
 	for i := 0; i < n; i++ {
-		if fp[i], err = at(i, -1, 1); err != nil {
-			return nil, nil, evals, err
-		}
-		fm, err := at(i, -1, -1)
+		fp, err := at(i, -1, 1, 0)
 		if err != nil {
 			return nil, nil, evals, err
 		}
-		grad[i] = (fp[i] - fm) / (2 * h[i])
-		hess[i*n+i] = (fp[i] - 2*f0 + fm) / (h[i] * h[i])
+		fm, err := at(i, -1, -1, 0)
+		if err != nil {
+			return nil, nil, evals, err
+		}
+		grad[i] = (fp - fm) / (2 * h[i])
+		hess[i*n+i] = (fp - 2*f0 + fm) / (h[i] * h[i])
 	}
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
-			v, err := at(i, j, 1)
-			if err != nil {
-				return nil, nil, evals, err
+			var s float64
+			for _, c := range [4][3]float64{{1, 1, 1}, {1, -1, -1}, {-1, 1, -1}, {-1, -1, 1}} {
+				v, err := at(i, j, c[0], c[1])
+				if err != nil {
+					return nil, nil, evals, err
+				}
+				s += c[2] * v
 			}
-			hess[i*n+j] = (v - fp[i] - fp[j] + f0) / (h[i] * h[j])
+			hess[i*n+j] = s / (4 * h[i] * h[j])
 			hess[j*n+i] = hess[i*n+j]
 		}
 	}

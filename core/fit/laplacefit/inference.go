@@ -29,7 +29,11 @@ func inference(m *laplace.Model, opt *Options, r *Result, v float64) error {
 		return nil
 	}
 	f := func(y []float64) (float64, error) { return objective(m, opt.NAGQ, y[:nt], y[nt:]) }
-	grad, hess, _, err := derivatives(f, x, v)
+	h, _, err := steps(f, x, v, nt, se)
+	if err != nil {
+		return err
+	}
+	grad, hess, _, err := derivatives(f, x, v, h)
 	if err != nil {
 		return err
 	}
@@ -50,7 +54,9 @@ func inference(m *laplace.Model, opt *Options, r *Result, v float64) error {
 }
 
 // nearBound reports a diagonal θ within two finite-difference steps of
-// its bound 0, where central differences would leave the parameter space.
+// its bound 0, where central differences would leave the parameter space
+// (the steps are at most derivStep·max(1, θ), or a fraction of the
+// standard error that a θ this close to 0 would exceed).
 func nearBound(m *laplace.Model, theta []float64) bool {
 	for i, l := range m.Lower() {
 		if l == 0 && theta[i] < 2*derivStep {
