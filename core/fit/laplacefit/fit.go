@@ -86,8 +86,9 @@ func fastStage(m *laplace.Model, opt *Options, r *Result) ([]float64, error) {
 
 // slowStage minimises −2 log L over (θ, β) from θ and the fast mode's β
 // (or opt.Start), in coordinates v = (θ/thetaUnit, (β − β₀)/(betaUnits·SE))
-// that make BOBYQA's first steps move θ by 0.05 and β by one standard
-// error, as MixedModels.jl's initial steps do.
+// that make BOBYQA's first steps (ρ = 0.2) move θ by 0.05 and β by one
+// standard error, as MixedModels.jl's initial steps do (half that at the
+// default ρ = 0.1).
 func slowStage(m *laplace.Model, opt *Options, r *Result, theta []float64) error {
 	t0 := time.Now()
 	nt, np := m.NTheta(), m.P()

@@ -26,6 +26,18 @@ func (m *Model) point(i int, eta float64) (l, d1, w float64) {
 	return pt.LogLik, pt.Score, pt.Fisher
 }
 
+// points sets the scores and working weights (floored at minWeight) at η
+// and returns Σ wᵢℓᵢ(ηᵢ) without constants.
+func (m *Model) points(eta, score, wt []float64) float64 {
+	var l float64
+	for i, e := range eta {
+		li, d1, w := m.point(i, e)
+		l += li
+		score[i], wt[i] = d1, math.Max(w, minWeight)
+	}
+	return l
+}
+
 // logLik returns Σ wᵢℓᵢ(ηᵢ) without constants.
 func (m *Model) logLik(eta []float64) float64 {
 	var l float64
@@ -93,6 +105,7 @@ func (m *Model) record(s *modeState, theta []float64, pdev, dec, logDet float64,
 // when neither is finite.
 func (m *Model) start(s *modeState, theta []float64) (float64, error) {
 	ws := &m.ws
+	ws.fresh = false
 	m.setFixed(s, s.beta)
 	warm := math.Inf(1)
 	if s.started {
@@ -119,11 +132,11 @@ func (m *Model) start(s *modeState, theta []float64) (float64, error) {
 // the current weights.
 func (m *Model) fisherStep(s *modeState, lm *lmm.Model, theta []float64) (dec, logDet float64, err error) {
 	ws := &m.ws
+	if !ws.fresh {
+		m.points(ws.eta, ws.score, ws.wt)
+	}
 	for i, e := range ws.eta {
-		_, d1, w := m.point(i, e)
-		w = math.Max(w, minWeight)
-		ws.wt[i] = w
-		ws.work[i] = e - ws.fixed[i] + d1/w
+		ws.work[i] = e - ws.fixed[i] + ws.score[i]/ws.wt[i]
 	}
 	if err := lm.Refill(ws.work, ws.wt); err != nil {
 		return 0, 0, err
@@ -177,7 +190,7 @@ func (m *Model) halve(s *modeState, theta []float64, pdev, dec float64) (float64
 		for i, e := range ws.eta {
 			ws.trial[i] = e + step*ws.dEta[i]
 		}
-		next := -2*m.logLik(ws.trial) + sumSquares(ws.uTrial)
+		next := -2*m.points(ws.trial, ws.scoreT, ws.wtT) + sumSquares(ws.uTrial)
 		if next <= pdev || whole && finite(next) {
 			copy(s.u, ws.uTrial)
 			if s.fast {
@@ -185,9 +198,12 @@ func (m *Model) halve(s *modeState, theta []float64, pdev, dec float64) (float64
 					s.beta[j] += step * ws.dBeta[j]
 				}
 			}
-			// η afresh rather than updated, so that rounding does not
-			// accumulate over the steps
-			m.linpred(ws.eta, s, theta, s.beta, s.u, ws.b)
+			// the trial becomes the current point, with its scores and
+			// weights for the next step
+			ws.eta, ws.trial = ws.trial, ws.eta
+			ws.score, ws.scoreT = ws.scoreT, ws.score
+			ws.wt, ws.wtT = ws.wtT, ws.wt
+			ws.fresh = true
 			return next, true
 		}
 		step /= 2

@@ -45,6 +45,10 @@ type workspace struct {
 	dEta    []float64 // the full step's change of η
 	work    []float64 // working response
 	wt      []float64 // working weights at the current point
+	score   []float64 // scores ℓᵢ′ at the current point
+	wtT     []float64 // working weights at the trial point
+	scoreT  []float64 // scores at the trial point
+	fresh   bool      // wt and score hold the current point's (the accepted trial's)
 	b       []float64 // Λu (q)
 	du      []float64 // step in u (q)
 	dBeta   []float64 // step in β (p)
@@ -55,7 +59,7 @@ type workspace struct {
 
 func newWorkspace(n, p, q int) workspace {
 	f := func(k int) []float64 { return make([]float64, k) }
-	return workspace{fixed: f(n), eta: f(n), trial: f(n), dEta: f(n), work: f(n), wt: f(n),
+	return workspace{fixed: f(n), eta: f(n), trial: f(n), dEta: f(n), work: f(n), wt: f(n), score: f(n), wtT: f(n), scoreT: f(n),
 		b: f(q), du: f(q), dBeta: f(p), uTrial: f(q), bTrial: f(q), xbTrial: f(p)}
 }
 
