@@ -6,7 +6,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/laplace"
 	"github.com/glmmgo/glmmgo/core/optim"
-	"github.com/glmmgo/glmmgo/core/optim/neldermead"
+	"github.com/glmmgo/glmmgo/core/optim/bobyqa"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/zterms"
 )
@@ -20,7 +20,11 @@ type blocked struct {
 	pos   []int // model order position of each of terms' terms
 }
 
-// fitBlocked is PQL on the blocked factor.
+// fitBlocked is PQL on the blocked factor. Its outer search is BOBYQA on
+// σ ≥ 0 from σ = 1: Q is even in each σ_t, so its minimiser there is the
+// one Nelder–Mead finds (glmm's search, kept on the dense path), with half
+// the evaluations for the same accuracy (σ within 4e−7 of the dense
+// path's in the tests).
 func fitBlocked(pr pirls.Problem, terms *zterms.Terms, vcOf []int, nvc int, opt Options) (*Result, error) {
 	resp := pr.Response
 	m, err := laplace.New(laplace.Data{Response: resp, X: pr.X, P: pr.P, Terms: terms.Terms, Observed: true})
@@ -41,15 +45,19 @@ func fitBlocked(pr pirls.Problem, terms *zterms.Terms, vcOf []int, nvc int, opt 
 	for t := range start {
 		start[t] = 1
 	}
-	nm, err := neldermead.Minimize(optim.Problem{Func: b.outer}, start, opt.NelderMead)
+	lower, upper := make([]float64, nvc), make([]float64, nvc)
+	for t := range upper {
+		upper[t] = math.Inf(1)
+	}
+	res0, err := bobyqa.Minimize(optim.Problem{Func: b.outer, Lower: lower, Upper: upper}, start, opt.outerSettings())
 	if err != nil {
 		return nil, err
 	}
-	if math.IsInf(nm.F, 1) {
+	if math.IsInf(res0.F, 1) {
 		return nil, errs.Numericf("pql", "the penalised likelihood could not be maximised at any standard deviation tried")
 	}
-	res := &Result{Sigma: make([]float64, nvc), Nu: make([]float64, nvc), Evals: nm.Evals, Converged: nm.Status.Converged()}
-	for t, s := range nm.X {
+	res := &Result{Sigma: make([]float64, nvc), Nu: make([]float64, nvc), Evals: res0.Evals, Converged: res0.Status.Converged()}
+	for t, s := range res0.X {
 		res.Sigma[t] = math.Abs(s)
 		res.Nu[t] = s * s
 	}
@@ -73,7 +81,7 @@ func (b *blocked) q(sigma []float64) (float64, error) {
 	return (pdev + logDet) / 2, nil
 }
 
-// outer is Nelder–Mead's function: Q, or +Inf where PIRLS fails (a σ to
+// outer is the search's function: Q, or +Inf where PIRLS fails (a σ to
 // avoid, as the dense path does).
 func (b *blocked) outer(sigma []float64) (float64, error) {
 	v, err := b.q(sigma)

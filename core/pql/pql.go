@@ -39,7 +39,9 @@
 // engine's blocked factor, whose first block is diagonal and whose
 // trailing block holds only the later terms, so that nothing of order q²
 // is formed for a design whose largest factor dominates, and
-// Q(σ) = ½(penalised deviance + log|L|²). Where Z cannot be grouped (a
+// Q(σ) = ½(penalised deviance + log|L|²), searched by BOBYQA over σ ≥ 0
+// (Q is even in each σ_t: the same minimiser as Nelder–Mead's, in half
+// the evaluations). Where Z cannot be grouped (a
 // component of a single column present in every row), the dense q×q
 // Newton iteration of package pirls serves instead, within a memory
 // limit (DenseLimit).
@@ -58,6 +60,10 @@ const SigmaFloor = 1e-3
 
 // Options tune the search; zero values select defaults.
 type Options struct {
+	// Outer controls the blocked path's BOBYQA search on σ ≥ 0 (defaults:
+	// initial radius 0.2, final radius 1e−8); NelderMead the dense path's
+	// (glmm's search; defaults of package neldermead).
+	Outer      optim.Settings
 	NelderMead optim.Settings
 	Inner      pirls.Options     // the dense path's Newton iteration
 	Blocked    laplace.Tolerance // the blocked path's PIRLS
@@ -77,6 +83,18 @@ type Result struct {
 	Evals     int       // outer evaluations
 	Converged bool      // the outer search met its tolerance
 	Dense     bool      // the dense q×q path served (Z could not be grouped)
+}
+
+// outerSettings fills the defaults of the blocked path's search.
+func (o Options) outerSettings() optim.Settings {
+	s := o.Outer
+	if s.InitStep == 0 {
+		s.InitStep = 0.2
+	}
+	if s.StepTol == 0 {
+		s.StepTol = 1e-8
+	}
+	return s
 }
 
 // Fit runs PQL on pr, whose columns of Z belong to the variance components

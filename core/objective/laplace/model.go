@@ -49,7 +49,9 @@ type thetaPlace struct{ row, col, idx int }
 type Model struct {
 	resp      response.Response
 	observed  bool
-	canonical bool // observed, or a canonical link: LogLik's curvature is the working weight
+	canonical bool    // observed, or a canonical link: LogLik's curvature is the working weight
+	kern      kernel  // the pass over the observations
+	od        obsData // the response's slices for it
 	n, p, q   int
 	x         []float64 // n×p, X's kept columns
 	xnames    []string
@@ -100,6 +102,7 @@ func New(d Data) (*Model, error) {
 	m.terms = newTerms(d.Terms, withX)
 	m.logConst, m.satur = m.resp.LogConst(), m.resp.Saturated()
 	m.canonical = m.observed || m.resp.Family != family.NegBinomial && m.resp.Family.Resolve(m.resp.Link) == m.resp.Family.Resolve(family.DefaultLink)
+	m.kern, m.od = m.chooseKernel(), newObsData(m)
 	m.ws = newWorkspace(n, m.p, m.q)
 	m.fast = newModeState(true, m.p, m.q)
 	m.slow = newModeState(false, m.p, m.q)

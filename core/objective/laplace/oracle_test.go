@@ -93,13 +93,6 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func ones(n int) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = 1
-	}
-	return v
-}
 
 // oracle is a dense, independent solution of the penalised problem: ZΛ
 // built column by column, Fisher scoring with gonum's dense solver until

@@ -26,18 +26,6 @@ func (m *Model) point(i int, eta float64) (l, d1, w float64) {
 	return pt.LogLik, pt.Score, pt.Fisher
 }
 
-// points sets the scores and working weights (floored at minWeight) at η
-// and returns Σ wᵢℓᵢ(ηᵢ) without constants.
-func (m *Model) points(eta, score, wt []float64) float64 {
-	var l float64
-	for i, e := range eta {
-		li, d1, w := m.point(i, e)
-		l += li
-		score[i], wt[i] = d1, math.Max(w, minWeight)
-	}
-	return l
-}
-
 // logLik returns Σ wᵢℓᵢ(ηᵢ) without constants.
 func (m *Model) logLik(eta []float64) float64 {
 	var l float64
