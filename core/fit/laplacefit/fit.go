@@ -20,6 +20,7 @@ func Fit(m *laplace.Model, opt Options) (*Result, error) {
 	}
 	m.SetWorkers(opt.Workers)
 	m.SetTolerance(opt.Tolerance)
+	iter0 := totalIter(m)
 	r := &Result{Fast: opt.Fast, NAGQ: opt.NAGQ}
 	nt := m.NTheta()
 	theta := opt.Start
@@ -38,6 +39,7 @@ func Fit(m *laplace.Model, opt Options) (*Result, error) {
 	if err := summarise(m, &opt, r); err != nil {
 		return nil, err
 	}
+	r.PIRLSIter = totalIter(m) - iter0
 	r.Time = time.Since(t0)
 	return r, nil
 }
@@ -53,12 +55,14 @@ func At(m *laplace.Model, theta, beta []float64, opt Options) (*Result, error) {
 	}
 	m.SetWorkers(opt.Workers)
 	m.SetTolerance(opt.Tolerance)
+	iter0 := totalIter(m)
 	r := &Result{Fast: opt.Fast, NAGQ: opt.NAGQ, Theta: append([]float64(nil), theta...), Beta: append([]float64(nil), beta...)}
 	r.FastStage.Converged, r.SlowStage.Converged = true, true
 	if err := summarise(m, &opt, r); err != nil {
 		return nil, err
 	}
 	r.Converged, r.Message = false, "not optimised: the results at the given parameters"
+	r.PIRLSIter = totalIter(m) - iter0
 	r.Time = time.Since(t0)
 	return r, nil
 }

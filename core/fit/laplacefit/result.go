@@ -71,7 +71,7 @@ type Result struct {
 	Message   string
 	Gradient  []float64 // ∇(−2 log L) at the optimum by central differences: in θ (fast) or (θ, β)
 	Hessian   []float64 // its Hessian in (θ, β) (nil for fast fits or NoHessian)
-	PIRLSIter int       // PIRLS steps of the whole fit
+	PIRLSIter int       // PIRLS steps of the whole fit (start, stages, results and derivatives)
 	Time      time.Duration
 }
 

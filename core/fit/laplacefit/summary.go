@@ -48,7 +48,6 @@ func summarise(m *laplace.Model, opt *Options, r *Result) error {
 	if r.CondVar, err = lm.CondVar(r.Theta, 1); err != nil {
 		return err
 	}
-	r.PIRLSIter = totalIter(m)
 	r.Converged = r.FastStage.Converged || opt.Start != nil && !opt.Fast && r.FastStage.Evals == 0
 	r.Converged = r.Converged && (opt.Fast || r.SlowStage.Converged)
 	r.Message = message(r, opt.Fast)

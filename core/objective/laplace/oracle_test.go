@@ -93,7 +93,6 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-
 // oracle is a dense, independent solution of the penalised problem: ZΛ
 // built column by column, Fisher scoring with gonum's dense solver until
 // the gradient vanishes to 1e−13, and log|Λ′Z′WZΛ + I| from a dense
