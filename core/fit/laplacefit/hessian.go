@@ -27,7 +27,7 @@ const stepFraction = 0.02
 // √(2/H_θθ), H_θθ from a second difference with the step derivStep·
 // max(1, θ) (2 evaluations each), or that step itself where the second
 // difference is not positive.
-func steps(f func([]float64) (float64, error), x []float64, f0 float64, nt int, se []float64) (h []float64, evals int, err error) {
+func steps(f func([]float64) (float64, error), x []float64, f0 float64, nt int, se []float64, restart func()) (h []float64, evals int, err error) {
 	h = make([]float64, len(x))
 	for i := nt; i < len(x); i++ {
 		h[i] = stepFraction * se[i-nt]
@@ -39,11 +39,13 @@ func steps(f func([]float64) (float64, error), x []float64, f0 float64, nt int, 
 		h0 := derivStep * max(1, abs(x[i]))
 		y := append([]float64(nil), x...)
 		y[i] = x[i] + h0
+		restart()
 		fp, err := f(y)
 		if err != nil {
 			return nil, evals, err
 		}
 		y[i] = x[i] - h0
+		restart()
 		fm, err := f(y)
 		if err != nil {
 			return nil, evals, err
@@ -58,48 +60,56 @@ func steps(f func([]float64) (float64, error), x []float64, f0 float64, nt int, 
 }
 
 // derivatives returns the gradient and the Hessian (column-major) of f at
-// x, where f(x) = f0, by central differences with steps h: first and second
-// differences along each axis and four-point cross differences, all with
-// errors of order h², 2n + 4·n(n−1)/2 evaluations. (lme4's deriv12 takes
-// the cross differences one-sided, one evaluation each, with errors of
-// order h: on Contraception, whose I(age²) column makes third derivatives
-// large, that moves the standard errors by 0.2%.) It stops at f's first
-// error.
-func derivatives(f func([]float64) (float64, error), x []float64, f0 float64, h []float64) (grad, hess []float64, evals int, err error) {
+// x, where f(x) = f0, by central differences with steps h: first and
+// second differences along each axis, and for each pair the symmetric
+// cross difference
+//
+//	(f(x+hᵢ+hⱼ) + f(x−hᵢ−hⱼ) − f(x±hᵢ) − f(x±hⱼ) + 2f(x)) / (2hᵢhⱼ)
+//
+// which reuses the axis points: all with errors of order h², 2n + n(n−1)
+// evaluations. (lme4's deriv12 takes the cross differences one-sided,
+// with errors of order h: on Contraception, whose I(age²) column makes
+// third derivatives large, that moves the standard errors by 0.2% at its
+// step of 1e−4.) Before each evaluation restart (if not nil) is called,
+// so that every search starts from the optimum's mode. It stops at f's
+// first error.
+func derivatives(f func([]float64) (float64, error), x []float64, f0 float64, h []float64, restart func()) (grad, hess []float64, evals int, err error) {
 	n := len(x)
-	at := func(i, j int, si, sj float64) (float64, error) {
+	at := func(i, j int, s float64) (float64, error) {
 		y := append([]float64(nil), x...)
-		y[i] += si * h[i]
+		y[i] += s * h[i]
 		if j >= 0 {
-			y[j] += sj * h[j]
+			y[j] += s * h[j]
 		}
 		evals++
+		if restart != nil {
+			restart()
+		}
 		return f(y)
 	}
 	grad, hess = make([]float64, n), make([]float64, n*n)
+	fp, fm := make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
-		fp, err := at(i, -1, 1, 0)
-		if err != nil {
+		if fp[i], err = at(i, -1, 1); err != nil {
 			return nil, nil, evals, err
 		}
-		fm, err := at(i, -1, -1, 0)
-		if err != nil {
+		if fm[i], err = at(i, -1, -1); err != nil {
 			return nil, nil, evals, err
 		}
-		grad[i] = (fp - fm) / (2 * h[i])
-		hess[i*n+i] = (fp - 2*f0 + fm) / (h[i] * h[i])
+		grad[i] = (fp[i] - fm[i]) / (2 * h[i])
+		hess[i*n+i] = (fp[i] - 2*f0 + fm[i]) / (h[i] * h[i])
 	}
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
-			var s float64
-			for _, c := range [4][3]float64{{1, 1, 1}, {1, -1, -1}, {-1, 1, -1}, {-1, -1, 1}} {
-				v, err := at(i, j, c[0], c[1])
-				if err != nil {
-					return nil, nil, evals, err
-				}
-				s += c[2] * v
+			pp, err := at(i, j, 1)
+			if err != nil {
+				return nil, nil, evals, err
 			}
-			hess[i*n+j] = s / (4 * h[i] * h[j])
+			mm, err := at(i, j, -1)
+			if err != nil {
+				return nil, nil, evals, err
+			}
+			hess[i*n+j] = (pp + mm - fp[i] - fm[i] - fp[j] - fm[j] + 2*f0) / (2 * h[i] * h[j])
 			hess[j*n+i] = hess[i*n+j]
 		}
 	}

@@ -29,11 +29,13 @@ func inference(m *laplace.Model, opt *Options, r *Result, v float64) error {
 		return nil
 	}
 	f := func(y []float64) (float64, error) { return objective(m, opt.NAGQ, y[:nt], y[nt:]) }
-	h, _, err := steps(f, x, v, nt, se)
+	optimum := m.LastMode(false)
+	restart := func() { _ = m.StartFrom(optimum) } // a mode of this model: cannot fail
+	h, _, err := steps(f, x, v, nt, se, restart)
 	if err != nil {
 		return err
 	}
-	grad, hess, _, err := derivatives(f, x, v, h)
+	grad, hess, _, err := derivatives(f, x, v, h, restart)
 	if err != nil {
 		return err
 	}

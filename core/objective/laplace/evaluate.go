@@ -82,6 +82,7 @@ func (m *Model) checkBeta(beta []float64) error {
 // Mode is a fit's conditional mode and the pieces of the Laplace
 // approximation there.
 type Mode struct {
+	Fast     bool      // the fast fit's mode (β in PIRLS)
 	Theta    []float64 // θ
 	Beta     []float64 // β: given (slow) or β̃(θ) (fast)
 	U        []float64 // ũ, model order, level by level
@@ -121,6 +122,25 @@ func (m *Model) Iterations(fast bool) (last, total int) {
 	return s.iter, s.total
 }
 
+// StartFrom makes md (a mode of this model, from LastMode) the start of
+// the next search of its fit: finite differences around an optimum start
+// each evaluation from the optimum's mode rather than the last one.
+func (m *Model) StartFrom(md *Mode) error {
+	s := &m.slow
+	if md.Fast {
+		s = &m.fast
+	}
+	if len(md.U) != m.q || len(md.Beta) != m.p {
+		return errs.Invalidf("mode", "has %d random and %d fixed effects, want %d and %d", len(md.U), len(md.Beta), m.q, m.p)
+	}
+	copy(s.u, md.U)
+	if md.Fast {
+		copy(s.beta, md.Beta)
+	}
+	s.started = true
+	return nil
+}
+
 // LastMode returns a copy of the last mode found by LaplaceFast (fast) or
 // by Laplace and AGQ, or nil if there is none.
 func (m *Model) LastMode(fast bool) *Mode {
@@ -131,7 +151,7 @@ func (m *Model) LastMode(fast bool) *Mode {
 	if !s.valid {
 		return nil
 	}
-	md := &Mode{Theta: slices.Clone(s.theta), Beta: slices.Clone(s.beta), U: slices.Clone(s.u),
+	md := &Mode{Fast: fast, Theta: slices.Clone(s.theta), Beta: slices.Clone(s.beta), U: slices.Clone(s.u),
 		USSQ: s.ussq, LogDetL: s.logDet, Iter: s.iter, Halvings: s.halvings, Total: s.total}
 	md.Eta = make([]float64, m.n)
 	md.Weights = make([]float64, m.n)
