@@ -106,3 +106,20 @@ func BenchmarkPQL(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPQLLarge is PQL at q = 50 000 (n = 100 000 Poisson counts; a
+// factor of 49 900 levels crossed with one of 100): the blocked factor's
+// first block is diagonal and its trailing block 100 + 3 rows, where the
+// dense path would need q² doubles (20 GB) per copy.
+func BenchmarkPQLLarge(b *testing.B) {
+	pr, vc := poissonCrossed(100000, 49900, 100, 2)
+	var r *Result
+	for b.Loop() {
+		var err error
+		if r, err = Fit(pr, vc, 2, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(r.Evals), "evals")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/float64(r.Evals)*1e3, "ms/eval")
+}
