@@ -192,19 +192,34 @@ func (m *Model) P() int { return m.p }
 // Q is the number of random effects.
 func (m *Model) Q() int { return m.q }
 
-// Kept and Dropped are the indices of X's kept and aliased columns.
-func (m *Model) Kept() []int    { return slices.Clone(m.kept) }
+// Kept returns the indices of X's kept columns.
+func (m *Model) Kept() []int { return slices.Clone(m.kept) }
+
+// Dropped returns the indices of X's columns dropped as aliased with the
+// ones before them, as lme4 drops them.
 func (m *Model) Dropped() []int { return slices.Clone(m.dropped) }
 
 // XNames are the names of the kept columns.
 func (m *Model) XNames() []string { return slices.Clone(m.xnames) }
 
-// NTheta is the length of θ; Lower its lower bounds (0 for the diagonal
-// of each term's template, −Inf below it).
-func (m *Model) NTheta() int                  { return len(m.lower) }
-func (m *Model) Lower() []float64             { return slices.Clone(m.lower) }
-func (m *Model) NTerms() int                  { return len(m.terms) }
-func (m *Model) TermOrder() []int             { return m.withX.TermOrder() }
+// NTheta is the length of θ.
+func (m *Model) NTheta() int { return len(m.lower) }
+
+// Lower returns θ's lower bounds: 0 for the diagonal of each term's
+// template, −Inf below it.
+func (m *Model) Lower() []float64 { return slices.Clone(m.lower) }
+
+// NTerms is the number of random-effects terms.
+func (m *Model) NTerms() int { return len(m.terms) }
+
+// TermOrder returns, for each term in the model's order (decreasing
+// number of levels), its index in Data.Terms.
+func (m *Model) TermOrder() []int { return m.withX.TermOrder() }
+
+// ThetaLayout places every element of θ (see lmm.Model.ThetaLayout).
+func (m *Model) ThetaLayout() []lmm.ThetaElement { return m.withX.ThetaLayout() }
+
+// Response returns the model's copy of the response (not to be changed).
 func (m *Model) Response() *response.Response { return &m.resp }
 
 // TermInfo returns the name, levels and columns of term i (model order).
@@ -213,10 +228,13 @@ func (m *Model) TermInfo(i int) (name string, nlevels, k int) {
 	return t.name, t.nlevels, t.k
 }
 
-// LogConst is Σ wᵢ·(the constant of log f(yᵢ|u)) and Saturated the
-// saturated fit's Σ wᵢ log f(yᵢ|μ = yᵢ) without it: −2 log L and
-// MixedModels.jl's deviance differ by −2·(LogConst + Saturated).
-func (m *Model) LogConst() float64  { return m.logConst }
+// LogConst is Σ wᵢ·(the constant of log f(yᵢ|u)): binomial coefficients,
+// −log y!, … (package response).
+func (m *Model) LogConst() float64 { return m.logConst }
+
+// Saturated is the saturated fit's Σ wᵢ log f(yᵢ | μ = yᵢ) without
+// LogConst: −2 log L and MixedModels.jl's deviance differ by
+// −2·(LogConst + Saturated).
 func (m *Model) Saturated() float64 { return m.satur }
 
 // VarCorr returns the standard deviations and correlations of every term's
