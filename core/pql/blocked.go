@@ -29,6 +29,9 @@ func fitBlocked(pr pirls.Problem, terms *zterms.Terms, vcOf []int, nvc int, opt 
 	resp := pr.Response
 	m, err := laplace.New(laplace.Data{Response: resp, X: pr.X, P: pr.P, Terms: terms.Terms, Observed: true})
 	if err != nil {
+		if e, ok := err.(*errs.Error); ok && e.Arg == "terms" { // the grouped design's limits, in the caller's terms
+			return nil, &errs.Error{Kind: e.Kind, Arg: "z", Msg: "PQL's blocked factor of Z: " + e.Msg}
+		}
 		return nil, err
 	}
 	defer m.Close()

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -134,5 +135,18 @@ func near(t *testing.T, what string, got, want []float64, tol float64) {
 		if math.Abs(got[i]-want[i]) > tol*math.Max(1, math.Abs(want[i])) {
 			t.Errorf("%s[%d] = %.10g, dense %.10g", what, i, got[i], want[i])
 		}
+	}
+}
+
+// TestTooLargeForTheFactor: a balanced design whose second factor exceeds
+// the dense trailing block's limit is refused with an error naming Z, not
+// a crash or an allocation of its size.
+func TestTooLargeForTheFactor(t *testing.T) {
+	const g = 20001
+	pr, vc := poissonCrossed(2*g, g, g, 5)
+	_, err := Fit(pr, vc, 2, Options{})
+	e, ok := err.(*errs.Error)
+	if !ok || e.Arg != "z" || e.Kind != errs.Invalid {
+		t.Errorf("got %v", err)
 	}
 }
