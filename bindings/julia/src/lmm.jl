@@ -100,7 +100,7 @@ end
 Base.close(m::LMMModel) = close(m.handle)
 
 """
-    GlmmGo.dims(m::LMMModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m)
+    GlmmGo.dims(m::LMMModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m, t)
 
 The dimensions as the library reports them: `p` counts the columns of X kept.
 """
