@@ -79,7 +79,7 @@ func TestConvergenceHonest(t *testing.T) {
 
 // TestMemoryBudget: every size whose memory exceeds the limit is refused
 // with GLMMGO_ERR_RESOURCE (10) naming the argument — a fit's m, its q
-// (dense q×q matrices of PQL and of Σ̃⁻¹), a model's n, a u-matrix's m,
+// (the dense q×q Σ̃⁻¹ of the importance density), a model's n, a u-matrix's m,
 // Z's widest row, an LMM's θ (BOBYQA's system) — at once and before any
 // element of the caller's arrays is read (n = 2^36 with 4-element arrays
 // would fault), and the limit can be read, set and restored. Before this,
@@ -96,7 +96,7 @@ func TestMemoryBudget(t *testing.T) {
 		"samples_m_2e37": {"10", "m"}, "mixlogit_n_2e36": {"10", "n"}, "new_dense_row": {"10", "z_row"},
 		"lmm_new_k200": {"0", "-"}, "lmm_fit_k200": {"10", "theta"}, "limit_default": {"0", "-"},
 	})
-	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_pql", "fit_q_nopql_names_sigma")
+	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_sigma", "fit_q_nopql_names_sigma")
 	t.Logf("every case answered in %s s", got["seconds"])
 }
 

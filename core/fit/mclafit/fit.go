@@ -292,24 +292,20 @@ func checkIdentifiable(d mcla.Data) error {
 
 // checkMemory refuses, before anything is allocated, a fit whose u-matrix
 // and dense q×q matrices together exceed the memory limit (package budget):
-// Σ̃⁻¹ and its Cholesky factor, and PQL's penalised system when PQL runs
-// (pirls holds AZ′WZA + I dense). The argument named is the larger part's:
-// m for the u-matrix, q for the dense matrices.
+// the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs on the
+// blocked factor; its dense path, for designs that cannot be grouped,
+// checks its own q×q system). The argument named is the larger part's: m
+// for the u-matrix, q for the dense matrices.
 func checkMemory(q, nvc int, opt Options) error {
 	samples := mcla.SampleBytes(opt.M, q, nvc)
-	mats := "the importance density's Σ̃⁻¹ and its factor"
-	copies := 2
-	if opt.Start == nil && !opt.NoPQL {
-		mats = "PQL's penalised system, " + mats
-		copies++
-	}
-	dense := float64(copies) * budget.Doubles(q, q)
+	const copies = 2
+	dense := copies * budget.Doubles(q, q)
 	arg := "m"
 	if dense > samples {
 		arg = "q"
 	}
-	what := fmt.Sprintf("the fit's u-matrix (m·q = %d·%d doubles with per-sample values, %s) and %d dense q×q matrices (%s, %s)",
-		opt.M, q, budget.Format(samples), copies, mats, budget.Format(dense))
+	what := fmt.Sprintf("the fit's u-matrix (m·q = %d·%d doubles with per-sample values, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
+		opt.M, q, budget.Format(samples), copies, budget.Format(dense))
 	return budget.Need(arg, what, samples+dense)
 }
 
