@@ -108,6 +108,11 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 			return e
 		}
 		m, e := lmm.New(d) // copies everything it keeps
+		if e == nil {
+			if e = lmm.CheckScale(d); e != nil {
+				m.Close()
+			}
+		}
 		if e != nil {
 			return renameArgs(e, lmmNames)
 		}

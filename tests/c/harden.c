@@ -461,6 +461,75 @@ static int converge_mode(void) {
     return 0;
 }
 
+/* ---- messages (r11) ---------------------------------------------------- */
+
+/* An LMM fit with one option changed; prints "label status arg". */
+static void lmm_case(glmmgo_handle h, const char *label, double rhobeg, double rhoend, const double *start) {
+    glmmgo_lmm_options o;
+    glmmgo_lmm_options_default(&o, sizeof o, NULL, 0);
+    o.rhobeg = rhobeg;
+    o.rhoend = rhoend;
+    o.start = start;
+    o.start_len = start ? 1 : 0;
+    glmmgo_handle f = 0;
+    show(label, glmmgo_lmm_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+    glmmgo_free(f);
+}
+
+/* Each message names the argument at fault and the cause (before: theta
+   for rhobeg = Inf, "a perfect fit?" for overflow and underflow, x for a
+   tiny rhoend, pql for an aliased column of X). */
+static int messages_mode(void) {
+    double y[12], x[12], z[12];
+    int64_t codes[12], nl[1] = {3}, nc[1] = {1};
+    for (int i = 0; i < 12; i++) {
+        y[i] = (i % 3) + 0.1 * i * i - 0.05 * i;
+        x[i] = 1;
+        z[i] = 1;
+        codes[i] = i % 3;
+    }
+    glmmgo_handle h = 0;
+    glmmgo_lmm_new(12, 1, y, x, NULL, 1, nl, nc, codes, z, &h, err, sizeof err);
+    lmm_case(h, "lmm_rhobeg_inf", INFINITY, 0, NULL);
+    lmm_case(h, "lmm_rhobeg_1e308", 1e308, 0, NULL);
+    lmm_case(h, "lmm_start_1e300", 0, 0, (double[]){1e300});
+    lmm_case(h, "lmm_rhoend_5e-324", 0, 5e-324, NULL);
+    glmmgo_free(h);
+    for (int k = 0; k < 2; k++) {
+        double ys[12];
+        for (int i = 0; i < 12; i++) ys[i] = y[i] * (k ? 1e300 : 1e-300);
+        h = 0;
+        int s = glmmgo_lmm_new(12, 1, ys, x, NULL, 1, nl, nc, codes, z, &h, err, sizeof err);
+        if (s == GLMMGO_OK) lmm_case(h, k ? "lmm_y_1e300" : "lmm_y_1e-300", 0, 0, NULL);
+        else show(k ? "lmm_y_1e300" : "lmm_y_1e-300", s);
+        glmmgo_free(h);
+    }
+    double zb[12];
+    for (int i = 0; i < 12; i++) zb[i] = 1e200;
+    h = 0;
+    int s = glmmgo_lmm_new(12, 1, y, x, NULL, 1, nl, nc, codes, zb, &h, err, sizeof err);
+    if (s == GLMMGO_OK) lmm_case(h, "lmm_z_1e200", 0, 0, NULL);
+    else show("lmm_z_1e200", s);
+    glmmgo_free(h);
+
+    /* An MCLA model whose third column of X is twice its second. */
+    data_t d = make_data(60, 6, 3);
+    double *x3 = malloc(8 * 180);
+    memcpy(x3, d.x, 8 * 120);
+    for (int i = 0; i < 60; i++) x3[120 + i] = 2 * d.x[60 + i];
+    h = 0;
+    s = glmmgo_mcla_new(60, 3, 6, GLMMGO_BERNOULLI, d.y, NULL, NULL, x3, 60, d.zr, d.zc, d.zv, 1, d.vc, &h, err, sizeof err);
+    if (s == GLMMGO_OK) {
+        glmmgo_mcla_options o = mcla_opts(200);
+        glmmgo_handle f = 0;
+        show("mcla_collinear_x", glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+        glmmgo_free(f);
+    } else show("mcla_collinear_x", s);
+    glmmgo_free(h);
+    free(x3);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: harden <mode>\n");
@@ -469,6 +538,7 @@ int main(int argc, char **argv) {
     const char *m = argv[1];
     if (!strcmp(m, "errlen")) return errlen_mode();
     if (!strcmp(m, "converge")) return converge_mode();
+    if (!strcmp(m, "messages")) return messages_mode();
     if (!strcmp(m, "budget")) return budget_mode();
     if (!strcmp(m, "longjmp")) return longjmp_mode();
     if (!strcmp(m, "sigprof")) return sigprof_mode();

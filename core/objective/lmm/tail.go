@@ -155,8 +155,10 @@ func (t *denseTail) lambdaTRow(i int, lam *lambda, rows *tailRows) float64 {
 func (t *denseTail) cholUnblocked() error {
 	s := t.s
 	if err := t.chol.Factor(s, t.f, s); err != nil {
-		if !(t.f[(s-1)*s+s-1] > 0) {
-			return errs.Numericf("theta", "the penalised residual sum of squares is zero or not finite (a perfect fit?)")
+		if r2 := t.f[(s-1)*s+s-1]; math.IsNaN(r2) || math.IsInf(r2, 0) {
+			return errs.Numericf("theta", "the penalised residual sum of squares is not finite at this θ: the data or θ are too large for double precision")
+		} else if !(r2 > 0) {
+			return errs.Numericf("theta", "the penalised residual sum of squares is zero (a perfect fit?)")
 		}
 		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
 	}

@@ -149,6 +149,9 @@ func resolve(m Method, s optim.Settings, x0, lower, upper []float64) (settings, 
 	if set.Rhoend > set.Rhobeg {
 		return set, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
 	}
+	if res := Resolution * math.Max(1, maxAbs); set.Rhobeg < res {
+		return set, errs.Invalidf("start", "has an element of size %g, so large that the optimiser's steps (rhobeg = %g) cannot change it in double precision; start nearer the solution", maxAbs, set.Rhobeg)
+	}
 	if res := Resolution * math.Max(1, maxAbs); set.Rhoend < res {
 		return set, errs.Invalidf("rhoend", "is %g, below what double precision resolves at the start (%g): the interpolation points would coincide; use a larger rhoend", set.Rhoend, res)
 	}
