@@ -32,3 +32,26 @@ test_that("Rprof() around 20 glmm() and 20 lmer() fits does not kill R", {
     expect_true("SURVIVED" %in% out, info = paste(c(what, tail(out, 10)), collapse = "\n"))
   }
 })
+
+test_that("messages name the argument at fault and the cause", {
+  ## Before: INT64_MIN for doubles >= 2^63, "pql: ... could not be maximised"
+  ## for an aliased column, "start: objective is +Inf" for a weight of 1e308,
+  ## "a perfect fit?" for y * 1e-300, "x: the interpolation points coincide"
+  ## for a tiny rhoend, "missing value where TRUE/FALSE needed" for start = NaN.
+  g <- function(...) glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+                          data = salamander, family.glmm = bernoulli.glmm, seed = 1, ...)
+  expect_error(g(m = 1e300), "'m' is 1e\\+300")
+  expect_error(g(m = 2^63), "'m' is 9.2")
+  expect_error(g(m = 100, iterlim = 1e20), "'iterlim' is 1e\\+20")
+  d <- salamander; d$x2 <- as.numeric(d$Cross == "R/R")
+  expect_error(glmm(Mate ~ 0 + Cross + x2, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+                    data = d, family.glmm = bernoulli.glmm, m = 500), "x: .*aliased")
+  expect_error(g(m = 500, weights = c(1e308, rep(1, 359))), "weights: add up to")
+  set.seed(1); dl <- data.frame(y = rnorm(100) * 1e-300, x = rnorm(100), g = factor(rep(1:10, 10)))
+  expect_error(lmer(y ~ x + (1 | g), data = dl), "y: its largest absolute value")
+  dl$y <- dl$y * 1e300
+  expect_error(lmer(y ~ x + (1 | g), data = dl, control = glmmgoControl(rhoend = 1e-320)), "rhoend")
+  expect_error(lmer(y ~ x + (1 | g), data = dl, control = glmmgoControl(maxeval = 3)), "maxeval")
+  expect_error(lmer(y ~ x + (1 | g), data = dl, control = glmmgoControl(maxeval = 1e300)), "'maxeval' is 1e\\+300")
+  expect_error(lmer(y ~ x + (1 | g), data = dl, start = NaN), "'start' must be finite")
+})
