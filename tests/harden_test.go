@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"math"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -87,6 +88,41 @@ func TestMessagesNameTheCause(t *testing.T) {
 		"lmm_rhoend_5e-324": {"1", "rhoend"}, "lmm_y_1e-300": {"1", "y"}, "lmm_y_1e300": {"1", "y"},
 		"lmm_z_1e200": {"1", "z"}, "mcla_collinear_x": {"3", "x"},
 	})
+}
+
+// TestNegBinLargeSize: MCLA fits of 60 counts with a known negative
+// binomial size r from 1e6 to 1e300 succeed and approach the Poisson fit
+// (before: r = 1e6 took 42 s, r >= 1e10 failed after up to 104 s: the
+// kernel lost the −μ term of the log-likelihood once μ/r < 1.1e-16).
+func TestNegBinLargeSize(t *testing.T) {
+	sizes := []string{"1e6", "1e10", "1e12", "1e15", "1e300"}
+	got := hardenLines(t, "negbin", sizes...)
+	num := func(name string, k int) float64 {
+		g := got[name]
+		if len(g) != 6 || g[0] != "0" {
+			t.Fatalf("%s: %v, want status 0 and five numbers", name, g)
+		}
+		v, err := strconv.ParseFloat(g[k], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, r := range sizes {
+		name := "negbin_" + r
+		rr, _ := strconv.ParseFloat(r, 64)
+		tol := 1e-9
+		if rr < 1e10 {
+			tol = 1e-5 // the true negative binomial differs from Poisson by O(μ/r)
+		}
+		for k := 2; k <= 4; k++ { // value, beta0, beta1
+			a, b := num(name, k), num("poisson", k)
+			if math.Abs(a-b) > tol*(1+math.Abs(b)) {
+				t.Errorf("%s: column %d is %.17g, Poisson's %.17g", name, k, a, b)
+			}
+		}
+		t.Logf("%s: %s s", name, got[name][1])
+	}
 }
 
 // TestMemoryBudget: every size whose memory exceeds the limit is refused

@@ -40,6 +40,7 @@ type Model struct {
 	// shift −log r, logFConst that sum; both are zero otherwise.
 	etaOff    float64
 	logFConst float64
+	size      float64 // r (negative binomial only)
 	// unitWeights: every wᵢ = 1 (and so every term of Σ wᵢ log(1+e^{−|η|})
 	// can share one log).
 	unitWeights bool
@@ -123,6 +124,7 @@ func (m *Model) setResponse(r *response.Response) {
 	if r.Family == family.NegBinomial {
 		rr := r.Dispersion
 		m.etaOff = -math.Log(rr)
+		m.size = rr
 		for i := range m.w {
 			m.wn[i] = m.w[i] * (m.y[i] + rr)
 			m.logFConst += m.wy[i] * math.Log(rr)
