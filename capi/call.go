@@ -43,12 +43,16 @@ var (
 )
 
 // call is the body of every Go export that returns a status: it runs f,
-// turns a panic into GLMMGO_ERR_INTERNAL, and reports f's error (or
-// success) as a status and a message in the caller's buffer. The fork
-// guard has run before, in C (guard.c).
+// turns a panic into GLMMGO_ERR_INTERNAL, reports f's error (or success)
+// as a status and a message in the caller's buffer, and returns the
+// memory of a call that allocated much to the operating system
+// (returnMemory). The fork guard has run before, in C (guard.c).
 func call(err *C.char, errlen C.size_t, f func() error) (status C.int) {
 	defer recoverInternal(&status, err, errlen)
-	return report(f(), err, errlen)
+	mark := allocated()
+	status = report(f(), err, errlen)
+	returnMemory(mark)
+	return status
 }
 
 // withHandle is call for an export that works on one handle: it fetches

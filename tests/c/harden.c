@@ -580,6 +580,38 @@ static int negbin_mode(int argc, char **argv) {
     return 0;
 }
 
+/* ---- rss (r14) ---------------------------------------------------------- */
+
+static double rss_mb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6)) kb = atof(line + 6);
+    if (f) fclose(f);
+    return kb / 1024;
+}
+
+/* A fit whose u-matrix is m x q doubles (m = argv, q = 200): prints the
+   resident memory before the fit, at once after it returns, and after the
+   fit handle is freed, in MB, and the u-matrix's size. Before, ~1 GB of
+   dead heap stayed resident for minutes after an m = 1e6 fit. */
+static int rss_mode(int64_t m) {
+    data_t d = make_data(400, 200, 5);
+    glmmgo_handle h = model_of(&d), f = 0;
+    double before = rss_mb();
+    glmmgo_mcla_options o = mcla_opts(m);
+    o.iterlim = 3;
+    int s = glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err);
+    double after = rss_mb();
+    glmmgo_free(f);
+    double freed = rss_mb();
+    printf("status %d\numatrix_mb %.1f\nrss_before %.1f\nrss_after_fit %.1f\nrss_after_free %.1f\n", s,
+           8.0 * (double)m * 200 / 1048576, before, after, freed);
+    glmmgo_free(h);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: harden <mode>\n");
@@ -590,6 +622,7 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "converge")) return converge_mode();
     if (!strcmp(m, "messages")) return messages_mode();
     if (!strcmp(m, "negbin")) return negbin_mode(argc, argv);
+    if (!strcmp(m, "rss") && argc > 2) return rss_mode((int64_t)atof(argv[2]));
     if (!strcmp(m, "budget")) return budget_mode();
     if (!strcmp(m, "longjmp")) return longjmp_mode();
     if (!strcmp(m, "sigprof")) return sigprof_mode();
