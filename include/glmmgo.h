@@ -456,7 +456,7 @@ typedef struct {
     int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
     double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
                            (default 1/3 each). p3 = 0 is allowed. */
-    double zeta;        /* t degrees of freedom > 0 (default 5) */
+    double zeta;        /* t degrees of freedom >= 0.1 (default 5) */
     uint64_t seed;      /* the sample's seed (default 0) */
     int32_t workers;    /* threads; 0 = all CPUs (default 0) */
     int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1

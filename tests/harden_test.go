@@ -81,12 +81,13 @@ func TestConvergenceHonest(t *testing.T) {
 // TestMessagesNameTheCause: the cases where a message named the wrong
 // argument or cause (theta for rhobeg = Inf; "a perfect fit?" for θ₀ =
 // 1e300, y scaled by 1e±300, Z = 1e200; x for a tiny rhoend; pql for an
-// aliased column of X) now name rhobeg, start, rhoend, y, z and x.
+// aliased column of X; umat for zeta = 1e-300) now name rhobeg, start,
+// rhoend, y, z, x and zeta.
 func TestMessagesNameTheCause(t *testing.T) {
 	expectStatus(t, hardenLines(t, "messages"), map[string][2]string{
 		"lmm_rhobeg_inf": {"1", "rhobeg"}, "lmm_rhobeg_1e308": {"3", "rhobeg"}, "lmm_start_1e300": {"1", "start"},
 		"lmm_rhoend_5e-324": {"1", "rhoend"}, "lmm_y_1e-300": {"1", "y"}, "lmm_y_1e300": {"1", "y"},
-		"lmm_z_1e200": {"1", "z"}, "mcla_collinear_x": {"3", "x"},
+		"lmm_z_1e200": {"1", "z"}, "mcla_collinear_x": {"3", "x"}, "mcla_zeta_1e-300": {"1", "zeta"},
 	})
 }
 

@@ -527,6 +527,18 @@ static int messages_mode(void) {
     } else show("mcla_collinear_x", s);
     glmmgo_free(h);
     free(x3);
+
+    /* zeta = 1e-300: the t component's density underflows (it named umat,
+       which the caller never passed). */
+    h = model_of(&d);
+    {
+        glmmgo_mcla_options o = mcla_opts(200);
+        o.zeta = 1e-300;
+        glmmgo_handle f = 0;
+        show("mcla_zeta_1e-300", glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+        glmmgo_free(f);
+    }
+    glmmgo_free(h);
     return 0;
 }
 
