@@ -153,6 +153,25 @@ func TestMemoryReturned(t *testing.T) {
 	t.Logf("RSS %.1f MB before, %.1f MB after the fit (u-matrix %.1f MB)", before, after, u)
 }
 
+// TestSigintLatency: a host whose SIGINT handler sets a flag that its
+// progress callback reads (as R's) stops a fit with m = 3·10⁵ (a 290 MB
+// u-matrix) soon after the signal, whatever the phase: the signal, blocked
+// on the engine's threads, reaches the caller's thread at the next
+// heartbeat, and the u-matrix is cleared on another goroutine while the
+// caller keeps beating (in R, Ctrl-C during the clearing of a 1 GB
+// u-matrix was served 10-16 s late). The bound, 2 s, is far above the
+// heartbeat interval (20 ms) to tolerate a loaded machine.
+func TestSigintLatency(t *testing.T) {
+	for _, delay := range []string{"0.2", "0.6"} {
+		got := hardenLines(t, "sigint_latency", "3e5", delay)
+		lat, err := strconv.ParseFloat(got["latency"][0], 64)
+		if got["status"][0] != "4" || err != nil || lat > 2 {
+			t.Errorf("SIGINT at %s s: status %v, latency %v s", delay, got["status"], got["latency"])
+		}
+		t.Logf("SIGINT at %s s: phase %s, stopped %.3f s later", delay, got["phase"][0], lat)
+	}
+}
+
 // TestMemoryBudget: every size whose memory exceeds the limit is refused
 // with GLMMGO_ERR_RESOURCE (10) naming the argument — a fit's m, its q
 // (the dense q×q Σ̃⁻¹ of the importance density), a model's n, a u-matrix's m,

@@ -40,3 +40,23 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check right after Now called again (%d calls)", calls)
 	}
 }
+
+// TestMakeFloats: the slice is made (zeroed, of the length asked) with or
+// without a checkpoint, and a checkpoint that stops makes it return
+// ErrCancelled.
+func TestMakeFloats(t *testing.T) {
+	for _, c := range []*Checkpoint{nil, New(func() bool { return true })} {
+		b, err := MakeFloats(3<<20, c)
+		if err != nil || len(b) != 3<<20 || b[len(b)-1] != 0 {
+			t.Fatalf("MakeFloats: %v, length %d", err, len(b))
+		}
+	}
+	c := New(func() bool { return false })
+	c.last = time.Time{}
+	if _, err := MakeFloats(64<<20, c); !errors.Is(err, errs.ErrCancelled) {
+		// the allocation may win the race on a fast machine; it must not fail otherwise
+		if err != nil {
+			t.Fatalf("MakeFloats with a stopping checkpoint: %v", err)
+		}
+	}
+}

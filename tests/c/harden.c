@@ -624,6 +624,52 @@ static int rss_mode(int64_t m) {
     return 0;
 }
 
+/* ---- sigint_latency (r09) ---------------------------------------------- */
+
+/* A host whose SIGINT handler only sets a flag (as R's) and whose progress
+   callback stops the fit when the flag is set (as R's
+   R_CheckUserInterrupt): SIGINT sent by another thread after delay
+   seconds of a fit with m samples (salamander-sized: n = 360, q = 120)
+   stops it; prints the phase of the last callback before the stop and the
+   latency from the signal to the fit's return. */
+static volatile sig_atomic_t sigint_flag;
+static int last_phase;
+static void on_sigint(int sig) {
+    (void)sig;
+    sigint_flag = 1;
+}
+static int flag_cb(void *ud, int64_t iter, double obj, const double *par, int64_t npar) {
+    (void)ud, (void)obj, (void)par, (void)npar;
+    last_phase = iter < 0 ? (int)-iter : 5;
+    return sigint_flag != 0;
+}
+static double sent_at;
+static void *send_sigint(void *arg) {
+    struct timespec ts = {(time_t) * (double *)arg, (long)((*(double *)arg - (double)(time_t) * (double *)arg) * 1e9)};
+    nanosleep(&ts, NULL);
+    sent_at = now();
+    kill(getpid(), SIGINT);
+    return NULL;
+}
+static int sigint_latency_mode(int64_t m, double delay) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    data_t d = make_data(360, 120, 8);
+    glmmgo_handle h = model_of(&d), f = 0;
+    glmmgo_mcla_options o = mcla_opts(m);
+    pthread_t th;
+    pthread_create(&th, NULL, send_sigint, &delay);
+    int s = glmmgo_mcla_fit(h, &o, flag_cb, NULL, &f, err, sizeof err);
+    double done = now();
+    pthread_join(th, NULL);
+    printf("status %d\nphase %d\nlatency %.4f\n", s, last_phase, done - sent_at);
+    glmmgo_free(f);
+    glmmgo_free(h);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: harden <mode>\n");
@@ -634,6 +680,7 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "converge")) return converge_mode();
     if (!strcmp(m, "messages")) return messages_mode();
     if (!strcmp(m, "negbin")) return negbin_mode(argc, argv);
+    if (!strcmp(m, "sigint_latency") && argc > 3) return sigint_latency_mode((int64_t)atof(argv[2]), atof(argv[3]));
     if (!strcmp(m, "rss") && argc > 2) return rss_mode((int64_t)atof(argv[2]));
     if (!strcmp(m, "budget")) return budget_mode();
     if (!strcmp(m, "longjmp")) return longjmp_mode();

@@ -86,6 +86,9 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 	if err := m.needSamples(mrows); err != nil {
 		return err
 	}
+	if err := m.reserveSamples(mrows); err != nil {
+		return err
+	}
 	u := m.allocSamples(mrows)
 	if err := parallel.RunChecked(parallel.NumBlocks(mrows), workers, m.cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, mrows)
