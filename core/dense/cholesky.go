@@ -13,9 +13,20 @@
 // A₂₂ −= P·Pᵀ. The update holds almost all of the n³/3 flops; it and the
 // panel solve (done as a product with the explicitly inverted nb×nb block,
 // which is well conditioned because it is a Cholesky factor of a diagonal
-// block of an SPD matrix) run on packed panels through one 12×4 tile kernel
-// (AVX2+FMA assembly on amd64), and the tiles of the update are shared out
-// among worker goroutines.
+// block of an SPD matrix) run on packed panels through one tile kernel
+// (AVX-512 or AVX2+FMA assembly on amd64), shared out among worker
+// goroutines.
+//
+// The panels are grouped into outer blocks of outerPanels panels, as in
+// the two-level blocking of Goto and van de Geijn ("Anatomy of
+// high-performance matrix multiplication", ACM TOMS 34(3), 2008): inside
+// an outer block the panels update only the block's own columns; the rest
+// of the trailing matrix is then updated once by the whole block, each tile
+// of it loaded once for outerPanels·nb multiply-adds instead of nb, which
+// keeps a large factorisation from waiting on memory. That update still
+// subtracts one nb-long sum per panel, in panel order, so every entry of
+// the factor is computed by exactly the same operations as in the one-level
+// algorithm: the grouping changes the speed, not the result.
 package dense
 
 import (
@@ -26,39 +37,61 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
-// blockSize is nb, the panel width: large enough that the tile kernel's
-// loads of C are amortised over many flops, small enough that the unblocked
-// diagonal factorisation stays cheap.
+// blockSize is nb, the panel width and the length of every sum the
+// updates subtract: large enough that the tile kernel's loads of C are
+// amortised over many flops, small enough that the unblocked diagonal
+// factorisation stays cheap.
 const blockSize = 96
 
-// parallelMin is the least trailing-update flop count worth splitting
-// among workers; below it the hand-off costs more than it saves.
-const parallelMin = 1 << 21
+// outerPanels is the number of panels in an outer block.
+const outerPanels = 4
+
+// outerSize is the width of an outer block.
+const outerSize = outerPanels * blockSize
+
+// parallelMin is the least flop count of a step worth splitting among
+// workers; below it the hand-off costs more than it saves.
+const parallelMin = 1 << 20
+
+// l2Bytes is the share of the L2 cache a chunk of packed A panels may
+// fill while the B panels stream past it.
+const l2Bytes = 512 << 10
 
 // Factorizer holds the packing buffers and worker goroutines of the blocked
 // factorisation. The zero value is ready to use with one worker per
 // GOMAXPROCS. A Factorizer is not safe for concurrent use; Close stops its
 // workers.
 type Factorizer struct {
-	// Workers caps the goroutines used by the trailing update (0 means
+	// Workers caps the goroutines used by the factorisation (0 means
 	// runtime.GOMAXPROCS(0)). Set it before the first Factor.
 	Workers int
 
-	packA []float64 // the current panel, 12-row packed
-	packB []float64 // the current panel (or L⁻¹), 4-row packed
+	packA []float64 // the outer block's rows K0.., mr-row panels, outerSize columns each
+	packB []float64 // the same rows in nr-row panels
+	packL []float64 // rows of L₁₁⁻¹, nr-row panels
 	linv  []float64 // nb×nb inverse of the diagonal block, column-major
 
-	// state of the current parallel step, read by the workers
+	// state of the current step, read by the workers
+	op       step
 	a        []float64
-	lda      int
-	r0, m, k int
-	jp       int // number of 4-column panels
+	lda, n   int
+	k0, kb   int // the current panel
+	bk0, bkb int // the current outer block
 	nw       int
 	started  bool
 	jobs     []chan int
 	wg       sync.WaitGroup
 	stopOnce sync.Once
 }
+
+// step names the parallel steps of the factorisation.
+type step int
+
+const (
+	stepPanel    step = iota // solve the panel below the diagonal block, pack it
+	stepInner                // update the outer block's later columns by the panel
+	stepTrailing             // update the columns after the outer block by the block
+)
 
 // Factor overwrites the lower triangle of the n×n column-major matrix a
 // (leading dimension lda) with its Cholesky factor L; the strict upper
@@ -68,36 +101,61 @@ func (f *Factorizer) Factor(n int, a []float64, lda int) error {
 	if n < 0 || lda < max(n, 1) || len(a) < (n-1)*lda+n && n > 0 {
 		return errs.Invalidf("a", "n=%d, lda=%d and len(a)=%d do not describe a matrix", n, lda, len(a))
 	}
-	nb := blockSize
-	f.grow(n, nb)
-	for k0 := 0; k0 < n; k0 += nb {
-		kb := min(nb, n-k0)
-		if err := unblocked(kb, a[k0*lda+k0:], lda, k0); err != nil {
+	f.grow(n)
+	f.a, f.lda, f.n = a, lda, n
+	defer f.release()
+	for bk0 := 0; bk0 < n; bk0 += outerSize {
+		f.bk0, f.bkb = bk0, min(outerSize, n-bk0)
+		if err := f.factorBlock(); err != nil {
 			return err
 		}
-		r0 := k0 + kb
-		m := n - r0
-		if m == 0 {
-			break
+		if r := bk0 + f.bkb; r < n {
+			f.run(stepTrailing, float64(n-r)*float64(n-r)*float64(f.bkb))
 		}
-		f.panelSolve(a, lda, k0, kb, r0, m)
-		f.update(a, lda, k0, kb, r0, m)
 	}
 	return nil
 }
 
-// grow sizes the buffers for order n and panel width nb.
-func (f *Factorizer) grow(n, nb int) {
-	na := roundUp(n, mr) * nb
-	if len(f.packA) < na {
+// release drops the reference to the caller's matrix.
+func (f *Factorizer) release() { f.a = nil }
+
+// factorBlock factors the columns of the current outer block, panel by
+// panel, each panel updating the block's later columns only.
+func (f *Factorizer) factorBlock() error {
+	a, lda, n := f.a, f.lda, f.n
+	end := f.bk0 + f.bkb
+	for k0 := f.bk0; k0 < end; k0 += blockSize {
+		kb := min(blockSize, end-k0)
+		if err := unblocked(kb, a[k0*lda+k0:], lda, k0); err != nil {
+			return err
+		}
+		r0 := k0 + kb
+		if r0 == n {
+			return nil
+		}
+		f.k0, f.kb = k0, kb
+		f.invertDiagonal()
+		f.run(stepPanel, float64(n-r0)*float64(kb)*float64(kb))
+		if r0 < end {
+			f.run(stepInner, float64(n-r0)*float64(end-r0)*float64(kb))
+		}
+	}
+	return nil
+}
+
+// grow sizes the buffers for order n.
+func (f *Factorizer) grow(n int) {
+	if na := roundUp(n, mr) * outerSize; len(f.packA) < na {
 		f.packA = make([]float64, na)
 	}
-	nbB := roundUp(max(n, nb), nr) * nb
-	if len(f.packB) < nbB {
-		f.packB = make([]float64, nbB)
+	if nb := roundUp(n, mr) * outerSize; len(f.packB) < nb {
+		f.packB = make([]float64, nb)
 	}
-	if len(f.linv) < nb*nb {
-		f.linv = make([]float64, nb*nb)
+	if nl := roundUp(blockSize, nr) * blockSize; len(f.packL) < nl {
+		f.packL = make([]float64, nl)
+	}
+	if len(f.linv) < blockSize*blockSize {
+		f.linv = make([]float64, blockSize*blockSize)
 	}
 }
 
@@ -130,10 +188,11 @@ func unblocked(kb int, a []float64, lda, off int) error {
 	return nil
 }
 
-// panelSolve replaces the m×kb panel below the diagonal block at (k0,k0),
-// rows r0.., by P = A₂₁·L₁₁⁻ᵀ, then packs P for the update.
-func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
-	// L₁₁⁻¹ by column-oriented forward substitution, into linv (kb×kb).
+// invertDiagonal forms L₁₁⁻¹ of the current panel's diagonal block by
+// column-oriented forward substitution and packs its rows as B panels:
+// P[i,j] = Σ_l A[i,l]·L⁻¹[j,l].
+func (f *Factorizer) invertDiagonal() {
+	a, lda, k0, kb := f.a, f.lda, f.k0, f.kb
 	li := f.linv[:kb*kb]
 	clear(li)
 	for j := 0; j < kb; j++ {
@@ -150,35 +209,155 @@ func (f *Factorizer) panelSolve(a []float64, lda, k0, kb, r0, m int) {
 			axpyNeg(xi, col[i+1:kb], x[i+1:kb])
 		}
 	}
-	// B panels: rows of L⁻¹ (P[i,j] = Σ_l A[i,l]·L⁻¹[j,l]).
-	packRows(f.packB, li, kb, 0, kb, kb, nr)
-	// A panels: the rows of A₂₁.
-	packRows(f.packA, a[k0*lda:], lda, r0, m, kb, mr)
-	var t [mr * nr]float64
-	for ip := 0; ip*mr < m; ip++ {
-		ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
+	packRows(f.packL, li, kb, 0, kb, kb, nr, nr*kb)
+}
+
+// run does step op, split among the workers when its flop count makes
+// that worthwhile.
+func (f *Factorizer) run(op step, flops float64) {
+	f.op = op
+	nw := f.Workers
+	if nw <= 0 {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	if nw <= 1 || flops < parallelMin {
+		f.share(0, 1)
+		return
+	}
+	f.startWorkers(nw)
+	f.nw = nw
+	f.wg.Add(nw - 1)
+	for w := 1; w < nw; w++ {
+		f.jobs[w-1] <- w
+	}
+	f.share(0, nw)
+	f.wg.Wait()
+}
+
+// share does worker w's part (of nw) of the current step.
+func (f *Factorizer) share(w, nw int) {
+	switch f.op {
+	case stepPanel:
+		f.panelShare(w, nw)
+	case stepInner:
+		f.innerShare(w, nw)
+	case stepTrailing:
+		f.trailingShare(w, nw)
+	}
+}
+
+// panelA returns the A panel of the outer block holding rows r.. (r−bk0 a
+// multiple of mr), from column offset l0 of the block.
+func (f *Factorizer) panelA(r, l0 int) []float64 {
+	p := (r - f.bk0) / mr
+	return f.packA[p*mr*outerSize+l0*mr : (p+1)*mr*outerSize]
+}
+
+// panelB is panelA for the nr-row panels.
+func (f *Factorizer) panelB(r, l0 int) []float64 {
+	p := (r - f.bk0) / nr
+	return f.packB[p*nr*outerSize+l0*nr : (p+1)*nr*outerSize]
+}
+
+// panelShare solves the panel below the diagonal block, P = A₂₁·L₁₁⁻ᵀ, for
+// the row panels ip ≡ w (mod nw), writes P back into a and packs it as A
+// and B panels of the outer block.
+func (f *Factorizer) panelShare(w, nw int) {
+	a, lda, n, k0, kb := f.a, f.lda, f.n, f.k0, f.kb
+	r0 := k0 + kb
+	l0 := k0 - f.bk0
+	var t tile
+	for ip := w; r0+ip*mr < n; ip += nw {
+		i0 := r0 + ip*mr
+		rows := min(mr, n-i0)
+		ap := f.panelA(i0, l0)
+		packRows(ap, a[k0*lda:], lda, i0, rows, kb, mr, mr)
 		for jq := 0; jq*nr < kb; jq++ {
-			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
 			// rows jq·nr.. of L⁻¹ (lower) vanish past column jq·nr+nr−1
-			kernel(min(kb, jq*nr+nr), ap, bp, &t)
-			rows := min(mr, m-ip*mr)
+			kernel(min(kb, jq*nr+nr), ap, f.packL[jq*nr*kb:(jq+1)*nr*kb], &t)
 			for j := 0; j < nr && jq*nr+j < kb; j++ {
-				c0 := (k0+jq*nr+j)*lda + r0 + ip*mr
+				c0 := (k0+jq*nr+j)*lda + i0
 				copy(a[c0:c0+rows], t[j*mr:j*mr+rows])
 			}
 		}
+		packRows(ap, a[k0*lda:], lda, i0, rows, kb, mr, mr)
+		for s := 0; s < mr; s += nr {
+			splitPanel(f.panelB(i0+s, l0), ap[s:], kb)
+		}
 	}
-	packRows(f.packA, a[k0*lda:], lda, r0, m, kb, mr)
-	splitPanels(f.packB, f.packA, m, kb)
+}
+
+// innerShare subtracts P·Pᵀ (P the current panel) from the outer block's
+// columns after the panel, rows from each column down, for the row panels
+// ip ≡ w (mod nw).
+func (f *Factorizer) innerShare(w, nw int) {
+	r0 := f.k0 + f.kb
+	end := f.bk0 + f.bkb
+	l0 := f.k0 - f.bk0
+	for ip := w; r0+ip*mr < f.n; ip += nw {
+		i0 := r0 + ip*mr
+		ap := f.panelA(i0, l0)
+		for c0 := r0; c0 < end && c0 <= i0+mr-1; c0 += nr {
+			f.updateTile(ap, f.panelB(c0, l0), f.kb, i0, c0, end)
+		}
+	}
+}
+
+// trailingShare subtracts the outer block's product L_B·L_Bᵀ from the
+// columns after it, for the column panels jq ≡ w (mod nw). The rows go in
+// chunks whose A panels fill about l2Bytes, so that a chunk stays in the
+// L2 cache while every column panel meets it.
+func (f *Factorizer) trailingShare(w, nw int) {
+	n, kb := f.n, f.bkb
+	r := f.bk0 + kb
+	chunk := max(1, l2Bytes/(8*mr*kb)) * mr
+	jp := (n - r + nr - 1) / nr
+	for i0c := r; i0c < n; i0c += chunk {
+		i1c := min(i0c+chunk, n)
+		for jq := w; jq < jp; jq += nw {
+			c0 := r + jq*nr
+			if c0 >= i1c {
+				break
+			}
+			bp := f.panelB(c0, 0)
+			for i0 := r + max(c0-r, i0c-r)/mr*mr; i0 < i1c; i0 += mr {
+				f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, n)
+			}
+		}
+	}
+}
+
+// updateTile subtracts, from the tile of a at rows i0.. and columns c0..,
+// the product of the A panel ap and the B panel bp over k columns, one
+// blockSize-long sum at a time (the one-level algorithm's sums), keeping
+// to the lower triangle, the rows before n and the columns before cEnd.
+func (f *Factorizer) updateTile(ap, bp []float64, k, i0, c0, cEnd int) {
+	a, lda, n := f.a, f.lda, f.n
+	if i0 >= c0+nr-1 && i0+mr <= n && c0+nr <= cEnd {
+		kernelSub(k, ap, bp, a[c0*lda+i0:], lda)
+		return
+	}
+	var t tile
+	for l := 0; l < k; l += blockSize {
+		kernel(min(blockSize, k-l), ap[l*mr:], bp[l*nr:], &t)
+		for j := 0; j < nr && c0+j < cEnd; j++ {
+			cj := c0 + j
+			col := a[cj*lda:]
+			tj := t[j*mr : j*mr+mr]
+			for i := max(i0, cj); i < min(i0+mr, n); i++ { // lower triangle only
+				col[i] -= tj[i-i0]
+			}
+		}
+	}
 }
 
 // packRows packs rows r0..r0+m of the column-major matrix src (leading
-// dimension ld, k columns) into panels of h rows: panel p holds, for each
-// column l, its h values contiguously; rows past m are zero. It reads each
-// column contiguously (the writes stride over the panels instead).
-func packRows(dst, src []float64, ld, r0, m, k, h int) {
+// dimension ld, k columns) into panels of h rows, panel p at dst[p·stride…]:
+// for each column l, its h values contiguously; rows past m are zero. It
+// reads each column contiguously (the writes stride over the panels
+// instead).
+func packRows(dst, src []float64, ld, r0, m, k, h, stride int) {
 	np := (m + h - 1) / h
-	stride := h * k
 	for l := 0; l < k; l++ {
 		s := src[l*ld+r0 : l*ld+r0+m]
 		d := dst[l*h:]
@@ -195,81 +374,11 @@ func packRows(dst, src []float64, ld, r0, m, k, h int) {
 	}
 }
 
-// splitPanels derives 4-row panels from mr-row panels (k columns, m rows).
-func splitPanels(dst4, src []float64, m, k int) {
-	const per = mr / nr
-	for p := 0; p*nr < m; p++ {
-		s := src[(p/per)*mr*k:]
-		off := (p % per) * nr
-		d := dst4[p*nr*k : (p+1)*nr*k]
-		for l := 0; l < k; l++ {
-			copy(d[l*nr:l*nr+nr], s[l*mr+off:l*mr+off+nr])
-		}
-	}
-}
-
-// update subtracts P·Pᵀ from the lower triangle of the trailing m×m matrix
-// at (r0,r0), sharing the 4-column panels among workers.
-func (f *Factorizer) update(a []float64, lda, k0, kb, r0, m int) {
-	f.a, f.lda, f.r0, f.m, f.k = a, lda, r0, m, kb
-	f.jp = (m + nr - 1) / nr
-	nw := f.Workers
-	if nw <= 0 {
-		nw = runtime.GOMAXPROCS(0)
-	}
-	if nw > 1 && float64(m)*float64(m)*float64(kb) >= parallelMin {
-		f.startWorkers(nw)
-		f.nw = nw
-		f.wg.Add(nw - 1)
-		for w := 1; w < nw; w++ {
-			f.jobs[w-1] <- w
-		}
-		f.updateShare(0, nw)
-		f.wg.Wait()
-	} else {
-		f.updateShare(0, 1)
-	}
-	f.a = nil
-}
-
-// updateShare does the column panels jq with jq%nw == w: interleaving
-// balances the triangle's uneven columns. The rows go in chunks of
-// chunkRows so that a chunk of the packed panel stays in the L2 cache while
-// every column panel meets it.
-func (f *Factorizer) updateShare(w, nw int) {
-	a, lda, r0, m, kb := f.a, f.lda, f.r0, f.m, f.k
-	var t [mr * nr]float64
-	// rows per chunk: about 192 KiB of packed panel
-	chunk := max(1, (192<<10)/(8*mr*max(kb, 1))) * mr
-	for i0c := 0; i0c < m; i0c += chunk {
-		i1c := min(i0c+chunk, m)
-		for jq := w; jq < f.jp; jq += nw {
-			c0 := jq * nr // first column of the panel, relative to r0
-			if c0 >= i1c {
-				break
-			}
-			bp := f.packB[jq*nr*kb : (jq+1)*nr*kb]
-			for ip := max(c0, i0c) / mr; ip*mr < i1c; ip++ {
-				ap := f.packA[ip*mr*kb : (ip+1)*mr*kb]
-				i0 := ip * mr
-				if i0 >= c0+nr-1 && i0+mr <= m && c0+nr <= m {
-					// a full tile below the diagonal: update C in place
-					kernelSub(kb, ap, bp, a[(r0+c0)*lda+r0+i0:], lda)
-					continue
-				}
-				kernel(kb, ap, bp, &t)
-				for j := 0; j < nr && c0+j < m; j++ {
-					cj := c0 + j
-					col := a[(r0+cj)*lda+r0:]
-					lo := max(i0, cj) // lower triangle only
-					hi := min(i0+mr, m)
-					tj := t[j*mr : j*mr+mr]
-					for i := lo; i < hi; i++ {
-						col[i] -= tj[i-i0]
-					}
-				}
-			}
-		}
+// splitPanel copies nr rows of an mr-row panel (from src, already offset
+// to the first of them) into an nr-row panel, k columns.
+func splitPanel(dst, src []float64, k int) {
+	for l := 0; l < k; l++ {
+		copy(dst[l*nr:l*nr+nr], src[l*mr:l*mr+nr])
 	}
 }
 
@@ -283,7 +392,7 @@ func (f *Factorizer) startWorkers(nw int) {
 		f.jobs = append(f.jobs, ch)
 		go func() {
 			for w := range ch {
-				f.updateShare(w, f.nw)
+				f.share(w, f.nw)
 				f.wg.Done()
 			}
 		}()

@@ -83,7 +83,7 @@ func TestKernelGoMatchesAssembly(t *testing.T) {
 		for i := range b {
 			b[i] = r.NormFloat64()
 		}
-		var x, y [mr * nr]float64
+		var x, y tile
 		kernelGo(k, a, b, &x)
 		kernel(k, a, b, &y)
 		for i := range x {
@@ -183,7 +183,7 @@ func TestKernelSub(t *testing.T) {
 	for i := range b {
 		b[i] = r.NormFloat64()
 	}
-	c1 := make([]float64, 4*ldc)
+	c1 := make([]float64, nr*ldc)
 	for i := range c1 {
 		c1[i] = r.NormFloat64()
 	}

@@ -1,0 +1,146 @@
+package dense
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// oneLevel is the one-level right-looking algorithm with panels of
+// blockSize, every sum a chain of fused multiply-adds in increasing order
+// from zero (as the tile kernels compute them): the factorisation before
+// the outer blocks were introduced, the oracle of TestTwoLevelSameBits.
+func oneLevel(n int, a []float64, lda int) error {
+	li := make([]float64, blockSize*blockSize)
+	for k0 := 0; k0 < n; k0 += blockSize {
+		kb := min(blockSize, n-k0)
+		if err := unblocked(kb, a[k0*lda+k0:], lda, k0); err != nil {
+			return err
+		}
+		clear(li)
+		for j := 0; j < kb; j++ {
+			x := li[j*kb : j*kb+kb]
+			x[j] = 1
+			for i := j; i < kb; i++ {
+				xi := x[i] / a[(k0+i)*lda+k0+i]
+				x[i] = xi
+				if xi == 0 {
+					continue
+				}
+				col := a[(k0+i)*lda+k0 : (k0+i)*lda+k0+kb]
+				axpyNeg(xi, col[i+1:kb], x[i+1:kb])
+			}
+		}
+		r0 := k0 + kb
+		p := make([]float64, kb)
+		for i := r0; i < n; i++ {
+			for j := 0; j < kb; j++ {
+				acc := 0.0
+				for l := 0; l <= j; l++ {
+					acc = math.FMA(a[(k0+l)*lda+i], li[l*kb+j], acc)
+				}
+				p[j] = acc
+			}
+			for j := 0; j < kb; j++ {
+				a[(k0+j)*lda+i] = p[j]
+			}
+		}
+		for j := r0; j < n; j++ {
+			for i := j; i < n; i++ {
+				acc := 0.0
+				for l := 0; l < kb; l++ {
+					acc = math.FMA(a[(k0+l)*lda+i], a[(k0+l)*lda+j], acc)
+				}
+				a[j*lda+i] -= acc
+			}
+		}
+	}
+	return nil
+}
+
+// TestTwoLevelSameBits: with a fused multiply-add kernel the outer blocks
+// leave every entry of the factor bit-identical to the one-level
+// algorithm's, for orders around the block boundaries and any number of
+// workers.
+func TestTwoLevelSameBits(t *testing.T) {
+	if kernelName() == "go 12x4" {
+		t.Skip("the portable kernel does not fuse multiply-adds")
+	}
+	sizes := []int{95, 385, 769}
+	if testing.Short() {
+		sizes = sizes[:2]
+	}
+	for _, n := range sizes {
+		for _, workers := range []int{1, 2, 3} {
+			lda := n + 1
+			a := spd(n, lda, uint64(n))
+			want := append([]float64(nil), a...)
+			if err := oneLevel(n, want, lda); err != nil {
+				t.Fatal(err)
+			}
+			f := &Factorizer{Workers: workers}
+			if err := f.Factor(n, a, lda); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			for j := 0; j < n; j++ {
+				for i := j; i < n; i++ {
+					if a[j*lda+i] != want[j*lda+i] {
+						t.Fatalf("n=%d workers=%d: L[%d,%d] = %.17g, one-level %.17g", n, workers, i, j, a[j*lda+i], want[j*lda+i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// diagDominant returns an n×n symmetric matrix with entries in [−1, 1)
+// off the diagonal and n on it: positive definite by Gershgorin's theorem,
+// and cheap to build at any order.
+func diagDominant(n int) []float64 {
+	a := make([]float64, n*n)
+	s := uint64(12345)
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			s ^= s << 13
+			s ^= s >> 7
+			s ^= s << 17
+			v := float64(s>>11)/(1<<52) - 1
+			if i == j {
+				v = float64(n)
+			}
+			a[j*n+i], a[i*n+j] = v, v
+		}
+	}
+	return a
+}
+
+// BenchmarkFactor is the factorisation at the orders of InstEval's
+// trailing block and of crossed designs, with its rate in GFLOP/s
+// (n³/3 flops).
+func BenchmarkFactor(b *testing.B) {
+	for _, n := range []int{1157, 4000, 10000} {
+		for _, workers := range []int{1, 0} {
+			name := fmt.Sprintf("n=%d/workers=%d", n, workers)
+			b.Run(name, func(b *testing.B) {
+				if n > 4000 && testing.Short() {
+					b.Skip("-short")
+				}
+				a0 := diagDominant(n)
+				a := make([]float64, len(a0))
+				copy(a, a0) // fault the pages in before timing
+				f := &Factorizer{Workers: workers}
+				defer f.Close()
+				b.ReportAllocs()
+				for b.Loop() {
+					copy(a, a0)
+					if err := f.Factor(n, a, n); err != nil {
+						b.Fatal(err)
+					}
+				}
+				nf := float64(n)
+				b.ReportMetric(nf*nf*nf/3/(b.Elapsed().Seconds()/float64(b.N))/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
