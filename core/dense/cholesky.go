@@ -66,15 +66,17 @@ type Factorizer struct {
 	// runtime.GOMAXPROCS(0)). Set it before the first Factor.
 	Workers int
 
-	packA []float64 // the outer block's rows K0.., mr-row panels, outerSize columns each
-	packB []float64 // the same rows in nr-row panels
+	packA  []float64 // the outer block's rows bk0.., mr-row panels of stride columns each
+	packB  []float64 // the same rows in nr-row panels
+	stride int       // columns of a packed panel: outerSize, or fewer for a narrow factorisation
 	packL []float64 // rows of L₁₁⁻¹, nr-row panels
 	linv  []float64 // nb×nb inverse of the diagonal block, column-major
 
 	// state of the current step, read by the workers
 	op       step
 	a        []float64
-	lda, n   int
+	lda, n   int // rows of the matrix
+	ncol     int // columns to factor
 	k0, kb   int // the current panel
 	bk0, bkb int // the current outer block
 	nw       int
@@ -98,19 +100,30 @@ const (
 // triangle is not referenced. It fails with a numeric error naming the
 // column whose pivot is not positive (or not finite).
 func (f *Factorizer) Factor(n int, a []float64, lda int) error {
-	if n < 0 || lda < max(n, 1) || len(a) < (n-1)*lda+n && n > 0 {
-		return errs.Invalidf("a", "n=%d, lda=%d and len(a)=%d do not describe a matrix", n, lda, len(a))
+	return f.FactorColumns(n, n, a, lda)
+}
+
+// FactorColumns factors the first ncol columns of the m×m symmetric
+// matrix a (column-major, leading dimension lda, lower triangle read):
+// with A = [A₁₁ ·; A₂₁ ·] split after ncol, it overwrites A₁₁ with L₁₁ =
+// chol(A₁₁) and A₂₁ with L₂₁ = A₂₁·L₁₁⁻ᵀ, leaving the last m − ncol
+// columns untouched (a supernode of a sparse factor). With ncol = m it is
+// Factor.
+func (f *Factorizer) FactorColumns(m, ncol int, a []float64, lda int) error {
+	if m < 0 || ncol < 0 || ncol > m || lda < max(m, 1) || len(a) < (ncol-1)*lda+m && ncol > 0 {
+		return errs.Invalidf("a", "m=%d, ncol=%d, lda=%d and len(a)=%d do not describe a matrix", m, ncol, lda, len(a))
 	}
-	f.grow(n)
-	f.a, f.lda, f.n = a, lda, n
+	f.stride = min(outerSize, roundUp(ncol, blockSize))
+	f.grow(m)
+	f.a, f.lda, f.n, f.ncol = a, lda, m, ncol
 	defer f.release()
-	for bk0 := 0; bk0 < n; bk0 += outerSize {
-		f.bk0, f.bkb = bk0, min(outerSize, n-bk0)
+	for bk0 := 0; bk0 < ncol; bk0 += outerSize {
+		f.bk0, f.bkb = bk0, min(outerSize, ncol-bk0)
 		if err := f.factorBlock(); err != nil {
 			return err
 		}
-		if r := bk0 + f.bkb; r < n {
-			f.run(stepTrailing, float64(n-r)*float64(n-r)*float64(f.bkb))
+		if r := bk0 + f.bkb; r < ncol {
+			f.run(stepTrailing, float64(m-r)*float64(ncol-r)*float64(f.bkb))
 		}
 	}
 	return nil
@@ -143,12 +156,12 @@ func (f *Factorizer) factorBlock() error {
 	return nil
 }
 
-// grow sizes the buffers for order n.
+// grow sizes the buffers for n rows.
 func (f *Factorizer) grow(n int) {
-	if na := roundUp(n, mr) * outerSize; len(f.packA) < na {
+	if na := roundUp(n, mr) * f.stride; len(f.packA) < na {
 		f.packA = make([]float64, na)
 	}
-	if nb := roundUp(n, mr) * outerSize; len(f.packB) < nb {
+	if nb := roundUp(n, mr) * f.stride; len(f.packB) < nb {
 		f.packB = make([]float64, nb)
 	}
 	if nl := roundUp(blockSize, nr) * blockSize; len(f.packL) < nl {
@@ -250,27 +263,36 @@ func (f *Factorizer) share(w, nw int) {
 // multiple of mr), from column offset l0 of the block.
 func (f *Factorizer) panelA(r, l0 int) []float64 {
 	p := (r - f.bk0) / mr
-	return f.packA[p*mr*outerSize+l0*mr : (p+1)*mr*outerSize]
+	return f.packA[p*mr*f.stride+l0*mr : (p+1)*mr*f.stride]
 }
 
 // panelB is panelA for the nr-row panels.
 func (f *Factorizer) panelB(r, l0 int) []float64 {
 	p := (r - f.bk0) / nr
-	return f.packB[p*nr*outerSize+l0*nr : (p+1)*nr*outerSize]
+	return f.packB[p*nr*f.stride+l0*nr : (p+1)*nr*f.stride]
 }
 
 // panelShare solves the panel below the diagonal block, P = A₂₁·L₁₁⁻ᵀ, for
-// the row panels ip ≡ w (mod nw), writes P back into a and packs it as A
-// and B panels of the outer block.
+// the row panels ip ≡ w (mod nw), writes P back into a and, unless no
+// column is left to update, packs it as A and B panels of the outer block.
+// (The last panel of a partial factorisation may end off the panels' row
+// grid; it is then packed at slots counted from its first row, which
+// nothing reads after it.)
 func (f *Factorizer) panelShare(w, nw int) {
 	a, lda, n, k0, kb := f.a, f.lda, f.n, f.k0, f.kb
 	r0 := k0 + kb
 	l0 := k0 - f.bk0
+	last := r0 >= f.ncol
 	var t tile
 	for ip := w; r0+ip*mr < n; ip += nw {
 		i0 := r0 + ip*mr
 		rows := min(mr, n-i0)
-		ap := f.panelA(i0, l0)
+		var ap []float64
+		if last {
+			ap = f.packA[ip*mr*f.stride : (ip+1)*mr*f.stride]
+		} else {
+			ap = f.panelA(i0, l0)
+		}
 		packRows(ap, a[k0*lda:], lda, i0, rows, kb, mr, mr)
 		for jq := 0; jq*nr < kb; jq++ {
 			// rows jq·nr.. of L⁻¹ (lower) vanish past column jq·nr+nr−1
@@ -279,6 +301,9 @@ func (f *Factorizer) panelShare(w, nw int) {
 				c0 := (k0+jq*nr+j)*lda + i0
 				copy(a[c0:c0+rows], t[j*mr:j*mr+rows])
 			}
+		}
+		if last {
+			continue
 		}
 		packRows(ap, a[k0*lda:], lda, i0, rows, kb, mr, mr)
 		for s := 0; s < mr; s += nr {
@@ -304,14 +329,14 @@ func (f *Factorizer) innerShare(w, nw int) {
 }
 
 // trailingShare subtracts the outer block's product L_B·L_Bᵀ from the
-// columns after it, for the column panels jq ≡ w (mod nw). The rows go in
-// chunks whose A panels fill about l2Bytes, so that a chunk stays in the
-// L2 cache while every column panel meets it.
+// columns after it (to ncol), for the column panels jq ≡ w (mod nw). The
+// rows go in chunks whose A panels fill about l2Bytes, so that a chunk
+// stays in the L2 cache while every column panel meets it.
 func (f *Factorizer) trailingShare(w, nw int) {
 	n, kb := f.n, f.bkb
 	r := f.bk0 + kb
 	chunk := max(1, l2Bytes/(8*mr*kb)) * mr
-	jp := (n - r + nr - 1) / nr
+	jp := (f.ncol - r + nr - 1) / nr
 	for i0c := r; i0c < n; i0c += chunk {
 		i1c := min(i0c+chunk, n)
 		for jq := w; jq < jp; jq += nw {
@@ -321,7 +346,7 @@ func (f *Factorizer) trailingShare(w, nw int) {
 			}
 			bp := f.panelB(c0, 0)
 			for i0 := r + max(c0-r, i0c-r)/mr*mr; i0 < i1c; i0 += mr {
-				f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, n)
+				f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, f.ncol)
 			}
 		}
 	}
