@@ -69,8 +69,8 @@ type Factorizer struct {
 	packA  []float64 // the outer block's rows bk0.., mr-row panels of stride columns each
 	packB  []float64 // the same rows in nr-row panels
 	stride int       // columns of a packed panel: outerSize, or fewer for a narrow factorisation
-	packL []float64 // rows of L₁₁⁻¹, nr-row panels
-	linv  []float64 // nb×nb inverse of the diagonal block, column-major
+	packL  []float64 // rows of L₁₁⁻¹, nr-row panels
+	linv   []float64 // nb×nb inverse of the diagonal block, column-major
 
 	// state of the current step, read by the workers
 	op       step

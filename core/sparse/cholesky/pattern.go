@@ -44,14 +44,14 @@ func (p *Pattern) check() error {
 // first rows m < k of the cliques holding k; byFirst lists, for each row m,
 // the cliques whose first row it is.
 type stars struct {
-	n0              int
-	rowPtr          []int
-	byRow           []int32
-	firstPtr        []int
-	byFirst         []int32 // clique indices
-	first           []int32 // first row of each clique (−1 if empty)
-	cliquePtr       []int
-	cliqueRows      []int32
+	n0         int
+	rowPtr     []int
+	byRow      []int32
+	firstPtr   []int
+	byFirst    []int32 // clique indices
+	first      []int32 // first row of each clique (−1 if empty)
+	cliquePtr  []int
+	cliqueRows []int32
 }
 
 // newStars builds the star form of p, its rows relabelled by inv

@@ -3,7 +3,6 @@ package cholesky
 import (
 	"fmt"
 	"slices"
-
 )
 
 // Options control Analyse. The zero value sets no limits.
