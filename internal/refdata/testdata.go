@@ -40,8 +40,17 @@ type columnInfo struct {
 }
 
 // Read loads testdata/lmm/<name>.csv with the column types of columns.json.
-func Read(name string) (*Frame, error) {
-	raw, err := os.ReadFile(filepath.Join(Dir(), "columns.json"))
+func Read(name string) (*Frame, error) { return readIn(Dir(), name) }
+
+// ReadGLMM loads testdata/glmm/<name>.csv (the GLMM data sets, e.g.
+// grouseticks) with the column types of its columns.json.
+func ReadGLMM(name string) (*Frame, error) {
+	return readIn(filepath.Join(Dir(), "..", "glmm"), name)
+}
+
+// readIn loads dir/<name>.csv with the column types of dir/columns.json.
+func readIn(dir, name string) (*Frame, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "columns.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +62,7 @@ func Read(name string) (*Frame, error) {
 	if !ok {
 		return nil, fmt.Errorf("columns.json has no data set %q", name)
 	}
-	f, err := os.Open(filepath.Join(Dir(), name+".csv"))
+	f, err := os.Open(filepath.Join(dir, name+".csv"))
 	if err != nil {
 		return nil, err
 	}

@@ -77,15 +77,15 @@ func splitColumns(work []float64, workers int, minWork float64) []int {
 }
 
 // rankUpdate subtracts L₂₁·L₂₁′ from columns j0..j1−1 of the lower
-// triangle of f (order s).
-func (ix *columnIndex) rankUpdate(f []float64, s int, b *offBlock, j0, j1 int) {
+// triangle of the trailing block t, as worker w.
+func (ix *columnIndex) rankUpdate(t downdateTarget, w int, b *offBlock, j0, j1 int) {
 	if b.k == 1 {
-		ix.rankUpdateScalar(f, s, b, j0, j1)
+		ix.rankUpdateScalar(t, w, b, j0, j1)
 		return
 	}
 	k := b.k
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
 			p, end := int(ix.pos[e]), int(ix.end[e])
 			wj := b.w[p*k : (p+1)*k]
@@ -95,16 +95,20 @@ func (ix *columnIndex) rankUpdate(f []float64, s int, b *offBlock, j0, j1 int) {
 				for c, v := range wi {
 					sum += v * wj[c]
 				}
-				col[b.rows[pp]] -= sum
+				r := b.rows[pp]
+				if pos != nil {
+					r = pos[r]
+				}
+				col[r] -= sum
 			}
 		}
 	}
 }
 
 // rankUpdateScalar is rankUpdate for a scalar first term (k = 1).
-func (ix *columnIndex) rankUpdateScalar(f []float64, s int, b *offBlock, j0, j1 int) {
+func (ix *columnIndex) rankUpdateScalar(t downdateTarget, w int, b *offBlock, j0, j1 int) {
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
 			p, end := int(ix.pos[e]), int(ix.end[e])
 			wj := b.w[p]
@@ -113,8 +117,14 @@ func (ix *columnIndex) rankUpdateScalar(f []float64, s int, b *offBlock, j0, j1 
 			}
 			ws := b.w[p:end]
 			rs := b.rows[p:end]
+			if pos == nil {
+				for i, r := range rs {
+					col[r] -= ws[i] * wj
+				}
+				continue
+			}
 			for i, r := range rs {
-				col[r] -= ws[i] * wj
+				col[pos[r]] -= ws[i] * wj
 			}
 		}
 	}

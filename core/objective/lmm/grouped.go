@@ -109,12 +109,12 @@ func (g *groupedDowndate) setFactors(lam float64) {
 }
 
 // rankUpdate does the grouped downdate of columns j0..j1−1 of the lower
-// triangle of f (order s), with lr the per-row λ of the trailing block.
-func (g *groupedDowndate) rankUpdate(f []float64, s int, lr []float64, j0, j1 int) {
+// triangle of the trailing block t, as worker w, with lr the per-row λ of
+// the trailing block.
+func (g *groupedDowndate) rankUpdate(t downdateTarget, w int, lr []float64, j0, j1 int) {
 	fg := &g.f
-	lr = lr[:s]
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		lj := lr[j]
 		e0, e1 := int(g.colPtr[j]), int(g.colPtr[j+1])
 		rows := g.row[e0:e1]
@@ -125,8 +125,12 @@ func (g *groupedDowndate) rankUpdate(f []float64, s int, lr []float64, j0, j1 in
 			vs := g.val[t0:t1]
 			vs = vs[:len(gs)]
 			acc := 0.0
-			for t, gg := range gs {
-				acc += fg[gg] * vs[t]
+			for q, gg := range gs {
+				acc += fg[gg] * vs[q]
+			}
+			if pos != nil {
+				col[pos[r]] -= lj * lr[r] * acc
+				continue
 			}
 			col[r] -= lj * lr[r] * acc
 		}

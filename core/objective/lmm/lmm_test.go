@@ -55,6 +55,10 @@ func TestObjectiveAtReference(t *testing.T) {
 	}
 }
 
+// testKind is the trailing factor the tests' models ask for:
+// TestEveryFactorKind runs the reference tests again with each kind forced.
+var testKind = FactorAuto
+
 // buildData returns the Data of a reference model.
 func buildData(t testing.TB, ref refdata.Reference) Data {
 	t.Helper()
@@ -62,7 +66,7 @@ func buildData(t testing.TB, ref refdata.Reference) Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
+	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames, Factor: testKind}
 	for _, tm := range md.Terms {
 		d.Terms = append(d.Terms, Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
 	}

@@ -63,19 +63,19 @@ func (m *Model) Evaluate(theta []float64) error {
 		return err
 	}
 	m.lam.set(theta)
-	m.rows.setScale(&m.lam, m.terms)
+	m.rows.setScale(&m.lam)
 	m.first.scaleInflate(m.lam.template(0))
 	m.first.cholUnblocked()
 	m.l21 = false
 	if !m.grp.on { // the grouped downdate does without L₂₁
 		m.updateL21()
 	}
-	m.tail.scaleInflate(&m.lam, &m.rows)
+	m.tail.scaleInflate(&m.prod, &m.lam, &m.rows)
 	m.rankUpdate()
 	if err := m.tail.cholUnblocked(); err != nil {
 		return err
 	}
-	qT, p := m.tail.qT, m.p
+	qT, p := m.rows.qT, m.p
 	m.ldL2 = 2 * m.tail.addLogDiag(m.first.addLogDiag(0), 0, qT)
 	m.ldRX2 = 2 * m.tail.addLogDiag(0, qT, qT+p)
 	r := m.tail.residual()
@@ -104,10 +104,9 @@ func (m *Model) rankUpdate() {
 
 // rankUpdateShare does worker w's columns of the downdate.
 func (m *Model) rankUpdateShare(w int) {
-	f, s := m.tail.f, m.tail.s
 	if m.grp.on {
-		m.grp.rankUpdate(f, s, m.rows.scale, m.grp.split[w], m.grp.split[w+1])
+		m.grp.rankUpdate(m.tail, w, m.rows.scale, m.grp.split[w], m.grp.split[w+1])
 		return
 	}
-	m.index.rankUpdate(f, s, &m.off, m.index.split[w], m.index.split[w+1])
+	m.index.rankUpdate(m.tail, w, &m.off, m.index.split[w], m.index.split[w+1])
 }

@@ -102,3 +102,6 @@ func (f *Factor) LogDiag(j0, j1 int) float64 {
 	}
 	return acc
 }
+
+// Workers returns the goroutines set by SetWorkers (0: GOMAXPROCS).
+func (f *Factor) Workers() int { return f.chol.Workers }

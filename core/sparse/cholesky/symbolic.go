@@ -299,3 +299,15 @@ func (s *Symbolic) Supernode(j int) (J, first int) {
 // ColumnRows returns the rows of column j's supernode (column j holds the
 // ones from j on).
 func (s *Symbolic) ColumnRows(j int) []int32 { return s.superRows(int(s.colSuper[j])) }
+
+// Position returns the index in a factor's values of entry (i, j), i ≥ j,
+// or −1 if the structure does not hold it.
+func (s *Symbolic) Position(i, j int) int64 {
+	J := s.colSuper[j]
+	rows := s.superRows(int(J))
+	k := rowsBefore(rows, i)
+	if k == len(rows) || int(rows[k]) != i || i < j {
+		return -1
+	}
+	return s.valPtr[J] + int64(j-int(s.super[J]))*int64(len(rows)) + int64(k)
+}
