@@ -133,14 +133,14 @@ func locallyCrossed(seed uint64, schools, teachersPer, pupilsPer, obsPer int, wi
 // variances.
 func TestSparseMatchesDense(t *testing.T) {
 	cases := map[string]Data{
-		"grouse nested":           grouseticks(t, "BROOD", "LOCATION"),
-		"grouse nested + year":    grouseticks(t, "BROOD", "LOCATION", "YEAR"),
-		"grouse slope":            grouseticks(t, "BROOD", "LOCATION+cHEIGHT"),
-		"locally crossed":         locallyCrossed(1, 12, 15, 40, 4, false, false),
-		"locally crossed+school":  locallyCrossed(2, 10, 12, 30, 5, true, false),
-		"locally crossed slope":   locallyCrossed(3, 8, 10, 25, 6, true, true),
-		"crossed (vector first)":  synthetic(1, 600, 3, []synthTerm{{60, 2}, {20, 2}, {8, 1}}, true),
-		"crossed three scalar":    synthetic(2, 500, 2, []synthTerm{{50, 1}, {30, 1}, {12, 1}}, true),
+		"grouse nested":          grouseticks(t, "BROOD", "LOCATION"),
+		"grouse nested + year":   grouseticks(t, "BROOD", "LOCATION", "YEAR"),
+		"grouse slope":           grouseticks(t, "BROOD", "LOCATION+cHEIGHT"),
+		"locally crossed":        locallyCrossed(1, 12, 15, 40, 4, false, false),
+		"locally crossed+school": locallyCrossed(2, 10, 12, 30, 5, true, false),
+		"locally crossed slope":  locallyCrossed(3, 8, 10, 25, 6, true, true),
+		"crossed (vector first)": synthetic(1, 600, 3, []synthTerm{{60, 2}, {20, 2}, {8, 1}}, true),
+		"crossed three scalar":   synthetic(2, 500, 2, []synthTerm{{50, 1}, {30, 1}, {12, 1}}, true),
 	}
 	for name, d := range cases {
 		t.Run(name, func(t *testing.T) {
