@@ -26,9 +26,13 @@ demo: build/libglmmgo.so
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags noasm ./core/...
 
+# test-go runs the core a second time with the noasm build tag, which
+# replaces every assembly kernel by its portable Go version.
 test-go: build/libglmmgo.so
 	$(GO) test -race -count=1 ./...
+	$(GO) test -tags noasm -count=1 ./core/...
 
 test-r: build/libglmmgo.so
 	@if [ -x bindings/R/tools/test.sh ]; then bindings/R/tools/test.sh; else echo "R package tests: none yet"; fi

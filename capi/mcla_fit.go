@@ -31,7 +31,7 @@ func (*mclaFit) kind() kind { return kindMCLAFit }
 
 func (f *mclaFit) dims() dims {
 	g := f.fit
-	return dims{n: f.n, p: g.P, pGiven: g.P, q: g.Q, nvc: g.T, npar: g.P + g.T, m: g.M}
+	return dims{n: f.n, p: g.P, pGiven: g.P, q: g.Q, nvc: g.NVC, npar: g.P + g.NVC, m: g.M}
 }
 
 func (f *mclaFit) output(what C.int32_t) (output, bool) { return lookup(mclaFitResults, f, what) }
@@ -64,7 +64,7 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 		return []float64{f.fit.PQLTime.Seconds(), f.fit.SampleTime.Seconds(), f.fit.TrustTime.Seconds(), f.fit.InferenceTime.Seconds()}
 	}),
 	C.GLMMGO_MCLA_USED_PQL:  flagOf("GLMMGO_MCLA_USED_PQL", func(f *mclaFit) bool { return f.fit.PQL != nil }),
-	C.GLMMGO_MCLA_START:     floatsOf("GLMMGO_MCLA_START", func(f *mclaFit) []float64 { return f.fit.ParInit }),
+	C.GLMMGO_MCLA_START:     floatsOf("GLMMGO_MCLA_START", func(f *mclaFit) []float64 { return f.fit.Start }),
 	C.GLMMGO_MCLA_U_STAR:    floatsOf("GLMMGO_MCLA_U_STAR", func(f *mclaFit) []float64 { return f.fit.UStar }),
 	C.GLMMGO_MCLA_D_STAR:    floatsOf("GLMMGO_MCLA_D_STAR", func(f *mclaFit) []float64 { return f.fit.DStar }),
 	C.GLMMGO_MCLA_SIGMA_INV: floatsOf("GLMMGO_MCLA_SIGMA_INV", func(f *mclaFit) []float64 { return f.fit.SigmaInv }),
@@ -110,7 +110,7 @@ func glmmgo_go_mcla_options_default(opt *C.glmmgo_mcla_options, size C.size_t, e
 }
 
 // mclaFitNames are the core's argument names that glmmgo_mcla_options spells differently.
-var mclaFitNames = map[string]string{"par_init": "start", "r_range": "dispersion_lo"}
+var mclaFitNames = map[string]string{"r_range": "dispersion_lo"}
 
 //export glmmgo_go_mcla_fit
 func glmmgo_go_mcla_fit(model C.glmmgo_handle, opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
@@ -153,7 +153,7 @@ func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_
 		if f.disp, err = mclafit.FitDispersion(mm.data, fo, lo, hi); err != nil {
 			return nil, err
 		}
-		f.fit, f.dispersion = f.disp.Fit, f.disp.R
+		f.fit, f.dispersion = f.disp.Fit, f.disp.Dispersion
 		return f, nil
 	}
 	if err := mm.ready(); err != nil {
@@ -204,7 +204,7 @@ func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 	if fo.ESSWarn == 0 {
 		fo.ESSWarn = math.SmallestNonzeroFloat64 // 0 asks for no warning
 	}
-	fo.ParInit, err = startValues(o.start, o.start_len, npar, "p + nvc")
+	fo.Start, err = startValues(o.start, o.start_len, npar, "p + nvc")
 	return fo, err
 }
 
@@ -227,7 +227,7 @@ func dispersionRange(o *C.glmmgo_mcla_options, fam family.Code) (lo, hi float64,
 //export glmmgo_go_confint
 func glmmgo_go_confint(fit C.glmmgo_handle, level C.double, lower, upper *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
 	return withHandle(fit, "fit", kindMCLAFit, err, errlen, func(f *mclaFit) error {
-		npar := f.fit.P + f.fit.T
+		npar := f.fit.P + f.fit.NVC
 		if int64(length) != int64(npar) {
 			return errs.Invalidf("len", "is %d; the fit has p + nvc = %d parameters", int64(length), npar)
 		}

@@ -582,7 +582,8 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
                    void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
 
 /*
- * Results of LMM models and fits; the first five describe the model's
+ * Results of LMM models and fits; the first five and the last three
+ * (GLMMGO_LMM_THETA_TERM, _ROW, _COL: theta's layout) describe the model's
  * structure and are answered by models and fits, the others by fits.
  * Terms are in model order unless said otherwise; k_t = columns of term t.
  *                                     length             meaning                                   */
@@ -615,6 +616,11 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
 #define GLMMGO_LMM_CONVERGED 2022     /* 1 int            1 if the optimiser reached rhoend          */
 #define GLMMGO_LMM_SINGULAR 2023      /* 1 int            1 if a diagonal theta < 1e-4 (a boundary fit) */
 #define GLMMGO_LMM_REML 2024          /* 1 int            1 for a REML fit                          */
+#define GLMMGO_LMM_THETA_TERM 2025    /* ntheta int       the term (model order) of each element of theta */
+#define GLMMGO_LMM_THETA_ROW 2026     /* ntheta int       its row in the term's k x k template of Lambda */
+#define GLMMGO_LMM_THETA_COL 2027     /* ntheta int       its column there (rows >= columns: the lower triangle,
+                                                          column by column; diagonal elements, row == col, are
+                                                          those with lower bound 0)                          */
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -198,7 +198,8 @@ var resultKinds = []struct {
 }
 
 var lmmStructure = map[string]bool{"GLMMGO_LMM_TERM_ORDER": true, "GLMMGO_LMM_TERM_NLEVELS": true, "GLMMGO_LMM_TERM_NCOLS": true,
-	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true}
+	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true,
+	"GLMMGO_LMM_THETA_TERM": true, "GLMMGO_LMM_THETA_ROW": true, "GLMMGO_LMM_THETA_COL": true}
 
 // headerResultCodes parses the result codes of the header (the defines
 // with an engine's prefix), with their type from the comment beside them.

@@ -113,7 +113,7 @@ func writeCase(t *testing.T, c *refcase.Case) string {
 	defer f.Close()
 	w := bufio.NewWriter(f)
 	fam := map[string]int{"bernoulli": 1, "poisson": 2, "binomial": 3, "negbinomial": 4}[c.Family]
-	fmt.Fprintf(w, "%d %d %d %d %d %d %d %.17g\n", c.N, c.P, c.Q, c.T, c.M, len(c.Z.Row), fam, c.Zeta)
+	fmt.Fprintf(w, "%d %d %d %d %d %d %d %.17g\n", c.N, c.P, c.Q, c.NVC, c.M, len(c.Z.Row), fam, c.Zeta)
 	floats := func(v []float64) {
 		for _, x := range v {
 			fmt.Fprintf(w, "%.17g ", x)

@@ -10,13 +10,13 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/fit/mclafit"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
 func caseData(c *refcase.Case) mcla.Data {
 	fam := map[string]family.Code{"bernoulli": family.Bernoulli, "poisson": family.Poisson, "binomial": family.Binomial}[c.Family]
-	d := mcla.Data{Family: fam, N: c.N, P: c.P, Q: c.Q, NVC: c.T, Y: c.Y, Weights: c.Weights, X: c.X,
-		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, VCOf: c.VCOf()}
+	d := mcla.Data{Response: response.Response{Family: fam, Y: c.Y, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, NVC: c.NVC, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, VCOf: c.VCOf()}
 	if fam == family.Binomial {
 		d.Trials = c.NTrials
 	}
@@ -57,9 +57,9 @@ func TestMCLAFitThroughABI(t *testing.T) {
 		"converged": {b2f(want.Converged)}, "iterations": {float64(want.Iter)}, "evaluations": {float64(want.Evals)},
 		"ess": {want.ESS}, "ess_warning": {b2f(want.ESSWarning)}, "counts": {float64(want.M1), float64(want.M2), float64(want.M3)},
 		"se": want.SE, "z": z, "pvalue": pv, "vcov": want.Vcov, "mcse": want.MCSE, "mcvcov": want.MCVcov,
-		"lower90": lo, "upper90": hi, "used_pql": {1}, "par_init": want.ParInit, "u_star": want.UStar, "d_star": want.DStar,
+		"lower90": lo, "upper90": hi, "used_pql": {1}, "par_init": want.Start, "u_star": want.UStar, "d_star": want.DStar,
 		"umat_first_row": {umat[0]}, "umat_corner": {umat[m-1], umat[m*c.Q-1]},
-		"progress_calls": {float64(want.Iter - 1)}, "progress_npar": {float64(c.P + c.T)},
+		"progress_calls": {float64(want.Iter - 1)}, "progress_npar": {float64(c.P + c.NVC)},
 		"sigma_inv": want.SigmaInv, "hessian_negdef": {b2f(want.HessianNegDef)}, "dispersion": {0}, "seconds_len": {4},
 	}
 	if want.Iter == 1 || !want.Converged {
@@ -148,7 +148,7 @@ func TestNegBinDispersionThroughABI(t *testing.T) {
 	// 60 groups of 5 counts, y = group index mod 4 + position: any counts do.
 	const g, k = 60, 5
 	n := g * k
-	c := &refcase.Case{Family: "negbinomial", N: n, P: 2, Q: g, T: 1, M: 1, Zeta: 5,
+	c := &refcase.Case{Family: "negbinomial", N: n, P: 2, Q: g, NVC: 1, M: 1, Zeta: 5,
 		PMix: []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, NRandom: []int{g}}
 	for i := 0; i < n; i++ {
 		c.Y = append(c.Y, float64((i*7)%5+(i/k)%4))
@@ -161,15 +161,14 @@ func TestNegBinDispersionThroughABI(t *testing.T) {
 	}
 	c.UStar, c.DStar, c.SigmaInv, c.UMat = make([]float64, g), make([]float64, g), make([]float64, g*g), make([]float64, g)
 	c.Par = []float64{0, 0, 1}
-	d := mcla.Data{Family: family.NegBinomial, N: n, P: 2, Q: g, NVC: 1, Y: c.Y, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val,
-		VCOf: c.VCOf(), Dispersion: 1}
+	d := mcla.Data{Response: response.Response{Family: family.NegBinomial, Y: c.Y, Dispersion: 1}, N: n, P: 2, Q: g, NVC: 1, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, VCOf: c.VCOf()}
 	want, err := mclafit.FitDispersion(d, mclafit.Options{M: 600, Seed: 5}, 0.3, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := parseLines(t, runC(t, exe, writeCase(t, c), "600", "5"))
-	if got["r"][0] != want.R || got["loglik"][0] != want.LogLik {
-		t.Errorf("r %v loglik %v, Go %v %v", got["r"], got["loglik"], want.R, want.LogLik)
+	if got["r"][0] != want.Dispersion || got["loglik"][0] != want.LogLik {
+		t.Errorf("r %v loglik %v, Go %v %v", got["r"], got["loglik"], want.Dispersion, want.LogLik)
 	}
 	for i, v := range want.Fit.Par() {
 		if got["par"][i] != v {

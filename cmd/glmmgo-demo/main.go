@@ -16,10 +16,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
@@ -31,8 +33,8 @@ func main() {
 }
 
 func model(c *refcase.Case, m int, umat []float64) (*mcla.Model, error) {
-	mod, err := mcla.New(mcla.Data{Family: family.Bernoulli, N: c.N, P: c.P, Q: c.Q, Y: c.Y, X: c.X,
-		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.T, VCOf: c.VCOf()})
+	mod, err := mcla.New(mcla.Data{Response: response.Response{Family: family.Bernoulli, Y: c.Y}, N: c.N, P: c.P, Q: c.Q, X: c.X,
+		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.NVC, VCOf: c.VCOf()})
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func demoMCLA() error {
 		return err
 	}
 	names := []string{"CrossR/R", "CrossR/W", "CrossW/R", "CrossW/W", "nu Female", "nu Male"}
-	fmt.Printf("Salamander mating (n = %d, p = %d, q = %d, T = %d), MCLA on glmm's %d samples\n", c.N, c.P, c.Q, c.T, c.M)
+	fmt.Printf("Salamander mating (n = %d, p = %d, q = %d, nvc = %d), MCLA on glmm's %d samples\n", c.N, c.P, c.Q, c.NVC, c.M)
 	fmt.Printf("at glmm's MCLA estimate; glmm 1.4.5's own values alongside\n\n")
 	fmt.Printf("%-18s %14s %14s\n", "", "glmmgo", "glmm")
 	fmt.Printf("%-18s %14.8f %14.8f\n", "log-likelihood", res.Value, c.Value)
@@ -113,35 +115,23 @@ func demoMCLA() error {
 	return nil
 }
 
-// standardErrors are the square roots of the diagonal of (−H)⁻¹.
+// standardErrors are the square roots of the diagonal of (−H)⁻¹, NaN if
+// −H is not positive definite.
 func standardErrors(h []float64, d int) []float64 {
 	a := make([]float64, d*d)
 	for i := range h {
 		a[i] = -h[i]
 	}
-	inv := make([]float64, d*d)
-	for i := 0; i < d; i++ {
-		inv[i*d+i] = 1
-	}
-	// Gauss–Jordan on a small symmetric positive definite matrix.
-	for k := 0; k < d; k++ {
-		p := a[k*d+k]
-		for j := 0; j < d; j++ {
-			a[j*d+k] /= p
-			inv[j*d+k] /= p
-		}
-		for i := 0; i < d; i++ {
-			if i == k {
-				continue
-			}
-			f := a[k*d+i]
-			for j := 0; j < d; j++ {
-				a[j*d+i] -= f * a[j*d+k]
-				inv[j*d+i] -= f * inv[j*d+k]
-			}
-		}
-	}
 	se := make([]float64, d)
+	var c dense.SPD
+	if !c.Factor(d, a) {
+		for i := range se {
+			se[i] = math.NaN()
+		}
+		return se
+	}
+	inv := make([]float64, d*d)
+	c.Inverse(inv)
 	for i := range se {
 		se[i] = math.Sqrt(inv[i*d+i])
 	}

@@ -14,7 +14,8 @@ package dense
 // accumulators) and in the portable Go version below (build tag noasm, or
 // other architectures). Each tile entry is one chain of multiply-adds over
 // l in increasing order, whatever the tile shape, so the shape does not
-// change any result.
+// change any result; the portable kernel does not fuse the multiply-adds,
+// so its last bits may differ.
 
 // maxTile is the largest mr·nr of any kernel.
 const maxTile = 24 * 8
@@ -25,6 +26,10 @@ type tile [maxTile]float64
 // mr and nr are the tile shape of the kernel chosen for this CPU (set once
 // at start-up, before any use).
 var mr, nr = 12, 4
+
+// Assembly reports whether the tile kernel runs in assembly: on amd64 with
+// AVX-512, or AVX2 and FMA, built without the noasm tag.
+func Assembly() bool { return kernelName() != "go 12x4" }
 
 // kernelGo is the portable tile kernel.
 func kernelGo(k int, a, b []float64, out *tile) {

@@ -3,23 +3,52 @@
 //
 //	f̃(u) = p₁·t_ζ(u; 0, D*) + p₂·N(u; u*, D*) + p₃·N(u; u*, Σ̃)
 //
-// (Knudson, Benson, Geyer and Jones, the glmm parallel-computing paper, §2,
-// and glmm's C code). D* is diagonal (the PQL variances per column of Z); Σ̃
-// is given by its inverse Σ̃⁻¹ = Z′ diag(w c″(η*)) Z + D*⁻¹. The multivariate
-// t has density
+// (Knudson, Monte Carlo Likelihood Approximation for Generalized Linear
+// Mixed Models, PhD thesis, University of Minnesota, 2016, and glmm's C
+// code), in one type that validates its parameters, evaluates
+// log f̃ and draws from f̃ — as gonum's distmv.Normal carries LogProb and
+// Rand from one factor. D* is diagonal (the PQL variances per column of Z);
+// Σ̃ is given by its inverse
+//
+//	Σ̃⁻¹ = Z′ diag(wᵢ·(−ℓ″(η*ᵢ))) Z + D*⁻¹,   η* = o + Xβ_pql + Zu*,
+//
+// (SigmaInv builds it), factored once, Σ̃⁻¹ = R′R, for both the log density
+// and the draws u* + R⁻¹z. The multivariate t has density
 //
 //	Γ((ζ+q)/2) / (Γ(ζ/2) (ζπ)^{q/2}) · |D*|^{−1/2} · (1 + u′D*⁻¹u/ζ)^{−(ζ+q)/2}
 //
 // and, as in glmm, it is centred at 0, not at u*: the MCLA objective must
-// reproduce glmm's values exactly. The mixture is summed in log space with a
-// max shift, so tiny component densities do not underflow to log 0.
+// reproduce glmm's values exactly (Params.TAtUStar centres it at u*, an
+// option of glmmgo's fits). The mixture is summed in log space with a max
+// shift, so tiny component densities do not underflow to log 0.
+//
+// Draws. glmm draws m uniforms U_k and takes m₁ = #{U_k < p₁},
+// m₂ = #{U_k < p₁+p₂} − m₁, m₃ = m − m₁ − m₂: the counts are multinomial,
+// not fixed proportions. Here sample k is drawn from the component its own
+// U_k picks, so the counts are glmm's, and the components are interleaved
+// instead of stacked (glmm rbinds all t draws, then the others). The MCLA
+// objective does not depend on the order of the samples; interleaving
+// makes every run of blocks (such as the rows of a partial computed on
+// another machine) a sample of the whole mixture.
+//
+// Streams. Each fixed block b of parallel.BlockSize samples has two PCG
+// streams seeded from (seed, 2b) for the draws and (seed, 2b+1) for the
+// component uniforms, so the sample is the same for any number of workers
+// and can be drawn block by block straight into the MCLA model
+// (mcla.Model.SetSamplesFunc), never held twice. (glmm instead seeds one
+// stream per core, so its sample changes with the core count.)
+//
+// t_ζ(0, D*) = √D*·z/√(χ²_ζ/ζ) with z standard normal and χ²_ζ a
+// Gamma(ζ/2, 2) draw (Marsaglia and Tsang, ACM TOMS 26, 2000, with the
+// U^{1/a} boost for shapes below 1); N(u*, Σ̃) = u* + R⁻¹z, one triangular
+// solve per draw.
 package importance
 
 import (
 	"math"
 
-	"github.com/glmmgo/glmmgo/core/errs"
-	"gonum.org/v1/gonum/mat"
+	"github.com/glmmgo/glmmgo/core/dense"
+	"github.com/glmmgo/glmmgo/core/sparse"
 )
 
 // Params are the importance-sampling parameters as glmm stores them.
@@ -35,72 +64,46 @@ type Params struct {
 	TAtUStar bool
 }
 
-// Density evaluates log f̃. It keeps copies of what it needs.
+// Density is a validated importance density. It keeps copies of what it
+// needs and is safe for concurrent use.
 type Density struct {
-	q         int
-	logP      [3]float64 // −Inf where a probability is 0
-	uStar     []float64
-	dInv      []float64 // 1/D*
-	tConst    float64   // log normalising constant of the t component
-	tPow      float64   // (ζ+q)/2
-	zeta      float64
-	tAtUStar  bool
-	nConst1   float64   // log normalising constant of N(u*, D*)
-	nConst2   float64   // log normalising constant of N(u*, Σ̃)
-	cholUpper []float64 // R with R′R = Σ̃⁻¹, row-major upper triangle (row i holds R[i][i:])
-	rowStart  []int
+	q        int
+	p        [3]float64
+	logP     [3]float64 // −Inf where a probability is 0
+	zeta     float64
+	tAtUStar bool
+	uStar    []float64
+	dInv     []float64 // 1/D*
+	sd       []float64 // √D*
+	tCentre  []float64 // 0, or u* with TAtUStar
+	tConst   float64   // log normalising constant of the t component
+	tPow     float64   // (ζ+q)/2
+	nConst1  float64   // log normalising constant of N(u*, D*)
+	nConst2  float64   // log normalising constant of N(u*, Σ̃)
+	sigInv   *dense.SPD
 	// Σ̃⁻¹ itself in compressed rows when it is sparse (a quarter full or
 	// less): then (u−u*)′Σ̃⁻¹(u−u*) costs its nonzeros, not the q²/2 of the
 	// dense factor. Z′WZ + D⁻¹ is this sparse whenever few random effects
 	// share observations (salamander: 840 of 14 400 entries).
-	spPtr []int
-	spCol []int32
-	spVal []float64
+	sigInvSparse *sparse.CSR
 }
 
-// pTolerance is how far p₁+p₂+p₃ may be from 1: glmm's exact float test
-// rejects its own default 1/3 printed to 15 digits.
-const pTolerance = 1e-8
-
-// New validates p for q random effects and prepares the density.
+// New validates p for q random effects and prepares the density: Σ̃⁻¹ is
+// factored here, once, for both LogProb and Draw.
 func New(q int, p Params) (*Density, error) {
-	if q < 1 {
-		return nil, errs.Invalidf("q", "is %d; need at least one random effect", q)
+	if err := checkParams(q, p); err != nil {
+		return nil, err
 	}
-	if !(p.Zeta > 0) || math.IsInf(p.Zeta, 0) {
-		return nil, errs.Invalidf("zeta", "is %g; the t degrees of freedom must be positive and finite", p.Zeta)
-	}
-	var sum float64
-	for i, v := range p.P {
-		if !(v >= 0 && v <= 1) {
-			return nil, errs.Invalidf("p_mix", "element %d is %g; probabilities must lie in [0, 1]", i, v)
-		}
-		sum += v
-	}
-	if math.Abs(sum-1) > pTolerance {
-		return nil, errs.Invalidf("p_mix", "sums to %.17g, not 1", sum)
-	}
-	if len(p.UStar) != q {
-		return nil, errs.Invalidf("u_star", "has length %d, want q = %d", len(p.UStar), q)
-	}
-	if len(p.DStar) != q {
-		return nil, errs.Invalidf("d_star", "has length %d, want q = %d", len(p.DStar), q)
-	}
-	d := &Density{q: q, zeta: p.Zeta, tAtUStar: p.TAtUStar, uStar: append([]float64(nil), p.UStar...), dInv: make([]float64, q)}
+	d := &Density{q: q, p: p.P, zeta: p.Zeta, tAtUStar: p.TAtUStar, uStar: append([]float64(nil), p.UStar...),
+		dInv: make([]float64, q), sd: make([]float64, q), tCentre: make([]float64, q)}
 	var logDetD float64
-	for j := 0; j < q; j++ {
-		if u := p.UStar[j]; math.IsNaN(u) || math.IsInf(u, 0) {
-			return nil, errs.Invalidf("u_star", "element %d is %g; must be finite", j, u)
-		}
-		v := p.DStar[j]
-		if !(v > 0) || math.IsInf(v, 0) {
-			return nil, errs.Invalidf("d_star", "element %d is %g; variances must be positive and finite", j, v)
-		}
-		if math.IsInf(1/v, 0) {
-			return nil, errs.Invalidf("d_star", "element %d is %g; too small: its inverse overflows", j, v)
-		}
+	for j, v := range p.DStar {
 		d.dInv[j] = 1 / v
+		d.sd[j] = math.Sqrt(v)
 		logDetD += math.Log(v)
+	}
+	if p.TAtUStar {
+		copy(d.tCentre, p.UStar)
 	}
 	for i, v := range p.P {
 		d.logP[i] = math.Log(v)
@@ -108,8 +111,7 @@ func New(q int, p Params) (*Density, error) {
 	fq := float64(q)
 	d.tPow = (p.Zeta + fq) / 2
 	d.tConst = lgammaDiff(p.Zeta/2, fq/2) - fq/2*(math.Log(p.Zeta)+math.Log(math.Pi)) - logDetD/2
-	log2pi := fq / 2 * math.Log(2*math.Pi)
-	d.nConst1 = -log2pi - logDetD/2
+	d.nConst1 = -fq/2*math.Log(2*math.Pi) - logDetD/2
 	if p.P[2] > 0 || p.SigmaInv != nil {
 		if err := d.setSigmaInv(p.SigmaInv); err != nil {
 			return nil, err
@@ -118,47 +120,18 @@ func New(q int, p Params) (*Density, error) {
 	return d, nil
 }
 
-// setSigmaInv validates Σ̃⁻¹ (finite, symmetric, positive definite) and keeps
-// its Cholesky factor.
+// setSigmaInv validates Σ̃⁻¹ and keeps its factor and, when sparse, its
+// nonzeros.
 func (d *Density) setSigmaInv(s []float64) error {
 	q := d.q
-	if len(s) != q*q {
-		return errs.Invalidf("sigma_inv", "has length %d, want q*q = %d", len(s), q*q)
+	if err := checkSigmaInv(q, s); err != nil {
+		return err
 	}
-	for k, v := range s {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errs.Invalidf("sigma_inv", "element (%d, %d) is %g; must be finite", k%q, k/q, v)
-		}
+	d.sigInv = new(dense.SPD)
+	if !d.sigInv.Factor(q, s) {
+		return errNotPD()
 	}
-	for j := 0; j < q; j++ {
-		for i := j + 1; i < q; i++ {
-			a, b := s[j*q+i], s[i*q+j]
-			if math.Abs(a-b) > 1e-10*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) {
-				return errs.Invalidf("sigma_inv", "is not symmetric: (%d, %d) = %g but (%d, %d) = %g", i, j, a, j, i, b)
-			}
-		}
-	}
-	sym := mat.NewSymDense(q, nil)
-	for j := 0; j < q; j++ {
-		for i := 0; i <= j; i++ {
-			sym.SetSym(i, j, s[j*q+i])
-		}
-	}
-	var ch mat.Cholesky
-	if ok := ch.Factorize(sym); !ok {
-		return errs.Invalidf("sigma_inv", "is not positive definite")
-	}
-	var r mat.TriDense
-	ch.UTo(&r)
-	d.cholUpper = make([]float64, 0, q*(q+1)/2)
-	d.rowStart = make([]int, q)
-	for i := 0; i < q; i++ {
-		d.rowStart[i] = len(d.cholUpper)
-		for j := i; j < q; j++ {
-			d.cholUpper = append(d.cholUpper, r.At(i, j))
-		}
-	}
-	d.nConst2 = -float64(q)/2*math.Log(2*math.Pi) + ch.LogDet()/2
+	d.nConst2 = -float64(q)/2*math.Log(2*math.Pi) + d.sigInv.LogDet()/2
 	nnz := 0
 	for _, v := range s {
 		if v != 0 {
@@ -166,16 +139,7 @@ func (d *Density) setSigmaInv(s []float64) error {
 		}
 	}
 	if nnz <= q*q/4 {
-		d.spPtr = make([]int, q+1)
-		for i := 0; i < q; i++ {
-			for j := 0; j < q; j++ {
-				if v := s[j*q+i]; v != 0 {
-					d.spCol = append(d.spCol, int32(j))
-					d.spVal = append(d.spVal, v)
-				}
-			}
-			d.spPtr[i+1] = len(d.spVal)
-		}
+		d.sigInvSparse = sparse.FromDense(q, q, s)
 	}
 	return nil
 }
@@ -183,8 +147,8 @@ func (d *Density) setSigmaInv(s []float64) error {
 // Q is the dimension of the random effects.
 func (d *Density) Q() int { return d.q }
 
-// LogDensity returns log f̃(u). It does not allocate.
-func (d *Density) LogDensity(u []float64) float64 {
+// LogProb returns log f̃(u). It does not allocate.
+func (d *Density) LogProb(u []float64) float64 {
 	var tq, nq1 float64
 	for j, v := range u {
 		tq += v * v * d.dInv[j]
@@ -201,6 +165,12 @@ func (d *Density) LogDensity(u []float64) float64 {
 	if d.logP[2] > math.Inf(-1) {
 		comp[2] = d.logP[2] + d.nConst2 - d.quadSigmaInv(u)/2
 	}
+	if math.IsNaN(comp[2]) {
+		// (u−u*)′Σ̃⁻¹(u−u*) ≥ 0 for Σ̃⁻¹ positive definite; NaN comes only from
+		// overflow (Inf − Inf between terms of opposite sign) far from u*,
+		// where the component's density is 0.
+		comp[2] = math.Inf(-1)
+	}
 	a := math.Max(comp[0], math.Max(comp[1], comp[2]))
 	if math.IsInf(a, -1) {
 		return a
@@ -208,33 +178,12 @@ func (d *Density) LogDensity(u []float64) float64 {
 	return a + math.Log(math.Exp(comp[0]-a)+math.Exp(comp[1]-a)+math.Exp(comp[2]-a))
 }
 
-// quadSigmaInv is (u−u*)′Σ̃⁻¹(u−u*) = ‖R(u−u*)‖², or the sparse sum
-// Σᵢ rᵢ Σⱼ Σ̃⁻¹ᵢⱼ rⱼ with r = u − u*.
+// quadSigmaInv is (u−u*)′Σ̃⁻¹(u−u*), by the sparse rows or the factor.
 func (d *Density) quadSigmaInv(u []float64) float64 {
-	var s float64
-	q := d.q
-	if d.spPtr != nil {
-		us := d.uStar[:q]
-		u = u[:q]
-		for i := 0; i < q; i++ {
-			var t float64
-			for k := d.spPtr[i]; k < d.spPtr[i+1]; k++ {
-				j := d.spCol[k]
-				t += d.spVal[k] * (u[j] - us[j])
-			}
-			s += (u[i] - us[i]) * t
-		}
-		return s
+	if d.sigInvSparse != nil {
+		return d.sigInvSparse.QuadForm(u, d.uStar)
 	}
-	for i := 0; i < q; i++ {
-		row := d.cholUpper[d.rowStart[i] : d.rowStart[i]+q-i]
-		var t float64
-		for k, r := range row {
-			t += r * (u[i+k] - d.uStar[i+k])
-		}
-		s += t * t
-	}
-	return s
+	return d.sigInv.QuadForm(u, d.uStar)
 }
 
 // lgammaDiff is log Γ(a+h) − log Γ(a) for a > 0, h ≥ 0. For large a the

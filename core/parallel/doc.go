@@ -2,10 +2,9 @@
 // recombines the results exactly.
 //
 // The MCLA objective is an importance-weighted average over samples k = 1..m
-// with log-weights b_k. Following Knudson, Benson, Geyer and Jones
-// ("Likelihood-based inference for generalized linear mixed models:
-// inference with the R package glmm", the parallel-computing paper, eqs 1–3),
-// a block of samples is summarised by a Partial
+// with log-weights b_k. Following S. Benson (Generalized Linear Mixed Models
+// and Parallel Computing in R, University of St. Thomas, eqs 1–3 and
+// Appendix A), a block of samples is summarised by a Partial
 //
 //	(count j, a = max_k b_k, S₀ = Σ_k e^{b_k−a}, S = Σ_k e^{b_k−a} x_k)
 //

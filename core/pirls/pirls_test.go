@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/glmmgo/glmmgo/core/family"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sparse"
 	"gonum.org/v1/gonum/mat"
 )
@@ -57,7 +58,7 @@ func randomProblem(t *testing.T, fam family.Code, disp float64) (Problem, []floa
 			a[j] = -0.5 // negative scales are allowed (PQL's σ may wander)
 		}
 	}
-	return Problem{Family: fam, N: n, P: 2, Q: q, Y: y, Trials: nt, Weights: w, Offset: off, Dispersion: disp, X: x, Z: z}, a
+	return Problem{Response: response.Response{Family: fam, Y: y, Trials: nt, Weights: w, Offset: off, Dispersion: disp}, N: n, P: 2, Q: q, X: x, Z: z}, a
 }
 
 // TestStationaryAndLogDet checks the solution against dense algebra: the

@@ -19,7 +19,7 @@
 // (glmm floors σ at 10⁻³ so that D* stays invertible; Q is even in each σ_t,
 // so the sign Nelder–Mead ends on is irrelevant and |σ| is reported).
 //
-// Differences from glmm, each deliberate (glmm quirks, design.md §7):
+// Differences from glmm, each deliberate (glmm's quirks, not copied):
 // glmm's Q uses the ‖s‖² of the previous outer evaluation's inner solution
 // (its warm start) instead of the current s̃, so its Q is not a function of
 // σ alone; it returns the β̃ and s̃ of the last σ Nelder–Mead evaluated, not
@@ -34,6 +34,7 @@ import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/neldermead"
 	"github.com/glmmgo/glmmgo/core/pirls"
 )
@@ -43,7 +44,7 @@ const SigmaFloor = 1e-3
 
 // Options tune the search; zero values select defaults.
 type Options struct {
-	NelderMead neldermead.Options
+	NelderMead optim.Settings
 	Inner      pirls.Options
 }
 
@@ -98,14 +99,14 @@ func Fit(pr pirls.Problem, vcOf []int, nvc int, opt Options) (*Result, error) {
 	for t := range start {
 		start[t] = 1
 	}
-	nm, err := neldermead.Minimize(outer, start, opt.NelderMead)
+	nm, err := neldermead.Minimize(optim.Problem{Func: outer}, start, opt.NelderMead)
 	if err != nil {
 		return nil, err
 	}
 	if math.IsInf(nm.F, 1) {
 		return nil, errs.Numericf("pql", "the penalised likelihood could not be maximised at any standard deviation tried")
 	}
-	res := &Result{Sigma: make([]float64, nvc), Nu: make([]float64, nvc), Evals: nm.Evals, Converged: nm.Converged}
+	res := &Result{Sigma: make([]float64, nvc), Nu: make([]float64, nvc), Evals: nm.Evals, Converged: nm.Status.Converged()}
 	for t, s := range nm.X {
 		res.Sigma[t] = math.Abs(s)
 		res.Nu[t] = s * s

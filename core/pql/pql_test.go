@@ -6,6 +6,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sparse"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
@@ -21,7 +22,7 @@ func problem(t *testing.T, c *refcase.Case) (pirls.Problem, []int) {
 	for j, v := range c.VCOf() {
 		vc[j] = int(v)
 	}
-	return pirls.Problem{Family: fam, N: c.N, P: c.P, Q: c.Q, Y: c.Y, Trials: c.NTrials, Weights: c.Weights, X: c.X, Z: z}, vc
+	return pirls.Problem{Response: response.Response{Family: fam, Y: c.Y, Trials: c.NTrials, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, X: c.X, Z: z}, vc
 }
 
 // TestAgainstGlmm compares with glmm 1.4.5's PQL in the reference cases.
@@ -41,14 +42,14 @@ func TestAgainstGlmm(t *testing.T) {
 			t.Fatal(err)
 		}
 		pr, vc := problem(t, c)
-		r, err := Fit(pr, vc, c.T, Options{})
+		r, err := Fit(pr, vc, c.NVC, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !r.Converged {
 			t.Errorf("%s: outer search did not converge", name)
 		}
-		glmmSigma := make([]float64, c.T)
+		glmmSigma := make([]float64, c.NVC)
 		for i, v := range c.NuPQL {
 			glmmSigma[i] = math.Sqrt(v)
 		}
@@ -98,7 +99,7 @@ func TestMinimumIsStationary(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr, vc := problem(t, c)
-	r, err := Fit(pr, vc, c.T, Options{})
+	r, err := Fit(pr, vc, c.NVC, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr := pirls.Problem{Family: family.Bernoulli, N: n, P: 1, Q: g, Y: y, X: x, Z: z}
+	pr := pirls.Problem{Response: response.Response{Family: family.Bernoulli, Y: y}, N: n, P: 1, Q: g, X: x, Z: z}
 	r, err := Fit(pr, make([]int, g), 1, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@
 // MCLA model's Data.
 //
 // Salamander: the mating experiment of McCullagh and Nelder (1989, §14.5),
-// as shipped with glmm (copied from ../shared/data/salamander.csv). glmm's
+// as shipped with glmm (its data frame salamander, as CSV). glmm's
 // model is Mate ~ 0 + Cross with random effects ~0 + Female and ~0 + Male,
 // two variance components: 360 Bernoulli responses, 4 fixed effects, 120
 // random effects.
@@ -19,6 +19,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/response"
 )
 
 //go:embed salamander.csv
@@ -58,7 +59,7 @@ func Salamander() (*Model, error) {
 	cross, fem, male := levels(1), levels(2), levels(3)
 	p, qf := len(cross), len(fem)
 	q := qf + len(male)
-	d := mcla.Data{Family: family.Bernoulli, N: n, P: p, Q: q, NVC: 2, Y: make([]float64, n), X: make([]float64, n*p), VCOf: make([]int64, q)}
+	d := mcla.Data{Response: response.Response{Family: family.Bernoulli, Y: make([]float64, n)}, N: n, P: p, Q: q, NVC: 2, X: make([]float64, n*p), VCOf: make([]int64, q)}
 	for i, r := range rows {
 		y, err := strconv.ParseFloat(r[0], 64)
 		if err != nil {

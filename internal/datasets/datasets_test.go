@@ -18,8 +18,8 @@ func TestSalamanderMatchesGlmm(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := s.Data
-	if d.N != c.N || d.P != c.P || d.Q != c.Q || d.NVC != c.T {
-		t.Fatalf("dims %d %d %d %d vs %d %d %d %d", d.N, d.P, d.Q, d.NVC, c.N, c.P, c.Q, c.T)
+	if d.N != c.N || d.P != c.P || d.Q != c.Q || d.NVC != c.NVC {
+		t.Fatalf("dims %d %d %d %d vs %d %d %d %d", d.N, d.P, d.Q, d.NVC, c.N, c.P, c.Q, c.NVC)
 	}
 	for i := range d.Y {
 		if d.Y[i] != c.Y[i] {

@@ -18,7 +18,7 @@ type Case struct {
 	N       int       `json:"n"`
 	P       int       `json:"p"`
 	Q       int       `json:"q"`
-	T       int       `json:"T"`
+	NVC     int       `json:"T"` // variance components (glmm's T)
 	M       int       `json:"m"`
 	Y       []float64 `json:"y"`
 	NTrials []float64 `json:"ntrials"`

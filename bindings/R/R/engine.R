@@ -61,11 +61,15 @@ engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
 
 ## list(order (input index of each term in model order), kept (kept
 ## columns of X), lower (bounds of theta), nlevels, ncols (per term, model
-## order)), indices 1-based.
+## order), theta_term, theta_row, theta_col (theta's layout: the term and
+## the place in its template of each element)), indices 1-based.
 engine_lmm_structure <- function(ptr) {
-  r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS"), "GLMMGO_LMM_")
+  r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS", "THETA_TERM",
+                             "THETA_ROW", "THETA_COL"), "GLMMGO_LMM_")
   list(order = as.integer(r$TERM_ORDER) + 1L, kept = as.integer(r$KEPT_COLUMNS) + 1L, lower = r$LOWER,
-       nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS))
+       nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS),
+       theta_term = as.integer(r$THETA_TERM) + 1L, theta_row = as.integer(r$THETA_ROW) + 1L,
+       theta_col = as.integer(r$THETA_COL) + 1L)
 }
 
 ## The profiled ML deviance (reml = FALSE) or REML criterion at theta.

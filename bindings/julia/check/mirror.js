@@ -228,7 +228,7 @@ function lmmData(out, tag, inp) {
 }
 
 // GlmmGo.LMMModel(y, X, reterms): glmmgo_lmm_new, then the structure results
-// (TERM_ORDER, KEPT_COLUMNS, LOWER, TERM_NLEVELS, TERM_NCOLS) and dims, as the constructor.
+// (TERM_ORDER, KEPT_COLUMNS, LOWER, TERM_NLEVELS, TERM_NCOLS, THETA_TERM/ROW/COL) and dims, as the constructor.
 function lmmNew(tag, inp, yName) {
   return `
     glmmgo_handle h = 0;
@@ -240,12 +240,15 @@ function lmmNew(tag, inp, yName) {
     double *lower = get_result("${tag} lower", h, GLMMGO_LMM_LOWER, 0, &dnt);
     double *tnl = get_result("${tag} term levels", h, GLMMGO_LMM_TERM_NLEVELS, 1, NULL);
     double *tnc = get_result("${tag} term columns", h, GLMMGO_LMM_TERM_NCOLS, 1, NULL);
+    double *tht = get_result("${tag} theta term", h, GLMMGO_LMM_THETA_TERM, 1, NULL);
+    double *thr = get_result("${tag} theta row", h, GLMMGO_LMM_THETA_ROW, 1, NULL);
+    double *thc = get_result("${tag} theta column", h, GLMMGO_LMM_THETA_COL, 1, NULL);
     struct glmmgo_dims dd = get_dims("${tag} dims", h);
     (void)order; (void)kept; (void)dd;`;
 }
 
 const lmmFree = `
-    free(order); free(kept); free(lower); free(tnl); free(tnc);
+    free(order); free(kept); free(lower); free(tnl); free(tnc); free(tht); free(thr); free(thc);
     glmmgo_free(h);`;
 
 function lmmCase(out, body, c, k, plan, ref) {
@@ -261,6 +264,18 @@ function lmmCase(out, body, c, k, plan, ref) {
   lines.push(`    close_to("${name} p kept", p, ${num(ref.beta.length)}, 0);`);
   lines.push(`    close_to("${name} ntheta", (double)dnt, ${num(ref.theta.length)}, 0);`);
   lines.push(`    close_all("${name} lowerbd", lower, ${dlist(ref.theta_lower)}, dnt, 0);`);
+  // thetalayout(m): one entry per θ, diagonal exactly where the bound is 0, k(k+1)/2 per term
+  lines.push(`    {
+        int diag_ok = 1, count_ok = 1;
+        for (int64_t i = 0; i < dnt; i++) diag_ok &= ((thr[i] == thc[i]) == (lower[i] == 0));
+        for (int64_t t = 0; t < dnterms; t++) {
+            int64_t c = 0, k = (int64_t)tnc[t];
+            for (int64_t i = 0; i < dnt; i++) c += (tht[i] == (double)t);
+            count_ok &= (c == k * (k + 1) / 2);
+        }
+        close_to("${name} thetalayout diagonal = bound 0", diag_ok, 1, 0);
+        close_to("${name} thetalayout k(k+1)/2 per term", count_ok, 1, 0);
+    }`);
   // objective(m, θ; REML) and deviance_parts(m, θ) at the reference's θ values
   ref.objective_at.forEach((oa, i) => {
     const th = dlist(oa.theta);

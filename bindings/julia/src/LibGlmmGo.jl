@@ -116,6 +116,9 @@ const GLMMGO_LMM_EVALS = Int32(2021)  # 1 int  criterion evaluations
 const GLMMGO_LMM_CONVERGED = Int32(2022)  # 1 int  1 if the optimiser reached rhoend
 const GLMMGO_LMM_SINGULAR = Int32(2023)  # 1 int  1 if a diagonal theta < 1e-4 (a boundary fit)
 const GLMMGO_LMM_REML = Int32(2024)  # 1 int  1 for a REML fit
+const GLMMGO_LMM_THETA_TERM = Int32(2025)  # ntheta int  the term (model order) of each element of theta
+const GLMMGO_LMM_THETA_ROW = Int32(2026)  # ntheta int  its row in the term's k x k template of Lambda
+const GLMMGO_LMM_THETA_COL = Int32(2027)  # ntheta int  its column there (rows >= columns: the lower triangle,
 
 """
     RESULT_TYPES
@@ -177,6 +180,9 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_LMM_CONVERGED => Int64,
     GLMMGO_LMM_SINGULAR => Int64,
     GLMMGO_LMM_REML => Int64,
+    GLMMGO_LMM_THETA_TERM => Int64,
+    GLMMGO_LMM_THETA_ROW => Int64,
+    GLMMGO_LMM_THETA_COL => Int64,
 )
 
 # ---- structs -----------------------------------------------------------------------------

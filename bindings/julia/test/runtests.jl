@@ -189,6 +189,10 @@ const ERROR_SCENARIOS = Dict(
         n, p = nobs(m), length(fixefnames(m))
         @test p == length(ref["beta"])
         @test lowerbd(m) == tofloat.(ref["theta_lower"])
+        layout = GlmmGo.thetalayout(m)
+        @test length(layout) == length(lowerbd(m))
+        @test all((e.row == e.col) == (lb == 0) for (e, lb) in zip(layout, lowerbd(m)))
+        @test all(count(e -> e.term == t, layout) == k * (k + 1) ÷ 2 for (t, k) in enumerate(m.term_ncols))
         for oa in ref["objective_at"]
             θ = tofloat.(oa["theta"])
             @test closeto(objective(m, θ; REML = reml), oa["objective"], tol["objective_at"])

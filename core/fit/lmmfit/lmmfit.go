@@ -14,13 +14,14 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
+	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/bobyqa"
 )
 
 // Options control Fit. Zero values take the defaults noted.
 type Options struct {
 	REML    bool      // REML criterion instead of ML deviance
-	Theta0  []float64 // starting θ (model order); nil: lme4's default
+	Start   []float64 // starting θ (model order); nil: lme4's default
 	Rhobeg  float64   // initial trust radius; default 0.2 (minqa's choice for |θ₀| = 1)
 	Rhoend  float64   // final trust radius; default 3e-5 (θ to ~1e-5, objective to ~1e-11 relative of lme4's rhoend 1e-10 optima in the tests)
 	MaxEval int       // default 10000
@@ -82,7 +83,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	for i := range upper {
 		upper[i] = math.Inf(1)
 	}
-	theta0 := opt.Theta0
+	theta0 := opt.Start
 	if theta0 == nil {
 		theta0 = DefaultTheta(m)
 	}
@@ -103,24 +104,21 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if opt.MaxEval < 0 {
 		return nil, errs.Invalidf("maxeval", "%d is negative", opt.MaxEval)
 	}
-	set := bobyqa.Settings{Rhobeg: opt.Rhobeg, Rhoend: opt.Rhoend, MaxEval: opt.MaxEval, NPT: opt.NPT}
-	if set.Rhobeg == 0 {
-		set.Rhobeg = 0.2
+	set := optim.Settings{InitStep: opt.Rhobeg, StepTol: opt.Rhoend, MaxEval: opt.MaxEval, Progress: opt.Progress}
+	if set.InitStep == 0 {
+		set.InitStep = 0.2
 	}
-	if set.Rhoend == 0 {
-		set.Rhoend = 1.5e-4 * set.Rhobeg
+	if set.StepTol == 0 {
+		set.StepTol = 1.5e-4 * set.InitStep
 	}
-	if set.Rhoend > set.Rhobeg {
-		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
+	if set.StepTol > set.InitStep {
+		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.StepTol, set.InitStep)
 	}
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
 	}
-	if opt.Progress != nil {
-		set.Progress = opt.Progress
-	}
-	f := func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }
-	res, err := bobyqa.Minimize(f, theta0, lower, upper, set)
+	p := optim.Problem{Func: func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }, Lower: lower, Upper: upper}
+	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +126,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 }
 
 // Summarise computes the results at θ (normally the optimum).
-func Summarise(m *lmm.Model, theta []float64, reml bool, opt bobyqa.Result) (*Result, error) {
+func Summarise(m *lmm.Model, theta []float64, reml bool, opt *optim.Result) (*Result, error) {
 	sol, err := m.Solve(theta, reml)
 	if err != nil {
 		return nil, err
@@ -138,7 +136,7 @@ func Summarise(m *lmm.Model, theta []float64, reml bool, opt bobyqa.Result) (*Re
 		SE: sol.SE, Vcov: sol.Vcov, Sigma: sol.Sigma, U: sol.U, B: sol.B,
 		Objective: sol.Objective, Deviance: sol.Deviance, REMLCrit: sol.REMLCrit,
 		NObs: m.N(), NPar: m.P() + m.NTheta() + 1,
-		Evals: opt.Evals, Converged: opt.Status == bobyqa.Converged, Message: opt.Status.String(),
+		Evals: opt.Evals, Converged: opt.Status.Converged(), Message: opt.Status.String(),
 	}
 	r.LogLik = -r.Objective / 2
 	r.AIC = r.Objective + 2*float64(r.NPar)

@@ -4,33 +4,33 @@ import (
 	"math"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/trust"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
-	"github.com/glmmgo/glmmgo/core/sampling"
 	"github.com/glmmgo/glmmgo/core/sparse"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Fit is a finished MCLA fit. Matrices are column-major.
 type Fit struct {
-	P, T, Q, M int // fixed effects, variance components, random effects, samples
+	P, NVC, Q, M int // fixed effects, variance components, random effects, samples
 
 	Beta, Nu []float64 // the estimate θ̂ = (β̂, ν̂)
 	Value    float64   // l_m(θ̂)
-	Gradient []float64 // ∇l_m(θ̂), length P+T
-	Hessian  []float64 // ∇²l_m(θ̂), (P+T)²
+	Gradient []float64 // ∇l_m(θ̂), length P+NVC
+	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
 	Converged bool // trust's termination test was met
 	Iter      int  // trust iterations
 	Evals     int  // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
-	ParInit       []float64   // where trust started: (β_pql, ν_pql) or the caller's
+	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
 	UStar, DStar  []float64   // the importance density's centre and D* diagonal
 	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
 	M1, M2, M3    int         // samples from each mixture component
@@ -45,8 +45,9 @@ type Fit struct {
 	SampleTime    time.Duration
 	TrustTime     time.Duration
 	InferenceTime time.Duration
-	sampler       *sampling.Sampler
-	familyCode    family.Code
+
+	density *importance.Density // the density sampled from
+	seed    uint64              // the sample's seed
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -58,43 +59,62 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, p, q, T := model.Dims()
-	if err := opt.resolve(p+T, p); err != nil {
+	_, p, q, nvc := model.Dims()
+	if err := opt.resolve(p+nvc, p); err != nil {
 		return nil, err
 	}
-	if err := checkIdentifiable(d, q, T); err != nil {
+	if err := checkIdentifiable(d); err != nil {
 		return nil, err
 	}
-	fit := &Fit{P: p, T: T, Q: q, M: opt.M, familyCode: d.Family}
-	z, err := sparse.FromTriplets(n, q, d.ZRow, d.ZCol, d.ZVal)
+	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
 		return nil, err
 	}
+	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed}
+
+	// 1. Starting values and the centre of the importance density.
+	t0 := time.Now()
+	if err := fit.start(d, z, opt); err != nil {
+		return nil, err
+	}
+	fit.PQLTime = time.Since(t0)
+
+	// 2. The importance density (samples are drawn in maximise).
+	t0 = time.Now()
+	if err := fit.setDensity(d, z, opt); err != nil {
+		return nil, err
+	}
+	if err := fit.maximise(model, opt, t0); err != nil {
+		return nil, err
+	}
+	return fit, nil
+}
+
+// start sets Start, u* and D*: from PQL (glmm's default), or from the
+// caller's Start or β = 0, ν = 1 (NoPQL) with u* = 0 and D* = diag(ν).
+func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
+	p, q := f.P, f.Q
 	vcOf := make([]int, q)
 	for j, t := range d.VCOf {
 		vcOf[j] = int(t)
 	}
-
-	// 1. Starting values and the centre of the importance density.
-	t0 := time.Now()
 	var beta0, nu0 []float64
-	fit.UStar, fit.DStar = make([]float64, q), make([]float64, q)
-	if opt.ParInit == nil && !opt.NoPQL {
-		pr := pirls.Problem{Family: d.Family, N: n, P: p, Q: q, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
-			Dispersion: d.Dispersion, X: d.X, Z: z}
-		res, err := pql.Fit(pr, vcOf, T, pql.Options{})
+	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
+	if opt.Start == nil && !opt.NoPQL {
+		pr := pirls.Problem{Response: d.Response, N: d.N, P: p, Q: q, X: d.X, Z: z}
+		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		fit.PQL = res
+		f.PQL = res
 		beta0, nu0 = res.Beta, res.Nu
-		copy(fit.UStar, res.UStar)
-		copy(fit.DStar, res.DStar)
+		copy(f.UStar, res.UStar)
+		copy(f.DStar, res.DStar)
 	} else {
-		beta0, nu0 = make([]float64, p), make([]float64, T)
-		if opt.ParInit != nil {
-			copy(beta0, opt.ParInit[:p])
-			copy(nu0, opt.ParInit[p:])
+		beta0, nu0 = make([]float64, p), make([]float64, f.NVC)
+		if opt.Start != nil {
+			copy(beta0, opt.Start[:p])
+			copy(nu0, opt.Start[p:])
 		} else {
 			for t := range nu0 {
 				nu0[t] = 1
@@ -102,76 +122,69 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 		}
 		for j, t := range vcOf {
 			sd := math.Max(math.Sqrt(nu0[t]), pql.SigmaFloor)
-			fit.DStar[j] = sd * sd
+			f.DStar[j] = sd * sd
 		}
 	}
 	// trust starts at ν_pql (glmm's par.init), which may be below the
 	// floor; a zero variance is outside the parameter space, so start such a
 	// component at the floor instead.
-	fit.ParInit = append(append([]float64(nil), beta0...), nu0...)
+	f.Start = append(append([]float64(nil), beta0...), nu0...)
 	for t := range nu0 {
-		fit.ParInit[p+t] = math.Max(fit.ParInit[p+t], pql.SigmaFloor*pql.SigmaFloor)
+		f.Start[p+t] = math.Max(f.Start[p+t], pql.SigmaFloor*pql.SigmaFloor)
 	}
-	fit.PQLTime = time.Since(t0)
+	return nil
+}
 
-	// 2. Importance density and samples.
-	t0 = time.Now()
+// setDensity builds the importance density once: Σ̃⁻¹ at
+// η* = o + Xβ₀ + Zu*, factored inside importance.New for both the log
+// density and the draws.
+func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
+	n := d.N
 	eta := make([]float64, n)
-	for j := 0; j < p; j++ {
+	copy(eta, d.Offset)
+	for j := 0; j < f.P; j++ {
 		for i := 0; i < n; i++ {
-			eta[i] += d.X[j*n+i] * beta0[j]
+			eta[i] += d.X[j*n+i] * f.Start[j]
 		}
 	}
-	z.MulVecAdd(eta, eta, fit.UStar)
-	imp := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: fit.UStar, DStar: fit.DStar, TAtUStar: opt.TAtUStar,
-		SigmaInv: sampling.SigmaInv(sampling.Curvature{Family: d.Family, Y: d.Y, Trials: d.Trials, Weights: d.Weights,
-			Dispersion: d.Dispersion, Z: z}, eta, fit.DStar)}
-	fit.SigmaInv = imp.SigmaInv
-	smp, err := sampling.New(opt.M, imp, opt.Seed)
+	z.MulVecAdd(eta, eta, f.UStar)
+	f.SigmaInv = importance.SigmaInv(&d.Response, z, eta, f.DStar)
+	dens, err := importance.New(f.Q, importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar,
+		SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar})
 	if err != nil {
-		return nil, err
-	}
-	fit.sampler = smp
-	fit.M1, fit.M2, fit.M3 = smp.Counts()
-	if err := fit.maximise(model, opt, t0); err != nil {
-		return nil, err
-	}
-	return fit, nil
-}
-
-// importance returns the density the fit sampled from.
-func (f *Fit) importance(opt Options) importance.Params {
-	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar}
-}
-
-// maximise sets the fit's importance density and samples on model, runs
-// trust from f.ParInit and fills the results. sampleStart is when the
-// sampling stage began (for SampleTime).
-func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
-	if err := model.SetImportance(f.importance(opt), opt.Workers); err != nil {
 		return err
 	}
-	if err := model.SetSamplesFunc(opt.M, f.sampler.Fill, opt.Workers); err != nil {
+	f.density = dens
+	f.M1, f.M2, f.M3 = dens.Counts(f.M, f.seed)
+	return nil
+}
+
+// draw writes samples lo..hi−1 of the fit's sample into dst.
+func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, dst) }
+
+// maximise sets the fit's importance density and samples on model, runs
+// trust from f.Start and fills the results. sampleStart is when the
+// sampling stage began (for SampleTime).
+func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	if err := model.SetDensity(f.density, opt.Workers); err != nil {
+		return err
+	}
+	if err := model.SetSamplesFunc(f.M, f.draw, opt.Workers); err != nil {
 		return err
 	}
 	f.SampleTime = time.Since(sampleStart)
 
-	// 3. Trust-region maximisation.
+	// 3. Trust-region maximisation of l_m, as the minimisation of −l_m.
 	t0 := time.Now()
-	var ev mcla.Result
-	obj := func(x, g, h []float64) (float64, error) {
-		ev.Gradient, ev.Hessian = g, h
-		err := model.Evaluate(x, opt.Workers, &ev)
-		return ev.Value, err
-	}
-	tr, err := trust.Maximize(obj, f.ParInit, trust.Options{RInit: opt.RInit, RMax: opt.RMax, IterLim: opt.IterLim, Progress: opt.Progress})
+	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.Start,
+		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
 	if err != nil {
 		return err
 	}
 	f.TrustTime = time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
-	f.Value, f.Gradient, f.Hessian = tr.Value, tr.Gradient, tr.Hessian
-	f.Converged, f.Iter, f.Evals = tr.Converged, tr.Iter, tr.Evals
+	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
+	f.Converged, f.Iter, f.Evals = tr.Status.Converged(), tr.Iter, tr.Evals
 
 	// 4–5. Inference.
 	t0 = time.Now()
@@ -182,19 +195,49 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	return nil
 }
 
-// checkIdentifiable rejects data whose MCLA fit has no finite maximum.
-func checkIdentifiable(d mcla.Data, q, T int) error {
+// negLogLik is −l_m as the minimiser wants it: value, gradient and Hessian
+// of the MCLA log-likelihood, negated (exactly: negation does not round).
+func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64, error) {
+	var ev mcla.Result
+	return func(x, g, h []float64) (float64, error) {
+		ev.Gradient, ev.Hessian = g, h
+		err := model.Evaluate(x, workers, &ev)
+		negate(g)
+		negate(h)
+		return -ev.Value, err
+	}
+}
+
+// progress reports the log-likelihood, not its negative, to the caller's
+// callback.
+func progress(p optim.Progress) optim.Progress {
+	if p == nil {
+		return nil
+	}
+	return func(iter int, f float64, x []float64) bool { return p(iter, -f, x) }
+}
+
+// negate changes the sign of every element of v in place and returns it.
+func negate(v []float64) []float64 {
+	for i, x := range v {
+		v[i] = -x
+	}
+	return v
+}
+
+// checkIdentifiable rejects data whose MCLA fit has no finite maximum:
+// every response at the bottom (or, for Bernoulli and binomial, the top) of
+// its range with fixed effects to estimate, or a variance component with a
+// single level.
+func checkIdentifiable(d mcla.Data) error {
 	allLow, allHigh := true, true
+	binary := d.Family == family.Bernoulli || d.Family == family.Binomial
 	for i, y := range d.Y {
-		if d.Weights != nil && d.Weights[i] == 0 {
+		if d.Weight(i) == 0 {
 			continue
 		}
 		allLow = allLow && y == 0
-		nt := 1.0
-		if d.Trials != nil {
-			nt = d.Trials[i]
-		}
-		allHigh = allHigh && (d.Family == family.Bernoulli || d.Family == family.Binomial) && y == nt
+		allHigh = allHigh && binary && y == d.Trial(i)
 	}
 	if allLow && d.P > 0 {
 		return errs.Invalidf("y", "every response is 0: the fixed effects have no finite maximum likelihood estimate")
@@ -202,7 +245,7 @@ func checkIdentifiable(d mcla.Data, q, T int) error {
 	if allHigh && d.P > 0 {
 		return errs.Invalidf("y", "every response is a success: the fixed effects have no finite maximum likelihood estimate")
 	}
-	cols := make([]int, T)
+	cols := make([]int, d.NVC)
 	for _, t := range d.VCOf {
 		cols[t]++
 	}
@@ -216,84 +259,62 @@ func checkIdentifiable(d mcla.Data, q, T int) error {
 
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
 func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
-	dd := f.P + f.T
-	h := mat.NewDense(dd, dd, nil)
+	dd := f.P + f.NVC
+	h := make([]float64, dd*dd) // the Hessian, symmetrised
+	negH := make([]float64, dd*dd)
 	for j := 0; j < dd; j++ {
 		for i := 0; i < dd; i++ {
-			h.Set(i, j, (f.Hessian[j*dd+i]+f.Hessian[i*dd+j])/2)
+			h[j*dd+i] = (f.Hessian[j*dd+i] + f.Hessian[i*dd+j]) / 2
+			negH[j*dd+i] = -h[j*dd+i]
 		}
 	}
-	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
-	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
-	negH := mat.NewSymDense(dd, nil)
-	for j := 0; j < dd; j++ {
-		for i := 0; i <= j; i++ {
-			negH.SetSym(i, j, -h.At(i, j))
-		}
-	}
-	var ch mat.Cholesky
-	f.HessianNegDef = ch.Factorize(negH)
-	var hinv mat.Dense
-	if err := hinv.Inverse(h); err != nil {
-		// A singular Hessian: no standard errors (glmm makes them Inf).
-		for i := range f.SE {
-			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
-		}
-		for i := range f.Vcov {
-			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
-		}
-	} else {
-		for j := 0; j < dd; j++ {
-			for i := 0; i < dd; i++ {
-				f.Vcov[j*dd+i] = -hinv.At(i, j)
-			}
-			f.SE[j] = math.Sqrt(-hinv.At(j, j)) // NaN if negative
-		}
-	}
+	var ch dense.SPD
+	f.HessianNegDef = ch.Factor(dd, negH)
+	hinv, ok := dense.InverseLU(dd, h)
+	f.standardErrors(hinv, ok)
 	var mo mcla.Moments
 	if err := model.Moments(x, opt.Workers, &mo); err != nil {
 		return err
 	}
 	f.ESS = mo.ESS
 	f.ESSWarning = f.ESS < opt.ESSWarn
-	if hinv.IsEmpty() {
+	if !ok {
 		return nil
 	}
-	// H⁻¹VH⁻¹ as AA′ with A = H⁻¹L, V = LL′ (V's eigendecomposition, tiny
-	// negative eigenvalues from rounding set to 0): the MC variances are
-	// then sums of squares, never negative by cancellation when one
-	// parameter's MC error is far below the others'.
-	vs := mat.NewSymDense(dd, nil)
-	for j := 0; j < dd; j++ {
-		for i := 0; i <= j; i++ {
-			vs.SetSym(i, j, (mo.V[j*dd+i]+mo.V[i*dd+j])/2)
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(vs, true) {
+	// H⁻¹VH⁻¹, glmm's mcvcov, as a sum of squares (dense.SandwichPSD): the
+	// MC variances are never negative by cancellation when one parameter's
+	// MC error is far below the others'.
+	mc, ok := dense.SandwichPSD(dd, hinv, mo.V)
+	if !ok {
 		return errs.Numericf("mcvcov", "eigendecomposition of the score variance failed")
 	}
-	lam := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	l := mat.NewDense(dd, dd, nil)
-	for k, v := range lam {
-		sq := math.Sqrt(math.Max(v, 0))
-		for i := 0; i < dd; i++ {
-			l.Set(i, k, vecs.At(i, k)*sq)
-		}
-	}
-	var a mat.Dense
-	a.Mul(&hinv, l)
-	for j := 0; j < dd; j++ {
-		for i := 0; i < dd; i++ {
-			var t float64
-			for k := 0; k < dd; k++ {
-				t += a.At(i, k) * a.At(j, k)
-			}
-			f.MCVcov[j*dd+i] = t
-		}
-		f.MCSE[j] = math.Sqrt(f.MCVcov[j*dd+j])
+	f.MCVcov = mc
+	for j := range f.MCSE {
+		f.MCSE[j] = math.Sqrt(mc[j*dd+j])
 	}
 	return nil
+}
+
+// standardErrors sets Vcov = −H⁻¹ and SE = √diag(−H⁻¹) (NaN where the
+// diagonal is negative) from hinv = H⁻¹; for a singular Hessian (ok false)
+// the SEs are +Inf, as glmm makes them, and the covariances NaN.
+func (f *Fit) standardErrors(hinv []float64, ok bool) {
+	dd := f.P + f.NVC
+	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
+	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
+	if !ok {
+		for i := range f.SE {
+			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
+		}
+		for i := range f.Vcov {
+			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
+		}
+		return
+	}
+	for j := 0; j < dd; j++ {
+		for i := 0; i < dd; i++ {
+			f.Vcov[j*dd+i] = -hinv[j*dd+i]
+		}
+		f.SE[j] = math.Sqrt(-hinv[j*dd+j])
+	}
 }

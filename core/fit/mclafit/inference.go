@@ -55,7 +55,7 @@ func (f *Fit) UMatrix(dst []float64) error {
 	row := make([]float64, parallel.BlockSize*f.Q)
 	for lo := 0; lo < f.M; lo += parallel.BlockSize {
 		hi := min(lo+parallel.BlockSize, f.M)
-		f.sampler.Fill(lo, hi, row[:(hi-lo)*f.Q])
+		f.draw(lo, hi, row[:(hi-lo)*f.Q])
 		for k := lo; k < hi; k++ {
 			for j := 0; j < f.Q; j++ {
 				dst[j*f.M+k] = row[(k-lo)*f.Q+j]

@@ -2,19 +2,21 @@ package mclafit
 
 import (
 	"math"
+	"time"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
-	"time"
+	"github.com/glmmgo/glmmgo/core/optim"
+	"github.com/glmmgo/glmmgo/core/optim/golden"
 )
 
 // DispersionFit is a negative binomial fit with its dispersion estimated.
 type DispersionFit struct {
-	R       float64      // the estimated dispersion (size) r̂
-	LogLik  float64      // full MCLA log-likelihood at (θ̂, r̂), constants included
-	Fit     *Fit         // the fit at r̂ (inference is conditional on r̂)
-	Profile [][2]float64 // (r, profile log-likelihood) at every r evaluated
+	Dispersion float64      // the estimated dispersion (size) r̂
+	LogLik     float64      // full MCLA log-likelihood at (θ̂, r̂), constants included
+	Fit        *Fit         // the fit at r̂ (inference is conditional on r̂)
+	Profile    [][2]float64 // (r, profile log-likelihood) at every r evaluated
 }
 
 // FitDispersion estimates the negative binomial dispersion r together with
@@ -22,10 +24,11 @@ type DispersionFit struct {
 //
 //	L(r) = max_θ l_m(θ; r) + Σᵢ wᵢ LogConstNB(yᵢ, r)
 //
-// over log r in [log rLo, log rHi] by golden-section search. The family's
-// constant (package family) depends on r and so must be included here,
-// unlike in a fit at fixed r. The importance density and the u-matrix are
-// those of a pilot fit at r₀ = √(rLo·rHi) and stay fixed, so L(r) is a
+// over log r in [log rLo, log rHi] by golden-section search
+// (core/optim/golden, to 1% in r, well inside its sampling error). The
+// family's constant (package family) depends on r and so must be included
+// here, unlike in a fit at fixed r. The importance density and the u-matrix
+// are those of a pilot fit at r₀ = √(rLo·rHi) and stay fixed, so L(r) is a
 // smooth function of r (an importance-sampling estimate that reuses one
 // sample); each r then costs one trust maximisation, warm-started from the
 // previous optimum. The reported SEs and MCSEs are conditional on r̂: they
@@ -37,79 +40,63 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 	if !(rLo > 0) || !(rHi > rLo) || math.IsInf(rHi, 0) {
 		return nil, errs.Invalidf("r_range", "[%g, %g] must satisfy 0 < r_lo < r_hi < Inf", rLo, rHi)
 	}
-	at := func(r float64) mcla.Data {
-		e := d
-		e.Dispersion = r
-		return e
-	}
-	pilot, err := Run(at(math.Sqrt(rLo*rHi)), opt)
+	pilot, err := Run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := opt.resolve(pilot.P+pilot.T, pilot.P); err != nil {
+	if err := opt.resolve(pilot.P+pilot.NVC, pilot.P); err != nil {
 		return nil, err
 	}
-	res := &DispersionFit{}
-	start := pilot.Par()
-	cache := map[float64]*Fit{}
-	profile := func(logr float64) (float64, error) {
-		r := math.Exp(logr)
-		model, err := mcla.New(at(r))
-		if err != nil {
-			return 0, err
-		}
-		f := &Fit{P: pilot.P, T: pilot.T, Q: pilot.Q, M: pilot.M, PQL: pilot.PQL, UStar: pilot.UStar, DStar: pilot.DStar,
-			SigmaInv: pilot.SigmaInv, M1: pilot.M1, M2: pilot.M2, M3: pilot.M3, sampler: pilot.sampler, familyCode: d.Family,
-			ParInit: append([]float64(nil), start...)}
-		if err := f.maximise(model, opt, time.Now()); err != nil {
-			return 0, err
-		}
-		copy(start, f.Par())
-		var c float64
-		for i, y := range d.Y {
-			w := 1.0
-			if d.Weights != nil {
-				w = d.Weights[i]
-			}
-			c += w * family.LogConstNB(y, r)
-		}
-		v := f.Value + c
-		cache[logr] = f
-		res.Profile = append(res.Profile, [2]float64{r, v})
-		return v, nil
-	}
-	// Golden-section search for the maximum of the profile in log r.
-	const invPhi = 0.6180339887498949
-	a, b := math.Log(rLo), math.Log(rHi)
-	x1, x2 := b-invPhi*(b-a), a+invPhi*(b-a)
-	f1, err := profile(x1)
+	pr := &profile{d: d, opt: opt, pilot: pilot, start: pilot.Par(), fits: map[float64]*Fit{}, res: &DispersionFit{}}
+	gs, err := golden.Minimize(optim.Problem{Func: pr.negative, Lower: []float64{math.Log(rLo)}, Upper: []float64{math.Log(rHi)}},
+		optim.Settings{StepTol: 1e-2})
 	if err != nil {
 		return nil, err
 	}
-	f2, err := profile(x2)
+	pr.res.Dispersion, pr.res.Fit, pr.res.LogLik = math.Exp(gs.X[0]), pr.fits[gs.X[0]], -gs.F
+	return pr.res, nil
+}
+
+// atDispersion is d with dispersion r.
+func atDispersion(d mcla.Data, r float64) mcla.Data {
+	d.Dispersion = r
+	return d
+}
+
+// profile evaluates the profile log-likelihood on the pilot's sample.
+type profile struct {
+	d     mcla.Data
+	opt   Options
+	pilot *Fit
+	start []float64        // the previous optimum, where the next trust starts
+	fits  map[float64]*Fit // by log r
+	res   *DispersionFit
+}
+
+// negative returns −L(r) at x = (log r), for the minimiser.
+func (p *profile) negative(x []float64) (float64, error) {
+	v, err := p.at(x[0])
+	return -v, err
+}
+
+// at fits θ at r = e^logr on the pilot's density and sample and returns
+// L(r), recording the fit and the profile point.
+func (p *profile) at(logr float64) (float64, error) {
+	r := math.Exp(logr)
+	dr := atDispersion(p.d, r)
+	model, err := mcla.New(dr)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	for b-a > 1e-2 { // r̂ to 1%, well inside its sampling error
-		if f1 >= f2 {
-			b, x2, f2 = x2, x1, f1
-			x1 = b - invPhi*(b-a)
-			if f1, err = profile(x1); err != nil {
-				return nil, err
-			}
-		} else {
-			a, x1, f1 = x1, x2, f2
-			x2 = a + invPhi*(b-a)
-			if f2, err = profile(x2); err != nil {
-				return nil, err
-			}
-		}
+	pl := p.pilot
+	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, UStar: pl.UStar, DStar: pl.DStar, SigmaInv: pl.SigmaInv,
+		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, Start: append([]float64(nil), p.start...)}
+	if err := f.maximise(model, p.opt, time.Now()); err != nil {
+		return 0, err
 	}
-	best := x1
-	if f2 > f1 {
-		best = x2
-	}
-	res.R, res.Fit = math.Exp(best), cache[best]
-	res.LogLik = max(f1, f2)
-	return res, nil
+	copy(p.start, f.Par())
+	v := f.Value + dr.LogConst()
+	p.fits[logr] = f
+	p.res.Profile = append(p.res.Profile, [2]float64{r, v})
+	return v, nil
 }

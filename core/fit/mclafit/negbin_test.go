@@ -20,17 +20,17 @@ func TestFitDispersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("r = %.3f, loglik %.4f, beta %v nu %v, %d profile points", res.R, res.LogLik, res.Fit.Beta, res.Fit.Nu, len(res.Profile))
-	if math.Abs(math.Log(res.R/3)) > 0.5 {
-		t.Errorf("r = %g, truth 3", res.R)
+	t.Logf("r = %.3f, loglik %.4f, beta %v nu %v, %d profile points", res.Dispersion, res.LogLik, res.Fit.Beta, res.Fit.Nu, len(res.Profile))
+	if math.Abs(math.Log(res.Dispersion/3)) > 0.5 {
+		t.Errorf("r = %g, truth 3", res.Dispersion)
 	}
 	for _, pt := range res.Profile {
 		if pt[1] > res.LogLik+1e-9 {
 			t.Errorf("profile at r = %g is %g > maximum %g", pt[0], pt[1], res.LogLik)
 		}
 	}
-	if res.R < 0.4 || res.R > 25 {
-		t.Errorf("maximum at the edge of the range: %g", res.R)
+	if res.Dispersion < 0.4 || res.Dispersion > 25 {
+		t.Errorf("maximum at the edge of the range: %g", res.Dispersion)
 	}
 	if !res.Fit.Converged || !(res.Fit.SE[0] > 0) {
 		t.Errorf("fit at r-hat: converged %v SE %v", res.Fit.Converged, res.Fit.SE)

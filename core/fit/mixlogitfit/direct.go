@@ -5,6 +5,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/mixlogit"
+	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/trust"
 )
 
@@ -54,7 +55,7 @@ func fitQuadrature(lik *mixlogit.Likelihood, start mixlogit.Params, opt Options,
 	if err != nil {
 		return nil, errs.Numericf("par", "the trust-region search left the parameter space: %v", err)
 	}
-	res.Estimate, res.Converged, res.Iterations = p, tr.Converged, tr.Iter
+	res.Estimate, res.Converged, res.Iterations = p, tr.Status.Converged(), tr.Iter
 	for k := len(evals) - 1; k >= 0; k-- {
 		if evals[k].p == p {
 			return &evals[k], nil
@@ -63,9 +64,27 @@ func fitQuadrature(lik *mixlogit.Likelihood, start mixlogit.Params, opt Options,
 	return nil, nil
 }
 
-// maximizeTrust is the one call of the shared trust-region optimiser.
-func maximizeTrust(obj trust.Objective, x0 []float64, iterLim int, progress func(int, float64, []float64) bool) (*trust.Result, error) {
-	return trust.Maximize(obj, x0, trust.Options{RInit: trustRInit, RMax: trustRMax, IterLim: iterLim, Progress: progress})
+// maximizeTrust maximises obj (value, gradient, Hessian) by the shared
+// trust-region method, which minimises: it minimises −obj, negated exactly,
+// so the search is step for step the maximisation, and progress sees obj's
+// value.
+func maximizeTrust(obj func(x, g, h []float64) (float64, error), x0 []float64, iterLim int, progress optim.Progress) (*optim.Result, error) {
+	neg := func(x, g, h []float64) (float64, error) {
+		f, err := obj(x, g, h)
+		for i, v := range g {
+			g[i] = -v
+		}
+		for i, v := range h {
+			h[i] = -v
+		}
+		return -f, err
+	}
+	var pr optim.Progress
+	if progress != nil {
+		pr = func(iter int, f float64, x []float64) bool { return progress(iter, -f, x) }
+	}
+	return trust.Minimize(optim.Problem{FuncGradHess: neg}, x0,
+		optim.Settings{InitStep: trustRInit, MaxStep: trustRMax, MaxIter: iterLim, Progress: pr})
 }
 
 // blankMC marks the Monte Carlo columns of a trace row as absent.

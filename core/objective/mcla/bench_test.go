@@ -10,8 +10,9 @@ import (
 )
 
 // BenchmarkSalamander measures value+gradient+Hessian on the salamander model
-// (n = 360, p = 4, q = 120, T = 2) with m = 10⁵ samples drawn from N(u*, D*).
-// ns/sample = ns/op ÷ 10⁵ is the per-sample cost the issue targets.
+// (n = 360, p = 4, q = 120, nvc = 2) with m = 10⁵ samples drawn from N(u*, D*).
+// ns/sample = ns/op ÷ 10⁵ is the per-sample cost, the figure to compare with
+// glmm's C code.
 func BenchmarkSalamander(b *testing.B) { benchSalamander(b, 100000, []int{1, 2}) }
 
 // BenchmarkSalamanderSmall is BenchmarkSalamander at m = 2000 on one worker,

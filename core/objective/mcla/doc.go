@@ -1,10 +1,13 @@
 // Package mcla is the Monte Carlo likelihood approximation (MCLA) of a GLMM,
-// the objective of the R package glmm (Knudson, Benson, Geyer and Jones; the
-// glmm parallel-computing paper, §2 and Appendix A).
+// the objective of the R package glmm (C. Knudson, Monte Carlo Likelihood
+// Approximation for Generalized Linear Mixed Models, PhD thesis, University
+// of Minnesota, 2016; S. Benson, Generalized Linear Mixed Models and
+// Parallel Computing in R, University of St. Thomas, eqs 1–3 and Appendix A).
 //
-// Model: η = Xβ + Zu, u ~ N(0, D(ν)) with D diagonal and ν = (ν₁..ν_T) the
-// variance of each component; column j of Z belongs to component t(j). With
-// samples u_k from an importance density f̃ (package importance),
+// Model: η = o + Xβ + Zu (o an optional offset), u ~ N(0, D(ν)) with D
+// diagonal and ν = (ν₁..ν_T) the variance of each component; column j of Z
+// belongs to component t(j). With samples u_k from an importance density f̃
+// (package importance),
 //
 //	log f(y|u)  = Σᵢ wᵢ (yᵢηᵢ − c(ηᵢ))                 (no normalising constants, as glmm)
 //	log f_ν(u)  = Σₜ [−(qₜ/2) log(2πνₜ) − sₜ/(2νₜ)],    sₜ = Σ_{j∈t} u_j²
@@ -30,7 +33,7 @@
 //
 // Parallelism: samples are processed in the fixed blocks of package
 // parallel; each block yields a Partial whose Sums hold, in this order, the
-// scaled sums of g (d = p+T), of g g′ (d×d, column-major), of w c″ (n) and of
-// sₜ (T). Merged in block order, results are bit-identical for any number
+// scaled sums of g (d = p+nvc), of g g′ (d×d, column-major), of w c″ (n) and of
+// sₜ (nvc). Merged in block order, results are bit-identical for any number
 // of workers, and partials computed elsewhere merge the same way.
 package mcla

@@ -8,7 +8,7 @@ import (
 )
 
 // Result receives an evaluation. Gradient and Hessian may be nil to skip
-// them; otherwise they have length d = p+T and d² (column-major).
+// them; otherwise they have length d = p+nvc and d² (column-major).
 type Result struct {
 	Value    float64
 	Gradient []float64
@@ -41,7 +41,7 @@ type callParams struct {
 	gConst  []float64 // −qₜ/(2νₜ)
 }
 
-// SumsLen is the length of a partial's Sums for this model: d + d² + n + T.
+// SumsLen is the length of a partial's Sums for this model: d + d² + n + nvc.
 func (m *Model) SumsLen() int {
 	d := m.NPar()
 	return d + d*d + m.n + m.nvc
@@ -96,6 +96,11 @@ func (m *Model) prepare(par []float64, workers int) error {
 	for i := range s.xb {
 		s.xb[i] = m.etaOff
 	}
+	if m.off != nil {
+		for i, o := range m.off {
+			s.xb[i] += o
+		}
+	}
 	for j, bj := range beta {
 		col := m.x[j*m.n : (j+1)*m.n]
 		for i, v := range col {
@@ -117,7 +122,7 @@ func (m *Model) prepare(par []float64, workers int) error {
 // accumulate adds samples lo..hi-1 into p using ws as scratch. This is the
 // hot loop: one pass per sample, no allocation.
 func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) error {
-	n, q, d, T := m.n, m.q, m.NPar(), m.nvc
+	n, q, d, nvc := m.n, m.q, m.NPar(), m.nvc
 	cp := &m.scratch.params
 	xb := m.scratch.xb
 	dv, g := ws.d, ws.g
@@ -127,7 +132,7 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 	sumS := p.Sums[d+d*d+n:]
 	for k := lo; k < hi; k++ {
 		logF := m.rows(xb, m.u[k*q:(k+1)*q], dv, g[:m.p], ws)
-		ss := m.ss[k*T : (k+1)*T]
+		ss := m.ss[k*nvc : (k+1)*nvc]
 		logFnu := cp.logFnu0
 		for t, s := range ss {
 			logFnu -= s * cp.halfInv[t]

@@ -7,12 +7,11 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/response"
 )
 
 func tiny() Data {
-	return Data{Family: family.Bernoulli, N: 3, P: 1, Q: 2, NVC: 1,
-		Y: []float64{0, 1, 1}, X: []float64{1, 1, 1},
-		ZRow: []int64{0, 1, 2}, ZCol: []int64{0, 1, 0}, ZVal: []float64{1, 1, 1}, VCOf: []int64{0, 0}}
+	return Data{Response: response.Response{Family: family.Bernoulli, Y: []float64{0, 1, 1}}, N: 3, P: 1, Q: 2, NVC: 1, X: []float64{1, 1, 1}, ZRow: []int64{0, 1, 2}, ZCol: []int64{0, 1, 0}, ZVal: []float64{1, 1, 1}, VCOf: []int64{0, 0}}
 }
 
 func TestNewRejects(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
@@ -16,8 +17,7 @@ func modelFromCase(t testing.TB, c *refcase.Case) *Model {
 	if fam != family.Binomial {
 		trials = nil
 	}
-	m, err := New(Data{Family: fam, N: c.N, P: c.P, Q: c.Q, Y: c.Y, Trials: trials, Weights: c.Weights, X: c.X,
-		ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.T, VCOf: c.VCOf()})
+	m, err := New(Data{Response: response.Response{Family: fam, Y: c.Y, Trials: trials, Weights: c.Weights}, N: c.N, P: c.P, Q: c.Q, X: c.X, ZRow: c.Z.Row, ZCol: c.Z.Col, ZVal: c.Z.Val, NVC: c.NVC, VCOf: c.VCOf()})
 	if err != nil {
 		t.Fatal(err)
 	}

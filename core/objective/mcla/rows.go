@@ -8,7 +8,7 @@ import (
 )
 
 // rows is the per-observation work of one sample u: it forms
-// ηᵢ = (Xβ)ᵢ + (Zu)ᵢ row by row, sets dv[i] = wᵢc″(ηᵢ) and gBeta = X′r with
+// ηᵢ = (o + Xβ)ᵢ + (Zu)ᵢ row by row (xb holds o + Xβ), sets dv[i] = wᵢc″(ηᵢ) and gBeta = X′r with
 // rᵢ = wᵢ(yᵢ − c′(ηᵢ)), and returns log f(y|u) = Σ wᵢ(yᵢηᵢ − c(ηᵢ)).
 //
 // It is specialised per family so that the loop calls no interface and only
@@ -17,8 +17,9 @@ import (
 // Σ log(1 + e^{−|η|}) is the log of a running product (renormalised every 64
 // factors, each in (1, 2]), so an observation costs one exp and no log; the
 // product's rounding adds at most 64 ulp to each log. On amd64 with AVX2
-// and FMA that loop runs in assembly, four rows per vector (rows_amd64.s),
-// handing back to the Go loop when some |η| is beyond the fast exp range.
+// and FMA that loop (and the Poisson one) runs in assembly, four rows per
+// vector (rows_amd64.s), handing back to the Go loop when some |η| is beyond
+// the fast exp range; the noasm build tag leaves only the Go loops.
 func (m *Model) rows(xb, u, dv, gBeta []float64, ws *workerScratch) float64 {
 	clear(gBeta)
 	switch {

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // Offsets of the vector constants in bernConst (rows_amd64.go).

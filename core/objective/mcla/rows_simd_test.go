@@ -8,6 +8,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/internal/refcase"
 )
 
@@ -28,8 +29,7 @@ func rowModel(t testing.TB, fam family.Code, n, p, w, m int, su float64, seed ui
 		ga, gb = 1, 1
 	}
 	q := ga + gb
-	d := Data{Family: fam, N: n, P: p, Q: q, NVC: 2, Y: make([]float64, n), X: make([]float64, n*p),
-		VCOf: make([]int64, q)}
+	d := Data{Response: response.Response{Family: fam, Y: make([]float64, n)}, N: n, P: p, Q: q, NVC: 2, X: make([]float64, n*p), VCOf: make([]int64, q)}
 	for i := 0; i < n; i++ {
 		for j := 0; j < p; j++ {
 			d.X[j*n+i] = r.NormFloat64()

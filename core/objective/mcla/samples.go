@@ -8,13 +8,22 @@ import (
 	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
-// SetImportance sets the importance density. If samples are already set,
-// their log f̃(u_k) is recomputed; if that fails, the samples are dropped
-// (evaluating then reports a State error until new samples are set).
+// SetImportance validates p and sets the importance density it describes
+// (see SetDensity).
 func (m *Model) SetImportance(p importance.Params, workers int) error {
 	d, err := importance.New(m.q, p)
 	if err != nil {
 		return err
+	}
+	return m.SetDensity(d, workers)
+}
+
+// SetDensity sets the importance density. If samples are already set,
+// their log f̃(u_k) is recomputed; if that fails, the samples are dropped
+// (evaluating then reports a State error until new samples are set).
+func (m *Model) SetDensity(d *importance.Density, workers int) error {
+	if d.Q() != m.q {
+		return errs.Invalidf("importance", "the density is over %d random effects, the model has q = %d", d.Q(), m.q)
 	}
 	m.dens = d
 	if m.m > 0 {
@@ -28,7 +37,7 @@ func (m *Model) SetImportance(p importance.Params, workers int) error {
 	return nil
 }
 
-// Importance returns the density set by SetImportance, or nil.
+// Importance returns the density set by SetImportance or SetDensity, or nil.
 func (m *Model) Importance() *importance.Density { return m.dens }
 
 // SetSamples copies the u-matrix (mrows×q, column-major: row k is sample k,
@@ -117,7 +126,7 @@ func (m *Model) computeLogFt(workers int) error {
 	return parallel.Run(parallel.NumBlocks(m.m), workers, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m.m)
 		for k := lo; k < hi; k++ {
-			lf := m.dens.LogDensity(m.u[k*m.q : (k+1)*m.q])
+			lf := m.dens.LogProb(m.u[k*m.q : (k+1)*m.q])
 			if math.IsNaN(lf) || math.IsInf(lf, 0) {
 				return errs.Numericf("umat", "the importance density of sample %d is %g", k, lf)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/response"
 )
 
 // synthetic builds a small crossed model of the given family with weights,
@@ -17,8 +18,7 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 	r := rand.New(rand.NewPCG(seed, 7))
 	const p, ga, gb = 3, 6, 4
 	q := ga + gb
-	d := Data{Family: fam, N: n, P: p, Q: q, NVC: 2, Y: make([]float64, n), X: make([]float64, n*p),
-		Weights: make([]float64, n), VCOf: make([]int64, q)}
+	d := Data{Response: response.Response{Family: fam, Y: make([]float64, n), Weights: make([]float64, n)}, N: n, P: p, Q: q, NVC: 2, X: make([]float64, n*p), VCOf: make([]int64, q)}
 	if fam == family.Binomial {
 		d.Trials = make([]float64, n)
 	}
@@ -76,14 +76,15 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 var families = []family.Code{family.Bernoulli, family.Poisson, family.Binomial, family.NegBinomial}
 
 // naiveValue evaluates l_m straight from the formulas in the package comment,
-// with dense loops and no shared code beyond the cumulant and the density.
+// with dense loops and no shared code beyond the cumulant and the density
+// (and the response's offset accessor).
 func naiveValue(m *Model, d Data, par []float64) float64 {
 	bs := make([]float64, m.m)
 	for k := 0; k < m.m; k++ {
 		u := m.Sample(k)
 		var logF float64
 		for i := 0; i < d.N; i++ {
-			eta := 0.0
+			eta := d.OffsetAt(i)
 			for j := 0; j < d.P; j++ {
 				eta += d.X[j*d.N+i] * par[j]
 			}
@@ -112,7 +113,7 @@ func naiveValue(m *Model, d Data, par []float64) float64 {
 			nu := par[d.P+int(d.VCOf[j])]
 			logFnu += -0.5*math.Log(2*math.Pi*nu) - v*v/(2*nu)
 		}
-		bs[k] = logFnu + logF - m.dens.LogDensity(u)
+		bs[k] = logFnu + logF - m.dens.LogProb(u)
 	}
 	a := math.Inf(-1)
 	for _, b := range bs {

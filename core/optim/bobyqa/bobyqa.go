@@ -24,71 +24,104 @@
 package bobyqa
 
 import (
+	"errors"
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
-// Status says why Minimize stopped.
-type Status int
+// settings are Powell's parameters, resolved from optim.Settings.
+type settings struct {
+	Rhobeg   float64 // initial trust region radius
+	Rhoend   float64 // final radius
+	MaxEval  int     // evaluation budget
+	NPT      int     // interpolation points
+	Progress optim.Progress
+}
 
-const (
-	// Converged: the resolution ρ reached Rhoend.
-	Converged Status = iota
-	// MaxEval: the evaluation budget ran out first.
-	MaxEval
-)
+// Method is BOBYQA with NPT interpolation points, n+2 ≤ NPT ≤ (n+1)(n+2)/2
+// (0 selects 2n+1, Powell's recommendation).
+type Method struct{ NPT int }
 
-func (s Status) String() string {
-	if s == Converged {
-		return "converged: trust region radius reached rhoend"
+// Minimize minimises p.Func from start subject to p.Lower ≤ x ≤ p.Upper
+// (±Inf allowed; nil means unbounded) with 2n+1 interpolation points; see
+// Method.Minimize.
+func Minimize(p optim.Problem, start []float64, set optim.Settings) (*optim.Result, error) {
+	return Method{}.Minimize(p, start, set)
+}
+
+// Minimize minimises p.Func from start within the bounds; start is moved
+// inside them if needed. It reads Settings.InitStep (ρ_beg, default
+// min(0.95, 0.2·max|startᵢ|) or 0.2), StepTol (ρ_end, default 1e-6·ρ_beg),
+// MaxEval (default 10000) and Progress (called after every evaluation with
+// the evaluation count). The status is StepConvergence when ρ reached ρ_end
+// and EvaluationLimit when the budget ran out first; Step is the final ρ.
+// An error from p.Func, or a non-finite value, stops the minimisation and is
+// returned with the best point so far.
+func (m Method) Minimize(p optim.Problem, start []float64, set optim.Settings) (*optim.Result, error) {
+	if p.Func == nil {
+		return nil, errs.Invalidf("problem", "BOBYQA needs Func")
 	}
-	return "stopped: maximum number of function evaluations reached"
+	if err := optim.CheckStart(start); err != nil {
+		return nil, err
+	}
+	n := len(start)
+	lower, upper, err := bounds(p, n)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := resolve(m, set, start, lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	o := newOptimizer(p.Func, start, lower, upper, cfg)
+	err = o.run()
+	res := &optim.Result{X: append([]float64(nil), o.pt[o.kopt]...), F: o.fv[o.kopt], Evals: o.nf, Iter: o.nf, Status: o.status, Step: o.rho}
+	switch {
+	case errors.Is(err, errs.ErrCancelled):
+		res.Status = optim.Cancelled
+	case err != nil:
+		res.Status = optim.Failure
+	}
+	return res, err
 }
 
-// Settings control Minimize. Zero values take the defaults noted.
-type Settings struct {
-	Rhobeg  float64 // initial trust region radius; default min(0.95, 0.2·max|x₀ᵢ|) or 0.2
-	Rhoend  float64 // final radius; default 1e-6·Rhobeg
-	MaxEval int     // evaluation budget; default 10000
-	NPT     int     // interpolation points, n+2 ≤ NPT ≤ (n+1)(n+2)/2; default 2n+1
-	// Progress, if set, is called after every evaluation with the count,
-	// the value and the point (valid only during the call); returning false
-	// stops the minimisation with errs.ErrCancelled.
-	Progress func(eval int, f float64, x []float64) bool
-}
-
-// Result is the best point found.
-type Result struct {
-	X      []float64
-	F      float64
-	Evals  int
-	Status Status
-	Rho    float64 // the final resolution
-}
-
-// Func is the objective; an error stops the minimisation and is returned.
-type Func func(x []float64) (float64, error)
-
-// Minimize minimises f from x0 subject to lower ≤ x ≤ upper (±Inf allowed).
-// x0 is moved inside the bounds if needed.
-func Minimize(f Func, x0, lower, upper []float64, set Settings) (Result, error) {
-	n := len(x0)
-	if n == 0 {
-		return Result{}, errs.Invalidf("x0", "no variables")
+// bounds returns the box, ±Inf where p leaves it open, and checks it.
+func bounds(p optim.Problem, n int) (lower, upper []float64, err error) {
+	lower, upper = p.Lower, p.Upper
+	if lower == nil {
+		lower = fill(n, math.Inf(-1))
+	}
+	if upper == nil {
+		upper = fill(n, math.Inf(1))
 	}
 	if len(lower) != n || len(upper) != n {
-		return Result{}, errs.Invalidf("bounds", "lengths %d and %d, want %d", len(lower), len(upper), n)
+		return nil, nil, errs.Invalidf("bounds", "lengths %d and %d, want %d", len(lower), len(upper), n)
 	}
-	maxAbs := 0.0
 	for i := 0; i < n; i++ {
-		if math.IsNaN(x0[i]) || math.IsInf(x0[i], 0) {
-			return Result{}, errs.Invalidf("x0", "element %d is %g", i, x0[i])
-		}
 		if math.IsNaN(lower[i]) || math.IsNaN(upper[i]) || !(lower[i] < upper[i]) {
-			return Result{}, errs.Invalidf("bounds", "element %d: lower %g, upper %g", i, lower[i], upper[i])
+			return nil, nil, errs.Invalidf("bounds", "element %d: lower %g, upper %g", i, lower[i], upper[i])
 		}
-		maxAbs = math.Max(maxAbs, math.Abs(x0[i]))
+	}
+	return lower, upper, nil
+}
+
+func fill(n int, v float64) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}
+
+// resolve fills Powell's parameters from the method and settings.
+func resolve(m Method, s optim.Settings, x0, lower, upper []float64) (settings, error) {
+	n := len(x0)
+	set := settings{Rhobeg: s.InitStep, Rhoend: s.StepTol, MaxEval: s.MaxEval, NPT: m.NPT, Progress: s.Progress}
+	maxAbs := 0.0
+	for _, v := range x0 {
+		maxAbs = math.Max(maxAbs, math.Abs(v))
 	}
 	if set.Rhobeg <= 0 {
 		set.Rhobeg = 0.2
@@ -106,7 +139,7 @@ func Minimize(f Func, x0, lower, upper []float64, set Settings) (Result, error) 
 		set.Rhoend = 1e-6 * set.Rhobeg
 	}
 	if set.Rhoend > set.Rhobeg {
-		return Result{}, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
+		return set, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
 	}
 	if set.MaxEval <= 0 {
 		set.MaxEval = 10000
@@ -115,13 +148,10 @@ func Minimize(f Func, x0, lower, upper []float64, set Settings) (Result, error) 
 		set.NPT = 2*n + 1
 	}
 	if set.NPT < n+2 || set.NPT > (n+1)*(n+2)/2 {
-		return Result{}, errs.Invalidf("npt", "%d outside %d..%d", set.NPT, n+2, (n+1)*(n+2)/2)
+		return set, errs.Invalidf("npt", "%d outside %d..%d", set.NPT, n+2, (n+1)*(n+2)/2)
 	}
 	if set.MaxEval < set.NPT+1 {
-		return Result{}, errs.Invalidf("maxeval", "%d evaluations cannot fit %d interpolation points", set.MaxEval, set.NPT)
+		return set, errs.Invalidf("maxeval", "%d evaluations cannot fit %d interpolation points", set.MaxEval, set.NPT)
 	}
-	o := newOptimizer(f, x0, lower, upper, set)
-	err := o.run()
-	res := Result{X: append([]float64(nil), o.pt[o.kopt]...), F: o.fv[o.kopt], Evals: o.nf, Status: o.status, Rho: o.rho}
-	return res, err
+	return set, nil
 }

@@ -6,7 +6,13 @@ import (
 	"testing"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
+
+// box minimises f within [lo, hi] by BOBYQA.
+func box(f func([]float64) (float64, error), x0, lo, hi []float64, set optim.Settings) (*optim.Result, error) {
+	return Minimize(optim.Problem{Func: f, Lower: lo, Upper: hi}, x0, set)
+}
 
 func inf(n int, sign float64) []float64 {
 	v := make([]float64, n)
@@ -21,11 +27,11 @@ func TestRosenbrock(t *testing.T) {
 		a, b := 1-x[0], x[1]-x[0]*x[0]
 		return a*a + 100*b*b, nil
 	}
-	res, err := Minimize(f, []float64{-1.2, 1}, inf(2, -1), inf(2, 1), Settings{Rhobeg: 0.1, Rhoend: 1e-8})
+	res, err := box(f, []float64{-1.2, 1}, inf(2, -1), inf(2, 1), optim.Settings{InitStep: 0.1, StepTol: 1e-8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(res.X[0]-1) > 1e-5 || math.Abs(res.X[1]-1) > 1e-5 || res.Status != Converged {
+	if math.Abs(res.X[0]-1) > 1e-5 || math.Abs(res.X[1]-1) > 1e-5 || res.Status != optim.StepConvergence {
 		t.Fatalf("x = %v after %d evaluations (%v)", res.X, res.Evals, res.Status)
 	}
 	t.Logf("Rosenbrock: %d evaluations, f = %g", res.Evals, res.F)
@@ -45,7 +51,7 @@ func TestBoundActive(t *testing.T) {
 		return s, nil
 	}
 	lo := []float64{0, 0, 0, 0}
-	res, err := Minimize(f, []float64{1, 1, 1, 1}, lo, inf(4, 1), Settings{Rhoend: 1e-9})
+	res, err := box(f, []float64{1, 1, 1, 1}, lo, inf(4, 1), optim.Settings{StepTol: 1e-9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +72,7 @@ func TestBoundActive(t *testing.T) {
 // TestStartOnBound: the minimum is at the bound the start sits on.
 func TestStartOnBound(t *testing.T) {
 	f := func(x []float64) (float64, error) { return (x[0]+1)*(x[0]+1) + (x[1]-0.3)*(x[1]-0.3), nil }
-	res, err := Minimize(f, []float64{0, 1}, []float64{0, 0}, inf(2, 1), Settings{Rhoend: 1e-10})
+	res, err := box(f, []float64{0, 1}, []float64{0, 0}, inf(2, 1), optim.Settings{StepTol: 1e-10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +96,7 @@ func TestHigherDimension(t *testing.T) {
 		}
 		return s, nil
 	}
-	res, err := Minimize(f, make([]float64, n), inf(n, -1), inf(n, 1), Settings{Rhobeg: 0.5, Rhoend: 1e-8})
+	res, err := box(f, make([]float64, n), inf(n, -1), inf(n, 1), optim.Settings{InitStep: 0.5, StepTol: 1e-8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,17 +108,17 @@ func TestHigherDimension(t *testing.T) {
 
 func TestCancelAndErrors(t *testing.T) {
 	f := func(x []float64) (float64, error) { return x[0] * x[0], nil }
-	_, err := Minimize(f, []float64{1}, inf(1, -1), inf(1, 1), Settings{Progress: func(k int, _ float64, _ []float64) bool { return k < 3 }})
+	_, err := box(f, []float64{1}, inf(1, -1), inf(1, 1), optim.Settings{Progress: func(k int, _ float64, _ []float64) bool { return k < 3 }})
 	if !errors.Is(err, errs.ErrCancelled) {
 		t.Fatalf("want cancellation, got %v", err)
 	}
 	bad := errs.Numericf("f", "boom")
-	_, err = Minimize(func([]float64) (float64, error) { return 0, bad }, []float64{1}, inf(1, -1), inf(1, 1), Settings{})
+	_, err = box(func([]float64) (float64, error) { return 0, bad }, []float64{1}, inf(1, -1), inf(1, 1), optim.Settings{})
 	if err != bad {
 		t.Fatalf("want the objective's error, got %v", err)
 	}
-	res, err := Minimize(f, []float64{1, 2}, inf(2, -1), inf(2, 1), Settings{MaxEval: 8})
-	if err != nil || res.Status != MaxEval || res.Evals > 8 {
+	res, err := box(f, []float64{1, 2}, inf(2, -1), inf(2, 1), optim.Settings{MaxEval: 8})
+	if err != nil || res.Status != optim.EvaluationLimit || res.Evals > 8 {
 		t.Fatalf("budget: %v %v %d", err, res.Status, res.Evals)
 	}
 	for _, tc := range []struct {
@@ -121,9 +127,9 @@ func TestCancelAndErrors(t *testing.T) {
 		{[]float64{}, nil, nil},
 		{[]float64{math.NaN()}, []float64{0}, []float64{1}},
 		{[]float64{0}, []float64{1}, []float64{0}},
-		{[]float64{0}, []float64{0}, nil},
+		{[]float64{0}, []float64{0}, []float64{1, 2}},
 	} {
-		if _, err := Minimize(f, tc.x0, tc.lo, tc.hi, Settings{}); errs.KindOf(err) != errs.Invalid {
+		if _, err := box(f, tc.x0, tc.lo, tc.hi, optim.Settings{}); errs.KindOf(err) != errs.Invalid {
 			t.Errorf("%v: want an invalid-argument error, got %v", tc, err)
 		}
 	}

@@ -3,13 +3,15 @@ package bobyqa
 import (
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // optimizer is the state of one minimisation.
 type optimizer struct {
-	f            Func
-	set          Settings
+	f            func(x []float64) (float64, error)
+	set          settings
 	n, npt       int
 	lo, hi       []float64
 	pt           [][]float64 // interpolation points (absolute)
@@ -17,7 +19,7 @@ type optimizer struct {
 	kopt         int         // index of the best point
 	nf           int
 	rho, delta   float64
-	status       Status
+	status       optim.Status
 	xc           []float64 // model centre
 	c            float64   // Q(xc)
 	g            []float64 // ∇Q(xc)
@@ -28,7 +30,7 @@ type optimizer struct {
 	x0           []float64
 }
 
-func newOptimizer(f Func, x0, lo, hi []float64, set Settings) *optimizer {
+func newOptimizer(f func(x []float64) (float64, error), x0, lo, hi []float64, set settings) *optimizer {
 	n := len(x0)
 	o := &optimizer{f: f, set: set, n: n, npt: set.NPT, lo: lo, hi: hi,
 		rho: set.Rhobeg, delta: set.Rhobeg,
@@ -241,7 +243,7 @@ func (o *optimizer) factorSystem() error {
 			w[k*N+npt+1+i] = y[k*n+i]
 		}
 	}
-	if !invert(w, N) {
+	if !dense.InvertGaussJordan(w, N) {
 		return errs.Numericf("x", "the interpolation points are degenerate")
 	}
 	o.omega = w
@@ -294,53 +296,4 @@ func (o *optimizer) lagrange(x []float64) []float64 {
 		l[k] = v
 	}
 	return l
-}
-
-// invert replaces the N×N matrix a by its inverse (Gauss–Jordan with
-// partial pivoting); false if it is singular.
-func invert(a []float64, N int) bool {
-	piv := make([]int, N)
-	for c := 0; c < N; c++ {
-		p, best := c, math.Abs(a[c*N+c])
-		for r := c + 1; r < N; r++ {
-			if v := math.Abs(a[c*N+r]); v > best {
-				p, best = r, v
-			}
-		}
-		if best == 0 || math.IsNaN(best) {
-			return false
-		}
-		piv[c] = p
-		if p != c {
-			for j := 0; j < N; j++ {
-				a[j*N+c], a[j*N+p] = a[j*N+p], a[j*N+c]
-			}
-		}
-		d := 1 / a[c*N+c]
-		a[c*N+c] = 1
-		for j := 0; j < N; j++ {
-			a[j*N+c] *= d
-		}
-		for r := 0; r < N; r++ {
-			if r == c {
-				continue
-			}
-			f := a[c*N+r]
-			if f == 0 {
-				continue
-			}
-			a[c*N+r] = 0
-			for j := 0; j < N; j++ {
-				a[j*N+r] -= f * a[j*N+c]
-			}
-		}
-	}
-	for c := N - 1; c >= 0; c-- { // undo the row swaps as column swaps
-		if p := piv[c]; p != c {
-			for i := 0; i < N; i++ {
-				a[c*N+i], a[p*N+i] = a[p*N+i], a[c*N+i]
-			}
-		}
-	}
-	return true
 }

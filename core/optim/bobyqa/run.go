@@ -2,6 +2,8 @@ package bobyqa
 
 import (
 	"math"
+
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // run is the main loop: trust-region steps, point replacement, geometry
@@ -15,7 +17,7 @@ func (o *optimizer) run() error {
 	n := o.n
 	for {
 		if o.nf >= o.set.MaxEval {
-			o.status = MaxEval
+			o.status = optim.EvaluationLimit
 			return nil
 		}
 		xo := o.pt[o.kopt]
@@ -126,7 +128,7 @@ func (o *optimizer) geometryOrReduce() (bool, error) {
 		step := math.Max(math.Min(0.1*math.Sqrt(dfar), o.delta), o.rho)
 		x := o.geometryStep(kfar, step)
 		if o.nf >= o.set.MaxEval {
-			o.status = MaxEval
+			o.status = optim.EvaluationLimit
 			return true, nil
 		}
 		f, err := o.eval(append([]float64(nil), x...))
@@ -141,7 +143,7 @@ func (o *optimizer) geometryOrReduce() (bool, error) {
 		return false, nil
 	}
 	if o.rho <= o.set.Rhoend {
-		o.status = Converged
+		o.status = optim.StepConvergence
 		return true, nil
 	}
 	old := o.rho
@@ -254,14 +256,11 @@ func (o *optimizer) geometryStep(k int, step float64) []float64 {
 		g[i] = -g[i]
 	}
 	try(g)
-	if best <= 0 { // fall back to a coordinate step that stays feasible
-		for i := 0; i < n; i++ {
-			if xo[i]+step <= o.hi[i] {
-				out[i] += step
-			} else {
-				out[i] -= step
-			}
-			break
+	if best <= 0 { // fall back to a feasible step along the first coordinate
+		if xo[0]+step <= o.hi[0] {
+			out[0] += step
+		} else {
+			out[0] -= step
 		}
 	}
 	return out

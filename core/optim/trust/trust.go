@@ -1,11 +1,12 @@
-// Package trust maximises a twice-differentiable function with exact
-// Hessians by the trust-region method of Geyer's R package trust, which glmm
-// uses for its MCLA fits (rinit = 10, rmax = 1000, iterlim = 1000 there).
+// Package trust minimises a twice-differentiable function with exact
+// Hessians by the trust-region method of Geyer's R package trust, which
+// glmm uses (with minimize = FALSE, rinit = 10, rmax = 1000, iterlim =
+// 1000) to maximise its MCLA log-likelihood.
 //
-// Each iteration works on the quadratic model m(p) = f + g′p + ½p′Bp of the
-// function to minimise (−objective), with B = Q Λ Q′ from one symmetric
-// eigendecomposition (Nocedal and Wright, Numerical Optimization, §4.3;
-// Fletcher, Practical Methods of Optimization, §5.1):
+// Each iteration works on the quadratic model m(p) = f + g′p + ½p′Bp of f at
+// the current point, with B = Q Λ Q′ from one symmetric eigendecomposition
+// (Nocedal and Wright, Numerical Optimization, §4.3; Fletcher, Practical
+// Methods of Optimization, §5.1):
 //
 //   - Newton: if B is positive definite and ‖B⁻¹g‖ ≤ r, p = −B⁻¹g.
 //   - Otherwise p(β) = −Q (Λ − λ_min + β)⁻¹ Q′g with β ≥ 0 chosen so that
@@ -18,184 +19,213 @@
 // The trial point's actual change is compared with the predicted change
 // m(p) − f: with ratio ρ < 1/4 the step is rejected and r ← r/4; otherwise
 // it is accepted and, when ρ > 3/4 and the step was not a Newton step,
-// r ← min(2r, rmax). A trial point outside the parameter space (the
-// objective reports a Domain error, glmm's −∞) counts as ρ = −∞. The search
-// stops when a trial changes the value by less than FTerm or the predicted
-// change is below MTerm (both √ε by default, absolute, as in trust).
+// r ← min(2r, rmax). A trial point outside the function's domain (an error
+// of kind errs.Domain or errs.Numeric, glmm's −∞ log-likelihood) counts as
+// f = +∞, ρ = −∞. The search stops when a trial changes f by less than
+// FuncTol (trust's fterm) or the predicted change is below ModelTol
+// (mterm), both √ε by default and absolute, as in trust.
 package trust
 
 import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
-	"gonum.org/v1/gonum/mat"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
-// Objective computes the value at x and writes the gradient into g and the
-// Hessian (column-major d×d) into h. An error of kind errs.Domain or
-// errs.Numeric means x is outside the region where the function is finite:
-// the value is then taken to be −∞. Any other error stops the search.
-type Objective func(x, g, h []float64) (float64, error)
-
-// Options of Maximize. Zero values select trust's and glmm's defaults.
-type Options struct {
-	RInit   float64 // initial radius, default 10 (glmm's)
-	RMax    float64 // largest radius, default 1000 (glmm's)
-	IterLim int     // iterations, default 1000 (glmm's)
-	FTerm   float64 // default √ε
-	MTerm   float64 // default √ε
-	// Progress, if not nil, is called after every iteration with the
-	// iteration number, the current (accepted) value and point (valid only
-	// during the call); returning false cancels the search, which then
-	// returns errs.ErrCancelled with the current point in the Result.
-	Progress func(iter int, value float64, x []float64) bool
-}
-
-// StepType classifies an iteration's subproblem solution.
-type StepType int
-
+// Defaults of the Settings fields Minimize reads (trust's and glmm's).
 const (
-	Newton   StepType = iota // unconstrained Newton step
-	Boundary                 // on the boundary, found by the secular equation
-	Hard                     // hard case: eigenvector completion
+	DefaultInitStep = 10   // rinit
+	DefaultMaxStep  = 1000 // rmax
+	DefaultMaxIter  = 1000 // iterlim
 )
 
-// Result of Maximize. Value, Gradient and Hessian are at X, the last
-// accepted point.
-type Result struct {
-	X         []float64
-	Value     float64
-	Gradient  []float64
-	Hessian   []float64
-	Converged bool
-	Iter      int // iterations (trial points) used
-	Evals     int // objective evaluations, including the first
-	Radius    float64
-	Rejected  int // trial points rejected (ρ < 1/4 or outside the domain)
+// Minimize minimises p.FuncGradHess from start. It reads Settings.InitStep
+// (the initial radius), MaxStep (the largest radius), MaxIter, FuncTol,
+// ModelTol and Progress. The Result's Gradient and Hessian are those at X,
+// the last accepted point; Step is the final radius. When Progress cancels,
+// the Result so far is returned with errs.ErrCancelled.
+func Minimize(p optim.Problem, start []float64, set optim.Settings) (*optim.Result, error) {
+	if p.FuncGradHess == nil {
+		return nil, errs.Invalidf("problem", "the trust region method needs FuncGradHess")
+	}
+	if err := optim.CheckStart(start); err != nil {
+		return nil, err
+	}
+	set, err := withDefaults(set)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSearch(p.FuncGradHess, start, set)
+	if err != nil {
+		return nil, err
+	}
+	return s.run()
 }
 
-// Maximize maximises obj from x0.
-func Maximize(obj Objective, x0 []float64, opt Options) (*Result, error) {
-	d := len(x0)
-	if d == 0 {
-		return nil, errs.Invalidf("par_init", "is empty")
+// withDefaults fills the zero fields of set and checks the rest.
+func withDefaults(set optim.Settings) (optim.Settings, error) {
+	if set.InitStep == 0 {
+		set.InitStep = DefaultInitStep
 	}
-	for i, v := range x0 {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, errs.Invalidf("par_init", "element %d is %g; must be finite", i, v)
-		}
+	if set.MaxStep == 0 {
+		set.MaxStep = DefaultMaxStep
 	}
-	if opt.RInit == 0 {
-		opt.RInit = 10
+	if set.MaxIter == 0 {
+		set.MaxIter = DefaultMaxIter
 	}
-	if opt.RMax == 0 {
-		opt.RMax = 1000
+	if set.FuncTol == 0 {
+		set.FuncTol = math.Sqrt(0x1p-52)
 	}
-	if opt.IterLim == 0 {
-		opt.IterLim = 1000
+	if set.ModelTol == 0 {
+		set.ModelTol = math.Sqrt(0x1p-52)
 	}
-	if opt.FTerm == 0 {
-		opt.FTerm = math.Sqrt(0x1p-52)
+	if !(set.InitStep > 0) || !(set.MaxStep >= set.InitStep) || math.IsInf(set.MaxStep, 0) {
+		return set, errs.Invalidf("rmax", "radii rinit = %g, rmax = %g: need 0 < rinit <= rmax < Inf", set.InitStep, set.MaxStep)
 	}
-	if opt.MTerm == 0 {
-		opt.MTerm = math.Sqrt(0x1p-52)
+	if set.MaxIter < 0 {
+		return set, errs.Invalidf("iterlim", "is %d; must be positive", set.MaxIter)
 	}
-	if !(opt.RInit > 0) || !(opt.RMax >= opt.RInit) || math.IsInf(opt.RMax, 0) {
-		return nil, errs.Invalidf("rmax", "radii rinit = %g, rmax = %g: need 0 < rinit <= rmax < Inf", opt.RInit, opt.RMax)
+	if !(set.FuncTol > 0) || !(set.ModelTol > 0) {
+		return set, errs.Invalidf("fterm", "tolerances must be positive")
 	}
-	if opt.IterLim < 0 {
-		return nil, errs.Invalidf("iterlim", "is %d; must be positive", opt.IterLim)
-	}
-	if !(opt.FTerm > 0) || !(opt.MTerm > 0) {
-		return nil, errs.Invalidf("fterm", "tolerances must be positive")
-	}
-	res := &Result{X: append([]float64(nil), x0...), Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
-	f, err := obj(res.X, res.Gradient, res.Hessian)
+	return set, nil
+}
+
+// search is the state of one minimisation: the current point (in res), the
+// radius, the trial point's buffers and the model at the current point.
+type search struct {
+	f          func(x, g, h []float64) (float64, error)
+	set        optim.Settings
+	res        *optim.Result
+	r          float64
+	xt, gt, ht []float64
+	sub        subproblem
+}
+
+// newSearch evaluates f at start, which must be feasible.
+func newSearch(f func(x, g, h []float64) (float64, error), start []float64, set optim.Settings) (*search, error) {
+	d := len(start)
+	res := &optim.Result{X: append([]float64(nil), start...), Gradient: make([]float64, d), Hessian: make([]float64, d*d)}
+	v, err := f(res.X, res.Gradient, res.Hessian)
 	res.Evals = 1
 	if err != nil {
-		if k := errs.KindOf(err); k == errs.Domain || k == errs.Numeric {
-			return nil, &errs.Error{Kind: k, Arg: "par_init", Msg: "the starting values are not feasible: " + err.Error()}
+		if outsideDomain(err) {
+			return nil, &errs.Error{Kind: errs.KindOf(err), Arg: "start", Msg: "the starting values are not feasible: " + err.Error()}
 		}
 		return nil, err
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, errs.Numericf("par_init", "the objective at the starting values is %g", f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, errs.Numericf("start", "the objective at the starting values is %g", v)
 	}
 	if err := finiteDerivs(res.Gradient, res.Hessian); err != nil {
 		return nil, err
 	}
-	res.Value = f
-	r := opt.RInit
-	xt, gt, ht := make([]float64, d), make([]float64, d), make([]float64, d*d)
-	var sub subproblem
-	sub.init(d)
+	res.F = v
+	s := &search{f: f, set: set, res: res, r: set.InitStep,
+		xt: make([]float64, d), gt: make([]float64, d), ht: make([]float64, d*d)}
+	s.sub.init(d)
+	return s, nil
+}
+
+// outsideDomain reports an error that marks a point where f is +∞.
+func outsideDomain(err error) bool {
+	k := errs.KindOf(err)
+	return k == errs.Domain || k == errs.Numeric
+}
+
+// run iterates until a convergence test, the iteration limit, a
+// cancellation or an error.
+func (s *search) run() (*optim.Result, error) {
+	res := s.res
 	accept := true
-	for iter := 1; iter <= opt.IterLim; iter++ {
+	for iter := 1; iter <= s.set.MaxIter; iter++ {
 		res.Iter = iter
 		if accept {
-			// Minimisation form: B = −H, g = −∇.
-			if err := sub.setModel(res.Gradient, res.Hessian); err != nil {
+			if err := s.sub.setModel(res.Gradient, res.Hessian); err != nil {
+				res.Status = optim.Failure
 				return res, err
 			}
 		}
-		p, isNewton := sub.solve(r)
-		// Predicted change of the minimised function: g′p + ½p′Bp.
-		pred := sub.predicted(p)
-		for i := range xt {
-			xt[i] = res.X[i] + p[i]
+		var err error
+		if accept, err = s.step(); err != nil {
+			res.Status = optim.Failure
+			return res, err
 		}
-		ft, err := obj(xt, gt, ht)
-		res.Evals++
-		if err != nil {
-			if k := errs.KindOf(err); k != errs.Domain && k != errs.Numeric {
-				return res, err
-			}
-			ft = math.Inf(-1)
-		} else if math.IsNaN(ft) {
-			ft = math.Inf(-1)
-		} else if !math.IsInf(ft, -1) {
-			if err := finiteDerivs(gt, ht); err != nil {
-				ft = math.Inf(-1)
-			}
+		if res.Status.Converged() {
+			return res, nil
 		}
-		// In minimisation terms f_try − f = −(ft − Value).
-		diff := -(ft - res.Value)
-		rho := diff / pred
-		terminate := false
-		if !math.IsInf(ft, -1) {
-			terminate = math.Abs(diff) < opt.FTerm || math.Abs(pred) < opt.MTerm
-		} else {
-			rho = math.Inf(-1)
-		}
-		if terminate {
-			accept = ft > res.Value
-		} else if rho < 0.25 {
-			accept = false
-			r /= 4
-		} else {
-			accept = true
-			if rho > 0.75 && !isNewton {
-				r = math.Min(2*r, opt.RMax)
-			}
-		}
-		if accept {
-			copy(res.X, xt)
-			copy(res.Gradient, gt)
-			copy(res.Hessian, ht)
-			res.Value = ft
-		} else {
-			res.Rejected++
-		}
-		res.Radius = r
-		if terminate {
-			res.Converged = true
-			break
-		}
-		if opt.Progress != nil && !opt.Progress(iter, res.Value, res.X) {
+		if s.set.Progress != nil && !s.set.Progress(iter, res.F, res.X) {
+			res.Status = optim.Cancelled
 			return res, errs.ErrCancelled
 		}
 	}
+	res.Status = optim.IterationLimit
 	return res, nil
+}
+
+// step solves the subproblem at the current radius, evaluates the trial
+// point, accepts or rejects it, updates the radius and sets a convergence
+// status when a test is met. It reports whether the point moved.
+func (s *search) step() (bool, error) {
+	res := s.res
+	p, isNewton := s.sub.solve(s.r)
+	pred := s.sub.predicted(p)
+	for i := range s.xt {
+		s.xt[i] = res.X[i] + p[i]
+	}
+	ft, err := s.evalTrial()
+	if err != nil {
+		return false, err
+	}
+	diff := ft - res.F
+	rho := diff / pred
+	if math.IsInf(ft, 1) {
+		rho = math.Inf(-1)
+	} else if math.Abs(diff) < s.set.FuncTol {
+		res.Status = optim.ValueConvergence
+	} else if math.Abs(pred) < s.set.ModelTol {
+		res.Status = optim.ModelConvergence
+	}
+	var accept bool
+	switch {
+	case res.Status.Converged():
+		accept = ft < res.F
+	case rho < 0.25:
+		s.r /= 4
+	default:
+		accept = true
+		if rho > 0.75 && !isNewton {
+			s.r = math.Min(2*s.r, s.set.MaxStep)
+		}
+	}
+	if accept {
+		copy(res.X, s.xt)
+		copy(res.Gradient, s.gt)
+		copy(res.Hessian, s.ht)
+		res.F = ft
+	}
+	res.Step = s.r
+	return accept, nil
+}
+
+// evalTrial evaluates f at the trial point; a point outside the domain, a
+// NaN, or non-finite derivatives give +∞.
+func (s *search) evalTrial() (float64, error) {
+	ft, err := s.f(s.xt, s.gt, s.ht)
+	s.res.Evals++
+	switch {
+	case err != nil:
+		if !outsideDomain(err) {
+			return 0, err
+		}
+		return math.Inf(1), nil
+	case math.IsNaN(ft):
+		return math.Inf(1), nil
+	case !math.IsInf(ft, 1) && finiteDerivs(s.gt, s.ht) != nil:
+		return math.Inf(1), nil
+	}
+	return ft, nil
 }
 
 func finiteDerivs(g, h []float64) error {
@@ -210,188 +240,4 @@ func finiteDerivs(g, h []float64) error {
 		}
 	}
 	return nil
-}
-
-// subproblem holds the eigendecomposition of B and Q′g for the current
-// accepted point.
-type subproblem struct {
-	d      int
-	b      []float64 // B column-major
-	g      []float64 // gradient of the minimised function
-	lambda []float64 // eigenvalues, ascending
-	vecs   *mat.Dense
-	gq     []float64
-	p, w   []float64
-	eig    mat.EigenSym
-}
-
-func (s *subproblem) init(d int) {
-	s.d = d
-	s.b, s.g = make([]float64, d*d), make([]float64, d)
-	s.gq, s.p, s.w, s.lambda = make([]float64, d), make([]float64, d), make([]float64, d), make([]float64, d)
-	s.vecs = mat.NewDense(d, d, nil)
-}
-
-func (s *subproblem) setModel(grad, hess []float64) error {
-	d := s.d
-	sym := mat.NewSymDense(d, nil)
-	for j := 0; j < d; j++ {
-		s.g[j] = -grad[j]
-		for i := 0; i < d; i++ {
-			s.b[j*d+i] = -hess[j*d+i]
-		}
-	}
-	for j := 0; j < d; j++ {
-		for i := 0; i <= j; i++ {
-			// Symmetrise: the Monte Carlo Hessian is symmetric up to rounding.
-			sym.SetSym(i, j, (s.b[j*d+i]+s.b[i*d+j])/2)
-		}
-	}
-	if !s.eig.Factorize(sym, true) {
-		return errs.Numericf("hessian", "eigendecomposition failed")
-	}
-	s.eig.Values(s.lambda)
-	s.eig.VectorsTo(s.vecs)
-	for k := 0; k < d; k++ {
-		var t float64
-		for i := 0; i < d; i++ {
-			t += s.vecs.At(i, k) * s.g[i]
-		}
-		s.gq[k] = t
-	}
-	return nil
-}
-
-// step sets p = −Q w.
-func (s *subproblem) step() []float64 {
-	for i := range s.p {
-		var t float64
-		for k, wk := range s.w {
-			t += s.vecs.At(i, k) * wk
-		}
-		s.p[i] = -t
-	}
-	return s.p
-}
-
-func norm(v []float64) float64 {
-	var t float64
-	for _, x := range v {
-		t += x * x
-	}
-	return math.Sqrt(t)
-}
-
-// solve returns the step for radius r and whether it is a Newton step.
-func (s *subproblem) solve(r float64) ([]float64, bool) {
-	lmin := s.lambda[0]
-	if lmin > 0 {
-		for k := range s.w {
-			s.w[k] = s.gq[k] / s.lambda[k]
-		}
-		if norm(s.w) <= r { // ‖p‖ = ‖w‖: Q is orthogonal
-			return s.step(), true
-		}
-	}
-	// beta_k = λ_k − λ_min ≥ 0; "imin" are the k with beta_k == 0.
-	var c1, c2, c3 float64
-	for k, l := range s.lambda {
-		bk := l - lmin
-		g2 := s.gq[k] * s.gq[k]
-		c3 += g2
-		if bk == 0 {
-			c2 += g2
-		} else {
-			c1 += g2 / (bk * bk)
-		}
-	}
-	if c2 > 0 || c1 > r*r {
-		// φ(β) = 1/‖w(β)‖ − 1/r is increasing; find its root in [0, βup].
-		up := math.Sqrt(c3) / r
-		phi := func(beta float64) (float64, float64) {
-			if beta == 0 && c2 > 0 {
-				return -1 / r, math.Inf(1)
-			}
-			var s2, s3 float64
-			for k, l := range s.lambda {
-				den := l - lmin + beta
-				if den == 0 {
-					continue
-				}
-				t := s.gq[k] / den
-				s2 += t * t
-				s3 += t * t / den
-			}
-			nw := math.Sqrt(s2)
-			return 1/nw - 1/r, s3 / (nw * nw * nw)
-		}
-		var beta float64
-		if v, _ := phi(up); v <= 0 {
-			beta = up
-		} else {
-			lo, hi := 0.0, up
-			beta = 0
-			if c2 > 0 {
-				beta = up / 2
-			}
-			for it := 0; it < 200; it++ {
-				v, dv := phi(beta)
-				if v == 0 {
-					break
-				}
-				if v < 0 {
-					lo = beta
-				} else {
-					hi = beta
-				}
-				next := beta - v/dv
-				if !(next > lo && next < hi) || math.IsInf(dv, 0) {
-					next = (lo + hi) / 2
-				}
-				if math.Abs(next-beta) <= 1e-15*math.Max(1, beta) || hi-lo <= 1e-15*math.Max(1, hi) {
-					beta = next
-					break
-				}
-				beta = next
-			}
-		}
-		for k, l := range s.lambda {
-			den := l - lmin + beta
-			if den == 0 {
-				s.w[k] = 0
-			} else {
-				s.w[k] = s.gq[k] / den
-			}
-		}
-		return s.step(), false
-	}
-	// Hard case: g ⟂ the λ_min eigenspace and β = 0 leaves the step short.
-	for k, l := range s.lambda {
-		if l-lmin == 0 {
-			s.w[k] = 0
-		} else {
-			s.w[k] = s.gq[k] / (l - lmin)
-		}
-	}
-	p := s.step()
-	if u := r - norm(p); u > 0 {
-		for i := range p {
-			p[i] += u * s.vecs.At(i, 0) // a unit vector of the λ_min eigenspace
-		}
-	}
-	return p, false
-}
-
-// predicted returns g′p + ½p′Bp.
-func (s *subproblem) predicted(p []float64) float64 {
-	d := s.d
-	var t float64
-	for j := 0; j < d; j++ {
-		var bp float64
-		for i := 0; i < d; i++ {
-			bp += s.b[j*d+i] * p[i]
-		}
-		t += p[j] * (s.g[j] + bp/2)
-	}
-	return t
 }

@@ -1,4 +1,4 @@
-package sampling
+package importance
 
 import (
 	"math"
@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/glmmgo/glmmgo/core/family"
-	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sparse"
 	"gonum.org/v1/gonum/mat"
 )
 
-func params(q int) importance.Params {
-	imp := importance.Params{Zeta: 5, P: [3]float64{0.3, 0.3, 0.4}, UStar: make([]float64, q), DStar: make([]float64, q), SigmaInv: make([]float64, q*q)}
+func params(q int) Params {
+	imp := Params{Zeta: 5, P: [3]float64{0.3, 0.3, 0.4}, UStar: make([]float64, q), DStar: make([]float64, q), SigmaInv: make([]float64, q*q)}
 	for j := range q {
 		imp.UStar[j] = 0.5 * float64(j%3-1)
 		imp.DStar[j] = 0.5 + 0.25*float64(j%4)
@@ -25,10 +25,23 @@ func params(q int) importance.Params {
 	return imp
 }
 
+// mixture returns a density of one random effect with probabilities p.
+func mixture(t *testing.T, p [3]float64) *Density {
+	t.Helper()
+	imp := params(1)
+	imp.P = p
+	d, err := New(1, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestCounts(t *testing.T) {
 	const m = 100000
 	p := [3]float64{0.2, 0.5, 0.3}
-	m1, m2, m3 := Counts(m, p, 11)
+	d := mixture(t, p)
+	m1, m2, m3 := d.Counts(m, 11)
 	if m1+m2+m3 != m {
 		t.Fatal("counts do not add up")
 	}
@@ -38,31 +51,31 @@ func TestCounts(t *testing.T) {
 			t.Errorf("count %d = %d, expected %g ± %g", i, c, m*p[i], sd)
 		}
 	}
-	a1, a2, _ := Counts(m, p, 11)
-	b1, _, _ := Counts(m, p, 12)
+	a1, a2, _ := d.Counts(m, 11)
+	b1, _, _ := d.Counts(m, 12)
 	if a1 != m1 || a2 != m2 || b1 == m1 {
 		t.Error("counts are not a function of the seed")
 	}
-	if z1, z2, z3 := Counts(50, [3]float64{0.5, 0.5, 0}, 1); z3 != 0 || z1+z2 != 50 {
+	if z1, z2, z3 := mixture(t, [3]float64{0.5, 0.5, 0}).Counts(50, 1); z3 != 0 || z1+z2 != 50 {
 		t.Error("p3 = 0 gave m3 > 0")
 	}
 }
 
-// TestFillAnyRange: rows do not depend on how the matrix is cut.
-func TestFillAnyRange(t *testing.T) {
+// TestDrawAnyRange: rows do not depend on how the matrix is cut.
+func TestDrawAnyRange(t *testing.T) {
 	const q, m = 7, 3*parallel.BlockSize + 50
-	s, err := New(m, params(q), 3)
+	s, err := New(q, params(q))
 	if err != nil {
 		t.Fatal(err)
 	}
 	whole := make([]float64, m*q)
 	for b := range parallel.NumBlocks(m) {
 		lo, hi := parallel.BlockRange(b, m)
-		s.Fill(lo, hi, whole[lo*q:hi*q])
+		s.Draw(3, lo, hi, whole[lo*q:hi*q])
 	}
 	for _, r := range [][2]int{{0, m}, {5, 300}, {256, 257}, {700, m}} {
 		part := make([]float64, (r[1]-r[0])*q)
-		s.Fill(r[0], r[1], part)
+		s.Draw(3, r[0], r[1], part)
 		for i, v := range part {
 			if v != whole[r[0]*q+i] {
 				t.Fatalf("range %v differs at %d", r, i)
@@ -76,14 +89,14 @@ func TestFillAnyRange(t *testing.T) {
 func TestComponentMoments(t *testing.T) {
 	const q, m = 4, 60000
 	imp := params(q)
-	s, err := New(m, imp, 5)
+	s, err := New(q, imp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := make([]float64, m*q)
-	s.Fill(0, m, all)
+	s.Draw(5, 0, m, all)
 	comp := make([]int, m)
-	s.Component(0, m, comp)
+	s.Components(5, 0, m, comp)
 	// Regroup the rows by component (they are interleaved).
 	u := make([]float64, 0, m*q)
 	var cnt [3]int
@@ -95,7 +108,7 @@ func TestComponentMoments(t *testing.T) {
 			}
 		}
 	}
-	m1, m2, m3 := s.Counts()
+	m1, m2, m3 := s.Counts(m, 5)
 	if cnt != [3]int{m1, m2, m3} {
 		t.Fatalf("components %v, counts %d %d %d", cnt, m1, m2, m3)
 	}
@@ -167,9 +180,9 @@ func TestGamma(t *testing.T) {
 
 func TestSigmaInv(t *testing.T) {
 	z, _ := sparse.FromTriplets(3, 2, []int64{0, 1, 2, 2}, []int64{0, 1, 0, 1}, []float64{1, 2, 1, 1})
-	c := Curvature{Family: family.Poisson, Y: []float64{1, 2, 0}, Weights: []float64{1, 2, 0.5}, Z: z}
+	c := response.Response{Family: family.Poisson, Y: []float64{1, 2, 0}, Weights: []float64{1, 2, 0.5}}
 	eta := []float64{0, math.Log(2), math.Log(3)}
-	s := SigmaInv(c, eta, []float64{0.5, 4})
+	s := SigmaInv(&c, z, eta, []float64{0.5, 4})
 	// Z′WZ with W = w·e^η = (1, 4, 1.5).
 	want := []float64{1 + 1.5 + 2, 1.5, 1.5, 4*4 + 1.5 + 0.25}
 	for i, w := range want {
@@ -182,32 +195,29 @@ func TestSigmaInv(t *testing.T) {
 
 func TestNewRejects(t *testing.T) {
 	imp := params(3)
-	if _, err := New(0, imp, 1); err == nil {
-		t.Error("m = 0 accepted")
-	}
 	imp.P = [3]float64{0.5, 0.6, 0}
-	if _, err := New(10, imp, 1); err == nil {
+	if _, err := New(3, imp); err == nil {
 		t.Error("p summing to 1.1 accepted")
 	}
 	imp = params(3)
 	imp.SigmaInv[0] = -5
-	if _, err := New(10, imp, 1); err == nil {
+	if _, err := New(3, imp); err == nil {
 		t.Error("indefinite Sigma inverse accepted")
 	}
 }
 
-// TestTAtUStar: the t rows centre at u* when asked.
-func TestTAtUStar(t *testing.T) {
+// TestDrawTAtUStar: the t rows centre at u* when asked.
+func TestDrawTAtUStar(t *testing.T) {
 	const q, m = 3, 20000
 	imp := params(q)
 	imp.P = [3]float64{1, 0, 0}
 	imp.TAtUStar = true
-	s, err := New(m, imp, 8)
+	s, err := New(q, imp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := make([]float64, m*q)
-	s.Fill(0, m, u)
+	s.Draw(8, 0, m, u)
 	for j := range q {
 		var mean float64
 		for k := range m {
