@@ -70,7 +70,8 @@ type Factorizer struct {
 	packB  []float64 // the same rows in nr-row panels
 	stride int       // columns of a packed panel: outerSize, or fewer for a narrow factorisation
 	packL  []float64 // rows of L₁₁⁻¹, nr-row panels
-	linv   []float64 // nb×nb inverse of the diagonal block, column-major
+	linv   []float64 // nb×nb inverse of the diagonal block, transposed (column-major L⁻ᵀ)
+	rowj   []float64 // one row of the diagonal block
 
 	// state of the current step, read by the workers
 	op       step
@@ -139,7 +140,7 @@ func (f *Factorizer) factorBlock() error {
 	end := f.bk0 + f.bkb
 	for k0 := f.bk0; k0 < end; k0 += blockSize {
 		kb := min(blockSize, end-k0)
-		if err := unblocked(kb, a[k0*lda+k0:], lda, k0); err != nil {
+		if err := unblocked(kb, a[k0*lda+k0:], lda, k0, f.rowj); err != nil {
 			return err
 		}
 		r0 := k0 + kb
@@ -169,23 +170,24 @@ func (f *Factorizer) grow(n int) {
 	}
 	if len(f.linv) < blockSize*blockSize {
 		f.linv = make([]float64, blockSize*blockSize)
+		f.rowj = make([]float64, blockSize)
 	}
 }
 
 func roundUp(x, m int) int { return (x + m - 1) / m * m }
 
 // unblocked factors the kb×kb block at a (leading dimension lda) by the
-// left-looking column algorithm; off is the block's offset, for messages.
-func unblocked(kb int, a []float64, lda, off int) error {
+// left-looking column algorithm: column j less the columns before it,
+// weighted by row j (a matrix-vector product, x its scratch), then scaled
+// by its pivot; off is the block's offset, for messages.
+func unblocked(kb int, a []float64, lda, off int, x []float64) error {
 	for j := 0; j < kb; j++ {
 		cj := a[j*lda : j*lda+kb]
 		for l := 0; l < j; l++ {
-			cl := a[l*lda : l*lda+kb]
-			s := cl[j]
-			if s == 0 {
-				continue
-			}
-			axpyNeg(s, cl[j:kb], cj[j:kb])
+			x[l] = a[l*lda+j]
+		}
+		if j > 0 {
+			subMulVec(kb-j, j, a[j:], lda, x, cj[j:])
 		}
 		d := cj[j]
 		if !(d > 0) || math.IsInf(d, 1) {
@@ -201,28 +203,46 @@ func unblocked(kb int, a []float64, lda, off int) error {
 	return nil
 }
 
-// invertDiagonal forms L₁₁⁻¹ of the current panel's diagonal block by
-// column-oriented forward substitution and packs its rows as B panels:
-// P[i,j] = Σ_l A[i,l]·L⁻¹[j,l].
+// invertDiagonal forms L₁₁⁻¹ of the current panel's diagonal block and
+// packs its rows as B panels: P[i,j] = Σ_l A[i,l]·L⁻¹[j,l]. Row r of L⁻¹
+// is found from the rows before it, (e_r − Σ_{i<r} L_ri·(row i)) / L_rr, a
+// matrix-vector product over the rows so far (held as the columns of
+// linv, which is L⁻ᵀ).
 func (f *Factorizer) invertDiagonal() {
 	a, lda, k0, kb := f.a, f.lda, f.k0, f.kb
-	li := f.linv[:kb*kb]
-	clear(li)
-	for j := 0; j < kb; j++ {
-		// column j of L⁻¹ solves L x = e_j.
-		x := li[j*kb : j*kb+kb]
-		x[j] = 1
-		for i := j; i < kb; i++ {
-			xi := x[i] / a[(k0+i)*lda+k0+i]
-			x[i] = xi
-			if xi == 0 {
-				continue
-			}
-			col := a[(k0+i)*lda+k0 : (k0+i)*lda+k0+kb]
-			axpyNeg(xi, col[i+1:kb], x[i+1:kb])
+	y := f.linv[:kb*kb]
+	x := f.rowj
+	for r := 0; r < kb; r++ {
+		yr := y[r*kb : r*kb+kb]
+		clear(yr)
+		yr[r] = 1
+		for i := 0; i < r; i++ {
+			x[i] = a[(k0+i)*lda+k0+r]
+		}
+		if r > 0 {
+			subMulVec(r, r, y, kb, x, yr)
+		}
+		d := a[(k0+r)*lda+k0+r]
+		for j := 0; j <= r; j++ {
+			yr[j] /= d
 		}
 	}
-	packRows(f.packL, li, kb, 0, kb, kb, nr, nr*kb)
+	// B panels: panel jq holds rows jq·nr.. of L⁻¹, which are columns of y
+	for jq := 0; jq*nr < kb; jq++ {
+		p := f.packL[jq*nr*kb : (jq+1)*nr*kb]
+		for t := 0; t < nr; t++ {
+			r := jq*nr + t
+			if r >= kb {
+				for l := 0; l < kb; l++ {
+					p[l*nr+t] = 0
+				}
+				continue
+			}
+			for l, v := range y[r*kb : (r+1)*kb] {
+				p[l*nr+t] = v
+			}
+		}
+	}
 }
 
 // run does step op, split among the workers when its flop count makes
@@ -433,21 +453,4 @@ func (f *Factorizer) Close() {
 		}
 		f.jobs = nil
 	})
-}
-
-// axpyNeg sets y −= s·x (len(y) ≥ len(x)), four at a time.
-func axpyNeg(s float64, x, y []float64) {
-	y = y[:len(x)]
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		xs := x[i : i+4 : i+4]
-		ys := y[i : i+4 : i+4]
-		ys[0] -= s * xs[0]
-		ys[1] -= s * xs[1]
-		ys[2] -= s * xs[2]
-		ys[3] -= s * xs[3]
-	}
-	for ; i < len(x); i++ {
-		y[i] -= s * x[i]
-	}
 }

@@ -66,6 +66,29 @@ func TestEveryKernel(t *testing.T) {
 						}
 					}
 				}
+				for _, sz := range [][2]int{{1, 1}, {7, 3}, {8, 5}, {33, 17}, {96, 95}, {101, 40}} {
+					m, nn := sz[0], sz[1]
+					am := make([]float64, (m+2)*nn)
+					x := make([]float64, nn)
+					for i := range am {
+						am[i] = r.NormFloat64()
+					}
+					for i := range x {
+						x[i] = r.NormFloat64()
+					}
+					y1 := make([]float64, m)
+					for i := range y1 {
+						y1[i] = r.NormFloat64()
+					}
+					y2 := append([]float64(nil), y1...)
+					subMulVec(m, nn, am, m+2, x, y1)
+					subMulVecGo(m, nn, am, m+2, x, y2)
+					for i := range y1 {
+						if y1[i] != y2[i] {
+							t.Fatalf("subMulVec %v: y[%d] = %.17g, Go %.17g", sz, i, y1[i], y2[i])
+						}
+					}
+				}
 				n := 500
 				a := spd(n, n, 3)
 				want := append([]float64(nil), a...)

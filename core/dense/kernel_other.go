@@ -10,3 +10,6 @@ func kernelSub(k int, a, b, c []float64, ldc int) { kernelSubGo(k, a, b, c, ldc)
 
 // kernelName names the tile kernel in use.
 func kernelName() string { return "go 12x4" }
+
+// subMulVec is subMulVecGo.
+func subMulVec(m, n int, a []float64, lda int, x, y []float64) { subMulVecGo(m, n, a, lda, x, y) }

@@ -14,7 +14,7 @@ func oneLevel(n int, a []float64, lda int) error {
 	li := make([]float64, blockSize*blockSize)
 	for k0 := 0; k0 < n; k0 += blockSize {
 		kb := min(blockSize, n-k0)
-		if err := unblocked(kb, a[k0*lda+k0:], lda, k0); err != nil {
+		if err := unblockedAxpy(kb, a[k0*lda+k0:], lda, k0); err != nil {
 			return err
 		}
 		clear(li)
@@ -143,4 +143,47 @@ func BenchmarkFactor(b *testing.B) {
 			})
 		}
 	}
+}
+// axpyNeg sets y −= s·x (the oracle's axpy) (len(y) ≥ len(x)), four at a time.
+func axpyNeg(s float64, x, y []float64) {
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		xs := x[i : i+4 : i+4]
+		ys := y[i : i+4 : i+4]
+		ys[0] -= s * xs[0]
+		ys[1] -= s * xs[1]
+		ys[2] -= s * xs[2]
+		ys[3] -= s * xs[3]
+	}
+	for ; i < len(x); i++ {
+		y[i] -= s * x[i]
+	}
+}
+
+// unblockedAxpy is the unblocked factorisation by axpys, as it was first
+// written: the oracle of the matrix-vector form.
+func unblockedAxpy(kb int, a []float64, lda, off int) error {
+	for j := 0; j < kb; j++ {
+		cj := a[j*lda : j*lda+kb]
+		for l := 0; l < j; l++ {
+			cl := a[l*lda : l*lda+kb]
+			s := cl[j]
+			if s == 0 {
+				continue
+			}
+			axpyNeg(s, cl[j:kb], cj[j:kb])
+		}
+		d := cj[j]
+		if !(d > 0) || math.IsInf(d, 1) {
+			return fmt.Errorf("pivot %d is %g", off+j, d)
+		}
+		d = math.Sqrt(d)
+		cj[j] = d
+		inv := 1 / d
+		for i, v := range cj[j+1 : kb] {
+			cj[j+1+i] = v * inv
+		}
+	}
+	return nil
 }

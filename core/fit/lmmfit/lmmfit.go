@@ -11,6 +11,7 @@ package lmmfit
 
 import (
 	"math"
+	"slices"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
@@ -21,7 +22,7 @@ import (
 // Options control Fit. Zero values take the defaults noted.
 type Options struct {
 	REML    bool      // REML criterion instead of ML deviance
-	Start   []float64 // starting θ (model order); nil: lme4's default
+	Start   []float64 // starting θ (model order); nil: the better of lme4's default and the moment estimates (see ChooseStart)
 	Rhobeg  float64   // initial trust radius; default 0.2 (minqa's choice for |θ₀| = 1)
 	Rhoend  float64   // final trust radius; default 3e-5 (θ to ~1e-5, objective to ~1e-11 relative of lme4's rhoend 1e-10 optima in the tests)
 	MaxEval int       // default 10000
@@ -83,9 +84,9 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	for i := range upper {
 		upper[i] = math.Inf(1)
 	}
-	theta0 := opt.Start
+	theta0, first := opt.Start, startValue{}
 	if theta0 == nil {
-		theta0 = DefaultTheta(m)
+		theta0, first = ChooseStart(m, opt.REML)
 	}
 	if len(theta0) != len(lower) {
 		return nil, errs.Invalidf("theta0", "length %d, want %d", len(theta0), len(lower))
@@ -117,11 +118,12 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
 	}
-	p := optim.Problem{Func: func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }, Lower: lower, Upper: upper}
+	p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
 	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
 	if err != nil {
 		return nil, err
 	}
+	res.Evals += first.extra
 	return Summarise(m, res.X, opt.REML, res)
 }
 
@@ -155,4 +157,48 @@ func Summarise(m *lmm.Model, theta []float64, reml bool, opt *optim.Result) (*Re
 // column-major block per level. m must be the model that was fitted.
 func (r *Result) CondVar(m *lmm.Model) ([][]float64, error) {
 	return m.CondVar(r.Theta, r.Sigma)
+}
+
+// ChooseStart returns the start of a fit without one: of lme4's default
+// (DefaultTheta) and the moment estimates of lmm.Model.MomentTheta, the
+// one with the lower criterion. On crossed factors with many levels the
+// moment estimates land close to the optimum (InstEval: 0.264, 0.432 for
+// an optimum at 0.276, 0.432), which saves a third of the evaluations; on
+// nested factors they can be far off, and lme4's start is kept. The
+// criterion at the chosen start is returned with it, so that the fit
+// reuses it; the other one's evaluation is counted in Result.Evals.
+func ChooseStart(m *lmm.Model, reml bool) ([]float64, startValue) {
+	def := DefaultTheta(m)
+	mom := m.MomentTheta()
+	fd, errd := m.Objective(def, reml)
+	fm, errm := m.Objective(mom, reml)
+	switch {
+	case errm == nil && (errd != nil || fm < fd):
+		return mom, startValue{theta: mom, f: fm, extra: 1}
+	case errd == nil:
+		return def, startValue{theta: def, f: fd, extra: 1}
+	}
+	return def, startValue{}
+}
+
+// startValue is the criterion at a fit's start, computed while choosing
+// it: the optimiser's first evaluation reuses it. extra counts the
+// evaluations made to choose the start beyond that one.
+type startValue struct {
+	theta []float64
+	f     float64
+	extra int
+	used  bool
+}
+
+// reuse wraps the criterion so that its first call at the start returns
+// the value already computed.
+func (s *startValue) reuse(f func([]float64) (float64, error)) func([]float64) (float64, error) {
+	return func(th []float64) (float64, error) {
+		if !s.used && s.theta != nil && slices.Equal(th, s.theta) {
+			s.used = true
+			return s.f, nil
+		}
+		return f(th)
+	}
 }

@@ -167,3 +167,47 @@ func BenchmarkInstEvalFitML(b *testing.B) {
 		}
 	}
 }
+
+// TestChooseStart: the moment estimates start InstEval's fit near lme4's
+// optimum; Penicillin's, where they are worse than lme4's start, starts
+// from lme4's; either way the start's criterion is the lower, and the fit
+// counts the evaluation spent choosing.
+func TestChooseStart(t *testing.T) {
+	refs, err := refdata.References()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range refs {
+		if ref.Name != "insteval_ml" && ref.Name != "penicillin_ml" {
+			continue
+		}
+		m := model(t, ref)
+		def, mom := DefaultTheta(m), m.MomentTheta()
+		start, sv := ChooseStart(m, ref.REML)
+		fd, _ := m.Objective(def, ref.REML)
+		fm, _ := m.Objective(mom, ref.REML)
+		t.Logf("%s: moment θ %v (lme4 %v); criterion %.8g at lme4's start, %.8g at the moments'", ref.Name, mom, ref.Theta, fd, fm)
+		if want := math.Min(fd, fm); sv.f != want {
+			t.Errorf("%s: start criterion %g, want the lower %g", ref.Name, sv.f, want)
+		}
+		wantMoment := ref.Name == "insteval_ml"
+		if got := start[0] == mom[0]; got != wantMoment {
+			t.Errorf("%s: started from the moments: %v, want %v", ref.Name, got, wantMoment)
+		}
+		if wantMoment {
+			for i := range mom {
+				if math.Abs(mom[i]-ref.Theta[i]) > 0.03 {
+					t.Errorf("moment θ[%d] = %g, lme4's optimum %g", i, mom[i], ref.Theta[i])
+				}
+			}
+		}
+		calls := 0
+		res, err := Fit(m, Options{REML: ref.REML, Progress: func(int, float64, []float64) bool { calls++; return true }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Evals != calls+1 {
+			t.Errorf("%s: %d evaluations reported, %d optimiser steps + 1 to choose the start", ref.Name, res.Evals, calls)
+		}
+	}
+}

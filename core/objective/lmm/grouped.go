@@ -174,9 +174,12 @@ func newGroupedBuilder(off *offBlock, ix *columnIndex, rows *tailRows, gid []uin
 			b.lvl[p] = int32(a)
 		}
 	}
-	est := int(ungrouped) / 3
-	b.row = make([]int32, 0, est/8)
-	b.ptr = make([]int32, 1, est/8+1)
+	// room for 0.4 of the level-by-level terms (InstEval needs 0.36) and,
+	// for the rows, at most one per entry of the lower triangle
+	est := int(0.4 * ungrouped)
+	nrow := min(est, rows.s*(rows.s+1)/2)
+	b.row = make([]int32, 0, nrow)
+	b.ptr = make([]int32, 1, nrow+1)
 	b.grp = make([]uint8, 0, est)
 	b.val = make([]float64, 0, est)
 	return b
