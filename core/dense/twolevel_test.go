@@ -144,6 +144,7 @@ func BenchmarkFactor(b *testing.B) {
 		}
 	}
 }
+
 // axpyNeg sets y −= s·x (the oracle's axpy) (len(y) ≥ len(x)), four at a time.
 func axpyNeg(s float64, x, y []float64) {
 	y = y[:len(x)]
