@@ -33,6 +33,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 )
@@ -81,6 +82,7 @@ type Factorizer struct {
 	k0, kb   int // the current panel
 	bk0, bkb int // the current outer block
 	nw       int
+	next     atomic.Int64 // the next task of the current step
 	started  bool
 	jobs     []chan int
 	wg       sync.WaitGroup
@@ -249,6 +251,7 @@ func (f *Factorizer) invertDiagonal() {
 // that worthwhile.
 func (f *Factorizer) run(op step, flops float64) {
 	f.op = op
+	f.next.Store(0)
 	nw := f.Workers
 	if nw <= 0 {
 		nw = runtime.GOMAXPROCS(0)
@@ -267,7 +270,11 @@ func (f *Factorizer) run(op step, flops float64) {
 	f.wg.Wait()
 }
 
-// share does worker w's part (of nw) of the current step.
+// share does worker w's part (of nw) of the current step. The step's tasks
+// (row panels, or tiles of a row chunk) are taken in order from a shared
+// counter, so that a worker the scheduler holds back — the machine may be
+// shared — delays the step by one task, not by its share. Each task is
+// done by one worker alone, so the result does not depend on who does it.
 func (f *Factorizer) share(w, nw int) {
 	switch f.op {
 	case stepPanel:
@@ -292,8 +299,8 @@ func (f *Factorizer) panelB(r, l0 int) []float64 {
 	return f.packB[p*nr*f.stride+l0*nr : (p+1)*nr*f.stride]
 }
 
-// panelShare solves the panel below the diagonal block, P = A₂₁·L₁₁⁻ᵀ, for
-// the row panels ip ≡ w (mod nw), writes P back into a and, unless no
+// panelShare solves the panel below the diagonal block, P = A₂₁·L₁₁⁻ᵀ, one
+// row panel per task, writes P back into a and, unless no
 // column is left to update, packs it as A and B panels of the outer block.
 // (The last panel of a partial factorisation may end off the panels' row
 // grid; it is then packed at slots counted from its first row, which
@@ -304,7 +311,7 @@ func (f *Factorizer) panelShare(w, nw int) {
 	l0 := k0 - f.bk0
 	last := r0 >= f.ncol
 	var t tile
-	for ip := w; r0+ip*mr < n; ip += nw {
+	for ip := f.task(); r0+ip*mr < n; ip = f.task() {
 		i0 := r0 + ip*mr
 		rows := min(mr, n-i0)
 		var ap []float64
@@ -333,13 +340,13 @@ func (f *Factorizer) panelShare(w, nw int) {
 }
 
 // innerShare subtracts P·Pᵀ (P the current panel) from the outer block's
-// columns after the panel, rows from each column down, for the row panels
-// ip ≡ w (mod nw).
+// columns after the panel, rows from each column down, one row panel per
+// task.
 func (f *Factorizer) innerShare(w, nw int) {
 	r0 := f.k0 + f.kb
 	end := f.bk0 + f.bkb
 	l0 := f.k0 - f.bk0
-	for ip := w; r0+ip*mr < f.n; ip += nw {
+	for ip := f.task(); r0+ip*mr < f.n; ip = f.task() {
 		i0 := r0 + ip*mr
 		ap := f.panelA(i0, l0)
 		for c0 := r0; c0 < end && c0 <= i0+mr-1; c0 += nr {
@@ -349,28 +356,39 @@ func (f *Factorizer) innerShare(w, nw int) {
 }
 
 // trailingShare subtracts the outer block's product L_B·L_Bᵀ from the
-// columns after it (to ncol), for the column panels jq ≡ w (mod nw). The
-// rows go in chunks whose A panels fill about l2Bytes, so that a chunk
-// stays in the L2 cache while every column panel meets it.
+// columns after it (to ncol). The rows go in chunks whose A panels fill
+// about l2Bytes, so that a chunk stays in the L2 cache while the column
+// panels meet it; a task is one column panel of one chunk, the tasks
+// numbered chunk by chunk.
 func (f *Factorizer) trailingShare(w, nw int) {
 	n, kb := f.n, f.bkb
 	r := f.bk0 + kb
 	chunk := max(1, l2Bytes/(8*mr*kb)) * mr
 	jp := (f.ncol - r + nr - 1) / nr
-	for i0c := r; i0c < n; i0c += chunk {
-		i1c := min(i0c+chunk, n)
-		for jq := w; jq < jp; jq += nw {
-			c0 := r + jq*nr
-			if c0 >= i1c {
+	i0c, base := r, 0 // the chunk of the tasks from base on
+	for t := f.task(); ; t = f.task() {
+		for i0c < n {
+			cols := min(jp, (min(i0c+chunk, n)-r+nr-1)/nr) // panels with a column in this chunk's rows
+			if t < base+cols {
 				break
 			}
-			bp := f.panelB(c0, 0)
-			for i0 := r + max(c0-r, i0c-r)/mr*mr; i0 < i1c; i0 += mr {
-				f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, f.ncol)
-			}
+			base += cols
+			i0c += chunk
+		}
+		if i0c >= n {
+			return
+		}
+		i1c := min(i0c+chunk, n)
+		c0 := r + (t-base)*nr
+		bp := f.panelB(c0, 0)
+		for i0 := r + max(c0-r, i0c-r)/mr*mr; i0 < i1c; i0 += mr {
+			f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, f.ncol)
 		}
 	}
 }
+
+// task returns the next task of the current step.
+func (f *Factorizer) task() int { return int(f.next.Add(1) - 1) }
 
 // updateTile subtracts, from the tile of a at rows i0.. and columns c0..,
 // the product of the A panel ap and the B panel bp over k columns, one

@@ -136,37 +136,6 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// BenchmarkInstEvalFitML is the whole ML fit of y ~ service*dept + (1|s) +
-// (1|d) on InstEval, model construction included (lme4: 3.9 s here).
-func BenchmarkInstEvalFitML(b *testing.B) {
-	refs, _ := refdata.References()
-	for _, ref := range refs {
-		if ref.Name != "insteval_ml" {
-			continue
-		}
-		md, err := refdata.Build(ref)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d := lmm.Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
-		for _, tm := range md.Terms {
-			d.Terms = append(d.Terms, lmm.Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			m, err := lmm.New(d)
-			if err != nil {
-				b.Fatal(err)
-			}
-			res, err := Fit(m, Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(res.Evals), "evals")
-			m.Close()
-		}
-	}
-}
 
 // TestChooseStart: the moment estimates start InstEval's fit near lme4's
 // optimum; Penicillin's, where they are worse than lme4's start, starts

@@ -42,35 +42,35 @@ func newColumnIndex(b *offBlock, s, workers int) columnIndex {
 			work[j] += float64(end - p)
 		}
 	}
-	ix.split = splitColumns(work, workers, 2e5)
+	ix.split = splitColumns(work, tasksPerWorker*workers, 2e5)
 	return ix
 }
 
-// splitColumns returns the boundaries of workers column ranges of about
+// splitColumns returns the boundaries of ranges column ranges of about
 // equal total work, or a single range when the total is below minWork (a
 // small system is not worth a hand-off).
-func splitColumns(work []float64, workers int, minWork float64) []int {
+func splitColumns(work []float64, ranges int, minWork float64) []int {
 	s := len(work)
 	total := 0.0
 	for _, w := range work {
 		total += w
 	}
-	if workers < 1 {
-		workers = 1
+	if ranges < 1 {
+		ranges = 1
 	}
 	if total < minWork {
 		return []int{0, s}
 	}
-	split := make([]int, workers+1)
+	split := make([]int, ranges+1)
 	acc, w := 0.0, 1
-	for j := 0; j < s && w < workers; j++ {
+	for j := 0; j < s && w < ranges; j++ {
 		acc += work[j]
-		if acc >= total*float64(w)/float64(workers) {
+		if acc >= total*float64(w)/float64(ranges) {
 			split[w] = j + 1
 			w++
 		}
 	}
-	for ; w <= workers; w++ {
+	for ; w <= ranges; w++ {
 		split[w] = s
 	}
 	return split

@@ -7,7 +7,29 @@ import (
 	"testing"
 
 	"github.com/glmmgo/glmmgo/internal/refdata"
+	"github.com/glmmgo/glmmgo/internal/simdata"
 )
+
+// fromSim converts a simulated design.
+func fromSim(d simdata.Data) Data {
+	out := Data{Y: d.Y, X: d.X, P: d.P, Factor: testKind}
+	for _, t := range d.Terms {
+		out.Terms = append(out.Terms, Term{Name: t.Name, Codes: t.Codes, NLevels: t.NLevels, K: t.K, Z: t.Z})
+	}
+	return out
+}
+
+func locallyCrossed(seed uint64, schools, teachersPer, pupilsPer, obsPer int, withSchool, slope bool) Data {
+	return fromSim(simdata.LocallyCrossed(seed, schools, teachersPer, pupilsPer, obsPer, withSchool, slope))
+}
+
+func nested(seed uint64, pupils, classes, nobs int) Data {
+	return fromSim(simdata.Nested(seed, pupils, classes, nobs))
+}
+
+func randomCrossed(seed uint64, l1, l2, perLevel int) Data {
+	return fromSim(simdata.Crossed(seed, l1, l2, perLevel))
+}
 
 // TestEveryFactorKind runs the reference tests again with the trailing
 // factor forced dense and forced sparse: every lme4 reference value, the
@@ -85,47 +107,6 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// locallyCrossed simulates pupils (the first term) taught by teachers of
-// their own school only: schools × teachersPer teachers, schools ×
-// pupilsPer pupils with obsPer observations each, every observation with
-// a teacher drawn from the pupil's school. withSchool adds (1|school);
-// slope makes the teacher term (1 + x | teacher).
-func locallyCrossed(seed uint64, schools, teachersPer, pupilsPer, obsPer int, withSchool, slope bool) Data {
-	r := splitmix(seed)
-	np := schools * pupilsPer
-	n := np * obsPer
-	d := Data{Y: make([]float64, n), X: make([]float64, 2*n), P: 2}
-	pupil := Term{Name: "pupil", NLevels: np, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	teacher := Term{Name: "teacher", NLevels: schools * teachersPer, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	school := Term{Name: "school", NLevels: schools, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	te := make([]float64, teacher.NLevels)
-	for i := range te {
-		te[i] = r.unif() - 0.5
-	}
-	x := make([]float64, n)
-	for i := 0; i < n; i++ {
-		p := i / obsPer
-		s := p / pupilsPer
-		tch := s*teachersPer + int(r.next()%uint64(teachersPer))
-		if slot := (p%pupilsPer)*obsPer + i%obsPer; slot < teachersPer { // every teacher teaches
-			tch = s*teachersPer + slot
-		}
-		x[i] = 2*r.unif() - 1
-		pupil.Codes[i], teacher.Codes[i], school.Codes[i] = p, tch, s
-		pupil.Z[i], teacher.Z[i], school.Z[i] = 1, 1, 1
-		d.X[i], d.X[n+i] = 1, x[i]
-		d.Y[i] = 1 + 0.5*x[i] + te[tch] + 0.3*math.Sin(float64(p)) + 0.2*float64(s%3) + r.unif() - 0.5
-	}
-	if slope {
-		teacher.K = 2
-		teacher.Z = append(teacher.Z, x...)
-	}
-	d.Terms = []Term{pupil, teacher}
-	if withSchool {
-		d.Terms = append(d.Terms, school)
-	}
-	return d
-}
 
 // TestSparseMatchesDense: on nested and locally crossed designs, with
 // scalar and vector-valued later terms, the sparse trailing factor gives
@@ -245,45 +226,7 @@ func TestFactorChoice(t *testing.T) {
 	}
 }
 
-// nested simulates nobs observations per pupil, pupils nested in classes
-// (pupils·classes levels).
-func nested(seed uint64, pupils, classes, nobs int) Data {
-	r := splitmix(seed)
-	n := pupils * nobs
-	d := Data{Y: make([]float64, n), X: make([]float64, 2*n), P: 2}
-	pt := Term{Name: "pupil", NLevels: pupils, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	ct := Term{Name: "class", NLevels: classes, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	for i := 0; i < n; i++ {
-		p := i / nobs
-		c := p % classes
-		pt.Codes[i], ct.Codes[i] = p, c
-		pt.Z[i], ct.Z[i] = 1, 1
-		x := 2*r.unif() - 1
-		d.X[i], d.X[n+i] = 1, x
-		d.Y[i] = 0.5*x + 0.4*math.Sin(float64(c)) + 0.3*math.Cos(float64(p)) + r.unif() - 0.5
-	}
-	d.Terms = []Term{pt, ct}
-	return d
-}
 
-// randomCrossed simulates y ~ x + (1|g) + (1|h) with l1 and l2 levels and
-// about perLevel observations per level of g.
-func randomCrossed(seed uint64, l1, l2, perLevel int) Data {
-	r := splitmix(seed)
-	n := l1 * perLevel
-	d := Data{Y: make([]float64, n), X: make([]float64, 2*n), P: 2}
-	g := Term{Name: "g", NLevels: l1, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	h := Term{Name: "h", NLevels: l2, K: 1, Codes: make([]int, n), Z: make([]float64, n)}
-	for i := 0; i < n; i++ {
-		g.Codes[i], h.Codes[i] = r.level(i, l1), r.level(i, l2)
-		g.Z[i], h.Z[i] = 1, 1
-		x := 2*r.unif() - 1
-		d.X[i], d.X[n+i] = 1, x
-		d.Y[i] = 0.5*x + 0.3*math.Sin(float64(g.Codes[i])) + 0.3*math.Cos(float64(h.Codes[i])) + r.unif() - 0.5
-	}
-	d.Terms = []Term{g, h}
-	return d
-}
 
 // TestLargeLaterBlock: a later term of 50 000 levels (classes, with
 // 100 000 pupils nested in them) is refused dense within a 4 GiB budget —

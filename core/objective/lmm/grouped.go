@@ -96,7 +96,7 @@ func (g *groupedDowndate) build(first *diagBlock, off *offBlock, ix *columnIndex
 		e0, e1 := g.colPtr[j], g.colPtr[j+1]
 		work[j] = float64(g.ptr[e1]-g.ptr[e0]) + 4*float64(e1-e0)
 	}
-	g.split = splitColumns(work, workers, 4e5)
+	g.split = splitColumns(work, tasksPerWorker*workers, 4e5)
 	g.on = true
 }
 

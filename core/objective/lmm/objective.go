@@ -92,21 +92,21 @@ func (m *Model) updateL21() {
 
 // rankUpdate downdates the trailing block by L₂₁·L₂₁′ (MixedModels.jl's
 // rankUpdate!), by the grouped products where they apply, else column by
-// column, the columns shared among the workers.
+// column, ranges of columns shared among the workers.
 func (m *Model) rankUpdate() {
 	split := m.index.split
 	if m.grp.on {
 		m.grp.setFactors(m.lam.template(0)[0])
 		split = m.grp.split
 	}
-	m.down.run(len(split) - 1)
+	m.down.run(m.workers, len(split)-1)
 }
 
-// rankUpdateShare does worker w's columns of the downdate.
-func (m *Model) rankUpdateShare(w int) {
+// rankUpdateShare does the downdate of column range task on goroutine g.
+func (m *Model) rankUpdateShare(g, task int) {
 	if m.grp.on {
-		m.grp.rankUpdate(m.tail, w, m.rows.scale, m.grp.split[w], m.grp.split[w+1])
+		m.grp.rankUpdate(m.tail, g, m.rows.scale, m.grp.split[task], m.grp.split[task+1])
 		return
 	}
-	m.index.rankUpdate(m.tail, w, &m.off, m.index.split[w], m.index.split[w+1])
+	m.index.rankUpdate(m.tail, g, &m.off, m.index.split[task], m.index.split[task+1])
 }

@@ -62,7 +62,7 @@ func TestSetWorkersSameBits(t *testing.T) {
 			}
 			return len(m.index.split) - 1
 		}
-		if splits() != 4 {
+		if splits() != 4*tasksPerWorker {
 			t.Fatalf("k1 = %d: the downdate is split %d ways with GOMAXPROCS 4: the model is too small for this test", k1, splits())
 		}
 		var ref []float64
@@ -72,7 +72,7 @@ func TestSetWorkersSameBits(t *testing.T) {
 			if w == 0 {
 				want, have = 4, cmp.Or(tailWorkers(m.tail), 4)
 			}
-			if have != want || splits() != want {
+			if have != want || splits() != want*tasksPerWorker {
 				t.Fatalf("SetWorkers(%d): factoriser %d workers, downdate split %d ways", w, have, splits())
 			}
 			ml, err := m.Objective(theta, false)
