@@ -136,7 +136,6 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-
 // TestChooseStart: the moment estimates start InstEval's fit near lme4's
 // optimum; Penicillin's, where they are worse than lme4's start, starts
 // from lme4's; either way the start's criterion is the lower, and the fit

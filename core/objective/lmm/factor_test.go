@@ -107,7 +107,6 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-
 // TestSparseMatchesDense: on nested and locally crossed designs, with
 // scalar and vector-valued later terms, the sparse trailing factor gives
 // the dense one's criteria (1e-10 relative), solution and conditional
@@ -225,8 +224,6 @@ func TestFactorChoice(t *testing.T) {
 		}
 	}
 }
-
-
 
 // TestLargeLaterBlock: a later term of 50 000 levels (classes, with
 // 100 000 pupils nested in them) is refused dense within a 4 GiB budget —
