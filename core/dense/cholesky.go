@@ -58,6 +58,10 @@ const parallelMin = 1 << 20
 // fill while the B panels stream past it.
 const l2Bytes = 512 << 10
 
+// l3Bytes is the share of the L3 cache a block of packed B panels may
+// fill while the row chunks pass.
+const l3Bytes = 4 << 20
+
 // Factorizer holds the packing buffers and worker goroutines of the blocked
 // factorisation. The zero value is ready to use with one worker per
 // GOMAXPROCS. A Factorizer is not safe for concurrent use; Close stops its
@@ -356,35 +360,74 @@ func (f *Factorizer) innerShare(w, nw int) {
 }
 
 // trailingShare subtracts the outer block's product L_B·L_Bᵀ from the
-// columns after it (to ncol). The rows go in chunks whose A panels fill
-// about l2Bytes, so that a chunk stays in the L2 cache while the column
-// panels meet it; a task is one column panel of one chunk, the tasks
-// numbered chunk by chunk.
+// columns after it (to ncol), blocked for the caches as in Goto and van de
+// Geijn's matrix product: the columns in blocks whose B panels fill about
+// l3Bytes (they stay in the L3 cache while the rows pass), the rows in
+// chunks whose A panels fill about l2Bytes (they stay in L2 while the
+// block's column panels meet them). A task is one column panel of one
+// chunk; the tasks are numbered block by block, chunk by chunk.
 func (f *Factorizer) trailingShare(w, nw int) {
-	n, kb := f.n, f.bkb
+	kb := f.bkb
 	r := f.bk0 + kb
-	chunk := max(1, l2Bytes/(8*mr*kb)) * mr
-	jp := (f.ncol - r + nr - 1) / nr
-	i0c, base := r, 0 // the chunk of the tasks from base on
+	cur := trailingCursor{n: f.n, ncol: f.ncol, r: r, chunk: max(1, l2Bytes/(8*mr*kb)) * mr,
+		block: max(1, l3Bytes/(8*nr*kb)) * nr}
+	cur.start()
 	for t := f.task(); ; t = f.task() {
-		for i0c < n {
-			cols := min(jp, (min(i0c+chunk, n)-r+nr-1)/nr) // panels with a column in this chunk's rows
-			if t < base+cols {
-				break
-			}
-			base += cols
-			i0c += chunk
-		}
-		if i0c >= n {
+		if !cur.seek(t) {
 			return
 		}
-		i1c := min(i0c+chunk, n)
-		c0 := r + (t-base)*nr
+		c0 := cur.cs + (t-cur.base)*nr
 		bp := f.panelB(c0, 0)
-		for i0 := r + max(c0-r, i0c-r)/mr*mr; i0 < i1c; i0 += mr {
+		i1c := min(cur.i0c+cur.chunk, f.n)
+		for i0 := r + max(c0-r, cur.i0c-r)/mr*mr; i0 < i1c; i0 += mr {
 			f.updateTile(f.panelA(i0, 0), bp, kb, i0, c0, f.ncol)
 		}
 	}
+}
+
+// trailingCursor walks the trailing update's tasks in order: column block
+// [cs, cs+block), row chunk [i0c, i0c+chunk) (chunks counted from r), and
+// the count of the chunk's tasks — the block's column panels with a
+// column above the chunk's last row — numbered from base.
+type trailingCursor struct {
+	n, ncol, r, chunk, block int
+	cs, i0c, base, count     int
+}
+
+// start puts the cursor at the first block's first chunk.
+func (c *trailingCursor) start() {
+	c.cs = c.r
+	c.i0c = c.r
+	c.count = c.tasks()
+}
+
+// tasks counts the current chunk's tasks.
+func (c *trailingCursor) tasks() int {
+	ce := min(c.cs+c.block, c.ncol)
+	i1c := min(c.i0c+c.chunk, c.n)
+	return min((ce-c.cs+nr-1)/nr, (i1c-c.cs+nr-1)/nr)
+}
+
+// seek moves the cursor forward to the chunk holding task t, reporting
+// false past the last task.
+func (c *trailingCursor) seek(t int) bool {
+	for t >= c.base+c.count {
+		if c.cs >= c.ncol {
+			return false
+		}
+		c.base += c.count
+		c.i0c += c.chunk
+		if c.i0c >= c.n {
+			c.cs += c.block
+			if c.cs >= c.ncol {
+				c.count = 0
+				return false
+			}
+			c.i0c = c.r + (c.cs-c.r)/c.chunk*c.chunk
+		}
+		c.count = c.tasks()
+	}
+	return true
 }
 
 // task returns the next task of the current step.
