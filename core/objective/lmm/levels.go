@@ -16,7 +16,7 @@ type levelCliques struct {
 	weight []int32 // rows of each vertex (its term's k)
 	ptr    []int
 	v      []int32
-	pairs  int64 // Σ |C|(|C|−1)/2 over the cliques
+	nfirst int   // the first nfirst cliques are the first term's levels'
 }
 
 func newLevelCliques(terms []termInfo, byLevel *levelObs) *levelCliques {
@@ -46,6 +46,7 @@ func newLevelCliques(terms []termInfo, byLevel *levelObs) *levelCliques {
 		}
 		lc.close()
 	}
+	lc.nfirst = t1.nlevels
 	if len(terms) > 2 {
 		for i := range t1.codes {
 			for r := 1; r < len(terms); r++ {
@@ -58,11 +59,7 @@ func newLevelCliques(terms []termInfo, byLevel *levelObs) *levelCliques {
 }
 
 // close ends the current clique.
-func (lc *levelCliques) close() {
-	c := len(lc.v) - lc.ptr[len(lc.ptr)-1]
-	lc.pairs += int64(c) * int64(c-1) / 2
-	lc.ptr = append(lc.ptr, len(lc.v))
-}
+func (lc *levelCliques) close() { lc.ptr = append(lc.ptr, len(lc.v)) }
 
 // patternNNZ returns the nonzeros of the lower triangle of the trailing
 // block's pattern (rows, with nxy border rows), a lower bound on the
@@ -108,27 +105,38 @@ func (lc *levelCliques) patternNNZ(nxy int) int64 {
 	return twice/2 + rows + rows*b + b*(b+1)/2
 }
 
-// graphBytes is the memory of the clique-expanded graph amd.Order takes
-// (and its own copy of it).
-func (lc *levelCliques) graphBytes() int64 { return 3 * 8 * lc.pairs }
-
-// graph expands the cliques into the edges of a Graph over the vertices.
-func (lc *levelCliques) graph() amd.Graph {
+// order returns a fill-reducing order of the later levels (vertices): by
+// approximate minimum degree on the graph joining each level of the first
+// term to the later levels it meets (its clique, not expanded), the first
+// term's levels eliminated first — the Schur complement is then ordered
+// from the pattern of the block eliminated, as the factor forms it — and
+// the other cliques (pairs of later levels sharing an observation) as
+// edges.
+func (lc *levelCliques) order() ([]int32, error) {
 	nv := len(lc.weight)
-	ptr := make([]int, nv+1)
+	n := nv + lc.nfirst
+	ptr := make([]int, n+1)
 	for c := 0; c+1 < len(lc.ptr); c++ {
 		cl := lc.v[lc.ptr[c]:lc.ptr[c+1]]
+		if c < lc.nfirst {
+			ptr[nv+c+1] += len(cl)
+			continue
+		}
 		for a := range cl {
 			ptr[cl[a]+1] += len(cl) - 1 - a
 		}
 	}
-	for v := 0; v < nv; v++ {
+	for v := 0; v < n; v++ {
 		ptr[v+1] += ptr[v]
 	}
-	adj := make([]int32, ptr[nv])
-	next := append([]int(nil), ptr[:nv]...)
+	adj := make([]int32, ptr[n])
+	next := append([]int(nil), ptr[:n]...)
 	for c := 0; c+1 < len(lc.ptr); c++ {
 		cl := lc.v[lc.ptr[c]:lc.ptr[c+1]]
+		if c < lc.nfirst {
+			next[nv+c] += copy(adj[next[nv+c]:], cl)
+			continue
+		}
 		for a := range cl {
 			for _, b := range cl[a+1:] {
 				adj[next[cl[a]]] = b
@@ -136,7 +144,24 @@ func (lc *levelCliques) graph() amd.Graph {
 			}
 		}
 	}
-	return amd.Graph{N: nv, Ptr: ptr, Adj: adj, Weight: lc.weight}
+	weight := make([]int32, n)
+	copy(weight, lc.weight)
+	first := make([]int32, lc.nfirst)
+	for a := range first {
+		first[a] = int32(nv + a)
+		weight[nv+a] = 1
+	}
+	order, err := amd.Order(amd.Graph{N: n, Ptr: ptr, Adj: adj, Weight: weight}, amd.Options{First: first})
+	if err != nil {
+		return nil, err
+	}
+	out := order[:0]
+	for _, v := range order {
+		if int(v) < nv {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // rowsInOrder returns the first row of each vertex when the vertices are

@@ -6,7 +6,6 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/memory"
-	"github.com/glmmgo/glmmgo/core/sparse/amd"
 	"github.com/glmmgo/glmmgo/core/sparse/cholesky"
 )
 
@@ -135,13 +134,10 @@ func tooBig(s int, denseBytes int64, td *cholesky.TooDenseError, budget int64) e
 // limit) or needs more than budget bytes.
 func (m *Model) planSparse(qT int, maxNNZ, budget int64) (*tailPlan, error) {
 	lv := newLevelCliques(m.terms, &m.byLevel)
-	if need := lv.graphBytes(); need > budget/2 {
-		return nil, &cholesky.TooDenseError{NNZ: lv.pairs, Bytes: 0}
-	}
 	if lb := lv.patternNNZ(m.p + 1); maxNNZ > 0 && lb > maxNNZ {
 		return nil, &cholesky.TooDenseError{NNZ: lb}
 	}
-	order, err := amd.Order(lv.graph(), amd.Options{})
+	order, err := lv.order()
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,13 @@ type Options struct {
 	// max(16, Dense·√N) neighbours, ordered last (default 10, AMD's; a
 	// negative value sets nothing aside).
 	Dense float64
+	// First lists vertices to eliminate before all others, in this order;
+	// no two of them may be joined (an independent set, like the levels of
+	// one grouping factor). Their elimination turns them into elements,
+	// the cliques of their neighbours, without forming those cliques'
+	// edges: a matrix's Schur complement is ordered from the pattern of the
+	// block eliminated, at the cost of that pattern.
+	First []int32
 }
 
 // Order returns a fill-reducing elimination order of the graph's vertices:
@@ -33,11 +40,37 @@ func Order(g Graph, opt Options) ([]int32, error) {
 	if g.N == 0 {
 		return []int32{}, nil
 	}
+	if err := checkFirst(g, opt.First); err != nil {
+		return nil, err
+	}
 	s := newState(g, opt)
+	s.eliminateFirst(opt.First)
 	for s.eliminated < s.live {
 		s.eliminate(s.pivot())
 	}
 	return s.finish(), nil
+}
+
+// checkFirst validates Options.First: distinct vertices, no two joined.
+func checkFirst(g Graph, first []int32) error {
+	if len(first) == 0 {
+		return nil
+	}
+	in := make([]bool, g.N)
+	for k, v := range first {
+		if v < 0 || int(v) >= g.N || in[v] {
+			return errs.Invalidf("first", "entry %d is %d: not a vertex, or repeated", k, v)
+		}
+		in[v] = true
+	}
+	for _, v := range first {
+		for _, j := range g.Adj[g.Ptr[v]:g.Ptr[v+1]] {
+			if in[j] && j != v {
+				return errs.Invalidf("first", "vertices %d and %d are joined; the vertices eliminated first must be independent", v, j)
+			}
+		}
+	}
+	return nil
 }
 
 // check validates the graph.
@@ -129,6 +162,9 @@ func newState(g Graph, opt Options) *state {
 	}
 	s.buildAdjacency(g)
 	s.setAsideDense(opt)
+	for _, v := range opt.First {
+		s.kind[v] = variable // never set aside: eliminated first
+	}
 	total := 0
 	for i := 0; i < n; i++ {
 		if s.kind[i] == variable {
@@ -245,4 +281,69 @@ func (s *state) emit(i int32) {
 func (s *state) join(i, j int32) {
 	s.chainNext[s.chainLast[i]] = j
 	s.chainLast[i] = s.chainLast[j]
+}
+
+// eliminateFirst eliminates the independent vertices first all at once:
+// none is a neighbour of another, so eliminating one leaves the others'
+// neighbourhoods as they were, and the degrees of the remaining variables
+// can be set once, after all, and exactly: the weight of the union of
+// their elements' patterns and their neighbours.
+func (s *state) eliminateFirst(first []int32) {
+	for _, p := range first {
+		s.lists.remove(p, s.deg[p])
+		s.eliminated += int(s.nv[p])
+		s.stamp++
+		s.mark[p] = s.stamp
+		var lp []int32
+		size := int32(0)
+		for _, i := range s.adj[p] {
+			if s.kind[i] == variable && s.mark[i] != s.stamp {
+				s.mark[i] = s.stamp
+				lp = append(lp, i)
+				size += s.nv[i]
+				s.elem[i] = append(s.elem[i], p)
+			}
+		}
+		s.adj[p] = nil
+		s.kind[p] = element
+		s.pat[p], s.size[p] = lp, size
+		s.emit(p)
+		if len(lp) == 0 {
+			s.kind[p] = absorbed
+		}
+	}
+	if len(first) == 0 {
+		return
+	}
+	for i := 0; i < s.n; i++ {
+		if s.kind[i] != variable || len(s.elem[i]) == 0 {
+			continue
+		}
+		s.lists.remove(int32(i), s.deg[i])
+		s.deg[i] = s.exactDegree(int32(i))
+		s.lists.insert(int32(i), s.deg[i])
+	}
+}
+
+// exactDegree is the weight of variable i's neighbours: the variables of
+// its elements and its own, i excepted.
+func (s *state) exactDegree(i int32) int32 {
+	s.stamp++
+	s.mark[i] = s.stamp
+	d := int32(0)
+	add := func(j int32) {
+		if s.kind[j] == variable && s.mark[j] != s.stamp {
+			s.mark[j] = s.stamp
+			d += s.nv[j]
+		}
+	}
+	for _, e := range s.elem[i] {
+		for _, j := range s.pat[e] {
+			add(j)
+		}
+	}
+	for _, j := range s.adj[i] {
+		add(j)
+	}
+	return d
 }
