@@ -16,7 +16,7 @@ type levelCliques struct {
 	weight []int32 // rows of each vertex (its term's k)
 	ptr    []int
 	v      []int32
-	nfirst int   // the first nfirst cliques are the first term's levels'
+	nfirst int // the first nfirst cliques are the first term's levels'
 }
 
 func newLevelCliques(terms []termInfo, byLevel *levelObs) *levelCliques {
