@@ -47,7 +47,13 @@ func (f *Factor) Factorize() error {
 		first, ncols := int(s.super[J]), int(s.super[J+1]-s.super[J])
 		nrows := int(s.rowPtr[J+1] - s.rowPtr[J])
 		blk := f.Val[s.valPtr[J]:s.valPtr[J+1]]
-		if err := f.chol.FactorColumns(nrows, ncols, blk, nrows); err != nil {
+		var err error
+		if ncols*nrows <= smallSupernode {
+			err = factorSmall(blk, nrows, ncols)
+		} else {
+			err = f.chol.FactorColumns(nrows, ncols, blk, nrows)
+		}
+		if err != nil {
 			return errs.Numericf("a", "the matrix is not positive definite (in the supernode of rows %d..%d): %v", first, first+ncols-1, err)
 		}
 	}
@@ -105,3 +111,39 @@ func (f *Factor) LogDiag(j0, j1 int) float64 {
 
 // Workers returns the goroutines set by SetWorkers (0: GOMAXPROCS).
 func (f *Factor) Workers() int { return f.chol.Workers }
+
+// smallSupernode is the size (rows × columns) up to which a supernode is
+// factored by plain loops: the blocked factorisation's packing costs more
+// than such a block's arithmetic (a nested factor's supernodes are one
+// column and the border rows).
+const smallSupernode = 1024
+
+// factorSmall factors the first ncols columns of the nrows-row block blk
+// (leading dimension nrows) in place, column by column (left-looking):
+// what dense.FactorColumns computes, without its packing.
+func factorSmall(blk []float64, nrows, ncols int) error {
+	for j := 0; j < ncols; j++ {
+		cj := blk[j*nrows+j : (j+1)*nrows]
+		for l := 0; l < j; l++ {
+			cl := blk[l*nrows+j : (l+1)*nrows]
+			s := cl[0]
+			if s == 0 {
+				continue
+			}
+			for i, v := range cl {
+				cj[i] -= s * v
+			}
+		}
+		d := cj[0]
+		if !(d > 0) || math.IsInf(d, 1) {
+			return errs.Numericf("a", "pivot %d is %g", j, d)
+		}
+		d = math.Sqrt(d)
+		cj[0] = d
+		inv := 1 / d
+		for i := 1; i < len(cj); i++ {
+			cj[i] *= inv
+		}
+	}
+	return nil
+}
