@@ -34,8 +34,11 @@ func randomCrossed(seed uint64, l1, l2, perLevel int) Data {
 // TestEveryFactorKind runs the reference tests again with the trailing
 // factor forced dense and forced sparse: every lme4 reference value, the
 // recorded values, the dense oracle, refills, deviance parts, worker
-// counts and allocations hold on both paths.
+// counts and allocations hold on both paths (InstEval's left out under the
+// race detector and -short).
 func TestEveryFactorKind(t *testing.T) {
+	testSkipLarge = raceEnabled || testing.Short()
+	defer func() { testSkipLarge = false }()
 	tests := []struct {
 		name string
 		f    func(*testing.T)

@@ -24,8 +24,22 @@ func references(t testing.TB) []refdata.Reference {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if testSkipLarge {
+		small := refs[:0]
+		for _, r := range refs {
+			if r.NObs <= 10000 {
+				small = append(small, r)
+			}
+		}
+		refs = small
+	}
 	return refs
 }
+
+// testSkipLarge leaves the large reference models (InstEval) out of
+// references: TestEveryFactorKind sets it under the race detector and
+// -short, where they cost minutes.
+var testSkipLarge bool
 
 // TestObjectiveAtReference checks the deviance function itself, free of any
 // optimiser: every θ listed in objective_at, ML or REML as the fit was,
