@@ -85,7 +85,6 @@ type Factorizer struct {
 	ncol     int // columns to factor
 	k0, kb   int // the current panel
 	bk0, bkb int // the current outer block
-	nw       int
 	next     atomic.Int64 // the next task of the current step
 	started  bool
 	jobs     []chan int
@@ -261,32 +260,31 @@ func (f *Factorizer) run(op step, flops float64) {
 		nw = runtime.GOMAXPROCS(0)
 	}
 	if nw <= 1 || flops < parallelMin {
-		f.share(0, 1)
+		f.share()
 		return
 	}
 	f.startWorkers(nw)
-	f.nw = nw
 	f.wg.Add(nw - 1)
 	for w := 1; w < nw; w++ {
 		f.jobs[w-1] <- w
 	}
-	f.share(0, nw)
+	f.share()
 	f.wg.Wait()
 }
 
-// share does worker w's part (of nw) of the current step. The step's tasks
+// share does a worker's part of the current step. The step's tasks
 // (row panels, or tiles of a row chunk) are taken in order from a shared
 // counter, so that a worker the scheduler holds back — the machine may be
 // shared — delays the step by one task, not by its share. Each task is
 // done by one worker alone, so the result does not depend on who does it.
-func (f *Factorizer) share(w, nw int) {
+func (f *Factorizer) share() {
 	switch f.op {
 	case stepPanel:
-		f.panelShare(w, nw)
+		f.panelShare()
 	case stepInner:
-		f.innerShare(w, nw)
+		f.innerShare()
 	case stepTrailing:
-		f.trailingShare(w, nw)
+		f.trailingShare()
 	}
 }
 
@@ -309,7 +307,7 @@ func (f *Factorizer) panelB(r, l0 int) []float64 {
 // (The last panel of a partial factorisation may end off the panels' row
 // grid; it is then packed at slots counted from its first row, which
 // nothing reads after it.)
-func (f *Factorizer) panelShare(w, nw int) {
+func (f *Factorizer) panelShare() {
 	a, lda, n, k0, kb := f.a, f.lda, f.n, f.k0, f.kb
 	r0 := k0 + kb
 	l0 := k0 - f.bk0
@@ -346,7 +344,7 @@ func (f *Factorizer) panelShare(w, nw int) {
 // innerShare subtracts P·Pᵀ (P the current panel) from the outer block's
 // columns after the panel, rows from each column down, one row panel per
 // task.
-func (f *Factorizer) innerShare(w, nw int) {
+func (f *Factorizer) innerShare() {
 	r0 := f.k0 + f.kb
 	end := f.bk0 + f.bkb
 	l0 := f.k0 - f.bk0
@@ -366,7 +364,7 @@ func (f *Factorizer) innerShare(w, nw int) {
 // chunks whose A panels fill about l2Bytes (they stay in L2 while the
 // block's column panels meet them). A task is one column panel of one
 // chunk; the tasks are numbered block by block, chunk by chunk.
-func (f *Factorizer) trailingShare(w, nw int) {
+func (f *Factorizer) trailingShare() {
 	kb := f.bkb
 	r := f.bk0 + kb
 	cur := trailingCursor{n: f.n, ncol: f.ncol, r: r, chunk: max(1, l2Bytes/(8*mr*kb)) * mr,
@@ -497,8 +495,8 @@ func (f *Factorizer) startWorkers(nw int) {
 		ch := make(chan int, 1)
 		f.jobs = append(f.jobs, ch)
 		go func() {
-			for w := range ch {
-				f.share(w, f.nw)
+			for range ch {
+				f.share()
 				f.wg.Done()
 			}
 		}()
