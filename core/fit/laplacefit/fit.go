@@ -223,7 +223,7 @@ func settings(opt *Options, st Stage) optim.Settings {
 }
 
 func stageReport(res *optim.Result, t0 time.Time) StageReport {
-	return StageReport{Evals: res.Evals, Objective: res.F, Status: res.Status.String(), Converged: res.Status.Converged(), Time: time.Since(t0)}
+	return StageReport{Evals: res.Evals, Objective: res.F, Status: res.Status.String(), Code: res.Status, Converged: res.Status.Converged(), Time: time.Since(t0)}
 }
 
 func infs(n int) []float64 {
