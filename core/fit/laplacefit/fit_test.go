@@ -159,3 +159,26 @@ func TestSingularFit(t *testing.T) {
 		t.Errorf("β %v, want logit(0.4) = %g", r.Beta, g)
 	}
 }
+
+// TestProgressPoint: the slow stage reports its points as (θ, β), not in
+// the optimiser's coordinates: the Laplace objective at a reported point
+// is the reported value.
+func TestProgressPoint(t *testing.T) {
+	m := modelOf(t, "cbpp")
+	var x []float64
+	var f float64
+	_, err := Fit(m, Options{Progress: func(st Stage, eval int, v float64, p []float64) bool {
+		if st == StageSlow && eval == 7 {
+			x, f = append([]float64(nil), p...), v
+		}
+		return true
+	}})
+	if err != nil || len(x) != 5 {
+		t.Fatalf("%v, point %v", err, x)
+	}
+	m2 := modelOf(t, "cbpp")
+	v, err := m2.Laplace(x[:1], x[1:])
+	if err != nil || math.Abs(v-f) > 1e-8*math.Abs(f) {
+		t.Errorf("objective at the reported point %.10g, reported %.10g (%v)", v, f, err)
+	}
+}
