@@ -37,7 +37,9 @@ func (*laplaceFit) resultsHelp() string {
 // waldLen and confInt are what glmmgo_confint needs of a fit (confint.go).
 func (f *laplaceFit) waldLen() (int, string) { return len(f.res.Beta), "p" }
 
-func (f *laplaceFit) confInt(level float64) ([]float64, []float64, error) { return f.res.ConfInt(level) }
+func (f *laplaceFit) confInt(level float64) ([]float64, []float64, error) {
+	return f.res.ConfInt(level)
+}
 
 // seMethod is GLMMGO_LAPLACE_SE_METHOD's code.
 func (f *laplaceFit) seMethod() int {
