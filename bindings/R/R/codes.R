@@ -2,7 +2,7 @@
 
 ## The numbers of glmmgo.h the R code uses by name: the version this package
 ## was generated for (checked against the library in .onLoad), the family,
-## handle-kind and fitting-method codes, and every result code, with the
+## link, handle-kind and fitting-method codes, and every result code, with the
 ## integer results (read by glmmgo_result_int64; the others by glmmgo_result).
 glmmgo_header <- list(
   version_number = 2000L,
@@ -12,6 +12,13 @@ glmmgo_header <- list(
     GLMMGO_POISSON = 2L,
     GLMMGO_BINOMIAL = 3L,
     GLMMGO_NEGBINOMIAL = 4L
+  ),
+  links = c(
+    GLMMGO_LINK_DEFAULT = 0L,
+    GLMMGO_LINK_LOGIT = 1L,
+    GLMMGO_LINK_PROBIT = 2L,
+    GLMMGO_LINK_CLOGLOG = 3L,
+    GLMMGO_LINK_LOG = 4L
   ),
   kinds = c(
     GLMMGO_KIND_MCLA_MODEL = 1L,
