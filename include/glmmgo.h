@@ -161,15 +161,6 @@ extern "C" {
 #define GLMMGO_BINOMIAL 3
 #define GLMMGO_NEGBINOMIAL 4 /* log link; size r from glmmgo_mcla_set_dispersion or estimated by a fit */
 
-/* Link functions (glmmgo_laplace_new's link; the MCLA engine has the
-   families' default links only). eta = g(p) with p the success probability
-   (Bernoulli, binomial) or the mean (counts). */
-#define GLMMGO_LINK_DEFAULT 0 /* the family's: logit for Bernoulli and binomial, log for the counts */
-#define GLMMGO_LINK_LOGIT 1   /* Bernoulli and binomial */
-#define GLMMGO_LINK_PROBIT 2  /* Bernoulli and binomial */
-#define GLMMGO_LINK_CLOGLOG 3 /* Bernoulli and binomial: log(-log(1 - p)) */
-#define GLMMGO_LINK_LOG 4     /* Poisson and negative binomial */
-
 /* Kinds of handle (glmmgo_dims.kind). */
 #define GLMMGO_KIND_MCLA_MODEL 1
 #define GLMMGO_KIND_MCLA_FIT 2
@@ -687,6 +678,15 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
  * beta), the step, the penalised deviance, and the observation and random
  * effect that moved most in the step that failed.
  */
+
+/* Link functions (glmmgo_laplace_new's link; the MCLA engine has the
+   families' default links only). eta = g(p) with p the success probability
+   (Bernoulli, binomial) or the mean (counts). */
+#define GLMMGO_LINK_DEFAULT 0 /* the family's: logit for Bernoulli and binomial, log for the counts */
+#define GLMMGO_LINK_LOGIT 1   /* Bernoulli and binomial */
+#define GLMMGO_LINK_PROBIT 2  /* Bernoulli and binomial */
+#define GLMMGO_LINK_CLOGLOG 3 /* Bernoulli and binomial: log(-log(1 - p)) */
+#define GLMMGO_LINK_LOG 4     /* Poisson and negative binomial */
 
 /*
  * Creates a GLMM. n observations, p columns of x (n*p, column-major; p may
