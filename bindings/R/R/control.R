@@ -207,6 +207,8 @@ as_glmer_control <- function(control) {
   if (is.null(control)) return(glmerControl())
   if (inherits(control, "glmmgo_glmerControl")) return(control)
   if (inherits(control, "merControl")) {
+    ## lme4's default for glmer: bobyqa for the fast stage, Nelder-Mead for the second
+    if (identical(control$optimizer, c("bobyqa", "Nelder_Mead"))) control$optimizer <- "bobyqa"
     ctrl <- from_merControl(control, "glmer")
     ch <- c(if (!identical(control$tolPwrss, 1e-7)) "tolPwrss", if (!isTRUE(control$compDev)) "compDev",
             if (!isTRUE(control$nAGQ0initStep)) "nAGQ0initStep")

@@ -2,8 +2,8 @@
 ## machine is shared: runs are interleaved, lme4 then glmmgo, and medians and
 ## ratios reported side by side), and glmm()'s PQL start at growing q.
 ##
-##   Rscript glmer.R [reps] [instevel]   (default 3 repetitions; instevel = 0 skips the
-##                                         binarised InstEval, whose lme4 fit takes minutes)
+##   Rscript glmer.R [reps] [insteval] [pql]   (default 3 repetitions; insteval = 0 skips the
+##       binarised InstEval, whose lme4 fit takes minutes (it runs once); pql = 0 skips part 2)
 ##
 ## 1. cbpp (binomial, one term), VerbAgg (Bernoulli, crossed id and item) and
 ##    binarised InstEval, I(y > 3) ~ service + (1 | s) + (1 | d), each by
@@ -17,6 +17,7 @@ suppressPackageStartupMessages(library(glmmgo))
 args <- commandArgs(TRUE)
 reps <- if (length(args) >= 1) as.integer(args[[1]]) else 3L
 insteval <- if (length(args) >= 2) as.integer(args[[2]]) != 0 else TRUE
+pql <- if (length(args) >= 3) as.integer(args[[3]]) != 0 else TRUE
 cat(sprintf("glmmgo %s (engine %s), %s, %d CPU(s) available to the engine, %d repetitions; BLAS: %s\n",
             utils::packageVersion("glmmgo"), glmmgoVersion(), R.version.string, glmmgoWorkers(), reps,
             basename(extSoftVersion()[["BLAS"]])))
@@ -58,8 +59,8 @@ bench_glmer <- function(label, dataset, formula, data, nAGQ, n = reps, prep = ""
 if (requireNamespace("lme4", quietly = TRUE)) {
   data(cbpp, package = "lme4")
   data(VerbAgg, package = "lme4")
-  for (k in c(1L, 0L)) bench_glmer("cbpp", "cbpp", cbind(incidence, size - incidence) ~ period + (1 | herd), cbpp, k)
-  for (k in c(1L, 0L)) bench_glmer("VerbAgg", "VerbAgg", r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item), VerbAgg, k)
+  if (reps > 0) for (k in c(1L, 0L)) bench_glmer("cbpp", "cbpp", cbind(incidence, size - incidence) ~ period + (1 | herd), cbpp, k)
+  if (reps > 0) for (k in c(1L, 0L)) bench_glmer("VerbAgg", "VerbAgg", r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item), VerbAgg, k)
   if (insteval) {
     data(InstEval, package = "lme4")
     InstEval$y3 <- as.numeric(InstEval$y > 3)
@@ -72,6 +73,7 @@ if (requireNamespace("lme4", quietly = TRUE)) {
 }
 
 ## glmm()'s PQL at growing q: two crossed factors of q/2 levels each, n = 20 000.
+if (pql) {
 cat("\nglmm() PQL (the MCLA fit's start), Poisson, two crossed factors, n = 20 000 (m = 1000);",
     "before the blocked PIRLS: 26 s of a 35 s fit at q = 1 500, 143 s of 150 s at 3 000, over 10 minutes at 5 000\n")
 set.seed(1)
@@ -82,4 +84,5 @@ for (q in c(1500L, 3000L, 5000L)) {
   t <- elapsed(fit <- suppressWarnings(glmm(y ~ x, random = list(~ 0 + a, ~ 0 + b), varcomps.names = c("a", "b"), data = d,
                                             family.glmm = poisson.glmm, m = 1000, seed = 1)))
   cat(sprintf("  q = %5d: PQL %6.2f s of a %6.2f s fit\n", q, fit$timing[["pql"]], t))
+}
 }

@@ -142,3 +142,13 @@ test_that("devFunOnly, start and the control's settings reach the engine", {
   expect_true(any(grepl("before converging", ws)))
   expect_equal(cbpp_fit(control = lme4::glmerControl(calc.derivs = FALSE))$se.method, "conditional")
 })
+
+test_that("what needs the engine's PIRLS factor says so instead of answering wrongly", {
+  skip_if_not_installed("lme4")
+  g <- cbpp_fit()
+  for (nm in c("L", "A", "RX", "RZX")) expect_error(glmmgo::getME(g, nm), "not available for glmer")
+  expect_error(hatvalues(g), "not available for glmer")
+  expect_error(anova(g), "single glmer")
+  expect_equal(glmmgo::getME(g, "theta")[[1]], g$theta)
+  expect_equal(glmmgo::getME(g, "devcomp")$cmp[["ldL2"]], g$logdet)
+})
