@@ -414,6 +414,52 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
     return r;
 }
 
+int glmmgo_laplace_new(int64_t n, int64_t p, int32_t family, int32_t link, const double *y, const double *trials, const double *weights, const double *offset, double dispersion, const double *x, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *model, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (model != NULL) *model = 0;
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_new(n, p, family, link, (double *)y, (double *)trials, (double *)weights, (double *)offset, dispersion, (double *)x, nterms, (int64_t *)nlevels, (int64_t *)ncols, (int64_t *)codes, (double *)z, model, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t nagq, int32_t fast, int32_t workers, double *value, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_objective(model, (double *)par, npar, nagq, fast, workers, value, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_options_default(glmmgo_laplace_options *opt, size_t size, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_options_default(opt, size, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_fit(glmmgo_handle model, const glmmgo_laplace_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (fit != NULL) *fit = 0;
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_fit(model, (glmmgo_laplace_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
 int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err, size_t errlen) {
     if (in_forked_child()) {
         if (model != NULL) *model = 0;

@@ -1,6 +1,6 @@
 /* A table of bad calls to every function of glmmgo.h (this file: the MCLA
    model and the library; badinput_lmm.c, badinput_mcla_fit.c,
-   badinput_results.c and badinput_mixlogit.c, included at the end: the
+   badinput_results.c, badinput_mixlogit.c and badinput_laplace.c, included at the end: the
    others). Each case starts
    from a valid call, changes one thing, and states the status it must get
    and a piece of the message that names the argument at fault. Every call
@@ -847,6 +847,7 @@ static void cases_library(void) {
 #include "badinput_mcla_fit.c"
 #include "badinput_results.c"
 #include "badinput_mixlogit.c"
+#include "badinput_laplace.c"
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -871,6 +872,7 @@ int main(void) {
     cases_mclafit();
     cases_results();
     cases_mixlogit();
+    cases_laplace();
     cases_lmm_teardown();
     glmmgo_free(HI);
     glmmgo_free(HS);

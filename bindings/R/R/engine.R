@@ -82,9 +82,10 @@ engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
 ## columns of X), lower (bounds of theta), nlevels, ncols (per term, model
 ## order), theta_term, theta_row, theta_col (theta's layout: the term and
 ## the place in its template of each element)), indices 1-based.
-engine_lmm_structure <- function(ptr) {
+## The laplace engine's models answer the same (prefix "GLMMGO_LAPLACE_").
+engine_lmm_structure <- function(ptr, prefix = "GLMMGO_LMM_") {
   r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS", "THETA_TERM",
-                             "THETA_ROW", "THETA_COL"), "GLMMGO_LMM_")
+                             "THETA_ROW", "THETA_COL"), prefix)
   list(order = as.integer(r$TERM_ORDER) + 1L, kept = as.integer(r$KEPT_COLUMNS) + 1L, lower = r$LOWER,
        nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS),
        theta_term = as.integer(r$THETA_TERM) + 1L, theta_row = as.integer(r$THETA_ROW) + 1L,
@@ -256,3 +257,56 @@ engine_mixlogit_result <- function(fit) {
 
 ## Wald intervals at level: a 5 x 2 matrix.
 engine_mixlogit_confint <- function(fit, level) .Call(C_gg_confint, fit, as.double(level))
+
+## ---- GLMMs by Laplace and adaptive quadrature (glmmgo_laplace_*) -----------
+
+## A model handle: family and link codes of glmmgo.h, the response (y:
+## 0/1, successes out of trials, or counts), trials, prior weights and
+## offset (NULL: all 1, 1, 0), the negative binomial's size (0 for the
+## other families), X and the random-effects terms as engine_lmm_new's.
+engine_laplace_new <- function(family, link, y, trials, w, offset, dispersion, X, nlevels, ncols, codes, z) {
+  storage.mode(codes) <- "integer"
+  .Call(C_gg_laplace_new, as.integer(family), as.integer(link), as_dbl(y), if (!is.null(trials)) as_dbl(trials),
+        if (!is.null(w)) as_dbl(w), if (!is.null(offset)) as_dbl(offset), as.double(dispersion), as_dbl_matrix(X),
+        as.integer(nlevels), as.integer(ncols), codes, as_dbl(z))
+}
+
+## -2 log L at par: (theta, beta) by Laplace (nagq = 1) or adaptive
+## Gauss-Hermite quadrature, or with fast = TRUE theta alone (beta from PIRLS).
+engine_laplace_objective <- function(ptr, par, nagq = 1L, fast = FALSE, workers = 0L) {
+  .Call(C_gg_laplace_objective, ptr, as_dbl(par), as.integer(nagq), isTRUE(fast), as.integer(workers))
+}
+
+## Fits the model: a new fit handle, or NULL when the user interrupted.
+## opts: a list named as the fields of glmmgo_laplace_options (fast, nagq,
+## start, theta_start, rhobeg, rhoend, maxeval, no_hessian, pirls_tol,
+## pirls_maxiter, pirls_max_halvings, workers); those left out keep the
+## engine's defaults.
+engine_laplace_fit <- function(ptr, opts, verbose) .Call(C_gg_laplace_fit, ptr, opts, as.integer(verbose))
+
+## Everything a fit reports, read once.
+engine_laplace_result <- function(fit) {
+  r <- engine_results(fit, c("THETA", "BETA", "SE", "VCOV", "SE_METHOD", "PAR_VCOV", "VARCORR", "U", "B", "CONDVAR",
+                             "LINEAR_PREDICTOR", "FITTED", "RESID_RESPONSE", "RESID_PEARSON", "RESID_DEVIANCE",
+                             "MINUS_TWO_LOGLIK", "LOGLIK", "DEVIANCE", "SATURATED_LOGLIK", "AIC", "BIC",
+                             "PENALISED_DEVIANCE", "USSQ", "LOGDET", "GRADIENT", "HESSIAN", "PIRLS_ITERATIONS", "EVALS",
+                             "STAGE_OBJECTIVE", "STAGE_STATUS", "CONVERGED", "SINGULAR", "FAST", "NAGQ", "START_THETA",
+                             "START_FROM_LMM", "START_OBJECTIVES", "SECONDS"), "GLMMGO_LAPLACE_")
+  p <- length(r$BETA)
+  np <- length(r$THETA) + p
+  sq <- function(v, k) if (length(v)) matrix(v, k, k)
+  list(theta = r$THETA, beta = r$BETA, se = r$SE, vcov = matrix(r$VCOV, p, p),
+       se.method = c("hessian", "conditional")[r$SE_METHOD],  # GLMMGO_LAPLACE_SE_HESSIAN, _CONDITIONAL
+       par.vcov = sq(r$PAR_VCOV, np), varcorr = r$VARCORR, u = r$U, b = r$B, condvar = r$CONDVAR,
+       eta = r$LINEAR_PREDICTOR, mu = r$FITTED, resid.response = r$RESID_RESPONSE, resid.pearson = r$RESID_PEARSON,
+       resid.deviance = r$RESID_DEVIANCE, m2ll = r$MINUS_TWO_LOGLIK, logLik = r$LOGLIK, deviance.mm = r$DEVIANCE,
+       saturated = r$SATURATED_LOGLIK, AIC = r$AIC, BIC = r$BIC, pdev = r$PENALISED_DEVIANCE, ussq = r$USSQ,
+       logdet = r$LOGDET, gradient = r$GRADIENT, hessian = sq(r$HESSIAN, np), pirls = r$PIRLS_ITERATIONS,
+       evals = stats::setNames(r$EVALS, c("fast", "slow")), stage.objective = r$STAGE_OBJECTIVE,
+       stage.status = r$STAGE_STATUS, converged = r$CONVERGED != 0, singular = r$SINGULAR != 0, fast = r$FAST != 0,
+       nAGQ = r$NAGQ, start.theta = r$START_THETA, start.from.lmm = r$START_FROM_LMM != 0,
+       start.objectives = r$START_OBJECTIVES, seconds = stats::setNames(r$SECONDS, c("fast", "slow", "total")))
+}
+
+## Wald intervals of beta at level: a p x 2 matrix.
+engine_laplace_confint <- function(fit, level) .Call(C_gg_confint, fit, as.double(level))

@@ -22,6 +22,9 @@ SEXP gg_lmm_fit(SEXP, SEXP, SEXP);
 SEXP gg_mixlogit_new(SEXP, SEXP);
 SEXP gg_mixlogit_objective(SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mixlogit_fit(SEXP, SEXP, SEXP);
+SEXP gg_laplace_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_laplace_objective(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_laplace_fit(SEXP, SEXP, SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
@@ -92,6 +95,9 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_mixlogit_new, 2),
     CALLDEF(gg_mixlogit_objective, 4),
     CALLDEF(gg_mixlogit_fit, 3),
+    CALLDEF(gg_laplace_new, 12),
+    CALLDEF(gg_laplace_objective, 5),
+    CALLDEF(gg_laplace_fit, 3),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {

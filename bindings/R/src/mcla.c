@@ -172,7 +172,8 @@ SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
 SEXP gg_confint(SEXP ptr, SEXP level) {
     gg_enter();
     glmmgo_handle h = gg_handle(ptr);
-    int64_t np = gg_dims_of(h).npar;
+    struct glmmgo_dims d = gg_dims_of(h);
+    int64_t np = d.kind == GLMMGO_KIND_LAPLACE_FIT ? d.p : d.npar; /* a laplace fit's intervals are beta's */
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)np, 2));
     char err[ERRLEN];
     int st = glmmgo_confint(h, gg_scalar_real(level, "level"), REAL(out), REAL(out) + np, np, err, sizeof err);

@@ -9,8 +9,8 @@
 // It also checks that runtests.jl and this file implement the same error scenarios
 // as the plan lists; that the program calls every function of the header and reads
 // every result code (so the tests cover the whole interface); that a fit's results
-// are read as GlmmGo reads them (the codes its _read_lmmfit, _read_mclafit and
-// _read_mixlogitfit name,
+// are read as GlmmGo reads them (the codes its _read_lmmfit, _read_mclafit,
+// _read_mixlogitfit and _read_glmmfit name,
 // each with the type the header gives it); and (with C11 static assertions) that
 // every struct of src/LibGlmmGo.jl has the C compiler's layout of the header's.
 //
@@ -692,6 +692,126 @@ ${mixlogitNew(tag, ref, 'h2')}
   return `test_${tag}`;
 }
 
+
+// ---- glmm: GLMMs by Laplace and adaptive quadrature (runtests.jl's "glmm" testset) -----
+
+function glmmData(out, tag, ref) {
+  // ReTerm(groups): levels sorted, 0-based codes
+  const levels = [...new Set(ref.groups)].sort((a, b) => a - b);
+  const codes0 = ref.groups.map((g) => levels.indexOf(g));
+  arr(out, 'double', `${tag}_y`, ref.y, num);
+  arr(out, 'double', `${tag}_trials`, ref.trials, num);
+  arr(out, 'double', `${tag}_x`, ref.x, num);
+  arr(out, 'int64_t', `${tag}_codes`, codes0, int);
+  arr(out, 'double', `${tag}_z`, ref.groups.map(() => 1), num);
+  return levels.length;
+}
+
+// GLMMModel(y, X, ReTerm(groups); family = :binomial, trials): glmmgo_laplace_new and the
+// structure results the constructor reads.
+const glmmNew = (tag, ref, nlev, h = 'h') => `
+    glmmgo_handle ${h} = 0;
+    require_ok("${tag} glmmgo_laplace_new", glmmgo_laplace_new(${int(ref.n)}, ${int(ref.p)}, GLMMGO_BINOMIAL, GLMMGO_LINK_DEFAULT,
+        ${tag}_y, ${tag}_trials, NULL, NULL, 0.0, ${tag}_x, INT64_C(1), (const int64_t[]){${int(nlev)}}, (const int64_t[]){INT64_C(1)},
+        ${tag}_codes, ${tag}_z, &${h}, err, sizeof err));
+    {
+        static const int32_t sc[8] = {GLMMGO_LAPLACE_TERM_ORDER, GLMMGO_LAPLACE_KEPT_COLUMNS, GLMMGO_LAPLACE_THETA_TERM,
+            GLMMGO_LAPLACE_THETA_ROW, GLMMGO_LAPLACE_THETA_COL, GLMMGO_LAPLACE_TERM_NLEVELS, GLMMGO_LAPLACE_TERM_NCOLS,
+            GLMMGO_LAPLACE_LOWER};
+        for (int i = 0; i < 8; i++) free(get_result("${tag} structure", ${h}, sc[i], i < 7, NULL));
+    }`;
+
+// fit(GLMMFit, model; fields...): glmmgo_laplace_options_default, the fields, glmmgo_laplace_fit
+// with the progress callback, read by _read_glmmfit.
+function glmmFit(what, model, fields, f, r) {
+  const sets = Object.entries(fields).map(([k, v]) => `opt.${k} = ${v};`).join(' ');
+  return `
+    {
+        glmmgo_laplace_options opt;
+        require_ok("${what} laplace options", glmmgo_laplace_options_default(&opt, sizeof opt, err, sizeof err));
+        ${sets}
+        require_ok("${what} fit", glmmgo_laplace_fit(${model}, &opt, progress_continue, &calls, &${f}, err, sizeof err));
+        ${r} = read_glmm_fit(${f});
+    }`;
+}
+
+function glmmCase(out, body, c, k, plan) {
+  const tag = `glmm${k}`;
+  const ref = td.readJSON(plan.pkg, c.reference);
+  const nlev = glmmData(out, tag, ref);
+  const tol = plan.glmm_tolerance;
+  const name = `glmm ${c.reference}`;
+  const ws = c.workers;
+  const p = ref.p;
+  const lap = ref.laplace;
+  const lines = [`static void test_${tag}(void) {`, glmmNew(tag, ref, nlev), `    double v[${ws.length}];`];
+  lap.devfun_at.forEach((at, a) => {
+    ws.forEach((w, i) => lines.push(`    ok_status("${name} objective at[${a + 1}] workers=${w}", glmmgo_laplace_objective(h, ${dlist(at.par)}, ${int(at.par.length)}, 1, 0, ${w}, &v[${i}], err, sizeof err));`));
+    lines.push(`    close_to("${name} objective at[${a + 1}] = lme4's", v[0], ${num(at.value)}, ${tol.objective});`);
+    ws.forEach((w, i) => { if (i > 0) lines.push(`    same_bits("${name} objective at[${a + 1}], workers ${ws[0]} and ${w}", &v[0], &v[${i}], 1);`); });
+  });
+  lines.push(`    int64_t calls = 0;
+    glmmgo_handle f[${ws.length}];
+    fitres r[${ws.length}];`);
+  ws.forEach((w, i) => lines.push(glmmFit(`${name} workers=${w}`, 'h', { workers: w }, `f[${i}]`, `r[${i}]`)));
+  lines.push(`    {
+        double ev = 0;
+        for (int i = 0; i < ${ws.length}; i++) { double *e = res(&r[i], GLMMGO_LAPLACE_EVALS, NULL); ev += e[0] + e[1]; }
+        close_to("${name} progress calls = evaluations", (double)calls, ev, 0);
+    }`);
+  ws.forEach((w, i) => {
+    if (i === 0) return;
+    lines.push(`    same_bits("${name} theta, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_THETA, NULL), res(&r[${i}], GLMMGO_LAPLACE_THETA, NULL), 1);
+    same_bits("${name} beta, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_BETA, NULL), res(&r[${i}], GLMMGO_LAPLACE_BETA, NULL), ${p});
+    same_bits("${name} deviance, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_MINUS_TWO_LOGLIK, NULL), res(&r[${i}], GLMMGO_LAPLACE_MINUS_TWO_LOGLIK, NULL), 1);
+    same_bits("${name} vcov, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_VCOV, NULL), res(&r[${i}], GLMMGO_LAPLACE_VCOV, NULL), ${p * p});`);
+  });
+  lines.push(`    {
+        fitres *r0 = &r[0];
+        double dev = res1(r0, GLMMGO_LAPLACE_MINUS_TWO_LOGLIK), want = ${num(lap.minus_two_loglik)};
+        char d[128];
+        snprintf(d, sizeof d, "%.10g > %.10g", dev, want);
+        result(dev <= want + ${tol.optimum} * fabs(want), "${name} -2 log L no worse than lme4's", d);
+        close_all("${name} theta = lme4's", res(r0, GLMMGO_LAPLACE_THETA, NULL), ${dlist(lap.theta)}, 1, ${tol.estimate});
+        close_all("${name} beta = lme4's", res(r0, GLMMGO_LAPLACE_BETA, NULL), ${dlist(lap.beta)}, ${p}, ${tol.estimate});
+        close_to("${name} converged", res1(r0, GLMMGO_LAPLACE_CONVERGED), 1, 0);
+        close_to("${name} se method", res1(r0, GLMMGO_LAPLACE_SE_METHOD), GLMMGO_LAPLACE_SE_HESSIAN, 0);
+        close_to("${name} nagq", res1(r0, GLMMGO_LAPLACE_NAGQ), 1, 0);
+        close_to("${name} not fast", res1(r0, GLMMGO_LAPLACE_FAST), 0, 0);
+        double par[${1 + p}], obj = NAN;
+        par[0] = res1(r0, GLMMGO_LAPLACE_THETA);
+        memcpy(par + 1, res(r0, GLMMGO_LAPLACE_BETA, NULL), sizeof(double) * ${p});
+        ok_status("${name} objective at the estimate", glmmgo_laplace_objective(h, par, ${1 + p}, 1, 0, 0, &obj, err, sizeof err));
+        close_to("${name} deviance = the objective at the estimate", dev, obj, ${tol.identities});
+        close_to("${name} loglik = -deviance/2", res1(r0, GLMMGO_LAPLACE_LOGLIK), -dev / 2, ${tol.identities});
+        double *se = res(r0, GLMMGO_LAPLACE_SE, NULL), *vc = res(r0, GLMMGO_LAPLACE_VCOV, NULL), *b = res(r0, GLMMGO_LAPLACE_BETA, NULL);
+        double lo[${p}], hi[${p}];
+        ok_status("${name} confint", glmmgo_confint(f[0], 0.9, lo, hi, ${p}, err, sizeof err));
+        for (int i = 0; i < ${p}; i++) {
+            close_to("${name} se = sqrt(diag(vcov))", se[i], sqrt(vc[i * ${p} + i]), ${tol.identities});
+            close_to("${name} confint lower", lo[i], b[i] - ${num(tol.z_90)} * se[i], ${tol.identities});
+            close_to("${name} confint upper", hi[i], b[i] + ${num(tol.z_90)} * se[i], ${tol.identities});
+        }
+        struct glmmgo_dims fd = get_dims("${name} fit dims", f[0]);
+        close_to("${name} nobs", (double)fd.n, ${num(ref.n)}, 0);
+        close_to("${name} dof", (double)fd.npar, ${num(p + 1)}, 0);
+    }
+    {
+        glmmgo_handle ff, fq;
+        fitres rf, rq;${glmmFit(`${name} fast`, 'h', { fast: 1 }, 'ff', 'rf')}
+        close_to("${name} fast -2 log L = lme4's nAGQ = 0", res1(&rf, GLMMGO_LAPLACE_MINUS_TWO_LOGLIK), ${num(ref.fast.minus_two_loglik)}, ${tol.optimum});
+        close_to("${name} fast fit has no slow stage", res(&rf, GLMMGO_LAPLACE_EVALS, NULL)[1], 0, 0);${glmmFit(`${name} nAGQ`, 'h', { nagq: ref.agq.nagq }, 'fq', 'rq')}
+        close_to("${name} AGQ MixedModels.jl deviance = lme4's", res1(&rq, GLMMGO_LAPLACE_DEVIANCE), ${num(ref.agq.mm_deviance)}, ${tol.optimum});
+        free_fitres(&rf); free_fitres(&rq); glmmgo_free(ff); glmmgo_free(fq);
+    }
+    ok_status("${name} close the model", glmmgo_free(h));
+    { double lo[${p}], hi[${p}]; ok_status("${name} confint after the model was closed", glmmgo_confint(f[0], 0.95, lo, hi, ${p}, err, sizeof err)); }
+    for (int i = 0; i < ${ws.length}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
 // ---- error scenarios: each mirrors the function of the same name in runtests.jl --------
 
 const STATUS = {
@@ -910,7 +1030,8 @@ function generate(pkg, headerFile) {
   const tests = [];
   const readers = [fitReader(pkg, header, 'lmmfit.jl', '_read_lmmfit', 'read_lmm_fit'),
     fitReader(pkg, header, 'mclafit.jl', '_read_mclafit', 'read_mcla_fit'),
-    fitReader(pkg, header, 'mixlogit.jl', '_read_mixlogitfit', 'read_mixlogit_fit')];
+    fitReader(pkg, header, 'mixlogit.jl', '_read_mixlogitfit', 'read_mixlogit_fit'),
+    fitReader(pkg, header, 'glmm.jl', '_read_glmmfit', 'read_glmm_fit')];
   plan.lmm.forEach((c, k) => {
     const ref = lme4[c.reference];
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
@@ -920,6 +1041,7 @@ function generate(pkg, headerFile) {
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));
   (plan.mixlogit || []).forEach((c, k) => tests.push(mixlogitCase(data, body, c, k, plan)));
+  (plan.glmm || []).forEach((c, k) => tests.push(glmmCase(data, body, c, k, plan)));
 
   // error scenarios
   const planned = plan.error.map((e) => e.scenario);

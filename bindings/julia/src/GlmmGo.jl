@@ -4,13 +4,16 @@
 Mixed-model likelihoods computed by libglmmgo, a Go library with a C interface:
 linear mixed models fitted as in lme4 and MixedModels.jl ([`LMMModel`](@ref),
 [`LMMFit`](@ref)), and the Monte Carlo likelihood approximation of the R package glmm
-(its objective on a [`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)), and the
+(its objective on a [`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)), GLMMs by
+the Laplace approximation and adaptive quadrature as lme4's glmer and MixedModels.jl's
+GeneralizedLinearMixedModel ([`GLMMModel`](@ref), [`GLMMFit`](@ref)), and the
 two-class mixture of logistic random-intercept models by exact maximum likelihood or
 Monte Carlo EM ([`MixLogitModel`](@ref), [`MixLogitFit`](@ref)). The C functions
 themselves are in [`GlmmGo.LibGlmmGo`](@ref).
 
 Names that MixedModels.jl exports for its own types (`fixef`, `ranef`, `VarCorr`,
-`condVar`, `objective`, `sdest`, `lowerbd`, `issingular`, `fixefnames`, `varest`) are
+`condVar`, `objective`, `sdest`, `lowerbd`, `issingular`, `fixefnames`, `varest`; and
+`mmdeviance`) are
 defined here but not exported, so both packages can be loaded together: call them
 qualified, `GlmmGo.fixef(f)`. Shared generics (`coef`, `vcov`, `stderror`,
 `loglikelihood`, `fit`, …) are StatsAPI's, extended.
@@ -38,6 +41,8 @@ export
     CancelToken, cancel!,
     # linear mixed models
     ReTerm, LMMModel, LMMFit, deviance_parts, isreml, isconverged, remlcrit, nevals,
+    # GLMMs by Laplace and adaptive quadrature
+    GLMMModel, GLMMFit,
     # MCLA
     MCLAModel, set_importance!, set_samples!, set_dispersion!, nsamples, partial, partial_length, merge_partials,
     MCLAFit, mcse, mcvcov, ess, umatrix,
@@ -71,6 +76,7 @@ include("terms.jl")
 include("lmm.jl")
 include("lmmfit.jl")
 include("varcorr.jl")
+include("glmm.jl")
 include("show.jl")
 
 """

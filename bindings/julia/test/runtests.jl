@@ -410,6 +410,42 @@ const ERROR_SCENARIOS = Dict(
         @test confint(q) isa Matrix{Float64}   # a fit outlives its model
     end
 
+    gtol = PLAN["glmm_tolerance"]
+    @testset "glmm $(case["reference"])" for case in PLAN["glmm"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        n, p = ref["n"], ref["p"]
+        m = GLMMModel(tofloat.(ref["y"]), reshape(tofloat.(ref["x"]), n, p), ReTerm(ref["groups"]; name = "herd");
+                      family = :binomial, trials = tofloat.(ref["trials"]), fixefnames = String.(ref["fixefnames"]))
+        lap = ref["laplace"]
+        for at in lap["devfun_at"]
+            vs = [objective(m, tofloat.(at["par"]); workers = w) for w in case["workers"]]
+            @test closeto(vs[1], at["value"], gtol["objective"])
+            @test all(v == vs[1] for v in vs)
+        end
+        calls = Ref(0)
+        fits = [fit(GLMMFit, m; workers = w, callback = (iter, value, par) -> (calls[] += 1; true)) for w in case["workers"]]
+        f = fits[1]
+        @test calls[] == sum(sum(g.evals) for g in fits)
+        @test all(g.θ == f.θ && g.β == f.β && deviance(g) == deviance(f) && vcov(g) == vcov(f) for g in fits)
+        @test deviance(f) <= lap["minus_two_loglik"] + gtol["optimum"] * abs(lap["minus_two_loglik"])
+        @test closeto(f.θ, tofloat.(lap["theta"]), gtol["estimate"])
+        @test closeto(f.β, tofloat.(lap["beta"]), gtol["estimate"])
+        @test isconverged(f) && f.se_method === :hessian && f.nagq == 1 && !f.fast
+        @test closeto(deviance(f), objective(m, [f.θ; f.β]), gtol["identities"])
+        @test closeto(loglikelihood(f), -deviance(f) / 2, gtol["identities"])
+        @test closeto(stderror(f), sqrt.(diag(vcov(f))), gtol["identities"])
+        @test closeto(confint(f; level = 0.9), hcat(f.β .- gtol["z_90"] .* stderror(f), f.β .+ gtol["z_90"] .* stderror(f)),
+                      gtol["identities"])
+        @test coefnames(f) == ref["fixefnames"] && nobs(f) == n && dof(f) == p + 1
+        @test occursin("Laplace approximation", sprint(show, MIME"text/plain"(), f))
+        fast = fit(GLMMFit, m; fast = true)
+        @test closeto(deviance(fast), ref["fast"]["minus_two_loglik"], gtol["optimum"]) && fast.evals[2] == 0
+        agq = fit(GLMMFit, m; nAGQ = ref["agq"]["nagq"])
+        @test closeto(GlmmGo.mmdeviance(agq), ref["agq"]["mm_deviance"], gtol["optimum"])
+        close(m)
+        @test confint(f) isa Matrix{Float64}   # a fit outlives its model
+    end
+
     @testset "error $(case["scenario"])" for case in PLAN["error"]
         e = ERROR_SCENARIOS[case["scenario"]]()
         @test e isa GlmmGoError
@@ -428,8 +464,8 @@ const ERROR_SCENARIOS = Dict(
         @test e isa GlmmGoError && status_symbol(e) == :version && occursin("major and minor", e.msg)
         @test GlmmGo.check_version(LibGlmmGo.GLMMGO_VERSION_NUMBER + 1) === nothing   # another patch release
         # MixedModels.jl's names are not exported
-        for name in (:LinearMixedModel, :fixef, :ranef, :VarCorr, :condVar, :objective, :sdest, :lowerbd, :issingular,
-                     :fixefnames, :varest)
+        for name in (:LinearMixedModel, :GeneralizedLinearMixedModel, :fixef, :ranef, :VarCorr, :condVar, :objective,
+                     :sdest, :lowerbd, :issingular, :fixefnames, :varest, :mmdeviance)
             @test !(name in names(GlmmGo))
         end
     end
