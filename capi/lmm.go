@@ -449,3 +449,69 @@ var lmmFitResults = map[C.int32_t]result[*lmmFit]{
 	C.GLMMGO_LMM_SINGULAR:  flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
 	C.GLMMGO_LMM_REML:      flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
 }
+
+//export glmmgo_go_lmm_derivatives
+func glmmgo_go_lmm_derivatives(model C.glmmgo_handle, theta *C.double, ntheta C.int64_t, reml, sigmaMode, nworkers C.int32_t,
+	value, gradient *C.double, gradientLen C.int64_t, hessian *C.double, hessianLen C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
+		if value == nil {
+			return errs.Invalidf("value", "is NULL; pass the address of a double")
+		}
+		mode, e := sigmaModeOf(sigmaMode)
+		if e != nil {
+			return e
+		}
+		nt := int64(lm.d.ntheta)
+		grad, e := derivativeBuffer(gradient, gradientLen, nt, "gradient")
+		if e != nil {
+			return e
+		}
+		hess, e := derivativeBuffer(hessian, hessianLen, nt*nt, "hessian")
+		if e != nil {
+			return e
+		}
+		th, w, e := lm.point(theta, ntheta, nworkers)
+		if e != nil {
+			return e
+		}
+		return lm.shared.with(w, func(m *lmm.Model) error {
+			g := make([]float64, nt)
+			v, e := m.Gradient(th, reml != 0, g)
+			if e != nil {
+				return e
+			}
+			*value = C.double(v)
+			copy(grad, g)
+			if hess != nil {
+				return m.Hessian(th, reml != 0, mode, hess)
+			}
+			return nil
+		})
+	})
+}
+
+// sigmaModeOf maps GLMMGO_LMM_SIGMA_PROFILED/_FIXED to lmm's SigmaMode.
+func sigmaModeOf(s C.int32_t) (lmm.SigmaMode, error) {
+	switch s {
+	case C.GLMMGO_LMM_SIGMA_PROFILED:
+		return lmm.SigmaProfiled, nil
+	case C.GLMMGO_LMM_SIGMA_FIXED:
+		return lmm.SigmaFixed, nil
+	}
+	return 0, errs.Invalidf("sigma_mode", "is %d; must be GLMMGO_LMM_SIGMA_PROFILED (0) or GLMMGO_LMM_SIGMA_FIXED (1)", int32(s))
+}
+
+// derivativeBuffer checks an optional output array: NULL with length 0
+// skips it, else its length must be want.
+func derivativeBuffer(p *C.double, n C.int64_t, want int64, arg string) ([]float64, error) {
+	if p == nil {
+		if n != 0 {
+			return nil, errs.Invalidf(arg, "is NULL with length %d; pass length 0 to skip it", int64(n))
+		}
+		return nil, nil
+	}
+	if int64(n) != want {
+		return nil, errs.Invalidf(arg+"_len", "is %d, want %d", int64(n), want)
+	}
+	return floats(unsafe.Pointer(p), int(want), arg, false)
+}

@@ -559,6 +559,32 @@ int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t nthet
 int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers,
                               double *parts, int64_t len, char *err, size_t errlen);
 
+/*
+ * Derivatives with respect to theta of the criterion at theta[ntheta]
+ * (model order): *value receives the criterion (as glmmgo_lmm_objective),
+ * gradient[gradient_len] its gradient (gradient_len = ntheta) and
+ * hessian[hessian_len] its Hessian (hessian_len = ntheta*ntheta,
+ * column-major, symmetric); either array may be NULL with length 0 to skip
+ * it. sigma_mode says which function of theta is differentiated:
+ *   GLMMGO_LMM_SIGMA_PROFILED  beta and sigma profiled out: lme4's devfun,
+ *                              the criterion glmmgo_lmm_fit minimises;
+ *   GLMMGO_LMM_SIGMA_FIXED     beta profiled, sigma held at sigma-hat(theta)
+ *                              (sqrt(pwrss/n), or /(n-p) for REML): what
+ *                              MixedModels.jl's ForwardDiff.hessian reports.
+ * The two gradients are equal; the Hessians differ by a rank-one term.
+ * The gradient is analytic (Jacobi's formula with a selected inverse of the
+ * factor); the Hessian is Richardson-extrapolated central differences of
+ * the analytic gradient (one-sided on a bound), 4*ntheta gradients.
+ * Errors as glmmgo_lmm_objective; a wrong length or an unknown sigma_mode
+ * is GLMMGO_ERR_INVALID naming it.
+ */
+#define GLMMGO_LMM_SIGMA_PROFILED 0
+#define GLMMGO_LMM_SIGMA_FIXED 1
+int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml,
+                           int32_t sigma_mode, int32_t workers, double *value, double *gradient,
+                           int64_t gradient_len, double *hessian, int64_t hessian_len, char *err,
+                           size_t errlen);
+
 typedef struct {
     size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
     int32_t reml;        /* nonzero: REML; 0: ML (default 0) */

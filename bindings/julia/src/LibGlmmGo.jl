@@ -94,6 +94,8 @@ const GLMMGO_MCLA_UMATRIX = Int32(1025)  # m*q  the u-matrix, row k sample k (gl
 const GLMMGO_MCLA_DISPERSION = Int32(1026)  # 1  negative binomial size r used (estimated or given); 0 otherwise
 const GLMMGO_MCLA_DISPERSION_LOGLIK = Int32(1027)  # 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise
 const GLMMGO_MCLA_DISPERSION_PROFILE = Int32(1028)  # 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2
+const GLMMGO_LMM_SIGMA_PROFILED = Int32(0)
+const GLMMGO_LMM_SIGMA_FIXED = Int32(1)
 const GLMMGO_LMM_TERM_ORDER = Int32(2001)  # nterms int  input index of each term
 const GLMMGO_LMM_TERM_NLEVELS = Int32(2002)  # nterms int  levels of each term
 const GLMMGO_LMM_TERM_NCOLS = Int32(2003)  # nterms int  columns k_t of each term
@@ -467,6 +469,14 @@ function glmmgo_lmm_deviance_parts(model, theta, ntheta, workers, parts, len, er
     return @gcsafe_ccall libglmmgo().glmmgo_lmm_deviance_parts(model::Int64, theta::Ptr{Float64},
         ntheta::Int64, workers::Int32, parts::Ptr{Float64}, len::Int64, err::Ptr{UInt8},
         errlen::Csize_t)::Cint
+end
+
+# int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t sigma_mode, int32_t workers, double *value, double *gradient, int64_t gradient_len, double *hessian, int64_t hessian_len, char *err, size_t errlen)
+function glmmgo_lmm_derivatives(model, theta, ntheta, reml, sigma_mode, workers, value, gradient, gradient_len, hessian, hessian_len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_lmm_derivatives(model::Int64, theta::Ptr{Float64},
+        ntheta::Int64, reml::Int32, sigma_mode::Int32, workers::Int32, value::Ptr{Float64},
+        gradient::Ptr{Float64}, gradient_len::Int64, hessian::Ptr{Float64}, hessian_len::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 # int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen)
