@@ -4,41 +4,24 @@
 ## smaller trust radius, and a warning (lme4's wording, with the gradient)
 ## is given only when a check still fails after the restarts.
 ##
-## The derivatives are finite differences of the engine's objective, with
-## steps relative to each theta (lme4's fixed step of 1e-4 is what makes
-## its checks raise false alarms on badly scaled models). They are computed
-## by lmm_derivs() alone, which an analytic gradient and Hessian from the
-## engine can replace without touching the rest.
+## The derivatives come from the engine (glmmgo_lmm_derivatives): the
+## gradient is analytic, the Hessian differences of the analytic gradient
+## with steps relative to each theta (lme4's fixed step of 1e-4 on the
+## objective is what makes its checks raise false alarms on badly scaled
+## models). They are computed by lmm_derivs() alone.
 
-## Gradient and Hessian of the criterion at theta. Components on their
-## lower bound get a forward difference and no Hessian row (at_bound).
+## Gradient and Hessian of the profiled criterion at theta. Components on
+## their lower bound (within 1e-4 relative) get no Hessian row or column
+## (at_bound), as lme4 leaves them out of its checks.
 lmm_derivs <- function(ptr, theta, reml, lower) {
-  f <- function(th) engine_lmm_objective(ptr, th, reml)
-  k <- length(theta)
+  d <- engine_lmm_derivatives(ptr, theta, reml, "profiled", hessian = TRUE)
   h <- 1e-4 * pmax(abs(theta), 1e-3)
   at_bound <- is.finite(lower) & theta - h < lower
-  f0 <- f(theta)
-  g <- numeric(k); H <- matrix(NA_real_, k, k)
-  up <- numeric(k); dn <- numeric(k)
-  for (i in seq_len(k)) {
-    e <- replace(numeric(k), i, h[i])
-    up[i] <- f(theta + e)
-    if (at_bound[i]) {
-      g[i] <- (up[i] - f0) / h[i]
-    } else {
-      dn[i] <- f(theta - e)
-      g[i] <- (up[i] - dn[i]) / (2 * h[i])
-      H[i, i] <- (up[i] - 2 * f0 + dn[i]) / h[i]^2
-    }
-  }
-  free <- which(!at_bound)
-  for (a in seq_along(free)) for (b in seq_len(a - 1L)) {
-    i <- free[a]; j <- free[b]
-    ei <- replace(numeric(k), i, h[i]); ej <- replace(numeric(k), j, h[j])
-    H[i, j] <- H[j, i] <- (f(theta + ei + ej) - f(theta + ei - ej) - f(theta - ei + ej) + f(theta - ei - ej)) /
-      (4 * h[i] * h[j])
-  }
-  list(gradient = g, Hessian = H, at_bound = at_bound, value = f0, method = "finite differences (relative steps)")
+  H <- d$hessian
+  H[at_bound, ] <- NA_real_
+  H[, at_bound] <- NA_real_
+  list(gradient = d$gradient, Hessian = H, at_bound = at_bound, value = d$value,
+       method = "analytic gradient; Hessian by differences of it")
 }
 
 ## The checks of lme4's checkConv on derivatives d at theta, without its

@@ -82,6 +82,14 @@ engine_lmm_deviance_parts <- function(ptr, theta, workers = 0L) {
   .Call(C_gg_lmm_deviance_parts, ptr, as_dbl(theta), as.integer(workers))
 }
 
+## glmmgo_lmm_derivatives: list(value, gradient, hessian) of the criterion
+## at theta; sigma "profiled" (lme4's devfun) or "fixed" (sigma at its
+## estimate given theta); hessian FALSE skips the Hessian (NULL).
+engine_lmm_derivatives <- function(ptr, theta, reml, sigma = "profiled", hessian = TRUE, workers = 0L) {
+  mode <- match(sigma, c("profiled", "fixed")) - 1L
+  .Call(C_gg_lmm_derivatives, ptr, as_dbl(theta), isTRUE(reml), mode, isTRUE(hessian), as.integer(workers))
+}
+
 ## Fits the model: a new fit handle, or NULL when the user interrupted
 ## (Ctrl-C). 0 for rhobeg, rhoend or maxeval means the engine's default.
 engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L) {

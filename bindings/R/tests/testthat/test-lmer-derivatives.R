@@ -1,0 +1,60 @@
+## lmm_gradient and lmm_hessian against numDeriv on lme4's own deviance
+## function (devFunOnly = TRUE) at lme4's optimum: an independent
+## implementation of the same criterion.
+
+lme4_devfun_at <- function(formula, data, REML) {
+  l <- lme4::lmer(formula, data, REML = REML)
+  f <- lme4::lmer(formula, data, REML = REML, devFunOnly = TRUE)
+  list(theta = unname(lme4::getME(l, "theta")), f = f)
+}
+
+for (case in list(
+  list(name = "sleepstudy ML", formula = Reaction ~ Days + (Days | Subject), data = "sleepstudy", REML = FALSE),
+  list(name = "sleepstudy REML", formula = Reaction ~ Days + (Days | Subject), data = "sleepstudy", REML = TRUE),
+  list(name = "Penicillin ML (crossed)", formula = diameter ~ 1 + (1 | plate) + (1 | sample), data = "Penicillin", REML = FALSE),
+  list(name = "Pastes REML (nested)", formula = strength ~ 1 + (1 | batch / cask), data = "Pastes", REML = TRUE))) {
+  test_that(sprintf("lmm_gradient and lmm_hessian(sigma = 'profiled') agree with numDeriv on lme4's devfun: %s", case$name), {
+    skip_if_not_installed("lme4")
+    skip_if_not_installed("numDeriv")
+    d <- lme4_data(case$data)
+    g <- glmmgo::lmer(case$formula, d, REML = case$REML)
+    ref <- lme4_devfun_at(case$formula, d, case$REML)
+    ## a point inside the parameter space, away from any bound
+    th <- ref$theta * 1.1 + 0.01
+    expect_equal(lmm_gradient(g, th), numDeriv::grad(ref$f, th), tolerance = 1e-5)
+    H <- lmm_hessian(g, ref$theta, sigma = "profiled")
+    expect_equal(H, numDeriv::hessian(ref$f, ref$theta), tolerance = 1e-4)
+    expect_equal(H, t(H))
+    ## at the fitted theta the gradient is the optimiser's tolerance
+    expect_lt(max(abs(lmm_gradient(g))), 1e-2)
+  })
+}
+
+test_that("sleepstudy ML: the sigma-fixed Hessian is MixedModels.jl's ForwardDiff one (2e-3; its optimum differs slightly)", {
+  skip_if_not_installed("lme4")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), lme4_data("sleepstudy"), REML = FALSE)
+  want <- matrix(c(45.4126, 35.9366, 6.35492, 35.9366, 465.74, 203.992, 6.35492, 203.992, 963.952), 3)
+  expect_equal(lmm_hessian(g, sigma = "fixed"), want, tolerance = 2e-3)
+  ## the two Hessians differ by a positive semi-definite rank-one matrix
+  D <- lmm_hessian(g, sigma = "fixed") - lmm_hessian(g, sigma = "profiled")
+  ev <- eigen(D, symmetric = TRUE)$values
+  expect_gt(ev[1], 0)
+  expect_lt(max(abs(ev[-1])), 1e-6 * ev[1])
+})
+
+test_that("Dyestuff2 ML on its bound: gradient exactly 0, Hessian 28.76868076413998 (MixedModels.jl)", {
+  skip_if_not_installed("lme4")
+  g <- glmmgo::lmer(Yield ~ 1 + (1 | Batch), lme4_data("Dyestuff2"), REML = FALSE)
+  expect_identical(lmm_gradient(g, 0), 0)
+  expect_equal(lmm_hessian(g, 0, sigma = "fixed")[1, 1], 28.76868076413998, tolerance = 1e-6)
+})
+
+test_that("lmm_gradient and lmm_hessian refuse bad input by name", {
+  skip_if_not_installed("lme4")
+  g <- glmmgo::lmer(Yield ~ 1 + (1 | Batch), lme4_data("Dyestuff"), REML = FALSE)
+  expect_error(lmm_gradient(g, c(1, 2)), "theta")
+  expect_error(lmm_gradient(g, NA_real_), "theta")
+  expect_error(lmm_gradient(g, -1), "theta")
+  expect_error(lmm_hessian(g, sigma = "neither"), "should be one of")
+  expect_error(lmm_gradient(list()), "fit")
+})
