@@ -348,6 +348,34 @@ function lmmCase(out, body, c, k, plan, ref) {
   return `test_${tag}`;
 }
 
+// GlmmGo.gradient(m, θ) and GlmmGo.hessian(m, θ; REML, sigma) at lme4's θ̂: one
+// glmmgo_lmm_derivatives call without the Hessian (profiled), one with it.
+function lmmDerivativesCase(body, d, k, plan, lme4) {
+  const idx = plan.lmm.findIndex((c) => c.reference === d.reference);
+  if (idx < 0) throw new Error(`plan: lmm_derivatives ${d.reference} has no [[lmm]] entry`);
+  const ref = lme4[d.reference];
+  const tag = `lmm${idx}`;
+  const inp = td.lmmInputs(plan.pkg, plan.lmm[idx]);
+  const nt = ref.theta.length;
+  const reml = ref.REML ? 1 : 0;
+  const mode = { profiled: 'GLMMGO_LMM_SIGMA_PROFILED', fixed: 'GLMMGO_LMM_SIGMA_FIXED' }[d.sigma];
+  if (!mode) throw new Error(`plan: lmm_derivatives sigma ${d.sigma}`);
+  const name = `${d.reference} derivatives`;
+  const lines = [`static void test_lmmderiv${k}(void) {`, lmmNew(tag, inp)];
+  lines.push(`    {
+        const double *th = ${dlist(ref.theta)};
+        double v = NAN, g[${nt}], H[${nt * nt}];
+        ok_status("${name} gradient", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, GLMMGO_LMM_SIGMA_PROFILED, 0, &v, g, ${nt}, NULL, 0, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) close_to("${name} |gradient| within gradient_abs", fabs(g[i]) <= ${num(d.gradient_abs)} ? 0.0 : fabs(g[i]), 0, 0);
+        ok_status("${name} hessian", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, ${mode}, 0, &v, g, ${nt}, H, ${nt * nt}, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) for (int j = 0; j < ${nt}; j++) close_to("${name} hessian symmetric", H[i * ${nt} + j], H[j * ${nt} + i], 0);
+        close_all("${name} hessian", H, ${dlist(d.hessian)}, ${nt * nt}, ${d.hessian_tol});
+    }`);
+  lines.push(lmmFree, '}');
+  body.push(lines.join('\n'));
+  return `test_lmmderiv${k}`;
+}
+
 function mclaData(out, tag, mi) {
   const r = mi.ref;
   arr(out, 'double', `${tag}_y`, r.y, num);
@@ -914,6 +942,7 @@ function generate(pkg, headerFile) {
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
     tests.push(lmmCase(data, body, c, k, plan, ref));
   });
+  (plan.lmm_derivatives || []).forEach((d, k) => tests.push(lmmDerivativesCase(body, d, k, plan, lme4)));
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));

@@ -99,6 +99,9 @@ end
 
 Base.close(f::LMMFit) = close(f.handle)
 
+gradient(f::LMMFit) = gradient(f.model, f.theta; REML = f.reml)
+hessian(f::LMMFit; sigma::Symbol = :profiled) = hessian(f.model, f.theta; REML = f.reml, sigma = sigma)
+
 # ---- accessors: StatsAPI's generics ----------------------------------------------------
 
 StatsAPI.isfitted(::LMMFit) = true

@@ -206,6 +206,20 @@ const ERROR_SCENARIOS = Dict(
         @test GlmmGo.from_c_indices(GlmmGo.to_c_indices([1, 5, 3])) == [1, 5, 3]
     end
 
+    @testset "LMM derivatives $(d["reference"])" for d in PLAN["lmm_derivatives"]
+        case = only(filter(c -> c["reference"] == d["reference"], PLAN["lmm"]))
+        ref = LME4[d["reference"]]
+        m = lmm_from_case(case)
+        θ = tofloat.(ref["theta"])
+        g = GlmmGo.gradient(m, θ; REML = ref["REML"])
+        @test length(g) == length(θ)
+        @test all(abs.(g) .<= d["gradient_abs"])
+        H = GlmmGo.hessian(m, θ; REML = ref["REML"], sigma = Symbol(d["sigma"]))
+        @test H == H'
+        @test closeto(vec(H), tofloat.(d["hessian"]), d["hessian_tol"])
+        @test_throws ArgumentError GlmmGo.hessian(m, θ; sigma = :neither)
+    end
+
     tol = PLAN["lmm_tolerance"]
     @testset "LMM $(case["reference"])" for case in PLAN["lmm"]
         ref = LME4[case["reference"]]
