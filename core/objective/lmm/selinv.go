@@ -25,7 +25,10 @@ type selectedInverse struct {
 	sym *cholesky.Symbolic
 	sp  []float64
 	qT  int
-	x1  []float64 // scratch k×k
+	// the dense case's scratch: L₂₂⁻¹ on the term rows and its transpose
+	linv, linvT []float64
+	mul         dense.Multiplier
+	x1          []float64 // scratch k×k
 	w   []float64 // scratch: W_a, k values per row
 }
 
@@ -47,15 +50,9 @@ func (m *Model) selectedInverse() *selectedInverse {
 			qT: m.rows.qT, x1: make([]float64, k*k)}
 		m.inv = z
 	}
-	qT := m.rows.qT
 	switch t := m.tail.(type) {
 	case *denseTail:
-		if z.z22 == nil {
-			z.z22 = make([]float64, qT*qT)
-		}
-		linv := make([]float64, qT*qT)
-		dense.LowerInverse(linv, t.f, t.s, qT)
-		dense.LowerCrossprod(z.z22, linv, qT)
+		z.denseTail(t)
 	case *sparseTail:
 		z.sym, z.sp = t.sym, t.fac.SelectedInverse()
 	}
@@ -63,6 +60,22 @@ func (m *Model) selectedInverse() *selectedInverse {
 		m.selectedInverseFirst(z, a)
 	}
 	return z
+}
+
+// denseTail sets Z₂₂ = L₂₂⁻ᵀL₂₂⁻¹ on the term rows: the triangular inverse,
+// then the product by the blocked kernel of core/dense (as (L⁻ᵀ)(L⁻ᵀ)ᵀ).
+func (z *selectedInverse) denseTail(t *denseTail) {
+	qT := z.qT
+	if z.z22 == nil {
+		z.z22, z.linv, z.linvT = make([]float64, qT*qT), make([]float64, qT*qT), make([]float64, qT*qT)
+	}
+	dense.LowerInverse(z.linv, t.f, t.s, qT)
+	for c := 0; c < qT; c++ {
+		for r := c; r < qT; r++ {
+			z.linvT[r*qT+c] = z.linv[c*qT+r]
+		}
+	}
+	z.mul.MulABt(qT, qT, qT, z.linvT, qT, z.linvT, qT, z.z22, qT)
 }
 
 // selectedInverseFirst sets Z₂₁[:, a] and Z₁₁,a for level a of the first term.
