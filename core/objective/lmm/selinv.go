@@ -29,7 +29,7 @@ type selectedInverse struct {
 	linv, linvT []float64
 	mul         dense.Multiplier
 	x1          []float64 // scratch k×k
-	w   []float64 // scratch: W_a, k values per row
+	w           []float64 // scratch: W_a, k values per row
 }
 
 // tailEntry returns Z₂₂[i, j].
