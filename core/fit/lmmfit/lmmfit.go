@@ -28,6 +28,10 @@ type Options struct {
 	Rhoend  float64   // final trust radius; default RhoendRatio·Rhobeg = 1e-5 (see RhoendRatio)
 	MaxEval int       // default 10000
 	NPT     int       // interpolation points of the optimiser; default 2·len(θ)+1
+	// Optimizer chooses the method: OptimizerAuto (the default) takes
+	// OptimizerBFGS for models with at least AutoBFGSMinTheta elements of
+	// θ and OptimizerBOBYQA otherwise (see AutoBFGSMinTheta).
+	Optimizer Optimizer
 	// Progress, if set, is called after every evaluation (on the calling
 	// goroutine) with the evaluation count, the criterion and θ (valid only
 	// during the call). Returning false cancels the fit (errs.ErrCancelled).
@@ -67,7 +71,8 @@ type Result struct {
 	NObs      int
 	NPar      int // p + length(θ) + 1 (σ)
 
-	Evals     int    // criterion evaluations
+	Optimizer Optimizer // the method used
+	Evals     int       // criterion evaluations (with the gradient for OptimizerBFGS)
 	Converged bool   // the optimiser reached its final trust radius
 	Message   string // the optimiser's stopping reason
 	Singular  bool   // some diagonal θ < SingularTol (a boundary fit)
@@ -127,13 +132,28 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
 	}
-	p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
-	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
+	method := opt.Optimizer.choose(len(lower))
+	var res *optim.Result
+	var err error
+	switch method {
+	case OptimizerBFGS:
+		res, err = minimiseBFGS(m, opt, lower, theta0, set)
+		if first.theta != nil {
+			res.Evals++ // the start's value, computed again with its gradient
+		}
+	default:
+		p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
+		res, err = bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
+	}
 	if err != nil {
 		return nil, err
 	}
 	res.Evals += first.extra
-	return Summarise(m, res.X, opt.REML, res)
+	r, err := Summarise(m, res.X, opt.REML, res)
+	if r != nil {
+		r.Optimizer = method
+	}
+	return r, err
 }
 
 // Summarise computes the results at θ (normally the optimum).

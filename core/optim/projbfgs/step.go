@@ -1,6 +1,10 @@
 package projbfgs
 
-import "math"
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/errs"
+)
 
 // Armijo's sufficient-decrease constant and the backtracking limits.
 const (
@@ -62,8 +66,8 @@ func (r *run) direction() float64 {
 
 // lineSearch backtracks along the projected path P(x + α·d) from α = 1
 // until Armijo's condition f(x_α) ≤ f(x) + c·gᵀ(x_α − x) holds, then
-// updates H with the step. A point where the function fails (overflow
-// far out) counts as too far.
+// updates H with the step. A point where the function fails numerically
+// (overflow far out) counts as too far; other errors stop the search.
 func (r *run) lineSearch() (bool, error) {
 	alpha := 1.0
 	for k := 0; k < maxBacktrk && r.evals < r.s.MaxEval; k++ {
@@ -79,6 +83,9 @@ func (r *run) lineSearch() (bool, error) {
 			return false, nil
 		}
 		fn, err := r.eval(r.xn, r.gn)
+		if err != nil && errs.KindOf(err) != errs.Numeric {
+			return false, err // a cancellation, or an error that no shorter step mends
+		}
 		if err == nil && fn <= r.f+armijo*gs {
 			r.update()
 			r.f = fn

@@ -1,0 +1,76 @@
+package lmmfit
+
+import (
+	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/objective/lmm"
+	"github.com/glmmgo/glmmgo/core/optim"
+	"github.com/glmmgo/glmmgo/core/optim/projbfgs"
+)
+
+// Optimizer names the method of a fit.
+type Optimizer int
+
+const (
+	// OptimizerAuto chooses by the number of covariance parameters.
+	OptimizerAuto Optimizer = iota
+	// OptimizerBOBYQA is Powell's derivative-free BOBYQA (core/optim/bobyqa),
+	// lme4's default.
+	OptimizerBOBYQA
+	// OptimizerBFGS is the projected quasi-Newton method with the analytic
+	// gradient (core/optim/projbfgs).
+	OptimizerBFGS
+)
+
+// AutoBFGSMinTheta is the length of θ from which OptimizerAuto takes the
+// gradient. A gradient costs a few objective evaluations (BenchmarkGradient:
+// about 1 on sleepstudy, 5–7 on the 20-θ maximal model, more on InstEval,
+// whose dense Schur complement must be inverted), while BOBYQA's
+// evaluations grow faster than linearly with θ's length (it interpolates
+// on 2·len(θ)+1 points): BenchmarkFitOptimizer measures the crossing.
+const AutoBFGSMinTheta = 6
+
+// String names the method as the C API and the bindings do.
+func (o Optimizer) String() string {
+	switch o {
+	case OptimizerAuto:
+		return "auto"
+	case OptimizerBOBYQA:
+		return "bobyqa"
+	case OptimizerBFGS:
+		return "bfgs"
+	}
+	return "unknown"
+}
+
+// choose resolves OptimizerAuto for a θ of length ntheta.
+func (o Optimizer) choose(ntheta int) Optimizer {
+	if o != OptimizerAuto {
+		return o
+	}
+	if ntheta >= AutoBFGSMinTheta {
+		return OptimizerBFGS
+	}
+	return OptimizerBOBYQA
+}
+
+// GradTol is the projected BFGS's convergence threshold on the projected
+// gradient, relative to max(1, |criterion|): the criterion grows with n as
+// its Hessian does, so θ ends within about GradTol·|f|/H of the optimum
+// (sleepstudy: 1.8e-4 on a Hessian of 40–900; InstEval: 2.4e-2 on 17 000).
+const GradTol = 1e-7
+
+// minimiseBFGS fits by projbfgs with the analytic gradient; Progress is
+// called after every evaluation, as for BOBYQA.
+func minimiseBFGS(m *lmm.Model, opt Options, lower, theta0 []float64, set optim.Settings) (*optim.Result, error) {
+	evals := 0
+	p := optim.Problem{Lower: lower, FuncGrad: func(th, g []float64) (float64, error) {
+		v, err := m.Gradient(th, opt.REML, g)
+		evals++
+		if err == nil && opt.Progress != nil && !opt.Progress(evals, v, th) {
+			return v, errs.ErrCancelled
+		}
+		return v, err
+	}}
+	s := optim.Settings{GradTol: GradTol, MaxEval: set.MaxEval, InitStep: 1}
+	return projbfgs.Minimize(p, theta0, s)
+}
