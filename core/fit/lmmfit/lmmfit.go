@@ -73,9 +73,9 @@ type Result struct {
 
 	Optimizer Optimizer // the method used
 	Evals     int       // criterion evaluations (with the gradient for OptimizerBFGS)
-	Converged bool   // the optimiser reached its final trust radius
-	Message   string // the optimiser's stopping reason
-	Singular  bool   // some diagonal θ < SingularTol (a boundary fit)
+	Converged bool      // the optimiser reached its final trust radius
+	Message   string    // the optimiser's stopping reason
+	Singular  bool      // some diagonal θ < SingularTol (a boundary fit)
 }
 
 // DefaultTheta returns lme4's start: 1 for diagonal elements of the Λ
