@@ -351,6 +351,16 @@ func lmmOptions(o *C.glmmgo_lmm_options, ntheta int) (lmmfit.Options, int, error
 	if err != nil {
 		return none, 0, err
 	}
+	switch o.optimizer {
+	case C.GLMMGO_LMM_OPTIMIZER_AUTO:
+		fo.Optimizer = lmmfit.OptimizerAuto
+	case C.GLMMGO_LMM_OPTIMIZER_BOBYQA:
+		fo.Optimizer = lmmfit.OptimizerBOBYQA
+	case C.GLMMGO_LMM_OPTIMIZER_BFGS:
+		fo.Optimizer = lmmfit.OptimizerBFGS
+	default:
+		return none, 0, errs.Invalidf("optimizer", "is %d; must be GLMMGO_LMM_OPTIMIZER_AUTO (0), _BOBYQA (1) or _BFGS (2)", int32(o.optimizer))
+	}
 	fo.Start, err = startValues(o.start, o.start_len, ntheta, "ntheta")
 	return fo, w, err
 }
@@ -364,7 +374,37 @@ type lmmFit struct {
 	res     *lmmfit.Result
 	varCorr []float64
 	condVar []float64 // computed on first request
+	wald    *lmm.Wald // computed on first request
 }
+
+// waldResults computes the derivatives and Wald standard errors once.
+func (f *lmmFit) waldResults() (*lmm.Wald, error) {
+	if f.wald != nil {
+		return f.wald, nil
+	}
+	err := f.shared.with(f.workers, func(m *lmm.Model) error {
+		w, err := m.WaldAt(f.res.Theta, f.res.REML)
+		f.wald = w
+		return err
+	})
+	return f.wald, err
+}
+
+// waldOf is a result computed with the Wald standard errors.
+func waldOf(name string, length func(*lmmFit) int, pick func(*lmm.Wald) []float64) result[*lmmFit] {
+	return result[*lmmFit]{name: name, length: length,
+		floats: func(f *lmmFit, dst []float64) error {
+			w, err := f.waldResults()
+			if err == nil {
+				copy(dst, pick(w))
+			}
+			return err
+		}}
+}
+
+func nthetaOf(f *lmmFit) int   { return f.d.ntheta }
+func nthetaSq(f *lmmFit) int   { return f.d.ntheta * f.d.ntheta }
+func nvarcorrOf(f *lmmFit) int { return len(f.varCorr) }
 
 func (*lmmFit) kind() kind { return kindLMMFit }
 
@@ -438,16 +478,22 @@ var lmmFitResults = map[C.int32_t]result[*lmmFit]{
 			copy(dst, cv)
 			return err
 		}},
-	C.GLMMGO_LMM_OBJECTIVE: scalarOf("GLMMGO_LMM_OBJECTIVE", func(f *lmmFit) float64 { return f.res.Objective }),
-	C.GLMMGO_LMM_LOGLIK:    scalarOf("GLMMGO_LMM_LOGLIK", func(f *lmmFit) float64 { return f.res.LogLik }),
-	C.GLMMGO_LMM_DEVIANCE:  scalarOf("GLMMGO_LMM_DEVIANCE", func(f *lmmFit) float64 { return f.res.Deviance }),
-	C.GLMMGO_LMM_REMLCRIT:  scalarOf("GLMMGO_LMM_REMLCRIT", func(f *lmmFit) float64 { return f.res.REMLCrit }),
-	C.GLMMGO_LMM_AIC:       scalarOf("GLMMGO_LMM_AIC", func(f *lmmFit) float64 { return f.res.AIC }),
-	C.GLMMGO_LMM_BIC:       scalarOf("GLMMGO_LMM_BIC", func(f *lmmFit) float64 { return f.res.BIC }),
-	C.GLMMGO_LMM_EVALS:     intOf("GLMMGO_LMM_EVALS", func(f *lmmFit) int { return f.res.Evals }),
-	C.GLMMGO_LMM_CONVERGED: flagOf("GLMMGO_LMM_CONVERGED", func(f *lmmFit) bool { return f.res.Converged }),
-	C.GLMMGO_LMM_SINGULAR:  flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
-	C.GLMMGO_LMM_REML:      flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
+	C.GLMMGO_LMM_OBJECTIVE:  scalarOf("GLMMGO_LMM_OBJECTIVE", func(f *lmmFit) float64 { return f.res.Objective }),
+	C.GLMMGO_LMM_LOGLIK:     scalarOf("GLMMGO_LMM_LOGLIK", func(f *lmmFit) float64 { return f.res.LogLik }),
+	C.GLMMGO_LMM_DEVIANCE:   scalarOf("GLMMGO_LMM_DEVIANCE", func(f *lmmFit) float64 { return f.res.Deviance }),
+	C.GLMMGO_LMM_REMLCRIT:   scalarOf("GLMMGO_LMM_REMLCRIT", func(f *lmmFit) float64 { return f.res.REMLCrit }),
+	C.GLMMGO_LMM_AIC:        scalarOf("GLMMGO_LMM_AIC", func(f *lmmFit) float64 { return f.res.AIC }),
+	C.GLMMGO_LMM_BIC:        scalarOf("GLMMGO_LMM_BIC", func(f *lmmFit) float64 { return f.res.BIC }),
+	C.GLMMGO_LMM_EVALS:      intOf("GLMMGO_LMM_EVALS", func(f *lmmFit) int { return f.res.Evals }),
+	C.GLMMGO_LMM_CONVERGED:  flagOf("GLMMGO_LMM_CONVERGED", func(f *lmmFit) bool { return f.res.Converged }),
+	C.GLMMGO_LMM_SINGULAR:   flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
+	C.GLMMGO_LMM_REML:       flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
+	C.GLMMGO_LMM_OPTIMIZER:  intOf("GLMMGO_LMM_OPTIMIZER", func(f *lmmFit) int { return int(f.res.Optimizer) }),
+	C.GLMMGO_LMM_GRADIENT:   waldOf("GLMMGO_LMM_GRADIENT", nthetaOf, func(w *lmm.Wald) []float64 { return w.Gradient }),
+	C.GLMMGO_LMM_HESSIAN:    waldOf("GLMMGO_LMM_HESSIAN", nthetaSq, func(w *lmm.Wald) []float64 { return w.Hessian }),
+	C.GLMMGO_LMM_THETA_VCOV: waldOf("GLMMGO_LMM_THETA_VCOV", nthetaSq, func(w *lmm.Wald) []float64 { return w.ThetaVcov }),
+	C.GLMMGO_LMM_THETA_SE:   waldOf("GLMMGO_LMM_THETA_SE", nthetaOf, func(w *lmm.Wald) []float64 { return w.ThetaSE }),
+	C.GLMMGO_LMM_VARCORR_SE: waldOf("GLMMGO_LMM_VARCORR_SE", nvarcorrOf, func(w *lmm.Wald) []float64 { return w.VarCorrSE }),
 }
 
 //export glmmgo_go_lmm_derivatives

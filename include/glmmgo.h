@@ -596,7 +596,17 @@ typedef struct {
                             optimiser's 2*ntheta+1 interpolation points. Running out of a
                             valid budget is not an error (GLMMGO_LMM_CONVERGED is 0). */
     int32_t workers;     /* threads; 0 = all CPUs (default 0) */
+    int32_t optimizer;   /* GLMMGO_LMM_OPTIMIZER_AUTO (default): BFGS from 6 elements of theta on, else
+                            BOBYQA; or force GLMMGO_LMM_OPTIMIZER_BOBYQA / _BFGS (see below) */
 } glmmgo_lmm_options;
+
+/* Optimisers of glmmgo_lmm_fit (glmmgo_lmm_options.optimizer, GLMMGO_LMM_OPTIMIZER):
+   BOBYQA is Powell's derivative-free method (rhobeg, rhoend apply); BFGS is a
+   projected quasi-Newton method with the analytic gradient, converged when the
+   projected gradient is below 1e-7 * max(1, |criterion|) (rhobeg, rhoend unused). */
+#define GLMMGO_LMM_OPTIMIZER_AUTO 0
+#define GLMMGO_LMM_OPTIMIZER_BOBYQA 1
+#define GLMMGO_LMM_OPTIMIZER_BFGS 2
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -655,6 +665,16 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
 #define GLMMGO_LMM_THETA_COL 2027     /* ntheta int       its column there (rows >= columns: the lower triangle,
                                                           column by column; diagonal elements, row == col, are
                                                           those with lower bound 0)                          */
+#define GLMMGO_LMM_OPTIMIZER 2028     /* 1 int            the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS) */
+/* The derivatives at theta-hat and the Wald standard errors of the covariance parameters,
+   computed together on the first request of any of them (a Hessian: 4*ntheta gradients): */
+#define GLMMGO_LMM_GRADIENT 2029      /* ntheta           gradient of the criterion at theta-hat (profiled) */
+#define GLMMGO_LMM_HESSIAN 2030       /* ntheta*ntheta    its Hessian (profiled), column-major      */
+#define GLMMGO_LMM_THETA_VCOV 2031    /* ntheta*ntheta    Wald covariance of theta-hat, 2 H^-1; NaN rows and
+                                                          columns for elements on their bound (singular fit) */
+#define GLMMGO_LMM_THETA_SE 2032      /* ntheta           Wald standard errors of theta-hat (NaN on a bound) */
+#define GLMMGO_LMM_VARCORR_SE 2033    /* ntheta+1         standard errors of GLMMGO_LMM_VARCORR's elements by the
+                                                          delta method from the joint covariance of (theta, sigma) */
 
 /* ---- mixlogit: a two-class mixture of logistic random-intercept models ---
  *

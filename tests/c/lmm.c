@@ -206,6 +206,33 @@ static void check_derivatives(glmmgo_handle h) {
     double neg = -0.5;
     st = glmmgo_lmm_derivatives(h, &neg, 1, 0, 0, 0, &v, &g, 1, NULL, 0, err, sizeof err);
     EXPECT(st == GLMMGO_ERR_DOMAIN && strstr(err, "theta") == err, "derivatives at a negative theta: %d %s", st, err);
+    /* A fit by BFGS ends at theta = 0 with the gradient 0; theta's Wald SE is NaN on
+       the bound, sigma's the closed form sigma / sqrt(2 n) (n = 30). */
+    glmmgo_lmm_options opt;
+    glmmgo_lmm_options_default(&opt, sizeof opt, NULL, 0);
+    EXPECT(opt.optimizer == GLMMGO_LMM_OPTIMIZER_AUTO, "default optimizer %d", opt.optimizer);
+    opt.optimizer = 7;
+    glmmgo_handle f = 0;
+    st = glmmgo_lmm_fit(h, &opt, NULL, NULL, &f, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "optimizer") == err && f == 0, "optimizer 7: %d %s", st, err);
+    opt.optimizer = GLMMGO_LMM_OPTIMIZER_BFGS;
+    st = glmmgo_lmm_fit(h, &opt, NULL, NULL, &f, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "BFGS fit: %d %s", st, err);
+    int64_t used = -1;
+    double theta = -1, grad = -1, se = 0, vcse[2] = {0, 0}, sigma = 0, hess = 0;
+    EXPECT(glmmgo_result_int64(f, GLMMGO_LMM_OPTIMIZER, &used, 1, err, sizeof err) == 0 && used == GLMMGO_LMM_OPTIMIZER_BFGS,
+           "optimizer used %lld: %s", (long long)used, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_THETA, &theta, 1, err, sizeof err) == 0 && theta == 0, "BFGS theta %g", theta);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_GRADIENT, &grad, 1, err, sizeof err) == 0 && grad == 0, "gradient at the fit %g: %s", grad, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_HESSIAN, &hess, 1, err, sizeof err) == 0 && fabs(hess - 28.76868076413998) < 1e-5,
+           "Hessian at the fit %.10g: %s", hess, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_THETA_SE, &se, 1, err, sizeof err) == 0 && isnan(se), "theta SE on the bound %g", se);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_SIGMA, &sigma, 1, err, sizeof err) == 0, "sigma: %s", err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_VARCORR_SE, vcse, 2, err, sizeof err) == 0 && fabs(vcse[1] - sigma / sqrt(60.0)) < 1e-9 * sigma,
+           "sigma SE %.12g, closed form %.12g: %s", vcse[1], sigma / sqrt(60.0), err);
+    st = glmmgo_result(f, GLMMGO_LMM_THETA_VCOV, vcse, 2, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "len") != NULL, "theta vcov of length 2: %d %s", st, err);
+    glmmgo_free(f);
 }
 
 int main(int argc, char **argv) {

@@ -96,6 +96,9 @@ const GLMMGO_MCLA_DISPERSION_LOGLIK = Int32(1027)  # 1 or 0  full log-likelihood
 const GLMMGO_MCLA_DISPERSION_PROFILE = Int32(1028)  # 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2
 const GLMMGO_LMM_SIGMA_PROFILED = Int32(0)
 const GLMMGO_LMM_SIGMA_FIXED = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_AUTO = Int32(0)
+const GLMMGO_LMM_OPTIMIZER_BOBYQA = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_BFGS = Int32(2)
 const GLMMGO_LMM_TERM_ORDER = Int32(2001)  # nterms int  input index of each term
 const GLMMGO_LMM_TERM_NLEVELS = Int32(2002)  # nterms int  levels of each term
 const GLMMGO_LMM_TERM_NCOLS = Int32(2003)  # nterms int  columns k_t of each term
@@ -123,6 +126,12 @@ const GLMMGO_LMM_REML = Int32(2024)  # 1 int  1 for a REML fit
 const GLMMGO_LMM_THETA_TERM = Int32(2025)  # ntheta int  the term (model order) of each element of theta
 const GLMMGO_LMM_THETA_ROW = Int32(2026)  # ntheta int  its row in the term's k x k template of Lambda
 const GLMMGO_LMM_THETA_COL = Int32(2027)  # ntheta int  its column there (rows >= columns: the lower triangle,
+const GLMMGO_LMM_OPTIMIZER = Int32(2028)  # 1 int  the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS)
+const GLMMGO_LMM_GRADIENT = Int32(2029)  # ntheta  gradient of the criterion at theta-hat (profiled)
+const GLMMGO_LMM_HESSIAN = Int32(2030)  # ntheta*ntheta  its Hessian (profiled), column-major
+const GLMMGO_LMM_THETA_VCOV = Int32(2031)  # ntheta*ntheta  Wald covariance of theta-hat, 2 H^-1; NaN rows and
+const GLMMGO_LMM_THETA_SE = Int32(2032)  # ntheta  Wald standard errors of theta-hat (NaN on a bound)
+const GLMMGO_LMM_VARCORR_SE = Int32(2033)  # ntheta+1  standard errors of GLMMGO_LMM_VARCORR's elements by the
 const GLMMGO_MIXLOGIT_MCEM = Int32(1)  # ascent-based Monte Carlo EM (the default)
 const GLMMGO_MIXLOGIT_QUADRATURE = Int32(2)  # maximum likelihood on the exact log-likelihood
 const GLMMGO_MIXLOGIT_ESTIMATE = Int32(4001)  # 5  (beta1, beta2, sigma1, sigma2, pi1)
@@ -213,6 +222,12 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_LMM_THETA_TERM => Int64,
     GLMMGO_LMM_THETA_ROW => Int64,
     GLMMGO_LMM_THETA_COL => Int64,
+    GLMMGO_LMM_OPTIMIZER => Int64,
+    GLMMGO_LMM_GRADIENT => Float64,
+    GLMMGO_LMM_HESSIAN => Float64,
+    GLMMGO_LMM_THETA_VCOV => Float64,
+    GLMMGO_LMM_THETA_SE => Float64,
+    GLMMGO_LMM_VARCORR_SE => Float64,
     GLMMGO_MIXLOGIT_ESTIMATE => Float64,
     GLMMGO_MIXLOGIT_SE => Float64,
     GLMMGO_MIXLOGIT_VCOV => Float64,
@@ -299,6 +314,7 @@ struct glmmgo_lmm_options
     rhoend::Float64
     maxeval::Int64
     workers::Int32
+    optimizer::Int32
 end
 
 """
