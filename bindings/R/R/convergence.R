@@ -85,7 +85,9 @@ rhoend_ratio <- 5e-5
 lmm_optimise <- function(model, REML, start, ctrl, verbose) {
   ptr <- model$ptr
   k <- length(model$lower)
-  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+  opt_name <- ctrl$optimizer %||% "auto"
+  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose,
+                                                           optimizer = opt_name)
   rb <- if (ctrl$rhobeg > 0) ctrl$rhobeg else 0.2
   re <- if (ctrl$rhoend > 0) ctrl$rhoend else rhoend_ratio * rb
   budget <- if (ctrl$maxeval > 0) ctrl$maxeval else 10000
@@ -94,7 +96,7 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
                  as.integer(budget), 2L * k + 1L), call. = FALSE)
   res <- run(start, rb, re, budget)
   runs <- list(list(start = start, rhobeg = rb, rhoend = re, maxeval = budget, evals = res$evals,
-                    objective = res$objective))
+                    objective = res$objective, optimizer = opt_name))
   used <- res$evals
   d <- NULL; problems <- list()
   if (isTRUE(ctrl$calc.derivs)) {
@@ -113,21 +115,22 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
       free_handle(prev$fit)
       used <- used + res$evals
       runs[[length(runs) + 1L]] <- list(start = prev$theta, rhobeg = rb2, rhoend = re2, maxeval = budget - used + res$evals,
-                                        evals = res$evals, objective = res$objective)
+                                        evals = res$evals, objective = res$objective, optimizer = opt_name)
       re <- re2
     }
   }
   res$evals <- used
   res$converged <- isTRUE(res$converged)
-  list(res = res, optinfo = list(optimizer = "BOBYQA (glmmgo engine)", runs = runs, restarts = length(runs) - 1L,
+  used_opt <- if (identical(res$optimizer, "bfgs")) "BFGS with the analytic gradient (glmmgo engine)" else "BOBYQA (glmmgo engine)"
+  list(res = res, optinfo = list(optimizer = used_opt, optimizer_code = opt_name, runs = runs, restarts = length(runs) - 1L,
                                  evals = used, derivs = d, problems = problems,
                                  messages = vapply(problems, `[[`, "", "msg")))
 }
 
 ## One optimiser run on a model handle: the engine's results and, in
 ## res$fit, the fit's handle.
-lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer") {
-  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer", optimizer = "auto") {
+  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, optimizer = optimizer)
   if (is.null(fit)) signal_interrupt(what)
   res <- engine_lmm_result(fit)
   res$fit <- fit
@@ -138,7 +141,7 @@ lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = 
 ## stopped, so the last run (the engine is deterministic) reproduces it.
 replay_runs <- function(ptr, REML, runs, verbose) {
   r <- runs[[length(runs)]]
-  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L)
+  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L, optimizer = r$optimizer %||% "auto")
 }
 
 ## Report what is left after the restarts, as lme4 does (its checks and

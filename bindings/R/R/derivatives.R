@@ -28,3 +28,37 @@ lmm_hessian <- function(fit, theta = NULL, sigma = c("profiled", "fixed")) {
   a <- lmm_derivative_args(fit, theta, sigma)
   engine_lmm_derivatives(a$ptr, a$theta, fit$REML, sigma, hessian = TRUE)$hessian
 }
+
+## The engine's fit results computed with its Wald standard errors (the
+## derivatives at theta-hat: one Hessian, 4 * length(theta) gradients, on
+## the first request).
+lmm_wald_result <- function(fit, name) {
+  if (!inherits(fit, "glmmgo_lmm"))
+    stop("fit: not an lmer fit of glmmgo", call. = FALSE)
+  engine_result(lmm_engine_fitted(fit), name)
+}
+
+## Wald standard errors of the sd/cor parameters in lme4's order (per term
+## the lower triangle of the sd/cor matrix column by column), then sigma,
+## from the engine's (per term: sds, then correlations; then sigma).
+wald_sdcor_se <- function(fit) {
+  se <- lmm_wald_result(fit, "GLMMGO_LMM_VARCORR_SE")
+  off <- 0
+  out <- unlist(lapply(fit$reterms, function(t) {
+    k <- length(t$cnms)
+    S <- matrix(0, k, k)
+    diag(S) <- se[off + seq_len(k)]
+    if (k > 1) S[lower.tri(S)] <- se[off + k + seq_len(k * (k - 1) / 2)]
+    off <<- off + k * (k + 1) / 2
+    S[t$theta_rc]
+  }))
+  c(out, se[length(se)])
+}
+
+vcov_theta <- function(fit) {
+  k <- length(fit$theta)
+  V <- matrix(lmm_wald_result(fit, "GLMMGO_LMM_THETA_VCOV"), k, k)
+  nm <- names(getME(fit, "theta"))
+  if (!is.null(nm)) dimnames(V) <- list(nm, nm)
+  V
+}

@@ -85,7 +85,7 @@ SEXP gg_lmm_derivatives(SEXP ptr, SEXP theta, SEXP reml, SEXP sigma_mode, SEXP h
 }
 
 /* Fits the model into a new fit handle. opts: a list with any of reml,
-   start (NULL or theta), rhobeg, rhoend, maxeval, workers; the others keep
+   start (NULL or theta), rhobeg, rhoend, maxeval, workers, optimizer; the others keep
    glmmgo_lmm_options_default's values. Returns the fit's handle, or NULL
    when the user interrupted (Ctrl-C). */
 SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
@@ -104,6 +104,7 @@ SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     if ((v = gg_list_elt(opts, "rhoend")) != NULL) o.rhoend = gg_scalar_real(v, "rhoend");
     if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = (int64_t)gg_scalar_real(v, "maxeval");
     if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
+    if ((v = gg_list_elt(opts, "optimizer")) != NULL) o.optimizer = (int32_t)gg_scalar_int(v, "optimizer");
     gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
     glmmgo_handle fit = 0;
     int st = glmmgo_lmm_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);

@@ -58,3 +58,35 @@ test_that("lmm_gradient and lmm_hessian refuse bad input by name", {
   expect_error(lmm_hessian(g, sigma = "neither"), "should be one of")
   expect_error(lmm_gradient(list()), "fit")
 })
+
+test_that("the optimiser: auto takes BFGS from 6 covariance parameters on; forced ones reach the same optimum", {
+  skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  f <- Reaction ~ Days + (Days | Subject)
+  a <- glmmgo::lmer(f, d, REML = FALSE)
+  b <- glmmgo::lmer(f, d, REML = FALSE, control = glmmgoControl(optimizer = "bfgs"))
+  expect_match(a$optinfo$optimizer, "BOBYQA")
+  expect_match(b$optinfo$optimizer, "BFGS")
+  expect_equal(glmmgo::REMLcrit(b), glmmgo::REMLcrit(a), tolerance = 1e-8)
+  expect_lt(b$optinfo$evals, a$optinfo$evals)
+  expect_length(b$optinfo$messages, 0L)
+  expect_error(glmmgoControl(optimizer = "nlopt"), "should be one of")
+})
+
+test_that("Wald intervals for the variance parameters (lme4: NA) and vcov_theta", {
+  skip_if_not_installed("lme4")
+  g <- glmmgo::lmer(Reaction ~ Days + (Days | Subject), lme4_data("sleepstudy"), REML = FALSE)
+  ci <- confint(g, method = "Wald")
+  expect_false(anyNA(ci))
+  est <- c(23.78, 0.08, 5.717, 25.59)  # sd, cor, sd, sigma (lme4's VarCorr at the ML fit)
+  expect_true(all(ci[1:4, 1] < est & est < ci[1:4, 2]))
+  ## sigma's interval: the closed form of 2 J^-1 checked in the engine; here
+  ## the symmetric interval about the estimate
+  expect_equal(unname(rowMeans(ci[1:4, ])), unname(glmmgo:::theta_to_sdcor(g$theta, g$reterms, sigma(g))), tolerance = 1e-10)
+  V <- vcov_theta(g)
+  expect_equal(V, t(V))
+  expect_equal(unname(V), 2 * solve(lmm_hessian(g)), tolerance = 1e-8)
+  ## a singular fit: no Wald interval for the variance on its bound
+  s <- glmmgo::lmer(Yield ~ 1 + (1 | Batch), lme4_data("Dyestuff2"), REML = FALSE)
+  expect_true(is.na(vcov_theta(s)[1, 1]))
+})
