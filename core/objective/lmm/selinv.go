@@ -28,6 +28,7 @@ type selectedInverse struct {
 	// the dense case's scratch: L₂₂⁻¹ on the term rows and its transpose
 	linv, linvT []float64
 	mul         dense.Multiplier
+	inverter    lowerInverter
 	x1          []float64 // scratch k×k
 	w           []float64 // scratch: W_a, k values per row
 }
@@ -62,14 +63,15 @@ func (m *Model) selectedInverse() *selectedInverse {
 	return z
 }
 
-// denseTail sets Z₂₂ = L₂₂⁻ᵀL₂₂⁻¹ on the term rows: the triangular inverse,
-// then the product by the blocked kernel of core/dense (as (L⁻ᵀ)(L⁻ᵀ)ᵀ).
+// denseTail sets Z₂₂ = L₂₂⁻ᵀL₂₂⁻¹ on the term rows: the triangular inverse
+// (lowerInverter), then the product by the blocked kernel of core/dense
+// (as (L⁻ᵀ)(L⁻ᵀ)ᵀ).
 func (z *selectedInverse) denseTail(t *denseTail) {
 	qT := z.qT
 	if z.z22 == nil {
 		z.z22, z.linv, z.linvT = make([]float64, qT*qT), make([]float64, qT*qT), make([]float64, qT*qT)
 	}
-	dense.LowerInverse(z.linv, t.f, t.s, qT)
+	z.inverter.invert(z.linv, t.f, t.s, qT)
 	for c := 0; c < qT; c++ {
 		for r := c; r < qT; r++ {
 			z.linvT[r*qT+c] = z.linv[c*qT+r]
