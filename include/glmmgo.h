@@ -573,8 +573,8 @@ int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t 
  *                              MixedModels.jl's ForwardDiff.hessian reports.
  * The two gradients are equal; the Hessians differ by a rank-one term.
  * The gradient is analytic (Jacobi's formula with a selected inverse of the
- * factor); the Hessian is Richardson-extrapolated central differences of
- * the analytic gradient (one-sided on a bound), 4*ntheta gradients.
+ * factor); the Hessian is central differences of the analytic gradient
+ * (steps 1e-4 * max(1, |theta_j|); one-sided on a bound), 2*ntheta gradients.
  * Errors as glmmgo_lmm_objective; a wrong length or an unknown sigma_mode
  * is GLMMGO_ERR_INVALID naming it.
  */
@@ -667,7 +667,7 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
                                                           those with lower bound 0)                          */
 #define GLMMGO_LMM_OPTIMIZER 2028     /* 1 int            the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS) */
 /* The derivatives at theta-hat and the Wald standard errors of the covariance parameters,
-   computed together on the first request of any of them (a Hessian: 4*ntheta gradients): */
+   computed together on the first request of any of them (a Hessian: 2*ntheta gradients): */
 #define GLMMGO_LMM_GRADIENT 2029      /* ntheta           gradient of the criterion at theta-hat (profiled) */
 #define GLMMGO_LMM_HESSIAN 2030       /* ntheta*ntheta    its Hessian (profiled), column-major      */
 #define GLMMGO_LMM_THETA_VCOV 2031    /* ntheta*ntheta    Wald covariance of theta-hat, 2 H^-1; NaN rows and

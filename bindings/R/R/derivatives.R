@@ -1,6 +1,6 @@
 ## Derivatives of an lmer fit's criterion with respect to theta, from the
 ## engine (glmmgo_lmm_derivatives): the gradient is analytic, the Hessian
-## Richardson-extrapolated differences of the analytic gradient.
+## central differences of the analytic gradient.
 ##
 ## sigma = "profiled": beta and sigma profiled out, lme4's devfun (the
 ## criterion the optimiser minimises); sigma = "fixed": sigma held at its
@@ -30,7 +30,7 @@ lmm_hessian <- function(fit, theta = NULL, sigma = c("profiled", "fixed")) {
 }
 
 ## The engine's fit results computed with its Wald standard errors (the
-## derivatives at theta-hat: one Hessian, 4 * length(theta) gradients, on
+## derivatives at theta-hat: one Hessian, 2 * length(theta) gradients, on
 ## the first request).
 lmm_wald_result <- function(fit, name) {
   if (!inherits(fit, "glmmgo_lmm"))

@@ -180,7 +180,7 @@ The Hessian with respect to θ of the criterion at `θ` (or a fit's θ̂). `sigm
 :profiled`: β and σ profiled out, the function the fit minimises (lme4's devfun);
 `sigma = :fixed`: σ held at its estimate given θ, the function whose Hessian
 MixedModels.jl's `ForwardDiff.hessian(model)` reports. Computed by libglmmgo from
-Richardson-extrapolated differences of the analytic gradient.
+central differences of the analytic gradient.
 """
 function hessian(m::LMMModel, θ::AbstractVector{<:Real}; REML::Bool = false, sigma::Symbol = :profiled,
                  workers::Integer = 0)

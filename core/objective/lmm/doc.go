@@ -89,8 +89,8 @@
 // factor's pattern by core/sparse/cholesky), then Z₂₁ and Z₁₁ level by
 // level of the first term.
 //
-// Hessian differences the analytic gradient (Richardson-extrapolated
-// central differences), for two functions of θ: the profiled criterion
+// Hessian differences the analytic gradient (central differences, 2·NTheta
+// gradients), for two functions of θ: the profiled criterion
 // (SigmaProfiled, lme4's devfun) and the deviance with σ held at σ̂(θ)
 // (SigmaFixed) — the latter is what MixedModels.jl's
 // ForwardDiff.hessian(model) reports, and reproduces its sleepstudy and

@@ -36,7 +36,7 @@ type Wald struct {
 // gradients are taken by central differences of that closed form (steps
 // 10⁻⁶·max(1, |x|)) and combined with the covariance (delta method).
 // Elements of θ within 10⁻⁶ of their bound are held fixed. It costs a
-// Hessian: 4·NTheta gradients.
+// Hessian: 2·NTheta gradients.
 func (m *Model) WaldAt(theta []float64, reml bool) (*Wald, error) {
 	nt := m.NTheta()
 	w := &Wald{Gradient: make([]float64, nt), Hessian: make([]float64, nt*nt)}
@@ -50,8 +50,10 @@ func (m *Model) WaldAt(theta []float64, reml bool) (*Wald, error) {
 	if err := m.Hessian(theta, reml, SigmaFixed, hf); err != nil {
 		return nil, err
 	}
-	if err := m.Hessian(theta, reml, SigmaProfiled, w.Hessian); err != nil {
-		return nil, err
+	for j := 0; j < nt; j++ { // the profiled Hessian: H_F − (d/r⁴)·g_r·g_rᵀ
+		for i := 0; i < nt; i++ {
+			w.Hessian[j*nt+i] = hf[j*nt+i] - df/(r2*r2)*gr[i]*gr[j]
+		}
 	}
 	free := m.freeTheta(theta)
 	// J over the free elements of θ, then σ
