@@ -616,7 +616,9 @@ int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, 
  * Fits the model by ML or REML into a new fit handle *fit (0 on failure;
  * free it with glmmgo_free).
  * progress (may be NULL) is called on the calling thread after every
- * evaluation with (userdata, evaluation count, criterion, theta, ntheta).
+ * evaluation with (userdata, evaluation count, criterion, theta, ntheta);
+ * without a start, count 0 reports the evaluation that chose between
+ * lme4's start and the moment estimates (with the better of the two).
  * A start outside the parameter space is GLMMGO_ERR_DOMAIN. The fit keeps
  * what it reports; its conditional variances are computed on the first
  * request from the model's data, which the fit shares with the model (so

@@ -11,11 +11,11 @@
 ## models). They are computed by lmm_derivs() alone.
 
 ## Gradient and Hessian of the profiled criterion at theta. Components on
-## their lower bound (within 1e-4 relative) get no Hessian row or column
-## (at_bound), as lme4 leaves them out of its checks.
+## their lower bound (within 1e-3 relative, floor 1e-6) get no Hessian row
+## or column (at_bound), as lme4 leaves them out of its checks.
 lmm_derivs <- function(ptr, theta, reml, lower) {
   d <- engine_lmm_derivatives(ptr, theta, reml, "profiled", hessian = TRUE)
-  h <- 1e-4 * pmax(abs(theta), 1e-3)
+  h <- 1e-3 * pmax(abs(theta), 1e-3)
   at_bound <- is.finite(lower) & theta - h < lower
   H <- d$hessian
   H[at_bound, ] <- NA_real_

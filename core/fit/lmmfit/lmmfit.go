@@ -101,6 +101,12 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	theta0, first := opt.Start, startValue{}
 	if theta0 == nil {
 		theta0, first = ChooseStart(m, opt.REML)
+		// The evaluation that chose the start is reported too (as
+		// iteration 0, with the better start), so that the callback sees
+		// every evaluation that Result.Evals counts.
+		if first.extra > 0 && opt.Progress != nil && !opt.Progress(0, first.f, first.theta) {
+			return nil, errs.ErrCancelled
+		}
 	}
 	if len(theta0) != len(lower) {
 		return nil, errs.Invalidf("theta0", "length %d, want %d", len(theta0), len(lower))
@@ -132,15 +138,19 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
 	}
+	// The evaluation that chose the start counts against the caller's
+	// limit, so that a fit never makes more evaluations than MaxEval.
+	if set.MaxEval > first.extra {
+		set.MaxEval -= first.extra
+	}
 	method := opt.Optimizer.choose(len(lower))
 	var res *optim.Result
 	var err error
 	switch method {
 	case OptimizerBFGS:
+		// BFGS evaluates the start again, with its gradient: the value at
+		// the same θ is counted (and reported to Progress) once
 		res, err = minimiseBFGS(m, opt, lower, theta0, set)
-		if first.theta != nil {
-			res.Evals++ // the start's value, computed again with its gradient
-		}
 	default:
 		p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
 		res, err = bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
