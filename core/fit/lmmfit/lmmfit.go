@@ -1,6 +1,8 @@
 // Package lmmfit fits linear mixed models by maximum likelihood or REML:
 // it minimises the profiled criterion of core/objective/lmm over θ with
-// the bounded derivative-free optimiser core/optim/bobyqa, from lme4's
+// the bounded derivative-free optimiser core/optim/bobyqa or, for many θ
+// (AutoBFGSMinTheta), the projected quasi-Newton core/optim/projbfgs with
+// the criterion's analytic gradient, from lme4's
 // default start (1 on the diagonal of every Λ template, 0 off it) or from
 // moment estimates when they are better (ChooseStart), and
 // reports what lme4's summary does: θ, β̂ with standard errors and
@@ -124,6 +126,9 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	}
 	if opt.MaxEval < 0 {
 		return nil, errs.Invalidf("maxeval", "%d is negative", opt.MaxEval)
+	}
+	if opt.Optimizer < OptimizerAuto || opt.Optimizer > OptimizerBFGS {
+		return nil, errs.Invalidf("optimizer", "%d is not OptimizerAuto, OptimizerBOBYQA or OptimizerBFGS", int(opt.Optimizer))
 	}
 	set := optim.Settings{InitStep: opt.Rhobeg, StepTol: opt.Rhoend, MaxEval: opt.MaxEval, Progress: opt.Progress}
 	if set.InitStep == 0 {

@@ -57,6 +57,11 @@ func (o Optimizer) choose(ntheta int) Optimizer {
 	if o != OptimizerAuto {
 		return o
 	}
+	return autoOptimizer(ntheta)
+}
+
+// autoOptimizer is OptimizerAuto's rule.
+func autoOptimizer(ntheta int) Optimizer {
 	if ntheta >= AutoBFGSMinTheta {
 		return OptimizerBFGS
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
 	"github.com/glmmgo/glmmgo/internal/refdata"
 	"github.com/glmmgo/glmmgo/internal/simdata"
@@ -74,5 +75,37 @@ func TestBFGSMatchesBOBYQA(t *testing.T) {
 				t.Errorf("auto chose %v for %d θ", auto.Optimizer, m.NTheta())
 			}
 		})
+	}
+}
+
+// TestBFGSProgressAndLimits: the callback sees every evaluation EVALS
+// counts (the start's choice as iteration 0), a false return cancels, a
+// small maxeval stops the fit unconverged, and an unknown optimiser is
+// refused.
+func TestBFGSProgressAndLimits(t *testing.T) {
+	refs, _ := refdata.References()
+	var ref refdata.Reference
+	for _, r := range refs {
+		if r.Name == "sleepstudy_ml" {
+			ref = r
+		}
+	}
+	m := model(t, ref)
+	calls := 0
+	res, err := Fit(m, Options{Optimizer: OptimizerBFGS, Progress: func(int, float64, []float64) bool { calls++; return true }})
+	if err != nil || calls != res.Evals {
+		t.Fatalf("%d callback calls, %d evaluations: %v", calls, res.Evals, err)
+	}
+	calls = 0
+	_, err = Fit(m, Options{Optimizer: OptimizerBFGS, Progress: func(k int, f float64, th []float64) bool { calls++; return calls < 4 }})
+	if errs.KindOf(err) != errs.Cancelled || calls != 4 {
+		t.Errorf("cancel: %v after %d calls", err, calls)
+	}
+	res, err = Fit(m, Options{Optimizer: OptimizerBFGS, MaxEval: 5})
+	if err != nil || res.Converged || res.Evals > 5 {
+		t.Errorf("maxeval 5: converged %v after %d evaluations (%s), %v", res.Converged, res.Evals, res.Message, err)
+	}
+	if _, err := Fit(m, Options{Optimizer: Optimizer(7)}); errs.KindOf(err) != errs.Invalid {
+		t.Errorf("optimizer 7: %v", err)
 	}
 }
