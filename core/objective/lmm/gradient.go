@@ -18,6 +18,10 @@ type gradientWork struct {
 	c, d     []float64   // REML: C = A⁻¹Λ′Z′WX and D = C·(R_X R_Xᵀ)⁻¹, q×p row-major
 	cb       []float64   // one column of C
 	ex       []float64   // REML: √w·(X − ZΛC) of one observation
+	sol      []float64   // the solution over the trailing rows before y
+	u, b     []float64   // ũ and b̃ = Λũ
+	rinv, si []float64   // REML: R_X⁻¹ and (R_X R_Xᵀ)⁻¹
+	layout   []ThetaElement
 }
 
 func (m *Model) gradientWork() *gradientWork {
@@ -34,6 +38,9 @@ func (m *Model) gradientWork() *gradientWork {
 	}
 	q := m.NRandom()
 	w.c, w.d, w.cb = make([]float64, q*m.p), make([]float64, q*m.p), make([]float64, q)
+	w.sol, w.u, w.b = make([]float64, m.rows.s-1), make([]float64, q), make([]float64, q)
+	w.rinv, w.si = make([]float64, m.p*m.p), make([]float64, m.p*m.p)
+	w.layout = m.ThetaLayout()
 	m.grad = w
 	return w
 }
@@ -43,7 +50,9 @@ func (m *Model) gradientWork() *gradientWork {
 // criterion, β and σ profiled out — and returns the criterion. The
 // gradient of the σ-fixed deviance (σ held at σ̂(θ)) is the same vector;
 // only the Hessians differ (Hessian). See the package documentation for
-// the formulas.
+// the formulas. After the first call on a model it allocates nothing with
+// a dense trailing factor (the sparse factor's selected inverse allocates
+// a small block per supernode).
 func (m *Model) Gradient(theta []float64, reml bool, grad []float64) (float64, error) {
 	if len(grad) != m.NTheta() {
 		return math.NaN(), errs.Invalidf("grad", "length %d, want %d", len(grad), m.NTheta())
@@ -76,11 +85,11 @@ func (m *Model) gradientParts(reml bool) *gradientWork {
 	}
 	w := m.gradientWork()
 	z := m.selectedInverse()
-	x := m.tail.solveT()
+	m.tail.solveTInto(w.sol)
 	qT := m.rows.qT
-	beta := x[qT : qT+m.p]
-	u := m.modes(x)
-	b := make([]float64, len(u))
+	beta := w.sol[qT : qT+m.p]
+	u, b := w.u, w.b
+	m.modesInto(w.sol, u)
 	m.lam.mulModes(b, u, m.terms)
 	if reml {
 		m.fixedSolutions(w)
@@ -107,7 +116,7 @@ func (m *Model) gradientParts(reml bool) *gradientWork {
 			}
 		}
 	}
-	for p, el := range m.ThetaLayout() {
+	for p, el := range w.layout {
 		k := m.terms[el.Term].k
 		w.gLD[p] = 2 * w.G[el.Term][el.Col*k+el.Row]
 		w.gR2[p] = -2 * w.R[el.Term][el.Col*k+el.Row]
@@ -234,9 +243,8 @@ func (m *Model) fixedSolutions(w *gradientWork) {
 		}
 	}
 	rx, ld := m.tail.fixedBlock()
-	rinv := make([]float64, p*p)
+	rinv, sinv := w.rinv, w.si
 	dense.LowerInverse(rinv, rx, ld, p)
-	sinv := make([]float64, p*p)
 	dense.LowerCrossprod(sinv, rinv, p)
 	for i := 0; i < q; i++ {
 		ci, di := w.c[i*p:(i+1)*p], w.d[i*p:(i+1)*p]

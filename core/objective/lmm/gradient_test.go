@@ -111,3 +111,28 @@ func TestGradientFiniteDifferencesSynthetic(t *testing.T) {
 		}
 	}
 }
+
+// TestGradientAllocatesNothing: after the first call on a model, Gradient
+// allocates nothing (ML and REML) with the dense trailing factor; the
+// sparse one's selected inverse allocates a small block per supernode.
+func TestGradientAllocatesNothing(t *testing.T) {
+	for _, name := range []string{"sleepstudy_reml", "penicillin_ml", "pastes_ml"} {
+		ref := refByName(t, name)
+		d := buildData(t, ref)
+		d.Factor = FactorDense
+		m, err := New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		g := make([]float64, m.NTheta())
+		for _, reml := range []bool{false, true} {
+			if _, err := m.Gradient(ref.Theta, reml, g); err != nil {
+				t.Fatal(err)
+			}
+			if n := testing.AllocsPerRun(5, func() { m.Gradient(ref.Theta, reml, g) }); n != 0 {
+				t.Errorf("%s reml=%v: %v allocations per gradient", name, reml, n)
+			}
+		}
+	}
+}
