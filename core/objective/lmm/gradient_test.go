@@ -136,3 +136,26 @@ func TestGradientAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestGradientInstEval: the gradient on InstEval (n = 73 421, a dense
+// trailing block of 1128 lecturers and the sparse one) against finite
+// differences, ML and REML. Skipped with -short and under the race
+// detector (minutes there).
+func TestGradientInstEval(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("InstEval: long")
+	}
+	ref := refByName(t, "insteval_ml")
+	for _, kind := range []FactorKind{FactorDense, FactorSparse} {
+		d := buildData(t, ref)
+		d.Factor = kind
+		m, err := New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, reml := range []bool{false, true} {
+			checkGradient(t, m, ref.ObjectiveAt[1].Theta, reml, 1e-6)
+		}
+		m.Close()
+	}
+}
