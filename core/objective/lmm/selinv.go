@@ -36,7 +36,7 @@ type selectedInverse struct {
 // tailEntry returns Z₂₂[i, j].
 func (z *selectedInverse) tailEntry(i, j int) float64 {
 	if z.z22 != nil {
-		return z.z22[j*z.qT+i]
+		return z.z22[min(i, j)*z.qT+max(i, j)]
 	}
 	return z.sym.Entry(z.sp, max(i, j), min(i, j))
 }
@@ -64,8 +64,10 @@ func (m *Model) selectedInverse() *selectedInverse {
 }
 
 // denseTail sets Z₂₂ = L₂₂⁻ᵀL₂₂⁻¹ on the term rows: the triangular inverse
-// (lowerInverter), then the product by the blocked kernel of core/dense
-// (as (L⁻ᵀ)(L⁻ᵀ)ᵀ).
+// X = L₂₂⁻¹ (lowerInverter), then Z's lower triangle by block columns with
+// the product kernel of core/dense: Z[j₀:, J] = X[j₀:, j₀:]ᵀ·X[j₀:, J], the
+// rows above j₀ of X's block column being zero (a third of the full
+// product's flops). tailEntry reads the lower triangle only.
 func (z *selectedInverse) denseTail(t *denseTail) {
 	qT := z.qT
 	if z.z22 == nil {
@@ -77,7 +79,12 @@ func (z *selectedInverse) denseTail(t *denseTail) {
 			z.linvT[r*qT+c] = z.linv[c*qT+r]
 		}
 	}
-	z.mul.MulABt(qT, qT, qT, z.linvT, qT, z.linvT, qT, z.z22, qT)
+	const nb = 128
+	for j0 := 0; j0 < qT; j0 += nb {
+		nc, m := min(nb, qT-j0), qT-j0
+		off := j0*qT + j0
+		z.mul.MulABt(m, nc, m, z.linvT[off:], qT, z.linvT[off:], qT, z.z22[off:], qT)
+	}
 }
 
 // selectedInverseFirst sets Z₂₁[:, a] and Z₁₁,a for level a of the first term.
