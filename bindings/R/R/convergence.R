@@ -18,9 +18,10 @@ lmm_derivs <- function(ptr, theta, reml, lower) {
   h <- 1e-3 * pmax(abs(theta), 1e-3)
   at_bound <- is.finite(lower) & theta - h < lower
   H <- d$hessian
+  bound_curvature <- diag(H)[at_bound]
   H[at_bound, ] <- NA_real_
   H[, at_bound] <- NA_real_
-  list(gradient = d$gradient, Hessian = H, at_bound = at_bound, value = d$value,
+  list(gradient = d$gradient, Hessian = H, at_bound = at_bound, bound_curvature = bound_curvature, value = d$value,
        method = "analytic gradient; Hessian by differences of it")
 }
 
@@ -144,6 +145,20 @@ replay_runs <- function(ptr, REML, runs, verbose) {
   lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L, optimizer = r$optimizer %||% "auto")
 }
 
+## Why a boundary fit is a minimum there, from the derivatives at the
+## bound: the criterion's derivative into the interior (analytic; 0 for a
+## scalar term, whose criterion is even in its theta) and its curvature.
+boundary_explanation <- function(d) {
+  if (is.null(d) || !any(d$at_bound)) return("")
+  i <- which(d$at_bound)
+  g <- d$gradient[i]
+  h <- d$bound_curvature
+  how <- ifelse(g > 0, "increases into the interior",
+                ifelse(g == 0 & !is.na(h) & h > 0, "is flat there and curves up into the interior", "decreases into the interior"))
+  paste0("\n  ", sprintf("theta[%d] = 0: derivative of the criterion %s, curvature %s: it %s",
+                         i, format(g, digits = 4), format(h, digits = 4), how), collapse = "")
+}
+
 ## Report what is left after the restarts, as lme4 does (its checks and
 ## actions), and the boundary message.
 lmm_report_convergence <- function(optinfo, res, ctrl, lower) {
@@ -152,9 +167,9 @@ lmm_report_convergence <- function(optinfo, res, ctrl, lower) {
                     as.integer(optinfo$evals)), call. = FALSE)
   cs <- ctrl$checkConv$check.conv.singular
   singular <- any(res$theta[lower == 0] < cs$tol)
-  if (singular && !isTRUE(getOption("glmmgo.quiet.singular")))
-    act(cs$action, "boundary (singular) fit: see help('isSingular')")
   d <- optinfo$derivs
+  if (singular && !isTRUE(getOption("glmmgo.quiet.singular")))
+    act(cs$action, paste0("boundary (singular) fit: see help('isSingular')", boundary_explanation(d)))
   for (p in optinfo$problems) {
     a <- if (p$kind == "grad") ctrl$checkConv$check.conv.grad$action else ctrl$checkConv$check.conv.hess$action
     ## on a boundary fit lme4 skips the derivative checks; here only the
