@@ -90,3 +90,20 @@ test_that("Wald intervals for the variance parameters (lme4: NA) and vcov_theta"
   s <- glmmgo::lmer(Yield ~ 1 + (1 | Batch), lme4_data("Dyestuff2"), REML = FALSE)
   expect_true(is.na(vcov_theta(s)[1, 1]))
 })
+
+test_that("a model with 6 covariance parameters is fitted by BFGS (auto) to lme4's optimum, without false alarms", {
+  skip_if_not_installed("lme4")
+  d <- lme4_data("sleepstudy")
+  d$D <- d$Days / 9
+  f <- Reaction ~ D + I(D^2) + (D + I(D^2) | Subject)
+  g <- glmmgo::lmer(f, d, REML = FALSE)
+  l <- suppressWarnings(lme4::lmer(f, d, REML = FALSE, control = lme4::lmerControl(optimizer = "bobyqa",
+                                                                                  optCtrl = list(rhoend = 1e-10))))
+  expect_match(g$optinfo$optimizer, "BFGS")
+  expect_length(g$optinfo$messages, 0L)
+  expect_lte(deviance(g), deviance(l) + 1e-6 * abs(deviance(l)))
+  expect_equal(deviance(g), deviance(l), tolerance = 1e-6)
+  b <- glmmgo::lmer(f, d, REML = FALSE, control = glmmgoControl(optimizer = "bobyqa"))
+  expect_equal(deviance(g), deviance(b), tolerance = 1e-8)
+  expect_lt(g$optinfo$evals, b$optinfo$evals)
+})
