@@ -50,9 +50,7 @@ func (m *Model) gradientWork() *gradientWork {
 // criterion, β and σ profiled out — and returns the criterion. The
 // gradient of the σ-fixed deviance (σ held at σ̂(θ)) is the same vector;
 // only the Hessians differ (Hessian). See the package documentation for
-// the formulas. After the first call on a model it allocates nothing with
-// a dense trailing factor (the sparse factor's selected inverse allocates
-// a small block per supernode).
+// the formulas. After the first call on a model it allocates nothing.
 func (m *Model) Gradient(theta []float64, reml bool, grad []float64) (float64, error) {
 	if len(grad) != m.NTheta() {
 		return math.NaN(), errs.Invalidf("grad", "length %d, want %d", len(grad), m.NTheta())
