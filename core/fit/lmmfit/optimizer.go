@@ -31,8 +31,8 @@ const (
 //	model (θ)          BOBYQA evals  time          BFGS gradients  time
 //	sleepstudy (3)     62            0.6–1.2 ms    25              0.6–0.8 ms
 //	Penicillin (2)     58            0.27–1.1 ms   15              0.22–0.26 ms
-//	InstEval (2)       32            0.43–1.3 s    10              2.9–4.0 s
-//	maximal (20)       977           6.1–9.5 s     46              1.4–1.9 s
+//	InstEval (2)       32            0.41–0.43 s   9               0.89–1.33 s
+//	maximal (20)       977           3.6–5.6 s     45              0.79–0.97 s
 //
 // With few θ BOBYQA is as fast or, on large data, much faster; with many
 // θ BFGS wins by far. 6 is the smallest length at which a vector-valued
