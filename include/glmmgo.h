@@ -493,7 +493,10 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
  * e ~ N(0, sigma^2 W^{-1}). The ML deviance and the REML criterion are
  * profiled over beta and sigma, so they are functions of theta alone
  * (Bates et al. 2015, J. Stat. Softw. 67(1)); glmmgo_lmm_fit minimises them
- * with a bounded derivative-free (BOBYQA-type) optimiser.
+ * with a bounded derivative-free (BOBYQA-type) optimiser or, for many
+ * covariance parameters, a projected BFGS with the analytic gradient
+ * (glmmgo_lmm_options.optimizer); glmmgo_lmm_derivatives gives the
+ * gradient and Hessian at any theta.
  *
  * Random-effects terms: term t is a grouping factor with nlevels[t] levels
  * (codes 0..nlevels[t]-1, each level used at least once, at least 2 levels
