@@ -10,10 +10,12 @@ import (
 	"github.com/glmmgo/glmmgo/internal/simdata"
 )
 
-// maximal20 is the 20-θ maximal crossed model (simdata.Maximal).
+// maximal20 is a 20-θ maximal crossed model (simdata.Maximal): 30
+// subjects × 20 items, small enough for BOBYQA's thousand evaluations
+// under the race detector.
 func maximal20(t testing.TB) *lmm.Model {
 	t.Helper()
-	m, err := lmm.New(fromSim(simdata.Maximal(1, 60, 40, 1)))
+	m, err := lmm.New(fromSim(simdata.Maximal(1, 30, 20, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
