@@ -391,6 +391,17 @@ int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t 
     return r;
 }
 
+int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t sigma_mode, int32_t workers, double *value, double *gradient, int64_t gradient_len, double *hessian, int64_t hessian_len, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_derivatives(model, (double *)theta, ntheta, reml, sigma_mode, workers, value, gradient, gradient_len, hessian, hessian_len, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
 int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);

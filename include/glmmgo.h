@@ -552,7 +552,10 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
  * e ~ N(0, sigma^2 W^{-1}). The ML deviance and the REML criterion are
  * profiled over beta and sigma, so they are functions of theta alone
  * (Bates et al. 2015, J. Stat. Softw. 67(1)); glmmgo_lmm_fit minimises them
- * with a bounded derivative-free (BOBYQA-type) optimiser.
+ * with a bounded derivative-free (BOBYQA-type) optimiser or, for many
+ * covariance parameters, a projected BFGS with the analytic gradient
+ * (glmmgo_lmm_options.optimizer); glmmgo_lmm_derivatives gives the
+ * gradient and Hessian at any theta.
  *
  * Random-effects terms: term t is a grouping factor with nlevels[t] levels
  * (codes 0..nlevels[t]-1, each level used at least once, at least 2 levels
@@ -618,6 +621,32 @@ int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t nthet
 int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers,
                               double *parts, int64_t len, char *err, size_t errlen);
 
+/*
+ * Derivatives with respect to theta of the criterion at theta[ntheta]
+ * (model order): *value receives the criterion (as glmmgo_lmm_objective),
+ * gradient[gradient_len] its gradient (gradient_len = ntheta) and
+ * hessian[hessian_len] its Hessian (hessian_len = ntheta*ntheta,
+ * column-major, symmetric); either array may be NULL with length 0 to skip
+ * it. sigma_mode says which function of theta is differentiated:
+ *   GLMMGO_LMM_SIGMA_PROFILED  beta and sigma profiled out: lme4's devfun,
+ *                              the criterion glmmgo_lmm_fit minimises;
+ *   GLMMGO_LMM_SIGMA_FIXED     beta profiled, sigma held at sigma-hat(theta)
+ *                              (sqrt(pwrss/n), or /(n-p) for REML): what
+ *                              MixedModels.jl's ForwardDiff.hessian reports.
+ * The two gradients are equal; the Hessians differ by a rank-one term.
+ * The gradient is analytic (Jacobi's formula with a selected inverse of the
+ * factor); the Hessian is central differences of the analytic gradient
+ * (steps 1e-4 * max(1, |theta_j|); one-sided on a bound), 2*ntheta gradients.
+ * Errors as glmmgo_lmm_objective; a wrong length or an unknown sigma_mode
+ * is GLMMGO_ERR_INVALID naming it.
+ */
+#define GLMMGO_LMM_SIGMA_PROFILED 0
+#define GLMMGO_LMM_SIGMA_FIXED 1
+int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml,
+                           int32_t sigma_mode, int32_t workers, double *value, double *gradient,
+                           int64_t gradient_len, double *hessian, int64_t hessian_len, char *err,
+                           size_t errlen);
+
 typedef struct {
     size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
     int32_t reml;        /* nonzero: REML; 0: ML (default 0) */
@@ -629,7 +658,17 @@ typedef struct {
                             optimiser's 2*ntheta+1 interpolation points. Running out of a
                             valid budget is not an error (GLMMGO_LMM_CONVERGED is 0). */
     int32_t workers;     /* threads; 0 = all CPUs (default 0) */
+    int32_t optimizer;   /* GLMMGO_LMM_OPTIMIZER_AUTO (default): BFGS from 6 elements of theta on, else
+                            BOBYQA; or force GLMMGO_LMM_OPTIMIZER_BOBYQA / _BFGS (see below) */
 } glmmgo_lmm_options;
+
+/* Optimisers of glmmgo_lmm_fit (glmmgo_lmm_options.optimizer, GLMMGO_LMM_OPTIMIZER):
+   BOBYQA is Powell's derivative-free method (rhobeg, rhoend apply); BFGS is a
+   projected quasi-Newton method with the analytic gradient, converged when the
+   projected gradient is below 1e-7 * max(1, |criterion|) (rhobeg, rhoend unused). */
+#define GLMMGO_LMM_OPTIMIZER_AUTO 0
+#define GLMMGO_LMM_OPTIMIZER_BOBYQA 1
+#define GLMMGO_LMM_OPTIMIZER_BFGS 2
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -690,6 +729,16 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
 #define GLMMGO_LMM_THETA_COL 2027     /* ntheta int       its column there (rows >= columns: the lower triangle,
                                                           column by column; diagonal elements, row == col, are
                                                           those with lower bound 0)                          */
+#define GLMMGO_LMM_OPTIMIZER 2028     /* 1 int            the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS) */
+/* The derivatives at theta-hat and the Wald standard errors of the covariance parameters,
+   computed together on the first request of any of them (a Hessian: 2*ntheta gradients): */
+#define GLMMGO_LMM_GRADIENT 2029      /* ntheta           gradient of the criterion at theta-hat (profiled) */
+#define GLMMGO_LMM_HESSIAN 2030       /* ntheta*ntheta    its Hessian (profiled), column-major      */
+#define GLMMGO_LMM_THETA_VCOV 2031    /* ntheta*ntheta    Wald covariance of theta-hat, 2 H^-1; NaN rows and
+                                                          columns for elements on their bound (singular fit) */
+#define GLMMGO_LMM_THETA_SE 2032      /* ntheta           Wald standard errors of theta-hat (NaN on a bound) */
+#define GLMMGO_LMM_VARCORR_SE 2033    /* ntheta+1         standard errors of GLMMGO_LMM_VARCORR's elements by the
+                                                          delta method from the joint covariance of (theta, sigma) */
 
 /* ---- laplace: GLMMs by the Laplace approximation and adaptive quadrature --
  *

@@ -19,7 +19,8 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
                           check.conv.hess = list(action = "warning", tol = 1e-6),
                           check.nlev.gtreq.5 = "ignore", check.nobs.vs.nRE = "stop",
                           check.nobs.vs.rankZ = "ignore", check.rankX = "message+drop.cols",
-                          check.scaleX = "ignore", restart_edge = TRUE) {
+                          check.scaleX = "ignore", restart_edge = TRUE, optimizer = c("auto", "bobyqa", "bfgs")) {
+  optimizer <- match.arg(optimizer)
   chk <- function(v, nm) {
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0)
       stop(sprintf("glmmgoControl(): '%s' must be one non-negative number (0 = the engine's default)", nm),
@@ -50,7 +51,7 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
   structure(list(
     rhobeg = rhobeg, rhoend = rhoend, maxeval = round(maxeval),
     calc.derivs = flag(calc.derivs, "calc.derivs"), restarts = as.integer(restarts),
-    restart_edge = flag(restart_edge, "restart_edge"),
+    restart_edge = flag(restart_edge, "restart_edge"), optimizer = optimizer,
     checkConv = list(check.conv.grad = cc(check.conv.grad, "check.conv.grad", 2e-3),
                      check.conv.singular = cc(check.conv.singular, "check.conv.singular", 1e-4),
                      check.conv.hess = cc(check.conv.hess, "check.conv.hess", 1e-6)),

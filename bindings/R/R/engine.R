@@ -102,26 +102,40 @@ engine_lmm_deviance_parts <- function(ptr, theta, workers = 0L) {
   .Call(C_gg_lmm_deviance_parts, ptr, as_dbl(theta), as.integer(workers))
 }
 
+## glmmgo_lmm_derivatives: list(value, gradient, hessian) of the criterion
+## at theta; sigma "profiled" (lme4's devfun) or "fixed" (sigma at its
+## estimate given theta); hessian FALSE skips the Hessian (NULL).
+engine_lmm_derivatives <- function(ptr, theta, reml, sigma = "profiled", hessian = TRUE, workers = 0L) {
+  mode <- match(sigma, c("profiled", "fixed")) - 1L
+  .Call(C_gg_lmm_derivatives, ptr, as_dbl(theta), isTRUE(reml), mode, isTRUE(hessian), as.integer(workers))
+}
+
 ## Fits the model: a new fit handle, or NULL when the user interrupted
 ## (Ctrl-C). 0 for rhobeg, rhoend or maxeval means the engine's default.
-engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L) {
+engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L, optimizer = "auto") {
   apply_memory_option()
   opts <- list(reml = isTRUE(reml), start = if (!is.null(theta0)) as_dbl(theta0), rhobeg = as.double(rhobeg),
-               rhoend = as.double(rhoend), maxeval = as.double(maxeval), workers = as.integer(workers))
+               rhoend = as.double(rhoend), maxeval = as.double(maxeval), workers = as.integer(workers),
+               optimizer = match(optimizer, lmm_optimizers) - 1L)
   .Call(C_gg_lmm_fit, ptr, opts, as.integer(verbose))
 }
+
+## The optimisers of glmmgo_lmm_options.optimizer, in the order of their codes
+## (GLMMGO_LMM_OPTIMIZER_AUTO, _BOBYQA, _BFGS).
+lmm_optimizers <- c("auto", "bobyqa", "bfgs")
 
 ## Everything a fit reports, read once (the conditional variances, which the
 ## engine computes on request, only when condvar = TRUE).
 engine_lmm_result <- function(fit, condvar = FALSE) {
   r <- engine_results(fit, c("OBJECTIVE", "LOGLIK", "DEVIANCE", "REMLCRIT", "AIC", "BIC", "SIGMA", "EVALS",
-                             "CONVERGED", "SINGULAR", "REML", "THETA", "BETA", "SE", "VCOV", "VARCORR", "B", "U"),
+                             "CONVERGED", "SINGULAR", "REML", "THETA", "BETA", "SE", "VCOV", "VARCORR", "B", "U",
+                             "OPTIMIZER"),
                       "GLMMGO_LMM_")
   p <- length(r$BETA)
   list(objective = r$OBJECTIVE, logLik = r$LOGLIK, deviance = r$DEVIANCE, REMLcrit = r$REMLCRIT, AIC = r$AIC,
        BIC = r$BIC, sigma = r$SIGMA, evals = r$EVALS, converged = r$CONVERGED != 0, singular = r$SINGULAR != 0,
        REML = r$REML != 0, theta = r$THETA, beta = r$BETA, se = r$SE, vcov = matrix(r$VCOV, p, p),
-       varcorr = r$VARCORR, b = r$B, u = r$U,
+       varcorr = r$VARCORR, b = r$B, u = r$U, optimizer = lmm_optimizers[r$OPTIMIZER + 1],
        condvar = if (isTRUE(condvar)) engine_result(fit, "GLMMGO_LMM_CONDVAR"))
 }
 

@@ -47,7 +47,7 @@ aic_table <- function(object) {
 
 print_fit_messages <- function(x) {
   if (x$singular) cat("boundary (singular) fit: see help('isSingular')\n")
-  for (m in x$optinfo$messages) cat("optimizer (BOBYQA) convergence check: ", m, "\n", sep = "")
+  for (m in x$optinfo$messages) cat("optimizer convergence check: ", m, "\n", sep = "")
 }
 
 print.glmmgo_merMod <- function(x, digits = max(3, getOption("digits") - 3), ...) {

@@ -145,8 +145,16 @@ confint.glmmgo_merMod <- function(object, parm, level = 0.95, method = c("profil
     },
     Wald = {
       se <- sqrt(diag(object$vcov))
-      ci <- rbind(matrix(NA_real_, length(vn), 2L),
-                  cbind(object$beta + stats::qnorm(a[1]) * se, object$beta + stats::qnorm(a[2]) * se))
+      ## lme4 gives NA for the variance parameters; for lmer() fits the
+      ## engine's Wald standard errors of the sd/cor scale (delta method on
+      ## the curvature of the deviance in theta and sigma) give intervals
+      vc <- matrix(NA_real_, length(vn), 2L)
+      if (inherits(object, "glmmgo_lmm")) {
+        est <- theta_to_sdcor(object$theta, object$reterms, sigma(object))[seq_along(vn)]
+        vse <- wald_sdcor_se(object)[seq_along(vn)]
+        vc <- cbind(est + stats::qnorm(a[1]) * vse, est + stats::qnorm(a[2]) * vse)
+      }
+      ci <- rbind(vc, cbind(object$beta + stats::qnorm(a[1]) * se, object$beta + stats::qnorm(a[2]) * se))
       dimnames(ci) <- list(an, format_perc(a))
       ci[parm, , drop = FALSE]
     },

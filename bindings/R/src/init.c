@@ -18,6 +18,7 @@ SEXP gg_confint(SEXP, SEXP);
 SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_objective(SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_deviance_parts(SEXP, SEXP, SEXP);
+SEXP gg_lmm_derivatives(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_fit(SEXP, SEXP, SEXP);
 SEXP gg_mixlogit_new(SEXP, SEXP);
 SEXP gg_mixlogit_objective(SEXP, SEXP, SEXP, SEXP);
@@ -91,6 +92,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_lmm_new, 7),
     CALLDEF(gg_lmm_objective, 4),
     CALLDEF(gg_lmm_deviance_parts, 3),
+    CALLDEF(gg_lmm_derivatives, 6),
     CALLDEF(gg_lmm_fit, 3),
     CALLDEF(gg_mixlogit_new, 2),
     CALLDEF(gg_mixlogit_objective, 4),

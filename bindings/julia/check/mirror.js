@@ -169,6 +169,25 @@ static double *res(const fitres *r, int32_t code, int64_t *len) {
 
 static double res1(const fitres *r, int32_t code) { return res(r, code, NULL)[0]; }
 
+/* I <- A^-1 by Gauss-Jordan with partial pivoting (n small; A overwritten). */
+static void invert(double *A, double *I, int n) {
+    for (int c = 0; c < n; c++) {
+        int p = c;
+        for (int r = c + 1; r < n; r++) if (fabs(A[c * n + r]) > fabs(A[c * n + p])) p = r;
+        for (int k = 0; k < n; k++) {
+            double t = A[k * n + c]; A[k * n + c] = A[k * n + p]; A[k * n + p] = t;
+            t = I[k * n + c]; I[k * n + c] = I[k * n + p]; I[k * n + p] = t;
+        }
+        double d = A[c * n + c];
+        for (int k = 0; k < n; k++) { A[k * n + c] /= d; I[k * n + c] /= d; }
+        for (int r = 0; r < n; r++) {
+            if (r == c) continue;
+            double f = A[c * n + r];
+            for (int k = 0; k < n; k++) { A[k * n + r] -= f * A[k * n + c]; I[k * n + r] -= f * I[k * n + c]; }
+        }
+    }
+}
+
 static void free_fitres(fitres *r) {
     for (int i = 0; i < r->n; i++) free(r->v[i]);
     r->n = 0;
@@ -346,6 +365,71 @@ function lmmCase(out, body, c, k, plan, ref) {
   lines.push(lmmFree, '}');
   body.push(lines.join('\n'));
   return `test_${tag}`;
+}
+
+// GlmmGo.gradient(m, θ) and GlmmGo.hessian(m, θ; REML, sigma) at lme4's θ̂: one
+// glmmgo_lmm_derivatives call without the Hessian (profiled), one with it.
+function lmmDerivativesCase(body, d, k, plan, lme4) {
+  const idx = plan.lmm.findIndex((c) => c.reference === d.reference);
+  if (idx < 0) throw new Error(`plan: lmm_derivatives ${d.reference} has no [[lmm]] entry`);
+  const ref = lme4[d.reference];
+  const tag = `lmm${idx}`;
+  const inp = td.lmmInputs(plan.pkg, plan.lmm[idx]);
+  const nt = ref.theta.length;
+  const reml = ref.REML ? 1 : 0;
+  const mode = { profiled: 'GLMMGO_LMM_SIGMA_PROFILED', fixed: 'GLMMGO_LMM_SIGMA_FIXED' }[d.sigma];
+  if (!mode) throw new Error(`plan: lmm_derivatives sigma ${d.sigma}`);
+  const name = `${d.reference} derivatives`;
+  const lines = [`static void test_lmmderiv${k}(void) {`, lmmNew(tag, inp)];
+  lines.push(`    {
+        const double *th = ${dlist(ref.theta)};
+        double v = NAN, g[${nt}], H[${nt * nt}];
+        ok_status("${name} gradient", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, GLMMGO_LMM_SIGMA_PROFILED, 0, &v, g, ${nt}, NULL, 0, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) close_to("${name} |gradient| within gradient_abs", fabs(g[i]) <= ${num(d.gradient_abs)} ? 0.0 : fabs(g[i]), 0, 0);
+        ok_status("${name} hessian", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, ${mode}, 0, &v, g, ${nt}, H, ${nt * nt}, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) for (int j = 0; j < ${nt}; j++) close_to("${name} hessian symmetric", H[i * ${nt} + j], H[j * ${nt} + i], 0);
+        close_all("${name} hessian", H, ${dlist(d.hessian)}, ${nt * nt}, ${d.hessian_tol});
+    }
+    {   /* fit(LMMFit, m; REML, optimizer = :bfgs), read by _read_lmmfit, then the
+           derivatives and Wald results GlmmGo.gradient/hessian/theta_vcov/theta_se/varcorr_se read */
+        glmmgo_lmm_options opt;
+        require_ok("${name} lmm options", glmmgo_lmm_options_default(&opt, sizeof opt, err, sizeof err));
+        opt.reml = ${reml};
+        opt.optimizer = GLMMGO_LMM_OPTIMIZER_BFGS;
+        int64_t calls = 0;
+        glmmgo_handle f = 0;
+        require_ok("${name} BFGS fit", glmmgo_lmm_fit(h, &opt, progress_continue, &calls, &f, err, sizeof err));
+        fitres r = read_lmm_fit(f);
+        close_to("${name} optimizer used", res1(&r, GLMMGO_LMM_OPTIMIZER), GLMMGO_LMM_OPTIMIZER_BFGS, 0);
+        double *th = res(&r, GLMMGO_LMM_THETA, NULL);
+        int64_t ng, nh, nv, ns, nvc;
+        double *g = get_result("${name} gradient", f, GLMMGO_LMM_GRADIENT, 0, &ng);
+        double *H = get_result("${name} fit hessian", f, GLMMGO_LMM_HESSIAN, 0, &nh);
+        double *V = get_result("${name} theta vcov", f, GLMMGO_LMM_THETA_VCOV, 0, &nv);
+        double *se = get_result("${name} theta se", f, GLMMGO_LMM_THETA_SE, 0, &ns);
+        double *vse = get_result("${name} varcorr se", f, GLMMGO_LMM_VARCORR_SE, 0, &nvc);
+        for (int64_t i = 0; i < ng; i++) close_to("${name} fit |gradient| within gradient_abs", fabs(g[i]) <= ${num(d.gradient_abs)} ? 0.0 : fabs(g[i]), 0, 0);
+        for (int i = 0; i < ${nt}; i++) for (int j = 0; j < ${nt}; j++) close_to("${name} fit hessian symmetric", H[i * ${nt} + j], H[j * ${nt} + i], 0);
+        int fr[${nt}], nf = 0;
+        for (int i = 0; i < ${nt}; i++) if (!(th[i] - lower[i] < 1e-6)) fr[nf++] = i;
+        double A[${nt * nt}], I[${nt * nt}];
+        for (int a = 0; a < nf; a++) for (int b = 0; b < nf; b++) { A[b * nf + a] = H[fr[b] * ${nt} + fr[a]]; I[b * nf + a] = a == b; }
+        invert(A, I, nf);
+        for (int a = 0; a < nf; a++) for (int b = 0; b < nf; b++)
+            close_to("${name} theta vcov = 2 H^-1", V[fr[b] * ${nt} + fr[a]], 2 * I[b * nf + a], 1e-8);
+        for (int i = 0, a = 0; i < ${nt}; i++) {
+            if (a < nf && fr[a] == i) { close_to("${name} theta se", se[i], sqrt(V[i * ${nt} + i]), 1e-12); a++; }
+            else close_to("${name} theta se NaN on the bound", isnan(se[i]), 1, 0);
+        }
+        close_to("${name} varcorr se length", (double)nvc, ${nt + 1}, 0);
+        close_to("${name} sigma se positive", vse[nvc - 1] > 0, 1, 0);
+        free(g); free(H); free(V); free(se); free(vse);
+        free_fitres(&r);
+        ok_status("${name} free BFGS fit", glmmgo_free(f));
+    }`);
+  lines.push(lmmFree, '}');
+  body.push(lines.join('\n'));
+  return `test_lmmderiv${k}`;
 }
 
 function mclaData(out, tag, mi) {
@@ -1037,6 +1121,7 @@ function generate(pkg, headerFile) {
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
     tests.push(lmmCase(data, body, c, k, plan, ref));
   });
+  (plan.lmm_derivatives || []).forEach((d, k) => tests.push(lmmDerivativesCase(body, d, k, plan, lme4)));
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));

@@ -104,6 +104,11 @@ const GLMMGO_CONVERGENCE_NOT_FINITE = Int32(2)  # the estimate, l_m or a derivat
 const GLMMGO_CONVERGENCE_SCALE = Int32(3)  # a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8
 const GLMMGO_CONVERGENCE_HESSIAN = Int32(4)  # the Hessian is not negative definite: not a maximum
 const GLMMGO_CONVERGENCE_GRADIENT = Int32(5)  # the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002
+const GLMMGO_LMM_SIGMA_PROFILED = Int32(0)
+const GLMMGO_LMM_SIGMA_FIXED = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_AUTO = Int32(0)
+const GLMMGO_LMM_OPTIMIZER_BOBYQA = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_BFGS = Int32(2)
 const GLMMGO_LMM_TERM_ORDER = Int32(2001)  # nterms int  input index of each term
 const GLMMGO_LMM_TERM_NLEVELS = Int32(2002)  # nterms int  levels of each term
 const GLMMGO_LMM_TERM_NCOLS = Int32(2003)  # nterms int  columns k_t of each term
@@ -131,6 +136,12 @@ const GLMMGO_LMM_REML = Int32(2024)  # 1 int  1 for a REML fit
 const GLMMGO_LMM_THETA_TERM = Int32(2025)  # ntheta int  the term (model order) of each element of theta
 const GLMMGO_LMM_THETA_ROW = Int32(2026)  # ntheta int  its row in the term's k x k template of Lambda
 const GLMMGO_LMM_THETA_COL = Int32(2027)  # ntheta int  its column there (rows >= columns: the lower triangle,
+const GLMMGO_LMM_OPTIMIZER = Int32(2028)  # 1 int  the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS)
+const GLMMGO_LMM_GRADIENT = Int32(2029)  # ntheta  gradient of the criterion at theta-hat (profiled)
+const GLMMGO_LMM_HESSIAN = Int32(2030)  # ntheta*ntheta  its Hessian (profiled), column-major
+const GLMMGO_LMM_THETA_VCOV = Int32(2031)  # ntheta*ntheta  Wald covariance of theta-hat, 2 H^-1; NaN rows and
+const GLMMGO_LMM_THETA_SE = Int32(2032)  # ntheta  Wald standard errors of theta-hat (NaN on a bound)
+const GLMMGO_LMM_VARCORR_SE = Int32(2033)  # ntheta+1  standard errors of GLMMGO_LMM_VARCORR's elements by the
 const GLMMGO_LINK_DEFAULT = Int32(0)  # the family's: logit for Bernoulli and binomial, log for the counts
 const GLMMGO_LINK_LOGIT = Int32(1)  # Bernoulli and binomial
 const GLMMGO_LINK_PROBIT = Int32(2)  # Bernoulli and binomial
@@ -287,6 +298,12 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_LMM_THETA_TERM => Int64,
     GLMMGO_LMM_THETA_ROW => Int64,
     GLMMGO_LMM_THETA_COL => Int64,
+    GLMMGO_LMM_OPTIMIZER => Int64,
+    GLMMGO_LMM_GRADIENT => Float64,
+    GLMMGO_LMM_HESSIAN => Float64,
+    GLMMGO_LMM_THETA_VCOV => Float64,
+    GLMMGO_LMM_THETA_SE => Float64,
+    GLMMGO_LMM_VARCORR_SE => Float64,
     GLMMGO_LAPLACE_TERM_ORDER => Int64,
     GLMMGO_LAPLACE_TERM_NLEVELS => Int64,
     GLMMGO_LAPLACE_TERM_NCOLS => Int64,
@@ -422,6 +439,7 @@ struct glmmgo_lmm_options
     rhoend::Float64
     maxeval::Int64
     workers::Int32
+    optimizer::Int32
 end
 
 """
@@ -626,6 +644,14 @@ function glmmgo_lmm_deviance_parts(model, theta, ntheta, workers, parts, len, er
     return @gcsafe_ccall libglmmgo().glmmgo_lmm_deviance_parts(model::Int64, theta::Ptr{Float64},
         ntheta::Int64, workers::Int32, parts::Ptr{Float64}, len::Int64, err::Ptr{UInt8},
         errlen::Csize_t)::Cint
+end
+
+# int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t sigma_mode, int32_t workers, double *value, double *gradient, int64_t gradient_len, double *hessian, int64_t hessian_len, char *err, size_t errlen)
+function glmmgo_lmm_derivatives(model, theta, ntheta, reml, sigma_mode, workers, value, gradient, gradient_len, hessian, hessian_len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_lmm_derivatives(model::Int64, theta::Ptr{Float64},
+        ntheta::Int64, reml::Int32, sigma_mode::Int32, workers::Int32, value::Ptr{Float64},
+        gradient::Ptr{Float64}, gradient_len::Int64, hessian::Ptr{Float64}, hessian_len::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 # int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen)

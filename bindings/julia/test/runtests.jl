@@ -211,6 +211,34 @@ const ERROR_SCENARIOS = Dict(
         @test GlmmGo.from_c_indices(GlmmGo.to_c_indices([1, 5, 3])) == [1, 5, 3]
     end
 
+    @testset "LMM derivatives $(d["reference"])" for d in PLAN["lmm_derivatives"]
+        case = only(filter(c -> c["reference"] == d["reference"], PLAN["lmm"]))
+        ref = LME4[d["reference"]]
+        m = lmm_from_case(case)
+        θ = tofloat.(ref["theta"])
+        g = GlmmGo.gradient(m, θ; REML = ref["REML"])
+        @test length(g) == length(θ)
+        @test all(abs.(g) .<= d["gradient_abs"])
+        H = GlmmGo.hessian(m, θ; REML = ref["REML"], sigma = Symbol(d["sigma"]))
+        @test H == H'
+        @test closeto(vec(H), tofloat.(d["hessian"]), d["hessian_tol"])
+        @test_throws ArgumentError GlmmGo.hessian(m, θ; sigma = :neither)
+        # a fit by BFGS: the gradient at θ̂, the profiled Hessian, θ̂'s Wald covariance 2H⁻¹
+        f = fit(LMMFit, m; REML = ref["REML"], optimizer = :bfgs)
+        @test GlmmGo.optimizer(f) == :bfgs
+        @test all(abs.(GlmmGo.gradient(f)) .<= d["gradient_abs"])
+        Hf = GlmmGo.hessian(f)
+        @test Hf == Hf'
+        k = length(θ)
+        free = [i for i in 1:k if !(f.θ[i] - lowerbd(m)[i] < 1e-6)]
+        V = GlmmGo.theta_vcov(f)
+        @test closeto(V[free, free], 2 * inv(Hf[free, free]), 1e-8)
+        @test all(isnan, GlmmGo.theta_se(f)[setdiff(1:k, free)])
+        @test closeto(GlmmGo.theta_se(f)[free], sqrt.(diag(V)[free]), 1e-12)
+        vse = GlmmGo.varcorr_se(f)
+        @test length(vse) == k + 1 && vse[end] > 0
+    end
+
     tol = PLAN["lmm_tolerance"]
     @testset "LMM $(case["reference"])" for case in PLAN["lmm"]
         ref = LME4[case["reference"]]

@@ -35,7 +35,9 @@ type Model struct {
 	grp     groupedDowndate // the downdate by groups of levels, where it applies
 	down    pool            // workers of the downdate
 	workers int
-	plan    FactorInfo // what the trailing factor is and why
+	plan    FactorInfo       // what the trailing factor is and why
+	inv     *selectedInverse // the gradient's entries of A⁻¹, made on first use
+	grad    *gradientWork    // the gradient's scratch, made on first use
 
 	// the last successful evaluation
 	l21    bool // off.w holds L₂₁ (the grouped downdate does without it)

@@ -29,6 +29,8 @@ type tailFactor interface {
 	// solveT returns x solving L′x = c over the rows before y, c being y's
 	// row of the factor: the later terms' modes (factor order), then β̂.
 	solveT() []float64
+	// solveTInto is solveT into x (length s − 1).
+	solveTInto(x []float64)
 	// fixedBlock returns R_X, the fixed-effects block of the factor (lower,
 	// p×p), with its leading dimension.
 	fixedBlock() ([]float64, int)
@@ -102,8 +104,13 @@ func (t *denseTail) addLogDiag(acc float64, r0, r1 int) float64 {
 func (t *denseTail) residual() float64 { return t.f[(t.s-1)*t.s+t.s-1] }
 
 func (t *denseTail) solveT() []float64 {
+	x := make([]float64, t.s-1)
+	t.solveTInto(x)
+	return x
+}
+
+func (t *denseTail) solveTInto(x []float64) {
 	s := t.s
-	x := make([]float64, s-1)
 	for i := range x {
 		x[i] = t.f[i*s+s-1]
 	}
@@ -115,7 +122,6 @@ func (t *denseTail) solveT() []float64 {
 		}
 		x[i] = v / col[i]
 	}
-	return x
 }
 
 func (t *denseTail) fixedBlock() ([]float64, int) { return t.f[t.qT*t.s+t.qT:], t.s }
