@@ -108,6 +108,11 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 			return e
 		}
 		m, e := lmm.New(d) // copies everything it keeps
+		if e == nil {
+			if e = lmm.CheckScale(d); e != nil {
+				m.Close()
+			}
+		}
 		if e != nil {
 			return renameArgs(e, lmmNames)
 		}
@@ -167,13 +172,18 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zcols := 0
 	for t := 0; t < nt; t++ {
-		if lv[t] < 2 || lv[t] > maxElems {
+		if lv[t] < 2 {
 			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
 		}
-		if kc[t] < 1 || kc[t] > 1<<20 {
-			return d, errs.Invalidf("ncols", "term %d has %d columns; must be at least 1", t, kc[t])
+		if lv[t] >= int64(nn) {
+			return d, errs.Invalidf("nlevels", "term %d has %d levels for %d observations; the number of levels must be less than the number of observations", t, lv[t], nn)
 		}
-		zcols += int(kc[t])
+		if kc[t] < 1 || kc[t] > int64(nn) {
+			return d, errs.Invalidf("ncols", "term %d has %d columns; must be between 1 and n = %d", t, kc[t], nn)
+		}
+		if zcols += int(kc[t]); zcols > maxElems {
+			return d, errs.Invalidf("ncols", "the terms have more than %d columns in all", int64(maxElems))
+		}
 	}
 	nz, err := product(nn, zcols, "z")
 	if err != nil {
@@ -181,6 +191,10 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zz, err := floats(unsafe.Pointer(z), nz, "z", false)
 	if err != nil {
+		return d, err
+	}
+	// Checked before lmmTerms copies the codes and before any value is read.
+	if err := lmm.NeedData(nn, d.P, nt, zcols); err != nil {
 		return d, err
 	}
 	d.Terms, err = lmmTerms(nn, lv, kc, cd, zz)

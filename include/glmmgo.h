@@ -94,6 +94,20 @@
  * glmmgo_mcla_partial, unchanged since 0.1, treat it as 0). Results are
  * bit-identical whatever the number of workers.
  *
+ * ---- Signals -------------------------------------------------------------
+ *
+ * The host's signal handlers never run on the library's stacks, whether
+ * installed with SA_ONSTACK or not: the library's threads block the
+ * asynchronous signals (and, once a host installs a handler for SIGPROF,
+ * SIGCHLD or signal 34 without SA_ONSTACK, those too, behind a forwarding
+ * handler that runs the host's on the signal stack); the calling thread
+ * blocks them while the library runs on it and gets its own mask back when
+ * the call returns, during progress callbacks, and for a moment at the
+ * checkpoints of long calls (at least every 20 ms of work), where signals
+ * that arrived meanwhile are delivered. Do not direct a signal at one of
+ * the library's threads (pthread_kill): it stays blocked there. See
+ * SECURITY.md.
+ *
  * ---- fork() --------------------------------------------------------------
  *
  * The Go runtime inside the library does not survive fork(). A child
@@ -154,6 +168,7 @@ extern "C" {
 #define GLMMGO_ERR_BUSY 7      /* the handle is in use by another call */
 #define GLMMGO_ERR_STATE 8     /* call out of order (e.g. objective before samples) */
 #define GLMMGO_ERR_FORKED 9    /* called in a child forked after the library started */
+#define GLMMGO_ERR_RESOURCE 10 /* valid, but needs more memory than the limit (glmmgo_set_memory_limit) */
 
 /* Response families. */
 #define GLMMGO_BERNOULLI 1
@@ -181,9 +196,20 @@ typedef int64_t glmmgo_handle;
  * A progress callback, called on the thread that made the call, between
  * iterations of a long computation: the iteration (or evaluation) number,
  * the current objective, the current parameters (npar values, valid only
- * during the call). Return 0 to continue, anything else to stop: the call
- * then returns GLMMGO_ERR_CANCELLED and makes no fit. The callback must not
- * call glmmgo with the handle being used (that call gets GLMMGO_ERR_BUSY).
+ * during the call). An MCLA fit also calls it at least every 20 ms of work
+ * in its phases without iterations and within long iterations, as a
+ * heartbeat: then iter is negative and names the phase (-1 PQL, -2 drawing
+ * and preparing the sample, -3 within a trust iteration, -4 inference),
+ * objective is NaN, par NULL and npar 0. Return 0 to continue, anything
+ * else to stop: the call then returns GLMMGO_ERR_CANCELLED and makes no
+ * fit; the model is unchanged and usable. The callback runs with the
+ * calling thread's own signal mask (signals that arrived during the call
+ * are delivered at its start). It must not call glmmgo with the handle
+ * being used (that call gets GLMMGO_ERR_BUSY), and it must return: leaving
+ * it by longjmp (a host's error mechanism, C++ exceptions) skips the
+ * library's frames and is not allowed — the handle stays marked in use
+ * until the library notices, at the next call on that thread or a
+ * glmmgo_free of the handle from a thread that is not inside a call.
  */
 typedef int (*glmmgo_progress_fn)(void *userdata, int64_t iter, double objective,
                                   const double *par, int64_t npar);
@@ -202,6 +228,22 @@ const char *glmmgo_status_string(int status);
 
 /* The number of CPUs the library uses when workers = 0. */
 int32_t glmmgo_available_workers(void);
+
+/*
+ * The memory limit. Every call checks the memory that the sizes it is given
+ * will need (a fit's u-matrix of m*q doubles, dense q*q matrices, an
+ * optimiser's interpolation system, a model's copies of the data) against
+ * this limit before allocating or reading anything sized by them, and
+ * refuses a request above it with GLMMGO_ERR_RESOURCE, naming the argument
+ * and the bytes needed. The limit bounds one request, not the sum of all
+ * live handles. The default is 3/4 of the memory the process may use (the
+ * smallest of physical memory, its cgroup's limit and its RLIMIT_AS and
+ * RLIMIT_DATA). glmmgo_set_memory_limit sets it to bytes > 0, or back to the
+ * default with 0; negative is GLMMGO_ERR_INVALID. glmmgo_memory_limit
+ * reports the limit in force in *bytes. The setting is process-wide.
+ */
+int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen);
+int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen);
 
 /* Releases a handle of any kind. Freeing 0, an unknown or an already freed
    handle returns GLMMGO_ERR_HANDLE; freeing a handle in use by another
@@ -420,7 +462,7 @@ typedef struct {
     int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
     double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
                            (default 1/3 each). p3 = 0 is allowed. */
-    double zeta;        /* t degrees of freedom > 0 (default 5) */
+    double zeta;        /* t degrees of freedom >= 0.1 (default 5) */
     uint64_t seed;      /* the sample's seed (default 0) */
     int32_t workers;    /* threads; 0 = all CPUs (default 0) */
     int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1
@@ -476,7 +518,7 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
 #define GLMMGO_MCLA_MCVCOV 1011         /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}         */
 #define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
-#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if trust's termination test was met                */
+#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0) */
 #define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
 #define GLMMGO_MCLA_EVALUATIONS 1015    /* 1 int  objective evaluations                                */
 #define GLMMGO_MCLA_ESS 1016            /* 1      Kish effective sample size of the importance weights at the estimate, in [1, m] */
@@ -492,6 +534,17 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
+#define GLMMGO_MCLA_CONVERGENCE 1029    /* 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did */
+
+/* Convergence of an MCLA fit (GLMMGO_MCLA_CONVERGENCE): the first of these
+   checks that fails, in this order. trust's own test is not enough: started
+   far away it can stop at once where l_m is flat to rounding. */
+#define GLMMGO_CONVERGENCE_OK 0         /* a maximum: every check below passed */
+#define GLMMGO_CONVERGENCE_ITERLIM 1    /* trust stopped at its iteration limit (iterlim) */
+#define GLMMGO_CONVERGENCE_NOT_FINITE 2 /* the estimate, l_m or a derivative is not finite */
+#define GLMMGO_CONVERGENCE_SCALE 3      /* a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8 */
+#define GLMMGO_CONVERGENCE_HESSIAN 4    /* the Hessian is not negative definite: not a maximum */
+#define GLMMGO_CONVERGENCE_GRADIENT 5   /* the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002 */
 
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
@@ -26,15 +27,28 @@ func streams(seed uint64, b int) (draws, comps *rand.Rand) {
 // Counts returns (m₁, m₂, m₃), the number of samples each component draws
 // among the first m of the sample with seed.
 func (d *Density) Counts(m int, seed uint64) (m1, m2, m3 int) {
-	var c [3]int
-	for b := range parallel.NumBlocks(m) {
+	m1, m2, m3, _ = d.CountsChecked(m, seed, 1, nil)
+	return m1, m2, m3
+}
+
+// CountsChecked is Counts over workers goroutines, block by block (the
+// counts are exact sums, the same for any workers), checking cp; it
+// returns errs.ErrCancelled when cp stops.
+func (d *Density) CountsChecked(m int, seed uint64, workers int, cp *checkpoint.Checkpoint) (m1, m2, m3 int, err error) {
+	per := make([][3]int, parallel.NumBlocks(m))
+	err = parallel.RunChecked(len(per), workers, cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m)
 		_, r := streams(seed, b)
 		for range hi - lo {
-			c[component(r.Float64(), d.p)]++
+			per[b][component(r.Float64(), d.p)]++
 		}
+		return nil
+	})
+	var c [3]int
+	for _, pb := range per {
+		c[0], c[1], c[2] = c[0]+pb[0], c[1]+pb[1], c[2]+pb[2]
 	}
-	return c[0], c[1], c[2]
+	return c[0], c[1], c[2], err
 }
 
 // Draw writes samples lo..hi−1 of the sample with seed into dst

@@ -818,7 +818,7 @@ static void cases_dispersion(void) {
 }
 
 static void cases_library(void) {
-    int bad[] = {-1, 10, 100, INT_MIN, INT_MAX};
+    int bad[] = {-1, GLMMGO_ERR_RESOURCE + 1, 100, INT_MIN, INT_MAX};
     for (int k = 0; k < 5; k++) {
         char name[64];
         snprintf(name, sizeof name, "status_string_%d", bad[k]);
@@ -826,7 +826,7 @@ static void cases_library(void) {
         printf("%s\t%d\t%d\t*\t%s\n", name, s && strcmp(s, "unknown status") == 0 ? 0 : 1, 0, s ? s : "(null)");
         ncases++;
     }
-    for (int k = 0; k <= GLMMGO_ERR_FORKED; k++) {
+    for (int k = 0; k <= GLMMGO_ERR_RESOURCE; k++) {
         char name[64];
         snprintf(name, sizeof name, "status_string_known_%d", k);
         const char *s = glmmgo_status_string(k);

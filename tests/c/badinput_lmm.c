@@ -310,7 +310,7 @@ static void cases_lmm_calls(void) {
     LFIT("lmm_fit_rhobeg_negative", INV, "rhobeg", LO.rhobeg = -1);
     LFIT("lmm_fit_rhobeg_nan", INV, "rhobeg", LO.rhobeg = NAN);
     LFIT("lmm_fit_rhoend_negative", INV, "rhoend -1e-06", LO.rhoend = -1e-6);
-    LFIT("lmm_fit_rhoend_gt_rhobeg", INV, "rhoend: rhoend 0.5 exceeds", LO.rhobeg = 0.1; LO.rhoend = 0.5);
+    LFIT("lmm_fit_rhoend_gt_rhobeg", INV, "rhoend: 0.5 exceeds rhobeg 0.1", LO.rhobeg = 0.1; LO.rhoend = 0.5);
     LFIT("lmm_fit_maxeval_negative", INV, "maxeval:", LO.maxeval = -1);
     LFIT("lmm_fit_maxeval_max", INV, "maxeval:", LO.maxeval = INT64_MAX);
     LFIT("lmm_fit_workers_negative", INV, "workers: is -2", LO.workers = -2);

@@ -2,8 +2,9 @@
 
 ## The numbers of glmmgo.h the R code uses by name: the version this package
 ## was generated for (checked against the library in .onLoad), the family,
-## link, handle-kind and fitting-method codes, and every result code, with the
-## integer results (read by glmmgo_result_int64; the others by glmmgo_result).
+## link, handle-kind, fitting-method and convergence codes (with the header's
+## text of each convergence code), and every result code, with the integer
+## results (read by glmmgo_result_int64; the others by glmmgo_result).
 glmmgo_header <- list(
   version_number = 2000L,
   version_string = "0.2.0",
@@ -34,6 +35,22 @@ glmmgo_header <- list(
     GLMMGO_MIXLOGIT_MCEM = 1L,
     GLMMGO_MIXLOGIT_QUADRATURE = 2L
   ),
+  convergence = c(
+    GLMMGO_CONVERGENCE_OK = 0L,
+    GLMMGO_CONVERGENCE_ITERLIM = 1L,
+    GLMMGO_CONVERGENCE_NOT_FINITE = 2L,
+    GLMMGO_CONVERGENCE_SCALE = 3L,
+    GLMMGO_CONVERGENCE_HESSIAN = 4L,
+    GLMMGO_CONVERGENCE_GRADIENT = 5L
+  ),
+  convergence_text = c(
+    GLMMGO_CONVERGENCE_OK = "a maximum: every check below passed",
+    GLMMGO_CONVERGENCE_ITERLIM = "trust stopped at its iteration limit (iterlim)",
+    GLMMGO_CONVERGENCE_NOT_FINITE = "the estimate, l_m or a derivative is not finite",
+    GLMMGO_CONVERGENCE_SCALE = "a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8",
+    GLMMGO_CONVERGENCE_HESSIAN = "the Hessian is not negative definite: not a maximum",
+    GLMMGO_CONVERGENCE_GRADIENT = "the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002"
+  ),
   results = c(
     GLMMGO_MCLA_BETA = 1001L,
     GLMMGO_MCLA_NU = 1002L,
@@ -63,6 +80,7 @@ glmmgo_header <- list(
     GLMMGO_MCLA_DISPERSION = 1026L,
     GLMMGO_MCLA_DISPERSION_LOGLIK = 1027L,
     GLMMGO_MCLA_DISPERSION_PROFILE = 1028L,
+    GLMMGO_MCLA_CONVERGENCE = 1029L,
     GLMMGO_LMM_TERM_ORDER = 2001L,
     GLMMGO_LMM_TERM_NLEVELS = 2002L,
     GLMMGO_LMM_TERM_NCOLS = 2003L,
@@ -172,6 +190,7 @@ glmmgo_header <- list(
     "GLMMGO_MCLA_ESS_WARNING",
     "GLMMGO_MCLA_COUNTS",
     "GLMMGO_MCLA_USED_PQL",
+    "GLMMGO_MCLA_CONVERGENCE",
     "GLMMGO_LMM_TERM_ORDER",
     "GLMMGO_LMM_TERM_NLEVELS",
     "GLMMGO_LMM_TERM_NCOLS",

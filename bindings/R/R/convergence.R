@@ -68,7 +68,7 @@ lmm_conv_problems <- function(d, theta, lower, ctrl) {
   if (!length(free)) return(out)
   H <- d$Hessian[free, free, drop = FALSE]
   g <- d$gradient[free]
-  ev <- tryCatch(eigen(H, symmetric = TRUE, only.values = TRUE)$values, error = function(e) NA)
+  ev <- if (all(is.finite(H))) eigen(H, symmetric = TRUE, only.values = TRUE)$values else NA
   if (anyNA(ev)) return(c(out, list(list(kind = "hess", msg = "Problem with Hessian check (infinite or missing values?)"))))
   neg <- sum(ev < -ch$tol * max(1, abs(ev)))
   if (neg) {
@@ -78,7 +78,10 @@ lmm_conv_problems <- function(d, theta, lower, ctrl) {
     out[[length(out) + 1L]] <- list(kind = "hess", singular = TRUE,
       msg = "Hessian is numerically singular: parameters are not uniquely determined")
   }
-  R <- tryCatch(chol(H), error = function(e) NULL)
+  ## chol() succeeds when H is positive definite with a condition number
+  ## well below 1/eps; otherwise the gradient is judged unscaled (lme4 uses
+  ## the unscaled gradient where chol() fails)
+  R <- if (min(ev) > 1e-12 * max(abs(ev))) chol(H) else NULL
   scaled <- if (is.null(R)) rep(NA_real_, length(g)) else backsolve(R, g, transpose = TRUE)
   mingrad <- if (anyNA(scaled)) abs(g) else pmin(abs(scaled), abs(g))
   if (max(mingrad) > cg$tol) {

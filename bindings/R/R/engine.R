@@ -21,6 +21,24 @@ engine_version_number <- function() stats::setNames(.Call(C_gg_version_number), 
 
 engine_workers <- function() .Call(C_gg_available_workers)
 
+## The engine's memory limit in bytes (glmmgo_memory_limit); with bytes, sets
+## it first (0: the default).
+engine_memory_limit <- function(bytes = NULL) .Call(C_gg_memory_limit, if (!is.null(bytes)) as.double(bytes))
+
+## options(glmmgo.memory_limit = bytes) takes effect at the next engine call
+## that sizes memory by its arguments (each calls this first): the engine
+## cannot see R's options, so the value is passed on whenever it changes.
+memory_state <- new.env(parent = emptyenv())
+apply_memory_option <- function() {
+  v <- getOption("glmmgo.memory_limit")
+  if (is.null(v) || identical(v, memory_state$applied)) return(invisible())
+  if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0)
+    stop("options(glmmgo.memory_limit) must be one non-negative number of bytes (0: the default)", call. = FALSE)
+  engine_memory_limit(v)
+  memory_state$applied <- v
+  invisible()
+}
+
 ## Free an engine handle now instead of at garbage collection.
 free_handle <- function(ptr) invisible(.Call(C_gg_free, ptr))
 
@@ -54,6 +72,7 @@ engine_results <- function(ptr, names, prefix = "") {
 ## random-effects terms: nlevels and ncols per term, codes (n x nterms,
 ## 1-based) and z (the terms' model matrices one after another).
 engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
+  apply_memory_option()
   storage.mode(codes) <- "integer"
   .Call(C_gg_lmm_new, as_dbl(y), as_dbl_matrix(X), if (!is.null(w)) as_dbl(w), as.integer(nlevels),
         as.integer(ncols), codes, as_dbl(z))
@@ -86,6 +105,7 @@ engine_lmm_deviance_parts <- function(ptr, theta, workers = 0L) {
 ## Fits the model: a new fit handle, or NULL when the user interrupted
 ## (Ctrl-C). 0 for rhobeg, rhoend or maxeval means the engine's default.
 engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L) {
+  apply_memory_option()
   opts <- list(reml = isTRUE(reml), start = if (!is.null(theta0)) as_dbl(theta0), rhobeg = as.double(rhobeg),
                rhoend = as.double(rhoend), maxeval = as.double(maxeval), workers = as.integer(workers))
   .Call(C_gg_lmm_fit, ptr, opts, as.integer(verbose))
@@ -108,6 +128,7 @@ engine_lmm_result <- function(fit, condvar = FALSE) {
 ## ---- the MCLA objective (glmmgo_mcla_*) -----------------------------------
 
 engine_mcla_new <- function(family, y, ntrials, weights, X, zrow, zcol, zval, q, vc, nvc) {
+  apply_memory_option()
   .Call(C_gg_mcla_new, as.integer(family), as_dbl(y), if (!is.null(ntrials)) as_dbl(ntrials),
         if (!is.null(weights)) as_dbl(weights), as_dbl_matrix(X), as.integer(zrow), as.integer(zcol), as_dbl(zval),
         as.integer(q), as.integer(vc), as.integer(nvc))
@@ -121,7 +142,10 @@ engine_mcla_set_importance <- function(ptr, zeta, p, u.star, D.star, Sigmuh.inv)
                   if (!is.null(Sigmuh.inv)) as_dbl(Sigmuh.inv)))
 }
 
-engine_mcla_set_samples <- function(ptr, umat) invisible(.Call(C_gg_mcla_set_samples, ptr, as_dbl_matrix(umat)))
+engine_mcla_set_samples <- function(ptr, umat) {
+  apply_memory_option()
+  invisible(.Call(C_gg_mcla_set_samples, ptr, as_dbl_matrix(umat)))
+}
 
 engine_mcla_objective <- function(ptr, par, workers, gradient, hessian) {
   .Call(C_gg_mcla_objective, ptr, as_dbl(par), as.integer(workers), isTRUE(gradient), isTRUE(hessian))
@@ -144,27 +168,40 @@ engine_mcla_dims <- function(ptr) engine_dims(ptr)[c("n", "p", "q", "nvc", "m")]
 ## p_mix, zeta, seed, workers, no_pql, rinit, rmax, iterlim, start, ess_warn,
 ## t_at_ustar, dispersion_lo, dispersion_hi); those left out keep the
 ## engine's defaults.
-engine_mcla_fit <- function(ptr, opts, verbose) .Call(C_gg_mcla_fit, ptr, opts, as.integer(verbose))
+engine_mcla_fit <- function(ptr, opts, verbose) {
+  apply_memory_option()
+  .Call(C_gg_mcla_fit, ptr, opts, as.integer(verbose))
+}
 
 ## Everything a fit reports, read once (not its u-matrix or Sigma~^-1,
 ## which can be large: engine_mclafit_umatrix, engine_result).
 engine_mclafit_result <- function(fit) {
   d <- engine_dims(fit)
   np <- d[["p"]] + d[["nvc"]]
-  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "ITERATIONS",
-                             "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
+  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "CONVERGENCE",
+                             "ITERATIONS", "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
                              "MCSE", "MCVCOV", "HESSIAN_NEGDEF", "USED_PQL", "START", "U_STAR", "D_STAR",
                              "DISPERSION", "DISPERSION_LOGLIK", "DISPERSION_PROFILE"), "GLMMGO_MCLA_")
   sq <- function(v) matrix(v, np, np)
   prof <- r$DISPERSION_PROFILE
   list(beta = r$BETA, nu = r$NU, value = r$VALUE, gradient = r$GRADIENT, hessian = sq(r$HESSIAN),
-       converged = r$CONVERGED != 0, iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
+       converged = r$CONVERGED != 0, convergence = convergence_reason(r$CONVERGENCE),
+       iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
        ess.warning = r$ESS_WARNING != 0, counts = r$COUNTS, seconds = r$SECONDS, se = r$SE, z = r$Z,
        pvalue = r$PVALUE, vcov = sq(r$VCOV), mcse = r$MCSE, mcvcov = sq(r$MCVCOV),
        hessian.negdef = r$HESSIAN_NEGDEF != 0, used.pql = r$USED_PQL != 0, par.init = r$START,
        u.star = r$U_STAR, D.star = r$D_STAR, m = d[["m"]], size = r$DISPERSION,
        loglik.full = if (length(r$DISPERSION_LOGLIK)) r$DISPERSION_LOGLIK,
        size.profile = if (length(prof)) matrix(prof, ncol = 2, dimnames = list(NULL, c("size", "loglik"))))
+}
+
+## The reason code of an MCLA fit's convergence (GLMMGO_MCLA_CONVERGENCE)
+## as the header's text of it, named by its code's name.
+convergence_reason <- function(code) {
+  codes <- glmmgo_header$convergence
+  name <- names(codes)[match(as.integer(code), codes)]
+  if (is.na(name)) return(sprintf("unknown convergence code %d", as.integer(code)))
+  stats::setNames(glmmgo_header$convergence_text[[name]], sub("GLMMGO_CONVERGENCE_", "", name))
 }
 
 ## Wald intervals at level: a (p + nvc) x 2 matrix.

@@ -215,7 +215,8 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
   out <- list(beta = beta, nu = nu,
               loglike.value = res$value, loglike.gradient = g, loglike.hessian = H,
               likelihood.value = res$value, likelihood.gradient = g, likelihood.hessian = H,
-              trust.converged = res$converged, trust.iterations = res$iterations,
+              trust.converged = res$converged, trust.convergence = res$convergence,
+              trust.iterations = res$iterations,
               trust.evaluations = res$evaluations,
               mod.mcml = list(x = spec$X, y = spec$y, z = spec$zvc, ntrials = spec$ntrials %||% rep(1, spec$n)),
               fixedcall = fixed, randcall = random, x = spec$X, y = spec$y, z = spec$zlist,
@@ -248,8 +249,10 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
     warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so estimates and MCSEs are unreliable; increase m",
                     res$ess, as.integer(res$m)), call. = FALSE)
   if (!isTRUE(res$converged))
-    warning(sprintf("the trust-region maximisation did not converge in %d iterations (increase iterlim or m)",
-                    as.integer(res$iterations)), call. = FALSE)
+    warning(sprintf("the trust-region maximisation did not converge (%s) after %d iterations: %s",
+                    tolower(names(res$convergence)), as.integer(res$iterations),
+                    if (identical(names(res$convergence), "ITERLIM")) "increase iterlim or m"
+                    else "the estimates are not a maximum; try other par.init or a larger m"), call. = FALSE)
   structure(out, class = c("glmmgo_glmm", "glmm"))
 }
 

@@ -248,6 +248,7 @@ lmm_start <- function(start, model) {
   if (!is.numeric(start) || length(start) != k)
     stop(sprintf("'start' must be theta: %d numbers in lme4's order (terms by decreasing number of levels)", k),
          call. = FALSE)
+  if (!all(is.finite(start))) stop("'start' must be finite numbers: it has NA, NaN or Inf", call. = FALSE)
   if (any(start < model$lower)) stop("'start' has a negative value for a diagonal element of theta", call. = FALSE)
   as_dbl(start)
 }

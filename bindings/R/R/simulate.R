@@ -164,14 +164,16 @@ confint.glmmgo_merMod <- function(object, parm, level = 0.95, method = c("profil
 bootstrap_fits <- function(object, FUN, nsim, seed = NULL) {
   t0 <- FUN(object)
   sims <- simulate(object, nsim = nsim, seed = seed)
-  fails <- 0L
+  fails <- character()
   tt <- t(vapply(seq_len(nsim), function(i) {
-    r <- tryCatch(suppressWarnings(suppressMessages(FUN(refit(object, sims[[i]])))), error = function(e) NULL)
-    if (is.null(r)) { fails <<- fails + 1L; rep(NA_real_, length(t0)) } else r
+    r <- tryCatch(suppressWarnings(suppressMessages(FUN(refit(object, sims[[i]])))), error = function(e) e)
+    if (inherits(r, "error")) { fails <<- c(fails, conditionMessage(r)); rep(NA_real_, length(t0)) } else r
   }, numeric(length(t0))))
   if (length(t0) == 1L) tt <- matrix(tt, ncol = 1L)
   colnames(tt) <- names(t0)
-  if (fails) warning(sprintf("some bootstrap runs failed (%d/%d)", fails, nsim), call. = FALSE)
+  if (length(fails))
+    warning(sprintf("some bootstrap runs failed (%d/%d); their rows are NA. The first error: %s", length(fails), nsim,
+                    fails[[1]]), call. = FALSE)
   list(t0 = t0, t = tt, R = nsim)
 }
 

@@ -47,6 +47,20 @@ static SEXP gg_available_workers(void) {
     return Rf_ScalarInteger((int)glmmgo_available_workers());
 }
 
+/* The engine's memory limit in bytes (a double: R has no int64); with a
+   non-NULL bytes, sets it first (0 restores the default). */
+static SEXP gg_memory_limit(SEXP bytes) {
+    gg_enter();
+    char err[ERRLEN];
+    if (!Rf_isNull(bytes)) {
+        int64_t b = gg_scalar_int64(bytes, "bytes");
+        gg_check(glmmgo_set_memory_limit(b, err, sizeof err), err, "glmmgo_set_memory_limit");
+    }
+    int64_t cur = 0;
+    gg_check(glmmgo_memory_limit(&cur, err, sizeof err), err, "glmmgo_memory_limit");
+    return Rf_ScalarReal((double)cur);
+}
+
 /* For tests: the status string of a code, from the library. */
 static SEXP gg_status_string(SEXP code) {
     gg_enter();
@@ -60,6 +74,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_version_number, 0),
     CALLDEF(gg_available_workers, 0),
     CALLDEF(gg_status_string, 1),
+    CALLDEF(gg_memory_limit, 1),
     CALLDEF(gg_free, 1),
     CALLDEF(gg_handle_valid, 1),
     CALLDEF(gg_dims, 1),

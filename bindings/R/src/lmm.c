@@ -72,7 +72,7 @@ SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     }
     if ((v = gg_list_elt(opts, "rhobeg")) != NULL) o.rhobeg = gg_scalar_real(v, "rhobeg");
     if ((v = gg_list_elt(opts, "rhoend")) != NULL) o.rhoend = gg_scalar_real(v, "rhoend");
-    if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = (int64_t)gg_scalar_real(v, "maxeval");
+    if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = gg_scalar_int64(v, "maxeval");
     if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
     gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
     glmmgo_handle fit = 0;

@@ -470,6 +470,7 @@ function mclaFitCase(out, body, c, k, plan) {
     memcpy(coef, res(r0, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
     memcpy(coef + ${r.p}, res(r0, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
     close_to("${name} converged", res1(r0, GLMMGO_MCLA_CONVERGED), 1, 0);
+    close_to("${name} convergence is :converged", res1(r0, GLMMGO_MCLA_CONVERGENCE), GLMMGO_CONVERGENCE_OK, 0);
     close_to("${name} nsamples", (double)fd.m, ${num(c.m)}, 0);
     double *counts = res(r0, GLMMGO_MCLA_COUNTS, NULL);
     close_to("${name} counts add up to m", counts[0] + counts[1] + counts[2], ${num(c.m)}, 0);
@@ -817,6 +818,7 @@ const STATUS = {
   invalid: 'GLMMGO_ERR_INVALID', domain: 'GLMMGO_ERR_DOMAIN', numeric: 'GLMMGO_ERR_NUMERIC',
   cancelled: 'GLMMGO_ERR_CANCELLED', internal: 'GLMMGO_ERR_INTERNAL', handle: 'GLMMGO_ERR_HANDLE',
   busy: 'GLMMGO_ERR_BUSY', state: 'GLMMGO_ERR_STATE', forked: 'GLMMGO_ERR_FORKED',
+  resource: 'GLMMGO_ERR_RESOURCE',
 };
 
 // runtests.jl's small_mcla_fit: the first MCLA reference's model, m = 100, seed = 1.
@@ -1066,6 +1068,11 @@ function generate(pkg, headerFile) {
     result(glmmgo_version_number() == GLMMGO_VERSION_NUMBER, "version number matches the header", "differs");
     result(glmmgo_version_number() / 1000 == GLMMGO_VERSION_NUMBER / 1000, "GlmmGo.check_version accepts the library", "refused");
     result(strlen(glmmgo_status_string(GLMMGO_ERR_DOMAIN)) > 0, "status_string", "empty");
+    int64_t default_limit = 0, limit = 0;
+    result(glmmgo_memory_limit(&default_limit, err, sizeof err) == GLMMGO_OK && default_limit > (INT64_C(1) << 20), "memory_limit()", err);
+    result(glmmgo_set_memory_limit(INT64_C(1) << 30, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == INT64_C(1) << 30, "set_memory_limit!(2^30)", err);
+    result(glmmgo_set_memory_limit(0, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == default_limit, "set_memory_limit!(0)", err);
+    result(glmmgo_set_memory_limit(-1, err, sizeof err) == GLMMGO_ERR_INVALID, "set_memory_limit!(-1) is :invalid", err);
 ${tests.map((t) => `    ${t}();`).join('\n')}
     printf("%d passed, %d failed\\n", n_pass, n_fail);
     return n_fail ? 1 : 0;

@@ -36,7 +36,7 @@ using StatsBase: StatsBase, CoefTable
 
 export
     # errors and the library
-    GlmmGoError, LibraryNotFoundError, status_symbol, libglmmgo,
+    GlmmGoError, LibraryNotFoundError, status_symbol, libglmmgo, memory_limit, set_memory_limit!,
     # fits' progress
     CancelToken, cancel!,
     # linear mixed models
@@ -92,6 +92,29 @@ version() = VersionNumber(unsafe_string(LibGlmmGo.glmmgo_version()))
 The number of CPUs the library uses when asked for `workers = 0`.
 """
 available_workers() = Int(LibGlmmGo.glmmgo_available_workers())
+
+"""
+    memory_limit() -> Int
+    set_memory_limit!(bytes::Integer) -> Int
+
+The library's memory limit in bytes: a request whose memory the library can
+foresee from its sizes (a fit's u-matrix of `m*q` doubles, dense `q*q` matrices, an
+optimiser's interpolation system, a model's copy of the data) and which exceeds it
+is refused with a [`GlmmGoError`](@ref) of status `:resource` naming the argument
+and the bytes needed, before anything is allocated. The default is 3/4 of the
+memory the process may use; `set_memory_limit!(0)` restores it. The setting is
+process-wide. `set_memory_limit!` returns the limit now in force.
+"""
+function memory_limit()
+    bytes = Ref{Int64}(0)
+    checked(LibGlmmGo.glmmgo_memory_limit, bytes)
+    return Int(bytes[])
+end
+
+function set_memory_limit!(bytes::Integer)
+    checked(LibGlmmGo.glmmgo_set_memory_limit, Int64(bytes))
+    return memory_limit()
+end
 
 # A library configured for this session is opened and its version checked when the
 # package loads, so that a libglmmgo of another version fails `using GlmmGo` with a

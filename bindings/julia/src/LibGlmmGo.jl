@@ -55,6 +55,7 @@ const GLMMGO_ERR_HANDLE = Cint(6)  # unknown, freed, or wrong-kind handle
 const GLMMGO_ERR_BUSY = Cint(7)  # the handle is in use by another call
 const GLMMGO_ERR_STATE = Cint(8)  # call out of order (e.g. objective before samples)
 const GLMMGO_ERR_FORKED = Cint(9)  # called in a child forked after the library started
+const GLMMGO_ERR_RESOURCE = Cint(10)  # valid, but needs more memory than the limit (glmmgo_set_memory_limit)
 const GLMMGO_BERNOULLI = Int32(1)
 const GLMMGO_POISSON = Int32(2)
 const GLMMGO_BINOMIAL = Int32(3)
@@ -80,7 +81,7 @@ const GLMMGO_MCLA_VCOV = Int32(1009)  # d*d  -Hessian^{-1}
 const GLMMGO_MCLA_MCSE = Int32(1010)  # d  Monte Carlo standard errors, sqrt(diag(mcvcov))
 const GLMMGO_MCLA_MCVCOV = Int32(1011)  # d*d  glmm's Monte Carlo covariance H^{-1} V H^{-1}
 const GLMMGO_MCLA_HESSIAN_NEGDEF = Int32(1012)  # 1 int  1 if -Hessian is positive definite (else SEs are suspect)
-const GLMMGO_MCLA_CONVERGED = Int32(1013)  # 1 int  1 if trust's termination test was met
+const GLMMGO_MCLA_CONVERGED = Int32(1013)  # 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0)
 const GLMMGO_MCLA_ITERATIONS = Int32(1014)  # 1 int  trust iterations
 const GLMMGO_MCLA_EVALUATIONS = Int32(1015)  # 1 int  objective evaluations
 const GLMMGO_MCLA_ESS = Int32(1016)  # 1  Kish effective sample size of the importance weights at the estimate, in [1, m]
@@ -96,6 +97,13 @@ const GLMMGO_MCLA_UMATRIX = Int32(1025)  # m*q  the u-matrix, row k sample k (gl
 const GLMMGO_MCLA_DISPERSION = Int32(1026)  # 1  negative binomial size r used (estimated or given); 0 otherwise
 const GLMMGO_MCLA_DISPERSION_LOGLIK = Int32(1027)  # 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise
 const GLMMGO_MCLA_DISPERSION_PROFILE = Int32(1028)  # 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2
+const GLMMGO_MCLA_CONVERGENCE = Int32(1029)  # 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did
+const GLMMGO_CONVERGENCE_OK = Int32(0)  # a maximum: every check below passed
+const GLMMGO_CONVERGENCE_ITERLIM = Int32(1)  # trust stopped at its iteration limit (iterlim)
+const GLMMGO_CONVERGENCE_NOT_FINITE = Int32(2)  # the estimate, l_m or a derivative is not finite
+const GLMMGO_CONVERGENCE_SCALE = Int32(3)  # a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8
+const GLMMGO_CONVERGENCE_HESSIAN = Int32(4)  # the Hessian is not negative definite: not a maximum
+const GLMMGO_CONVERGENCE_GRADIENT = Int32(5)  # the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002
 const GLMMGO_LMM_TERM_ORDER = Int32(2001)  # nterms int  input index of each term
 const GLMMGO_LMM_TERM_NLEVELS = Int32(2002)  # nterms int  levels of each term
 const GLMMGO_LMM_TERM_NCOLS = Int32(2003)  # nterms int  columns k_t of each term
@@ -251,6 +259,7 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_MCLA_DISPERSION => Float64,
     GLMMGO_MCLA_DISPERSION_LOGLIK => Float64,
     GLMMGO_MCLA_DISPERSION_PROFILE => Float64,
+    GLMMGO_MCLA_CONVERGENCE => Int64,
     GLMMGO_LMM_TERM_ORDER => Int64,
     GLMMGO_LMM_TERM_NLEVELS => Int64,
     GLMMGO_LMM_TERM_NCOLS => Int64,
@@ -480,6 +489,18 @@ end
 # int32_t glmmgo_available_workers(void)
 function glmmgo_available_workers()
     return ccall((:glmmgo_available_workers, libglmmgo()), Int32, ())
+end
+
+# int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen)
+function glmmgo_set_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_set_memory_limit(bytes::Int64, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
+end
+
+# int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen)
+function glmmgo_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_memory_limit(bytes::Ptr{Int64}, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
 end
 
 # int glmmgo_free(glmmgo_handle h)

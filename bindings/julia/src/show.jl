@@ -88,7 +88,7 @@ function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
     println(io, " Monte Carlo log-likelihood (no constants): ", _fmt(f.loglik))
     f.family === :negbinomial && println(io, " negative binomial size r: ", _fmt(f.dispersion),
                                          f.dispersion_loglik === nothing ? "" : " (estimated)")
-    println(io, " trust region: ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged",
+    println(io, " trust region: ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged ($(f.convergence))",
             f.used_pql ? "; PQL start" : "")
     println(io)
     println(io, "  Fixed effects and variance components (ν: one-sided p-values):")

@@ -200,6 +200,11 @@ const ERROR_SCENARIOS = Dict(
         @test LibGlmmGo.glmmgo_version_number() == LibGlmmGo.GLMMGO_VERSION_NUMBER
         @test GlmmGo.check_version(LibGlmmGo.glmmgo_version_number()) === nothing
         @test GlmmGo.available_workers() >= 1
+        default_limit = memory_limit()
+        @test default_limit > 2^20
+        @test set_memory_limit!(2^30) == 2^30
+        @test set_memory_limit!(0) == default_limit
+        @test status_symbol(try set_memory_limit!(-1); catch e; e; end) == :invalid
         @test GlmmGo.status_string(LibGlmmGo.GLMMGO_ERR_DOMAIN) isa String
         @test status_symbol(LibGlmmGo.GLMMGO_ERR_CANCELLED) == :cancelled
         @test GlmmGo.to_c_range(1:256) == (0, 256)
@@ -311,7 +316,7 @@ const ERROR_SCENARIOS = Dict(
         fits = [fit(MCLAFit, model; m = case["m"], seed = case["seed"], zeta, p_mix, workers = w) for w in case["workers"]]
         f = fits[1]
         @test all(coef(g) == coef(f) && loglikelihood(g) == loglikelihood(f) for g in fits)
-        @test isconverged(f)
+        @test isconverged(f) && GlmmGo.convergence(f) === :converged
         @test nsamples(f) == case["m"]
         @test sum(f.counts) == case["m"]
         @test 1 <= ess(f) <= case["m"]

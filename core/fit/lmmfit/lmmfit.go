@@ -114,8 +114,11 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 			return nil, errs.Domainf("theta0", "element %d is %g, below its lower bound %g", i, v, lower[i])
 		}
 	}
-	if opt.Rhobeg < 0 || math.IsNaN(opt.Rhobeg) || opt.Rhoend < 0 || math.IsNaN(opt.Rhoend) {
-		return nil, errs.Invalidf("tolerance", "rhobeg %g and rhoend %g must be positive", opt.Rhobeg, opt.Rhoend)
+	if opt.Rhobeg < 0 || math.IsNaN(opt.Rhobeg) || math.IsInf(opt.Rhobeg, 0) {
+		return nil, errs.Invalidf("rhobeg", "is %g; the initial trust radius must be positive and finite (0: the default 0.2)", opt.Rhobeg)
+	}
+	if opt.Rhoend < 0 || math.IsNaN(opt.Rhoend) || math.IsInf(opt.Rhoend, 0) {
+		return nil, errs.Invalidf("rhoend", "is %g; the final trust radius must be positive and finite (0: the default)", opt.Rhoend)
 	}
 	if opt.MaxEval < 0 {
 		return nil, errs.Invalidf("maxeval", "%d is negative", opt.MaxEval)
@@ -128,7 +131,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 		set.StepTol = RhoendRatio * set.InitStep
 	}
 	if set.StepTol > set.InitStep {
-		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.StepTol, set.InitStep)
+		return nil, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.StepTol, set.InitStep)
 	}
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
@@ -141,10 +144,18 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
 	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
 	if err != nil {
-		return nil, err
+		return nil, thetaNamed(err)
 	}
 	res.Evals += first.extra
 	return Summarise(m, res.X, opt.REML, res)
+}
+
+// thetaNamed renames the optimiser's variables, "x", to what they are here.
+func thetaNamed(err error) error {
+	if e, ok := err.(*errs.Error); ok && e.Arg == "x" {
+		e.Arg = "theta"
+	}
+	return err
 }
 
 // Summarise computes the results at θ (normally the optimum).

@@ -1,9 +1,11 @@
 package mclafit
 
 import (
+	"fmt"
 	"math"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
@@ -25,9 +27,10 @@ type Fit struct {
 	Gradient []float64 // ∇l_m(θ̂), length P+NVC
 	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
-	Converged bool // trust's termination test was met
-	Iter      int  // trust iterations
-	Evals     int  // objective evaluations
+	Converged   bool        // Convergence == Converged
+	Convergence Convergence // why the fit did (not) converge
+	Iter        int         // trust iterations
+	Evals       int         // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
@@ -48,6 +51,8 @@ type Fit struct {
 
 	density *importance.Density // the density sampled from
 	seed    uint64              // the sample's seed
+	beat    *heartbeat          // the running fit's checkpoint
+	xScale  []float64           // max |x_ij| of each column of X
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -55,6 +60,15 @@ func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...),
 
 // Run fits the model d by MCLA.
 func Run(d mcla.Data, opt Options) (*Fit, error) {
+	f, err := run(d, opt, newHeartbeat(opt.Progress))
+	if f != nil {
+		f.beat = nil // the caller's callback is not kept
+	}
+	return f, err
+}
+
+// run is Run with the fit's heartbeat.
+func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, error) {
 	model, err := mcla.New(d)
 	if err != nil {
 		return nil, err
@@ -66,11 +80,14 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 	if err := checkIdentifiable(d); err != nil {
 		return nil, err
 	}
+	if err := checkMemory(q, nvc, opt); err != nil {
+		return nil, err
+	}
 	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
 		return nil, err
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed}
+	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed, beat: beat, xScale: columnScales(d.X, d.N, p)}
 
 	// 1. Starting values and the centre of the importance density.
 	t0 := time.Now()
@@ -81,6 +98,9 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 
 	// 2. The importance density (samples are drawn in maximise).
 	t0 = time.Now()
+	if err := fit.beat.enter(PhaseSampling); err != nil {
+		return nil, err
+	}
 	if err := fit.setDensity(d, z, opt); err != nil {
 		return nil, err
 	}
@@ -101,8 +121,11 @@ func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
 	var beta0, nu0 []float64
 	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
 	if opt.Start == nil && !opt.NoPQL {
+		if err := f.beat.enter(PhasePQL); err != nil {
+			return err
+		}
 		pr := pirls.Problem{Response: d.Response, N: d.N, P: p, Q: q, X: d.X, Z: z}
-		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{})
+		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{Inner: pirls.Options{Checkpoint: f.beat.cp}})
 		if err != nil {
 			return err
 		}
@@ -155,8 +178,8 @@ func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
 		return err
 	}
 	f.density = dens
-	f.M1, f.M2, f.M3 = dens.Counts(f.M, f.seed)
-	return nil
+	f.M1, f.M2, f.M3, err = dens.CountsChecked(f.M, f.seed, opt.Workers, f.beat.cp)
+	return err
 }
 
 // draw writes samples lo..hi−1 of the fit's sample into dst.
@@ -166,6 +189,8 @@ func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, d
 // trust from f.Start and fills the results. sampleStart is when the
 // sampling stage began (for SampleTime).
 func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
+	f.beat.phase = PhaseSampling
+	model.SetCheckpoint(f.beat.cp)
 	if err := model.SetDensity(f.density, opt.Workers); err != nil {
 		return err
 	}
@@ -176,6 +201,9 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 
 	// 3. Trust-region maximisation of l_m, as the minimisation of −l_m.
 	t0 := time.Now()
+	if err := f.beat.enter(PhaseTrust); err != nil {
+		return err
+	}
 	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.Start,
 		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
 	if err != nil {
@@ -184,13 +212,18 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	f.TrustTime = time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
 	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
-	f.Converged, f.Iter, f.Evals = tr.Status.Converged(), tr.Iter, tr.Evals
+	f.Iter, f.Evals = tr.Iter, tr.Evals
 
 	// 4–5. Inference.
 	t0 = time.Now()
+	if err := f.beat.enter(PhaseInference); err != nil {
+		return err
+	}
 	if err := f.infer(model, tr.X, opt); err != nil {
 		return err
 	}
+	f.Convergence = f.judge(tr.Status)
+	f.Converged = f.Convergence == Converged
 	f.InferenceTime = time.Since(t0)
 	return nil
 }
@@ -255,6 +288,25 @@ func checkIdentifiable(d mcla.Data) error {
 		}
 	}
 	return nil
+}
+
+// checkMemory refuses, before anything is allocated, a fit whose u-matrix
+// and dense q×q matrices together exceed the memory limit (package budget):
+// the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs on the
+// blocked factor; its dense path, for designs that cannot be grouped,
+// checks its own q×q system). The argument named is the larger part's: m
+// for the u-matrix, q for the dense matrices.
+func checkMemory(q, nvc int, opt Options) error {
+	samples := mcla.SampleBytes(opt.M, q, nvc)
+	const copies = 2
+	dense := copies * budget.Doubles(q, q)
+	arg := "m"
+	if dense > samples {
+		arg = "q"
+	}
+	what := fmt.Sprintf("the fit's u-matrix (m·q = %d·%d doubles with per-sample values, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
+		opt.M, q, budget.Format(samples), copies, budget.Format(dense))
+	return budget.Need(arg, what, samples+dense)
 }
 
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.

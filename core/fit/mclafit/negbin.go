@@ -40,10 +40,11 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 	if !(rLo > 0) || !(rHi > rLo) || math.IsInf(rHi, 0) {
 		return nil, errs.Invalidf("r_range", "[%g, %g] must satisfy 0 < r_lo < r_hi < Inf", rLo, rHi)
 	}
-	pilot, err := Run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
+	pilot, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt, newHeartbeat(opt.Progress))
 	if err != nil {
 		return nil, err
 	}
+	defer func() { pilot.beat = nil }() // the caller's callback is not kept
 	if err := opt.resolve(pilot.P+pilot.NVC, pilot.P); err != nil {
 		return nil, err
 	}
@@ -54,6 +55,9 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 		return nil, err
 	}
 	pr.res.Dispersion, pr.res.Fit, pr.res.LogLik = math.Exp(gs.X[0]), pr.fits[gs.X[0]], -gs.F
+	for _, f := range pr.fits {
+		f.beat = nil
+	}
 	return pr.res, nil
 }
 
@@ -90,7 +94,7 @@ func (p *profile) at(logr float64) (float64, error) {
 	}
 	pl := p.pilot
 	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, UStar: pl.UStar, DStar: pl.DStar, SigmaInv: pl.SigmaInv,
-		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, Start: append([]float64(nil), p.start...)}
+		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, beat: pl.beat, xScale: pl.xScale, Start: append([]float64(nil), p.start...)}
 	if err := f.maximise(model, p.opt, time.Now()); err != nil {
 		return 0, err
 	}

@@ -49,7 +49,7 @@
 // rows its dense border — lme4 factors its whole system that way, with
 // CHOLMOD (Bates et al. 2015, sec. 3.7). The symbolic analysis predicts
 // the sparse factor's nonzeros and flops before any value exists, and New
-// takes the cheaper (plan.go), within a memory budget checked before
+// takes the cheaper (plan.go), within the memory limit checked before
 // anything of that size is allocated.
 //
 // Like a sparse Cholesky (Bates et al. 2015, sec. 3.7), the work is split by what it

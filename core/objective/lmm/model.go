@@ -71,6 +71,13 @@ func New(d Data) (*Model, error) {
 // checkData validates the data in New's order.
 func checkData(d Data) error {
 	n := len(d.Y)
+	zcols := 0
+	for _, tm := range d.Terms {
+		zcols += max(tm.K, 0)
+	}
+	if err := NeedData(n, d.P, len(d.Terms), zcols); err != nil {
+		return err
+	}
 	if err := checkResponse(d.Y); err != nil {
 		return err
 	}

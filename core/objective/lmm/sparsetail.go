@@ -133,7 +133,7 @@ func (t *sparseTail) column(w, j int) ([]float64, []int32) {
 func (t *sparseTail) cholUnblocked() error {
 	if err := t.fac.Factorize(); err != nil {
 		if b := t.fac.Border(); !(b[t.nxy*t.nxy-1] > 0) {
-			return errPerfectFit()
+			return errPerfectFit(b[t.nxy*t.nxy-1])
 		}
 		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
 	}

@@ -75,16 +75,21 @@ func (t *denseTail) column(_, j int) ([]float64, []int32) { return t.f[j*t.s : (
 func (t *denseTail) cholUnblocked() error {
 	s := t.s
 	if err := t.chol.Factor(s, t.f, s); err != nil {
-		if !(t.f[(s-1)*s+s-1] > 0) {
-			return errPerfectFit()
+		if r2 := t.f[(s-1)*s+s-1]; !(r2 > 0) {
+			return errPerfectFit(r2)
 		}
 		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
 	}
 	return nil
 }
 
-func errPerfectFit() error {
-	return errs.Numericf("theta", "the penalised residual sum of squares is zero or not finite (a perfect fit?)")
+// errPerfectFit explains a last pivot r² of the factor that is not
+// positive: not finite (the data or θ overflow) or zero (a perfect fit).
+func errPerfectFit(r2 float64) error {
+	if math.IsNaN(r2) || math.IsInf(r2, 0) {
+		return errs.Numericf("theta", "the penalised residual sum of squares is not finite at this θ: the data or θ are too large for double precision")
+	}
+	return errs.Numericf("theta", "the penalised residual sum of squares is zero (a perfect fit?)")
 }
 
 func (t *denseTail) addLogDiag(acc float64, r0, r1 int) float64 {

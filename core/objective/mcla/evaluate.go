@@ -222,10 +222,13 @@ func (m *Model) runBlocks(b0, b1, lo, hi int) error {
 			if err := m.runBlock(0, b, lo, hi); err != nil {
 				return err
 			}
+			if err := m.cp.Check(); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
-	return parallel.Run(b1-b0, m.scratch.workers, func(w, i int) error { return m.runBlock(w, b0+i, lo, hi) })
+	return parallel.RunChecked(b1-b0, m.scratch.workers, m.cp, func(w, i int) error { return m.runBlock(w, b0+i, lo, hi) })
 }
 
 func (m *Model) runBlock(w, b, lo, hi int) error {

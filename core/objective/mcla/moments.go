@@ -66,7 +66,7 @@ func (m *Model) Moments(par []float64, workers int, out *Moments) error {
 		}
 		return nil
 	}
-	if err := parallel.Run(nb, m.scratch.workers, run); err != nil {
+	if err := parallel.RunChecked(nb, m.scratch.workers, m.cp, run); err != nil {
 		return err
 	}
 	t1, t2 := parallel.NewPartial(0), parallel.NewPartial(d*d)

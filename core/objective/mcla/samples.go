@@ -1,8 +1,10 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
@@ -53,6 +55,9 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 	if mrows > math.MaxInt/m.q || len(umat) != mrows*m.q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d*%d", len(umat), mrows, m.q)
 	}
+	if err := m.needSamples(mrows); err != nil {
+		return err
+	}
 	for k, v := range umat {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errs.Invalidf("umat", "element (%d, %d) is %g; samples must be finite", k%mrows, k/mrows, v)
@@ -78,12 +83,19 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 	if mrows < 1 || mrows > math.MaxInt/m.q {
 		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
 	}
+	if err := m.needSamples(mrows); err != nil {
+		return err
+	}
+	if err := m.reserveSamples(mrows); err != nil {
+		return err
+	}
 	u := m.allocSamples(mrows)
-	if err := parallel.Run(parallel.NumBlocks(mrows), workers, func(_, b int) error {
+	if err := parallel.RunChecked(parallel.NumBlocks(mrows), workers, m.cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, mrows)
 		gen(lo, hi, u[lo*m.q:hi*m.q])
 		return nil
 	}); err != nil {
+		m.m = 0
 		return err
 	}
 	return m.finishSamples(workers)
@@ -92,6 +104,17 @@ func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), w
 func (m *Model) setSamplesRowMajor(mrows int, fill func(dst []float64), workers int) error {
 	fill(m.allocSamples(mrows))
 	return m.finishSamples(workers)
+}
+
+// SampleBytes is the memory m samples take in a model with q random
+// effects and nvc variance components: the u-matrix (m·q doubles) and, per
+// sample, log f̃(u_k) and the nvc sums of squares. allocSamples allocates
+// exactly this; a fit checks it against the memory limit before it starts.
+func SampleBytes(m, q, nvc int) float64 { return budget.Doubles(m, q+nvc+1) }
+
+// needSamples checks the memory of mrows samples against the limit.
+func (m *Model) needSamples(mrows int) error {
+	return budget.Need("m", fmt.Sprintf("the u-matrix of m·q = %d·%d doubles", mrows, m.q), SampleBytes(mrows, m.q, m.nvc))
 }
 
 func (m *Model) allocSamples(mrows int) []float64 {
@@ -107,15 +130,25 @@ func (m *Model) allocSamples(mrows int) []float64 {
 	return m.u
 }
 
+// finishSamples computes each sample's sums of squares per component and
+// its log f̃, block by block; a failure (or a stop at the checkpoint)
+// drops the samples.
 func (m *Model) finishSamples(workers int) error {
-	for k := 0; k < m.m; k++ {
-		u := m.u[k*m.q : (k+1)*m.q]
-		ss := m.ss[k*m.nvc : (k+1)*m.nvc]
-		for j, v := range u {
-			ss[m.vcOf[j]] += v * v
+	err := parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
+		lo, hi := parallel.BlockRange(b, m.m)
+		for k := lo; k < hi; k++ {
+			u := m.u[k*m.q : (k+1)*m.q]
+			ss := m.ss[k*m.nvc : (k+1)*m.nvc]
+			for j, v := range u {
+				ss[m.vcOf[j]] += v * v
+			}
 		}
+		return nil
+	})
+	if err == nil {
+		err = m.computeLogFt(workers)
 	}
-	if err := m.computeLogFt(workers); err != nil {
+	if err != nil {
 		m.m = 0
 		return err
 	}
@@ -123,7 +156,7 @@ func (m *Model) finishSamples(workers int) error {
 }
 
 func (m *Model) computeLogFt(workers int) error {
-	return parallel.Run(parallel.NumBlocks(m.m), workers, func(_, b int) error {
+	return parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m.m)
 		for k := lo; k < hi; k++ {
 			lf := m.dens.LogProb(m.u[k*m.q : (k+1)*m.q])
