@@ -44,11 +44,11 @@ func generate(h *cheader.Header) []byte {
 			version = fmt.Sprintf("%dL", d.Int)
 		case d.Name == "GLMMGO_VERSION_STRING":
 			vstring = fmt.Sprintf("%q", d.Str)
-		case strings.HasPrefix(d.Name, "GLMMGO_LINK_"):
-			links = append(links, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 		case strings.HasPrefix(d.Name, "GLMMGO_CONVERGENCE_"):
 			conv = append(conv, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 			convText = append(convText, fmt.Sprintf("%s = %q", d.Name, d.Comment))
+		case strings.HasPrefix(d.Name, "GLMMGO_LINK_"):
+			links = append(links, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 		case strings.HasPrefix(d.Name, "GLMMGO_KIND_"):
 			kinds = append(kinds, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 		case d.IsResult():
@@ -67,9 +67,9 @@ func generate(h *cheader.Header) []byte {
 
 ## The numbers of glmmgo.h the R code uses by name: the version this package
 ## was generated for (checked against the library in .onLoad), the family,
-## link, handle-kind, fitting-method and convergence codes (with the header's
-## text of each convergence code), and every result code, with the integer
-## results (read by glmmgo_result_int64; the others by glmmgo_result).
+## link, handle-kind, fitting-method and convergence codes (with the
+## header's text of each convergence code), and every result code, with the
+## integer results (read by glmmgo_result_int64; the others by glmmgo_result).
 glmmgo_header <- list(
 `)
 	fmt.Fprintf(&b, "  version_number = %s,\n  version_string = %s,\n", version, vstring)

@@ -260,7 +260,7 @@ static void cases_laplace_fit(void) {
     PFIT("laplace_fit_callback_reenters", GLMMGO_ERR_CANCELLED, "cancel", pf_ = p_reenter; ud_ = &GH);
     printf("laplace_callback_reenter_objective\t%d\t%d\t*\t\n", p_reenter_status, GLMMGO_ERR_BUSY);
     ncases++;
-    PFIT("laplace_fit_maxeval_tiny", INV, "maxeval: is 3; the optimiser needs at least", PO.maxeval = 3);
+    PFIT("laplace_fit_maxeval_tiny", INV, "maxeval: is 3", PO.maxeval = 3);
     /* Running out of evaluations is a fit that says it did not converge. */
     {
         preset();

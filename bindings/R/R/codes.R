@@ -2,9 +2,9 @@
 
 ## The numbers of glmmgo.h the R code uses by name: the version this package
 ## was generated for (checked against the library in .onLoad), the family,
-## link, handle-kind, fitting-method and convergence codes (with the header's
-## text of each convergence code), and every result code, with the integer
-## results (read by glmmgo_result_int64; the others by glmmgo_result).
+## link, handle-kind, fitting-method and convergence codes (with the
+## header's text of each convergence code), and every result code, with the
+## integer results (read by glmmgo_result_int64; the others by glmmgo_result).
 glmmgo_header <- list(
   version_number = 2000L,
   version_string = "0.2.0",
