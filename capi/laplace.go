@@ -63,7 +63,7 @@ func glmmgo_go_laplace_new(n, p C.int64_t, fam, link C.int32_t, y, trials, weigh
 			return e
 		}
 		*out = 0
-		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z)
+		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, true)
 		if e != nil {
 			return e
 		}

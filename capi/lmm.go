@@ -103,7 +103,7 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 			return e
 		}
 		*out = 0
-		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z)
+		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, false)
 		if e != nil {
 			return e
 		}
@@ -127,8 +127,10 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 var lmmNames = map[string]string{"X": "x", "Z": "z", "theta0": "start", "tolerance": "rhoend"}
 
 // lmmData views the arguments of glmmgo_lmm_new as an lmm.Data after
-// checking every count before anything sized by it.
-func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t, z *C.double) (lmm.Data, error) {
+// checking every count before anything sized by it. allowN admits a term
+// with a level per observation (glmmgo_laplace_new's observation-level
+// random effects; an LMM's residual would make it unidentifiable).
+func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t, z *C.double, allowN bool) (lmm.Data, error) {
 	var d lmm.Data
 	nn, err := size(n, "n", 1)
 	if err != nil {
@@ -175,8 +177,12 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 		if lv[t] < 2 {
 			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
 		}
-		if lv[t] >= int64(nn) {
-			return d, errs.Invalidf("nlevels", "term %d has %d levels for %d observations; the number of levels must be less than the number of observations", t, lv[t], nn)
+		if lv[t] > int64(nn) || (lv[t] == int64(nn) && !allowN) {
+			limit := "less than"
+			if allowN {
+				limit = "at most"
+			}
+			return d, errs.Invalidf("nlevels", "term %d has %d levels for %d observations; the number of levels must be %s the number of observations", t, lv[t], nn, limit)
 		}
 		if kc[t] < 1 || kc[t] > int64(nn) {
 			return d, errs.Invalidf("ncols", "term %d has %d columns; must be between 1 and n = %d", t, kc[t], nn)

@@ -122,6 +122,8 @@ static void cases_laplace_new(void) {
     }
     GCASE("laplace_new_nlevels_one", INV, "nlevels", P_lev[0] = 1);
     GCASE("laplace_new_nlevels_max", INV, "nlevels", P_lev[0] = INT64_MAX);
+    GCASE("laplace_new_nlevels_above_n", INV, "nlevels: term 1 has 13 levels for 12 observations; the number of levels must be at most",
+          GA.nterms = 2; P_lev[1] = PN + 1; for (int i = 0; i < PN; i++) P_codes[PN + i] = i);
     GCASE("laplace_new_ncols_zero", INV, "ncols", P_k[0] = 0);
     GCASE("laplace_new_ncols_max", INV, "ncols", P_k[0] = INT64_MAX);
     GCASE("laplace_new_code_range", INV, "codes: term 0: observation 5", P_codes[5] = 3);
