@@ -123,8 +123,8 @@ func compareModels(t *testing.T, m, want *Model, thetas ...[]float64) {
 // weights and the original response, which must restore both the grouped
 // downdate and the recorded objective exactly.
 func TestRefillRoundTrip(t *testing.T) {
-	if testing.Short() {
-		t.Skip("InstEval")
+	if testing.Short() || testSkipLarge {
+		t.Skip("InstEval (left out under -short, and by TestEveryFactorKind under the race detector)")
 	}
 	var d Data
 	for _, ref := range references(t) {
