@@ -183,7 +183,9 @@ static int budget_mode(void) {
                                           err, sizeof err));
 
     /* D6: an LMM with 20100 theta (K = 200 columns on a 2-level factor):
-       BOBYQA's (npt+n+1)^2 system is refused before the first evaluation. */
+       the optimiser's matrix (BOBYQA's (npt+n+1)^2 system, or the projected
+       BFGS's n^2 one that the automatic choice takes here) is refused
+       before the first evaluation. */
     int64_t ln = 401, K = 200;
     double *ly = malloc(8 * (size_t)ln), *lx = malloc(8 * (size_t)ln), *lz = malloc(8 * (size_t)(ln * K));
     int64_t *lc = malloc(8 * (size_t)ln), lnl[1] = {2}, lnc[1] = {K};

@@ -1,6 +1,9 @@
 package lmmfit
 
 import (
+	"fmt"
+
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
 	"github.com/glmmgo/glmmgo/core/optim"
@@ -77,6 +80,12 @@ const GradTol = 1e-7
 // minimiseBFGS fits by projbfgs with the analytic gradient; Progress is
 // called after every evaluation, as for BOBYQA.
 func minimiseBFGS(m *lmm.Model, opt Options, lower, theta0 []float64, set optim.Settings) (*optim.Result, error) {
+	// The quasi-Newton matrix is len(θ)² doubles: checked against the
+	// memory limit before it is allocated (20 100 elements need 3.2 GB).
+	n := len(theta0)
+	if err := budget.Need("theta", fmt.Sprintf("the quasi-Newton matrix of the projected BFGS for %d elements of theta", n), budget.Doubles(n, n)); err != nil {
+		return nil, err
+	}
 	evals := 0
 	p := optim.Problem{Lower: lower, FuncGrad: func(th, g []float64) (float64, error) {
 		v, err := m.Gradient(th, opt.REML, g)
