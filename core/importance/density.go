@@ -35,7 +35,7 @@
 // streams seeded from (seed, 2b) for the draws and (seed, 2b+1) for the
 // component uniforms, so the sample is the same for any number of workers
 // and can be drawn block by block straight into the MCLA model
-// (mcla.Model.SetSamplesFunc), never held twice. (glmm instead seeds one
+// (mcla.Model.SetSampler), never held twice. (glmm instead seeds one
 // stream per core, so its sample changes with the core count.)
 //
 // t_ζ(0, D*) = √D*·z/√(χ²_ζ/ζ) with z standard normal and χ²_ζ a

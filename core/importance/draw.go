@@ -41,10 +41,15 @@ func (d *Density) Counts(m int, seed uint64) (m1, m2, m3 int) {
 // (sample-major: sample k at dst[(k−lo)·q:(k−lo+1)·q]). Each block's
 // streams are replayed from the block's first sample, so any range gives
 // the same samples, whatever the sample size m ≥ hi; mcla.Model's
-// SetSamplesFunc passes whole blocks.
+// SetSampler passes whole blocks.
 func (d *Density) Draw(seed uint64, lo, hi int, dst []float64) {
+	d.DrawTo(seed, lo, hi, dst, make([]float64, d.q))
+}
+
+// DrawTo is Draw with z (length q) as scratch, so that it allocates
+// nothing: a model that redraws its samples at every evaluation calls it.
+func (d *Density) DrawTo(seed uint64, lo, hi int, dst, z []float64) {
 	q := d.q
-	z := make([]float64, q)
 	for b := lo / parallel.BlockSize; b*parallel.BlockSize < hi; b++ {
 		blo := b * parallel.BlockSize
 		bhi := min(blo+parallel.BlockSize, hi)

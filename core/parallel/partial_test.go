@@ -143,3 +143,27 @@ func TestBlocks(t *testing.T) {
 		t.Error("Workers")
 	}
 }
+
+func TestBatches(t *testing.T) {
+	for _, m := range []int{1, 255, 256, 1000, MaxBatches * BlockSize, MaxBatches*BlockSize + 1, 10_000_000} {
+		s, nb, ng := BatchBlocks(m), NumBlocks(m), NumBatches(m)
+		if ng > MaxBatches || (s > 1 && nb <= (s/2)*MaxBatches) {
+			t.Errorf("m = %d: %d blocks in %d batches of %d", m, nb, ng, s)
+		}
+		next := 0
+		for g := range ng {
+			b0, b1 := BatchBlockRange(g, m)
+			lo, hi := BatchRange(g, m)
+			if b0 >= b1 || lo != next || lo != b0*BlockSize {
+				t.Fatalf("m = %d batch %d: blocks [%d, %d), samples [%d, %d)", m, g, b0, b1, lo, hi)
+			}
+			next = hi
+		}
+		if next != m {
+			t.Errorf("m = %d: batches end at %d", m, next)
+		}
+	}
+	if BatchBlocks(2*MaxBatches*BlockSize) != 2 || BatchBlocks(MaxBatches*BlockSize) != 1 {
+		t.Error("batch sizes are not the smallest powers of two")
+	}
+}

@@ -159,8 +159,9 @@ func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
 	return nil
 }
 
-// draw writes samples lo..hi−1 of the fit's sample into dst.
-func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, dst) }
+// draw writes samples lo..hi−1 of the fit's sample into dst, with z
+// (length q) as scratch.
+func (f *Fit) draw(lo, hi int, dst, z []float64) { f.density.DrawTo(f.seed, lo, hi, dst, z) }
 
 // maximise sets the fit's importance density and samples on model, runs
 // trust from f.Start and fills the results. sampleStart is when the
@@ -169,7 +170,7 @@ func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) er
 	if err := model.SetDensity(f.density, opt.Workers); err != nil {
 		return err
 	}
-	if err := model.SetSamplesFunc(f.M, f.draw, opt.Workers); err != nil {
+	if err := model.SetSampler(f.M, f.draw, opt.Workers); err != nil {
 		return err
 	}
 	f.SampleTime = time.Since(sampleStart)

@@ -52,10 +52,10 @@ func (f *Fit) UMatrix(dst []float64) error {
 	if len(dst) != f.M*f.Q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d", len(dst), f.M*f.Q)
 	}
-	row := make([]float64, parallel.BlockSize*f.Q)
+	row, z := make([]float64, parallel.BlockSize*f.Q), make([]float64, f.Q)
 	for lo := 0; lo < f.M; lo += parallel.BlockSize {
 		hi := min(lo+parallel.BlockSize, f.M)
-		f.draw(lo, hi, row[:(hi-lo)*f.Q])
+		f.draw(lo, hi, row[:(hi-lo)*f.Q], z)
 		for k := lo; k < hi; k++ {
 			for j := 0; j < f.Q; j++ {
 				dst[j*f.M+k] = row[(k-lo)*f.Q+j]
