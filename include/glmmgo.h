@@ -167,6 +167,10 @@ extern "C" {
 /* MCLA samples are processed in fixed blocks of this many rows; block b
    holds rows [b*GLMMGO_BLOCK_ROWS, (b+1)*GLMMGO_BLOCK_ROWS). */
 #define GLMMGO_BLOCK_ROWS 256
+/* Consecutive blocks form at most this many batches of 2^k blocks each (k
+   the smallest that fits): the units the objective merges in order, and
+   the groups of the jackknife MCSE of a fit. */
+#define GLMMGO_MAX_BATCHES 64
 
 typedef int64_t glmmgo_handle;
 
@@ -334,16 +338,20 @@ int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, d
 /* ---- MCLA partials: sharing the work between processes or machines ------
  *
  * A partial summarises the samples of a row range at one par: its count c,
- * the largest log importance weight a, S0 = sum exp(b_k - a) and the
+ * the largest log importance weight a, S0 = sum exp(b_k - a), S2 = sum
+ * exp(2 (b_k - a)) (the effective sample size is S0^2 / S2) and the
  * exp(b_k - a)-weighted sums of the score g_k, of g_k g_k', of w_i c''(eta_i)
  * (one per observation) and of the per-component sums of squares. It is a
  * flat array of glmmgo_mcla_partial_length doubles:
- *   [c, a, S0, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
+ *   [c, a, S0, S2, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
  * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
  * that each hold the model and some samples can each compute a partial and
- * one of them merge. A split whose ranges start at multiples of
- * GLMMGO_BLOCK_ROWS merges to a result bit-identical to
- * glmmgo_mcla_objective; other splits agree to rounding.
+ * one of them merge. The objective merges the blocks of GLMMGO_BLOCK_ROWS
+ * rows in order within batches of 2^k consecutive blocks (k the smallest
+ * with at most GLMMGO_MAX_BATCHES batches: k = 0 up to m =
+ * GLMMGO_MAX_BATCHES * GLMMGO_BLOCK_ROWS), and the batches in order: a split whose ranges start at batch boundaries merges
+ * to a result bit-identical to glmmgo_mcla_objective; other splits agree
+ * to rounding.
  */
 
 /* *len receives the length of one flattened partial for this model. */

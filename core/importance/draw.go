@@ -24,15 +24,22 @@ func streams(seed uint64, b int) (draws, comps *rand.Rand) {
 }
 
 // Counts returns (m₁, m₂, m₃), the number of samples each component draws
-// among the first m of the sample with seed.
-func (d *Density) Counts(m int, seed uint64) (m1, m2, m3 int) {
-	var c [3]int
-	for b := range parallel.NumBlocks(m) {
+// among the first m of the sample with seed, counting blocks in parallel on
+// up to workers goroutines.
+func (d *Density) Counts(m int, seed uint64, workers int) (m1, m2, m3 int) {
+	nb := parallel.NumBlocks(m)
+	per := make([][3]int, nb)
+	_ = parallel.Run(nb, workers, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m)
 		_, r := streams(seed, b)
 		for range hi - lo {
-			c[component(r.Float64(), d.p)]++
+			per[b][component(r.Float64(), d.p)]++
 		}
+		return nil
+	})
+	var c [3]int
+	for _, pb := range per {
+		c[0], c[1], c[2] = c[0]+pb[0], c[1]+pb[1], c[2]+pb[2]
 	}
 	return c[0], c[1], c[2]
 }
@@ -86,6 +93,10 @@ func (d *Density) draw(comp int, r *rand.Rand, row, z []float64) {
 	case 0:
 		chi2 := 2 * gamma(r, d.zeta/2)
 		scale := 1 / math.Sqrt(chi2/d.zeta)
+		if d.tSigma {
+			d.drawSigma(r, row, z, scale)
+			return
+		}
 		for j := range row {
 			row[j] = d.tCentre[j] + d.sd[j]*r.NormFloat64()*scale
 		}
@@ -94,15 +105,20 @@ func (d *Density) draw(comp int, r *rand.Rand, row, z []float64) {
 			row[j] = d.uStar[j] + d.sd[j]*r.NormFloat64()
 		}
 	default:
-		// x = R⁻¹z ~ N(0, Σ̃); z may alias row only when the row is
-		// discarded, so draw into the scratch first.
-		for j := range z {
-			z[j] = r.NormFloat64()
-		}
-		d.sigInv.SolveR(z)
-		for j := range row {
-			row[j] = d.uStar[j] + z[j]
-		}
+		d.drawSigma(r, row, z, 1)
+	}
+}
+
+// drawSigma writes u* + scale·x with x = R⁻¹z ~ N(0, Σ̃) into row; z may
+// alias row only when the row is discarded, so it draws into the scratch
+// first.
+func (d *Density) drawSigma(r *rand.Rand, row, z []float64, scale float64) {
+	for j := range z {
+		z[j] = r.NormFloat64()
+	}
+	d.sigInv.SolveR(z)
+	for j := range row {
+		row[j] = d.uStar[j] + scale*z[j]
 	}
 }
 

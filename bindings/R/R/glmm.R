@@ -433,7 +433,7 @@ glmm_sample_terms <- function(object, par = NULL) {
   on.exit(free_handle(mod$ptr))
   m <- as.integer(object$m)
   d <- length(par)
-  parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 3 + seq_len(d))],
+  parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 4 + seq_len(d))],
                   numeric(d + 1))
   list(logweight = parts[1, ], score = t(parts[-1, , drop = FALSE]))
 }

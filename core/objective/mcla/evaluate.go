@@ -13,6 +13,7 @@ type Result struct {
 	Value    float64
 	Gradient []float64
 	Hessian  []float64
+	ESS      float64 // Kish's effective sample size of the importance weights at par
 }
 
 // evalScratch is reused across calls so that an evaluation allocates
@@ -328,6 +329,7 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 		return errs.Numericf("par", "every importance weight underflows to zero (all log-weights are -Inf)")
 	}
 	res.Value = tot.LogMean()
+	res.ESS = tot.ESS()
 	n, d := m.n, m.NPar()
 	inv := 1 / tot.S0
 	gbar := tot.Sums[:d]
