@@ -264,3 +264,37 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
     sigint_onstack();
     return glmmgo_go_lmm_fit(model, (glmmgo_lmm_options *)opt, progress, userdata, fit, err, errlen);
 }
+
+int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (model != NULL) *model = 0;
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mixlogit_new(n, t, (double *)y, (double *)x, model, err, errlen);
+}
+
+int glmmgo_mixlogit_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t workers, double *value, double *gradient, double *hessian, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mixlogit_objective(model, (double *)par, npar, workers, value, gradient, hessian, err, errlen);
+}
+
+int glmmgo_mixlogit_options_default(glmmgo_mixlogit_options *opt, size_t size, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mixlogit_options_default(opt, size, err, errlen);
+}
+
+int glmmgo_mixlogit_fit(glmmgo_handle model, const glmmgo_mixlogit_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (fit != NULL) *fit = 0;
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mixlogit_fit(model, (glmmgo_mixlogit_options *)opt, progress, userdata, fit, err, errlen);
+}

@@ -47,9 +47,10 @@ func (s *lmmShared) release() {
 
 // lmmStructure is what models and fits report of an LMM's structure.
 type lmmStructure struct {
-	d                           dims
-	order, nlevels, ncols, kept []int64
-	lower                       []float64
+	d                             dims
+	order, nlevels, ncols, kept   []int64
+	lower                         []float64
+	thetaTerm, thetaRow, thetaCol []int64 // θ's layout (lmm.ThetaLayout)
 }
 
 func structureOf(m *lmm.Model) lmmStructure {
@@ -59,6 +60,11 @@ func structureOf(m *lmm.Model) lmmStructure {
 	for t := 0; t < m.NTerms(); t++ {
 		_, l, k := m.TermInfo(t)
 		s.nlevels, s.ncols = append(s.nlevels, int64(l)), append(s.ncols, int64(k))
+	}
+	for _, e := range m.ThetaLayout() {
+		s.thetaTerm = append(s.thetaTerm, int64(e.Term))
+		s.thetaRow = append(s.thetaRow, int64(e.Row))
+		s.thetaCol = append(s.thetaCol, int64(e.Col))
 	}
 	return s
 }
@@ -345,7 +351,7 @@ func lmmOptions(o *C.glmmgo_lmm_options, ntheta int) (lmmfit.Options, int, error
 	if err != nil {
 		return none, 0, err
 	}
-	fo.Theta0, err = startValues(o.start, o.start_len, ntheta, "ntheta")
+	fo.Start, err = startValues(o.start, o.start_len, ntheta, "ntheta")
 	return fo, w, err
 }
 
@@ -396,13 +402,17 @@ func (f *lmmFit) conditionalVariances() ([]float64, error) {
 	return f.condVar, err
 }
 
-// lmmStructureResults answer for models and fits (GLMMGO_LMM_TERM_ORDER..LOWER).
+// lmmStructureResults answer for models and fits (GLMMGO_LMM_TERM_ORDER..LOWER
+// and the layout of theta, GLMMGO_LMM_THETA_TERM.._COL).
 var lmmStructureResults = map[C.int32_t]result[*lmmStructure]{
 	C.GLMMGO_LMM_TERM_ORDER:   intsOf("GLMMGO_LMM_TERM_ORDER", func(s *lmmStructure) []int64 { return s.order }),
 	C.GLMMGO_LMM_TERM_NLEVELS: intsOf("GLMMGO_LMM_TERM_NLEVELS", func(s *lmmStructure) []int64 { return s.nlevels }),
 	C.GLMMGO_LMM_TERM_NCOLS:   intsOf("GLMMGO_LMM_TERM_NCOLS", func(s *lmmStructure) []int64 { return s.ncols }),
 	C.GLMMGO_LMM_KEPT_COLUMNS: intsOf("GLMMGO_LMM_KEPT_COLUMNS", func(s *lmmStructure) []int64 { return s.kept }),
 	C.GLMMGO_LMM_LOWER:        floatsOf("GLMMGO_LMM_LOWER", func(s *lmmStructure) []float64 { return s.lower }),
+	C.GLMMGO_LMM_THETA_TERM:   intsOf("GLMMGO_LMM_THETA_TERM", func(s *lmmStructure) []int64 { return s.thetaTerm }),
+	C.GLMMGO_LMM_THETA_ROW:    intsOf("GLMMGO_LMM_THETA_ROW", func(s *lmmStructure) []int64 { return s.thetaRow }),
+	C.GLMMGO_LMM_THETA_COL:    intsOf("GLMMGO_LMM_THETA_COL", func(s *lmmStructure) []int64 { return s.thetaCol }),
 }
 
 // lmmFitResults answer for fits only.

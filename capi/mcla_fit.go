@@ -38,6 +38,11 @@ func (f *mclaFit) output(what C.int32_t) (output, bool) { return lookup(mclaFitR
 
 func (*mclaFit) resultsHelp() string { return "its results are " + codeRange(mclaFitResults) }
 
+// waldLen and confInt are what glmmgo_confint needs of a fit (confint.go).
+func (f *mclaFit) waldLen() (int, string) { return f.fit.P + f.fit.NVC, "p + nvc" }
+
+func (f *mclaFit) confInt(level float64) ([]float64, []float64, error) { return f.fit.ConfInt(level) }
+
 // mclaFitResults is the result table of MCLA fits (glmmgo.h, GLMMGO_MCLA_*).
 var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 	C.GLMMGO_MCLA_BETA:           floatsOf("GLMMGO_MCLA_BETA", func(f *mclaFit) []float64 { return f.fit.Beta }),
@@ -222,29 +227,4 @@ func dispersionRange(o *C.glmmgo_mcla_options, fam family.Code) (lo, hi float64,
 		return 0, 0, errs.Invalidf("dispersion_lo", "[%g, %g] must satisfy 0 < dispersion_lo < dispersion_hi < Inf", lo, hi)
 	}
 	return lo, hi, nil
-}
-
-//export glmmgo_go_confint
-func glmmgo_go_confint(fit C.glmmgo_handle, level C.double, lower, upper *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {
-	return withHandle(fit, "fit", kindMCLAFit, err, errlen, func(f *mclaFit) error {
-		npar := f.fit.P + f.fit.NVC
-		if int64(length) != int64(npar) {
-			return errs.Invalidf("len", "is %d; the fit has p + nvc = %d parameters", int64(length), npar)
-		}
-		lo, e := floats(unsafe.Pointer(lower), npar, "lower", false)
-		if e != nil {
-			return e
-		}
-		hi, e := floats(unsafe.Pointer(upper), npar, "upper", false)
-		if e != nil {
-			return e
-		}
-		l, h, e := f.fit.ConfInt(float64(level))
-		if e != nil {
-			return e
-		}
-		copy(lo, l)
-		copy(hi, h)
-		return nil
-	})
 }

@@ -177,7 +177,7 @@ func glmmgo_go_result_int64(h C.glmmgo_handle, what C.int32_t, buf *C.int64_t, l
 
 // dims are the fields of glmmgo_dims a kind reports (0 where it has none).
 type dims struct {
-	n, p, pGiven, q, nvc, ntheta, nterms, npar, m int
+	n, p, pGiven, q, nvc, ntheta, nterms, npar, m, t int
 }
 
 //export glmmgo_go_dims
@@ -193,7 +193,7 @@ func glmmgo_go_dims(h C.glmmgo_handle, out *C.struct_glmmgo_dims, err *C.char, e
 		d := obj.dims()
 		full := C.struct_glmmgo_dims{size: out.size, kind: obj.kind().code, n: C.int64_t(d.n), p: C.int64_t(d.p),
 			p_given: C.int64_t(d.pGiven), q: C.int64_t(d.q), nvc: C.int64_t(d.nvc), ntheta: C.int64_t(d.ntheta),
-			nterms: C.int64_t(d.nterms), npar: C.int64_t(d.npar), m: C.int64_t(d.m)}
+			nterms: C.int64_t(d.nterms), npar: C.int64_t(d.npar), m: C.int64_t(d.m), t: C.int64_t(d.t)}
 		copyFields(out, &full, n)
 		return nil
 	})

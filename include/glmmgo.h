@@ -1,8 +1,10 @@
 /*
  * glmmgo.h — the C interface of libglmmgo, a numerical engine for
  * mixed-model likelihoods: Monte Carlo likelihood approximation (MCLA) of
- * GLMMs as in the R package glmm, and the profiled deviance of linear mixed
- * models (LMM) as in lme4 and MixedModels.jl.
+ * GLMMs as in the R package glmm, the profiled deviance of linear mixed
+ * models (LMM) as in lme4 and MixedModels.jl, and the two-class mixture of
+ * logistic random-intercept models (mixlogit) by exact likelihood or Monte
+ * Carlo EM.
  *
  * ---- Conventions (every function follows them) ---------------------------
  *
@@ -29,7 +31,7 @@
  *
  * ---- How an engine's functions are laid out ------------------------------
  *
- * Every engine E (mcla, lmm; later laplace, mixlogit) has the same shape:
+ * Every engine E (mcla, lmm, mixlogit; later laplace) has the same shape:
  *
  *   glmmgo_E_new(<data>, glmmgo_handle *model, err, errlen)
  *       validates and copies the data into a MODEL handle;
@@ -44,8 +46,8 @@
  *       glmmgo_dims, glmmgo_result_length, glmmgo_result,
  *       glmmgo_result_int64 and glmmgo_confint, with result codes
  *       GLMMGO_E_<NAME> numbered from the engine's base (MCLA 1000, LMM
- *       2000; 3000 and 4000 are reserved for the Laplace/AGQ and the
- *       latent-class MCEM engines). Adding a result is one code here and
+ *       2000, mixlogit 4000; 3000 is reserved for the Laplace/AGQ
+ *       engine). Adding a result is one code here and
  *       one entry in the library, no new function.
  *
  * Engine-specific calls sit beside these (the MCLA importance density,
@@ -163,6 +165,8 @@ extern "C" {
 #define GLMMGO_KIND_MCLA_FIT 2
 #define GLMMGO_KIND_LMM_MODEL 3
 #define GLMMGO_KIND_LMM_FIT 4
+#define GLMMGO_KIND_MIXLOGIT_MODEL 5
+#define GLMMGO_KIND_MIXLOGIT_FIT 6
 
 /* MCLA samples are processed in fixed blocks of this many rows; block b
    holds rows [b*GLMMGO_BLOCK_ROWS, (b+1)*GLMMGO_BLOCK_ROWS). */
@@ -218,15 +222,16 @@ int glmmgo_free(glmmgo_handle h);
 struct glmmgo_dims {
     size_t size;     /* set by the caller: sizeof(struct glmmgo_dims) */
     int32_t kind;    /* GLMMGO_KIND_* */
-    int64_t n;       /* observations */
+    int64_t n;       /* observations (mixlogit: subjects) */
     int64_t p;       /* fixed effects (LMM: columns of X kept) */
     int64_t p_given; /* columns of X given (LMM: p plus aliased columns dropped) */
     int64_t q;       /* random effects */
     int64_t nvc;     /* MCLA: variance components */
     int64_t ntheta;  /* LMM: covariance parameters theta */
     int64_t nterms;  /* LMM: random-effects terms */
-    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM) */
+    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM), 5 (mixlogit) */
     int64_t m;       /* MCLA: samples (a model: 0 until set) */
+    int64_t t;       /* mixlogit: occasions per subject (n is the number of subjects) */
 };
 
 int glmmgo_dims(glmmgo_handle h, struct glmmgo_dims *dims, char *err, size_t errlen);
@@ -249,7 +254,10 @@ int glmmgo_result_int64(glmmgo_handle h, int32_t what, int64_t *buf, int64_t len
 /*
  * Wald intervals est -/+ qnorm((1+level)/2)*se at 0 < level < 1 for the
  * parameters of a fit, into lower[len] and upper[len]. MCLA fits: the
- * p + nvc parameters (beta, nu). Other kinds: GLMMGO_ERR_HANDLE.
+ * p + nvc parameters (beta, nu); mixlogit fits: the 5 parameters (beta1,
+ * beta2, sigma1, sigma2, pi1), NaN where the standard errors are (an
+ * information matrix that is not positive definite). Other kinds:
+ * GLMMGO_ERR_HANDLE.
  */
 int glmmgo_confint(glmmgo_handle fit, double level, double *lower, double *upper, int64_t len,
                    char *err, size_t errlen);
@@ -590,7 +598,8 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
                    void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
 
 /*
- * Results of LMM models and fits; the first five describe the model's
+ * Results of LMM models and fits; the first five and the last three
+ * (GLMMGO_LMM_THETA_TERM, _ROW, _COL: theta's layout) describe the model's
  * structure and are answered by models and fits, the others by fits.
  * Terms are in model order unless said otherwise; k_t = columns of term t.
  *                                     length             meaning                                   */
@@ -623,6 +632,166 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
 #define GLMMGO_LMM_CONVERGED 2022     /* 1 int            1 if the optimiser reached rhoend          */
 #define GLMMGO_LMM_SINGULAR 2023      /* 1 int            1 if a diagonal theta < 1e-4 (a boundary fit) */
 #define GLMMGO_LMM_REML 2024          /* 1 int            1 for a REML fit                          */
+#define GLMMGO_LMM_THETA_TERM 2025    /* ntheta int       the term (model order) of each element of theta */
+#define GLMMGO_LMM_THETA_ROW 2026     /* ntheta int       its row in the term's k x k template of Lambda */
+#define GLMMGO_LMM_THETA_COL 2027     /* ntheta int       its column there (rows >= columns: the lower triangle,
+                                                          column by column; diagonal elements, row == col, are
+                                                          those with lower bound 0)                          */
+
+/* ---- mixlogit: a two-class mixture of logistic random-intercept models ---
+ *
+ * Subjects i = 0..n-1 are observed on occasions j = 0..t-1 with binary
+ * responses y_ij and one covariate x_ij. Subject i belongs to a latent
+ * class c in {1, 2} with probability pi_c (pi_2 = 1 - pi_1); given its class
+ * it has a random intercept z ~ N(0, sigma_c^2) and independent responses
+ *
+ *     P(y_ij = 1 | c, z) = 1 / (1 + exp(-(beta_c x_ij + z))).
+ *
+ * There is no other intercept and no other covariate. The parameters are
+ * always par = (beta1, beta2, sigma1, sigma2, pi1), in this order, with
+ * sigma_c > 0 standard deviations (not variances) and 0 < pi1 < 1; every
+ * vector of five and every 5 x 5 matrix (column-major) below uses it.
+ *
+ * Labels. Exchanging the two classes' labels does not change the
+ * likelihood, so estimates are reported under the rule beta1 <= beta2:
+ * class 1 is the class with the smaller slope. A fit relabels its estimate
+ * (and its covariances, gradient and posterior) to follow the rule; the
+ * objective takes par as it is given.
+ *
+ * The log-likelihood is the exact observed-data log-likelihood
+ * l = sum_i log sum_c pi_c int N(z; 0, sigma_c^2) prod_j f(y_ij | c, z) dz,
+ * each one-dimensional integral evaluated to about 1e-12 by a trapezoidal
+ * rule centred at the integrand's mode with a step set by its curvature
+ * there. Fits either maximise it (GLMMGO_MIXLOGIT_QUADRATURE: a trust-region
+ * method on (beta, log sigma, logit pi1), standard errors from the observed
+ * information) or run Monte Carlo EM (GLMMGO_MIXLOGIT_MCEM: class and
+ * random intercept of each subject imputed by importance sampling from t
+ * proposals at the conditional modes, exact M-steps, the sample size grown
+ * by the ascent-based rule of Caffo, Jank and Jones, J. R. Stat. Soc. B
+ * 67:235-251, 2005, standard errors by Louis' method, J. R. Stat. Soc. B
+ * 44:226-233, 1982, and Monte Carlo standard errors of the estimate). Both
+ * report the exact log-likelihood, its gradient and the posterior class
+ * probabilities at their estimate. The quadrature fit is the maximum
+ * likelihood estimate and the fast method; MCEM agrees with it within its
+ * Monte Carlo standard errors where the likelihood is not flat. A fit is a
+ * function of the data, the options and the seed: bit-identical for any
+ * number of workers.
+ */
+
+/*
+ * Creates a mixlogit model from y and x, both n x t matrices, column-major
+ * (element (i, j), subject i on occasion j, at index i + n*j, as R's
+ * matrix(y, n, t)). y holds 0 or 1 only, and both values must occur; x is
+ * finite and not all zero. n >= 10 (two subjects per parameter), t >= 1.
+ * The sizes are checked before anything is allocated; the data are copied.
+ * On success *model receives the handle; on failure it is 0.
+ */
+int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err,
+                        size_t errlen);
+
+/*
+ * The exact log-likelihood l at par[npar] (npar = 5, the order above) into
+ * *value; gradient[5] and hessian[25] (column-major) receive its
+ * derivatives in par and may be NULL to skip them (both NULL: the value
+ * alone, cheaper). A NaN or infinite element is GLMMGO_ERR_INVALID; a par
+ * outside the parameter space (a sigma <= 0, pi1 outside (0, 1)) is
+ * GLMMGO_ERR_DOMAIN, both naming par and the parameter; values so extreme
+ * that the likelihood is not finite are GLMMGO_ERR_NUMERIC.
+ */
+int glmmgo_mixlogit_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t workers, double *value,
+                              double *gradient, double *hessian, char *err, size_t errlen);
+
+/* Methods of a mixlogit fit (glmmgo_mixlogit_options.method). */
+#define GLMMGO_MIXLOGIT_MCEM 1       /* ascent-based Monte Carlo EM (the default) */
+#define GLMMGO_MIXLOGIT_QUADRATURE 2 /* maximum likelihood on the exact log-likelihood */
+
+typedef struct {
+    size_t size;             /* sizeof the caller's struct (set by glmmgo_mixlogit_options_default) */
+    int32_t method;          /* GLMMGO_MIXLOGIT_MCEM (default) or GLMMGO_MIXLOGIT_QUADRATURE */
+    uint64_t seed;           /* MCEM: the Monte Carlo samples' seed (default 0) */
+    int32_t workers;         /* threads; 0 = all CPUs (default 0) */
+    const double *start;     /* NULL (a start from each subject's own logistic regression, clustered
+                                into two classes), or start_len = 5 values of par, inside the
+                                parameter space */
+    int64_t start_len;       /* length of start (0 when start is NULL) */
+    int64_t max_iter;        /* MCEM iterations, or trust-region iterations (default 200) */
+    int64_t initial_samples; /* MCEM: draws per subject at the first iteration, >= 4 (default 50) */
+    int64_t max_samples;     /* MCEM: largest number of draws per subject, >= initial_samples
+                                (default 5000); n * max_samples at most 2^25 */
+    double alpha;            /* MCEM: one-sided level of the ascent check, in (0, 0.5) (default 0.25) */
+    double beta;             /* MCEM: type II error of the next sample size's check, in (0, 0.5) (default 0.25) */
+    double gamma;            /* MCEM: one-sided level of the stopping check, in (0, 0.5) (default 0.1) */
+    double augment_divisor;  /* MCEM: a sample that cannot show ascent grows by 1/augment_divisor
+                                of its size, >= 1 (default 3) */
+    double tol;              /* MCEM: stop when the upper confidence bound of the Q-function's
+                                increase is below tol, > 0 (default 0.01) */
+    double df;               /* MCEM: degrees of freedom of the t proposals, >= 1 (default 10) */
+} glmmgo_mixlogit_options;
+
+/* Fills the fields of *opt lying within size bytes with the defaults above
+   and sets opt->size = size (pass sizeof *opt). */
+int glmmgo_mixlogit_options_default(glmmgo_mixlogit_options *opt, size_t size, char *err, size_t errlen);
+
+/*
+ * Fits the model with options opt into a new fit handle *fit (0 on failure;
+ * free it with glmmgo_free; it stays valid after its model is freed).
+ * progress (may be NULL) is called on the calling thread after every
+ * iteration with (userdata, iteration, value, par, 5): for MCEM, after
+ * every EM iteration, with the Monte Carlo estimate of the increase of the
+ * Q-function and the new par; for the quadrature fit, after every
+ * trust-region iteration but the last (which meets the stopping test),
+ * with the log-likelihood and par. A nonzero
+ * return cancels the fit (GLMMGO_ERR_CANCELLED). Options out of range, a
+ * zero where the default is not zero, or a start outside the parameter
+ * space are GLMMGO_ERR_INVALID naming the field; numerical failures
+ * GLMMGO_ERR_NUMERIC. Memory: MCEM holds n * (draws per subject) * 64
+ * bytes at most.
+ */
+int glmmgo_mixlogit_fit(glmmgo_handle model, const glmmgo_mixlogit_options *opt, glmmgo_progress_fn progress,
+                        void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
+
+/*
+ * Results of a mixlogit fit. Vectors of 5 and 5 x 5 matrices follow par's
+ * order under the labelling beta1 <= beta2. "MCEM" results are NaN (or 0 for
+ * the integers) for the quadrature fit. k is the number of rows of the
+ * trace: one per MCEM iteration, or one per trust-region iteration but the
+ * last (which only meets the stopping test), as the progress callback is
+ * called. Type "int" results are read with glmmgo_result_int64, the others
+ * with glmmgo_result.
+ *                                         length   meaning                                            */
+#define GLMMGO_MIXLOGIT_ESTIMATE 4001     /* 5        (beta1, beta2, sigma1, sigma2, pi1)                */
+#define GLMMGO_MIXLOGIT_SE 4002           /* 5        standard errors, sqrt(diag(vcov)); NaN if the information is not positive definite */
+#define GLMMGO_MIXLOGIT_VCOV 4003         /* 25       inverse observed information (Louis' for MCEM), column-major */
+#define GLMMGO_MIXLOGIT_INFO_POSDEF 4004  /* 1 int    1 if the observed information is positive definite */
+#define GLMMGO_MIXLOGIT_LOGLIK 4005       /* 1        the exact log-likelihood at the estimate         */
+#define GLMMGO_MIXLOGIT_GRADIENT 4006     /* 5        its gradient there (for MCEM: how far from the maximum) */
+#define GLMMGO_MIXLOGIT_POSTERIOR 4007    /* n*2      P(class c | y_i) at the estimate, exact; column-major n x 2 */
+#define GLMMGO_MIXLOGIT_CONVERGED 4008    /* 1 int    1 if the method's stopping rule was met          */
+#define GLMMGO_MIXLOGIT_ITERATIONS 4009   /* 1 int    MCEM or trust-region iterations                  */
+#define GLMMGO_MIXLOGIT_METHOD 4010       /* 1 int    GLMMGO_MIXLOGIT_MCEM or GLMMGO_MIXLOGIT_QUADRATURE */
+#define GLMMGO_MIXLOGIT_START 4011        /* 5        where the fit started (opt.start or the data-driven start) */
+#define GLMMGO_MIXLOGIT_MCSE 4012         /* 5        MCEM: Monte Carlo standard errors of the estimate, sqrt(diag(mcvcov)) */
+#define GLMMGO_MIXLOGIT_MCVCOV 4013       /* 25       MCEM: Monte Carlo covariance of the estimate     */
+#define GLMMGO_MIXLOGIT_LOGLIK_MC 4014    /* 1        MCEM: importance-sampling estimate of the log-likelihood from the last sample */
+#define GLMMGO_MIXLOGIT_LOGLIK_MCSE 4015  /* 1        MCEM: its Monte Carlo standard error             */
+#define GLMMGO_MIXLOGIT_SAMPLE_SIZE 4016  /* 1 int    MCEM: draws per subject in the last sample       */
+#define GLMMGO_MIXLOGIT_TOTAL_DRAWS 4017  /* 1 int    MCEM: draws over all iterations and subjects     */
+#define GLMMGO_MIXLOGIT_NEWTON_STEPS 4018 /* 1 int    MCEM: Newton steps of the final stage on its samples */
+#define GLMMGO_MIXLOGIT_FINAL_ROUNDS 4019 /* 1 int    MCEM: fresh samples the final stage drew (1: the last EM sample sufficed) */
+#define GLMMGO_MIXLOGIT_SCORE_TEST 4020   /* 1        MCEM: the final stage's score statistic at its last sampling point */
+#define GLMMGO_MIXLOGIT_ESS 4021          /* 2        MCEM: mean and smallest over subjects of Kish's effective sample
+                                                      size of the last sample's weights, divided by its draws */
+#define GLMMGO_MIXLOGIT_TRACE_COLUMNS 4022 /* 1 int   columns of the trace: 16                          */
+#define GLMMGO_MIXLOGIT_TRACE 4023        /* k*16     one row per iteration, column-major; columns: iter, beta1, beta2,
+                                                      sigma1, sigma2, pi1, loglik, sample_size, augmentations, delta_q,
+                                                      ase, lower, upper, ess_mean, ess_min, seconds. The quadrature fit
+                                                      fills iter, par, loglik (exact) and seconds; MCEM: loglik is NaN,
+                                                      sample_size the draws per subject after augmentations, delta_q
+                                                      the Monte Carlo increase of the Q-function with its asymptotic
+                                                      standard error ase and bounds lower, upper; seconds since the
+                                                      start of the fit */
+#define GLMMGO_MIXLOGIT_SECONDS 4024      /* 6        wall time of the start, the fit (of which MCEM's E-steps, its
+                                                      M-steps), the inference, and the total */
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -3,7 +3,8 @@
 # R with lme4, Matrix and testthat from Debian's packages (CRAN is not
 # reachable); the references and tools the R tests use beside them (mlmRev's
 # GLMM data sets, glmmTMB as a second reference, numDeriv, car and lattice
-# for lme4's companion tools, snow/Rmpi/future for clusters); OpenBLAS so
+# for lme4's companion tools, snow/Rmpi/future for clusters, jsonlite for
+# the scripts that write the reference JSON); OpenBLAS so
 # that lme4 is timed at its best; valgrind for the leak check; and the Node
 # packages of the Julia binding's static checks.
 # Idempotent: it skips what is already there.
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v R >/dev/null 2>&1 || need_apt+=(r-base-core r-base-dev)
-for pkg in lme4 testthat Matrix mlmRev glmmTMB numDeriv car lattice snow Rmpi future; do
+for pkg in lme4 testthat Matrix mlmRev glmmTMB numDeriv car lattice snow Rmpi future jsonlite; do
   if command -v Rscript >/dev/null 2>&1 && Rscript -e "quit(status = !requireNamespace('$pkg', quietly = TRUE))" >/dev/null 2>&1; then
     continue
   fi

@@ -195,10 +195,12 @@ var resultKinds = []struct {
 }{
 	{"GLMMGO_MCLA_", []string{"mcla_fit"}},
 	{"GLMMGO_LMM_", []string{"lmm_fit"}},
+	{"GLMMGO_MIXLOGIT_", []string{"mixlogit_fit"}},
 }
 
 var lmmStructure = map[string]bool{"GLMMGO_LMM_TERM_ORDER": true, "GLMMGO_LMM_TERM_NLEVELS": true, "GLMMGO_LMM_TERM_NCOLS": true,
-	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true}
+	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true,
+	"GLMMGO_LMM_THETA_TERM": true, "GLMMGO_LMM_THETA_ROW": true, "GLMMGO_LMM_THETA_COL": true}
 
 // headerResultCodes parses the result codes of the header (the defines
 // with an engine's prefix), with their type from the comment beside them.
@@ -216,6 +218,9 @@ func headerResultCodes(t *testing.T) []headerCode {
 	var out []headerCode
 	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
 		c, _ := strconv.Atoi(m[2])
+		if c < 1000 { // an engine's other codes (GLMMGO_MIXLOGIT_MCEM, a method)
+			continue
+		}
 		out = append(out, headerCode{name: m[1], code: c, ints: strings.HasSuffix(m[3], " int")})
 	}
 	if len(out) < 40 {
@@ -226,7 +231,8 @@ func headerResultCodes(t *testing.T) []headerCode {
 
 // TestResultCodes: every result code of the header is answered by the
 // kinds the header says (MCLA codes by MCLA fits; the first five LMM codes
-// by LMM models and fits, the others by fits), with the header's type, and
+// by LMM models and fits, the others by fits; mixlogit codes by mixlogit
+// fits), with the header's type, and
 // a wrong length names the code as the header spells it; no other code in
 // 0..4999 is answered by anything; glmmgo_dims reports each kind's code.
 func TestResultCodes(t *testing.T) {
@@ -260,10 +266,11 @@ func TestResultCodes(t *testing.T) {
 		}
 		got[f[0]][code] = answer{n: n, typ: f[3], line: line}
 	}
-	if strings.Join(kinds, " ") != "1 2 3 4" {
-		t.Errorf("glmmgo_dims kinds %v, want the GLMMGO_KIND_* codes 1 2 3 4", kinds)
+	if strings.Join(kinds, " ") != "1 2 3 4 5 6" {
+		t.Errorf("glmmgo_dims kinds %v, want the GLMMGO_KIND_* codes 1 2 3 4 5 6", kinds)
 	}
-	want := map[string]map[int]bool{"mcla_model": {}, "mcla_fit": {}, "lmm_model": {}, "lmm_fit": {}}
+	want := map[string]map[int]bool{"mcla_model": {}, "mcla_fit": {}, "lmm_model": {}, "lmm_fit": {}, "mixlogit_model": {},
+		"mixlogit_fit": {}}
 	seen := map[int]bool{}
 	for _, hc := range codes {
 		if seen[hc.code] {
@@ -302,5 +309,6 @@ func TestResultCodes(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d result codes; answered: MCLA fit %d, LMM model %d, LMM fit %d", len(codes), len(got["mcla_fit"]), len(got["lmm_model"]), len(got["lmm_fit"]))
+	t.Logf("%d result codes; answered: MCLA fit %d, LMM model %d, LMM fit %d, mixlogit fit %d", len(codes), len(got["mcla_fit"]),
+		len(got["lmm_model"]), len(got["lmm_fit"]), len(got["mixlogit_fit"]))
 }

@@ -14,9 +14,9 @@ import (
 )
 
 // TestGoHeapFlat runs c/leak.c for 10⁴ iterations (each creates, uses
-// and frees an MCLA model, and every tenth an LMM model and an MCLA model
-// for fits; every 200th runs an LMM and an MCLA fit and reads their
-// results)
+// and frees an MCLA model, and every tenth an LMM model, an MCLA model for
+// fits and a mixlogit model; every 200th runs an LMM, an MCLA and a
+// mixlogit fit and reads their results)
 // with the Go collector's trace on, and checks that the live heap after
 // collection does not grow: its median over the last quarter of the
 // collections is within 1 MB of its median over the first quarter. (A leak

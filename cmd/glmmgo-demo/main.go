@@ -5,7 +5,9 @@
 //   - glmm's Monte Carlo likelihood approximation for the salamander mating
 //     data (Bernoulli, crossed female and male effects) on glmm's own
 //     samples, side by side with glmm's values, and the objective timed at
-//     m = 10⁵ samples on 1 and all workers.
+//     m = 10⁵ samples on 1 and all workers;
+//   - the two-class mixture of logistic random-intercept models on simulated
+//     data, fitted by maximum likelihood and by Monte Carlo EM.
 package main
 
 import (
@@ -50,7 +52,10 @@ func run() error {
 	if err := demoLMM(); err != nil {
 		return err
 	}
-	return demoMCLA()
+	if err := demoMCLA(); err != nil {
+		return err
+	}
+	return demoMixlogit()
 }
 
 func demoMCLA() error {

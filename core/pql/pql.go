@@ -28,15 +28,31 @@
 // Q is a function of σ, the outputs belong to the returned σ, and the
 // search stops on a small simplex. The estimates therefore agree with
 // glmm's to about the accuracy of glmm's own search (see the tests).
+//
+// # The inner problem on the blocked factor
+//
+// The inner maximisation is the penalised iteratively reweighted least
+// squares of the Laplace engine (package laplace) with β in PIRLS and the
+// observed curvature as weights: with Z in the grouped form of package
+// zterms (each variance component one or more scalar terms, θ of each
+// term |σ| of its component), AZ′W̃ZA + I = Λ′Z′W̃ZΛ + I is the LMM
+// engine's blocked factor, whose first block is diagonal and whose
+// trailing block holds only the later terms, so that nothing of order q²
+// is formed for a design whose largest factor dominates, and
+// Q(σ) = ½(penalised deviance + log|L|²), searched by BOBYQA over σ ≥ 0
+// (Q is even in each σ_t: the same minimiser as Nelder–Mead's, in half
+// the evaluations). Where Z cannot be grouped (a
+// component of a single column present in every row), the dense q×q
+// Newton iteration of package pirls serves instead, within a memory
+// limit (DenseLimit).
 package pql
 
 import (
-	"math"
-
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/objective/laplace"
 	"github.com/glmmgo/glmmgo/core/optim"
-	"github.com/glmmgo/glmmgo/core/optim/neldermead"
 	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/zterms"
 )
 
 // SigmaFloor is glmm's lower bound on a PQL standard deviation.
@@ -44,8 +60,15 @@ const SigmaFloor = 1e-3
 
 // Options tune the search; zero values select defaults.
 type Options struct {
+	// Outer controls the blocked path's BOBYQA search on σ ≥ 0 (defaults:
+	// initial radius 0.2, final radius 1e−8); NelderMead the dense path's
+	// (glmm's search; defaults of package neldermead).
+	Outer      optim.Settings
 	NelderMead optim.Settings
-	Inner      pirls.Options
+	Inner      pirls.Options     // the dense path's Newton iteration
+	Blocked    laplace.Tolerance // the blocked path's PIRLS
+	Workers    int               // goroutines of the blocked factorisation (0: all CPUs)
+	Dense      bool              // force the dense path (for comparisons)
 }
 
 // Result holds the PQL estimates.
@@ -59,75 +82,40 @@ type Result struct {
 	Value     float64   // Q at σ
 	Evals     int       // outer evaluations
 	Converged bool      // the outer search met its tolerance
+	Dense     bool      // the dense q×q path served (Z could not be grouped)
+}
+
+// outerSettings fills the defaults of the blocked path's search.
+func (o Options) outerSettings() optim.Settings {
+	s := o.Outer
+	if s.InitStep == 0 {
+		s.InitStep = 0.2
+	}
+	if s.StepTol == 0 {
+		s.StepTol = 1e-8
+	}
+	return s
 }
 
 // Fit runs PQL on pr, whose columns of Z belong to the variance components
-// vcOf (values in 0..nvc-1).
+// vcOf (values in 0..nvc-1): on the blocked factor, or on the dense path
+// where Z cannot be grouped.
 func Fit(pr pirls.Problem, vcOf []int, nvc int, opt Options) (*Result, error) {
 	if len(vcOf) != pr.Q {
 		return nil, errs.Invalidf("vc_of_column", "has length %d, want q = %d", len(vcOf), pr.Q)
 	}
-	solver, err := pirls.New(pr)
+	if pr.Z == nil || pr.Z.Rows != pr.N || pr.Z.Cols != pr.Q {
+		return nil, errs.Invalidf("z", "must be an n×q = %d×%d sparse matrix", pr.N, pr.Q)
+	}
+	if opt.Dense {
+		return fitDense(pr, vcOf, nvc, opt)
+	}
+	terms, err := zterms.FromCSR(pr.Z, vcOf)
 	if err != nil {
-		return nil, err
-	}
-	a := make([]float64, pr.Q)
-	setA := func(sigma []float64) {
-		for j, t := range vcOf {
-			a[j] = sigma[t]
+		if errs.KindOf(err) != errs.Invalid {
+			return nil, err
 		}
+		return fitDense(pr, vcOf, nvc, opt)
 	}
-	var cur pirls.Result
-	warmB, warmS := make([]float64, pr.P), make([]float64, pr.Q)
-	outer := func(sigma []float64) (float64, error) {
-		setA(sigma)
-		if err := solver.Solve(a, warmB, warmS, opt.Inner, &cur); err != nil {
-			if errs.KindOf(err) == errs.Numeric {
-				return math.Inf(1), nil // a σ the inner problem cannot handle: avoid it
-			}
-			return 0, err
-		}
-		copy(warmB, cur.Beta)
-		copy(warmS, cur.S)
-		var ss float64
-		for _, v := range cur.S {
-			ss += v * v
-		}
-		return cur.LogDet/2 + ss/2 - cur.LogLik, nil
-	}
-	start := make([]float64, nvc)
-	for t := range start {
-		start[t] = 1
-	}
-	nm, err := neldermead.Minimize(optim.Problem{Func: outer}, start, opt.NelderMead)
-	if err != nil {
-		return nil, err
-	}
-	if math.IsInf(nm.F, 1) {
-		return nil, errs.Numericf("pql", "the penalised likelihood could not be maximised at any standard deviation tried")
-	}
-	res := &Result{Sigma: make([]float64, nvc), Nu: make([]float64, nvc), Evals: nm.Evals, Converged: nm.Status.Converged()}
-	for t, s := range nm.X {
-		res.Sigma[t] = math.Abs(s)
-		res.Nu[t] = s * s
-	}
-	// Re-solve at the returned σ so that β̃ and s̃ belong to it.
-	setA(res.Sigma)
-	var fin pirls.Result
-	if err := solver.Solve(a, warmB, nil, opt.Inner, &fin); err != nil {
-		return nil, err
-	}
-	var ss float64
-	for _, v := range fin.S {
-		ss += v * v
-	}
-	res.Value = fin.LogDet/2 + ss/2 - fin.LogLik
-	res.Beta, res.S = fin.Beta, fin.S
-	res.UStar, res.DStar = make([]float64, pr.Q), make([]float64, pr.Q)
-	for j, t := range vcOf {
-		res.UStar[j] = a[j] * fin.S[j]
-		sd := math.Max(res.Sigma[t], SigmaFloor)
-		res.DStar[j] = sd * sd
-	}
-	return res, nil
+	return fitBlocked(pr, terms, vcOf, nvc, opt)
 }

@@ -9,10 +9,10 @@ import (
 
 // Check runs every check of a response of n observations in the order
 // below and returns the first failure, an invalid-argument error naming
-// the argument (family, dispersion, y, ntrials, weights, offset).
+// the argument (family, link, dispersion, y, ntrials, weights, offset).
 func (r *Response) Check(n int) error {
 	for _, check := range []func() error{
-		r.CheckFamily, r.CheckDispersion, func() error { return r.CheckLengths(n) },
+		r.CheckFamily, r.CheckLink, r.CheckDispersion, func() error { return r.CheckLengths(n) },
 		r.CheckFinite, r.CheckWeights, r.CheckSupport, r.CheckTrials,
 	} {
 		if err := check(); err != nil {
@@ -26,6 +26,34 @@ func (r *Response) Check(n int) error {
 func (r *Response) CheckFamily() error {
 	if !r.Family.Valid() {
 		return errs.Invalidf("family", "is %d; use 1 (Bernoulli), 2 (Poisson), 3 (binomial) or 4 (negative binomial)", int32(r.Family))
+	}
+	return nil
+}
+
+// CheckLink: the link is one of the family's (package family's CheckLink).
+func (r *Response) CheckLink() error {
+	if msg := r.Family.CheckLink(r.Link); msg != "" {
+		return errs.Invalidf("link", "%s", msg)
+	}
+	return nil
+}
+
+// CheckDefaultLink: the link is the family's default, the only one the
+// engines that read LogLik (MCLA, its PQL and importance density) serve.
+func (r *Response) CheckDefaultLink() error {
+	if r.Family.Resolve(r.Link) != r.Family.Resolve(family.DefaultLink) {
+		return errs.Invalidf("link", "%v: this engine serves only the %v family's default link (%v)", r.Link, r.Family, r.Family.Resolve(family.DefaultLink))
+	}
+	return nil
+}
+
+// CheckPositiveTrials: every binomial observation has at least one trial
+// (an observation of zero trials carries no information: drop it).
+func (r *Response) CheckPositiveTrials() error {
+	for i, v := range r.Trials {
+		if r.Family == family.Binomial && v < 1 {
+			return errs.Invalidf("ntrials", "element %d is %g; every binomial observation needs at least one trial", i, v)
+		}
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ func TestChecks(t *testing.T) {
 		{"bernoulli 2", func(r *Response) { r.Family, r.Trials = family.Bernoulli, nil }, "y"},
 		{"poisson trials", func(r *Response) { r.Family = family.Poisson }, "ntrials"},
 		{"poisson fractional", func(r *Response) { r.Family, r.Trials, r.Y[0] = family.Poisson, nil, 0.5 }, "y"},
+		{"poisson logit", func(r *Response) { r.Family, r.Trials, r.Link = family.Poisson, nil, family.Logit }, "link"},
+		{"unknown link", func(r *Response) { r.Link = 7 }, "link"},
 	}
 	for _, c := range cases {
 		r := good()
@@ -73,6 +75,56 @@ func TestLogLik(t *testing.T) {
 	u := Response{Family: family.Bernoulli, Y: []float64{1, 0}}
 	if u.Trial(1) != 1 || u.Weight(1) != 1 || u.OffsetAt(1) != 0 || u.N() != 2 {
 		t.Error("nil slices are not ones and zeros")
+	}
+}
+
+// TestAt: the weighted point is the family's times the weight under the
+// response's link; weight 0 keeps only the mean.
+func TestAt(t *testing.T) {
+	r := good()
+	r.Link = family.Probit
+	for i := range r.Y {
+		eta := 0.3*float64(i) - 0.2
+		got := r.At(i, eta)
+		f := family.Binomial.At(family.Probit, r.Y[i], eta, r.Trials[i], 0)
+		w := r.Weights[i]
+		if got.LogLik != w*f.LogLik || got.Score != w*f.Score || got.Fisher != w*f.Fisher || got.Mean != f.Mean {
+			t.Errorf("obs %d: %+v vs family %+v × %g", i, got, f, w)
+		}
+	}
+	z := Response{Family: family.Poisson, Y: []float64{1}, Weights: []float64{0}}
+	if pt := z.At(0, 2); pt.LogLik != 0 || pt.Score != 0 || pt.Fisher != 0 || pt.Mean != math.Exp(2) {
+		t.Errorf("weight 0: %+v", pt)
+	}
+}
+
+// TestSaturated: the weighted sum of the family's saturated values; with
+// LogConst, the saturated binomial log-likelihood log C(4,2) + 4·log ½.
+func TestSaturated(t *testing.T) {
+	b := Response{Family: family.Binomial, Y: []float64{2, 0}, Trials: []float64{4, 3}, Weights: []float64{3, 1}}
+	if got, want := b.Saturated()+b.LogConst(), 3*(math.Log(6)+4*math.Log(0.5)); math.Abs(got-want) > 1e-13 {
+		t.Errorf("binomial: %g, want %g", got, want)
+	}
+}
+
+// TestLinkChecks: the default-link and positive-trials checks name their
+// arguments.
+func TestLinkChecks(t *testing.T) {
+	r := good()
+	if r.CheckDefaultLink() != nil || r.CheckPositiveTrials() != nil {
+		t.Fatal("good response rejected")
+	}
+	r.Link = family.Logit
+	if r.CheckDefaultLink() != nil {
+		t.Error("logit is the binomial default")
+	}
+	r.Link = family.CLogLog
+	if e, ok := r.CheckDefaultLink().(*errs.Error); !ok || e.Arg != "link" {
+		t.Errorf("cloglog: %v", r.CheckDefaultLink())
+	}
+	r.Trials[0], r.Y[0] = 0, 0
+	if e, ok := r.CheckPositiveTrials().(*errs.Error); !ok || e.Arg != "ntrials" {
+		t.Errorf("zero trials: %v", r.CheckPositiveTrials())
 	}
 }
 

@@ -34,7 +34,7 @@ func TestReadsGlmmgoH(t *testing.T) {
 	for _, s := range h.Structs {
 		structs[s.Name] = s
 	}
-	if s := structs["glmmgo_dims"]; !s.Tag || len(s.Fields) != 11 || s.Fields[0] != (Field{"size_t", "size", 0}) {
+	if s := structs["glmmgo_dims"]; !s.Tag || len(s.Fields) != 12 || s.Fields[0] != (Field{"size_t", "size", 0}) {
 		t.Errorf("struct glmmgo_dims: %+v", s)
 	}
 	mo := structs["glmmgo_mcla_options"]

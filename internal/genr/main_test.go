@@ -39,6 +39,8 @@ func TestShapes(t *testing.T) {
 #define GLMMGO_BERNOULLI 1
 /* Kinds of handle. */
 #define GLMMGO_KIND_X_MODEL 1
+/* Methods of an X fit. */
+#define GLMMGO_X_FAST 1 /* the fast one */
 #define GLMMGO_X_BETA 1001 /* p      beta */
 #define GLMMGO_X_FLAG 1002 /* 1 int  a flag */
 int glmmgo_f(void);`)
@@ -47,7 +49,7 @@ int glmmgo_f(void);`)
 	}
 	src := string(generate(h))
 	for _, want := range []string{"version_number = 2001L,", `version_string = "0.2.1",`,
-		"families = c(\n    GLMMGO_BERNOULLI = 1L\n  ),", "kinds = c(\n    GLMMGO_KIND_X_MODEL = 1L\n  ),",
+		"families = c(\n    GLMMGO_BERNOULLI = 1L\n  ),", "kinds = c(\n    GLMMGO_KIND_X_MODEL = 1L\n  ),", "methods = c(\n    GLMMGO_X_FAST = 1L\n  ),",
 		"results = c(\n    GLMMGO_X_BETA = 1001L,\n    GLMMGO_X_FLAG = 1002L\n  ),", `int_results = c(
     "GLMMGO_X_FLAG"
   )`} {

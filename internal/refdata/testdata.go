@@ -40,8 +40,11 @@ type columnInfo struct {
 }
 
 // Read loads testdata/lmm/<name>.csv with the column types of columns.json.
-func Read(name string) (*Frame, error) {
-	raw, err := os.ReadFile(filepath.Join(Dir(), "columns.json"))
+func Read(name string) (*Frame, error) { return readFrom(Dir(), name) }
+
+// readFrom loads dir/<name>.csv with the column types of dir/columns.json.
+func readFrom(dir, name string) (*Frame, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "columns.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +56,7 @@ func Read(name string) (*Frame, error) {
 	if !ok {
 		return nil, fmt.Errorf("columns.json has no data set %q", name)
 	}
-	f, err := os.Open(filepath.Join(Dir(), name+".csv"))
+	f, err := os.Open(filepath.Join(dir, name+".csv"))
 	if err != nil {
 		return nil, err
 	}

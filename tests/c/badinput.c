@@ -1,6 +1,7 @@
 /* A table of bad calls to every function of glmmgo.h (this file: the MCLA
-   model and the library; badinput_lmm.c, badinput_mcla_fit.c and
-   badinput_results.c, included at the end: the others). Each case starts
+   model and the library; badinput_lmm.c, badinput_mcla_fit.c,
+   badinput_results.c and badinput_mixlogit.c, included at the end: the
+   others). Each case starts
    from a valid call, changes one thing, and states the status it must get
    and a piece of the message that names the argument at fault. Every call
    writes into an error buffer guarded by canary bytes: a write past errlen
@@ -845,6 +846,7 @@ static void cases_library(void) {
 #include "badinput_lmm.c"
 #include "badinput_mcla_fit.c"
 #include "badinput_results.c"
+#include "badinput_mixlogit.c"
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -868,6 +870,7 @@ int main(void) {
     cases_lmm_setup();
     cases_mclafit();
     cases_results();
+    cases_mixlogit();
     cases_lmm_teardown();
     glmmgo_free(HI);
     glmmgo_free(HS);

@@ -436,7 +436,7 @@ static void cases_lmm_calls(void) {
          "what: 1001 is not a result of a linear mixed model fit");
     lreset(); arm();
     emit("lmm_confint_no_wald", glmmgo_confint(LF, 0.95, beta, se, 2, A.err, A.errlen), A.errlen, HND,
-         "is a linear mixed model fit, not an MCLA fit");
+         "is a linear mixed model fit, not an MCLA or mixlogit fit");
 }
 
 /* Extreme theta: the objective is finite or a numerical-failure status,

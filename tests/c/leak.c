@@ -9,9 +9,10 @@
    Each iteration: an MCLA model (importance, samples, objective with
    derivatives, a partial and a merge), a bad call that fails with a
    message, and glmmgo_free; every lmm-every-th iteration (default 10) also
-   an LMM model with an objective evaluation and an MCLA model for fits,
-   and every 20*lmm-every-th iteration an LMM fit (freed after its model)
-   and an MCLA fit with its results. Prints the resident set size (kB) after 10% of the iterations and
+   an LMM model with an objective evaluation, an MCLA model for fits and a
+   mixlogit model with an objective evaluation, and every 20*lmm-every-th
+   iteration an LMM fit (freed after its model), an MCLA fit with its
+   results and a mixlogit fit (freed after its model) with its results. Prints the resident set size (kB) after 10% of the iterations and
    at the end:  rss_early <kB>  rss_end <kB>  iterations <n>. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -102,6 +103,39 @@ static void mcla_fit_once(int run) {
     if (glmmgo_free(h) != GLMMGO_OK) exit(1);
 }
 
+/* A mixlogit model (n = 20, t = 5) with an objective evaluation; with run
+   set also a quadrature fit with its results, freed after its model. */
+static void mixlogit_once(int run) {
+    enum { XN = 20, XT = 5 };
+    double y[XN * XT], x[XN * XT], par[5] = {-1, 1, 1, 1, 0.5}, v, g[5], H[25];
+    for (int k = 0; k < XN * XT; k++) {
+        x[k] = (k % 7) * 0.3 - 0.9;
+        y[k] = (double)(((k * 13) % 5 + (k % XN < 8 ? (x[k] > 0) : (x[k] < 0))) % 2);
+    }
+    glmmgo_handle h = 0;
+    char err[256];
+    if (glmmgo_mixlogit_new(XN, XT, y, x, &h, err, sizeof err) != GLMMGO_OK ||
+        glmmgo_mixlogit_objective(h, par, 5, 1, &v, g, H, err, sizeof err) != GLMMGO_OK) {
+        fprintf(stderr, "mixlogit: %s\n", err);
+        exit(1);
+    }
+    if (run) {
+        glmmgo_mixlogit_options o;
+        glmmgo_mixlogit_options_default(&o, sizeof o, NULL, 0);
+        o.method = GLMMGO_MIXLOGIT_QUADRATURE;
+        o.workers = 1;
+        o.max_iter = 20;
+        glmmgo_handle f = 0;
+        if (glmmgo_mixlogit_fit(h, &o, NULL, NULL, &f, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mixlogit_fit: %s\n", err); exit(1); }
+        if (glmmgo_free(h) != GLMMGO_OK) exit(1);
+        double post[2 * XN];
+        if (glmmgo_result(f, GLMMGO_MIXLOGIT_POSTERIOR, post, 2 * XN, err, sizeof err) != GLMMGO_OK) exit(1);
+        if (glmmgo_free(f) != GLMMGO_OK) exit(1);
+        return;
+    }
+    if (glmmgo_free(h) != GLMMGO_OK) exit(1);
+}
+
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 1000;
     long every = argc > 2 ? atol(argv[2]) : 10;
@@ -125,6 +159,7 @@ int main(int argc, char **argv) {
         if (glmmgo_free(h) != GLMMGO_OK) return 1;
         if (every > 0 && it % every == 0) lmm_once(it % (20 * every) == 0);
         if (every > 0 && it % every == every / 2) mcla_fit_once(it % (20 * every) == every / 2);
+        if (every > 0 && it % every == every - 1) mixlogit_once(it % (20 * every) == every - 1);
         if (it == n / 10) early = rss_kb();
         if (hostleak) {
             char *volatile p = malloc(100);

@@ -1,10 +1,12 @@
-/* Asks an MCLA model, an MCLA fit, an LMM model and an LMM fit for every
+/* Asks an MCLA model, an MCLA fit, an LMM model, an LMM fit, a mixlogit
+   model and a mixlogit fit for every
    result code from 0 to 4999 and prints, for each code a handle answers:
 
      <kind> <code> <length> <type d|i> <message for a length one too long>
 
    The Go test (tests/exports_test.go) compares this with the codes the
    header defines. usage: result_codes CASEFILE */
+#include <math.h>
 #include <string.h>
 #include "mcla_case.h"
 
@@ -56,13 +58,30 @@ int main(int argc, char **argv) {
     glmmgo_lmm_options lo;
     glmmgo_lmm_options_default(&lo, sizeof lo, NULL, 0);
     if (glmmgo_lmm_fit(lm, &lo, NULL, NULL, &lf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "lmm fit: %s\n", err); return 1; }
+    /* A mixlogit model: 30 subjects on 6 occasions, two slopes of opposite sign. */
+    enum { XN = 30, XT = 6 };
+    double xy[XN * XT], xx[XN * XT];
+    for (int i = 0; i < XN; i++)
+        for (int j = 0; j < XT; j++) {
+            double x = sin(0.7 * i + 1.3 * j), u = fmod(fabs(sin(12.9898 * i + 78.233 * j)) * 43758.5453, 1.0);
+            xx[i + XN * j] = x;
+            xy[i + XN * j] = u < 1 / (1 + exp(-((i % 3 == 0 ? -1.5 : 2.0) * x + 0.5 * sin(3.1 * i)))) ? 1 : 0;
+        }
+    glmmgo_handle xm = 0, xf = 0;
+    if (glmmgo_mixlogit_new(XN, XT, xy, xx, &xm, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mixlogit: %s\n", err); return 1; }
+    glmmgo_mixlogit_options xo;
+    glmmgo_mixlogit_options_default(&xo, sizeof xo, NULL, 0);
+    xo.method = GLMMGO_MIXLOGIT_QUADRATURE;
+    if (glmmgo_mixlogit_fit(xm, &xo, NULL, NULL, &xf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mixlogit fit: %s\n", err); return 1; }
     scan("mcla_model", mm);
     scan("mcla_fit", mf);
     scan("lmm_model", lm);
     scan("lmm_fit", lf);
+    scan("mixlogit_model", xm);
+    scan("mixlogit_fit", xf);
     struct glmmgo_dims d = {.size = sizeof d};
-    glmmgo_handle all[4] = {mm, mf, lm, lf};
-    for (int j = 0; j < 4; j++) {
+    glmmgo_handle all[6] = {mm, mf, lm, lf, xm, xf};
+    for (int j = 0; j < 6; j++) {
         glmmgo_dims(all[j], &d, NULL, 0);
         printf("kind %d\n", (int)d.kind);
         glmmgo_free(all[j]);

@@ -30,7 +30,7 @@ handle_valid <- function(ptr) !is.null(ptr) && .Call(C_gg_handle_valid, ptr)
 
 ## ---- what every handle answers --------------------------------------------
 
-## glmmgo_dims: c(kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m).
+## glmmgo_dims: c(kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m, t).
 engine_dims <- function(ptr) .Call(C_gg_dims, ptr)
 
 ## Result `name` (a result code of glmmgo.h, "GLMMGO_LMM_THETA") of a handle,
@@ -61,11 +61,15 @@ engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
 
 ## list(order (input index of each term in model order), kept (kept
 ## columns of X), lower (bounds of theta), nlevels, ncols (per term, model
-## order)), indices 1-based.
+## order), theta_term, theta_row, theta_col (theta's layout: the term and
+## the place in its template of each element)), indices 1-based.
 engine_lmm_structure <- function(ptr) {
-  r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS"), "GLMMGO_LMM_")
+  r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS", "THETA_TERM",
+                             "THETA_ROW", "THETA_COL"), "GLMMGO_LMM_")
   list(order = as.integer(r$TERM_ORDER) + 1L, kept = as.integer(r$KEPT_COLUMNS) + 1L, lower = r$LOWER,
-       nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS))
+       nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS),
+       theta_term = as.integer(r$THETA_TERM) + 1L, theta_row = as.integer(r$THETA_ROW) + 1L,
+       theta_col = as.integer(r$THETA_COL) + 1L)
 }
 
 ## The profiled ML deviance (reml = FALSE) or REML criterion at theta.
@@ -178,3 +182,40 @@ engine_mclafit_sigma_inv <- function(fit) {
   q <- engine_dims(fit)[["q"]]
   matrix(engine_result(fit, "GLMMGO_MCLA_SIGMA_INV"), q, q)
 }
+
+## ---- the two-class mixture of logistic GLMMs (glmmgo_mixlogit_*) ----------
+
+## A model handle from the n x T 0/1 matrix y and the n x T covariate x.
+engine_mixlogit_new <- function(y, x) .Call(C_gg_mixlogit_new, as_dbl_matrix(y), as_dbl_matrix(x))
+
+## The exact log-likelihood at par = c(beta1, beta2, sigma1, sigma2, pi1):
+## list(value, gradient, hessian), the derivatives NULL unless derivs.
+engine_mixlogit_objective <- function(ptr, par, workers = 0L, derivs = FALSE) {
+  .Call(C_gg_mixlogit_objective, ptr, as_dbl(par), as.integer(workers), isTRUE(derivs))
+}
+
+## Fits the model: a new fit handle, or NULL when the user interrupted. opts:
+## a list named as the fields of glmmgo_mixlogit_options (method, seed,
+## workers, start, max_iter, initial_samples, max_samples, alpha, beta,
+## gamma, augment_divisor, tol, df); those left out keep the engine's defaults.
+engine_mixlogit_fit <- function(ptr, opts, verbose) .Call(C_gg_mixlogit_fit, ptr, opts, as.integer(verbose))
+
+## Everything a fit reports, read once.
+engine_mixlogit_result <- function(fit) {
+  r <- engine_results(fit, c("ESTIMATE", "SE", "VCOV", "INFO_POSDEF", "LOGLIK", "GRADIENT", "POSTERIOR", "CONVERGED",
+                             "ITERATIONS", "METHOD", "START", "MCSE", "MCVCOV", "LOGLIK_MC", "LOGLIK_MCSE",
+                             "SAMPLE_SIZE", "TOTAL_DRAWS", "NEWTON_STEPS", "FINAL_ROUNDS", "SCORE_TEST", "ESS",
+                             "TRACE_COLUMNS", "TRACE", "SECONDS"), "GLMMGO_MIXLOGIT_")
+  d <- engine_dims(fit)
+  sq <- function(v) matrix(v, 5L, 5L)
+  list(estimate = r$ESTIMATE, se = r$SE, vcov = sq(r$VCOV), info.posdef = r$INFO_POSDEF != 0, loglik = r$LOGLIK,
+       gradient = r$GRADIENT, posterior = matrix(r$POSTERIOR, d[["n"]], 2L), converged = r$CONVERGED != 0,
+       iterations = r$ITERATIONS, method = r$METHOD, start = r$START, mcse = r$MCSE, mcvcov = sq(r$MCVCOV),
+       loglik.mc = r$LOGLIK_MC, loglik.mcse = r$LOGLIK_MCSE, sample.size = r$SAMPLE_SIZE,
+       total.draws = r$TOTAL_DRAWS, newton.steps = r$NEWTON_STEPS, final.rounds = r$FINAL_ROUNDS,
+       score.test = r$SCORE_TEST, ess = r$ESS, trace = matrix(r$TRACE, ncol = r$TRACE_COLUMNS),
+       seconds = r$SECONDS, n = d[["n"]], T = d[["t"]])
+}
+
+## Wald intervals at level: a 5 x 2 matrix.
+engine_mixlogit_confint <- function(fit, level) .Call(C_gg_confint, fit, as.double(level))

@@ -36,7 +36,7 @@ getME.glmmgo_merMod <- function(object, name = getME_names, ...) {
     Lambda = Matrix::t(me_Lambdat(object)),
     Lambdat = me_Lambdat(object),
     Lind = me_Lind(object),
-    Tlist = stats::setNames(lapply(re, function(t) theta_template(object$theta[t$theta_idx], length(t$cnms))),
+    Tlist = stats::setNames(lapply(re, function(t) theta_template(object$theta[t$theta_idx], t)),
                             vapply(re, `[[`, "", "label")),
     A = me_pls(object)$LtZtW,
     RX = me_RX(object),
@@ -47,7 +47,7 @@ getME.glmmgo_merMod <- function(object, name = getME_names, ...) {
     beta = unname(object$beta),
     theta = stats::setNames(object$theta, theta_names(object)),
     ST = stats::setNames(lapply(re, function(t) {
-      L <- theta_template(object$theta[t$theta_idx], length(t$cnms))
+      L <- theta_template(object$theta[t$theta_idx], t)
       d <- diag(L)
       S <- L %*% diag(1 / ifelse(d == 0, 1, d), nrow = length(d))
       diag(S) <- d
@@ -77,9 +77,7 @@ getME.glmmgo_merMod <- function(object, name = getME_names, ...) {
 ## group.row.column below the diagonal.
 theta_names <- function(object) {
   unlist(lapply(object$reterms, function(t) {
-    k <- length(t$cnms)
-    idx <- which(lower.tri(diag(k), diag = TRUE), arr.ind = TRUE)
-    idx <- idx[order(idx[, 2], idx[, 1]), , drop = FALSE]
+    idx <- t$theta_rc
     ifelse(idx[, 1] == idx[, 2], paste(t$group, t$cnms[idx[, 1]], sep = "."),
            paste(t$group, t$cnms[idx[, 1]], t$cnms[idx[, 2]], sep = "."))
   }))
@@ -128,7 +126,7 @@ me_Zt <- function(object) {
 ## block per level.
 me_Lambdat <- function(object) {
   blocks <- lapply(object$reterms, function(t) {
-    L <- theta_template(object$theta[t$theta_idx], length(t$cnms))
+    L <- theta_template(object$theta[t$theta_idx], t)
     Matrix::kronecker(Matrix::Diagonal(t$nlevels), Matrix::Matrix(t(L), sparse = TRUE))
   })
   methods::as(Matrix::bdiag(blocks), "CsparseMatrix")
@@ -139,17 +137,19 @@ me_Lind <- function(object) {
   blocks <- lapply(object$reterms, function(t) {
     k <- length(t$cnms)
     M <- matrix(0, k, k)
-    M[lower.tri(M, diag = TRUE)] <- t$theta_idx
+    M[t$theta_rc] <- t$theta_idx
     Matrix::kronecker(Matrix::Diagonal(t$nlevels), Matrix::Matrix(t(M), sparse = TRUE))
   })
   Lt <- methods::as(Matrix::bdiag(blocks), "CsparseMatrix")
   as.integer(Lt@x)
 }
 
-## Template of Lambda for one term from theta (lower triangle by columns).
-theta_template <- function(theta, k) {
+## Template of Lambda for term t from its elements of theta, placed where
+## the engine's layout (t$theta_rc) says.
+theta_template <- function(theta, t) {
+  k <- length(t$cnms)
   L <- matrix(0, k, k)
-  L[lower.tri(L, diag = TRUE)] <- theta
+  L[t$theta_rc] <- theta
   L
 }
 

@@ -195,11 +195,13 @@ lmm_model <- function(lf, ctrl, y = NULL) {
   }
   re <- re[st$order]
   k <- vapply(re, function(t) ncol(t$Z), 1L)
-  nth <- k * (k + 1L) / 2L
-  tstart <- cumsum(c(0, nth))[seq_along(re)]
   bstart <- cumsum(c(0, vapply(re, function(t) t$nlevels, 1L) * k))[seq_along(re)]
   for (i in seq_along(re)) {
-    re[[i]]$theta_idx <- tstart[i] + seq_len(nth[i])
+    ## theta's layout is the engine's: which elements are this term's, and
+    ## where each sits in the term's template of Lambda
+    idx <- which(st$theta_term == i)
+    re[[i]]$theta_idx <- idx
+    re[[i]]$theta_rc <- cbind(st$theta_row[idx], st$theta_col[idx])
     re[[i]]$b_idx <- bstart[i] + seq_len(re[[i]]$nlevels * k[i])
   }
   list(ptr = ptr, kept = kept, lower = st$lower, reterms = re, order = st$order)

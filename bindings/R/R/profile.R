@@ -31,14 +31,13 @@ sigma_deviance <- function(fit) {
 ## lme4's Cv_to_Sv, then sigma.
 theta_to_sdcor <- function(theta, reterms, sigma) {
   out <- unlist(lapply(reterms, function(t) {
-    k <- length(t$cnms)
-    L <- theta_template(theta[t$theta_idx], k)
+    L <- theta_template(theta[t$theta_idx], t)
     V <- sigma^2 * tcrossprod(L)
     sd <- sqrt(diag(V))
     S <- V / outer(sd, sd)
     S[!is.finite(S)] <- 0
     diag(S) <- sd
-    S[lower.tri(S, diag = TRUE)]
+    S[t$theta_rc]
   }))
   c(out, sigma)
 }
@@ -52,13 +51,13 @@ sdcor_to_theta <- function(sv, reterms, sigma) {
     v <- sv[off + seq_len(m)]
     off <<- off + m
     S <- matrix(0, k, k)
-    S[lower.tri(S, diag = TRUE)] <- v
+    S[t$theta_rc] <- v
     sd <- diag(S)
     C <- S; diag(C) <- 1
     C[upper.tri(C)] <- t(C)[upper.tri(C)]
     V <- C * outer(sd, sd) / sigma^2
     L <- safe_chol_lower(V)
-    L[lower.tri(L, diag = TRUE)]
+    L[t$theta_rc]
   }))
 }
 
@@ -81,9 +80,7 @@ profile_names <- function(fit, signames = TRUE) {
   nth <- length(fit$theta)
   if (signames) return(c(sprintf(".sig%02d", seq_len(nth)), ".sigma"))
   nms <- unlist(lapply(fit$reterms, function(t) {
-    k <- length(t$cnms)
-    idx <- which(lower.tri(diag(k), diag = TRUE), arr.ind = TRUE)
-    idx <- idx[order(idx[, 2], idx[, 1]), , drop = FALSE]
+    idx <- t$theta_rc
     ifelse(idx[, 1] == idx[, 2], sprintf("sd_%s|%s", t$cnms[idx[, 1]], t$group),
            sprintf("cor_%s.%s|%s", t$cnms[idx[, 1]], t$cnms[idx[, 2]], t$group))
   }))
@@ -105,9 +102,7 @@ profile.glmmgo_lmm <- function(fitted, which = NULL, alphamax = 0.01, maxpts = 1
   cutoff <- sqrt(stats::qchisq(1 - alphamax, length(opt)))
   if (is.null(delta)) delta <- cutoff * delta.cutoff
   is_sd <- c(unlist(lapply(fit$reterms, function(t) {
-    k <- length(t$cnms)
-    idx <- which(lower.tri(diag(k), diag = TRUE), arr.ind = TRUE)
-    idx <- idx[order(idx[, 2], idx[, 1]), , drop = FALSE]
+    idx <- t$theta_rc
     idx[, 1] == idx[, 2]
   })), TRUE)
   lower <- ifelse(is_sd, 0, -1)

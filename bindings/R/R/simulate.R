@@ -60,7 +60,7 @@ simulate.glmmgo_merMod <- function(object, nsim = 1, seed = NULL, use.u = FALSE,
 simulate_b <- function(reterms, theta, sig) {
   unlist(lapply(reterms, function(t) {
     k <- length(t$cnms)
-    L <- theta_template(theta[t$theta_idx], k)
+    L <- theta_template(theta[t$theta_idx], t)
     U <- matrix(stats::rnorm(t$nlevels * k, sd = sig), nrow = k)
     as.vector(L %*% U)
   }))

@@ -19,6 +19,9 @@ SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_objective(SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_deviance_parts(SEXP, SEXP, SEXP);
 SEXP gg_lmm_fit(SEXP, SEXP, SEXP);
+SEXP gg_mixlogit_new(SEXP, SEXP);
+SEXP gg_mixlogit_objective(SEXP, SEXP, SEXP, SEXP);
+SEXP gg_mixlogit_fit(SEXP, SEXP, SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
@@ -71,6 +74,9 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_lmm_objective, 4),
     CALLDEF(gg_lmm_deviance_parts, 3),
     CALLDEF(gg_lmm_fit, 3),
+    CALLDEF(gg_mixlogit_new, 2),
+    CALLDEF(gg_mixlogit_objective, 4),
+    CALLDEF(gg_mixlogit_fit, 3),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {

@@ -168,7 +168,7 @@ SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     return gg_wrap_handle(fit);
 }
 
-/* Wald intervals of a fit at level: a (p+nvc) x 2 matrix. */
+/* Wald intervals of a fit (MCLA or mixlogit) at level: an npar x 2 matrix. */
 SEXP gg_confint(SEXP ptr, SEXP level) {
     gg_enter();
     glmmgo_handle h = gg_handle(ptr);

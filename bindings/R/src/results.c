@@ -8,9 +8,9 @@
 SEXP gg_dims(SEXP ptr) {
     gg_enter();
     struct glmmgo_dims d = gg_dims_of(gg_handle(ptr));
-    const char *names[] = {"kind", "n", "p", "p_given", "q", "nvc", "ntheta", "nterms", "npar", "m"};
+    const char *names[] = {"kind", "n", "p", "p_given", "q", "nvc", "ntheta", "nterms", "npar", "m", "t"};
     double v[] = {(double)d.kind, (double)d.n, (double)d.p, (double)d.p_given, (double)d.q, (double)d.nvc,
-                  (double)d.ntheta, (double)d.nterms, (double)d.npar, (double)d.m};
+                  (double)d.ntheta, (double)d.nterms, (double)d.npar, (double)d.m, (double)d.t};
     int k = (int)(sizeof v / sizeof v[0]);
     SEXP out = PROTECT(Rf_allocVector(REALSXP, k));
     SEXP nm = PROTECT(Rf_allocVector(STRSXP, k));

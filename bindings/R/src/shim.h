@@ -1,5 +1,5 @@
 /* Private declarations shared by the .Call shim's files. The shim makes one
-   small C function per engine call (lmm.c, mcla.c) and reads every result of
+   small C function per engine call (lmm.c, mcla.c, mixlogit.c) and reads every result of
    every handle through one generic reader (results.c); R/engine.R calls
    them all. */
 #ifndef GLMMGO_SHIM_H

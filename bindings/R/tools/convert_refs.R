@@ -1,16 +1,15 @@
 #!/usr/bin/env Rscript
 # Converts glmmgo's MCLA reference cases (JSON, made with glmm 1.4.5, in the
-# repository's testdata/mcla) into .rds files under inst/testdata/, and
-# rebuilds the two example data sets (salamander, BoothHobert) from the
-# y, X and Z the cases carry. Needs jsonlite (a tool-time dependency only;
-# the package itself never parses JSON).
+# repository's testdata/mcla) into .rds files under inst/testdata/ (the
+# example data sets are made by tools/make_data.R). Needs jsonlite (a
+# tool-time dependency only; the package itself never parses JSON).
+# internal/fixtures checks that the .rds files and the JSON agree.
 #
 #   Rscript tools/convert_refs.R [reference-dir]   (run from bindings/R)
 args <- commandArgs(TRUE)
 refdir <- if (length(args)) args[[1]] else "../../testdata/mcla"
 stopifnot(dir.exists(refdir), requireNamespace("jsonlite", quietly = TRUE))
 dir.create("inst/testdata", showWarnings = FALSE, recursive = TRUE)
-dir.create("data", showWarnings = FALSE)
 
 read_case <- function(f) {
   j <- jsonlite::fromJSON(f, simplifyVector = TRUE)
@@ -39,19 +38,3 @@ for (f in files) {
   saveRDS(cs, out, compress = "xz")
   cat("wrote", out, "\n")
 }
-
-# Data sets, from the cases' design matrices (the same in every case of a model).
-sal <- read_case(file.path(refdir, "salamander_m300_mle.json"))
-zf <- sal$Z[sal$Z$col <= 60, ]; zm <- sal$Z[sal$Z$col > 60, ]
-female <- integer(sal$n); female[zf$row] <- zf$col
-male <- integer(sal$n); male[zm$row] <- zm$col - 60L
-cross <- c("R/R", "R/W", "W/R", "W/W")[max.col(sal$X)]
-salamander <- data.frame(Mate = as.integer(sal$y), Cross = factor(cross),
-                         Female = factor(female, levels = 1:60), Male = factor(male, levels = 1:60))
-save(salamander, file = "data/salamander.rda", compress = "xz")
-bh <- read_case(file.path(refdir, "boothhobert_m100_mle.json"))
-grp <- integer(bh$n); grp[bh$Z$row] <- bh$Z$col
-BoothHobert <- data.frame(y = as.integer(bh$y), x1 = as.numeric(bh$X[, 1]),
-                          z1 = factor(grp, levels = seq_len(bh$q)))
-save(BoothHobert, file = "data/BoothHobert.rda", compress = "xz")
-cat("wrote data/salamander.rda, data/BoothHobert.rda\n")

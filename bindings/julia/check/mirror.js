@@ -9,7 +9,8 @@
 // It also checks that runtests.jl and this file implement the same error scenarios
 // as the plan lists; that the program calls every function of the header and reads
 // every result code (so the tests cover the whole interface); that a fit's results
-// are read as GlmmGo reads them (the codes its _read_lmmfit and _read_mclafit name,
+// are read as GlmmGo reads them (the codes its _read_lmmfit, _read_mclafit and
+// _read_mixlogitfit name,
 // each with the type the header gives it); and (with C11 static assertions) that
 // every struct of src/LibGlmmGo.jl has the C compiler's layout of the header's.
 //
@@ -228,7 +229,7 @@ function lmmData(out, tag, inp) {
 }
 
 // GlmmGo.LMMModel(y, X, reterms): glmmgo_lmm_new, then the structure results
-// (TERM_ORDER, KEPT_COLUMNS, LOWER, TERM_NLEVELS, TERM_NCOLS) and dims, as the constructor.
+// (TERM_ORDER, KEPT_COLUMNS, LOWER, TERM_NLEVELS, TERM_NCOLS, THETA_TERM/ROW/COL) and dims, as the constructor.
 function lmmNew(tag, inp, yName) {
   return `
     glmmgo_handle h = 0;
@@ -240,12 +241,15 @@ function lmmNew(tag, inp, yName) {
     double *lower = get_result("${tag} lower", h, GLMMGO_LMM_LOWER, 0, &dnt);
     double *tnl = get_result("${tag} term levels", h, GLMMGO_LMM_TERM_NLEVELS, 1, NULL);
     double *tnc = get_result("${tag} term columns", h, GLMMGO_LMM_TERM_NCOLS, 1, NULL);
+    double *tht = get_result("${tag} theta term", h, GLMMGO_LMM_THETA_TERM, 1, NULL);
+    double *thr = get_result("${tag} theta row", h, GLMMGO_LMM_THETA_ROW, 1, NULL);
+    double *thc = get_result("${tag} theta column", h, GLMMGO_LMM_THETA_COL, 1, NULL);
     struct glmmgo_dims dd = get_dims("${tag} dims", h);
     (void)order; (void)kept; (void)dd;`;
 }
 
 const lmmFree = `
-    free(order); free(kept); free(lower); free(tnl); free(tnc);
+    free(order); free(kept); free(lower); free(tnl); free(tnc); free(tht); free(thr); free(thc);
     glmmgo_free(h);`;
 
 function lmmCase(out, body, c, k, plan, ref) {
@@ -261,6 +265,18 @@ function lmmCase(out, body, c, k, plan, ref) {
   lines.push(`    close_to("${name} p kept", p, ${num(ref.beta.length)}, 0);`);
   lines.push(`    close_to("${name} ntheta", (double)dnt, ${num(ref.theta.length)}, 0);`);
   lines.push(`    close_all("${name} lowerbd", lower, ${dlist(ref.theta_lower)}, dnt, 0);`);
+  // thetalayout(m): one entry per θ, diagonal exactly where the bound is 0, k(k+1)/2 per term
+  lines.push(`    {
+        int diag_ok = 1, count_ok = 1;
+        for (int64_t i = 0; i < dnt; i++) diag_ok &= ((thr[i] == thc[i]) == (lower[i] == 0));
+        for (int64_t t = 0; t < dnterms; t++) {
+            int64_t c = 0, k = (int64_t)tnc[t];
+            for (int64_t i = 0; i < dnt; i++) c += (tht[i] == (double)t);
+            count_ok &= (c == k * (k + 1) / 2);
+        }
+        close_to("${name} thetalayout diagonal = bound 0", diag_ok, 1, 0);
+        close_to("${name} thetalayout k(k+1)/2 per term", count_ok, 1, 0);
+    }`);
   // objective(m, θ; REML) and deviance_parts(m, θ) at the reference's θ values
   ref.objective_at.forEach((oa, i) => {
     const th = dlist(oa.theta);
@@ -543,6 +559,138 @@ function nbCase(out, body, c, k, plan) {
   return `test_${tag}`;
 }
 
+function mixlogitData(out, tag, ref) {
+  arr(out, 'double', `${tag}_y`, ref.y, num);
+  arr(out, 'double', `${tag}_x`, ref.x, num);
+}
+
+// runtests.jl's MixLogitModel(y, x): glmmgo_mixlogit_new on the n×T matrices.
+const mixlogitNew = (tag, ref, h = 'h') => `
+    glmmgo_handle ${h} = 0;
+    require_ok("${tag} glmmgo_mixlogit_new", glmmgo_mixlogit_new(${int(ref.n)}, ${int(ref.T)}, ${tag}_y, ${tag}_x, &${h}, err, sizeof err));`;
+
+// fit(MixLogitFit, model; method, seed, workers) with the progress callback counting
+// calls into `calls`, read by _read_mixlogitfit into r (a fitres) and f (the handle).
+function mixlogitFit(what, model, fields, f, r, progress = 'progress_continue', calls = 'calls') {
+  const set = Object.entries(fields).map(([k, v]) => `        opt.${k} = ${v};`).join('\n');
+  return `
+    {
+        glmmgo_mixlogit_options opt;
+        require_ok("${what} mixlogit options", glmmgo_mixlogit_options_default(&opt, sizeof opt, err, sizeof err));
+${set}
+        ${calls} = 0;
+        ${f} = 0;
+        require_ok("${what} fit", glmmgo_mixlogit_fit(${model}, &opt, ${progress}, &${calls}, &${f}, err, sizeof err));
+        ${r} = read_mixlogit_fit(${f});
+    }`;
+}
+
+function mixlogitCase(out, body, c, k, plan) {
+  const tag = `mixlogit${k}`;
+  const ref = td.readJSON(plan.pkg, c.reference);
+  mixlogitData(out, tag, ref);
+  const tol = plan.mixlogit_tolerance;
+  const name = `mixlogit ${c.reference}`;
+  const n = ref.n;
+  const ws = c.workers;
+  const lines = [`static void test_${tag}(void) {`, mixlogitNew(tag, ref)];
+  lines.push(`    struct glmmgo_dims dd = get_dims("${name} dims", h);
+    close_to("${name} nobs", (double)dd.n, ${num(n)}, 0);
+    close_to("${name} occasions", (double)dd.t, ${num(ref.T)}, 0);
+    double value[${ws.length}], g[${ws.length}][5], H[${ws.length}][25], v1;`);
+  ref.at.forEach((at, a) => {
+    ws.forEach((w, i) => {
+      lines.push(`    ok_status("${name} objective at[${a + 1}] workers=${w}", glmmgo_mixlogit_objective(h, ${dlist(at.par)}, 5, ${w}, &value[${i}], g[${i}], H[${i}], err, sizeof err));`);
+      if (i > 0) {
+        lines.push(`    same_bits("${name} objective at[${a + 1}], workers ${ws[0]} and ${w}", &value[0], &value[${i}], 1);
+    same_bits("${name} gradient at[${a + 1}], workers ${ws[0]} and ${w}", g[0], g[${i}], 5);
+    same_bits("${name} hessian at[${a + 1}], workers ${ws[0]} and ${w}", H[0], H[${i}], 25);`);
+      }
+    });
+    lines.push(`    close_to("${name} objective at[${a + 1}] = integrate()'s", value[0], ${num(at.loglik)}, ${tol.objective});
+    for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) close_to("${name} hessian symmetric", H[0][i * 5 + j], H[0][j * 5 + i], 0);
+    ok_status("${name} objective without derivatives", glmmgo_mixlogit_objective(h, ${dlist(at.par)}, 5, 0, &v1, NULL, NULL, err, sizeof err));
+    same_bits("${name} value without derivatives", &v1, &value[0], 1);`);
+  });
+  lines.push(`    glmmgo_handle f[2][${ws.length}];
+    fitres r[2][${ws.length}];
+    int64_t calls = 0;
+    const int32_t methods[2] = {GLMMGO_MIXLOGIT_QUADRATURE, GLMMGO_MIXLOGIT_MCEM};
+    for (int mth = 0; mth < 2; mth++) {`);
+  ws.forEach((w, i) => {
+    lines.push(mixlogitFit(`${name} workers=${w}`, 'h', { method: 'methods[mth]', seed: `UINT64_C(${c.seed})`, workers: w }, `f[mth][${i}]`, `r[mth][${i}]`));
+  });
+  lines.push(`        fitres *r0 = &r[mth][0];
+        int64_t ntr, ncol = (int64_t)res1(r0, GLMMGO_MIXLOGIT_TRACE_COLUMNS);
+        double *trace = res(r0, GLMMGO_MIXLOGIT_TRACE, &ntr);`);
+  ws.forEach((w, i) => {
+    if (i === 0) return;
+    lines.push(`        same_bits("${name} estimate, workers ${ws[0]} and ${w}", res(r0, GLMMGO_MIXLOGIT_ESTIMATE, NULL), res(&r[mth][${i}], GLMMGO_MIXLOGIT_ESTIMATE, NULL), 5);
+        same_bits("${name} vcov, workers ${ws[0]} and ${w}", res(r0, GLMMGO_MIXLOGIT_VCOV, NULL), res(&r[mth][${i}], GLMMGO_MIXLOGIT_VCOV, NULL), 25);
+        same_bits("${name} posterior, workers ${ws[0]} and ${w}", res(r0, GLMMGO_MIXLOGIT_POSTERIOR, NULL), res(&r[mth][${i}], GLMMGO_MIXLOGIT_POSTERIOR, NULL), ${2 * n});
+        same_bits("${name} trace but seconds, workers ${ws[0]} and ${w}", trace, res(&r[mth][${i}], GLMMGO_MIXLOGIT_TRACE, NULL), ntr - ntr / ncol);`);
+  });
+  lines.push(`        double *est = res(r0, GLMMGO_MIXLOGIT_ESTIMATE, NULL), *se = res(r0, GLMMGO_MIXLOGIT_SE, NULL);
+        double *vcov = res(r0, GLMMGO_MIXLOGIT_VCOV, NULL), *post = res(r0, GLMMGO_MIXLOGIT_POSTERIOR, NULL);
+        close_to("${name} converged", res1(r0, GLMMGO_MIXLOGIT_CONVERGED), 1, 0);
+        close_to("${name} method", res1(r0, GLMMGO_MIXLOGIT_METHOD), methods[mth], 0);
+        result(est[0] <= est[1], "${name} beta1 <= beta2", "labels");
+        double v = NAN;
+        ok_status("${name} objective at the estimate", glmmgo_mixlogit_objective(h, est, 5, 0, &v, NULL, NULL, err, sizeof err));
+        close_to("${name} loglik = the objective at the estimate", res1(r0, GLMMGO_MIXLOGIT_LOGLIK), v, ${tol.identities});
+        double lo[5], hi[5];
+        ok_status("${name} confint", glmmgo_confint(f[mth][0], 0.9, lo, hi, 5, err, sizeof err));
+        for (int i = 0; i < 5; i++) {
+            close_to("${name} se = sqrt(diag(vcov))", se[i], sqrt(vcov[i * 5 + i]), ${tol.identities});
+            close_to("${name} confint lower", lo[i], est[i] - ${num(tol.z_90)} * se[i], ${tol.identities});
+            close_to("${name} confint upper", hi[i], est[i] + ${num(tol.z_90)} * se[i], ${tol.identities});
+        }
+        for (int i = 0; i < ${n}; i++) close_to("${name} posterior rows sum to 1", post[i] + post[${n} + i], 1, ${tol.identities});
+        struct glmmgo_dims fd = get_dims("${name} fit dims", f[mth][0]);
+        close_to("${name} fit nobs", (double)fd.n, ${num(n)}, 0);
+        close_to("${name} dof", (double)fd.npar, 5, 0);
+        close_to("${name} trace columns", (double)ncol, 16, 0);
+        int64_t nsec;
+        res(r0, GLMMGO_MIXLOGIT_SECONDS, &nsec);
+        close_to("${name} seconds", (double)nsec, 6, 0);
+    }
+    fitres *q = &r[0][0], *mc = &r[1][0];
+    close_all("${name} quadrature = R's MLE", res(q, GLMMGO_MIXLOGIT_ESTIMATE, NULL), ${dlist(ref.mle)}, 5, ${tol.estimate});
+    close_to("${name} quadrature loglik = integrate()'s at the MLE", res1(q, GLMMGO_MIXLOGIT_LOGLIK), ${num(ref.loglik_at_mle)}, ${tol.loglik});
+    { double *qm = res(q, GLMMGO_MIXLOGIT_MCSE, NULL); for (int i = 0; i < 5; i++) result(isnan(qm[i]), "${name} quadrature mcse NaN", "not NaN"); }
+    close_to("${name} quadrature draws", res1(q, GLMMGO_MIXLOGIT_TOTAL_DRAWS), 0, 0);
+    double *qe = res(q, GLMMGO_MIXLOGIT_ESTIMATE, NULL), *me = res(mc, GLMMGO_MIXLOGIT_ESTIMATE, NULL);
+    double *mcse = res(mc, GLMMGO_MIXLOGIT_MCSE, NULL), *mcvcov = res(mc, GLMMGO_MIXLOGIT_MCVCOV, NULL);
+    for (int i = 0; i < 5; i++) {
+        char d[128];
+        snprintf(d, sizeof d, "|%g - %g| > %g mcse %g", me[i], qe[i], ${num(tol.mcse_multiple)}, mcse[i]);
+        result(fabs(me[i] - qe[i]) <= ${num(tol.mcse_multiple)} * mcse[i], "${name} MCEM within mcse_multiple MCSE of the MLE", d);
+        close_to("${name} mcse = sqrt(diag(mcvcov))", mcse[i], sqrt(mcvcov[i * 5 + i]), ${tol.identities});
+    }
+    int64_t mtr;
+    res(mc, GLMMGO_MIXLOGIT_TRACE, &mtr);
+    close_to("${name} MCEM trace rows = iterations", (double)(mtr / 16), res1(mc, GLMMGO_MIXLOGIT_ITERATIONS), 0);
+    result(res1(mc, GLMMGO_MIXLOGIT_TOTAL_DRAWS) >= 50.0 * ${n}, "${name} MCEM total draws", "too few");
+    /* fit(MixLogitFit, y, x; seed, callback): a model made and closed around the fit */
+    {
+${mixlogitNew(tag, ref, 'h2')}
+        glmmgo_handle fa;
+        fitres ra;${mixlogitFit(`${name} again`, 'h2', { method: 'GLMMGO_MIXLOGIT_MCEM', seed: `UINT64_C(${c.seed})`, workers: 0 }, 'fa', 'ra')}
+        ok_status("${name} close the model", glmmgo_free(h2));
+        close_to("${name} progress calls = iterations", (double)calls, res1(&ra, GLMMGO_MIXLOGIT_ITERATIONS), 0);
+        same_bits("${name} the same fit again", res(&ra, GLMMGO_MIXLOGIT_ESTIMATE, NULL), me, 5);
+        free_fitres(&ra);
+        glmmgo_free(fa);
+    }
+    ok_status("${name} close the model", glmmgo_free(h));
+    { double lo[5], hi[5]; ok_status("${name} confint after the model was closed", glmmgo_confint(f[0][0], 0.95, lo, hi, 5, err, sizeof err)); }
+    for (int mth = 0; mth < 2; mth++)
+        for (int i = 0; i < ${ws.length}; i++) { free_fitres(&r[mth][i]); ok_status("${name} free fit", glmmgo_free(f[mth][i])); }
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
 // ---- error scenarios: each mirrors the function of the same name in runtests.jl --------
 
 const STATUS = {
@@ -648,6 +796,49 @@ ${mclaNew(mtag, mi, { family: 'GLMMGO_NEGBINOMIAL' })}
     int64_t len;
     expect_error("${ctx.e}", glmmgo_result_length(f, GLMMGO_LMM_THETA, &len, err, sizeof err), ${ctx.want}, ${ctx.msg});
     free_fitres(&r); glmmgo_free(f); glmmgo_free(h);`,
+
+  mixlogit_nonbinary_y: ({ e, want, msg, xtag, xref }) => `
+    double y[${xref.n * xref.T}];
+    memcpy(y, ${xtag}_y, sizeof y);
+    y[2 + ${xref.n} * 1] = 2.0;  /* y[3, 2] = 2 in Julia */
+    glmmgo_handle h = 0;
+    expect_error("${e}", glmmgo_mixlogit_new(${int(xref.n)}, ${int(xref.T)}, y, ${xtag}_x, &h, err, sizeof err), ${want}, ${msg});
+    close_to("${e} no handle", (double)h, 0, 0);`,
+
+  mixlogit_start_pi: ({ e, want, msg, xtag, xref }) => `
+${mixlogitNew(xtag, xref)}
+    glmmgo_mixlogit_options opt;
+    require_ok("${e} options", glmmgo_mixlogit_options_default(&opt, sizeof opt, err, sizeof err));
+    const double start[5] = {-1.0, 1.5, 1.0, 2.0, 1.5};
+    opt.method = GLMMGO_MIXLOGIT_QUADRATURE;
+    opt.workers = 0;
+    opt.start = start;
+    opt.start_len = 5;
+    int64_t calls = 0;
+    glmmgo_handle f = 99;
+    expect_error("${e}", glmmgo_mixlogit_fit(h, &opt, progress_continue, &calls, &f, err, sizeof err), ${want}, ${msg});
+    close_to("${e} no fit", (double)f, 0, 0);
+    glmmgo_free(h);`,
+
+  mixlogit_par_domain: ({ e, want, msg, xtag, xref }) => `
+${mixlogitNew(xtag, xref)}
+    double value = 0, g[5], H[25];
+    expect_error("${e}", glmmgo_mixlogit_objective(h, (const double[]){-1.0, 1.5, -1.0, 2.0, 0.6}, 5, 0, &value, g, H, err, sizeof err), ${want}, ${msg});
+    glmmgo_free(h);`,
+
+  mixlogit_cancel: ({ e, want, msg, xtag, xref }) => `
+${mixlogitNew(xtag, xref)}
+    glmmgo_mixlogit_options opt;
+    require_ok("${e} options", glmmgo_mixlogit_options_default(&opt, sizeof opt, err, sizeof err));
+    opt.method = GLMMGO_MIXLOGIT_MCEM;
+    opt.seed = 1;
+    opt.workers = 0;
+    int64_t calls = 0;
+    glmmgo_handle f = 99;
+    expect_error("${e}", glmmgo_mixlogit_fit(h, &opt, progress_stop, &calls, &f, err, sizeof err), ${want}, ${msg});
+    close_to("${e} callback called once", (double)calls, 1, 0);
+    close_to("${e} no fit", (double)f, 0, 0);
+    glmmgo_free(h);`,
 };
 
 // The keys of the Dict literal `const ERROR_SCENARIOS = Dict("name" => f, ...)` in runtests.jl.
@@ -716,7 +907,8 @@ function generate(pkg, headerFile) {
   const body = [];
   const tests = [];
   const readers = [fitReader(pkg, header, 'lmmfit.jl', '_read_lmmfit', 'read_lmm_fit'),
-    fitReader(pkg, header, 'mclafit.jl', '_read_mclafit', 'read_mcla_fit')];
+    fitReader(pkg, header, 'mclafit.jl', '_read_mclafit', 'read_mcla_fit'),
+    fitReader(pkg, header, 'mixlogit.jl', '_read_mixlogitfit', 'read_mixlogit_fit')];
   plan.lmm.forEach((c, k) => {
     const ref = lme4[c.reference];
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
@@ -725,6 +917,7 @@ function generate(pkg, headerFile) {
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));
+  (plan.mixlogit || []).forEach((c, k) => tests.push(mixlogitCase(data, body, c, k, plan)));
 
   // error scenarios
   const planned = plan.error.map((e) => e.scenario);
@@ -734,7 +927,8 @@ function generate(pkg, headerFile) {
   if (!same(planned, inJulia)) problems.push(`runtests.jl ERROR_SCENARIOS {${inJulia}} differ from the plan's {${planned}}`);
   if (!same(planned, Object.keys(SCENARIOS))) problems.push(`mirror.js scenarios {${Object.keys(SCENARIOS)}} differ from the plan's {${planned}}`);
   const dye = plan.lmm.findIndex((c) => c.data === 'Dyestuff.csv');
-  const ctx = { mtag: 'mcla0', mi: td.mclaInputs(pkg, plan.mcla[0].reference), ltag: `lmm${dye}`, li: td.lmmInputs(pkg, plan.lmm[dye]) };
+  const ctx = { mtag: 'mcla0', mi: td.mclaInputs(pkg, plan.mcla[0].reference), ltag: `lmm${dye}`, li: td.lmmInputs(pkg, plan.lmm[dye]),
+    xtag: 'mixlogit0', xref: td.readJSON(pkg, plan.mixlogit[0].reference) };
   plan.error.forEach((e, k) => {
     const gen = SCENARIOS[e.scenario];
     if (!gen) return;

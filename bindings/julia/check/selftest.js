@@ -98,8 +98,8 @@ const CHECK_CASES = [
   {
     what: 'a field of a C struct with the wrong type',
     file: 'src/LibGlmmGo.jl',
-    from: '    seed::UInt64\n',
-    to: '    seed::Int64\n',
+    from: '    zeta::Float64\n    seed::UInt64\n',
+    to: '    zeta::Float64\n    seed::Int64\n',
     expect: 'field seed of glmmgo_mcla_options is Int64',
   },
   {
@@ -181,6 +181,20 @@ const MIRROR_CASES = [
     from: 'theta = 1e-4',
     to: 'theta = 1e-12',
     expect: 'FAIL sleepstudy_ml theta',
+  },
+  {
+    what: 'MCEM required to equal the mixlogit MLE exactly',
+    file: 'test/data/plan.toml',
+    from: 'mcse_multiple = 3.0',
+    to: 'mcse_multiple = 0.0',
+    expect: 'FAIL mixlogit mixlogit_n100_t8.json MCEM within mcse_multiple MCSE of the MLE',
+  },
+  {
+    what: 'a mixlogit log-likelihood off R\'s integrate() by 1e-6',
+    file: 'test/data/mixlogit_n100_t8.json',
+    from: '"loglik":-502.895898054455',
+    to: '"loglik":-502.895899054455',
+    expect: 'FAIL mixlogit mixlogit_n100_t8.json objective at[1] = integrate()\'s',
   },
   {
     what: 'a negative binomial size too small for the Poisson limit',

@@ -4,8 +4,10 @@
 Mixed-model likelihoods computed by libglmmgo, a Go library with a C interface:
 linear mixed models fitted as in lme4 and MixedModels.jl ([`LMMModel`](@ref),
 [`LMMFit`](@ref)), and the Monte Carlo likelihood approximation of the R package glmm
-(its objective on a [`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)). The C
-functions themselves are in [`GlmmGo.LibGlmmGo`](@ref).
+(its objective on a [`MCLAModel`](@ref), and its fits, [`MCLAFit`](@ref)), and the
+two-class mixture of logistic random-intercept models by exact maximum likelihood or
+Monte Carlo EM ([`MixLogitModel`](@ref), [`MixLogitFit`](@ref)). The C functions
+themselves are in [`GlmmGo.LibGlmmGo`](@ref).
 
 Names that MixedModels.jl exports for its own types (`fixef`, `ranef`, `VarCorr`,
 `condVar`, `objective`, `sdest`, `lowerbd`, `issingular`, `fixefnames`, `varest`) are
@@ -39,6 +41,8 @@ export
     # MCLA
     MCLAModel, set_importance!, set_samples!, set_dispersion!, nsamples, partial, partial_length, merge_partials,
     MCLAFit, mcse, mcvcov, ess, umatrix,
+    # the two-class mixture of logistic random-intercept models
+    MixLogitModel, MixLogitFit, posterior,
     # StatsAPI's generics, extended here
     fit, coef, coefnames, coeftable, confint, stderror, vcov, nobs, dof, dof_residual, loglikelihood, deviance,
     aic, aicc, bic, isfitted, response, responsename, modelmatrix, islinear, weights, fitted, residuals
@@ -48,7 +52,8 @@ export
 
 The criterion of a model: for an [`LMMModel`](@ref) the profiled ML deviance or REML
 criterion at a given θ, for an [`LMMFit`](@ref) the value minimised; for an
-[`MCLAModel`](@ref) the Monte Carlo log-likelihood at given parameters. Not exported
+[`MCLAModel`](@ref) the Monte Carlo log-likelihood at given parameters; for a
+[`MixLogitModel`](@ref) the exact log-likelihood at given parameters. Not exported
 (MixedModels.jl exports its own `objective`): call it as `GlmmGo.objective`.
 """
 function objective end
@@ -61,6 +66,7 @@ include("handles.jl")
 include("fitting.jl")
 include("mcla.jl")
 include("mclafit.jl")
+include("mixlogit.jl")
 include("terms.jl")
 include("lmm.jl")
 include("lmmfit.jl")

@@ -63,6 +63,8 @@ const GLMMGO_KIND_MCLA_MODEL = Int32(1)
 const GLMMGO_KIND_MCLA_FIT = Int32(2)
 const GLMMGO_KIND_LMM_MODEL = Int32(3)
 const GLMMGO_KIND_LMM_FIT = Int32(4)
+const GLMMGO_KIND_MIXLOGIT_MODEL = Int32(5)
+const GLMMGO_KIND_MIXLOGIT_FIT = Int32(6)
 const GLMMGO_BLOCK_ROWS = Int64(256)
 const GLMMGO_MCLA_BETA = Int32(1001)  # p  beta-hat
 const GLMMGO_MCLA_NU = Int32(1002)  # nvc  nu-hat, the variances
@@ -116,6 +118,35 @@ const GLMMGO_LMM_EVALS = Int32(2021)  # 1 int  criterion evaluations
 const GLMMGO_LMM_CONVERGED = Int32(2022)  # 1 int  1 if the optimiser reached rhoend
 const GLMMGO_LMM_SINGULAR = Int32(2023)  # 1 int  1 if a diagonal theta < 1e-4 (a boundary fit)
 const GLMMGO_LMM_REML = Int32(2024)  # 1 int  1 for a REML fit
+const GLMMGO_LMM_THETA_TERM = Int32(2025)  # ntheta int  the term (model order) of each element of theta
+const GLMMGO_LMM_THETA_ROW = Int32(2026)  # ntheta int  its row in the term's k x k template of Lambda
+const GLMMGO_LMM_THETA_COL = Int32(2027)  # ntheta int  its column there (rows >= columns: the lower triangle,
+const GLMMGO_MIXLOGIT_MCEM = Int32(1)  # ascent-based Monte Carlo EM (the default)
+const GLMMGO_MIXLOGIT_QUADRATURE = Int32(2)  # maximum likelihood on the exact log-likelihood
+const GLMMGO_MIXLOGIT_ESTIMATE = Int32(4001)  # 5  (beta1, beta2, sigma1, sigma2, pi1)
+const GLMMGO_MIXLOGIT_SE = Int32(4002)  # 5  standard errors, sqrt(diag(vcov)); NaN if the information is not positive definite
+const GLMMGO_MIXLOGIT_VCOV = Int32(4003)  # 25  inverse observed information (Louis' for MCEM), column-major
+const GLMMGO_MIXLOGIT_INFO_POSDEF = Int32(4004)  # 1 int  1 if the observed information is positive definite
+const GLMMGO_MIXLOGIT_LOGLIK = Int32(4005)  # 1  the exact log-likelihood at the estimate
+const GLMMGO_MIXLOGIT_GRADIENT = Int32(4006)  # 5  its gradient there (for MCEM: how far from the maximum)
+const GLMMGO_MIXLOGIT_POSTERIOR = Int32(4007)  # n*2  P(class c | y_i) at the estimate, exact; column-major n x 2
+const GLMMGO_MIXLOGIT_CONVERGED = Int32(4008)  # 1 int  1 if the method's stopping rule was met
+const GLMMGO_MIXLOGIT_ITERATIONS = Int32(4009)  # 1 int  MCEM or trust-region iterations
+const GLMMGO_MIXLOGIT_METHOD = Int32(4010)  # 1 int  GLMMGO_MIXLOGIT_MCEM or GLMMGO_MIXLOGIT_QUADRATURE
+const GLMMGO_MIXLOGIT_START = Int32(4011)  # 5  where the fit started (opt.start or the data-driven start)
+const GLMMGO_MIXLOGIT_MCSE = Int32(4012)  # 5  MCEM: Monte Carlo standard errors of the estimate, sqrt(diag(mcvcov))
+const GLMMGO_MIXLOGIT_MCVCOV = Int32(4013)  # 25  MCEM: Monte Carlo covariance of the estimate
+const GLMMGO_MIXLOGIT_LOGLIK_MC = Int32(4014)  # 1  MCEM: importance-sampling estimate of the log-likelihood from the last sample
+const GLMMGO_MIXLOGIT_LOGLIK_MCSE = Int32(4015)  # 1  MCEM: its Monte Carlo standard error
+const GLMMGO_MIXLOGIT_SAMPLE_SIZE = Int32(4016)  # 1 int  MCEM: draws per subject in the last sample
+const GLMMGO_MIXLOGIT_TOTAL_DRAWS = Int32(4017)  # 1 int  MCEM: draws over all iterations and subjects
+const GLMMGO_MIXLOGIT_NEWTON_STEPS = Int32(4018)  # 1 int  MCEM: Newton steps of the final stage on its samples
+const GLMMGO_MIXLOGIT_FINAL_ROUNDS = Int32(4019)  # 1 int  MCEM: fresh samples the final stage drew (1: the last EM sample sufficed)
+const GLMMGO_MIXLOGIT_SCORE_TEST = Int32(4020)  # 1  MCEM: the final stage's score statistic at its last sampling point
+const GLMMGO_MIXLOGIT_ESS = Int32(4021)  # 2  MCEM: mean and smallest over subjects of Kish's effective sample
+const GLMMGO_MIXLOGIT_TRACE_COLUMNS = Int32(4022)  # 1 int  columns of the trace: 16
+const GLMMGO_MIXLOGIT_TRACE = Int32(4023)  # k*16  one row per iteration, column-major; columns: iter, beta1, beta2,
+const GLMMGO_MIXLOGIT_SECONDS = Int32(4024)  # 6  wall time of the start, the fit (of which MCEM's E-steps, its
 
 """
     RESULT_TYPES
@@ -177,6 +208,33 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_LMM_CONVERGED => Int64,
     GLMMGO_LMM_SINGULAR => Int64,
     GLMMGO_LMM_REML => Int64,
+    GLMMGO_LMM_THETA_TERM => Int64,
+    GLMMGO_LMM_THETA_ROW => Int64,
+    GLMMGO_LMM_THETA_COL => Int64,
+    GLMMGO_MIXLOGIT_ESTIMATE => Float64,
+    GLMMGO_MIXLOGIT_SE => Float64,
+    GLMMGO_MIXLOGIT_VCOV => Float64,
+    GLMMGO_MIXLOGIT_INFO_POSDEF => Int64,
+    GLMMGO_MIXLOGIT_LOGLIK => Float64,
+    GLMMGO_MIXLOGIT_GRADIENT => Float64,
+    GLMMGO_MIXLOGIT_POSTERIOR => Float64,
+    GLMMGO_MIXLOGIT_CONVERGED => Int64,
+    GLMMGO_MIXLOGIT_ITERATIONS => Int64,
+    GLMMGO_MIXLOGIT_METHOD => Int64,
+    GLMMGO_MIXLOGIT_START => Float64,
+    GLMMGO_MIXLOGIT_MCSE => Float64,
+    GLMMGO_MIXLOGIT_MCVCOV => Float64,
+    GLMMGO_MIXLOGIT_LOGLIK_MC => Float64,
+    GLMMGO_MIXLOGIT_LOGLIK_MCSE => Float64,
+    GLMMGO_MIXLOGIT_SAMPLE_SIZE => Int64,
+    GLMMGO_MIXLOGIT_TOTAL_DRAWS => Int64,
+    GLMMGO_MIXLOGIT_NEWTON_STEPS => Int64,
+    GLMMGO_MIXLOGIT_FINAL_ROUNDS => Int64,
+    GLMMGO_MIXLOGIT_SCORE_TEST => Float64,
+    GLMMGO_MIXLOGIT_ESS => Float64,
+    GLMMGO_MIXLOGIT_TRACE_COLUMNS => Int64,
+    GLMMGO_MIXLOGIT_TRACE => Float64,
+    GLMMGO_MIXLOGIT_SECONDS => Float64,
 )
 
 # ---- structs -----------------------------------------------------------------------------
@@ -198,6 +256,7 @@ struct struct_glmmgo_dims
     nterms::Int64
     npar::Int64
     m::Int64
+    t::Int64
 end
 
 """
@@ -238,6 +297,29 @@ struct glmmgo_lmm_options
     rhoend::Float64
     maxeval::Int64
     workers::Int32
+end
+
+"""
+    glmmgo_mixlogit_options
+
+The C `glmmgo_mixlogit_options`, field for field (the same layout).
+"""
+struct glmmgo_mixlogit_options
+    size::Csize_t
+    method::Int32
+    seed::UInt64
+    workers::Int32
+    start::Ptr{Float64}
+    start_len::Int64
+    max_iter::Int64
+    initial_samples::Int64
+    max_samples::Int64
+    alpha::Float64
+    beta::Float64
+    gamma::Float64
+    augment_divisor::Float64
+    tol::Float64
+    df::Float64
 end
 
 # ---- functions ---------------------------------------------------------------------------
@@ -398,6 +480,32 @@ function glmmgo_lmm_fit(model, opt, progress, userdata, fit, err, errlen)
     return @gcsafe_ccall libglmmgo().glmmgo_lmm_fit(model::Int64, opt::Ref{glmmgo_lmm_options},
         progress::Ptr{Cvoid}, userdata::Ptr{Cvoid}, fit::Ptr{Int64}, err::Ptr{UInt8},
         errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err, size_t errlen)
+function glmmgo_mixlogit_new(n, t, y, x, model, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mixlogit_new(n::Int64, t::Int64, y::Ptr{Float64},
+        x::Ptr{Float64}, model::Ptr{Int64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mixlogit_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t workers, double *value, double *gradient, double *hessian, char *err, size_t errlen)
+function glmmgo_mixlogit_objective(model, par, npar, workers, value, gradient, hessian, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mixlogit_objective(model::Int64, par::Ptr{Float64},
+        npar::Int64, workers::Int32, value::Ptr{Float64}, gradient::Ptr{Float64},
+        hessian::Ptr{Float64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mixlogit_options_default(glmmgo_mixlogit_options *opt, size_t size, char *err, size_t errlen)
+function glmmgo_mixlogit_options_default(opt, size, err, errlen)
+    return ccall((:glmmgo_mixlogit_options_default, libglmmgo()), Cint,
+        (Ref{glmmgo_mixlogit_options}, Csize_t, Ptr{UInt8}, Csize_t), opt, size, err, errlen)
+end
+
+# int glmmgo_mixlogit_fit(glmmgo_handle model, const glmmgo_mixlogit_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen)
+function glmmgo_mixlogit_fit(model, opt, progress, userdata, fit, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mixlogit_fit(model::Int64,
+        opt::Ref{glmmgo_mixlogit_options}, progress::Ptr{Cvoid}, userdata::Ptr{Cvoid},
+        fit::Ptr{Int64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 end # module LibGlmmGo

@@ -31,6 +31,8 @@ const _KIND_NAMES = Dict{Int32,String}(
     LibGlmmGo.GLMMGO_KIND_MCLA_FIT => "MCLA fit",
     LibGlmmGo.GLMMGO_KIND_LMM_MODEL => "linear mixed model",
     LibGlmmGo.GLMMGO_KIND_LMM_FIT => "linear mixed model fit",
+    LibGlmmGo.GLMMGO_KIND_MIXLOGIT_MODEL => "mixlogit model",
+    LibGlmmGo.GLMMGO_KIND_MIXLOGIT_FIT => "mixlogit fit",
 )
 
 Base.show(io::IO, h::Handle) =
@@ -65,7 +67,7 @@ end
     GlmmGo.dims(h::Handle) -> NamedTuple
 
 The dimensions of any handle (`glmmgo_dims`): `kind` (a `GLMMGO_KIND_*` code), `n`,
-`p`, `p_given`, `q`, `nvc`, `ntheta`, `nterms`, `npar`, `m`; 0 where the kind has none.
+`p`, `p_given`, `q`, `nvc`, `ntheta`, `nterms`, `npar`, `m`, `t`; 0 where the kind has none.
 """
 function dims(h::Handle)
     T = LibGlmmGo.struct_glmmgo_dims

@@ -29,6 +29,7 @@ mutable struct LMMModel
     responsename::String
     formula::String
     lower::Vector{Float64}
+    thetalayout::Vector{NamedTuple{(:term, :row, :col),NTuple{3,Int}}}  # the library's layout of θ, 1-based
     q::Int
 end
 
@@ -65,6 +66,10 @@ function LMMModel(y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real}, reterm
     lower = result(handle, LibGlmmGo.GLMMGO_LMM_LOWER)
     term_nlevels = Int.(result(handle, LibGlmmGo.GLMMGO_LMM_TERM_NLEVELS))
     term_ncols = Int.(result(handle, LibGlmmGo.GLMMGO_LMM_TERM_NCOLS))
+    layout = [(term = t, row = r, col = c) for (t, r, c) in
+              zip(from_c_indices(result(handle, LibGlmmGo.GLMMGO_LMM_THETA_TERM)),
+                  from_c_indices(result(handle, LibGlmmGo.GLMMGO_LMM_THETA_ROW)),
+                  from_c_indices(result(handle, LibGlmmGo.GLMMGO_LMM_THETA_COL)))]
     if length(kept) < p
         dropped = setdiff(1:p, kept)
         @warn "Fixed-effects matrix is rank deficient: dropped the aliased column(s) $(join(fixefnames[dropped], ", "))"
@@ -75,7 +80,8 @@ function LMMModel(y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real}, reterm
     fstring = formula === nothing ? _describe_formula(responsename, fixefnames, sorted) : String(formula)
     # Keep copies of what the caller still owns (the library keeps its own).
     return LMMModel(handle, copy(yc), Xc === X ? copy(Xc) : Xc, wc === nothing ? nothing : copy(wc), sorted, position,
-                    term_nlevels, term_ncols, String.(fixefnames), kept, String(responsename), fstring, lower, dims(handle).q)
+                    term_nlevels, term_ncols, String.(fixefnames), kept, String(responsename), fstring, lower, layout,
+                    dims(handle).q)
 end
 
 LMMModel(y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real}, reterm::ReTerm; kwargs...) =
@@ -94,7 +100,7 @@ end
 Base.close(m::LMMModel) = close(m.handle)
 
 """
-    GlmmGo.dims(m::LMMModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m)
+    GlmmGo.dims(m::LMMModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m, t)
 
 The dimensions as the library reports them: `p` counts the columns of X kept.
 """
@@ -107,6 +113,15 @@ The lower bounds of θ: 0 for the diagonal elements of each term's template, `-I
 otherwise.
 """
 lowerbd(m::LMMModel) = copy(m.lower)
+
+"""
+    GlmmGo.thetalayout(m) -> Vector{NamedTuple{(:term, :row, :col)}}
+
+Where each element of θ sits, as the library defines it: the term (model order) and the
+row and column (1-based) of that term's lower-triangular template of Λ. Diagonal
+elements (`row == col`) are the ones whose lower bound is 0.
+"""
+thetalayout(m::LMMModel) = copy(m.thetalayout)
 
 function _check_theta(m::LMMModel, θ)
     _check_length("θ", θ, length(m.lower))

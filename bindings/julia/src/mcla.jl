@@ -132,7 +132,7 @@ function set_samples!(m::MCLAModel, umat::AbstractMatrix{<:Real})
 end
 
 """
-    GlmmGo.dims(m::MCLAModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m)
+    GlmmGo.dims(m::MCLAModel) -> (; kind, n, p, p_given, q, nvc, ntheta, nterms, npar, m, t)
 
 The dimensions as the library reports them; `m` is the number of samples (0 until set).
 """

@@ -94,3 +94,22 @@ function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
     println(io, "  Fixed effects and variance components (ν: one-sided p-values):")
     show(io, coeftable(f))
 end
+
+function Base.show(io::IO, ::MIME"text/plain", m::MixLogitModel)
+    println(io, "Two-class mixture of logistic random-intercept models (not fitted)")
+    print(io, "  subjects: ", m.n, ", occasions: ", m.t, isopen_handle(m.handle) ? "" : " (closed)")
+end
+
+function Base.show(io::IO, ::MIME"text/plain", f::MixLogitFit)
+    println(io, "Two-class mixture of logistic random-intercept models fit by ",
+            f.method === :mcem ? "Monte Carlo EM" : "maximum likelihood (exact quadrature)")
+    println(io, " P(y_ij = 1 | class c, z) = logit⁻¹(β_c x_ij + z), z ~ N(0, σ_c²), P(class 1) = π₁;",
+            " class 1 has the smaller slope")
+    println(io, " subjects: ", f.n, ", occasions: ", f.t, "; exact log-likelihood ", _fmt(f.loglik))
+    println(io, " ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged")
+    f.method === :mcem && println(io, " Monte Carlo: ", f.sample_size, " draws per subject at the end, ", f.total_draws,
+                                  " in all; log-likelihood estimate ", _fmt(f.loglik_mc), " (MCSE ", _fmt(f.loglik_mcse), ")")
+    f.info_posdef || println(io, " The observed information is not positive definite: no standard errors.")
+    println(io)
+    show(io, coeftable(f))
+end

@@ -47,7 +47,6 @@ end
 nlevels(t::ReTerm) = length(t.levels)
 ncols(t::ReTerm) = size(t.z, 2)
 nobs_term(t::ReTerm) = length(t.codes)
-ntheta_term(t::ReTerm) = (k = ncols(t); k * (k + 1) ÷ 2)
 
 function Base.show(io::IO, t::ReTerm)
     lhs = join(t.cnames, " + ")

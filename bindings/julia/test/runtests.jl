@@ -10,7 +10,7 @@
 
 using GlmmGo
 using GlmmGo: LibGlmmGo, from_c_indices, fixef, fixefnames, ranef, condVar, VarCorr, objective, sdest, lowerbd,
-    issingular, varest, dispersion, importance
+    issingular, varest, dispersion, importance, MIXLOGIT_TRACE_COLUMNS
 using JSON
 using LinearAlgebra
 using SparseArrays
@@ -98,6 +98,11 @@ lognbconst(y, r) = loggamma(y + r) - loggamma(r) - loggamma(y + 1) - y * log(r)
 const MCLA_REF = JSON.parsefile(joinpath(DATA, PLAN["mcla"][1]["reference"]))
 const DYESTUFF = first(filter(c -> c["data"] == "Dyestuff.csv", PLAN["lmm"]))
 
+# The mixlogit reference: n×T data (column-major in the file), the exact log-likelihood at
+# given points and the MLE, both from R (testdata/mixlogit/make_reference.R).
+const MIXLOGIT_REF = JSON.parsefile(joinpath(DATA, PLAN["mixlogit"][1]["reference"]))
+mixlogit_data(ref) = (reshape(tofloat.(ref["y"]), ref["n"], ref["T"]), reshape(tofloat.(ref["x"]), ref["n"], ref["T"]))
+
 # A small MCLA fit for the error scenarios that need one.
 small_mcla_fit() = fit(MCLAFit, mcla_from_reference(MCLA_REF; importance = false, samples = false); m = 100, seed = 1)
 
@@ -167,6 +172,26 @@ const ERROR_SCENARIOS = Dict(
     "result_wrong_kind" => function ()
         return try GlmmGo.result(small_mcla_fit().handle, LibGlmmGo.GLMMGO_LMM_THETA); catch e; e; end
     end,
+    "mixlogit_nonbinary_y" => function ()
+        y, x = mixlogit_data(MIXLOGIT_REF)
+        y[3, 2] = 2.0          # element [2, 1] counted from 0
+        return try MixLogitModel(y, x); catch e; e; end
+    end,
+    "mixlogit_start_pi" => function ()
+        m = MixLogitModel(mixlogit_data(MIXLOGIT_REF)...)
+        return try fit(MixLogitFit, m; method = :quadrature, start = [-1.0, 1.5, 1.0, 2.0, 1.5]); catch e; e; end
+    end,
+    "mixlogit_par_domain" => function ()
+        m = MixLogitModel(mixlogit_data(MIXLOGIT_REF)...)
+        return try objective(m, [-1.0, 1.5, -1.0, 2.0, 0.6]); catch e; e; end
+    end,
+    "mixlogit_cancel" => function ()
+        m = MixLogitModel(mixlogit_data(MIXLOGIT_REF)...)
+        calls = Ref(0)
+        e = try fit(MixLogitFit, m; seed = 1, callback = (iter, value, par) -> (calls[] += 1; false)); catch err; err; end
+        @test calls[] == 1
+        return e
+    end,
 )
 
 @testset "GlmmGo" begin
@@ -189,6 +214,10 @@ const ERROR_SCENARIOS = Dict(
         n, p = nobs(m), length(fixefnames(m))
         @test p == length(ref["beta"])
         @test lowerbd(m) == tofloat.(ref["theta_lower"])
+        layout = GlmmGo.thetalayout(m)
+        @test length(layout) == length(lowerbd(m))
+        @test all((e.row == e.col) == (lb == 0) for (e, lb) in zip(layout, lowerbd(m)))
+        @test all(count(e -> e.term == t, layout) == k * (k + 1) ÷ 2 for (t, k) in enumerate(m.term_ncols))
         for oa in ref["objective_at"]
             θ = tofloat.(oa["theta"])
             @test closeto(objective(m, θ; REML = reml), oa["objective"], tol["objective_at"])
@@ -329,6 +358,53 @@ const ERROR_SCENARIOS = Dict(
         @test closeto(f.dispersion_loglik, loglikelihood(f) + sum(w .* lognbconst.(y, r̂)), nbtol["loglik"])
     end
 
+    xtol = PLAN["mixlogit_tolerance"]
+    @testset "mixlogit $(case["reference"])" for case in PLAN["mixlogit"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        y, x = mixlogit_data(ref)
+        m = MixLogitModel(y, x)
+        @test nobs(m) == ref["n"] && GlmmGo.dims(m).t == ref["T"]
+        for at in ref["at"]
+            par = tofloat.(at["par"])
+            rs = [objective(m, par; workers = w) for w in case["workers"]]
+            @test closeto(rs[1].value, at["loglik"], xtol["objective"])
+            @test all(r.value == rs[1].value && r.gradient == rs[1].gradient && r.hessian == rs[1].hessian for r in rs)
+            @test rs[1].hessian == rs[1].hessian'
+            @test objective(m, par; gradient = false, hessian = false).value == rs[1].value
+        end
+        fits = Dict(method => [fit(MixLogitFit, m; method, seed = case["seed"], workers = w) for w in case["workers"]]
+                    for method in (:quadrature, :mcem))
+        for (method, fs) in fits
+            f = fs[1]
+            @test all(coef(g) == coef(f) && vcov(g) == vcov(f) && posterior(g) == posterior(f) &&
+                      g.trace[:, 1:(end - 1)] == f.trace[:, 1:(end - 1)] for g in fs)
+            @test isconverged(f) && f.method === method
+            @test coef(f)[1] <= coef(f)[2]
+            @test closeto(loglikelihood(f), objective(m, coef(f); gradient = false, hessian = false).value, xtol["identities"])
+            @test closeto(stderror(f), sqrt.(diag(vcov(f))), xtol["identities"])
+            @test closeto(vec(sum(posterior(f); dims = 2)), ones(ref["n"]), xtol["identities"])
+            @test closeto(confint(f; level = 0.9), hcat(coef(f) .- xtol["z_90"] .* stderror(f), coef(f) .+ xtol["z_90"] .* stderror(f)),
+                          xtol["identities"])
+            @test coefnames(f) == ["beta1", "beta2", "sigma1", "sigma2", "pi1"] && nobs(f) == ref["n"] && dof(f) == 5
+            @test size(f.trace, 2) == length(MIXLOGIT_TRACE_COLUMNS)
+            @test length(f.seconds) == 6
+            @test occursin("class 1 has the smaller slope", sprint(show, MIME"text/plain"(), f))
+        end
+        q, mc = fits[:quadrature][1], fits[:mcem][1]
+        @test closeto(coef(q), tofloat.(ref["mle"]), xtol["estimate"])
+        @test closeto(loglikelihood(q), ref["loglik_at_mle"], xtol["loglik"])
+        @test all(isnan, mcse(q)) && q.total_draws == 0
+        @test all(abs.(coef(mc) .- coef(q)) .<= xtol["mcse_multiple"] .* mcse(mc))
+        @test closeto(mcse(mc), sqrt.(diag(mcvcov(mc))), xtol["identities"])
+        @test size(mc.trace, 1) == mc.iterations && mc.total_draws >= 50 * ref["n"]
+        @test length(coeftable(mc).cols) == 4 && length(coeftable(q).cols) == 3
+        calls = Ref(0)
+        again = fit(MixLogitFit, y, x; seed = case["seed"], callback = (iter, value, par) -> (calls[] += 1; true))
+        @test calls[] == again.iterations && coef(again) == coef(mc)
+        close(m)
+        @test confint(q) isa Matrix{Float64}   # a fit outlives its model
+    end
+
     @testset "error $(case["scenario"])" for case in PLAN["error"]
         e = ERROR_SCENARIOS[case["scenario"]]()
         @test e isa GlmmGoError
@@ -339,6 +415,8 @@ const ERROR_SCENARIOS = Dict(
     @testset "Julia-side checks" begin
         @test_throws DimensionMismatch LMMModel(ones(3), ones(2, 1), [ReTerm(["a", "b", "a"])])
         @test_throws ArgumentError MCLAModel(:gaussian, [0.0, 1.0], ones(2, 1), ones(2, 1))
+        @test_throws DimensionMismatch MixLogitModel(zeros(12, 3), ones(12, 4))
+        @test_throws ArgumentError fit(MixLogitFit, mixlogit_data(MIXLOGIT_REF)...; method = :gibbs)
         # a library of another major or minor version is refused with a clear error
         other = LibGlmmGo.GLMMGO_VERSION_NUMBER + 1000
         e = try GlmmGo.check_version(other, "/lib/libglmmgo.so"); catch err; err; end

@@ -21,7 +21,7 @@ import (
 // Options control Fit. Zero values take the defaults noted.
 type Options struct {
 	REML    bool      // REML criterion instead of ML deviance
-	Theta0  []float64 // starting θ (model order); nil: lme4's default
+	Start   []float64 // starting θ (model order); nil: lme4's default
 	Rhobeg  float64   // initial trust radius; default 0.2 (minqa's choice for |θ₀| = 1)
 	Rhoend  float64   // final trust radius; default 3e-5 (θ to ~1e-5, objective to ~1e-11 relative of lme4's rhoend 1e-10 optima in the tests)
 	MaxEval int       // default 10000
@@ -83,7 +83,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	for i := range upper {
 		upper[i] = math.Inf(1)
 	}
-	theta0 := opt.Theta0
+	theta0 := opt.Start
 	if theta0 == nil {
 		theta0 = DefaultTheta(m)
 	}

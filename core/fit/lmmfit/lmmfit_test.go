@@ -128,10 +128,10 @@ func TestCancel(t *testing.T) {
 	if err == nil || calls != 4 {
 		t.Fatalf("err %v after %d calls", err, calls)
 	}
-	if _, err := Fit(m, Options{Theta0: []float64{-1}}); err == nil {
+	if _, err := Fit(m, Options{Start: []float64{-1}}); err == nil {
 		t.Fatal("negative θ₀ accepted")
 	}
-	if _, err := Fit(m, Options{Theta0: []float64{1, 2}}); err == nil {
+	if _, err := Fit(m, Options{Start: []float64{1, 2}}); err == nil {
 		t.Fatal("wrong-length θ₀ accepted")
 	}
 }

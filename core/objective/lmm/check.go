@@ -64,13 +64,14 @@ func checkWeights(w []float64, n int) error {
 	return nil
 }
 
-// checkTerms: at least one term, each valid for n observations.
-func checkTerms(terms []Term, n int) error {
+// checkTerms: at least one term, each valid for n observations; allowN
+// admits a term with as many levels or random effects as observations.
+func checkTerms(terms []Term, n int, allowN bool) error {
 	if len(terms) == 0 {
 		return errs.Invalidf("terms", "at least one random-effects term is needed")
 	}
 	for t, tm := range terms {
-		if err := checkTerm(t, tm, n); err != nil {
+		if err := checkTerm(t, tm, n, allowN); err != nil {
 			return err
 		}
 	}
@@ -78,13 +79,20 @@ func checkTerms(terms []Term, n int) error {
 }
 
 // checkTerm validates term t of n observations.
-func checkTerm(t int, tm Term, n int) error {
-	for _, check := range []func(int, Term, int) error{checkNcol, checkNlevels, checkNobsVsNRE, checkCodes, checkZ} {
-		if err := check(t, tm, n); err != nil {
-			return err
-		}
+func checkTerm(t int, tm Term, n int, allowN bool) error {
+	if err := checkNcol(t, tm, n); err != nil {
+		return err
 	}
-	return nil
+	if err := checkNlevels(t, tm, n, allowN); err != nil {
+		return err
+	}
+	if err := checkNobsVsNRE(t, tm, n, allowN); err != nil {
+		return err
+	}
+	if err := checkCodes(t, tm, n); err != nil {
+		return err
+	}
+	return checkZ(t, tm, n)
 }
 
 // checkNcol: a term has at least one column.
@@ -96,12 +104,16 @@ func checkNcol(t int, tm Term, _ int) error {
 }
 
 // checkNlevels is lme4's checkNlevels (its check.nlev.gtr.1 and
-// check.nobs.vs.nlev rules): a grouping factor needs 2 ≤ levels < n.
-func checkNlevels(t int, tm Term, n int) error {
+// check.nobs.vs.nlev rules): a grouping factor needs 2 ≤ levels < n, or
+// ≤ n with allowN (glmer's allow.n).
+func checkNlevels(t int, tm Term, n int, allowN bool) error {
 	if tm.NLevels < 2 {
 		return errs.Invalidf("terms", "term %d: a grouping factor needs at least 2 levels, it has %d", t, tm.NLevels)
 	}
-	if tm.NLevels >= n {
+	if allowN && tm.NLevels > n {
+		return errs.Invalidf("terms", "term %d: %d levels for %d observations; the number of levels must not exceed the number of observations", t, tm.NLevels, n)
+	}
+	if !allowN && tm.NLevels >= n {
 		return errs.Invalidf("terms", "term %d: %d levels for %d observations; the number of levels must be less than the number of observations", t, tm.NLevels, n)
 	}
 	return nil
@@ -109,9 +121,12 @@ func checkNlevels(t int, tm Term, n int) error {
 
 // checkNobsVsNRE is lme4's check.nobs.vs.nRE: a term with as many random
 // effects as observations is unidentifiable (and a huge k would ask for k²
-// memory).
-func checkNobsVsNRE(t int, tm Term, n int) error {
-	if tm.K > (n-1)/tm.NLevels {
+// memory); with allowN (glmer's allow.n) as many are allowed, not more.
+func checkNobsVsNRE(t int, tm Term, n int, allowN bool) error {
+	if allowN && tm.K > n/tm.NLevels {
+		return errs.Invalidf("ncols", "term %d: %d levels × %d columns = %d random effects for %d observations; a term needs at most as many random effects as observations", t, tm.NLevels, tm.K, tm.NLevels*tm.K, n)
+	}
+	if !allowN && tm.K > (n-1)/tm.NLevels {
 		return errs.Invalidf("ncols", "term %d: %d levels × %d columns = %d random effects for %d observations; a term needs fewer random effects than observations", t, tm.NLevels, tm.K, tm.NLevels*tm.K, n)
 	}
 	return nil

@@ -19,6 +19,11 @@ type Data struct {
 	XNames  []string  // optional names of X's columns
 	Weights []float64 // optional positive observation weights (nil: all 1)
 	Terms   []Term    // at least one
+	// AllowN admits a term with as many levels, or random effects, as
+	// observations, as lme4's glFormula does (allow.n = TRUE): an
+	// observation-level random effect is identifiable in a GLMM, where the
+	// response carries no separate residual variance, not in an LMM.
+	AllowN bool
 }
 
 // MaxDense bounds the order of the dense trailing block (all terms after the

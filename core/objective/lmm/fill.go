@@ -22,7 +22,9 @@ func (m *Model) fill(gram []float64) {
 		m.tail.fillRows(i0, xy, m.terms, o.zw, &m.entries)
 	}
 	m.tail.fillGram(gram)
-	m.tail.mirror()
+	if !m.rows.scalar { // only the vector terms' Λ scaling reads whole columns
+		m.tail.mirror()
+	}
 	m.grp.build(&m.first, &m.off, &m.index, &m.rows, m.workers)
 	m.l21 = false
 }

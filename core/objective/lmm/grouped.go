@@ -48,12 +48,21 @@ type groupedDowndate struct {
 // term's block (increasing) and each level's group, or ok false when there
 // are too many groups for grouping to pay.
 func levelGroups(c []float64) (cs []float64, gid []uint8, ok bool) {
+	// Count the distinct values first, stopping as soon as there are too
+	// many: with PIRLS weights every level has its own c, and a sort of
+	// all of them on every Refill would cost more than the rest of the
+	// check.
+	limit := min(maxGroups, len(c)/2)
+	seen := make(map[float64]struct{}, limit+1)
+	for _, v := range c {
+		seen[v] = struct{}{}
+		if len(seen) > limit {
+			return nil, nil, false
+		}
+	}
 	cs = slices.Clone(c)
 	slices.Sort(cs)
 	cs = slices.Compact(cs)
-	if len(cs) > maxGroups || 2*len(cs) > len(c) {
-		return nil, nil, false
-	}
 	gid = make([]uint8, len(c))
 	for a, v := range c {
 		k, _ := slices.BinarySearch(cs, v)

@@ -79,7 +79,7 @@ func checkData(d Data) error {
 	if err := checkWeights(d.Weights, n); err != nil {
 		return err
 	}
-	return checkTerms(d.Terms, n)
+	return checkTerms(d.Terms, n, d.AllowN)
 }
 
 // chooseColumns sets the kept and dropped columns of X, as lme4 does, and

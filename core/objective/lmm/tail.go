@@ -15,7 +15,7 @@ import (
 // Cholesky of core/dense are then the fast choice.
 type denseTail struct {
 	s, qT int
-	a     []float64 // s×s θ-free cross-products, both triangles (the Λ scaling reads whole columns)
+	a     []float64 // s×s θ-free cross-products, the lower triangle, and the upper too where a vector term's Λ scaling reads whole columns
 	f     []float64 // s×s lower: Λ_t′aΛ_t + I, downdated, then factored, at the current θ
 	tmp   []float64 // s scratch: one column of a·Λ_t
 	chol  dense.Factorizer

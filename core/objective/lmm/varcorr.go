@@ -18,8 +18,7 @@ type TermVarCorr struct {
 
 // VarCorr returns, for every term in model order, the standard deviations
 // and correlations of its random effects at θ (model order, as Lower) and
-// σ. It reads θ's layout — each term's template, lower triangle column by
-// column, terms one after another — from NTerms and TermInfo only.
+// σ. It places θ's elements in the templates by ThetaLayout.
 func (m *Model) VarCorr(theta []float64, sigma float64) ([]TermVarCorr, error) {
 	if len(theta) != m.NTheta() {
 		return nil, errs.Invalidf("theta", "length %d, want %d", len(theta), m.NTheta())
@@ -32,29 +31,21 @@ func (m *Model) VarCorr(theta []float64, sigma float64) ([]TermVarCorr, error) {
 	if math.IsNaN(sigma) || math.IsInf(sigma, 0) || sigma < 0 {
 		return nil, errs.Invalidf("sigma", "%g is not a standard deviation", sigma)
 	}
+	lams := make([][]float64, m.NTerms())
+	for t := range lams {
+		_, _, k := m.TermInfo(t)
+		lams[t] = make([]float64, k*k)
+	}
+	for i, e := range m.ThetaLayout() {
+		_, _, k := m.TermInfo(e.Term)
+		lams[e.Term][e.Col*k+e.Row] = theta[i]
+	}
 	out := make([]TermVarCorr, m.NTerms())
-	off := 0
 	for t := range out {
 		_, _, k := m.TermInfo(t)
-		n := k * (k + 1) / 2
-		out[t] = termVarCorr(template(theta[off:off+n], k), k, sigma)
-		off += n
+		out[t] = termVarCorr(lams[t], k, sigma)
 	}
 	return out, nil
-}
-
-// template unpacks a term's θ (lower triangle, column by column) into the
-// k×k column-major Λₜ.
-func template(theta []float64, k int) []float64 {
-	lam := make([]float64, k*k)
-	p := 0
-	for j := 0; j < k; j++ {
-		for i := j; i < k; i++ {
-			lam[j*k+i] = theta[p]
-			p++
-		}
-	}
-	return lam
 }
 
 // termVarCorr forms σ²ΛΛᵀ's standard deviations and correlations. Row i of

@@ -144,3 +144,28 @@ func TestVarCorrDegenerate(t *testing.T) {
 		}
 	}
 }
+
+// TestThetaLayout: θ's elements in sleepstudy's (1 + Days + Days²|Subject)
+// are the lower triangle of the 3×3 template column by column, and the
+// diagonal ones are exactly those with lower bound 0.
+func TestThetaLayout(t *testing.T) {
+	m, err := New(varCorrData(t, "sleepstudy_quadratic_reml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	want := []ThetaElement{{0, 0, 0}, {0, 1, 0}, {0, 2, 0}, {0, 1, 1}, {0, 2, 1}, {0, 2, 2}}
+	got := m.ThetaLayout()
+	if len(got) != len(want) {
+		t.Fatalf("layout has %d elements, want %d", len(got), len(want))
+	}
+	lower := m.Lower()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("element %d at %+v, want %+v", i, got[i], want[i])
+		}
+		if (got[i].Row == got[i].Col) != (lower[i] == 0) {
+			t.Errorf("element %d at %+v has lower bound %g", i, got[i], lower[i])
+		}
+	}
+}

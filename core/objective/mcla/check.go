@@ -9,10 +9,13 @@ import (
 )
 
 // check runs the checks of d that need no allocation sized by its counts,
-// in order: family and dispersion, dimensions, lengths, finite values,
+// in order: family, link and dispersion, dimensions, lengths, finite values,
 // weights, the response's support and trials.
 func (d *Data) check() error {
 	if err := d.CheckFamily(); err != nil {
+		return err
+	}
+	if err := d.CheckDefaultLink(); err != nil {
 		return err
 	}
 	if err := d.CheckDispersion(); err != nil {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package laplacefit
+
+const raceEnabled = false
