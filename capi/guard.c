@@ -223,6 +223,14 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
     return glmmgo_go_mcla_fit(model, (glmmgo_mcla_options *)opt, progress, userdata, fit, err, errlen);
 }
 
+int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mcla_set_fit_samples(model, fit, err, errlen);
+}
+
 int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *out, char *err, size_t errlen) {
     if (in_forked_child()) {
         if (out != NULL) *out = 0;

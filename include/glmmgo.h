@@ -386,24 +386,45 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
 
 /* ---- MCLA fits: the whole of glmm's glmm() -----------------------------
  *
- * glmmgo_mcla_fit fits an MCLA model as glmm does:
+ * glmmgo_mcla_fit fits an MCLA model as glmm does, in stages:
  *
  *  1. PQL starting values (glmm's definition: Nelder-Mead over the standard
  *     deviations, penalised IRLS inside), or the caller's start.
- *  2. m samples from the importance density p1 t_zeta(0, D*) +
- *     p2 N(u*, D*) + p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z +
- *     D*^{-1}; the counts m1, m2, m3 are multinomial as in glmm. The sample
- *     is a function of the data, the options and the seed only, drawn in
- *     blocks of GLMMGO_BLOCK_ROWS with a stream per block: results are
- *     bit-identical for any number of workers.
+ *  2. Samples from the importance density p1 t_zeta + p2 N(u*, D*) +
+ *     p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z + D*^{-1}; the
+ *     counts m1, m2, m3 are multinomial as in glmm. The sample is a function
+ *     of the data, the options and the seed only, drawn in blocks of
+ *     GLMMGO_BLOCK_ROWS with a stream per block: results are bit-identical
+ *     for any number of workers. With stages = 1 this is glmm's single
+ *     density (t_zeta(0, D*), u* and D* from PQL) and m samples.
+ *     With stages > 1 (the default) each stage is an MCLA of its own: the
+ *     first density is at the start, each later one at the best stage's
+ *     estimate (u* the conditional mode there, D* = diag(nu)), the t
+ *     component is t_zeta(u*, Sigma~), each stage draws a fresh sample of
+ *     m_pilot (at most m) from its own seed, and staging stops once the
+ *     estimate stays within twice its MCSE of the density's centre; the
+ *     best stage (largest effective sample size) then grows its sample to
+ *     m, reusing the samples drawn. With m = GLMMGO_M_AUTO the sample
+ *     grows until the effective sample size reaches ess_target and every
+ *     MCSE is at most rel_mcse times its standard error, or until m_max or
+ *     time_max (GLMMGO_MCLA_AUTO_STOP says which).
  *  3. Trust-region maximisation of l_m(beta, nu) (R's trust algorithm,
- *     glmm's rinit = 10, rmax = 1000, iterlim = 1000).
+ *     glmm's rinit = 10, rmax = 1000, iterlim = 1000); with stages > 1
+ *     every maximisation stays where the effective sample size keeps 10% of
+ *     its value at the start (GLMMGO_MCLA_GUARDED reports a fit that ended
+ *     there: not converged).
  *  4. Inference: standard errors from -Hessian^{-1}; z-tests (two-sided for
  *     beta, one-sided for nu, as glmm's summary); Wald intervals
- *     (glmmgo_confint); glmm's mcvcov and MCSEs (Monte Carlo standard
- *     errors) computed on the log scale with the family's own curvature and
- *     weights; the effective sample size of the importance weights, with a
- *     warning flag.
+ *     (glmmgo_confint); Monte Carlo standard errors from the spread between
+ *     groups of samples (a delete-a-group jackknife, GLMMGO_MCLA_MCSE; at a
+ *     tiny effective sample size they are huge, not small) and glmm's
+ *     formula (GLMMGO_MCLA_MCSE_GLMM); the effective sample size of the
+ *     importance weights, with a warning flag.
+ *
+ * Memory: samples (m*q doubles) are held in memory up to sample_memory
+ * bytes; a larger sample is redrawn block by block at every evaluation
+ * (the same results, more time), which needs only (2 + nvc) doubles per
+ * sample.
  *
  * Negative binomial: the fit uses the model's dispersion, or, when
  * dispersion_lo and dispersion_hi are set, estimates r in [dispersion_lo,
@@ -419,7 +440,8 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
 
 typedef struct {
     size_t size;        /* sizeof the caller's struct (set by glmmgo_mcla_options_default) */
-    int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
+    int64_t m;          /* Monte Carlo sample size, >= 1, or GLMMGO_M_AUTO
+                           (default 10000) */
     double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
                            (default 1/3 each). p3 = 0 is allowed. */
     double zeta;        /* t degrees of freedom > 0 (default 5) */
@@ -441,7 +463,27 @@ typedef struct {
     double dispersion_lo; /* negative binomial: estimate r in [dispersion_lo, */
     double dispersion_hi; /* dispersion_hi], 0 < lo < hi < Inf; both 0 (the
                            default): use the model's dispersion */
+    int32_t stages;     /* importance-density stages, >= 1 (default 5; 1 =
+                           glmm's single density) */
+    int64_t m_pilot;    /* sample size of each stage before the last, >= 1
+                           (default 10000; at most m) */
+    double ess_target;  /* m = GLMMGO_M_AUTO: the effective sample size
+                           to reach, >= 1 (default 1000) */
+    double rel_mcse;    /* m = GLMMGO_M_AUTO: every MCSE at most rel_mcse
+                           times its standard error, > 0 (default 0.05) */
+    int64_t m_max;      /* m = GLMMGO_M_AUTO: the largest m, >= 1
+                           (default 10000000) */
+    double time_max;    /* m = GLMMGO_M_AUTO: stop growing before this
+                           many seconds of wall time; 0 = no limit (the
+                           default). A limit that is reached makes m depend
+                           on the machine's speed. */
+    int64_t sample_memory; /* bytes of samples held in memory; larger samples
+                           are redrawn at every evaluation (default 2^32 =
+                           4 GiB; -1 = no limit; 0 = always redraw) */
 } glmmgo_mcla_options;
+
+/* glmmgo_mcla_options.m: choose the sample size (see ess_target). */
+#define GLMMGO_M_AUTO 0
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -463,6 +505,19 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
                     void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
 
 /*
+ * Sets on the model `model` the importance density and the samples of the
+ * fit `fit`, which must come from glmmgo_mcla_fit on a model of the same
+ * data: its final density (whose t component may be t_zeta(u*, Sigma~),
+ * which glmmgo_mcla_set_importance cannot express) and its m samples,
+ * drawn again from the fit's seed and held or redrawn as the fit held them
+ * — no u-matrix passes through the caller. glmmgo_mcla_objective and
+ * glmmgo_mcla_partial at the fit's estimate then give the fit's value and
+ * each sample's importance weight and score. A fit of another shape is
+ * GLMMGO_ERR_INVALID naming fit.
+ */
+int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen);
+
+/*
  * Results of an MCLA fit. d = p + nvc. Type "int" results are read with
  * glmmgo_result_int64, the others with glmmgo_result.
  *                                       length   meaning                                              */
@@ -476,7 +531,7 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_PVALUE 1008         /* d      two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2") */
 #define GLMMGO_MCLA_VCOV 1009           /* d*d    -Hessian^{-1}                                        */
 #define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
-#define GLMMGO_MCLA_MCVCOV 1011         /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}         */
+#define GLMMGO_MCLA_MCVCOV 1011         /* d*d    Monte Carlo covariance of the estimate (jackknife over groups of samples) */
 #define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
 #define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if trust's termination test was met                */
 #define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
@@ -494,6 +549,27 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
+#define GLMMGO_MCLA_MCSE_GLMM 1029      /* d      glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm)) */
+#define GLMMGO_MCLA_MCVCOV_GLMM 1030    /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k' */
+#define GLMMGO_MCLA_JACKKNIFE 1031      /* 4      the MCSE's groups G, effective groups, degrees of freedom, variance inflation */
+#define GLMMGO_MCLA_STAGE_COUNT 1032    /* 1 int  k, the number of stages (importance densities) */
+#define GLMMGO_MCLA_STAGE_M 1033        /* k int  samples of each stage (the final stage's after growing) */
+#define GLMMGO_MCLA_STAGE_ESS 1034      /* k      effective sample size at each stage's estimate */
+#define GLMMGO_MCLA_STAGE_PAR 1035      /* k*d    each stage's estimate, column-major k x d */
+#define GLMMGO_MCLA_STAGE_MCSE 1036     /* k*d    each stage's MCSEs, column-major k x d */
+#define GLMMGO_MCLA_STAGE_CENTRE 1037   /* k*d    the point each stage's density was built at, column-major k x d */
+#define GLMMGO_MCLA_STAGE_GUARDED 1038  /* k int  1 if the stage's maximisation ended against the guard */
+#define GLMMGO_MCLA_FINAL_STAGE 1039    /* 1 int  the stage (0-based) the results come from */
+#define GLMMGO_MCLA_AUTO_STOP 1040      /* 1 int  GLMMGO_AUTO_* : why the sample size stopped growing */
+#define GLMMGO_MCLA_GUARDED 1041        /* 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0) */
+#define GLMMGO_MCLA_T_SIGMA 1042        /* 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*) */
+#define GLMMGO_MCLA_SAMPLES_KEPT 1043   /* 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation */
+
+/* Values of GLMMGO_MCLA_AUTO_STOP. */
+#define GLMMGO_AUTO_M_GIVEN 0     /* m was given */
+#define GLMMGO_AUTO_TARGETS 1     /* the ESS and MCSE targets were reached */
+#define GLMMGO_AUTO_M_MAX 2       /* m reached m_max first */
+#define GLMMGO_AUTO_TIME_MAX 3    /* the next step would have passed time_max */
 
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *

@@ -24,14 +24,27 @@ func (s AutoStop) String() string {
 
 // finalSize brings the last stage's sample to its final size: to opt.M
 // (reusing the pilot's samples), or, with Auto, until the targets or a cap.
-func (f *Fit) finalSize(model *mcla.Model, opt Options, started time.Time) error {
+// While an automatic sample grows, a fit whose estimate has left its
+// density's centre by more than twice its MCSE (or ended against the
+// guard) gets a new density at its estimate and a fresh sample of the
+// current size, at most opt.Stages times: the larger sample locates the
+// centre better than the pilot stages could.
+func (f *Fit) finalSize(model *mcla.Model, data fitData, opt Options, started time.Time) error {
 	if !opt.Auto {
 		if f.M >= opt.M {
 			return nil
 		}
 		return f.growTo(model, opt.M, opt)
 	}
+	restages := 0
 	for {
+		if centre := f.Stages[f.FinalStage].Centre; !f.near(centre) && restages < opt.Stages {
+			restages++
+			if err := f.newStage(model, data, f.Par(), f.M, opt); err != nil {
+				return err
+			}
+			continue
+		}
 		if f.TargetMet = f.targetMet(opt); f.TargetMet {
 			f.AutoStop = TargetReached
 			return nil

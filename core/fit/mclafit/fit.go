@@ -23,7 +23,8 @@ type Fit struct {
 	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
 	Converged bool // trust's termination test was met
-	Iter      int  // trust iterations
+	Iter      int  // trust iterations of the final maximisation
+	TotalIter int  // trust iterations of every maximisation (stages, growth); progress counts these
 	Evals     int  // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
@@ -53,10 +54,11 @@ type Fit struct {
 	TrustTime     time.Duration
 	InferenceTime time.Duration
 
-	density   *importance.Density // the density sampled from
-	seed      uint64              // the sample's seed
-	roundTime time.Duration       // the last round of Auto's growth, for predicting the next
-	roundM    int
+	density      *importance.Density // the density sampled from
+	seed         uint64              // the sample's seed
+	sampleMemory int64               // Options.SampleMemory, resolved
+	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
+	roundM       int
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -87,7 +89,7 @@ func run(d mcla.Data, opt Options) (*Fit, *mcla.Model, error) {
 		return nil, nil, err
 	}
 	model.SetSampleMemory(opt.SampleMemory)
-	fit := &Fit{P: p, NVC: nvc, Q: q}
+	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory}
 	vcOf := columnComponents(d.VCOf)
 
 	// 1. Starting values and the centre of the first importance density.
@@ -99,10 +101,11 @@ func run(d mcla.Data, opt Options) (*Fit, *mcla.Model, error) {
 
 	// 2–5. The stages of importance densities, each sampled, maximised and
 	// inferred from; then the last one's sample at its final size.
-	if err := fit.runStages(model, d, z, vcOf, opt); err != nil {
+	data := fitData{d: d, z: z, vcOf: vcOf}
+	if err := fit.runStages(model, data, opt); err != nil {
 		return nil, nil, err
 	}
-	if err := fit.finalSize(model, opt, started); err != nil {
+	if err := fit.finalSize(model, data, opt, started); err != nil {
 		return nil, nil, err
 	}
 	fit.M1, fit.M2, fit.M3 = fit.density.Counts(fit.M, fit.seed, opt.Workers)

@@ -34,10 +34,11 @@ func (f *Fit) fitAt(model *mcla.Model, from []float64, opt Options) error {
 		obj.guard = guardShare
 	}
 	tr, err := trust.Minimize(optim.Problem{FuncGradHess: obj.negLogLik}, from,
-		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
+		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress, f.TotalIter)})
 	if err != nil {
 		return err
 	}
+	f.TotalIter += tr.Iter
 	f.TrustTime += time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
 	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
@@ -121,12 +122,13 @@ func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64,
 }
 
 // progress reports the log-likelihood, not its negative, to the caller's
-// callback.
-func progress(p optim.Progress) optim.Progress {
+// callback, numbering the iterations on from those of the fit's earlier
+// maximisations (base).
+func progress(p optim.Progress, base int) optim.Progress {
 	if p == nil {
 		return nil
 	}
-	return func(iter int, f float64, x []float64) bool { return p(iter, -f, x) }
+	return func(iter int, f float64, x []float64) bool { return p(base+iter, -f, x) }
 }
 
 // negate changes the sign of every element of v in place and returns it.

@@ -70,7 +70,7 @@ const (
 	DefaultStages    = 5
 	DefaultPilotM    = 10000
 	DefaultESSTarget = 1000
-	DefaultRelMCSE   = 0.1
+	DefaultRelMCSE   = 0.05
 	DefaultMMax      = 10_000_000
 	// DefaultSampleMemory: 4 GiB of samples (salamander, q = 120: 4.5
 	// million) are kept; beyond that redrawing costs less than the memory.

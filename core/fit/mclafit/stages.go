@@ -45,24 +45,16 @@ const maxSettledMCSE = 0.2
 // estimate among the stages whose maximisation did not end against the
 // guard (the estimate of a stage whose sample degenerated is a poor
 // centre, and its density a poor final one).
-func (f *Fit) runStages(model *mcla.Model, d mcla.Data, z *sparse.CSR, vcOf []int, opt Options) error {
-	centre := f.Start
+func (f *Fit) runStages(model *mcla.Model, data fitData, opt Options) error {
 	best, bestDensity := -1, densityState{}
 	for s := 1; s <= opt.Stages; s++ {
+		centre := f.Start
 		if s > 1 {
 			centre = f.Stages[best].Par
-			if err := f.centreAt(d, z, vcOf, centre); err != nil {
-				return err
-			}
 		}
-		f.seed = stageSeed(opt.Seed, s)
-		if err := f.setDensity(d, z, centre[:f.P], opt.Stages > 1, opt); err != nil {
+		if err := f.newStage(model, data, centre, opt.PilotM, opt); err != nil {
 			return err
 		}
-		if err := f.sampleAndFit(model, opt.PilotM, centre, opt); err != nil {
-			return err
-		}
-		f.Stages = append(f.Stages, f.stage(centre))
 		if best < 0 || f.Stages[s-1].better(f.Stages[best]) {
 			best, bestDensity = s-1, f.densityState()
 		}
@@ -78,6 +70,35 @@ func (f *Fit) runStages(model *mcla.Model, d mcla.Data, z *sparse.CSR, vcOf []in
 	// seed), and its fit (the same maximisation, from the same point).
 	f.restore(bestDensity)
 	return f.sampleAndFit(model, opt.PilotM, f.Stages[best].Centre, opt)
+}
+
+// newStage builds a density at centre (the first at the start's u* and
+// D*), draws m samples from it with the next stage's seed, fits and records
+// the stage as the final one.
+func (f *Fit) newStage(model *mcla.Model, data fitData, centre []float64, m int, opt Options) error {
+	s := len(f.Stages) + 1
+	if s > 1 {
+		if err := f.centreAt(data.d, data.z, data.vcOf, centre); err != nil {
+			return err
+		}
+	}
+	f.seed = stageSeed(opt.Seed, s)
+	if err := f.setDensity(data.d, data.z, centre[:f.P], opt.Stages > 1, opt); err != nil {
+		return err
+	}
+	if err := f.sampleAndFit(model, m, centre, opt); err != nil {
+		return err
+	}
+	f.Stages = append(f.Stages, f.stage(centre))
+	f.FinalStage = s - 1
+	return nil
+}
+
+// fitData is the model's data in the forms the densities are built from.
+type fitData struct {
+	d    mcla.Data
+	z    *sparse.CSR
+	vcOf []int
 }
 
 // better ranks stages for the final one: not ended against the guard,
@@ -113,18 +134,38 @@ func (f *Fit) stage(centre []float64) Stage {
 		MCSE: append([]float64(nil), f.MCSE...), ESS: f.ESS, Iter: f.Iter, Guarded: f.Guarded}
 }
 
-// settled reports whether every estimate lies within twice its MCSE of the
-// density's centre, with an MCSE resting on at least minSettledDF degrees
-// of freedom and at most maxSettledMCSE standard errors, and the
-// maximisation did not end against the guard.
+// settled reports whether the estimate is near the density's centre, with
+// an MCSE resting on at least minSettledDF degrees of freedom and at most
+// maxSettledMCSE standard errors.
 func (f *Fit) settled(centre []float64) bool {
-	if f.Guarded || f.Jackknife == nil || !(f.Jackknife.DF >= minSettledDF) {
+	if f.Jackknife == nil || !(f.Jackknife.DF >= minSettledDF) || !f.near(centre) {
 		return false
 	}
-	for i, v := range f.Par() {
-		if !(math.Abs(v-centre[i]) <= 2*f.MCSE[i]) || !(f.MCSE[i] <= maxSettledMCSE*f.SE[i]) {
+	for i := range f.SE {
+		if !(f.MCSE[i] <= maxSettledMCSE*f.SE[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+// near reports whether the maximisation did not end against the guard and
+// every estimate lies within max(2√2 MCSE, nearSE·SE) of the density's
+// centre: the centre is itself a Monte Carlo estimate with about the same
+// MCSE when it is the previous estimate, so √2 times the MCSE is the
+// typical difference of two; and a centre within a tenth of a standard
+// error of the estimate gives a density as good as the sample can tell.
+func (f *Fit) near(centre []float64) bool {
+	if f.Guarded {
+		return false
+	}
+	for i, v := range f.Par() {
+		if !(math.Abs(v-centre[i]) <= math.Max(2*math.Sqrt2*f.MCSE[i], nearSE*f.SE[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// nearSE: see near.
+const nearSE = 0.1
