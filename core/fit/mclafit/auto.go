@@ -4,7 +4,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
@@ -29,7 +28,7 @@ func (s AutoStop) String() string {
 // guard) gets a new density at its estimate and a fresh sample of the
 // current size, at most opt.Stages times: the larger sample locates the
 // centre better than the pilot stages could.
-func (f *Fit) finalSize(model *mcla.Model, data fitData, opt Options, started time.Time) error {
+func (f *Fit) finalSize(model sampleSet, data fitData, opt Options, started time.Time) error {
 	if !opt.Auto {
 		if f.M >= opt.M {
 			return nil
@@ -68,7 +67,7 @@ func (f *Fit) finalSize(model *mcla.Model, data fitData, opt Options, started ti
 
 // growTo grows the model's sample to m, refits from the current estimate
 // and updates the last stage's record.
-func (f *Fit) growTo(model *mcla.Model, m int, opt Options) error {
+func (f *Fit) growTo(model sampleSet, m int, opt Options) error {
 	t0 := time.Now()
 	if err := model.Grow(m, opt.Workers); err != nil {
 		return err

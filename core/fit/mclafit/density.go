@@ -3,7 +3,6 @@ package mclafit
 import (
 	"math"
 
-	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
@@ -14,22 +13,13 @@ import (
 // η* = o + Xβ + Zu*, factored inside importance.New for both the log
 // density and the draws.
 func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool, opt Options) error {
-	n := d.N
-	eta := make([]float64, n)
-	copy(eta, d.Offset)
-	for j := 0; j < f.P; j++ {
-		for i := 0; i < n; i++ {
-			eta[i] += d.X[j*n+i] * beta[j]
-		}
-	}
-	z.MulVecAdd(eta, eta, f.UStar)
-	f.SigmaInv = importance.SigmaInv(&d.Response, z, eta, f.DStar)
-	dens, err := importance.New(f.Q, importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar,
-		SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar, TSigma: tSigma})
+	spec := &SampleSpec{Beta: beta, UStar: f.UStar, DStar: f.DStar, Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: tSigma}
+	sigmaInv, dens, err := buildDensity(d, z, spec)
+	f.SigmaInv = sigmaInv
 	if err != nil {
 		return err
 	}
-	f.density, f.TSigma = dens, tSigma
+	f.density, f.TSigma, f.densityBeta = dens, tSigma, append([]float64(nil), beta...)
 	return nil
 }
 

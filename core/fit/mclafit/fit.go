@@ -55,6 +55,7 @@ type Fit struct {
 	InferenceTime time.Duration
 
 	density      *importance.Density // the density sampled from
+	densityBeta  []float64           // the β of η* at which it was built
 	seed         uint64              // the sample's seed
 	sampleMemory int64               // Options.SampleMemory, resolved
 	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
@@ -71,7 +72,7 @@ func Run(d mcla.Data, opt Options) (*Fit, error) {
 }
 
 // run fits d and also returns the model holding the fit's final sample.
-func run(d mcla.Data, opt Options) (*Fit, *mcla.Model, error) {
+func run(d mcla.Data, opt Options) (*Fit, sampleSet, error) {
 	started := time.Now()
 	model, err := mcla.New(d)
 	if err != nil {
@@ -89,6 +90,10 @@ func run(d mcla.Data, opt Options) (*Fit, *mcla.Model, error) {
 		return nil, nil, err
 	}
 	model.SetSampleMemory(opt.SampleMemory)
+	var samples sampleSet = localSet{model}
+	if opt.Evaluator != nil {
+		samples = &remoteSet{model: model, ev: opt.Evaluator}
+	}
 	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory}
 	vcOf := columnComponents(d.VCOf)
 
@@ -102,15 +107,15 @@ func run(d mcla.Data, opt Options) (*Fit, *mcla.Model, error) {
 	// 2–5. The stages of importance densities, each sampled, maximised and
 	// inferred from; then the last one's sample at its final size.
 	data := fitData{d: d, z: z, vcOf: vcOf}
-	if err := fit.runStages(model, data, opt); err != nil {
+	if err := fit.runStages(samples, data, opt); err != nil {
 		return nil, nil, err
 	}
-	if err := fit.finalSize(model, data, opt, started); err != nil {
+	if err := fit.finalSize(samples, data, opt, started); err != nil {
 		return nil, nil, err
 	}
 	fit.M1, fit.M2, fit.M3 = fit.density.Counts(fit.M, fit.seed, opt.Workers)
-	fit.SamplesKept = model.SamplesKept()
-	return fit, model, nil
+	fit.SamplesKept = samples.SamplesKept()
+	return fit, samples, nil
 }
 
 // columnComponents is the component of each column of Z, as ints.

@@ -9,7 +9,7 @@ import (
 )
 
 // infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
-func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
+func (f *Fit) infer(model sampleSet, x []float64, opt Options) error {
 	dd := f.P + f.NVC
 	h := make([]float64, dd*dd) // the Hessian, symmetrised
 	negH := make([]float64, dd*dd)

@@ -43,7 +43,7 @@ type Jackknife struct {
 // jackknife estimates the Monte Carlo covariance of the estimate x from
 // groups of consecutive samples: the batches of the objective when there
 // are at least minGroups of them, else min(m, minGroups) equal ranges.
-func jackknife(model *mcla.Model, x []float64, workers int) (*Jackknife, error) {
+func jackknife(model sampleSet, x []float64, workers int) (*Jackknife, error) {
 	parts, sizes, err := groupPartials(model, x, workers)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func smallDFInflation(nu float64) float64 {
 
 // groupPartials returns the partials of the jackknife's groups at x and
 // the number of samples in each.
-func groupPartials(model *mcla.Model, x []float64, workers int) ([]*parallel.Partial, []int, error) {
+func groupPartials(model sampleSet, x []float64, workers int) ([]*parallel.Partial, []int, error) {
 	m := model.Samples()
 	if parallel.NumBatches(m) >= minGroups {
 		parts, err := model.BatchPartials(x, workers, nil)
@@ -134,7 +134,7 @@ func groupWeights(parts []*parallel.Partial) (ess, maxShare float64) {
 // the whole sample's Hessian.) Each "all but g" partial is a prefix and a
 // suffix merged, never a difference, so a group holding nearly all the
 // weight is deleted without cancellation.
-func deleteOne(model *mcla.Model, x []float64, parts []*parallel.Partial, jk *Jackknife) ([][]float64, error) {
+func deleteOne(model sampleSet, x []float64, parts []*parallel.Partial, jk *Jackknife) ([][]float64, error) {
 	d, G, n := len(x), len(parts), model.SumsLen()
 	prefix := make([]*parallel.Partial, G) // prefix[g]: groups 0..g−1
 	acc := parallel.NewPartial(n)
@@ -257,7 +257,7 @@ const resolveShare = 0.1
 // resolveHeavy replaces the one-step estimates θ₋g of the heavy groups by
 // the maximiser of the MCLA log-likelihood of the other groups' samples
 // (trust region from θ̂; the one-step value is kept if that fails).
-func resolveHeavy(model *mcla.Model, x []float64, parts []*parallel.Partial, deleted [][]float64, workers int, jk *Jackknife) error {
+func resolveHeavy(model sampleSet, x []float64, parts []*parallel.Partial, deleted [][]float64, workers int, jk *Jackknife) error {
 	shares := weightShares(parts)
 	for g, sh := range shares {
 		if sh <= resolveShare {
@@ -279,7 +279,7 @@ func resolveHeavy(model *mcla.Model, x []float64, parts []*parallel.Partial, del
 
 // withoutGroup is −l₋g(θ), the negated MCLA log-likelihood of every
 // jackknife group but g, with its gradient and Hessian, for trust.
-func withoutGroup(model *mcla.Model, g, workers int) func(th, grad, h []float64) (float64, error) {
+func withoutGroup(model sampleSet, g, workers int) func(th, grad, h []float64) (float64, error) {
 	var ev mcla.Result
 	rest := parallel.NewPartial(model.SumsLen())
 	return func(th, grad, h []float64) (float64, error) {

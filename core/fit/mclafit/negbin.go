@@ -40,10 +40,14 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 	if !(rLo > 0) || !(rHi > rLo) || math.IsInf(rHi, 0) {
 		return nil, errs.Invalidf("r_range", "[%g, %g] must satisfy 0 < r_lo < r_hi < Inf", rLo, rHi)
 	}
-	pilot, pilotModel, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
+	if opt.Evaluator != nil {
+		return nil, errs.Invalidf("cluster", "estimating a negative binomial size runs in one process: give the size, or fit without a cluster")
+	}
+	pilot, pilotSet, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
 	if err != nil {
 		return nil, err
 	}
+	pilotModel := pilotSet.(localSet).Model
 	if err := opt.resolve(pilot.P+pilot.NVC, pilot.P); err != nil {
 		return nil, err
 	}
@@ -96,7 +100,7 @@ func (p *profile) at(logr float64) (float64, error) {
 	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, Start: pl.Start, UStar: pl.UStar, DStar: pl.DStar,
 		SigmaInv: pl.SigmaInv, M1: pl.M1, M2: pl.M2, M3: pl.M3, Stages: pl.Stages, SamplesKept: pl.SamplesKept,
 		density: pl.density, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage}
-	if err := f.fitAt(model, p.start, p.opt); err != nil {
+	if err := f.fitAt(localSet{model}, p.start, p.opt); err != nil {
 		return 0, err
 	}
 	copy(p.start, f.Par())

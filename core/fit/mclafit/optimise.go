@@ -12,12 +12,9 @@ import (
 
 // sampleAndFit sets the fit's importance density and m samples from it on
 // model, then fits from the point from.
-func (f *Fit) sampleAndFit(model *mcla.Model, m int, from []float64, opt Options) error {
+func (f *Fit) sampleAndFit(model sampleSet, m int, from []float64, opt Options) error {
 	t0 := time.Now()
-	if err := model.SetDensity(f.density, opt.Workers); err != nil {
-		return err
-	}
-	if err := model.SetSampler(m, f.draw, opt.Workers); err != nil {
+	if err := model.setSample(f, m, opt); err != nil {
 		return err
 	}
 	f.M = m
@@ -27,7 +24,7 @@ func (f *Fit) sampleAndFit(model *mcla.Model, m int, from []float64, opt Options
 
 // fitAt maximises the MCLA log-likelihood of the model's samples by trust
 // from the point from, and fills the results and the inference.
-func (f *Fit) fitAt(model *mcla.Model, from []float64, opt Options) error {
+func (f *Fit) fitAt(model sampleSet, from []float64, opt Options) error {
 	t0 := time.Now()
 	obj := &objective{model: model, workers: opt.Workers}
 	if opt.Stages > 1 {
@@ -90,7 +87,7 @@ const guardShare = 0.1
 // step) where the effective sample size falls below guard times its value
 // at the first point evaluated.
 type objective struct {
-	model    *mcla.Model
+	model    sampleSet
 	workers  int
 	guard    float64
 	floor    float64 // guard × the ESS at the first point
@@ -117,7 +114,7 @@ func (o *objective) negLogLik(x, g, h []float64) (float64, error) {
 }
 
 // negLogLik is −l_m without a guard.
-func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64, error) {
+func negLogLik(model sampleSet, workers int) func(x, g, h []float64) (float64, error) {
 	return (&objective{model: model, workers: workers}).negLogLik
 }
 

@@ -63,6 +63,11 @@ type Options struct {
 	// (same results, more time). 0 means DefaultSampleMemory, negative no
 	// limit.
 	SampleMemory int64
+
+	// Evaluator, if not nil, holds the sample in other processes and
+	// evaluates it there (see Evaluator); the result is the same bit for
+	// bit. Workers then counts this process's threads only.
+	Evaluator Evaluator
 }
 
 // Defaults of the options glmm does not have.

@@ -45,7 +45,7 @@ const maxSettledMCSE = 0.2
 // estimate among the stages whose maximisation did not end against the
 // guard (the estimate of a stage whose sample degenerated is a poor
 // centre, and its density a poor final one).
-func (f *Fit) runStages(model *mcla.Model, data fitData, opt Options) error {
+func (f *Fit) runStages(model sampleSet, data fitData, opt Options) error {
 	best, bestDensity := -1, densityState{}
 	for s := 1; s <= opt.Stages; s++ {
 		centre := f.Start
@@ -75,7 +75,7 @@ func (f *Fit) runStages(model *mcla.Model, data fitData, opt Options) error {
 // newStage builds a density at centre (the first at the start's u* and
 // D*), draws m samples from it with the next stage's seed, fits and records
 // the stage as the final one.
-func (f *Fit) newStage(model *mcla.Model, data fitData, centre []float64, m int, opt Options) error {
+func (f *Fit) newStage(model sampleSet, data fitData, centre []float64, m int, opt Options) error {
 	s := len(f.Stages) + 1
 	if s > 1 {
 		if err := f.centreAt(data.d, data.z, data.vcOf, centre); err != nil {
@@ -113,17 +113,18 @@ func (s Stage) better(than Stage) bool {
 // densityState is what a stage's density needs to be sampled again.
 type densityState struct {
 	density                *importance.Density
+	densityBeta            []float64
 	seed                   uint64
 	uStar, dStar, sigmaInv []float64
 }
 
 func (f *Fit) densityState() densityState {
-	return densityState{density: f.density, seed: f.seed, uStar: append([]float64(nil), f.UStar...),
+	return densityState{density: f.density, densityBeta: f.densityBeta, seed: f.seed, uStar: append([]float64(nil), f.UStar...),
 		dStar: append([]float64(nil), f.DStar...), sigmaInv: f.SigmaInv}
 }
 
 func (f *Fit) restore(st densityState) {
-	f.density, f.seed, f.SigmaInv = st.density, st.seed, st.sigmaInv // TSigma is the same for every stage
+	f.density, f.densityBeta, f.seed, f.SigmaInv = st.density, st.densityBeta, st.seed, st.sigmaInv // TSigma is the same for every stage
 	copy(f.UStar, st.uStar)
 	copy(f.DStar, st.dStar)
 }

@@ -192,6 +192,9 @@ func (m *Model) accumulate(p *parallel.Partial, b, lo, hi int, ws *workerScratch
 // for them, at par = (β, ν) on all samples. A ν outside the parameter space
 // sets res.Value = −Inf and returns a Domain error.
 func (m *Model) Evaluate(par []float64, workers int, res *Result) error {
+	if err := m.whole(); err != nil {
+		return err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		if errs.KindOf(err) == errs.Domain {
 			res.Value = math.Inf(-1)
@@ -216,6 +219,9 @@ func (m *Model) Evaluate(par []float64, workers int, res *Result) error {
 // independent replicates of the sample, for measuring its Monte Carlo
 // error.
 func (m *Model) BatchPartials(par []float64, workers int, dst []*parallel.Partial) ([]*parallel.Partial, error) {
+	if err := m.whole(); err != nil {
+		return dst, err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		return dst, err
 	}
@@ -239,6 +245,9 @@ func (m *Model) BatchPartials(par []float64, workers int, dst []*parallel.Partia
 // so that a range made of whole batches gives exactly the partials
 // Evaluate uses.
 func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partial) error {
+	if err := m.whole(); err != nil {
+		return err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type Moments struct {
 // merged in block order, so that they too are identical for any number of
 // workers.
 func (m *Model) Moments(par []float64, workers int, out *Moments) error {
+	if err := m.whole(); err != nil {
+		return err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		return err
 	}
@@ -43,23 +46,44 @@ func (m *Model) Moments(par []float64, workers int, out *Moments) error {
 	nb := len(m.scratch.batches)
 	p1 := make([]*parallel.Partial, nb)
 	p2 := make([]*parallel.Partial, nb)
-	run := func(w, g int) error {
-		p1[g], p2[g] = parallel.NewPartial(0), parallel.NewPartial(d*d)
-		b0, b1 := parallel.BatchBlockRange(g, m.smp.m)
-		for b := b0; b < b1; b++ {
-			if err := m.addMoments(b, m.scratch.perW[w], p1[g], p2[g]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := parallel.Run(nb, m.scratch.workers, run); err != nil {
+	if err := m.momentBatches(0, nb, p1, p2); err != nil {
 		return err
 	}
 	t1, t2 := parallel.NewPartial(0), parallel.NewPartial(d*d)
 	for g := range nb {
 		t1.Merge(p1[g])
 		t2.Merge(p2[g])
+	}
+	return FinishMoments(t1, t2, out)
+}
+
+// momentBatches computes the moment partials of batches g0..g1−1 into
+// p1[g−g0] (the sums of e^{b_k}) and p2[g−g0] (of e^{2b_k} g_k g_k′), at
+// the par set by prepare.
+func (m *Model) momentBatches(g0, g1 int, p1, p2 []*parallel.Partial) error {
+	d := m.NPar()
+	run := func(w, i int) error {
+		p1[i], p2[i] = parallel.NewPartial(0), parallel.NewPartial(d*d)
+		b0, b1 := parallel.BatchBlockRange(g0+i, m.smp.m)
+		for b := b0; b < b1; b++ {
+			if err := m.addMoments(b, m.scratch.perW[w], p1[i], p2[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return parallel.Run(g1-g0, m.scratch.workers, run)
+}
+
+// FinishMoments turns the moment partials of every sample, merged in batch
+// order (t1: the sums of e^{b_k}; t2: of e^{2b_k} g_k g_k′), into out; out.V
+// is allocated when nil.
+func FinishMoments(t1, t2 *parallel.Partial, out *Moments) error {
+	if out.V == nil {
+		out.V = make([]float64, len(t2.Sums))
+	}
+	if len(out.V) != len(t2.Sums) {
+		return errs.Invalidf("V", "has length %d, want %d", len(out.V), len(t2.Sums))
 	}
 	if t1.S0 == 0 {
 		return errs.Numericf("par", "every importance weight underflows to zero (all log-weights are -Inf)")

@@ -162,7 +162,12 @@ func (m *Model) AdoptSamples(src *Model) error {
 // blocks of s covering samples from..mrows−1: log f̃(u_k), and, for new
 // samples (fresh), the sums of squares sₜ(u_k) after drawing them.
 func (m *Model) fill(s *store, from, mrows, workers int, fresh bool) error {
-	b0, b1 := from/parallel.BlockSize, parallel.NumBlocks(mrows)
+	return m.fillBlocks(s, from/parallel.BlockSize, parallel.NumBlocks(mrows), workers, fresh)
+}
+
+// fillBlocks is fill for blocks b0..b1−1 of s.
+func (m *Model) fillBlocks(s *store, b0, b1, workers int, fresh bool) error {
+	mrows := s.m
 	nw := parallel.Workers(workers)
 	buf := make([][]float64, nw)
 	return parallel.Run(b1-b0, nw, func(w, i int) error {
