@@ -206,6 +206,22 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
     return glmmgo_go_mcla_merge(h, (double *)par, npar, npartials, (double *)partials, len, value, gradient, hessian, err, errlen);
 }
 
+int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin, int64_t batch_end, int32_t workers, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mcla_worker_sample(model, (double *)spec, spec_len, batch_begin, batch_end, workers, err, errlen);
+}
+
+int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m, int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end, int32_t workers, double *partials, int64_t len, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigint_onstack();
+    return glmmgo_go_mcla_worker_partials(model, what, (double *)par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen);
+}
+
 int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);

@@ -25,7 +25,8 @@ type mclaModel struct {
 	data   mcla.Data
 	m      *mcla.Model
 	imp    *importance.Params
-	noSize bool // negative binomial without its size yet
+	noSize bool        // negative binomial without its size yet
+	worker *mclaWorker // this model's part of a distributed fit (mcla_cluster.go)
 }
 
 var kindMCLAModel = kind{C.GLMMGO_KIND_MCLA_MODEL, "an MCLA model"}

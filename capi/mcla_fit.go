@@ -170,7 +170,7 @@ func glmmgo_go_mcla_options_default(opt *C.glmmgo_mcla_options, size C.size_t, e
 }
 
 // mclaFitNames are the core's argument names that glmmgo_mcla_options spells differently.
-var mclaFitNames = map[string]string{"r_range": "dispersion_lo"}
+var mclaFitNames = map[string]string{"r_range": "dispersion_lo", "evaluator": "partials"}
 
 //export glmmgo_go_mcla_fit
 func glmmgo_go_mcla_fit(model C.glmmgo_handle, opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
@@ -210,6 +210,7 @@ func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_
 		return nil, err
 	}
 	fo.Progress = progressFunc(progress, userdata)
+	fo.Evaluator = mm.evaluator(o.partials, o.partials_userdata)
 	lo, hi, err := dispersionRange(&o, mm.data.Family)
 	if err != nil {
 		return nil, err

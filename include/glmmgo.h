@@ -438,6 +438,96 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
  * Parameters are ordered par = (beta[p], nu[nvc]), nu the variances.
  */
 
+/* ---- MCLA across processes ------------------------------------------------
+ *
+ * A fit can keep its sample in other processes (or on other machines):
+ * the fit itself (trust, stages, m = GLMMGO_M_AUTO, inference) runs in the
+ * calling process, which asks, through glmmgo_mcla_options.partials, only
+ * for the partials of batches of samples (see "MCLA partials") and merges
+ * them in batch order: exactly the arithmetic of a fit in one process, so
+ * the result is bit-identical to it with the same seed, whichever
+ * processes hold which batches. No sample travels: each worker process
+ * holds an MCLA model of the same data (glmmgo_mcla_new, once per fit) and
+ * draws the blocks of the batches it holds from the fit's seed, by block
+ * index (glmmgo_mcla_worker_sample, once per sample: per stage and per
+ * growth of m), then answers each evaluation
+ * (glmmgo_mcla_worker_partials). Per evaluation the calling process
+ * receives nbatches * batch_len doubles (at most GLMMGO_MAX_BATCHES
+ * batches; batch_len = 4 + d + d*d + n + nvc), whatever m and q.
+ *
+ * The callback is called on the calling thread, as progress is, with a
+ * request (valid during the call only):
+ *   GLMMGO_MCLA_SAMPLE: the fit's sample is now m samples described by
+ *     spec[spec_len] (the importance density's centre and the seed,
+ *     10 + p + 2q doubles); it has nbatches batches. Give every batch to
+ *     some worker: glmmgo_mcla_worker_sample(worker, spec, spec_len,
+ *     batch_begin, batch_end, ...) for contiguous ranges covering
+ *     [0, nbatches).
+ *   GLMMGO_MCLA_BATCH_PARTIALS, GLMMGO_MCLA_MOMENT_PARTIALS: fill
+ *     partials[len] with batch_len doubles for each batch in [batch_begin,
+ *     batch_end), in batch order, each from the worker holding it:
+ *     glmmgo_mcla_worker_partials(worker, what, par, npar, m, row_begin,
+ *     row_end, b0, b1, ...) for its part [b0, b1) of the range, written at
+ *     partials + (b0 - batch_begin) * batch_len.
+ * A worker that is lost can be replaced: give its batches to another
+ * worker (glmmgo_mcla_worker_sample with the last spec) and ask again; the
+ * blocks are the same wherever they are drawn. Return 0 on success;
+ * nonzero stops the fit with GLMMGO_ERR_CANCELLED and the message the
+ * callback wrote into err[errlen] (if any). Partials that are not valid
+ * (a NaN, a count that is not the batch's) stop it with GLMMGO_ERR_INVALID
+ * naming partials. */
+#define GLMMGO_MCLA_SAMPLE 1
+#define GLMMGO_MCLA_BATCH_PARTIALS 2
+#define GLMMGO_MCLA_MOMENT_PARTIALS 3
+
+typedef struct {
+    size_t size;          /* sizeof the library's struct: fields may be appended */
+    int32_t what;         /* GLMMGO_MCLA_SAMPLE, _BATCH_PARTIALS or _MOMENT_PARTIALS */
+    const double *spec;   /* SAMPLE: the sample's description */
+    int64_t spec_len;
+    int64_t m;            /* the sample's size */
+    int64_t nbatches;     /* its batches */
+    const double *par;    /* PARTIALS: (beta, nu) */
+    int64_t npar;
+    int64_t row_begin;    /* BATCH_PARTIALS: each batch's partial covers its */
+    int64_t row_end;      /* samples in [row_begin, row_end) (MOMENT: all) */
+    int64_t batch_begin;  /* PARTIALS: the batches asked for */
+    int64_t batch_end;
+    int64_t batch_len;    /* PARTIALS: doubles per batch: BATCH 4 + d + d*d + n +
+                             nvc (one partial), MOMENT 4 + 4 + d*d (the sums of
+                             e^b and of e^{2b} g g') */
+    double *partials;     /* PARTIALS: the answer, len doubles */
+    int64_t len;
+    char *err;            /* a message when the callback fails */
+    size_t errlen;
+} glmmgo_mcla_request;
+
+typedef int (*glmmgo_mcla_partials_fn)(void *userdata, const glmmgo_mcla_request *req);
+
+/*
+ * Worker side. Sets on the model `model` (of the fit's data) batches
+ * [batch_begin, batch_end) of the sample spec[spec_len] describes (from a
+ * GLMMGO_MCLA_SAMPLE request): the importance density is rebuilt from the
+ * data and spec (only when it changed) and the blocks of those batches are
+ * drawn from the seed and held (or redrawn at each evaluation beyond the
+ * fit's sample_memory). The samples that glmmgo_mcla_objective and
+ * glmmgo_mcla_partial evaluate on this model are not touched. Errors: GLMMGO_ERR_INVALID naming spec or batch_begin.
+ */
+int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin,
+                              int64_t batch_end, int32_t workers, char *err, size_t errlen);
+
+/*
+ * Worker side. Answers a request for its batches [batch_begin, batch_end)
+ * (which must lie within those set by glmmgo_mcla_worker_sample) of a
+ * sample of m samples: what, par[npar], m, row_begin and row_end as in the
+ * request; partials[len], len = (batch_end - batch_begin) * batch_len.
+ * Errors: GLMMGO_ERR_STATE before glmmgo_mcla_worker_sample;
+ * GLMMGO_ERR_INVALID naming what, m, batch_begin, rows or len.
+ */
+int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m,
+                                int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end,
+                                int32_t workers, double *partials, int64_t len, char *err, size_t errlen);
+
 typedef struct {
     size_t size;        /* sizeof the caller's struct (set by glmmgo_mcla_options_default) */
     int64_t m;          /* Monte Carlo sample size, >= 1, or GLMMGO_M_AUTO
@@ -480,6 +570,13 @@ typedef struct {
     int64_t sample_memory; /* bytes of samples held in memory; larger samples
                            are redrawn at every evaluation (default 2^32 =
                            4 GiB; -1 = no limit; 0 = always redraw) */
+    glmmgo_mcla_partials_fn partials; /* NULL (the default): the sample lives in
+                           this process. Otherwise the sample lives in
+                           other processes and this callback evaluates it
+                           (see "MCLA across processes" below); the result
+                           is the same bit for bit. Not with a dispersion
+                           range. */
+    void *partials_userdata; /* passed to partials */
 } glmmgo_mcla_options;
 
 /* glmmgo_mcla_options.m: choose the sample size (see ess_target). */

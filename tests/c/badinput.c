@@ -847,6 +847,7 @@ static void cases_library(void) {
 
 #include "badinput_lmm.c"
 #include "badinput_mcla_fit.c"
+#include "badinput_cluster.c"
 #include "badinput_results.c"
 #include "badinput_mixlogit.c"
 
@@ -871,6 +872,7 @@ int main(void) {
     cases_library();
     cases_lmm_setup();
     cases_mclafit();
+    cases_cluster();
     cases_results();
     cases_mixlogit();
     cases_lmm_teardown();

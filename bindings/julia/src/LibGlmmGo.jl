@@ -67,6 +67,9 @@ const GLMMGO_KIND_MIXLOGIT_MODEL = Int32(5)
 const GLMMGO_KIND_MIXLOGIT_FIT = Int32(6)
 const GLMMGO_BLOCK_ROWS = Int64(256)
 const GLMMGO_MAX_BATCHES = Int32(64)
+const GLMMGO_MCLA_SAMPLE = Int32(1)
+const GLMMGO_MCLA_BATCH_PARTIALS = Int32(2)
+const GLMMGO_MCLA_MOMENT_PARTIALS = Int32(3)
 const GLMMGO_M_AUTO = Int32(0)
 const GLMMGO_MCLA_BETA = Int32(1001)  # p  beta-hat
 const GLMMGO_MCLA_NU = Int32(1002)  # nvc  nu-hat, the variances
@@ -296,6 +299,31 @@ struct struct_glmmgo_dims
 end
 
 """
+    glmmgo_mcla_request
+
+The C `glmmgo_mcla_request`, field for field (the same layout).
+"""
+struct glmmgo_mcla_request
+    size::Csize_t
+    what::Int32
+    spec::Ptr{Float64}
+    spec_len::Int64
+    m::Int64
+    nbatches::Int64
+    par::Ptr{Float64}
+    npar::Int64
+    row_begin::Int64
+    row_end::Int64
+    batch_begin::Int64
+    batch_end::Int64
+    batch_len::Int64
+    partials::Ptr{Float64}
+    len::Int64
+    err::Ptr{UInt8}
+    errlen::Csize_t
+end
+
+"""
     glmmgo_mcla_options
 
 The C `glmmgo_mcla_options`, field for field (the same layout).
@@ -324,6 +352,8 @@ struct glmmgo_mcla_options
     m_max::Int64
     time_max::Float64
     sample_memory::Int64
+    partials::Ptr{Cvoid}
+    partials_userdata::Ptr{Cvoid}
 end
 
 """
@@ -475,6 +505,21 @@ function glmmgo_mcla_merge(h, par, npar, npartials, partials, len, value, gradie
     return @gcsafe_ccall libglmmgo().glmmgo_mcla_merge(h::Int64, par::Ptr{Float64}, npar::Int64,
         npartials::Int64, partials::Ptr{Float64}, len::Int64, value::Ptr{Float64},
         gradient::Ptr{Float64}, hessian::Ptr{Float64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin, int64_t batch_end, int32_t workers, char *err, size_t errlen)
+function glmmgo_mcla_worker_sample(model, spec, spec_len, batch_begin, batch_end, workers, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mcla_worker_sample(model::Int64, spec::Ptr{Float64},
+        spec_len::Int64, batch_begin::Int64, batch_end::Int64, workers::Int32, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m, int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end, int32_t workers, double *partials, int64_t len, char *err, size_t errlen)
+function glmmgo_mcla_worker_partials(model, what, par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mcla_worker_partials(model::Int64, what::Int32,
+        par::Ptr{Float64}, npar::Int64, m::Int64, row_begin::Int64, row_end::Int64,
+        batch_begin::Int64, batch_end::Int64, workers::Int32, partials::Ptr{Float64}, len::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 # int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen)

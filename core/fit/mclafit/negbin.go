@@ -41,7 +41,7 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 		return nil, errs.Invalidf("r_range", "[%g, %g] must satisfy 0 < r_lo < r_hi < Inf", rLo, rHi)
 	}
 	if opt.Evaluator != nil {
-		return nil, errs.Invalidf("cluster", "estimating a negative binomial size runs in one process: give the size, or fit without a cluster")
+		return nil, errs.Invalidf("evaluator", "estimating a negative binomial size runs in one process: give the size, or fit without a cluster")
 	}
 	pilot, pilotSet, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
 	if err != nil {
