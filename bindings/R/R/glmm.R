@@ -55,12 +55,18 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
     opts$dispersion_hi <- as.double(spec$family$size.range[2])
   }
   t0 <- proc.time()[["elapsed"]]
-  fit <- tryCatch(engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
+  cinfo <- NULL
+  fit <- tryCatch(if (is_parallel_cluster(cluster)) {
+    cf <- glmm_cluster_fit(model, opts, verbose, cluster, spec, nworkers)
+    cinfo <- cf$report
+    cf$fit
+  } else engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
   if (is.null(fit)) signal_interrupt("glmm")
   res <- engine_mclafit_result(fit)
   elapsed <- proc.time()[["elapsed"]] - t0
   out <- glmm_result(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
   out$control <- ctl
+  out$cluster.info <- cinfo
   glmm_warnings(out, identical(m, "auto"))
   out
 }
@@ -206,10 +212,9 @@ glmm_workers <- function(cluster, workers) {
   if (!is.null(workers)) return(check_workers(workers))
   if (is.null(cluster)) return(0L)
   if (is.numeric(cluster)) return(check_workers(cluster))
-  if (inherits(cluster, "cluster"))
-    stop("glmm(cluster = <parallel cluster>): distributing samples over R processes is not available in this version; pass the number of threads instead (cluster = 2 or workers = 2), which runs the same computation in parallel inside the engine",
-         call. = FALSE)
-  stop("'cluster' must be a number of workers", call. = FALSE)
+  if (is_parallel_cluster(cluster)) return(1L) # threads per worker process unless 'workers' says
+  stop("'cluster' must be a cluster of the parallel package (makeCluster, makePSOCKcluster; snow and Rmpi clusters) or a number of threads",
+       call. = FALSE)
 }
 
 ## The glmm-compatible result from the engine's results (engine_mclafit_result).

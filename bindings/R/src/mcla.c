@@ -135,9 +135,9 @@ SEXP gg_mcla_merge(SEXP ptr, SEXP par, SEXP partials) {
    (R checks the ranges of the integer-valued doubles before they come
    here).
    Returns the fit's handle, or NULL when the user interrupted (Ctrl-C). */
-SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr);
+/* Fills *o from the list opts (the fields of glmmgo_mcla_options; see
+   gg_mcla_fit), the others keeping glmmgo_mcla_options_default's values. */
+void gg_mcla_options_of(SEXP opts, glmmgo_mcla_options *opt) {
     char err[ERRLEN];
     glmmgo_mcla_options o;
     gg_check(glmmgo_mcla_options_default(&o, sizeof o, err, sizeof err), err, "glmmgo_mcla_options_default");
@@ -169,6 +169,15 @@ SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     if ((v = gg_list_elt(opts, "m_max")) != NULL) o.m_max = (int64_t)gg_scalar_real(v, "m_max");
     if ((v = gg_list_elt(opts, "time_max")) != NULL) o.time_max = gg_scalar_real(v, "time_max");
     if ((v = gg_list_elt(opts, "sample_memory")) != NULL) o.sample_memory = (int64_t)gg_scalar_real(v, "sample_memory");
+    *opt = o;
+}
+
+SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    char err[ERRLEN];
+    glmmgo_mcla_options o;
+    gg_mcla_options_of(opts, &o);
     gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
     glmmgo_handle fit = 0;
     int st = glmmgo_mcla_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);
