@@ -16,7 +16,9 @@
 ## go to the others (drawn again there: the blocks are the same wherever
 ## they are drawn), the evaluation is repeated, the fit completes with the
 ## same result, and a warning names the worker. Timeouts need socket nodes
-## (PSOCK); other nodes are waited for.
+## (PSOCK); other nodes are waited for. getOption("glmmgo.cluster.hook"),
+## if a function, is called before each evaluation with its number and
+## the cluster's report so far (the tests kill a worker from it).
 
 ## The worker side: one entry point, called by name from a function sent
 ## with the global environment, so that a worker without glmmgo reports
@@ -204,6 +206,8 @@ cluster_answer <- function(st, req) {
     return(TRUE)
   }
   st$calls <- st$calls + 1
+  hook <- getOption("glmmgo.cluster.hook")
+  if (is.function(hook)) hook(st$calls, cluster_report(st))
   repeat {
     out <- cluster_partials(st, req)
     if (!is.null(out)) return(out)

@@ -1,0 +1,83 @@
+## glmm(cluster = cl): the sample lives in the workers of a PSOCK cluster on
+## this host; the fit is bit-identical to the fit in one process.
+
+cluster_with_glmmgo <- function(k) {
+  cl <- parallel::makePSOCKcluster(k)
+  parallel::clusterCall(cl, function(p) { .libPaths(p); NULL }, .libPaths())
+  cl
+}
+
+sal_cluster_fit <- function(...) {
+  suppressWarnings(glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+                        data = salamander, family.glmm = bernoulli.glmm, m = 2000, seed = 31, ...))
+}
+
+expect_same_fit <- function(a, b) {
+  for (nm in c("beta", "nu", "loglike.value", "loglike.gradient", "loglike.hessian", "se", "mcse", "mcse.glmm",
+               "ess", "m", "trust.iterations", "stages"))
+    expect_identical(a[[nm]], b[[nm]], info = nm)
+}
+
+test_that("salamander on 2 and 3 PSOCK workers is the one-process fit bit for bit", {
+  one <- sal_cluster_fit(workers = 1)
+  for (k in 2:3) {
+    cl <- cluster_with_glmmgo(k)
+    f <- sal_cluster_fit(cluster = cl)
+    parallel::stopCluster(cl)
+    expect_same_fit(f, one)
+    info <- f$cluster.info
+    expect_equal(info$workers, k)
+    expect_length(info$lost, 0)
+    ## bytes per evaluation: at most 64 batch partials of 4 + d + d^2 + n + nvc
+    ## doubles (whatever m and q), plus the requests
+    d <- 6; n <- nrow(salamander)
+    expect_lt(info$bytes.per.evaluation, 8 * 64 * (4 + d + d^2 + n + 2) + k * 2000)
+  }
+})
+
+test_that("grouseticks (Poisson) on 2 PSOCK workers is the one-process fit bit for bit", {
+  gt <- lme4_data("grouseticks")
+  gfit <- function(...) suppressWarnings(glmm(TICKS ~ YEAR, random = list(~ 0 + BROOD, ~ 0 + LOCATION),
+                                              varcomps.names = c("brood", "location"), data = gt,
+                                              family.glmm = poisson.glmm, m = 2000, seed = 8, ...))
+  one <- gfit(workers = 1)
+  cl <- cluster_with_glmmgo(2)
+  on.exit(parallel::stopCluster(cl))
+  expect_same_fit(gfit(cluster = cl), one)
+})
+
+test_that("a worker killed mid-fit: the fit completes with the same result and a warning names it", {
+  one <- sal_cluster_fit(workers = 1)
+  cl <- cluster_with_glmmgo(3)
+  on.exit(parallel::stopCluster(cl[-2]))
+  pids <- unlist(parallel::clusterCall(cl, Sys.getpid))
+  old <- options(glmmgo.cluster.hook = function(i, report) {
+    if (i == 20) { tools::pskill(pids[2], tools::SIGKILL); Sys.sleep(0.2) }
+  })
+  on.exit(options(old), add = TRUE)
+  expect_warning(
+    f <- glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+              data = salamander, family.glmm = bernoulli.glmm, m = 2000, seed = 31, cluster = cl),
+    sprintf("lost worker 2 \\(pid %d", pids[2]))
+  expect_same_fit(f, one)
+  expect_length(f$cluster.info$lost, 1)
+  ## the cluster's other workers still answer
+  expect_equal(unlist(parallel::clusterCall(cl[-2], function() 1 + 1)), c(2, 2))
+})
+
+test_that("no worker left, a stopped cluster, workers without glmmgo: clear errors, the session goes on", {
+  cl <- cluster_with_glmmgo(1)
+  pid <- parallel::clusterCall(cl, Sys.getpid)[[1]]
+  old <- options(glmmgo.cluster.hook = function(i, report) if (i == 3) { tools::pskill(pid, tools::SIGKILL); Sys.sleep(0.2) })
+  expect_error(sal_cluster_fit(cluster = cl), "no worker of the cluster is left.*worker 1")
+  options(old)
+  cl <- cluster_with_glmmgo(2)
+  parallel::stopCluster(cl)
+  expect_error(sal_cluster_fit(cluster = cl), "glmm\\(cluster =\\): worker 1 cannot take part")
+  skip_if(nzchar(system.file(package = "glmmgo", lib.loc = .Library)), "glmmgo is installed in R's own library")
+  bare <- parallel::makePSOCKcluster(1)
+  on.exit(parallel::stopCluster(bare))
+  parallel::clusterCall(bare, function(lib) { .libPaths(lib); NULL }, .Library)
+  expect_error(sal_cluster_fit(cluster = bare), "worker 1 cannot take part: glmmgo is not installed for this worker's R")
+  expect_identical(sal_cluster_fit(workers = 1)$beta, sal_cluster_fit(workers = 2)$beta)
+})
