@@ -81,3 +81,37 @@ test_that("no worker left, a stopped cluster, workers without glmmgo: clear erro
   expect_error(sal_cluster_fit(cluster = bare), "worker 1 cannot take part: glmmgo is not installed for this worker's R")
   expect_identical(sal_cluster_fit(workers = 1)$beta, sal_cluster_fit(workers = 2)$beta)
 })
+
+## Ctrl-C on the master during a cluster fit (in a child R process, sent
+## SIGINT after the first trust iteration): glmm() stops with glmmgo's
+## interrupt condition, the answers still on their way are read, and the
+## same cluster then fits again, giving what one process gives.
+test_that("Ctrl-C stops a cluster fit and leaves the cluster usable", {
+  skip_on_os("windows")
+  dir <- tempfile("intr"); dir.create(dir)
+  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
+  writeLines(c(
+    "library(glmmgo)",
+    "cl <- parallel::makePSOCKcluster(2)",
+    "r <- tryCatch(glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c('F', 'M'), data = salamander,",
+    "                   family.glmm = bernoulli.glmm, m = 1e5, seed = 1, verbose = TRUE, cluster = cl),",
+    "              interrupt = function(e) paste(class(e), collapse = ','))",
+    "cat('RESULT', if (is.character(r)) r else 'finished', '\\n')",
+    "g <- function(...) glmm(y ~ 0 + x1, list(~ 0 + z1), 'z1', data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1, ...)",
+    "a <- g(cluster = cl); b <- g(workers = 1)",
+    "cat('AFTER', identical(a$beta, b$beta) && identical(a$mcse, b$mcse), length(a$cluster.info$lost), '\\n')",
+    "parallel::stopCluster(cl)"), child)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  libs <- paste(.libPaths(), collapse = ":")
+  script <- sprintf(paste(
+    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
+    "pid=$!",
+    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
+    "kill -INT $pid",
+    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
+  system2("sh", c("-c", shQuote(script)))
+  res <- readLines(out)
+  expect_gt(length(grep("^iteration", res)), 0)
+  expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
+  expect_true(any(grepl("^AFTER TRUE 0", res)), info = paste(tail(res, 5), collapse = "\n"))
+})
