@@ -20,6 +20,7 @@ The package needs a built libglmmgo: set `ENV["GLMMGO_LIB"]` or call
 """
 module GlmmGo
 
+using Distributed: Distributed   # fits whose sample lives in worker processes (cluster.jl)
 using Libdl: Libdl
 using LinearAlgebra: LinearAlgebra   # matrix products (fitted values)
 using Preferences: Preferences
@@ -66,6 +67,7 @@ include("handles.jl")
 include("fitting.jl")
 include("mcla.jl")
 include("mclafit.jl")
+include("cluster.jl")
 include("mixlogit.jl")
 include("terms.jl")
 include("lmm.jl")

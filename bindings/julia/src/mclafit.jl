@@ -73,7 +73,8 @@ function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Intege
                       rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
                       iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
                       t_at_ustar::Bool = false, dispersion_lo::Real = 0, dispersion_hi::Real = 0,
-                      callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
+                      callback = nothing, cancel::Union{Nothing,CancelToken} = nothing,
+                      _partials::Union{Nothing,Tuple{Ptr{Cvoid},Ptr{Cvoid}}} = nothing)
     p_mix === nothing || _check_length("p_mix", p_mix, 3)
     start === nothing || _check_length("start", start, npar(model))
     s = start === nothing ? nothing : cvector(start)
@@ -81,7 +82,9 @@ function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Intege
     GC.@preserve s begin
         given = (; m, zeta, seed, rinit, rmax, iterlim, ess_warn,
                  p_mix = p_mix === nothing ? nothing : NTuple{3,Float64}(p_mix),
-                 start = s === nothing ? nothing : pointer(s), start_len = s === nothing ? nothing : length(s))
+                 start = s === nothing ? nothing : pointer(s), start_len = s === nothing ? nothing : length(s),
+                 partials = _partials === nothing ? nothing : _partials[1],
+                 partials_userdata = _partials === nothing ? nothing : _partials[2])
         opt = _options(LibGlmmGo.glmmgo_mcla_options, LibGlmmGo.glmmgo_mcla_options_default;
                        (k => v for (k, v) in pairs(given) if v !== nothing)...,
                        workers, no_pql = Int32(no_pql), t_at_ustar = Int32(t_at_ustar), dispersion_lo, dispersion_hi)
@@ -94,19 +97,32 @@ end
 
 """
     fit(MCLAFit, family, y, X, Z, varcomp = ones(Int, size(Z, 2));
-        ntrials = nothing, weights = nothing, dispersion = nothing, coefnames, vcnames, kwargs...)
+        ntrials = nothing, weights = nothing, dispersion = nothing, coefnames, vcnames,
+        pool = nothing, pool_timeout = 600, kwargs...)
 
-Makes the [`MCLAModel`](@ref) and fits it with the keyword arguments above.
+Makes the [`MCLAModel`](@ref) and fits it with the keyword arguments above. With
+`pool = WorkerPool(workers())` (Distributed; `@everywhere using GlmmGo` first) the
+Monte Carlo sample lives in the pool's processes: each receives the data once, draws
+the blocks of the batches it is given from the fit's seed and answers each
+evaluation with their partials, which this process merges in batch order — the
+result is the fit without a pool, bit for bit. `workers` is then the threads of
+each process. A worker that fails or does not answer within `pool_timeout` seconds
+is dropped (its batches are drawn again elsewhere; same result, a warning).
 """
 function StatsAPI.fit(::Type{MCLAFit}, family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real},
                       Z::AbstractMatrix{<:Real}, varcomp::AbstractVector{<:Integer} = ones(Int, size(Z, 2));
                       ntrials = nothing, weights = nothing, dispersion = nothing,
                       coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                       vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)],
+                      pool::Union{Nothing,Distributed.AbstractWorkerPool} = nothing, pool_timeout::Real = 600,
                       kwargs...)
     model = MCLAModel(family, y, X, Z, varcomp; ntrials, weights, dispersion, coefnames, vcnames)
     try
-        return fit(MCLAFit, model; kwargs...)
+        pool === nothing && return fit(MCLAFit, model; kwargs...)
+        data = (; family, y, X, Z, varcomp, ntrials, weights, dispersion)
+        return _with_cluster(pool, data, get(kwargs, :workers, 1), pool_timeout) do partials, userdata
+            fit(MCLAFit, model; kwargs..., _partials = (partials, userdata))
+        end
     finally
         close(model)   # the fit keeps what it needs
     end

@@ -46,6 +46,15 @@ test_that("grouseticks (Poisson) on 2 PSOCK workers is the one-process fit bit f
   expect_same_fit(gfit(cluster = cl), one)
 })
 
+test_that("a cluster made by future's makeClusterPSOCK (parallelly) is a parallel cluster and works as one", {
+  skip_if_not_installed("parallelly")
+  one <- sal_cluster_fit(workers = 1)
+  cl <- parallelly::makeClusterPSOCK(2, verbose = FALSE)
+  on.exit(parallel::stopCluster(cl))
+  parallel::clusterCall(cl, function(p) { .libPaths(p); NULL }, .libPaths())
+  expect_same_fit(sal_cluster_fit(cluster = cl), one)
+})
+
 test_that("a worker killed mid-fit: the fit completes with the same result and a warning names it", {
   one <- sal_cluster_fit(workers = 1)
   cl <- cluster_with_glmmgo(3)
