@@ -28,7 +28,8 @@ type Jackknife struct {
 	// holds; near 1, one group carries the estimate.
 	MaxShare float64
 	// Undefined is the number of groups without which the estimate is
-	// undefined (the others' weights all underflow to zero): then Cov is
+	// undefined (the others' weights all underflow to zero) or could not
+	// be found (no negative definite Hessian, no maximum): then Cov is
 	// +Inf on its diagonal.
 	Undefined int
 	// Resolved is the number of groups holding more than resolveShare of
@@ -61,6 +62,11 @@ func jackknife(model *mcla.Model, x []float64, workers int) (*Jackknife, error) 
 	}
 	if err := resolveHeavy(model, x, parts, deleted, workers, jk); err != nil {
 		return nil, err
+	}
+	for _, th := range deleted {
+		if math.IsNaN(th[0]) { // neither a Newton step nor a re-solve
+			jk.Undefined++
+		}
 	}
 	if jk.Undefined > 0 {
 		for i := range d {
@@ -162,7 +168,9 @@ func deleteOne(model *mcla.Model, x []float64, parts []*parallel.Partial, jk *Ja
 		case err != nil:
 			return nil, err
 		default:
-			newtonStep(out[g], res.Gradient, res.Hessian, whole.Hessian)
+			if !newtonStep(out[g], res.Gradient, res.Hessian, whole.Hessian) {
+				fill(out[g], math.NaN()) // resolveHeavy re-solves it
+			}
 		}
 		suffix = prepend(parts[g], suffix)
 	}
@@ -178,8 +186,9 @@ func prepend(p, s *parallel.Partial) *parallel.Partial {
 }
 
 // newtonStep adds −H⁻¹∇ to x, with H the Hessian h when −h is positive
-// definite, else the fallback.
-func newtonStep(x, grad, h, fallback []float64) {
+// definite, else the fallback; it reports false, leaving x, when neither
+// is.
+func newtonStep(x, grad, h, fallback []float64) bool {
 	d := len(x)
 	neg := make([]float64, d*d)
 	for i, v := range h {
@@ -191,8 +200,7 @@ func newtonStep(x, grad, h, fallback []float64) {
 			neg[i] = -v
 		}
 		if !ch.Factor(d, neg) {
-			fill(x, math.NaN())
-			return
+			return false
 		}
 	}
 	step := append([]float64(nil), grad...)
@@ -200,6 +208,7 @@ func newtonStep(x, grad, h, fallback []float64) {
 	for i, s := range step {
 		x[i] += s
 	}
+	return true
 }
 
 // jackknifeCov writes the delete-a-group jackknife covariance for groups of
@@ -254,13 +263,15 @@ func fill(v []float64, x float64) {
 // accurate, and at most 1/resolveShare groups can be that heavy.
 const resolveShare = 0.1
 
-// resolveHeavy replaces the one-step estimates θ₋g of the heavy groups by
-// the maximiser of the MCLA log-likelihood of the other groups' samples
-// (trust region from θ̂; the one-step value is kept if that fails).
+// resolveHeavy replaces the one-step estimates θ₋g of the heavy groups
+// (and of those whose Newton step had no negative definite Hessian, NaN)
+// by the maximiser of the MCLA log-likelihood of the other groups'
+// samples (trust region from θ̂; the one-step value is kept if that
+// fails).
 func resolveHeavy(model *mcla.Model, x []float64, parts []*parallel.Partial, deleted [][]float64, workers int, jk *Jackknife) error {
 	shares := weightShares(parts)
 	for g, sh := range shares {
-		if sh <= resolveShare {
+		if sh <= resolveShare && !math.IsNaN(deleted[g][0]) {
 			continue
 		}
 		tr, err := trust.Minimize(optim.Problem{FuncGradHess: withoutGroup(model, g, workers)}, x,
