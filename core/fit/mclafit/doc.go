@@ -55,10 +55,12 @@
 // effective number of groups G_e = (Σ W_g)²/Σ W_g² gives the variance
 // estimate about G_e − 1 degrees of freedom, and Cov is multiplied by
 // (G_e − 1)/χ²_{G_e−1}(½), which makes it median-unbiased for a χ² with
-// that many degrees of freedom: a fit whose weight sits in one group
-// (G_e near 1, a tiny ESS) reports an MCSE of the order of its standard
-// error or +Inf, never a small one. A group without which the estimate is
-// undefined makes the MCSE +Inf.
+// that many degrees of freedom. Below five effective groups the spread
+// cannot be estimated (a χ² with under three degrees of freedom is often
+// near zero in one of several directions) and the MCSE is +Inf: a fit
+// whose weight sits in a few samples (a tiny ESS) never reports a small
+// MCSE. A group without which the estimate is undefined makes it +Inf
+// too.
 //
 // # Stages and the automatic sample size
 //

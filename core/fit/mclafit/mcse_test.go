@@ -131,7 +131,8 @@ func median(v []float64) float64 {
 // samples must not report a small MCSE. glmm's single density at m = 1024
 // on the quadrature test's model has, at this seed, an effective sample
 // size near 1; its jackknife MCSEs must then be at least half a standard
-// error each.
+// error each (they are +Inf: 1.4 effective groups are too few to estimate
+// a spread from).
 func TestJackknifeHugeAtTinyESS(t *testing.T) {
 	d := simulate(family.Bernoulli, 24, 6, []float64{0.3, 1.2}, 1.5, 0, 5)
 	f, err := Run(d, Options{M: 1024, Seed: 104, Workers: 2, Stages: 1})
