@@ -268,7 +268,7 @@ func glmmgo_go_lmm_deviance_parts(model C.glmmgo_handle, theta *C.double, ntheta
 }
 
 // lmmDefaults are the defaults of glmmgo_lmm_options; lmmfit reads the 0
-// of rhoend as 1.5e-4·rhobeg.
+// of rhoend as 5e-5·rhobeg.
 func lmmDefaults() C.glmmgo_lmm_options {
 	var o C.glmmgo_lmm_options
 	o.size = C.size_t(unsafe.Sizeof(o))

@@ -743,10 +743,10 @@ int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t 
 typedef struct {
     size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
     int32_t reml;        /* nonzero: REML; 0: ML (default 0) */
-    const double *start; /* NULL (lme4's start: 1 on diagonals, 0 off), or start_len = ntheta values of theta */
+    const double *start; /* NULL (the better of lme4's start, 1 on diagonals and 0 off, and moment estimates of theta), or start_len = ntheta values of theta */
     int64_t start_len;   /* length of start (0 when start is NULL) */
     double rhobeg;       /* the optimiser's initial trust radius, > 0 (default 0.2; 0 also means 0.2) */
-    double rhoend;       /* its final radius, <= rhobeg; 0 (the default) means 1.5e-4 * rhobeg */
+    double rhoend;       /* its final radius, <= rhobeg; 0 (the default) means 5e-5 * rhobeg */
     int64_t maxeval;     /* evaluation budget (default 10000); it must leave room for the
                             optimiser's 2*ntheta+1 interpolation points. Running out of a
                             valid budget is not an error (GLMMGO_LMM_CONVERGED is 0). */
@@ -761,7 +761,9 @@ int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, 
  * Fits the model by ML or REML into a new fit handle *fit (0 on failure;
  * free it with glmmgo_free).
  * progress (may be NULL) is called on the calling thread after every
- * evaluation with (userdata, evaluation count, criterion, theta, ntheta).
+ * evaluation with (userdata, evaluation count, criterion, theta, ntheta);
+ * without a start, count 0 reports the evaluation that chose between
+ * lme4's start and the moment estimates (with the better of the two).
  * A start outside the parameter space is GLMMGO_ERR_DOMAIN. The fit keeps
  * what it reports; its conditional variances are computed on the first
  * request from the model's data, which the fit shares with the model (so

@@ -83,7 +83,7 @@ func TestKernelGoMatchesAssembly(t *testing.T) {
 		for i := range b {
 			b[i] = r.NormFloat64()
 		}
-		var x, y [mr * nr]float64
+		var x, y tile
 		kernelGo(k, a, b, &x)
 		kernel(k, a, b, &y)
 		for i := range x {
@@ -183,7 +183,7 @@ func TestKernelSub(t *testing.T) {
 	for i := range b {
 		b[i] = r.NormFloat64()
 	}
-	c1 := make([]float64, 4*ldc)
+	c1 := make([]float64, nr*ldc)
 	for i := range c1 {
 		c1[i] = r.NormFloat64()
 	}
@@ -228,4 +228,66 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestFactorColumns: factoring the first ncol columns of an m×m matrix
+// gives the first ncol columns of its full factor and leaves the rest.
+func TestFactorColumns(t *testing.T) {
+	for _, tc := range []struct{ m, ncol, workers int }{
+		{5, 2, 1}, {100, 7, 2}, {300, 96, 2}, {500, 200, 1}, {600, 400, 2}, {500, 500, 2}, {50, 0, 1},
+	} {
+		lda := tc.m + 2
+		a := spd(tc.m, lda, uint64(tc.m+tc.ncol))
+		want := append([]float64(nil), a...)
+		naive(tc.m, want, lda)
+		got := append([]float64(nil), a...)
+		f := &Factorizer{Workers: tc.workers}
+		if err := f.FactorColumns(tc.m, tc.ncol, got, lda); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		for j := 0; j < tc.m; j++ {
+			for i := j; i < tc.m; i++ {
+				w := want[j*lda+i]
+				if j >= tc.ncol {
+					w = a[j*lda+i] // untouched
+				}
+				if d := math.Abs(got[j*lda+i] - w); d > 1e-12 {
+					t.Fatalf("m=%d ncol=%d: entry (%d,%d) = %g, want %g", tc.m, tc.ncol, i, j, got[j*lda+i], w)
+				}
+			}
+		}
+	}
+}
+
+func TestMulABt(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var p Multiplier
+	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 2}, {30, 17, 40}, {100, 50, 96}, {7, 300, 13}, {4, 4, 0}} {
+		lda, ldb, ldc := tc.m+1, tc.n+3, tc.m+2
+		a := make([]float64, lda*tc.k)
+		b := make([]float64, ldb*tc.k)
+		for i := range a {
+			a[i] = r.NormFloat64()
+		}
+		for i := range b {
+			b[i] = r.NormFloat64()
+		}
+		c := make([]float64, ldc*tc.n)
+		for i := range c {
+			c[i] = 99
+		}
+		p.MulABt(tc.m, tc.n, tc.k, a, lda, b, ldb, c, ldc)
+		for j := 0; j < tc.n; j++ {
+			for i := 0; i < tc.m; i++ {
+				s := 0.0
+				for l := 0; l < tc.k; l++ {
+					s += a[l*lda+i] * b[l*ldb+j]
+				}
+				if math.Abs(c[j*ldc+i]-s) > 1e-12*(1+math.Abs(s)) {
+					t.Fatalf("%v: C[%d,%d] = %g, want %g", tc, i, j, c[j*ldc+i], s)
+				}
+			}
+		}
+	}
 }

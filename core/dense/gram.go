@@ -1,6 +1,6 @@
 package dense
 
-// gramChunk is the number of rows packed at a time: 12 columns of it (one
+// gramChunk is the number of rows packed at a time: mr columns of it (one
 // A panel) stay in L1, all panels of a few dozen columns in L2.
 const gramChunk = 256
 
@@ -26,11 +26,13 @@ func GramScaled(n int, cols [][]float64, scale []float64, g []float64) {
 	np := (p + mr - 1) / mr
 	pa := make([]float64, np*mr*gramChunk)
 	pb := make([]float64, np*mr*gramChunk)
-	var t [mr * nr]float64
+	var t tile
 	for r0 := 0; r0 < n; r0 += gramChunk {
 		kc := min(gramChunk, n-r0)
 		packChunk(pa, cols, scale, r0, kc)
-		splitPanels(pb, pa, roundUp(p, mr), kc)
+		for q := 0; q*nr < roundUp(p, mr); q++ {
+			splitPanel(pb[q*nr*kc:], pa[(q*nr/mr)*mr*kc+q*nr%mr:], kc)
+		}
 		for jq := 0; jq*nr < p; jq++ {
 			bp := pb[jq*nr*kc : (jq+1)*nr*kc]
 			c0 := jq * nr
@@ -52,7 +54,7 @@ func GramScaled(n int, cols [][]float64, scale []float64, g []float64) {
 }
 
 // packChunk packs rows r0..r0+kc−1 of the columns cols, each row scaled by
-// scale (nil: 1), into A panels: for each row l of the chunk, 12 columns'
+// scale (nil: 1), into A panels: for each row l of the chunk, mr columns'
 // values; columns past the last are zero.
 func packChunk(pa []float64, cols [][]float64, scale []float64, r0, kc int) {
 	p := len(cols)

@@ -19,7 +19,7 @@ func TestNoasmUsesGo(t *testing.T) {
 	for i := range b {
 		b[i] = math.Cos(float64(i))
 	}
-	var got, want [mr * nr]float64
+	var got, want tile
 	kernel(3, a, b, &got)
 	kernelGo(3, a, b, &want)
 	if got != want {

@@ -303,6 +303,7 @@ glmm_warnings <- function(fit, auto) {
 auto_cap_message <- function(fit) {
   ctl <- fit$control
   rel <- fit$mcse / fit$se
+  rel[is.na(rel)] <- Inf
   worst <- which.max(rel)
   cap <- if (fit$auto.stop == "m.max reached") sprintf("m.max = %s", format(ctl$m.max, big.mark = ","))
          else sprintf("time.max = %s s", format(ctl$time.max))

@@ -456,6 +456,7 @@ function mclaFitCase(out, body, c, k, plan) {
     lines.push(mclaFit(`${name} workers=${w}`, 'h', {
       m: int(c.m), seed: `UINT64_C(${c.seed})`, zeta: num(c.zeta), 'p_mix[0]': 'pmix[0]', 'p_mix[1]': 'pmix[1]',
       'p_mix[2]': 'pmix[2]', workers: w, no_pql: 0, t_at_ustar: 0, dispersion_lo: '0.0', dispersion_hi: '0.0',
+      stages: 1,
     }, `f[${i}]`, `r[${i}]`));
     if (i > 0) {
       lines.push(`    same_bits("${name} beta, workers ${c.workers[0]} and ${w}", res(&r[0], GLMMGO_MCLA_BETA, NULL), res(&r[${i}], GLMMGO_MCLA_BETA, NULL), ${r.p});
@@ -504,6 +505,39 @@ function mclaFitCase(out, body, c, k, plan) {
     res(r0, GLMMGO_MCLA_DISPERSION_PROFILE, &nprof);
     close_to("${name} dispersion 0", res1(r0, GLMMGO_MCLA_DISPERSION), 0, 0);
     close_to("${name} no dispersion profile", (double)nprof, 0, 0);
+    /* glmm's MCSE beside the jackknife's; the single stage; the fit's samples set by the library */
+    double *mcg = res(r0, GLMMGO_MCLA_MCSE_GLMM, NULL), *mcvg = res(r0, GLMMGO_MCLA_MCVCOV_GLMM, NULL);
+    for (int i = 0; i < ${d}; i++)
+        close_to("${name} glmm's mcse = sqrt(diag(mcvcov))", mcg[i], sqrt(mcvg[i * ${d} + i]), ${tol.identities});
+    result(res(r0, GLMMGO_MCLA_JACKKNIFE, NULL)[0] >= 1, "${name} jackknife groups", "fewer than 1");
+    close_to("${name} one stage", res1(r0, GLMMGO_MCLA_STAGE_COUNT), 1, 0);
+    close_to("${name} final stage", res1(r0, GLMMGO_MCLA_FINAL_STAGE), 0, 0);
+    close_to("${name} m given", res1(r0, GLMMGO_MCLA_AUTO_STOP), GLMMGO_AUTO_M_GIVEN, 0);
+    close_to("${name} t at 0", res1(r0, GLMMGO_MCLA_T_SIGMA), 0, 0);
+    close_to("${name} samples kept", res1(r0, GLMMGO_MCLA_SAMPLES_KEPT), 1, 0);
+    close_to("${name} stage m", res1(r0, GLMMGO_MCLA_STAGE_M), ${num(c.m)}, 0);
+    close_all("${name} stage estimate", res(r0, GLMMGO_MCLA_STAGE_PAR, NULL), coef, ${d}, 0);
+    ok_status("${name} set_fit_samples", glmmgo_mcla_set_fit_samples(h, f[0], err, sizeof err));
+    ok_status("${name} objective on the fit's samples", glmmgo_mcla_objective(h, coef, 0, &value, NULL, NULL, err, sizeof err));
+    close_to("${name} objective on the fit's samples = the fit's value", value, res1(r0, GLMMGO_MCLA_VALUE), ${tol.objective});
+    /* m = :auto with two stages, stopped by m_max (its ESS target cannot be met) */
+    glmmgo_handle g;
+    fitres rg;${mclaFit(`${name} auto`, 'h', {
+      m: 'GLMMGO_M_AUTO', seed: `UINT64_C(${c.seed})`, zeta: num(c.zeta), 'p_mix[0]': 'pmix[0]', 'p_mix[1]': 'pmix[1]',
+      'p_mix[2]': 'pmix[2]', stages: 2, m_pilot: 'INT64_C(256)', m_max: 'INT64_C(512)', ess_target: '1e9',
+    }, 'g', 'rg')}
+    close_to("${name} auto stopped at m_max", res1(&rg, GLMMGO_MCLA_AUTO_STOP), GLMMGO_AUTO_M_MAX, 0);
+    close_to("${name} auto m", (double)get_dims("${name} auto dims", g).m, 512, 0);
+    close_to("${name} auto t at Sigma", res1(&rg, GLMMGO_MCLA_T_SIGMA), 1, 0);
+    result(res1(&rg, GLMMGO_MCLA_STAGE_COUNT) >= 1, "${name} auto stages", "none");
+    double gcoef[${d}];
+    memcpy(gcoef, res(&rg, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
+    memcpy(gcoef + ${r.p}, res(&rg, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
+    ok_status("${name} auto set_fit_samples", glmmgo_mcla_set_fit_samples(h, g, err, sizeof err));
+    ok_status("${name} auto objective", glmmgo_mcla_objective(h, gcoef, 0, &value, NULL, NULL, err, sizeof err));
+    close_to("${name} auto objective = the fit's value", value, res1(&rg, GLMMGO_MCLA_VALUE), ${tol.objective});
+    free_fitres(&rg);
+    ok_status("${name} free auto fit", glmmgo_free(g));
     free(sinv); free(umat);
     for (int i = 0; i < ${nw}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }
     ok_status("${name} free model", glmmgo_free(h));

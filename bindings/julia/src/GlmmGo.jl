@@ -41,7 +41,7 @@ export
     ReTerm, LMMModel, LMMFit, deviance_parts, isreml, isconverged, remlcrit, nevals,
     # MCLA
     MCLAModel, set_importance!, set_samples!, set_dispersion!, nsamples, partial, partial_length, merge_partials,
-    MCLAFit, mcse, mcvcov, ess, umatrix,
+    MCLAFit, MCLAStage, mcse, mcvcov, ess, umatrix, set_fit_samples!,
     # the two-class mixture of logistic random-intercept models
     MixLogitModel, MixLogitFit, posterior,
     # StatsAPI's generics, extended here

@@ -40,10 +40,10 @@ end
         maxeval = nothing, workers = 0, callback = nothing, cancel = nothing) -> LMMFit
 
 Fits the model by maximum likelihood (or REML) with the library's bounded
-derivative-free optimiser. `start` is θ in model order (default: lme4's, 1 on
-diagonals and 0 elsewhere); `rhobeg`, `rhoend` the optimiser's initial and final
-trust-region radii and `maxeval` its evaluation budget (default: the library's, 0.2,
-1.5e-4·rhobeg and 10000). Running out of evaluations is not an error; see
+derivative-free optimiser. `start` is θ in model order (default: the better of
+lme4's, 1 on diagonals and 0 elsewhere, and moment estimates of θ); `rhobeg`,
+`rhoend` the optimiser's initial and final trust-region radii and `maxeval` its
+evaluation budget (default: the library's, 0.2, 5e-5·rhobeg and 10000). Running out of evaluations is not an error; see
 [`isconverged`](@ref). `workers` threads share each evaluation; the fit does not
 depend on their number.
 

@@ -1,7 +1,8 @@
 // Package lmmfit fits linear mixed models by maximum likelihood or REML:
 // it minimises the profiled criterion of core/objective/lmm over θ with
 // the bounded derivative-free optimiser core/optim/bobyqa, from lme4's
-// default start (1 on the diagonal of every Λ template, 0 off it), and
+// default start (1 on the diagonal of every Λ template, 0 off it) or from
+// moment estimates when they are better (ChooseStart), and
 // reports what lme4's summary does: θ, β̂ with standard errors and
 // covariance, σ̂, the conditional modes of the random effects and their
 // conditional variances, logLik, deviance, REML criterion, AIC and BIC,
@@ -11,6 +12,7 @@ package lmmfit
 
 import (
 	"math"
+	"slices"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
@@ -21,9 +23,9 @@ import (
 // Options control Fit. Zero values take the defaults noted.
 type Options struct {
 	REML    bool      // REML criterion instead of ML deviance
-	Start   []float64 // starting θ (model order); nil: lme4's default
+	Start   []float64 // starting θ (model order); nil: the better of lme4's default and the moment estimates (see ChooseStart)
 	Rhobeg  float64   // initial trust radius; default 0.2 (minqa's choice for |θ₀| = 1)
-	Rhoend  float64   // final trust radius; default 3e-5 (θ to ~1e-5, objective to ~1e-11 relative of lme4's rhoend 1e-10 optima in the tests)
+	Rhoend  float64   // final trust radius; default RhoendRatio·Rhobeg = 1e-5 (see RhoendRatio)
 	MaxEval int       // default 10000
 	NPT     int       // interpolation points of the optimiser; default 2·len(θ)+1
 	// Progress, if set, is called after every evaluation (on the calling
@@ -31,6 +33,14 @@ type Options struct {
 	// during the call). Returning false cancels the fit (errs.ErrCancelled).
 	Progress func(eval int, objective float64, theta []float64) bool
 }
+
+// RhoendRatio is the default final trust radius as a share of the initial
+// one: θ to about 1e-5. lme4's convergence check (the gradient scaled by
+// the Hessian's Cholesky factor below 2e-3) needs that on large data — the
+// Hessian grows with n: InstEval's is 17 000 in θ₂, so an error of 2.6e-5
+// in θ₂ (the former 1.5e-4 ratio) fails it and costs a restart of 25
+// evaluations, where the tighter radius costs three.
+const RhoendRatio = 5e-5
 
 // SingularTol is the threshold below which a diagonal θ counts as zero.
 const SingularTol = 1e-4
@@ -83,9 +93,15 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	for i := range upper {
 		upper[i] = math.Inf(1)
 	}
-	theta0 := opt.Start
+	theta0, first := opt.Start, startValue{}
 	if theta0 == nil {
-		theta0 = DefaultTheta(m)
+		theta0, first = ChooseStart(m, opt.REML)
+		// The evaluation that chose the start is reported too (as
+		// iteration 0, with the better start), so that the callback sees
+		// every evaluation that Result.Evals counts.
+		if first.extra > 0 && opt.Progress != nil && !opt.Progress(0, first.f, first.theta) {
+			return nil, errs.ErrCancelled
+		}
 	}
 	if len(theta0) != len(lower) {
 		return nil, errs.Invalidf("theta0", "length %d, want %d", len(theta0), len(lower))
@@ -109,7 +125,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 		set.InitStep = 0.2
 	}
 	if set.StepTol == 0 {
-		set.StepTol = 1.5e-4 * set.InitStep
+		set.StepTol = RhoendRatio * set.InitStep
 	}
 	if set.StepTol > set.InitStep {
 		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.StepTol, set.InitStep)
@@ -117,11 +133,17 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
 	}
-	p := optim.Problem{Func: func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }, Lower: lower, Upper: upper}
+	// The evaluation that chose the start counts against the caller's
+	// limit, so that a fit never makes more evaluations than MaxEval.
+	if set.MaxEval > first.extra {
+		set.MaxEval -= first.extra
+	}
+	p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
 	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
 	if err != nil {
 		return nil, err
 	}
+	res.Evals += first.extra
 	return Summarise(m, res.X, opt.REML, res)
 }
 
@@ -155,4 +177,48 @@ func Summarise(m *lmm.Model, theta []float64, reml bool, opt *optim.Result) (*Re
 // column-major block per level. m must be the model that was fitted.
 func (r *Result) CondVar(m *lmm.Model) ([][]float64, error) {
 	return m.CondVar(r.Theta, r.Sigma)
+}
+
+// ChooseStart returns the start of a fit without one: of lme4's default
+// (DefaultTheta) and the moment estimates of lmm.Model.MomentTheta, the
+// one with the lower criterion. On crossed factors with many levels the
+// moment estimates land close to the optimum (InstEval: 0.264, 0.432 for
+// an optimum at 0.276, 0.432), which saves a third of the evaluations; on
+// nested factors they can be far off, and lme4's start is kept. The
+// criterion at the chosen start is returned with it, so that the fit
+// reuses it; the other one's evaluation is counted in Result.Evals.
+func ChooseStart(m *lmm.Model, reml bool) ([]float64, startValue) {
+	def := DefaultTheta(m)
+	mom := m.MomentTheta()
+	fd, errd := m.Objective(def, reml)
+	fm, errm := m.Objective(mom, reml)
+	switch {
+	case errm == nil && (errd != nil || fm < fd):
+		return mom, startValue{theta: mom, f: fm, extra: 1}
+	case errd == nil:
+		return def, startValue{theta: def, f: fd, extra: 1}
+	}
+	return def, startValue{}
+}
+
+// startValue is the criterion at a fit's start, computed while choosing
+// it: the optimiser's first evaluation reuses it. extra counts the
+// evaluations made to choose the start beyond that one.
+type startValue struct {
+	theta []float64
+	f     float64
+	extra int
+	used  bool
+}
+
+// reuse wraps the criterion so that its first call at the start returns
+// the value already computed.
+func (s *startValue) reuse(f func([]float64) (float64, error)) func([]float64) (float64, error) {
+	return func(th []float64) (float64, error) {
+		if !s.used && s.theta != nil && slices.Equal(th, s.theta) {
+			s.used = true
+			return s.f, nil
+		}
+		return f(th)
+	}
 }

@@ -125,7 +125,7 @@ func TestCancel(t *testing.T) {
 	m := model(t, refs[0])
 	calls := 0
 	_, err := Fit(m, Options{Progress: func(k int, f float64, th []float64) bool { calls++; return k < 4 }})
-	if err == nil || calls != 4 {
+	if err == nil || calls != 5 { // iteration 0 (the start's choice), then 1..4
 		t.Fatalf("err %v after %d calls", err, calls)
 	}
 	if _, err := Fit(m, Options{Start: []float64{-1}}); err == nil {
@@ -136,34 +136,46 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// BenchmarkInstEvalFitML is the whole ML fit of y ~ service*dept + (1|s) +
-// (1|d) on InstEval, model construction included (lme4: 3.9 s here).
-func BenchmarkInstEvalFitML(b *testing.B) {
-	refs, _ := refdata.References()
+// TestChooseStart: the moment estimates start InstEval's fit near lme4's
+// optimum; Penicillin's, where they are worse than lme4's start, starts
+// from lme4's; either way the start's criterion is the lower, and the fit
+// counts the evaluation spent choosing, and reports it to the callback.
+func TestChooseStart(t *testing.T) {
+	refs, err := refdata.References()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ref := range refs {
-		if ref.Name != "insteval_ml" {
+		if ref.Name != "insteval_ml" && ref.Name != "penicillin_ml" {
 			continue
 		}
-		md, err := refdata.Build(ref)
+		m := model(t, ref)
+		def, mom := DefaultTheta(m), m.MomentTheta()
+		start, sv := ChooseStart(m, ref.REML)
+		fd, _ := m.Objective(def, ref.REML)
+		fm, _ := m.Objective(mom, ref.REML)
+		t.Logf("%s: moment θ %v (lme4 %v); criterion %.8g at lme4's start, %.8g at the moments'", ref.Name, mom, ref.Theta, fd, fm)
+		if want := math.Min(fd, fm); sv.f != want {
+			t.Errorf("%s: start criterion %g, want the lower %g", ref.Name, sv.f, want)
+		}
+		wantMoment := ref.Name == "insteval_ml"
+		if got := start[0] == mom[0]; got != wantMoment {
+			t.Errorf("%s: started from the moments: %v, want %v", ref.Name, got, wantMoment)
+		}
+		if wantMoment {
+			for i := range mom {
+				if math.Abs(mom[i]-ref.Theta[i]) > 0.03 {
+					t.Errorf("moment θ[%d] = %g, lme4's optimum %g", i, mom[i], ref.Theta[i])
+				}
+			}
+		}
+		calls := 0
+		res, err := Fit(m, Options{REML: ref.REML, Progress: func(int, float64, []float64) bool { calls++; return true }})
 		if err != nil {
-			b.Fatal(err)
+			t.Fatal(err)
 		}
-		d := lmm.Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
-		for _, tm := range md.Terms {
-			d.Terms = append(d.Terms, lmm.Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			m, err := lmm.New(d)
-			if err != nil {
-				b.Fatal(err)
-			}
-			res, err := Fit(m, Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(res.Evals), "evals")
-			m.Close()
+		if res.Evals != calls {
+			t.Errorf("%s: %d evaluations reported, %d seen by the callback (the start's choice included)", ref.Name, res.Evals, calls)
 		}
 	}
 }

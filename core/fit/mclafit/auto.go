@@ -26,8 +26,8 @@ func (s AutoStop) String() string {
 // While an automatic sample grows, a fit whose estimate has left its
 // density's centre by more than twice its MCSE (or ended against the
 // guard) gets a new density at its estimate and a fresh sample of the
-// current size, at most opt.Stages times: the larger sample locates the
-// centre better than the pilot stages could.
+// current size, at most opt.Stages times and not past opt.TimeMax: the
+// larger sample locates the centre better than the pilot stages could.
 func (f *Fit) finalSize(model sampleSet, data fitData, opt Options, started time.Time) error {
 	if !opt.Auto {
 		if f.M >= opt.M {
@@ -37,7 +37,8 @@ func (f *Fit) finalSize(model sampleSet, data fitData, opt Options, started time
 	}
 	restages := 0
 	for {
-		if centre := f.Stages[f.FinalStage].Centre; !f.near(centre) && restages < opt.Stages {
+		late := opt.TimeMax > 0 && time.Since(started)+f.predict(f.M) > opt.TimeMax
+		if centre := f.Stages[f.FinalStage].Centre; !f.near(centre) && restages < opt.Stages && !late {
 			restages++
 			if err := f.newStage(model, data, f.Par(), f.M, opt); err != nil {
 				return err

@@ -17,19 +17,31 @@ func instEval(b *testing.B) (*Model, refdata.Reference) {
 }
 
 // BenchmarkInstEvalObjective is the per-θ cost of the ML deviance of
-// y ~ service*dept + (1|s) + (1|d) on InstEval (lme4: 58 ms here).
+// y ~ service*dept + (1|s) + (1|d) on InstEval (lme4: 58 ms here), with
+// the trailing factor New chooses and with each kind forced.
 func BenchmarkInstEvalObjective(b *testing.B) {
-	m, ref := instEval(b)
-	th := ref.ObjectiveAt[1].Theta
-	if _, err := m.Objective(th, false); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := m.Objective(th, false); err != nil {
-			b.Fatal(err)
-		}
+	_, ref := instEval(b)
+	for _, kind := range []FactorKind{FactorAuto, FactorDense, FactorSparse} {
+		b.Run(kind.String(), func(b *testing.B) {
+			d := buildData(b, ref)
+			d.Factor = kind
+			m, err := New(d)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			th := ref.ObjectiveAt[1].Theta
+			if _, err := m.Objective(th, false); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := m.Objective(th, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -166,11 +166,14 @@ func checkZ(t int, tm Term, n int) error {
 	return nil
 }
 
-// checkDenseSize: the trailing block (terms after the first, X and y) is
-// dense, so its order must stay within MaxDense.
-func checkDenseSize(s, qT, p int) error {
-	if s > MaxDense {
-		return errs.Invalidf("terms", "the terms after the first have %d random effects; at most %d are supported (the trailing block is dense)", qT, MaxDense-p-1)
+// checkFactorChoice: a known factor kind and a memory bound that is not
+// negative.
+func checkFactorChoice(kind FactorKind, maxBytes int64) error {
+	if kind < FactorAuto || kind > FactorSparse {
+		return errs.Invalidf("factor", "unknown kind %d (auto 0, dense 1, sparse 2)", int(kind))
+	}
+	if maxBytes < 0 {
+		return errs.Invalidf("max_bytes", "%d is negative", maxBytes)
 	}
 	return nil
 }

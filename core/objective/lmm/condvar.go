@@ -3,6 +3,7 @@ package lmm
 import (
 	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/sparse/cholesky"
 )
 
 // CondVar returns the conditional covariance matrices of the random effects
@@ -21,17 +22,26 @@ func (m *Model) CondVar(theta []float64, sigma float64) ([][]float64, error) {
 	if !m.l21 {
 		m.updateL21()
 	}
-	qT := m.tail.qT
-	dinv := make([]float64, qT*qT) // the inverse of L₂₂'s term rows
-	dense.LowerInverse(dinv, m.tail.f, m.tail.s, qT)
 	// V holds the blocks of (L_Z L_Zᵀ)⁻¹ before scaling by Λ and σ².
 	V := make([][]float64, len(m.terms))
 	for r, t := range m.terms {
 		V[r] = make([]float64, t.nlevels*t.k*t.k)
 	}
-	m.condVarFirst(V[0], dinv)
-	for r := 1; r < len(m.terms); r++ {
-		m.condVarLater(r, V[r], dinv)
+	switch t := m.tail.(type) {
+	case *denseTail:
+		qT := m.rows.qT
+		dinv := make([]float64, qT*qT) // the inverse of L₂₂'s term rows
+		dense.LowerInverse(dinv, t.f, t.s, qT)
+		m.condVarFirst(V[0], dinv)
+		for r := 1; r < len(m.terms); r++ {
+			m.condVarLater(r, V[r], dinv)
+		}
+	case *sparseTail:
+		z := t.fac.SelectedInverse()
+		m.condVarFirstSparse(V[0], t.sym, z)
+		for r := 1; r < len(m.terms); r++ {
+			m.condVarLaterSparse(r, V[r], t.sym, z)
+		}
 	}
 	for r := range m.terms {
 		m.scaleCondVar(r, V[r], sigma)
@@ -43,7 +53,7 @@ func (m *Model) CondVar(theta []float64, sigma float64) ([][]float64, error) {
 // the columns of L_Z⁻ᵀ… are X₁ = L₁₁⁻¹ (the level's own rows) and
 // Y = −L₂₂⁻¹·L₂₁·X₁ (the trailing term rows), and the block is X₁′X₁ + Y′Y.
 func (m *Model) condVarFirst(V, dinv []float64) {
-	k, qT := m.first.k, m.tail.qT
+	k, qT := m.first.k, m.rows.qT
 	x1 := make([]float64, k*k)
 	wx := make([]float64, k)
 	y := make([]float64, qT*k)
@@ -89,9 +99,9 @@ func crossprodTwo(blk, x, y []float64, k, qT int) {
 // condVarLater sets term r's blocks (a term after the first): the Gram
 // matrices of L₂₂⁻¹'s columns of each level.
 func (m *Model) condVarLater(r int, V, dinv []float64) {
-	t, qT := m.terms[r], m.tail.qT
+	t, qT := m.terms[r], m.rows.qT
 	for l := 0; l < t.nlevels; l++ {
-		g := t.tail + l*t.k
+		g := m.rows.levelRow(r, l)
 		blk := V[l*t.k*t.k : (l+1)*t.k*t.k]
 		for j := 0; j < t.k; j++ {
 			for i := 0; i < t.k; i++ {
@@ -117,6 +127,56 @@ func (m *Model) scaleCondVar(r int, V []float64, sigma float64) {
 		dense.CongruenceT(blk, blk, L, work, k)
 		for i := range blk {
 			blk[i] *= s2
+		}
+	}
+}
+
+// condVarFirstSparse is condVarFirst from Z = (L₂₂L₂₂′)⁻¹ on the pattern of
+// the sparse trailing factor: for level a, with W = L₂₁[:, a]·X₁ on the
+// level's term rows (a clique of the trailing block, so Z holds every pair
+// of them), the block is X₁′X₁ + W′·Z·W.
+func (m *Model) condVarFirstSparse(V []float64, sym *cholesky.Symbolic, z []float64) {
+	k, qT := m.first.k, m.rows.qT
+	x1 := make([]float64, k*k)
+	var rows []int
+	var w []float64 // k values per row
+	for a := 0; a < m.first.l; a++ {
+		dense.LowerInverse(x1, m.first.level(a), k, k)
+		rows, w = rows[:0], w[:0]
+		for pp := m.off.colPtr[a]; pp < m.off.colPtr[a+1]; pp++ {
+			row := int(m.off.rows[pp])
+			if row >= qT {
+				break // rows are sorted: X and y follow
+			}
+			rows = append(rows, row)
+			w = append(w, m.off.w[pp*k:(pp+1)*k]...)
+			dense.LowerTMulVec(x1, k, w[len(w)-k:], 1)
+		}
+		blk := V[a*k*k : (a+1)*k*k]
+		crossprodTwo(blk, x1, nil, k, 0)
+		for i, ri := range rows {
+			for j, rj := range rows {
+				zij := sym.Entry(z, max(ri, rj), min(ri, rj))
+				for c2 := 0; c2 < k; c2++ {
+					for c1 := 0; c1 < k; c1++ {
+						blk[c2*k+c1] += w[i*k+c1] * zij * w[j*k+c2]
+					}
+				}
+			}
+		}
+	}
+}
+
+// condVarLaterSparse sets term r's blocks from Z's diagonal blocks.
+func (m *Model) condVarLaterSparse(r int, V []float64, sym *cholesky.Symbolic, z []float64) {
+	t := m.terms[r]
+	for l := 0; l < t.nlevels; l++ {
+		g := m.rows.levelRow(r, l)
+		blk := V[l*t.k*t.k : (l+1)*t.k*t.k]
+		for j := 0; j < t.k; j++ {
+			for i := 0; i < t.k; i++ {
+				blk[j*t.k+i] = sym.Entry(z, g+max(i, j), g+min(i, j))
+			}
 		}
 	}
 }

@@ -24,8 +24,33 @@ type Data struct {
 	// observation-level random effect is identifiable in a GLMM, where the
 	// response carries no separate residual variance, not in an LMM.
 	AllowN bool
+
+	// Factor chooses how the trailing block of the factor (the terms after
+	// the first, X and y) is held: FactorAuto by the cost predicted from its
+	// structure, or FactorDense or FactorSparse to force one.
+	Factor FactorKind
+	// MaxBytes bounds the memory of the trailing factor (0: the budget of
+	// core/memory, three quarters of the physical memory by default).
+	MaxBytes int64
 }
 
-// MaxDense bounds the order of the dense trailing block (all terms after the
-// first plus X and y): its two s²-double copies must fit in memory.
-const MaxDense = 20000
+// FactorKind names how the trailing block of the factor is held.
+type FactorKind int
+
+const (
+	FactorAuto   FactorKind = iota // the cheaper of the two, by the predicted cost
+	FactorDense                    // dense, factored by the blocked dense Cholesky
+	FactorSparse                   // sparse, in a fill-reducing order, by the supernodal Cholesky
+)
+
+func (k FactorKind) String() string {
+	switch k {
+	case FactorAuto:
+		return "auto"
+	case FactorDense:
+		return "dense"
+	case FactorSparse:
+		return "sparse"
+	}
+	return "unknown"
+}

@@ -32,13 +32,25 @@
 //
 //	[L₁₁     ]   diagBlock: the first term, block diagonal (one k×k block per level)
 //	[L₂₁  L₂₂]   offBlock: its rows against everything after it, sparse by level
-//	             denseTail: the other terms, X and y, dense
+//	             tailFactor: the other terms, X and y — a denseTail or a sparseTail
 //
 // Per θ (Evaluate, MixedModels.jl's updateL!): scale by Λ and inflate the
 // diagonal blocks (scaleInflate, copyscaleinflate!), factor L₁₁ level by
 // level (cholUnblocked!), form L₂₁ = Λ_t′A₂₁Λ₁L₁₁⁻ᵀ (rdivFirst and
 // lmulLambdaT: rmulΛ!, rdiv!, lmulΛ!), downdate L₂₂ −= L₂₁L₂₁′ (rankUpdate,
-// rankUpdate!) and factor L₂₂ with the blocked Cholesky of core/dense.
+// rankUpdate!) and factor L₂₂.
+//
+// L₂₂ is the Schur complement of the first term's block. For crossed
+// factors it fills in completely and is held dense, factored by the
+// blocked Cholesky of core/dense near the machine's peak (MixedModels.jl's
+// choice); for nested and partially nested factors (pupils and teachers
+// within schools) it stays sparse in a fill-reducing order and is held as
+// a supernodal factor (core/sparse/amd, core/sparse/cholesky), the X and y
+// rows its dense border — lme4 factors its whole system that way, with
+// CHOLMOD (Bates et al. 2015, sec. 3.7). The symbolic analysis predicts
+// the sparse factor's nonzeros and flops before any value exists, and New
+// takes the cheaper (plan.go), within a memory budget checked before
+// anything of that size is allocated.
 //
 // Like a sparse Cholesky (Bates et al. 2015, sec. 3.7), the work is split by what it
 // depends on. The symbolic phase (analyse, in New) depends on the shape

@@ -42,50 +42,50 @@ func newColumnIndex(b *offBlock, s, workers int) columnIndex {
 			work[j] += float64(end - p)
 		}
 	}
-	ix.split = splitColumns(work, workers, 2e5)
+	ix.split = splitColumns(work, tasksPerWorker*workers, 2e5)
 	return ix
 }
 
-// splitColumns returns the boundaries of workers column ranges of about
+// splitColumns returns the boundaries of ranges column ranges of about
 // equal total work, or a single range when the total is below minWork (a
 // small system is not worth a hand-off).
-func splitColumns(work []float64, workers int, minWork float64) []int {
+func splitColumns(work []float64, ranges int, minWork float64) []int {
 	s := len(work)
 	total := 0.0
 	for _, w := range work {
 		total += w
 	}
-	if workers < 1 {
-		workers = 1
+	if ranges < 1 {
+		ranges = 1
 	}
 	if total < minWork {
 		return []int{0, s}
 	}
-	split := make([]int, workers+1)
+	split := make([]int, ranges+1)
 	acc, w := 0.0, 1
-	for j := 0; j < s && w < workers; j++ {
+	for j := 0; j < s && w < ranges; j++ {
 		acc += work[j]
-		if acc >= total*float64(w)/float64(workers) {
+		if acc >= total*float64(w)/float64(ranges) {
 			split[w] = j + 1
 			w++
 		}
 	}
-	for ; w <= workers; w++ {
+	for ; w <= ranges; w++ {
 		split[w] = s
 	}
 	return split
 }
 
 // rankUpdate subtracts L₂₁·L₂₁′ from columns j0..j1−1 of the lower
-// triangle of f (order s).
-func (ix *columnIndex) rankUpdate(f []float64, s int, b *offBlock, j0, j1 int) {
+// triangle of the trailing block t, as worker w.
+func (ix *columnIndex) rankUpdate(t downdateTarget, w int, b *offBlock, j0, j1 int) {
 	if b.k == 1 {
-		ix.rankUpdateScalar(f, s, b, j0, j1)
+		ix.rankUpdateScalar(t, w, b, j0, j1)
 		return
 	}
 	k := b.k
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
 			p, end := int(ix.pos[e]), int(ix.end[e])
 			wj := b.w[p*k : (p+1)*k]
@@ -95,16 +95,20 @@ func (ix *columnIndex) rankUpdate(f []float64, s int, b *offBlock, j0, j1 int) {
 				for c, v := range wi {
 					sum += v * wj[c]
 				}
-				col[b.rows[pp]] -= sum
+				r := b.rows[pp]
+				if pos != nil {
+					r = pos[r]
+				}
+				col[r] -= sum
 			}
 		}
 	}
 }
 
 // rankUpdateScalar is rankUpdate for a scalar first term (k = 1).
-func (ix *columnIndex) rankUpdateScalar(f []float64, s int, b *offBlock, j0, j1 int) {
+func (ix *columnIndex) rankUpdateScalar(t downdateTarget, w int, b *offBlock, j0, j1 int) {
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		for e := ix.colPtr[j]; e < ix.colPtr[j+1]; e++ {
 			p, end := int(ix.pos[e]), int(ix.end[e])
 			wj := b.w[p]
@@ -113,8 +117,14 @@ func (ix *columnIndex) rankUpdateScalar(f []float64, s int, b *offBlock, j0, j1 
 			}
 			ws := b.w[p:end]
 			rs := b.rows[p:end]
+			if pos == nil {
+				for i, r := range rs {
+					col[r] -= ws[i] * wj
+				}
+				continue
+			}
 			for i, r := range rs {
-				col[r] -= ws[i] * wj
+				col[pos[r]] -= ws[i] * wj
 			}
 		}
 	}

@@ -2,8 +2,7 @@ package lmm
 
 // termEntries holds one observation's nonzeros in the trailing rows of the
 // terms after the first: for each such term, its k rows of the
-// observation's level and the weighted values √w·z there, rows
-// increasing.
+// observation's level and the weighted values √w·z there.
 type termEntries struct {
 	row []int32
 	val []float64
@@ -18,12 +17,12 @@ func newTermEntries(terms []termInfo) termEntries {
 }
 
 // load fills the entries of observation i from zw = √w·Z (per term).
-func (e *termEntries) load(i int, terms []termInfo, zw [][]float64) {
+func (e *termEntries) load(i int, terms []termInfo, zw [][]float64, rows *tailRows) {
 	n := len(terms[0].codes)
 	j := 0
 	for r := 1; r < len(terms); r++ {
 		t := terms[r]
-		g := t.tail + int(t.codes[i])*t.k
+		g := rows.levelRow(r, int(t.codes[i]))
 		for c := 0; c < t.k; c++ {
 			e.row[j] = int32(g + c)
 			e.val[j] = zw[r][c*n+i]

@@ -13,18 +13,15 @@ func (m *Model) fill(gram []float64) {
 	t1 := m.terms[0]
 	m.first.fill(o.zw[0], t1.codes)
 	clear(m.off.a)
-	m.off.fillTerms(m.terms, o.zw, &m.byLevel, &m.entries)
-	clear(m.tail.a)
+	m.off.fillTerms(m.terms, o.zw, &m.byLevel, &m.entries, &m.rows)
+	m.prod.clear()
 	nxy := m.p + 1
 	for i0 := 0; i0 < m.n; i0 += rowBlock {
 		xy := o.weightedRows(i0, min(i0+rowBlock, m.n))
 		m.off.fillRows(i0, xy, nxy, o.zw[0], t1.codes)
-		m.tail.fillRows(i0, xy, m.terms, o.zw, &m.entries)
+		m.prod.fillRows(i0, xy, m.terms, o.zw, &m.entries, &m.rows)
 	}
-	m.tail.fillGram(gram)
-	if !m.rows.scalar { // only the vector terms' Λ scaling reads whole columns
-		m.tail.mirror()
-	}
+	m.prod.fillGram(gram)
 	m.grp.build(&m.first, &m.off, &m.index, &m.rows, m.workers)
 	m.l21 = false
 }

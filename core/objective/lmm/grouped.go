@@ -105,7 +105,7 @@ func (g *groupedDowndate) build(first *diagBlock, off *offBlock, ix *columnIndex
 		e0, e1 := g.colPtr[j], g.colPtr[j+1]
 		work[j] = float64(g.ptr[e1]-g.ptr[e0]) + 4*float64(e1-e0)
 	}
-	g.split = splitColumns(work, workers, 4e5)
+	g.split = splitColumns(work, tasksPerWorker*workers, 4e5)
 	g.on = true
 }
 
@@ -118,12 +118,12 @@ func (g *groupedDowndate) setFactors(lam float64) {
 }
 
 // rankUpdate does the grouped downdate of columns j0..j1−1 of the lower
-// triangle of f (order s), with lr the per-row λ of the trailing block.
-func (g *groupedDowndate) rankUpdate(f []float64, s int, lr []float64, j0, j1 int) {
+// triangle of the trailing block t, as worker w, with lr the per-row λ of
+// the trailing block.
+func (g *groupedDowndate) rankUpdate(t downdateTarget, w int, lr []float64, j0, j1 int) {
 	fg := &g.f
-	lr = lr[:s]
 	for j := j0; j < j1; j++ {
-		col := f[j*s : (j+1)*s]
+		col, pos := t.column(w, j)
 		lj := lr[j]
 		e0, e1 := int(g.colPtr[j]), int(g.colPtr[j+1])
 		rows := g.row[e0:e1]
@@ -134,8 +134,12 @@ func (g *groupedDowndate) rankUpdate(f []float64, s int, lr []float64, j0, j1 in
 			vs := g.val[t0:t1]
 			vs = vs[:len(gs)]
 			acc := 0.0
-			for t, gg := range gs {
-				acc += fg[gg] * vs[t]
+			for q, gg := range gs {
+				acc += fg[gg] * vs[q]
+			}
+			if pos != nil {
+				col[pos[r]] -= lj * lr[r] * acc
+				continue
 			}
 			col[r] -= lj * lr[r] * acc
 		}
@@ -179,9 +183,12 @@ func newGroupedBuilder(off *offBlock, ix *columnIndex, rows *tailRows, gid []uin
 			b.lvl[p] = int32(a)
 		}
 	}
-	est := int(ungrouped) / 3
-	b.row = make([]int32, 0, est/8)
-	b.ptr = make([]int32, 1, est/8+1)
+	// room for 0.4 of the level-by-level terms (InstEval needs 0.36) and,
+	// for the rows, at most one per entry of the lower triangle
+	est := int(0.4 * ungrouped)
+	nrow := min(est, rows.s*(rows.s+1)/2)
+	b.row = make([]int32, 0, nrow)
+	b.ptr = make([]int32, 1, nrow+1)
 	b.grp = make([]uint8, 0, est)
 	b.val = make([]float64, 0, est)
 	return b

@@ -24,8 +24,22 @@ func references(t testing.TB) []refdata.Reference {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if testSkipLarge {
+		small := refs[:0]
+		for _, r := range refs {
+			if r.NObs <= 10000 {
+				small = append(small, r)
+			}
+		}
+		refs = small
+	}
 	return refs
 }
+
+// testSkipLarge leaves the large reference models (InstEval) out of
+// references: TestEveryFactorKind sets it under the race detector and
+// -short, where they cost minutes.
+var testSkipLarge bool
 
 // TestObjectiveAtReference checks the deviance function itself, free of any
 // optimiser: every θ listed in objective_at, ML or REML as the fit was,
@@ -55,6 +69,10 @@ func TestObjectiveAtReference(t *testing.T) {
 	}
 }
 
+// testKind is the trailing factor the tests' models ask for:
+// TestEveryFactorKind runs the reference tests again with each kind forced.
+var testKind = FactorAuto
+
 // buildData returns the Data of a reference model.
 func buildData(t testing.TB, ref refdata.Reference) Data {
 	t.Helper()
@@ -62,7 +80,7 @@ func buildData(t testing.TB, ref refdata.Reference) Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
+	d := Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames, Factor: testKind}
 	for _, tm := range md.Terms {
 		d.Terms = append(d.Terms, Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
 	}

@@ -29,11 +29,13 @@ type Model struct {
 	entries termEntries
 	first   diagBlock       // L₁₁
 	off     offBlock        // L₂₁
-	tail    denseTail       // L₂₂
+	prod    tailProducts    // A₂₂, the θ-free products of L₂₂'s rows
+	tail    tailFactor      // L₂₂: a denseTail or a sparseTail
 	index   columnIndex     // the downdate column by column
 	grp     groupedDowndate // the downdate by groups of levels, where it applies
 	down    pool            // workers of the downdate
 	workers int
+	plan    FactorInfo // what the trailing factor is and why
 
 	// the last successful evaluation
 	l21    bool // off.w holds L₂₁ (the grouped downdate does without it)
@@ -58,11 +60,10 @@ func New(d Data) (*Model, error) {
 	}
 	var qT int
 	m.terms, m.lower, qT = newTerms(d.Terms, n)
-	if err := checkDenseSize(qT+m.p+1, qT, m.p); err != nil {
+	m.obs.keep(d.Y, d.X, m.kept, m.terms)
+	if err := m.analyse(qT, d.Factor, d.MaxBytes); err != nil {
 		return nil, err
 	}
-	m.obs.keep(d.Y, d.X, m.kept, m.terms)
-	m.analyse(qT)
 	m.fill(gram)
 	return m, nil
 }
@@ -77,6 +78,9 @@ func checkData(d Data) error {
 		return err
 	}
 	if err := checkWeights(d.Weights, n); err != nil {
+		return err
+	}
+	if err := checkFactorChoice(d.Factor, d.MaxBytes); err != nil {
 		return err
 	}
 	return checkTerms(d.Terms, n, d.AllowN)
@@ -128,21 +132,28 @@ func compactGram(g []float64, ld int, idx []int) []float64 {
 
 // analyse is the symbolic phase: everything that depends on the model's
 // shape — sizes, level codes — and not on its numbers, done once: Λ's
-// layout, the trailing rows, L₂₁'s pattern and its column index, and the
-// storage of every block.
-func (m *Model) analyse(qT int) {
+// layout, the choice of the trailing factor and the order of its rows,
+// L₂₁'s pattern and its column index, and the storage of every block.
+func (m *Model) analyse(qT int, kind FactorKind, maxBytes int64) error {
 	s := qT + m.p + 1
 	t1 := m.terms[0]
 	m.lam = newLambda(m.terms)
-	m.rows = newTailRows(m.terms, qT, s)
 	m.byLevel = newLevelObs(t1.codes, t1.nlevels)
 	m.entries = newTermEntries(m.terms)
 	m.first = newDiagBlock(t1.k, t1.nlevels)
+	plan, err := m.planTail(qT, kind, maxBytes)
+	if err != nil {
+		return err
+	}
+	m.rows = newTailRows(m.terms, qT, s, plan.start)
 	m.off = newOffBlock(m.terms, &m.byLevel, &m.rows)
-	m.tail = newDenseTail(s, qT)
+	m.prod = newTailProducts(m.terms, &m.rows)
 	m.workers = maxWorkers()
+	m.tail = plan.build(&m.rows, &m.prod, m.workers)
+	m.plan = plan.info
 	m.index = newColumnIndex(&m.off, s, m.workers)
 	m.down.share = m.rankUpdateShare
+	return nil
 }
 
 // Refill recomputes the model's cross-products for a new response y and

@@ -63,19 +63,19 @@ func (m *Model) Evaluate(theta []float64) error {
 		return err
 	}
 	m.lam.set(theta)
-	m.rows.setScale(&m.lam, m.terms)
+	m.rows.setScale(&m.lam)
 	m.first.scaleInflate(m.lam.template(0))
 	m.first.cholUnblocked()
 	m.l21 = false
 	if !m.grp.on { // the grouped downdate does without L₂₁
 		m.updateL21()
 	}
-	m.tail.scaleInflate(&m.lam, &m.rows)
+	m.tail.scaleInflate(&m.prod, &m.lam, &m.rows)
 	m.rankUpdate()
 	if err := m.tail.cholUnblocked(); err != nil {
 		return err
 	}
-	qT, p := m.tail.qT, m.p
+	qT, p := m.rows.qT, m.p
 	m.ldL2 = 2 * m.tail.addLogDiag(m.first.addLogDiag(0), 0, qT)
 	m.ldRX2 = 2 * m.tail.addLogDiag(0, qT, qT+p)
 	r := m.tail.residual()
@@ -92,22 +92,21 @@ func (m *Model) updateL21() {
 
 // rankUpdate downdates the trailing block by L₂₁·L₂₁′ (MixedModels.jl's
 // rankUpdate!), by the grouped products where they apply, else column by
-// column, the columns shared among the workers.
+// column, ranges of columns shared among the workers.
 func (m *Model) rankUpdate() {
 	split := m.index.split
 	if m.grp.on {
 		m.grp.setFactors(m.lam.template(0)[0])
 		split = m.grp.split
 	}
-	m.down.run(len(split) - 1)
+	m.down.run(m.workers, len(split)-1)
 }
 
-// rankUpdateShare does worker w's columns of the downdate.
-func (m *Model) rankUpdateShare(w int) {
-	f, s := m.tail.f, m.tail.s
+// rankUpdateShare does the downdate of column range task on goroutine g.
+func (m *Model) rankUpdateShare(g, task int) {
 	if m.grp.on {
-		m.grp.rankUpdate(f, s, m.rows.scale, m.grp.split[w], m.grp.split[w+1])
+		m.grp.rankUpdate(m.tail, g, m.rows.scale, m.grp.split[task], m.grp.split[task+1])
 		return
 	}
-	m.index.rankUpdate(f, s, &m.off, m.index.split[w], m.index.split[w+1])
+	m.index.rankUpdate(m.tail, g, &m.off, m.index.split[task], m.index.split[task+1])
 }

@@ -63,7 +63,7 @@ func newOffBlock(terms []termInfo, byLevel *levelObs, rows *tailRows) offBlock {
 		for _, i := range byLevel.of(a) {
 			for r := 1; r < len(terms); r++ {
 				t := terms[r]
-				g := t.tail + int(t.codes[i])*t.k
+				g := rows.levelRow(r, int(t.codes[i]))
 				for c := 0; c < t.k; c++ {
 					if stamp[g+c] != int32(a) {
 						stamp[g+c] = int32(a)
@@ -91,7 +91,7 @@ func (b *offBlock) levels() int { return len(b.colPtr) - 1 }
 // weighted Z of every term, level by level of the first term (its
 // observations in increasing order, so each sum runs in observation
 // order).
-func (b *offBlock) fillTerms(terms []termInfo, zw [][]float64, byLevel *levelObs, e *termEntries) {
+func (b *offBlock) fillTerms(terms []termInfo, zw [][]float64, byLevel *levelObs, e *termEntries, rows *tailRows) {
 	k, n := b.k, len(terms[0].codes)
 	z1 := zw[0]
 	for a := 0; a < b.levels(); a++ {
@@ -99,7 +99,7 @@ func (b *offBlock) fillTerms(terms []termInfo, zw [][]float64, byLevel *levelObs
 			b.pos[b.rows[p]] = int32(p)
 		}
 		for _, i := range byLevel.of(a) {
-			e.load(i, terms, zw)
+			e.load(i, terms, zw, rows)
 			for c := 0; c < k; c++ {
 				z := z1[c*n+i]
 				if z == 0 {

@@ -3,40 +3,56 @@ package lmm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
-// pool runs share(w) for w = 0..nw−1 at once, share 0 on the calling
-// goroutine and the others on persistent goroutines started on first use,
-// so that a parallel step per θ costs two channel operations per worker
-// and no allocation.
+// pool runs ntasks tasks on nw goroutines at once — goroutine 0 the
+// calling one, the others persistent, started on first use — so that a
+// parallel step per θ costs two channel operations per worker and no
+// allocation. The goroutines take the tasks in order from a shared
+// counter: one the scheduler holds back (the machine may be shared) delays
+// the step by one task, not by a fixed share. share(g, task) must depend
+// on g only for scratch space.
 type pool struct {
-	share func(w int)
+	share func(g, task int)
 	jobs  []chan int
 	wg    sync.WaitGroup
+	next  atomic.Int64
+	tasks int
 }
 
-// run calls share(0..nw−1) and returns when all have finished.
-func (p *pool) run(nw int) {
-	if nw <= 1 {
-		p.share(0)
+// run does tasks 0..ntasks−1 on nw goroutines and returns when all are
+// done.
+func (p *pool) run(nw, ntasks int) {
+	p.next.Store(0)
+	p.tasks = ntasks
+	if nw <= 1 || ntasks <= 1 {
+		p.work(0)
 		return
 	}
 	for len(p.jobs) < nw-1 {
 		ch := make(chan int, 1)
 		p.jobs = append(p.jobs, ch)
 		go func() {
-			for w := range ch {
-				p.share(w)
+			for g := range ch {
+				p.work(g)
 				p.wg.Done()
 			}
 		}()
 	}
 	p.wg.Add(nw - 1)
-	for w := 1; w < nw; w++ {
-		p.jobs[w-1] <- w
+	for g := 1; g < nw; g++ {
+		p.jobs[g-1] <- g
 	}
-	p.share(0)
+	p.work(0)
 	p.wg.Wait()
+}
+
+// work does tasks on goroutine g until none is left.
+func (p *pool) work(g int) {
+	for t := int(p.next.Add(1) - 1); t < p.tasks; t = int(p.next.Add(1) - 1) {
+		p.share(g, t)
+	}
 }
 
 // close stops the goroutines.
@@ -49,3 +65,8 @@ func (p *pool) close() {
 
 // maxWorkers is the number of goroutines a parallel step may use.
 func maxWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// tasksPerWorker is how many column ranges of equal work the downdate is
+// cut into per worker, so that the ranges can be shared out as they are
+// done.
+const tasksPerWorker = 4

@@ -57,6 +57,9 @@ func TestObjectiveMatchesRecorded(t *testing.T) {
 		return m
 	}
 	for _, r := range recordedObjectives {
+		if _, ok := data[r.model]; !ok {
+			continue // a large model left out (testSkipLarge)
+		}
 		got, err := model(r.model).Objective(r.theta, r.reml)
 		if err != nil {
 			t.Fatalf("%s θ=%v: %v", r.model, r.theta, err)
@@ -66,6 +69,9 @@ func TestObjectiveMatchesRecorded(t *testing.T) {
 		}
 	}
 	for _, r := range recordedSolutions {
+		if _, ok := data[r.model]; !ok {
+			continue
+		}
 		m := model(r.model)
 		sol, err := m.Solve(r.theta, r.reml)
 		if err != nil {

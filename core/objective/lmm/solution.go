@@ -38,7 +38,7 @@ func (m *Model) Solve(theta []float64, reml bool) (*Solution, error) {
 	}
 	sol := m.criteria(theta, reml)
 	x := m.tail.solveT()
-	qT := m.tail.qT
+	qT := m.rows.qT
 	sol.Beta = append([]float64(nil), x[qT:qT+m.p]...)
 	sol.U = m.modes(x)
 	sol.B = make([]float64, len(sol.U))
@@ -61,17 +61,24 @@ func (m *Model) criteria(theta []float64, reml bool) *Solution {
 	return sol
 }
 
-// modes returns ũ from x, the solution over the trailing rows before y:
-// the later terms' modes are x's first qT elements; the first term's solve
+// modes returns ũ from x, the solution over the trailing rows before y
+// (factor order): the later terms' modes are x's first qT elements, put
+// back term by term, level by level; the first term's solve
 // L₁₁′u_a = c_a − L₂₁[:,a]′x level by level (c_a: y's row of L₂₁).
 func (m *Model) modes(x []float64) []float64 {
-	k, qT := m.first.k, m.tail.qT
+	k, qT := m.first.k, m.rows.qT
 	q1 := m.terms[0].q
 	u := make([]float64, q1+qT)
-	copy(u[q1:], x[:qT])
+	for r := 1; r < len(m.terms); r++ {
+		t := m.terms[r]
+		for l := 0; l < t.nlevels; l++ {
+			g := m.rows.levelRow(r, l)
+			copy(u[q1+t.tail+l*t.k:q1+t.tail+(l+1)*t.k], x[g:g+t.k])
+		}
+	}
 	for a := 0; a < m.first.l; a++ {
 		ua := u[a*k : (a+1)*k]
-		m.off.residualRHS(a, x, m.tail.s-1, ua)
+		m.off.residualRHS(a, x, m.rows.s-1, ua)
 		dense.LowerTSolve(m.first.level(a), k, ua)
 	}
 	return u
@@ -99,9 +106,10 @@ func (b *offBlock) residualRHS(a int, x []float64, yRow int, v []float64) {
 // vcov returns σ²·(R_X·R_X′)⁻¹, the covariance of β̂ (R_X the fixed-effects
 // block of the factor), and the standard errors.
 func (m *Model) vcov(sigma float64) (vcov, se []float64) {
-	p, s, qT := m.p, m.tail.s, m.tail.qT
+	p := m.p
 	rinv := make([]float64, p*p)
-	dense.LowerInverse(rinv, m.tail.f[qT*s+qT:], s, p)
+	rx, ld := m.tail.fixedBlock()
+	dense.LowerInverse(rinv, rx, ld, p)
 	vcov = make([]float64, p*p)
 	dense.LowerCrossprod(vcov, rinv, p)
 	s2 := sigma * sigma

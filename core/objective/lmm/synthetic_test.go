@@ -42,7 +42,7 @@ type synthTerm struct {
 // weights in [0.5, 2) if weighted.
 func synthetic(seed uint64, n, p int, terms []synthTerm, weighted bool) Data {
 	r := splitmix(seed)
-	d := Data{Y: make([]float64, n), X: make([]float64, n*p), P: p}
+	d := Data{Y: make([]float64, n), X: make([]float64, n*p), P: p, Factor: testKind}
 	x := make([]float64, n)
 	for i := range x {
 		x[i] = 2*r.unif() - 1

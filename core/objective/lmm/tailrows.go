@@ -1,28 +1,47 @@
 package lmm
 
 // tailRows maps the s rows (and columns) of the trailing block to what
-// they hold: the random effects of the terms after the first (qT rows,
-// each level's k rows together), then X's kept columns, then y. The Λ
-// scaling of the trailing block and of the first term's block against it
-// reads this map.
+// they hold, in the factor's order: the random effects of the terms after
+// the first (qT rows, each level's k rows together, the levels in the
+// order of the factor — term by term for a dense trailing block, a
+// fill-reducing order for a sparse one), then X's kept columns, then y.
+// The Λ scaling of the trailing block and of the first term's block
+// against it reads this map.
 type tailRows struct {
 	s, qT  int
 	term   []int32   // term (index into the model's terms) of each row, −1 for X and y
 	group  []int32   // first row of the row's level (the row itself for X and y)
+	start  [][]int32 // start[r][l]: first row of level l of term r ≥ 1
 	scalar bool      // every term after the first has k = 1: Λ is a scale per row
 	scale  []float64 // scalar case: λ of each row at the current θ, 1 for X and y
 }
 
-func newTailRows(terms []termInfo, qT, s int) tailRows {
-	t := tailRows{s: s, qT: qT, term: make([]int32, s), group: make([]int32, s), scalar: true, scale: make([]float64, s)}
+// naturalStarts lays the later terms' levels out term by term, level by
+// level: the dense trailing block's order.
+func naturalStarts(terms []termInfo) [][]int32 {
+	start := make([][]int32, len(terms))
+	for r := 1; r < len(terms); r++ {
+		t := terms[r]
+		start[r] = make([]int32, t.nlevels)
+		for l := range start[r] {
+			start[r][l] = int32(t.tail + l*t.k)
+		}
+	}
+	return start
+}
+
+func newTailRows(terms []termInfo, qT, s int, start [][]int32) tailRows {
+	t := tailRows{s: s, qT: qT, term: make([]int32, s), group: make([]int32, s), start: start, scalar: true, scale: make([]float64, s)}
 	for r := 1; r < len(terms); r++ {
 		tm := terms[r]
 		if tm.k != 1 {
 			t.scalar = false
 		}
-		for row := tm.tail; row < tm.tail+tm.q; row++ {
-			t.term[row] = int32(r)
-			t.group[row] = int32(tm.tail + (row-tm.tail)/tm.k*tm.k)
+		for _, g := range start[r] {
+			for c := int32(0); c < int32(tm.k); c++ {
+				t.term[g+c] = int32(r)
+				t.group[g+c] = g
+			}
 		}
 	}
 	for row := qT; row < s; row++ {
@@ -33,17 +52,16 @@ func newTailRows(terms []termInfo, qT, s int) tailRows {
 	return t
 }
 
+// levelRow returns the first row of level l of term r ≥ 1.
+func (t *tailRows) levelRow(r, l int) int { return int(t.start[r][l]) }
+
 // setScale sets the per-row λ of the scalar case from Λ's templates.
-func (t *tailRows) setScale(lam *lambda, terms []termInfo) {
+func (t *tailRows) setScale(lam *lambda) {
 	if !t.scalar {
 		return
 	}
-	for r := 1; r < len(terms); r++ {
-		tm := terms[r]
-		v := lam.template(r)[0]
-		for row := tm.tail; row < tm.tail+tm.q; row++ {
-			t.scale[row] = v
-		}
+	for row, r := range t.term[:t.qT] {
+		t.scale[row] = lam.template(int(r))[0]
 	}
 }
 

@@ -18,7 +18,7 @@ func (m *Model) SetWorkers(w int) {
 		return
 	}
 	m.workers = w
-	m.tail.chol.Workers = w
-	m.index = newColumnIndex(&m.off, m.tail.s, w)
+	m.tail.setWorkers(w)
+	m.index = newColumnIndex(&m.off, m.rows.s, w)
 	m.grp.build(&m.first, &m.off, &m.index, &m.rows, w)
 }

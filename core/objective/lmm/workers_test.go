@@ -34,7 +34,7 @@ func crossed(t *testing.T, k1 int) *Model {
 		}
 		y[i] = 1 + 0.5*x[n+i] + 0.3*math.Sin(float64(c1[i])) + 0.2*math.Cos(float64(c2[i])) + next()
 	}
-	m, err := New(Data{Y: y, X: x, P: 2, Terms: []Term{{Codes: c1, NLevels: l1, K: k1, Z: z1}, {Codes: c2, NLevels: l2, K: 1, Z: z2}}})
+	m, err := New(Data{Y: y, X: x, P: 2, Terms: []Term{{Codes: c1, NLevels: l1, K: k1, Z: z1}, {Codes: c2, NLevels: l2, K: 1, Z: z2}}, Factor: testKind})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,17 +62,17 @@ func TestSetWorkersSameBits(t *testing.T) {
 			}
 			return len(m.index.split) - 1
 		}
-		if splits() != 4 {
+		if splits() != 4*tasksPerWorker {
 			t.Fatalf("k1 = %d: the downdate is split %d ways with GOMAXPROCS 4: the model is too small for this test", k1, splits())
 		}
 		var ref []float64
 		for _, w := range []int{0, 1, 3, 4, 0} {
 			m.SetWorkers(w)
-			want, have := max(w, 1), max(m.tail.chol.Workers, 1)
+			want, have := max(w, 1), max(tailWorkers(m.tail), 1)
 			if w == 0 {
-				want, have = 4, cmp.Or(m.tail.chol.Workers, 4)
+				want, have = 4, cmp.Or(tailWorkers(m.tail), 4)
 			}
-			if have != want || splits() != want {
+			if have != want || splits() != want*tasksPerWorker {
 				t.Fatalf("SetWorkers(%d): factoriser %d workers, downdate split %d ways", w, have, splits())
 			}
 			ml, err := m.Objective(theta, false)
@@ -100,4 +100,15 @@ func TestSetWorkersSameBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tailWorkers returns the worker count the trailing factor was given.
+func tailWorkers(t tailFactor) int {
+	switch x := t.(type) {
+	case *denseTail:
+		return x.chol.Workers
+	case *sparseTail:
+		return x.fac.Workers()
+	}
+	return -1
 }

@@ -1,0 +1,6 @@
+//go:build !race
+
+package lmm
+
+// raceEnabled is true under the race detector.
+const raceEnabled = false
