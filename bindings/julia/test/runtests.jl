@@ -9,6 +9,7 @@
 # is not mirrored there (in particular a new error scenario) is reported by the check.
 
 using GlmmGo
+using Distributed
 using GlmmGo: LibGlmmGo, from_c_indices, fixef, fixefnames, ranef, condVar, VarCorr, objective, sdest, lowerbd,
     issingular, varest, dispersion, importance, MIXLOGIT_TRACE_COLUMNS
 using JSON
@@ -351,6 +352,28 @@ const ERROR_SCENARIOS = Dict(
         @test g.auto_stop === :m_max && nsamples(g) == 512 && g.t_sigma && !isempty(g.stages)
         set_fit_samples!(model, g)
         @test closeto(objective(model, coef(g)).value, loglikelihood(g), ftol["objective"])
+    end
+
+    @testset "MCLA fit on a worker pool $(case["reference"])" for case in PLAN["mcla_cluster"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        n, p, q = ref["n"], ref["p"], ref["q"]
+        Z = sparse(from_c_indices(Int.(ref["Z"]["row"])), from_c_indices(Int.(ref["Z"]["col"])), tofloat.(ref["Z"]["val"]), n, q)
+        varcomp = reduce(vcat, [fill(t, k) for (t, k) in enumerate(ref["nrandom"])])
+        data = (Symbol(ref["family"]), tofloat.(ref["y"]), reshape(tofloat.(ref["X"]), n, p), Z, varcomp)
+        kw = (; ntrials = tofloat.(ref["ntrials"]), weights = tofloat.(ref["weights"]), m = case["m"], seed = case["seed"],
+              workers = 1)
+        one = fit(MCLAFit, data...; kw...)
+        for k in case["pools"]
+            ws = addprocs(k; exeflags = "--project=$(Base.active_project())")
+            try
+                @everywhere ws using GlmmGo
+                g = fit(MCLAFit, data...; kw..., pool = WorkerPool(ws))
+                @test coef(g) == coef(one) && loglikelihood(g) == loglikelihood(one)
+                @test stderror(g) == stderror(one) && mcse(g) == mcse(one)
+            finally
+                rmprocs(ws)
+            end
+        end
     end
 
     nbtol = PLAN["mcla_nb_tolerance"]
