@@ -149,25 +149,29 @@ func NewWorker(d mcla.Data) (*Worker, error) {
 // rebuilt only when it changed.
 func (w *Worker) Sample(spec *SampleSpec, g0, g1, workers int) error {
 	w.spec = nil
-	w.model.DropSamples()
 	if len(spec.Beta) != w.data.P || len(spec.UStar) != w.data.Q || len(spec.DStar) != w.data.Q {
+		w.model.DropSamples()
 		return errs.Invalidf("spec", "is for p = %d and q = %d, the model has p = %d and q = %d", len(spec.Beta), len(spec.UStar), w.data.P, w.data.Q)
 	}
-	if !spec.sameDensity(w.built) {
+	// The same density and seed (a larger m, or batches handed out again
+	// after a worker was lost): the blocks already drawn are kept.
+	reuse := spec.sameDensity(w.built)
+	if !reuse {
+		w.model.DropSamples()
 		w.built, w.density = nil, nil
 		_, dens, err := buildDensity(w.data, w.z, spec)
 		if err != nil {
 			return err
 		}
+		if err := w.model.SetDensity(dens, workers); err != nil {
+			return err
+		}
 		w.built, w.density = spec, dens
-	}
-	if err := w.model.SetDensity(w.density, workers); err != nil {
-		return err
 	}
 	w.model.SetSampleMemory(spec.SampleMemory)
 	seed, dens := spec.Seed, w.density
 	draw := func(lo, hi int, dst, z []float64) { dens.DrawTo(seed, lo, hi, dst, z) }
-	if err := w.model.SetSamplerBatches(spec.M, draw, g0, g1, workers); err != nil {
+	if err := w.model.SetSamplerBatches(spec.M, draw, g0, g1, workers, reuse); err != nil {
 		return err
 	}
 	w.spec, w.g0, w.g1 = spec, g0, g1

@@ -30,8 +30,12 @@ func (m *Model) DropSamples() {
 // SetSampler does, but draws and precomputes only the blocks of batches
 // g0..g1−1 (parallel.BatchBlockRange of mrows): this process's part of a
 // sample whose other batches live elsewhere. Only BatchPieces and
-// MomentPieces evaluate such a sample, and only on those batches.
-func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int) error {
+// MomentPieces evaluate such a sample, and only on those batches. With
+// reuse, the complete blocks of the sample set before (by this call or
+// SetSampler, with the same density and draw: the caller vouches for it)
+// are kept rather than drawn again, as Grow keeps them: a sample's block
+// is the same whatever m and whichever process holds it.
+func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int, reuse bool) error {
 	if m.dens == nil {
 		return errs.Statef("set the importance density before the samples")
 	}
@@ -41,15 +45,44 @@ func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int) 
 	if nb := parallel.NumBatches(mrows); g0 < 0 || g1 > nb || g0 >= g1 {
 		return errs.Invalidf("batch_begin", "batches [%d, %d) are not a non-empty part of the %d batches of m = %d samples", g0, g1, nb, mrows)
 	}
+	old := m.smp
+	if !reuse {
+		old = nil
+	}
 	m.DropSamples()
 	b0, _ := parallel.BatchBlockRange(g0, mrows)
 	_, b1 := parallel.BatchBlockRange(g1-1, mrows)
 	kept := m.keeps(min(mrows, (b1-b0)*parallel.BlockSize))
 	s := &store{m: mrows, draw: draw, kept: kept, blocks: make([]block, parallel.NumBlocks(mrows))}
+	var fresh []int
 	for b := b0; b < b1; b++ {
+		if old != nil && b < old.m/parallel.BlockSize && old.blocks[b].logFt != nil && (old.blocks[b].u != nil || !kept) {
+			s.blocks[b] = old.blocks[b]
+			if !kept {
+				s.blocks[b].u = nil
+			}
+			continue
+		}
 		s.blocks[b] = newBlock(b, mrows, kept, m.q, m.nvc)
+		fresh = append(fresh, b)
 	}
-	return m.setStore(s, m.fillBlocks(s, b0, b1, workers, true))
+	return m.setStore(s, m.fillList(s, fresh, workers))
+}
+
+// fillList draws and precomputes the blocks listed, each a run of
+// consecutive blocks filled at once.
+func (m *Model) fillList(s *store, blocks []int, workers int) error {
+	for i := 0; i < len(blocks); {
+		j := i + 1
+		for j < len(blocks) && blocks[j] == blocks[j-1]+1 {
+			j++
+		}
+		if err := m.fillBlocks(s, blocks[i], blocks[j-1]+1, workers, true); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
 }
 
 // whole reports a State error when the model holds only some batches of
