@@ -143,9 +143,12 @@ function _partials_callback(userdata::Ptr{Cvoid}, req::Ptr{LibGlmmGo.glmmgo_mcla
         return Cint(0)
     catch e
         c.exception = CapturedException(e, catch_backtrace())
-        msg = codeunits(sprint(showerror, e))
+        msg = Vector{UInt8}(sprint(showerror, e))
         n = min(length(msg), Int(r.errlen) - 1)
-        n >= 0 && (GC.@preserve msg unsafe_copyto!(r.err, pointer(msg), n); unsafe_store!(r.err, 0x00, n + 1))
+        if n >= 0
+            GC.@preserve msg unsafe_copyto!(r.err, pointer(msg), n)
+            unsafe_store!(r.err, 0x00, n + 1)
+        end
         return Cint(1)
     end
 end
