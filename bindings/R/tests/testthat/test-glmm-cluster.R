@@ -74,6 +74,21 @@ test_that("a worker killed mid-fit: the fit completes with the same result and a
   expect_equal(unlist(parallel::clusterCall(cl[-2], function() 1 + 1)), c(2, 2))
 })
 
+test_that("a worker that stops answering is dropped after the timeout, with the same result", {
+  skip_on_os("windows")
+  one <- sal_cluster_fit(workers = 1)
+  cl <- cluster_with_glmmgo(2)
+  pids <- unlist(parallel::clusterCall(cl, Sys.getpid))
+  on.exit({ tools::pskill(pids[1], tools::SIGKILL); parallel::stopCluster(cl[-1]) })
+  old <- options(glmmgo.cluster.timeout = 2,
+                 glmmgo.cluster.hook = function(i, report) if (i == 10) tools::pskill(pids[1], tools::SIGSTOP))
+  on.exit(options(old), add = TRUE)
+  expect_warning(f <- glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
+                           data = salamander, family.glmm = bernoulli.glmm, m = 2000, seed = 31, cluster = cl),
+                 sprintf("lost worker 1 \\(pid %d on [^)]*\\): no answer within 2 seconds", pids[1]))
+  expect_same_fit(f, one)
+})
+
 test_that("no worker left, a stopped cluster, workers without glmmgo: clear errors, the session goes on", {
   cl <- cluster_with_glmmgo(1)
   pid <- parallel::clusterCall(cl, Sys.getpid)[[1]]
