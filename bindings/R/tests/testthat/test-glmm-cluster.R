@@ -12,6 +12,15 @@ sal_cluster_fit <- function(...) {
                         data = salamander, family.glmm = bernoulli.glmm, m = 2000, seed = 31, ...))
 }
 
+## The one-process fit every cluster fit of salamander is compared with, made once.
+sal_one <- local({
+  fit <- NULL
+  function() {
+    if (is.null(fit)) fit <<- sal_cluster_fit(workers = 1)
+    fit
+  }
+})
+
 expect_same_fit <- function(a, b) {
   for (nm in c("beta", "nu", "loglike.value", "loglike.gradient", "loglike.hessian", "se", "mcse", "mcse.glmm",
                "ess", "m", "trust.iterations", "stages"))
@@ -19,7 +28,7 @@ expect_same_fit <- function(a, b) {
 }
 
 test_that("salamander on 2 and 3 PSOCK workers is the one-process fit bit for bit", {
-  one <- sal_cluster_fit(workers = 1)
+  one <- sal_one()
   for (k in 2:3) {
     cl <- cluster_with_glmmgo(k)
     f <- sal_cluster_fit(cluster = cl)
@@ -47,8 +56,9 @@ test_that("grouseticks (Poisson) on 2 PSOCK workers is the one-process fit bit f
 })
 
 test_that("a cluster made by future's makeClusterPSOCK (parallelly) is a parallel cluster and works as one", {
+  skip_if_slow()
   skip_if_not_installed("parallelly")
-  one <- sal_cluster_fit(workers = 1)
+  one <- sal_one()
   cl <- parallelly::makeClusterPSOCK(2, verbose = FALSE)
   on.exit(parallel::stopCluster(cl))
   parallel::clusterCall(cl, function(p) { .libPaths(p); NULL }, .libPaths())
@@ -56,7 +66,7 @@ test_that("a cluster made by future's makeClusterPSOCK (parallelly) is a paralle
 })
 
 test_that("a worker killed mid-fit: the fit completes with the same result and a warning names it", {
-  one <- sal_cluster_fit(workers = 1)
+  one <- sal_one()
   cl <- cluster_with_glmmgo(3)
   on.exit(parallel::stopCluster(cl[-2]))
   pids <- unlist(parallel::clusterCall(cl, Sys.getpid))
@@ -76,7 +86,8 @@ test_that("a worker killed mid-fit: the fit completes with the same result and a
 
 test_that("a worker that stops answering is dropped after the timeout, with the same result", {
   skip_on_os("windows")
-  one <- sal_cluster_fit(workers = 1)
+  skip_if_slow()
+  one <- sal_one()
   cl <- cluster_with_glmmgo(2)
   pids <- unlist(parallel::clusterCall(cl, Sys.getpid))
   on.exit({ tools::pskill(pids[1], tools::SIGKILL); parallel::stopCluster(cl[-1]) })
@@ -101,7 +112,11 @@ test_that("no worker left, a stopped cluster, workers without glmmgo: clear erro
   skip_if(nzchar(system.file(package = "glmmgo", lib.loc = .Library)), "glmmgo is installed in R's own library")
   bare <- parallel::makePSOCKcluster(1)
   on.exit(parallel::stopCluster(bare))
-  parallel::clusterCall(bare, function(lib) { .libPaths(lib); NULL }, .Library)
+  ## a function of the global environment: one of this file's would carry its
+  ## enclosure (a fit, whose functions load glmmgo) to the worker with it
+  only_base <- function(lib) { .libPaths(lib); NULL }
+  environment(only_base) <- globalenv()
+  parallel::clusterCall(bare, only_base, .Library)
   expect_error(sal_cluster_fit(cluster = bare), "worker 1 cannot take part: glmmgo is not installed for this worker's R")
   expect_identical(sal_cluster_fit(workers = 1)$beta, sal_cluster_fit(workers = 2)$beta)
 })
