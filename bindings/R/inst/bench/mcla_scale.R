@@ -3,17 +3,20 @@
 ## peak resident set (VmHWM, Linux). Run it once per setting, interleaved,
 ## since the machine may be shared:
 ##
-##   Rscript mcla_scale.R [m] [workers] [seed] [stages]
+##   Rscript mcla_scale.R [m] [workers] [seed] [stages] [sample.memory]
 ##     m        a sample size or "auto" (default "auto")
 ##     workers  engine threads (default 2)
 ##     seed     default 1
 ##     stages   mcla.control(stages = ) (default 5; 1 is glmm's single density)
+##     sample.memory  mcla.control(sample.memory = ) in bytes (default 2^32;
+##              0 redraws the samples at every evaluation, Inf keeps them)
 suppressPackageStartupMessages(library(glmmgo))
 args <- commandArgs(TRUE)
 m <- if (length(args) >= 1 && args[[1]] != "auto") as.numeric(args[[1]]) else "auto"
 workers <- if (length(args) >= 2) as.integer(args[[2]]) else 2L
 seed <- if (length(args) >= 3) as.numeric(args[[3]]) else 1
 stages <- if (length(args) >= 4) as.integer(args[[4]]) else 5L
+mem <- if (length(args) >= 5) as.numeric(args[[5]]) else 2^32
 
 peak_rss <- function() {
   s <- tryCatch(readLines("/proc/self/status"), error = function(e) character())
@@ -24,7 +27,7 @@ peak_rss <- function() {
 t0 <- proc.time()[["elapsed"]]
 f <- withCallingHandlers(
   glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"), data = salamander,
-       family.glmm = bernoulli.glmm, m = m, seed = seed, workers = workers, control = mcla.control(stages = stages)),
+       family.glmm = bernoulli.glmm, m = m, seed = seed, workers = workers, control = mcla.control(stages = stages, sample.memory = mem)),
   warning = function(w) { message("warning: ", conditionMessage(w)); invokeRestart("muffleWarning") })
 wall <- proc.time()[["elapsed"]] - t0
 tm <- f$timing
