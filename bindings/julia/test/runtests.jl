@@ -321,6 +321,7 @@ const ERROR_SCENARIOS = Dict(
         # the fit's own sample and importance density give its value and derivatives
         imp = importance(f)
         U = umatrix(f)
+        @test_throws ArgumentError umatrix(f; max_bytes = 8 * case["m"] * ref["q"] - 1)   # refused before allocating
         @test size(U) == (case["m"], ref["q"])
         set_importance!(model; zeta, p_mix, imp...)
         set_samples!(model, U)

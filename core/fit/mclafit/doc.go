@@ -71,7 +71,9 @@
 // stage) of PilotM from a density built at the best previous stage's
 // estimate θ — u* the conditional mode at θ, Σ̃ the curvature there,
 // D* = diag(ν), and a t component t_ζ(u*, Σ̃) — maximises, and stops when
-// the estimate stays within twice its MCSE of the density's centre. Each
+// every estimate stays within 2√2 MCSEs (the centre is itself an estimate
+// with about the same MCSE) or a tenth of an SE of the density's centre,
+// with an MCSE resting on at least nine degrees of freedom. Each
 // stage is a complete MCLA with a fixed density, so its estimate and MCSE
 // are valid on their own; the stage with the largest ESS (whose
 // maximisation did not end against a guard that keeps the ESS above a
