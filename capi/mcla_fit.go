@@ -3,6 +3,12 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
 #include "cgo.h"
+
+// The Go build cache does not see changes to the header outside this
+// package: this check ties the build to the result codes' numbering (R's
+// codes.R and Julia's LibGlmmGo.jl hold the same numbers).
+_Static_assert(GLMMGO_MCLA_MCSE_GLMM == 1030 && GLMMGO_MCLA_SAMPLES_KEPT == 1044,
+               "the MCLA fit's result codes as the bindings number them");
 */
 import "C"
 

@@ -646,21 +646,22 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
-#define GLMMGO_MCLA_MCSE_GLMM 1029      /* d      glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm)) */
-#define GLMMGO_MCLA_MCVCOV_GLMM 1030    /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k' */
-#define GLMMGO_MCLA_JACKKNIFE 1031      /* 4      the MCSE's groups G, effective groups, degrees of freedom, variance inflation */
-#define GLMMGO_MCLA_STAGE_COUNT 1032    /* 1 int  k, the number of stages (importance densities) */
-#define GLMMGO_MCLA_STAGE_M 1033        /* k int  samples of each stage (the final stage's after growing) */
-#define GLMMGO_MCLA_STAGE_ESS 1034      /* k      effective sample size at each stage's estimate */
-#define GLMMGO_MCLA_STAGE_PAR 1035      /* k*d    each stage's estimate, column-major k x d */
-#define GLMMGO_MCLA_STAGE_MCSE 1036     /* k*d    each stage's MCSEs, column-major k x d */
-#define GLMMGO_MCLA_STAGE_CENTRE 1037   /* k*d    the point each stage's density was built at, column-major k x d */
-#define GLMMGO_MCLA_STAGE_GUARDED 1038  /* k int  1 if the stage's maximisation ended against the guard */
-#define GLMMGO_MCLA_FINAL_STAGE 1039    /* 1 int  the stage (0-based) the results come from */
-#define GLMMGO_MCLA_AUTO_STOP 1040      /* 1 int  GLMMGO_AUTO_* : why the sample size stopped growing */
-#define GLMMGO_MCLA_GUARDED 1041        /* 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0) */
-#define GLMMGO_MCLA_T_SIGMA 1042        /* 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*) */
-#define GLMMGO_MCLA_SAMPLES_KEPT 1043   /* 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation */
+/* 1029 is GLMMGO_MCLA_CONVERGENCE (the hardening work's reason codes). */
+#define GLMMGO_MCLA_MCSE_GLMM 1030      /* d      glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm)) */
+#define GLMMGO_MCLA_MCVCOV_GLMM 1031    /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k' */
+#define GLMMGO_MCLA_JACKKNIFE 1032      /* 4      the MCSE's groups G, effective groups, degrees of freedom, variance inflation */
+#define GLMMGO_MCLA_STAGE_COUNT 1033    /* 1 int  k, the number of stages (importance densities) */
+#define GLMMGO_MCLA_STAGE_M 1034        /* k int  samples of each stage (the final stage's after growing) */
+#define GLMMGO_MCLA_STAGE_ESS 1035      /* k      effective sample size at each stage's estimate */
+#define GLMMGO_MCLA_STAGE_PAR 1036      /* k*d    each stage's estimate, column-major k x d */
+#define GLMMGO_MCLA_STAGE_MCSE 1037     /* k*d    each stage's MCSEs, column-major k x d */
+#define GLMMGO_MCLA_STAGE_CENTRE 1038   /* k*d    the point each stage's density was built at, column-major k x d */
+#define GLMMGO_MCLA_STAGE_GUARDED 1039  /* k int  1 if the stage's maximisation ended against the guard */
+#define GLMMGO_MCLA_FINAL_STAGE 1040    /* 1 int  the stage (0-based) the results come from */
+#define GLMMGO_MCLA_AUTO_STOP 1041      /* 1 int  GLMMGO_AUTO_* : why the sample size stopped growing */
+#define GLMMGO_MCLA_GUARDED 1042        /* 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0) */
+#define GLMMGO_MCLA_T_SIGMA 1043        /* 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*) */
+#define GLMMGO_MCLA_SAMPLES_KEPT 1044   /* 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation */
 
 /* Values of GLMMGO_MCLA_AUTO_STOP. */
 #define GLMMGO_AUTO_M_GIVEN 0     /* m was given */
