@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/parallel"
@@ -30,6 +31,7 @@ var (
 	_ = [1]struct{}{}[C.GLMMGO_ERR_BUSY-int(errs.Busy)]
 	_ = [1]struct{}{}[C.GLMMGO_ERR_STATE-int(errs.State)]
 	_ = [1]struct{}{}[C.GLMMGO_ERR_FORKED-int(errs.State)-1] // the one code of the C guard alone
+	_ = [1]struct{}{}[C.GLMMGO_ERR_RESOURCE-int(errs.Resource)]
 
 	_ = [1]struct{}{}[C.GLMMGO_BERNOULLI-int(family.Bernoulli)]
 	_ = [1]struct{}{}[C.GLMMGO_POISSON-int(family.Poisson)]
@@ -42,12 +44,16 @@ var (
 )
 
 // call is the body of every Go export that returns a status: it runs f,
-// turns a panic into GLMMGO_ERR_INTERNAL, and reports f's error (or
-// success) as a status and a message in the caller's buffer. The fork
-// guard has run before, in C (guard.c).
+// turns a panic into GLMMGO_ERR_INTERNAL, reports f's error (or success)
+// as a status and a message in the caller's buffer, and returns the
+// memory of a call that allocated much to the operating system
+// (returnMemory). The fork guard has run before, in C (guard.c).
 func call(err *C.char, errlen C.size_t, f func() error) (status C.int) {
 	defer recoverInternal(&status, err, errlen)
-	return report(f(), err, errlen)
+	mark := allocated()
+	status = report(f(), err, errlen)
+	returnMemory(mark)
+	return status
 }
 
 // withHandle is call for an export that works on one handle: it fetches
@@ -71,13 +77,19 @@ func statusOf(err error) C.int {
 	return C.int(errs.KindOf(err))
 }
 
-// writeMsg copies msg into the caller's buffer, truncated and NUL-terminated.
+// writeMsg copies msg into the caller's buffer, truncated to n-1 bytes and
+// NUL-terminated. Only the bytes written are viewed, so any n is safe, even
+// one beyond the largest Go slice ((size_t)-1, "no limit").
 func writeMsg(buf *C.char, n C.size_t, msg string) {
 	if buf == nil || n == 0 {
 		return
 	}
-	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n))
-	k := copy(dst[:len(dst)-1], msg)
+	k := uint64(len(msg))
+	if uint64(n)-1 < k {
+		k = uint64(n) - 1
+	}
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(k)+1)
+	copy(dst, msg[:k])
 	dst[k] = 0
 }
 
@@ -123,9 +135,32 @@ func renameArgs(err error, names map[string]string) error {
 	return err
 }
 
+// glmmgo_go_attach does nothing: guard.c calls it once per thread, before
+// the thread's first real call, so that Go's per-thread set-up happens
+// with the thread's own signal mask (see attach_thread there).
+//
+//export glmmgo_go_attach
+func glmmgo_go_attach() {}
+
 //export glmmgo_go_available_workers
 func glmmgo_go_available_workers() C.int32_t {
 	return C.int32_t(parallel.Available())
+}
+
+//export glmmgo_go_set_memory_limit
+func glmmgo_go_set_memory_limit(bytes C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return call(err, errlen, func() error { return budget.SetLimit(int64(bytes)) })
+}
+
+//export glmmgo_go_memory_limit
+func glmmgo_go_memory_limit(bytes *C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return call(err, errlen, func() error {
+		if bytes == nil {
+			return errs.Invalidf("bytes", "is NULL; pass the address of an int64_t")
+		}
+		*bytes = C.int64_t(budget.Limit())
+		return nil
+	})
 }
 
 //export glmmgo_go_free

@@ -12,7 +12,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
-// A waldFit is a fit with Wald intervals for its parameters: MCLA and
+// A waldFit is a fit with Wald intervals for its parameters: MCLA, laplace and
 // mixlogit fits. waldLen gives the number of parameters and how a message
 // names it ("p + nvc").
 type waldFit interface {
@@ -21,7 +21,7 @@ type waldFit interface {
 	confInt(level float64) (lo, hi []float64, err error)
 }
 
-var kindWaldFit = kind{0, "an MCLA or mixlogit fit"}
+var kindWaldFit = kind{0, "an MCLA, laplace or mixlogit fit"}
 
 //export glmmgo_go_confint
 func glmmgo_go_confint(fit C.glmmgo_handle, level C.double, lower, upper *C.double, length C.int64_t, err *C.char, errlen C.size_t) C.int {

@@ -29,7 +29,7 @@
    functions with default visibility, so the library exports exactly the
    functions of the header and the glmmgo_go_* functions stay internal
    (tests check both). */
-#define _GNU_SOURCE /* struct sigaction, SA_ONSTACK */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -66,79 +66,183 @@ static int forked_status(char *err, size_t errlen) {
     return GLMMGO_ERR_FORKED;
 }
 
-/* Signal handlers installed by the host run on whatever stack the thread
-   is on when the signal arrives; on a thread running Go code that is a
-   small goroutine stack, which the handler's frame overruns (Go then dies
-   with "fatal error: unknown caller pc" or worse) unless the handler was
-   installed with SA_ONSTACK, so that it runs on the signal stack Go gives
-   each of its threads. Go asks hosts to use SA_ONSTACK; signal(), which R
-   uses to re-arm its SIGINT handler after each interrupt, does not set it.
-   So, before entering Go, add SA_ONSTACK to a SIGINT handler that lacks
-   it (one rt_sigaction call when nothing needs changing;
-   tests/signal_test.go crashes without this). Other signals are the
-   host's to install correctly (SECURITY.md). */
-static void sigint_onstack(void) {
-    struct sigaction sa;
-    if (sigaction(SIGINT, NULL, &sa) != 0) return;
-    if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_ONSTACK)) return;
-    sa.sa_flags |= SA_ONSTACK;
-    sigaction(SIGINT, &sa, NULL);
+/* Signals. A host's signal handler runs on whatever stack the receiving
+   thread is on. On a thread running Go code that is a goroutine's small
+   stack, which a handler installed without SA_ONSTACK overruns (Go then
+   dies: "fatal error: unknown caller pc", "traceback did not unwind").
+   Hosts install such handlers: R re-arms its SIGINT handler with signal()
+   after each interrupt, and its profiler (Rprof) installs SIGPROF's with
+   signal() and re-arms it at every tick; a timer's signal lands on whichever
+   thread is on a CPU, the engine's workers included. So the asynchronous
+   signals (every signal but the synchronous faults, which Go handles and
+   forwards, SIGPIPE and SIGURG, which are Go's, and glibc's two internal
+   ones) never run a host handler on a goroutine's stack:
+
+   - Go's own threads. In a c-shared or c-archive library Go treats every
+     signal as blockable, and each thread it creates starts with the signal
+     mask that its runtime recorded at start-up, on the thread the
+     library's initialiser creates from the loading thread (which inherits
+     the loading thread's mask). block_before_go, a constructor of priority
+     101, runs before that initialiser and blocks the asynchronous signals
+     on the loading thread; a constructor that runs after it (capi's
+     signals.go: its object is linked in only by Go's, so it follows it)
+     restores the loading thread's mask. Every thread of Go's then keeps
+     them blocked for good: signals sent to the process go to the host's
+     threads.
+   - SIGPROF and SIGCHLD, which Go unblocks on each of its threads
+     whatever its start-up mask: a host handler for them that lacks
+     SA_ONSTACK is wrapped instead, on every entry, by a forwarding handler
+     that runs on the signal stack (capi/sigwrap.c).
+   - The calling thread, while Go runs on it: each wrapper below blocks them
+     on entry and restores the caller's mask on return, when pending
+     signals are delivered, on the host's own stack. Go's progress
+     callbacks and its periodic checkpoints during long calls (at least
+     every 0.1 s) restore the caller's mask for a moment (capi's progress.c
+     and signals.go) on the thread's own C stack, so Ctrl-C, timers and
+     profilers are served during a long fit too, and a SIGINT with its
+     default action still ends the process promptly.
+
+   host_mask points at the calling thread's mask at entry, for those
+   moments; a call made from a progress callback nests correctly. */
+#include "signals.h"
+
+sigset_t glmmgo_async_signals;
+sigset_t glmmgo_loader_mask;
+int glmmgo_loader_blocked;
+__thread const sigset_t *glmmgo_host_mask;
+__thread uintptr_t glmmgo_callback_sp;
+static sigset_t blocked_in_calls; /* the asynchronous signals and SIGPROF, SIGCHLD */
+
+__attribute__((constructor(101))) static void block_before_go(void) {
+    glmmgo_async_set(&glmmgo_async_signals);
+    glmmgo_wrapped_set(&blocked_in_calls);
+    sigorset(&blocked_in_calls, &blocked_in_calls, &glmmgo_async_signals);
+    if (pthread_sigmask(SIG_BLOCK, &glmmgo_async_signals, &glmmgo_loader_mask) == 0) glmmgo_loader_blocked = 1;
+}
+
+/* A thread's first call into Go gives it Go's per-thread state, which
+   unblocks SIGPROF and SIGCHLD on it; with the thread's own mask around
+   that first step, they stay blocked in the calls themselves. */
+static void attach_thread(void) {
+    sigset_t own;
+    pthread_sigmask(SIG_SETMASK, NULL, &own);
+    glmmgo_go_attach();
+    pthread_sigmask(SIG_SETMASK, &own, NULL);
+    glmmgo_host_thread = 1;
+}
+
+static inline const sigset_t *enter_go(sigset_t *host) {
+    if (!glmmgo_host_thread) attach_thread();
+    glmmgo_wrap_signals();
+    pthread_sigmask(SIG_BLOCK, &blocked_in_calls, host);
+    const sigset_t *outer = glmmgo_host_mask;
+    if ((uintptr_t)outer < (uintptr_t)host) outer = NULL; /* a call left by a jump out of its callback */
+    glmmgo_host_mask = host;
+    return outer;
+}
+
+static inline void leave_go(const sigset_t *host, const sigset_t *outer) {
+    glmmgo_host_mask = outer;
+    pthread_sigmask(SIG_SETMASK, host, NULL);
 }
 
 int32_t glmmgo_available_workers(void) {
     if (in_forked_child()) {
         return 0;
     }
-    sigint_onstack();
-    return glmmgo_go_available_workers();
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int32_t r = glmmgo_go_available_workers();
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_set_memory_limit(bytes, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_memory_limit(bytes, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_free(glmmgo_handle h) {
     if (in_forked_child()) {
         return forked_status(NULL, 0);
     }
-    sigint_onstack();
-    return glmmgo_go_free(h);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_free(h);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_dims(glmmgo_handle h, struct glmmgo_dims *dims, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_dims(h, dims, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_dims(h, dims, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_result_length(glmmgo_handle h, int32_t what, int64_t *len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_result_length(h, what, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_result_length(h, what, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_result(glmmgo_handle h, int32_t what, double *buf, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_result(h, what, buf, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_result(h, what, buf, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_result_int64(glmmgo_handle h, int32_t what, int64_t *buf, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_result_int64(h, what, buf, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_result_int64(h, what, buf, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_confint(glmmgo_handle fit, double level, double *lower, double *upper, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_confint(fit, level, lower, upper, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_confint(fit, level, lower, upper, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family, const double *y, const double *ntrials, const double *weights, const double *x, int64_t nnz, const int64_t *z_row, const int64_t *z_col, const double *z_val, int64_t nvc, const int64_t *vc_of_column, glmmgo_handle *out, char *err, size_t errlen) {
@@ -146,88 +250,121 @@ int glmmgo_mcla_new(int64_t n, int64_t p, int64_t q, int32_t family, const doubl
         if (out != NULL) *out = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_new(n, p, q, family, (double *)y, (double *)ntrials, (double *)weights, (double *)x, nnz, (int64_t *)z_row, (int64_t *)z_col, (double *)z_val, nvc, (int64_t *)vc_of_column, out, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_new(n, p, q, family, (double *)y, (double *)ntrials, (double *)weights, (double *)x, nnz, (int64_t *)z_row, (int64_t *)z_col, (double *)z_val, nvc, (int64_t *)vc_of_column, out, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_set_importance(glmmgo_handle h, double zeta, const double *p_mix, const double *u_star, const double *d_star, const double *sigma_inv, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_set_importance(h, zeta, (double *)p_mix, (double *)u_star, (double *)d_star, (double *)sigma_inv, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_set_importance(h, zeta, (double *)p_mix, (double *)u_star, (double *)d_star, (double *)sigma_inv, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_set_samples(glmmgo_handle h, int64_t m, const double *umat, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_set_samples(h, m, (double *)umat, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_set_samples(h, m, (double *)umat, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_set_dispersion(glmmgo_handle h, double dispersion, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_set_dispersion(h, dispersion, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_set_dispersion(h, dispersion, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, double *value, double *gradient, double *hessian, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_objective(h, (double *)par, workers, value, gradient, hessian, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_objective(h, (double *)par, workers, value, gradient, hessian, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_partial_length(glmmgo_handle h, int64_t *len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_partial_length(h, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_partial_length(h, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_partial(glmmgo_handle h, const double *par, int64_t npar, int64_t row_begin, int64_t row_end, int32_t workers, double *partial, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_partial(h, (double *)par, npar, row_begin, row_end, workers, partial, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_partial(h, (double *)par, npar, row_begin, row_end, workers, partial, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t npartials, const double *partials, int64_t len, double *value, double *gradient, double *hessian, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_merge(h, (double *)par, npar, npartials, (double *)partials, len, value, gradient, hessian, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_merge(h, (double *)par, npar, npartials, (double *)partials, len, value, gradient, hessian, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin, int64_t batch_end, int32_t workers, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_worker_sample(model, (double *)spec, spec_len, batch_begin, batch_end, workers, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_worker_sample(model, (double *)spec, spec_len, batch_begin, batch_end, workers, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m, int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end, int32_t workers, double *partials, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_worker_partials(model, what, (double *)par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_worker_partials(model, what, (double *)par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_options_default(opt, size, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_options_default(opt, size, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
@@ -235,16 +372,22 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
         if (fit != NULL) *fit = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_fit(model, (glmmgo_mcla_options *)opt, progress, userdata, fit, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_fit(model, (glmmgo_mcla_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mcla_set_fit_samples(model, fit, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_set_fit_samples(model, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *out, char *err, size_t errlen) {
@@ -252,32 +395,55 @@ int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const
         if (out != NULL) *out = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_lmm_new(n, p, (double *)y, (double *)x, (double *)weights, nterms, (int64_t *)nlevels, (int64_t *)ncols, (int64_t *)codes, (double *)z, out, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_new(n, p, (double *)y, (double *)x, (double *)weights, nterms, (int64_t *)nlevels, (int64_t *)ncols, (int64_t *)codes, (double *)z, out, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t workers, double *value, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_lmm_objective(model, (double *)theta, ntheta, reml, workers, value, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_objective(model, (double *)theta, ntheta, reml, workers, value, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers, double *parts, int64_t len, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_lmm_deviance_parts(model, (double *)theta, ntheta, workers, parts, len, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_deviance_parts(model, (double *)theta, ntheta, workers, parts, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t sigma_mode, int32_t workers, double *value, double *gradient, int64_t gradient_len, double *hessian, int64_t hessian_len, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_derivatives(model, (double *)theta, ntheta, reml, sigma_mode, workers, value, gradient, gradient_len, hessian, hessian_len, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_lmm_options_default(opt, size, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_options_default(opt, size, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
@@ -285,8 +451,57 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
         if (fit != NULL) *fit = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_lmm_fit(model, (glmmgo_lmm_options *)opt, progress, userdata, fit, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_lmm_fit(model, (glmmgo_lmm_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_new(int64_t n, int64_t p, int32_t family, int32_t link, const double *y, const double *trials, const double *weights, const double *offset, double dispersion, const double *x, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *model, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (model != NULL) *model = 0;
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_new(n, p, family, link, (double *)y, (double *)trials, (double *)weights, (double *)offset, dispersion, (double *)x, nterms, (int64_t *)nlevels, (int64_t *)ncols, (int64_t *)codes, (double *)z, model, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t nagq, int32_t fast, int32_t workers, double *value, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_objective(model, (double *)par, npar, nagq, fast, workers, value, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_options_default(glmmgo_laplace_options *opt, size_t size, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_options_default(opt, size, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_laplace_fit(glmmgo_handle model, const glmmgo_laplace_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        if (fit != NULL) *fit = 0;
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_laplace_fit(model, (glmmgo_laplace_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err, size_t errlen) {
@@ -294,24 +509,33 @@ int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, 
         if (model != NULL) *model = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mixlogit_new(n, t, (double *)y, (double *)x, model, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mixlogit_new(n, t, (double *)y, (double *)x, model, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mixlogit_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t workers, double *value, double *gradient, double *hessian, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mixlogit_objective(model, (double *)par, npar, workers, value, gradient, hessian, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mixlogit_objective(model, (double *)par, npar, workers, value, gradient, hessian, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mixlogit_options_default(glmmgo_mixlogit_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mixlogit_options_default(opt, size, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mixlogit_options_default(opt, size, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }
 
 int glmmgo_mixlogit_fit(glmmgo_handle model, const glmmgo_mixlogit_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen) {
@@ -319,6 +543,9 @@ int glmmgo_mixlogit_fit(glmmgo_handle model, const glmmgo_mixlogit_options *opt,
         if (fit != NULL) *fit = 0;
         return forked_status(err, errlen);
     }
-    sigint_onstack();
-    return glmmgo_go_mixlogit_fit(model, (glmmgo_mixlogit_options *)opt, progress, userdata, fit, err, errlen);
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mixlogit_fit(model, (glmmgo_mixlogit_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
 }

@@ -3,6 +3,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
 #include "cgo.h"
+#include "signals.h"
 */
 import "C"
 
@@ -38,10 +39,37 @@ type closer interface{ Close() }
 
 // The registry maps handles (never reused, never 0) to entries; an
 // entry's busy flag detects two calls using one handle at once, which the
-// header forbids.
+// header forbids, and owner says which call set it.
 type entry struct {
-	obj  object
-	busy bool
+	obj   object
+	busy  bool
+	owner callFrame
+}
+
+// callFrame identifies a call: its thread, the address of its frame on
+// that thread's stack, and the frame of a progress callback that was left
+// without returning, if any (signals.h, glmmgo_call_frame).
+type callFrame struct{ thread, frame, callback uintptr }
+
+func currentCall() callFrame {
+	var t, f, cb C.uintptr_t
+	C.glmmgo_call_frame(&t, &f, &cb)
+	return callFrame{uintptr(t), uintptr(f), uintptr(cb)}
+}
+
+// abandonedBy reports whether the call that holds an entry (owner) was
+// left by a progress callback that jumped out (longjmp; the header forbids
+// it) rather than returned, as seen from the current call on the same
+// thread: the callback's frame, still recorded, lies below the current
+// call's frame (stacks grow down), so the current call is not running
+// inside that callback, and the owner's frame encloses it. The abandoned
+// call's frames never run again: its handles can be freed (their memory,
+// which those frames reference, cannot be reclaimed). The distance bound
+// keeps a host that switches stacks on one thread (coroutines) from being
+// mistaken for a jump.
+func abandonedBy(owner, cur callFrame) bool {
+	cb := cur.callback
+	return owner.thread == cur.thread && cb != 0 && cb < cur.frame && cur.frame-cb < 1<<20 && owner.frame > cb
 }
 
 var registry = struct {
@@ -82,7 +110,7 @@ func use[T object](h int64, arg string, want kind) (T, func(), error) {
 	if e.busy {
 		return zero, nil, &errs.Error{Kind: errs.Busy, Arg: arg, Msg: fmt.Sprintf("handle %d is in use by another thread; one handle must be used by one thread at a time", h)}
 	}
-	e.busy = true
+	e.busy, e.owner = true, currentCall()
 	return obj, func() {
 		registry.Lock()
 		e.busy = false
@@ -97,9 +125,9 @@ func free(h int64) error {
 		registry.Unlock()
 		return invalidHandle(h, "h")
 	}
-	if e.busy {
+	if e.busy && !abandonedBy(e.owner, currentCall()) {
 		registry.Unlock()
-		return &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another thread", h)}
+		return &errs.Error{Kind: errs.Busy, Arg: "h", Msg: fmt.Sprintf("handle %d is in use by another call", h)}
 	}
 	delete(registry.entries, h)
 	registry.Unlock()

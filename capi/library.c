@@ -14,8 +14,9 @@ static const char *const status_names[] = {
     [GLMMGO_ERR_BUSY] = "handle busy",
     [GLMMGO_ERR_STATE] = "call out of order",
     [GLMMGO_ERR_FORKED] = "called in a forked child",
+    [GLMMGO_ERR_RESOURCE] = "not enough memory",
 };
-_Static_assert(sizeof status_names / sizeof status_names[0] == GLMMGO_ERR_FORKED + 1,
+_Static_assert(sizeof status_names / sizeof status_names[0] == GLMMGO_ERR_RESOURCE + 1,
                "one status string per status code");
 
 const char *glmmgo_version(void) { return GLMMGO_VERSION_STRING; }
@@ -23,6 +24,6 @@ const char *glmmgo_version(void) { return GLMMGO_VERSION_STRING; }
 int32_t glmmgo_version_number(void) { return GLMMGO_VERSION_NUMBER; }
 
 const char *glmmgo_status_string(int status) {
-    if (status < 0 || status > GLMMGO_ERR_FORKED) return "unknown status";
+    if (status < 0 || status > GLMMGO_ERR_RESOURCE) return "unknown status";
     return status_names[status];
 }

@@ -103,11 +103,16 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 			return e
 		}
 		*out = 0
-		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z)
+		d, e := lmmData(n, p, y, x, weights, nterms, nlevels, ncols, codes, z, false)
 		if e != nil {
 			return e
 		}
 		m, e := lmm.New(d) // copies everything it keeps
+		if e == nil {
+			if e = lmm.CheckScale(d); e != nil {
+				m.Close()
+			}
+		}
 		if e != nil {
 			return renameArgs(e, lmmNames)
 		}
@@ -122,8 +127,10 @@ func glmmgo_go_lmm_new(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t
 var lmmNames = map[string]string{"X": "x", "Z": "z", "theta0": "start", "tolerance": "rhoend"}
 
 // lmmData views the arguments of glmmgo_lmm_new as an lmm.Data after
-// checking every count before anything sized by it.
-func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t, z *C.double) (lmm.Data, error) {
+// checking every count before anything sized by it. allowN admits a term
+// with a level per observation (glmmgo_laplace_new's observation-level
+// random effects; an LMM's residual would make it unidentifiable).
+func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels, ncols, codes *C.int64_t, z *C.double, allowN bool) (lmm.Data, error) {
 	var d lmm.Data
 	nn, err := size(n, "n", 1)
 	if err != nil {
@@ -167,13 +174,22 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zcols := 0
 	for t := 0; t < nt; t++ {
-		if lv[t] < 2 || lv[t] > maxElems {
+		if lv[t] < 2 {
 			return d, errs.Invalidf("nlevels", "term %d has %d levels; a grouping factor needs at least 2", t, lv[t])
 		}
-		if kc[t] < 1 || kc[t] > 1<<20 {
-			return d, errs.Invalidf("ncols", "term %d has %d columns; must be at least 1", t, kc[t])
+		if lv[t] > int64(nn) || (lv[t] == int64(nn) && !allowN) {
+			limit := "less than"
+			if allowN {
+				limit = "at most"
+			}
+			return d, errs.Invalidf("nlevels", "term %d has %d levels for %d observations; the number of levels must be %s the number of observations", t, lv[t], nn, limit)
 		}
-		zcols += int(kc[t])
+		if kc[t] < 1 || kc[t] > int64(nn) {
+			return d, errs.Invalidf("ncols", "term %d has %d columns; must be between 1 and n = %d", t, kc[t], nn)
+		}
+		if zcols += int(kc[t]); zcols > maxElems {
+			return d, errs.Invalidf("ncols", "the terms have more than %d columns in all", int64(maxElems))
+		}
 	}
 	nz, err := product(nn, zcols, "z")
 	if err != nil {
@@ -181,6 +197,10 @@ func lmmData(n, p C.int64_t, y, x, weights *C.double, nterms C.int64_t, nlevels,
 	}
 	zz, err := floats(unsafe.Pointer(z), nz, "z", false)
 	if err != nil {
+		return d, err
+	}
+	// Checked before lmmTerms copies the codes and before any value is read.
+	if err := lmm.NeedData(nn, d.P, nt, zcols); err != nil {
 		return d, err
 	}
 	d.Terms, err = lmmTerms(nn, lv, kc, cd, zz)
@@ -351,6 +371,16 @@ func lmmOptions(o *C.glmmgo_lmm_options, ntheta int) (lmmfit.Options, int, error
 	if err != nil {
 		return none, 0, err
 	}
+	switch o.optimizer {
+	case C.GLMMGO_LMM_OPTIMIZER_AUTO:
+		fo.Optimizer = lmmfit.OptimizerAuto
+	case C.GLMMGO_LMM_OPTIMIZER_BOBYQA:
+		fo.Optimizer = lmmfit.OptimizerBOBYQA
+	case C.GLMMGO_LMM_OPTIMIZER_BFGS:
+		fo.Optimizer = lmmfit.OptimizerBFGS
+	default:
+		return none, 0, errs.Invalidf("optimizer", "is %d; must be GLMMGO_LMM_OPTIMIZER_AUTO (0), _BOBYQA (1) or _BFGS (2)", int32(o.optimizer))
+	}
 	fo.Start, err = startValues(o.start, o.start_len, ntheta, "ntheta")
 	return fo, w, err
 }
@@ -364,7 +394,37 @@ type lmmFit struct {
 	res     *lmmfit.Result
 	varCorr []float64
 	condVar []float64 // computed on first request
+	wald    *lmm.Wald // computed on first request
 }
+
+// waldResults computes the derivatives and Wald standard errors once.
+func (f *lmmFit) waldResults() (*lmm.Wald, error) {
+	if f.wald != nil {
+		return f.wald, nil
+	}
+	err := f.shared.with(f.workers, func(m *lmm.Model) error {
+		w, err := m.WaldAt(f.res.Theta, f.res.REML)
+		f.wald = w
+		return err
+	})
+	return f.wald, err
+}
+
+// waldOf is a result computed with the Wald standard errors.
+func waldOf(name string, length func(*lmmFit) int, pick func(*lmm.Wald) []float64) result[*lmmFit] {
+	return result[*lmmFit]{name: name, length: length,
+		floats: func(f *lmmFit, dst []float64) error {
+			w, err := f.waldResults()
+			if err == nil {
+				copy(dst, pick(w))
+			}
+			return err
+		}}
+}
+
+func nthetaOf(f *lmmFit) int   { return f.d.ntheta }
+func nthetaSq(f *lmmFit) int   { return f.d.ntheta * f.d.ntheta }
+func nvarcorrOf(f *lmmFit) int { return len(f.varCorr) }
 
 func (*lmmFit) kind() kind { return kindLMMFit }
 
@@ -438,14 +498,86 @@ var lmmFitResults = map[C.int32_t]result[*lmmFit]{
 			copy(dst, cv)
 			return err
 		}},
-	C.GLMMGO_LMM_OBJECTIVE: scalarOf("GLMMGO_LMM_OBJECTIVE", func(f *lmmFit) float64 { return f.res.Objective }),
-	C.GLMMGO_LMM_LOGLIK:    scalarOf("GLMMGO_LMM_LOGLIK", func(f *lmmFit) float64 { return f.res.LogLik }),
-	C.GLMMGO_LMM_DEVIANCE:  scalarOf("GLMMGO_LMM_DEVIANCE", func(f *lmmFit) float64 { return f.res.Deviance }),
-	C.GLMMGO_LMM_REMLCRIT:  scalarOf("GLMMGO_LMM_REMLCRIT", func(f *lmmFit) float64 { return f.res.REMLCrit }),
-	C.GLMMGO_LMM_AIC:       scalarOf("GLMMGO_LMM_AIC", func(f *lmmFit) float64 { return f.res.AIC }),
-	C.GLMMGO_LMM_BIC:       scalarOf("GLMMGO_LMM_BIC", func(f *lmmFit) float64 { return f.res.BIC }),
-	C.GLMMGO_LMM_EVALS:     intOf("GLMMGO_LMM_EVALS", func(f *lmmFit) int { return f.res.Evals }),
-	C.GLMMGO_LMM_CONVERGED: flagOf("GLMMGO_LMM_CONVERGED", func(f *lmmFit) bool { return f.res.Converged }),
-	C.GLMMGO_LMM_SINGULAR:  flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
-	C.GLMMGO_LMM_REML:      flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
+	C.GLMMGO_LMM_OBJECTIVE:  scalarOf("GLMMGO_LMM_OBJECTIVE", func(f *lmmFit) float64 { return f.res.Objective }),
+	C.GLMMGO_LMM_LOGLIK:     scalarOf("GLMMGO_LMM_LOGLIK", func(f *lmmFit) float64 { return f.res.LogLik }),
+	C.GLMMGO_LMM_DEVIANCE:   scalarOf("GLMMGO_LMM_DEVIANCE", func(f *lmmFit) float64 { return f.res.Deviance }),
+	C.GLMMGO_LMM_REMLCRIT:   scalarOf("GLMMGO_LMM_REMLCRIT", func(f *lmmFit) float64 { return f.res.REMLCrit }),
+	C.GLMMGO_LMM_AIC:        scalarOf("GLMMGO_LMM_AIC", func(f *lmmFit) float64 { return f.res.AIC }),
+	C.GLMMGO_LMM_BIC:        scalarOf("GLMMGO_LMM_BIC", func(f *lmmFit) float64 { return f.res.BIC }),
+	C.GLMMGO_LMM_EVALS:      intOf("GLMMGO_LMM_EVALS", func(f *lmmFit) int { return f.res.Evals }),
+	C.GLMMGO_LMM_CONVERGED:  flagOf("GLMMGO_LMM_CONVERGED", func(f *lmmFit) bool { return f.res.Converged }),
+	C.GLMMGO_LMM_SINGULAR:   flagOf("GLMMGO_LMM_SINGULAR", func(f *lmmFit) bool { return f.res.Singular }),
+	C.GLMMGO_LMM_REML:       flagOf("GLMMGO_LMM_REML", func(f *lmmFit) bool { return f.res.REML }),
+	C.GLMMGO_LMM_OPTIMIZER:  intOf("GLMMGO_LMM_OPTIMIZER", func(f *lmmFit) int { return int(f.res.Optimizer) }),
+	C.GLMMGO_LMM_GRADIENT:   waldOf("GLMMGO_LMM_GRADIENT", nthetaOf, func(w *lmm.Wald) []float64 { return w.Gradient }),
+	C.GLMMGO_LMM_HESSIAN:    waldOf("GLMMGO_LMM_HESSIAN", nthetaSq, func(w *lmm.Wald) []float64 { return w.Hessian }),
+	C.GLMMGO_LMM_THETA_VCOV: waldOf("GLMMGO_LMM_THETA_VCOV", nthetaSq, func(w *lmm.Wald) []float64 { return w.ThetaVcov }),
+	C.GLMMGO_LMM_THETA_SE:   waldOf("GLMMGO_LMM_THETA_SE", nthetaOf, func(w *lmm.Wald) []float64 { return w.ThetaSE }),
+	C.GLMMGO_LMM_VARCORR_SE: waldOf("GLMMGO_LMM_VARCORR_SE", nvarcorrOf, func(w *lmm.Wald) []float64 { return w.VarCorrSE }),
+}
+
+//export glmmgo_go_lmm_derivatives
+func glmmgo_go_lmm_derivatives(model C.glmmgo_handle, theta *C.double, ntheta C.int64_t, reml, sigmaMode, nworkers C.int32_t,
+	value, gradient *C.double, gradientLen C.int64_t, hessian *C.double, hessianLen C.int64_t, err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindLMMModel, err, errlen, func(lm *lmmModel) error {
+		if value == nil {
+			return errs.Invalidf("value", "is NULL; pass the address of a double")
+		}
+		mode, e := sigmaModeOf(sigmaMode)
+		if e != nil {
+			return e
+		}
+		nt := int64(lm.d.ntheta)
+		grad, e := derivativeBuffer(gradient, gradientLen, nt, "gradient")
+		if e != nil {
+			return e
+		}
+		hess, e := derivativeBuffer(hessian, hessianLen, nt*nt, "hessian")
+		if e != nil {
+			return e
+		}
+		th, w, e := lm.point(theta, ntheta, nworkers)
+		if e != nil {
+			return e
+		}
+		return lm.shared.with(w, func(m *lmm.Model) error {
+			g := make([]float64, nt)
+			v, e := m.Gradient(th, reml != 0, g)
+			if e != nil {
+				return e
+			}
+			*value = C.double(v)
+			copy(grad, g)
+			if hess != nil {
+				return m.Hessian(th, reml != 0, mode, hess)
+			}
+			return nil
+		})
+	})
+}
+
+// sigmaModeOf maps GLMMGO_LMM_SIGMA_PROFILED/_FIXED to lmm's SigmaMode.
+func sigmaModeOf(s C.int32_t) (lmm.SigmaMode, error) {
+	switch s {
+	case C.GLMMGO_LMM_SIGMA_PROFILED:
+		return lmm.SigmaProfiled, nil
+	case C.GLMMGO_LMM_SIGMA_FIXED:
+		return lmm.SigmaFixed, nil
+	}
+	return 0, errs.Invalidf("sigma_mode", "is %d; must be GLMMGO_LMM_SIGMA_PROFILED (0) or GLMMGO_LMM_SIGMA_FIXED (1)", int32(s))
+}
+
+// derivativeBuffer checks an optional output array: NULL with length 0
+// skips it, else its length must be want.
+func derivativeBuffer(p *C.double, n C.int64_t, want int64, arg string) ([]float64, error) {
+	if p == nil {
+		if n != 0 {
+			return nil, errs.Invalidf(arg, "is NULL with length %d; pass length 0 to skip it", int64(n))
+		}
+		return nil, nil
+	}
+	if int64(n) != want {
+		return nil, errs.Invalidf(arg+"_len", "is %d, want %d", int64(n), want)
+	}
+	return floats(unsafe.Pointer(p), int(want), arg, false)
 }

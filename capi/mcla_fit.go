@@ -22,6 +22,18 @@ import (
 	"github.com/glmmgo/glmmgo/core/fit/mclafit"
 )
 
+// The convergence codes of glmmgo.h are mclafit's (a change to one side alone
+// does not compile).
+var (
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_OK-int(mclafit.Converged)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_ITERLIM-int(mclafit.IterationLimit)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_NOT_FINITE-int(mclafit.NotFinite)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_SCALE-int(mclafit.AbsurdScale)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_HESSIAN-int(mclafit.HessianNotNegDef)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_GRADIENT-int(mclafit.GradientLarge)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_GUARDED-int(mclafit.GuardedStop)]
+)
+
 // mclaFit is the object behind an MCLA fit handle: the finished fit (which
 // regenerates its u-matrix from its own sampler) and, when the negative
 // binomial size was estimated, that search.
@@ -65,6 +77,7 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 	C.GLMMGO_MCLA_MCVCOV:         floatsOf("GLMMGO_MCLA_MCVCOV", func(f *mclaFit) []float64 { return f.fit.MCVcov }),
 	C.GLMMGO_MCLA_HESSIAN_NEGDEF: flagOf("GLMMGO_MCLA_HESSIAN_NEGDEF", func(f *mclaFit) bool { return f.fit.HessianNegDef }),
 	C.GLMMGO_MCLA_CONVERGED:      flagOf("GLMMGO_MCLA_CONVERGED", func(f *mclaFit) bool { return f.fit.Converged }),
+	C.GLMMGO_MCLA_CONVERGENCE:    intOf("GLMMGO_MCLA_CONVERGENCE", func(f *mclaFit) int { return int(f.fit.Convergence) }),
 	C.GLMMGO_MCLA_ITERATIONS:     intOf("GLMMGO_MCLA_ITERATIONS", func(f *mclaFit) int { return f.fit.Iter }),
 	C.GLMMGO_MCLA_EVALUATIONS:    intOf("GLMMGO_MCLA_EVALUATIONS", func(f *mclaFit) int { return f.fit.Evals }),
 	C.GLMMGO_MCLA_ESS:            scalarOf("GLMMGO_MCLA_ESS", func(f *mclaFit) float64 { return f.fit.ESS }),

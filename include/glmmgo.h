@@ -2,9 +2,11 @@
  * glmmgo.h — the C interface of libglmmgo, a numerical engine for
  * mixed-model likelihoods: Monte Carlo likelihood approximation (MCLA) of
  * GLMMs as in the R package glmm, the profiled deviance of linear mixed
- * models (LMM) as in lme4 and MixedModels.jl, and the two-class mixture of
- * logistic random-intercept models (mixlogit) by exact likelihood or Monte
- * Carlo EM.
+ * models (LMM) as in lme4 and MixedModels.jl, the Laplace and adaptive
+ * Gauss-Hermite approximations of GLMMs (laplace) as in lme4's glmer and
+ * MixedModels.jl's GeneralizedLinearMixedModel, and the two-class mixture
+ * of logistic random-intercept models (mixlogit) by exact likelihood or
+ * Monte Carlo EM.
  *
  * ---- Conventions (every function follows them) ---------------------------
  *
@@ -31,7 +33,7 @@
  *
  * ---- How an engine's functions are laid out ------------------------------
  *
- * Every engine E (mcla, lmm, mixlogit; later laplace) has the same shape:
+ * Every engine E (mcla, lmm, laplace, mixlogit) has the same shape:
  *
  *   glmmgo_E_new(<data>, glmmgo_handle *model, err, errlen)
  *       validates and copies the data into a MODEL handle;
@@ -46,9 +48,8 @@
  *       glmmgo_dims, glmmgo_result_length, glmmgo_result,
  *       glmmgo_result_int64 and glmmgo_confint, with result codes
  *       GLMMGO_E_<NAME> numbered from the engine's base (MCLA 1000, LMM
- *       2000, mixlogit 4000; 3000 is reserved for the Laplace/AGQ
- *       engine). Adding a result is one code here and
- *       one entry in the library, no new function.
+ *       2000, Laplace/AGQ 3000, mixlogit 4000). Adding a result is one
+ *       code here and one entry in the library, no new function.
  *
  * Engine-specific calls sit beside these (the MCLA importance density,
  * samples and partials). Calls on a model at a point (an LMM gradient at
@@ -92,6 +93,20 @@
  * negative count is GLMMGO_ERR_INVALID (glmmgo_mcla_objective and
  * glmmgo_mcla_partial, unchanged since 0.1, treat it as 0). Results are
  * bit-identical whatever the number of workers.
+ *
+ * ---- Signals -------------------------------------------------------------
+ *
+ * The host's signal handlers never run on the library's stacks, whether
+ * installed with SA_ONSTACK or not: the library's threads block the
+ * asynchronous signals (and, once a host installs a handler for SIGPROF,
+ * SIGCHLD or signal 34 without SA_ONSTACK, those too, behind a forwarding
+ * handler that runs the host's on the signal stack); the calling thread
+ * blocks them while the library runs on it and gets its own mask back when
+ * the call returns, during progress callbacks, and for a moment at the
+ * checkpoints of long calls (at least every 20 ms of work), where signals
+ * that arrived meanwhile are delivered. Do not direct a signal at one of
+ * the library's threads (pthread_kill): it stays blocked there. See
+ * SECURITY.md.
  *
  * ---- fork() --------------------------------------------------------------
  *
@@ -153,6 +168,7 @@ extern "C" {
 #define GLMMGO_ERR_BUSY 7      /* the handle is in use by another call */
 #define GLMMGO_ERR_STATE 8     /* call out of order (e.g. objective before samples) */
 #define GLMMGO_ERR_FORKED 9    /* called in a child forked after the library started */
+#define GLMMGO_ERR_RESOURCE 10 /* valid, but needs more memory than the limit (glmmgo_set_memory_limit) */
 
 /* Response families. */
 #define GLMMGO_BERNOULLI 1
@@ -167,6 +183,8 @@ extern "C" {
 #define GLMMGO_KIND_LMM_FIT 4
 #define GLMMGO_KIND_MIXLOGIT_MODEL 5
 #define GLMMGO_KIND_MIXLOGIT_FIT 6
+#define GLMMGO_KIND_LAPLACE_MODEL 7
+#define GLMMGO_KIND_LAPLACE_FIT 8
 
 /* MCLA samples are processed in fixed blocks of this many rows; block b
    holds rows [b*GLMMGO_BLOCK_ROWS, (b+1)*GLMMGO_BLOCK_ROWS). */
@@ -182,9 +200,20 @@ typedef int64_t glmmgo_handle;
  * A progress callback, called on the thread that made the call, between
  * iterations of a long computation: the iteration (or evaluation) number,
  * the current objective, the current parameters (npar values, valid only
- * during the call). Return 0 to continue, anything else to stop: the call
- * then returns GLMMGO_ERR_CANCELLED and makes no fit. The callback must not
- * call glmmgo with the handle being used (that call gets GLMMGO_ERR_BUSY).
+ * during the call). An MCLA fit also calls it at least every 20 ms of work
+ * in its phases without iterations and within long iterations, as a
+ * heartbeat: then iter is negative and names the phase (-1 PQL, -2 drawing
+ * and preparing the sample, -3 within a trust iteration, -4 inference),
+ * objective is NaN, par NULL and npar 0. Return 0 to continue, anything
+ * else to stop: the call then returns GLMMGO_ERR_CANCELLED and makes no
+ * fit; the model is unchanged and usable. The callback runs with the
+ * calling thread's own signal mask (signals that arrived during the call
+ * are delivered at its start). It must not call glmmgo with the handle
+ * being used (that call gets GLMMGO_ERR_BUSY), and it must return: leaving
+ * it by longjmp (a host's error mechanism, C++ exceptions) skips the
+ * library's frames and is not allowed — the handle stays marked in use
+ * until the library notices, at the next call on that thread or a
+ * glmmgo_free of the handle from a thread that is not inside a call.
  */
 typedef int (*glmmgo_progress_fn)(void *userdata, int64_t iter, double objective,
                                   const double *par, int64_t npar);
@@ -203,6 +232,22 @@ const char *glmmgo_status_string(int status);
 
 /* The number of CPUs the library uses when workers = 0. */
 int32_t glmmgo_available_workers(void);
+
+/*
+ * The memory limit. Every call checks the memory that the sizes it is given
+ * will need (a fit's u-matrix of m*q doubles, dense q*q matrices, an
+ * optimiser's interpolation system, a model's copies of the data) against
+ * this limit before allocating or reading anything sized by them, and
+ * refuses a request above it with GLMMGO_ERR_RESOURCE, naming the argument
+ * and the bytes needed. The limit bounds one request, not the sum of all
+ * live handles. The default is 3/4 of the memory the process may use (the
+ * smallest of physical memory, its cgroup's limit and its RLIMIT_AS and
+ * RLIMIT_DATA). glmmgo_set_memory_limit sets it to bytes > 0, or back to the
+ * default with 0; negative is GLMMGO_ERR_INVALID. glmmgo_memory_limit
+ * reports the limit in force in *bytes. The setting is process-wide.
+ */
+int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen);
+int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen);
 
 /* Releases a handle of any kind. Freeing 0, an unknown or an already freed
    handle returns GLMMGO_ERR_HANDLE; freeing a handle in use by another
@@ -223,13 +268,14 @@ struct glmmgo_dims {
     size_t size;     /* set by the caller: sizeof(struct glmmgo_dims) */
     int32_t kind;    /* GLMMGO_KIND_* */
     int64_t n;       /* observations (mixlogit: subjects) */
-    int64_t p;       /* fixed effects (LMM: columns of X kept) */
-    int64_t p_given; /* columns of X given (LMM: p plus aliased columns dropped) */
+    int64_t p;       /* fixed effects (LMM, laplace: columns of X kept) */
+    int64_t p_given; /* columns of X given (LMM, laplace: p plus aliased columns dropped) */
     int64_t q;       /* random effects */
     int64_t nvc;     /* MCLA: variance components */
-    int64_t ntheta;  /* LMM: covariance parameters theta */
-    int64_t nterms;  /* LMM: random-effects terms */
-    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM), 5 (mixlogit) */
+    int64_t ntheta;  /* LMM, laplace: covariance parameters theta */
+    int64_t nterms;  /* LMM, laplace: random-effects terms */
+    int64_t npar;    /* parameters of the objective: p + nvc (MCLA), ntheta (LMM), ntheta + p (laplace,
+                        whose fast objective takes the first ntheta), 5 (mixlogit) */
     int64_t m;       /* MCLA: samples (a model: 0 until set) */
     int64_t t;       /* mixlogit: occasions per subject (n is the number of subjects) */
 };
@@ -237,7 +283,7 @@ struct glmmgo_dims {
 int glmmgo_dims(glmmgo_handle h, struct glmmgo_dims *dims, char *err, size_t errlen);
 
 /*
- * Results. A fit handle (and, for its structure, an LMM model) answers the
+ * Results. A fit handle (and, for its structure, an LMM or laplace model) answers the
  * result codes of its engine listed below; each has a fixed type (double
  * or int64) and a length that glmmgo_result_length reports. glmmgo_result
  * copies a double result into buf[len], glmmgo_result_int64 an integer one;
@@ -256,7 +302,9 @@ int glmmgo_result_int64(glmmgo_handle h, int32_t what, int64_t *buf, int64_t len
  * parameters of a fit, into lower[len] and upper[len]. MCLA fits: the
  * p + nvc parameters (beta, nu); mixlogit fits: the 5 parameters (beta1,
  * beta2, sigma1, sigma2, pi1), NaN where the standard errors are (an
- * information matrix that is not positive definite). Other kinds:
+ * information matrix that is not positive definite); laplace fits: the p
+ * fixed effects (lme4's confint(method = "Wald"); GLMMGO_LAPLACE_SE_METHOD
+ * says where their standard errors come from). Other kinds:
  * GLMMGO_ERR_HANDLE.
  */
 int glmmgo_confint(glmmgo_handle fit, double level, double *lower, double *upper, int64_t len,
@@ -534,7 +582,7 @@ typedef struct {
                            (default 10000) */
     double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
                            (default 1/3 each). p3 = 0 is allowed. */
-    double zeta;        /* t degrees of freedom > 0 (default 5) */
+    double zeta;        /* t degrees of freedom >= 0.1 (default 5) */
     uint64_t seed;      /* the sample's seed (default 0) */
     int32_t workers;    /* threads; 0 = all CPUs (default 0) */
     int32_t no_pql;     /* nonzero: skip PQL and start at beta = 0, nu = 1
@@ -630,7 +678,7 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
 #define GLMMGO_MCLA_MCVCOV 1011         /* d*d    Monte Carlo covariance of the estimate (jackknife over groups of samples) */
 #define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
-#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if trust's termination test was met                */
+#define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0) */
 #define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
 #define GLMMGO_MCLA_EVALUATIONS 1015    /* 1 int  objective evaluations                                */
 #define GLMMGO_MCLA_ESS 1016            /* 1      Kish effective sample size of the importance weights at the estimate, in [1, m] */
@@ -646,7 +694,7 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
-/* 1029 is GLMMGO_MCLA_CONVERGENCE (the hardening work's reason codes). */
+#define GLMMGO_MCLA_CONVERGENCE 1029    /* 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did */
 #define GLMMGO_MCLA_MCSE_GLMM 1030      /* d      glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm)) */
 #define GLMMGO_MCLA_MCVCOV_GLMM 1031    /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k' */
 #define GLMMGO_MCLA_JACKKNIFE 1032      /* 4      the MCSE's groups G, effective groups, degrees of freedom, variance inflation */
@@ -669,13 +717,28 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_AUTO_M_MAX 2       /* m reached m_max first */
 #define GLMMGO_AUTO_TIME_MAX 3    /* the next step would have passed time_max */
 
+/* Convergence of an MCLA fit (GLMMGO_MCLA_CONVERGENCE): the first of these
+   checks that fails, in the order NOT_FINITE, SCALE, GUARDED, ITERLIM,
+   HESSIAN, GRADIENT. trust's own test is not enough: started far away it
+   can stop at once where l_m is flat to rounding. */
+#define GLMMGO_CONVERGENCE_OK 0         /* a maximum: every check below passed */
+#define GLMMGO_CONVERGENCE_ITERLIM 1    /* trust stopped at its iteration limit (iterlim) */
+#define GLMMGO_CONVERGENCE_NOT_FINITE 2 /* the estimate, l_m or a derivative is not finite */
+#define GLMMGO_CONVERGENCE_SCALE 3      /* a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8 */
+#define GLMMGO_CONVERGENCE_HESSIAN 4    /* the Hessian is not negative definite: not a maximum */
+#define GLMMGO_CONVERGENCE_GRADIENT 5   /* the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002 */
+#define GLMMGO_CONVERGENCE_GUARDED 6    /* a staged fit's maximisation ended against the guard (GLMMGO_MCLA_GUARDED): l_m rises on where the sample is too thin to trust */
+
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *
  * y = X beta + Z b + e, b = Lambda_theta u, u ~ N(0, sigma^2 I),
  * e ~ N(0, sigma^2 W^{-1}). The ML deviance and the REML criterion are
  * profiled over beta and sigma, so they are functions of theta alone
  * (Bates et al. 2015, J. Stat. Softw. 67(1)); glmmgo_lmm_fit minimises them
- * with a bounded derivative-free (BOBYQA-type) optimiser.
+ * with a bounded derivative-free (BOBYQA-type) optimiser or, for many
+ * covariance parameters, a projected BFGS with the analytic gradient
+ * (glmmgo_lmm_options.optimizer); glmmgo_lmm_derivatives gives the
+ * gradient and Hessian at any theta.
  *
  * Random-effects terms: term t is a grouping factor with nlevels[t] levels
  * (codes 0..nlevels[t]-1, each level used at least once, at least 2 levels
@@ -741,6 +804,32 @@ int glmmgo_lmm_objective(glmmgo_handle model, const double *theta, int64_t nthet
 int glmmgo_lmm_deviance_parts(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t workers,
                               double *parts, int64_t len, char *err, size_t errlen);
 
+/*
+ * Derivatives with respect to theta of the criterion at theta[ntheta]
+ * (model order): *value receives the criterion (as glmmgo_lmm_objective),
+ * gradient[gradient_len] its gradient (gradient_len = ntheta) and
+ * hessian[hessian_len] its Hessian (hessian_len = ntheta*ntheta,
+ * column-major, symmetric); either array may be NULL with length 0 to skip
+ * it. sigma_mode says which function of theta is differentiated:
+ *   GLMMGO_LMM_SIGMA_PROFILED  beta and sigma profiled out: lme4's devfun,
+ *                              the criterion glmmgo_lmm_fit minimises;
+ *   GLMMGO_LMM_SIGMA_FIXED     beta profiled, sigma held at sigma-hat(theta)
+ *                              (sqrt(pwrss/n), or /(n-p) for REML): what
+ *                              MixedModels.jl's ForwardDiff.hessian reports.
+ * The two gradients are equal; the Hessians differ by a rank-one term.
+ * The gradient is analytic (Jacobi's formula with a selected inverse of the
+ * factor); the Hessian is central differences of the analytic gradient
+ * (steps 1e-4 * max(1, |theta_j|); one-sided on a bound), 2*ntheta gradients.
+ * Errors as glmmgo_lmm_objective; a wrong length or an unknown sigma_mode
+ * is GLMMGO_ERR_INVALID naming it.
+ */
+#define GLMMGO_LMM_SIGMA_PROFILED 0
+#define GLMMGO_LMM_SIGMA_FIXED 1
+int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml,
+                           int32_t sigma_mode, int32_t workers, double *value, double *gradient,
+                           int64_t gradient_len, double *hessian, int64_t hessian_len, char *err,
+                           size_t errlen);
+
 typedef struct {
     size_t size;         /* sizeof the caller's struct (set by glmmgo_lmm_options_default) */
     int32_t reml;        /* nonzero: REML; 0: ML (default 0) */
@@ -752,7 +841,17 @@ typedef struct {
                             optimiser's 2*ntheta+1 interpolation points. Running out of a
                             valid budget is not an error (GLMMGO_LMM_CONVERGED is 0). */
     int32_t workers;     /* threads; 0 = all CPUs (default 0) */
+    int32_t optimizer;   /* GLMMGO_LMM_OPTIMIZER_AUTO (default): BFGS from 6 elements of theta on, else
+                            BOBYQA; or force GLMMGO_LMM_OPTIMIZER_BOBYQA / _BFGS (see below) */
 } glmmgo_lmm_options;
+
+/* Optimisers of glmmgo_lmm_fit (glmmgo_lmm_options.optimizer, GLMMGO_LMM_OPTIMIZER):
+   BOBYQA is Powell's derivative-free method (rhobeg, rhoend apply); BFGS is a
+   projected quasi-Newton method with the analytic gradient, converged when the
+   projected gradient is below 1e-7 * max(1, |criterion|) (rhobeg, rhoend unused). */
+#define GLMMGO_LMM_OPTIMIZER_AUTO 0
+#define GLMMGO_LMM_OPTIMIZER_BOBYQA 1
+#define GLMMGO_LMM_OPTIMIZER_BFGS 2
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -813,6 +912,251 @@ int glmmgo_lmm_fit(glmmgo_handle model, const glmmgo_lmm_options *opt, glmmgo_pr
 #define GLMMGO_LMM_THETA_COL 2027     /* ntheta int       its column there (rows >= columns: the lower triangle,
                                                           column by column; diagonal elements, row == col, are
                                                           those with lower bound 0)                          */
+#define GLMMGO_LMM_OPTIMIZER 2028     /* 1 int            the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS) */
+/* The derivatives at theta-hat and the Wald standard errors of the covariance parameters,
+   computed together on the first request of any of them (a Hessian: 2*ntheta gradients): */
+#define GLMMGO_LMM_GRADIENT 2029      /* ntheta           gradient of the criterion at theta-hat (profiled) */
+#define GLMMGO_LMM_HESSIAN 2030       /* ntheta*ntheta    its Hessian (profiled), column-major      */
+#define GLMMGO_LMM_THETA_VCOV 2031    /* ntheta*ntheta    Wald covariance of theta-hat, 2 H^-1; NaN rows and
+                                                          columns for elements on their bound (singular fit) */
+#define GLMMGO_LMM_THETA_SE 2032      /* ntheta           Wald standard errors of theta-hat (NaN on a bound) */
+#define GLMMGO_LMM_VARCORR_SE 2033    /* ntheta+1         standard errors of GLMMGO_LMM_VARCORR's elements by the
+                                                          delta method from the joint covariance of (theta, sigma) */
+
+/* ---- laplace: GLMMs by the Laplace approximation and adaptive quadrature --
+ *
+ * eta = offset + X beta + Z Lambda_theta u, u ~ N(0, I), and given u the
+ * responses are independent with E(y_i / N_i) = g^{-1}(eta_i) (family and
+ * link above, N_i the binomial trials, 1 otherwise) and prior weights w_i,
+ * as lme4's glmer and MixedModels.jl's GeneralizedLinearMixedModel (Bates,
+ * Maechler, Bolker and Walker 2015, J. Stat. Softw. 67(1)). The random
+ * effects are given as the LMM's terms (glmmgo_lmm_new): theta, b, u and
+ * the conditional variances are in model order (terms by decreasing
+ * number of levels), theta's layout is GLMMGO_LAPLACE_THETA_TERM, _ROW and
+ * _COL, aliased columns of X are dropped. Unlike an LMM a term may have one
+ * level per observation (an observation-level random effect).
+ *
+ * The conditional mode u~ (and, for the fast objective, beta~ with it) is
+ * found by penalised iteratively reweighted least squares on the LMM's
+ * blocked Cholesky factor, with step halving; the Laplace approximation is
+ *
+ *   -2 log L(theta, beta) = -2 sum_i w_i log f(y_i | u~) + |u~|^2 + log|L|^2,
+ *
+ * L L' = Lambda' Z' W Z Lambda + I at the mode. For one scalar term,
+ * adaptive Gauss-Hermite quadrature with nagq nodes per level (at most 25)
+ * refines it (nagq = 1 is Laplace exactly).
+ *
+ * One scale. Every value named LOGLIK, MINUS_TWO_LOGLIK, AIC, BIC and
+ * every objective here is on the log-likelihood's scale, with every
+ * constant of f included (binomial coefficients, log y!), for Laplace and
+ * for every nagq alike. MixedModels.jl's "deviance" (the sum of squared
+ * deviance residuals + |u~|^2 + log|L|^2, what lme4 reports as the
+ * deviance of its nAGQ > 1 fits) is GLMMGO_LAPLACE_DEVIANCE, named as such:
+ * it is -2 log L + 2 log f_sat, f_sat the saturated model's likelihood
+ * (0 for Bernoulli responses).
+ *
+ * Parameters: theta (ntheta, model order), then beta (p, the kept columns
+ * of X): par = (theta, beta), npar = ntheta + p, the slow objective's (lme4's
+ * nAGQ >= 1, MixedModels.jl's fast = false). The fast objective (lme4's
+ * nAGQ = 0, MixedModels.jl's fast = true) takes theta alone, beta~(theta)
+ * from PIRLS.
+ *
+ * A PIRLS failure is GLMMGO_ERR_NUMERIC with a message naming theta (and
+ * beta), the step, the penalised deviance, and the observation and random
+ * effect that moved most in the step that failed.
+ */
+
+/* Link functions (glmmgo_laplace_new's link; the MCLA engine has the
+   families' default links only). eta = g(p) with p the success probability
+   (Bernoulli, binomial) or the mean (counts). */
+#define GLMMGO_LINK_DEFAULT 0 /* the family's: logit for Bernoulli and binomial, log for the counts */
+#define GLMMGO_LINK_LOGIT 1   /* Bernoulli and binomial */
+#define GLMMGO_LINK_PROBIT 2  /* Bernoulli and binomial */
+#define GLMMGO_LINK_CLOGLOG 3 /* Bernoulli and binomial: log(-log(1 - p)) */
+#define GLMMGO_LINK_LOG 4     /* Poisson and negative binomial */
+
+/*
+ * Creates a GLMM. n observations, p columns of x (n*p, column-major; p may
+ * be 0, x then NULL). family: GLMMGO_BERNOULLI, _BINOMIAL, _POISSON or
+ * _NEGBINOMIAL; link: a GLMMGO_LINK_* of the family (0 for its default).
+ * y[n]: 0/1 (Bernoulli), successes 0..trials[i] (binomial; proportions
+ * times trials, whole numbers), counts (Poisson, negative binomial).
+ * trials[n]: binomial trials, each >= 1 (NULL: all 1; other families NULL or
+ * all 1). weights[n]: non-negative prior weights, not all zero (NULL: all
+ * 1). offset[n]: added to the linear predictor (NULL: 0). dispersion: the
+ * negative binomial's known size r > 0 (Var y = mu + mu^2/r); 0 for the
+ * other families. The random-effects terms as glmmgo_lmm_new's: nterms >= 1,
+ * nlevels[nterms] (>= 2 each), ncols[nterms], codes[n*nterms] (0-based,
+ * column t for term t, every level used), z (the terms' n*ncols[t] model
+ * matrices one after another). The counts are checked before anything
+ * sized by them is allocated; everything is copied. Bad input is
+ * GLMMGO_ERR_INVALID naming the argument and the element ("y: element 3 is
+ * 2: must be 0 or 1 for the Bernoulli family"). On success *model receives
+ * the handle; on failure it is 0.
+ */
+int glmmgo_laplace_new(int64_t n, int64_t p, int32_t family, int32_t link, const double *y, const double *trials,
+                       const double *weights, const double *offset, double dispersion, const double *x,
+                       int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes,
+                       const double *z, glmmgo_handle *model, char *err, size_t errlen);
+
+/*
+ * -2 log L at par[npar] into *value, for devFunOnly-style use: fast != 0
+ * evaluates the fast objective at theta (npar = ntheta; nagq must be 1),
+ * fast = 0 the slow one at (theta, beta) (npar = ntheta + p) by the
+ * Laplace approximation (nagq = 1) or adaptive Gauss-Hermite quadrature
+ * with nagq nodes (2..25; one scalar random-effects term). Every call
+ * starts PIRLS afresh (u = 0, and beta = 0 for the fast objective), so the
+ * value is a function of the arguments alone. A non-finite element is
+ * GLMMGO_ERR_INVALID; a diagonal theta below 0 GLMMGO_ERR_DOMAIN; a PIRLS
+ * failure GLMMGO_ERR_NUMERIC (see above). The value does not depend on
+ * workers.
+ */
+int glmmgo_laplace_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t nagq, int32_t fast,
+                             int32_t workers, double *value, char *err, size_t errlen);
+
+/* How a fit chooses theta's start (glmmgo_laplace_options.theta_start). */
+#define GLMMGO_LAPLACE_START_AUTO 0    /* the lower fast objective of the two below (default) */
+#define GLMMGO_LAPLACE_START_DEFAULT 1 /* lme4's: 1 on the diagonal of every template, 0 below it */
+#define GLMMGO_LAPLACE_START_LMM 2     /* sigma*theta of an LMM fitted to the working response of the
+                                          model without random effects (MixedModels.jl pull request 588) */
+
+typedef struct {
+    size_t size;          /* sizeof the caller's struct (set by glmmgo_laplace_options_default) */
+    int32_t fast;         /* nonzero: optimise theta alone, beta in PIRLS (lme4's nAGQ = 0); 0 (default):
+                             the fast fit, then (theta, beta) from its optimum */
+    int32_t nagq;         /* nodes of the slow stage: 1 (Laplace, default) to 25 (one scalar term, fast = 0) */
+    const double *start;  /* NULL, or start_len values: theta (ntheta), where the fast stage starts, or
+                             (theta, beta) (ntheta + p; fast = 0), where the slow stage starts (no fast stage) */
+    int64_t start_len;    /* length of start (0 when start is NULL) */
+    int32_t theta_start;  /* GLMMGO_LAPLACE_START_* when start is NULL (default AUTO) */
+    double rhobeg;        /* the optimiser's initial trust radius, > 0 (default 0.1), in its coordinates:
+                             theta in the fast stage; theta/0.25 and beta in units of five standard errors
+                             in the slow one */
+    double rhoend;        /* its final radius, 0 < rhoend <= rhobeg (default 1e-4) */
+    int64_t maxeval;      /* evaluations per stage (default 10000); running out is not an error
+                             (GLMMGO_LAPLACE_CONVERGED is 0) */
+    int32_t no_hessian;   /* nonzero: skip the slow fit's finite-difference Hessian (its SEs are then
+                             conditional, as a fast fit's) */
+    double pirls_tol;     /* PIRLS stops when a full step would lower the penalised deviance by less than
+                             pirls_tol * (1 + its value), > 0 (default 1e-24) */
+    int64_t pirls_maxiter; /* PIRLS steps per mode, >= 1 (default 100) */
+    int64_t pirls_max_halvings; /* halvings of one PIRLS step, >= 1 (default 30) */
+    int32_t workers;      /* threads; 0 = all CPUs (default 0) */
+} glmmgo_laplace_options;
+
+/* Fills the fields of *opt lying within size bytes with the defaults above
+   and sets opt->size = size (pass sizeof *opt). */
+int glmmgo_laplace_options_default(glmmgo_laplace_options *opt, size_t size, char *err, size_t errlen);
+
+/*
+ * Fits the model (maximum likelihood by the Laplace approximation or
+ * adaptive quadrature) into a new fit handle *fit (0 on failure; free it
+ * with glmmgo_free; it keeps everything it reports and stays valid after
+ * its model is freed):
+ *  1. theta's start by opt.theta_start (or opt.start);
+ *  2. the fast stage: theta by a bounded BOBYQA-type optimiser, beta~ and
+ *     u~ by PIRLS; a fast fit stops here;
+ *  3. the slow stage: (theta, beta) from the fast optimum, the Laplace or
+ *     nagq-node objective;
+ *  4. the results at the optimum: standard errors of a slow fit from the
+ *     central-difference Hessian of -2 log L in (theta, beta) (lme4's
+ *     default), of a fast fit (or a slow fit at a boundary theta, or with
+ *     no_hessian) from the last PIRLS factor, conditional on theta-hat
+ *     (GLMMGO_LAPLACE_SE_METHOD says which).
+ * The fit does not depend on what was evaluated on the model before, nor
+ * on the number of workers. progress (may be NULL) is called on the
+ * calling thread after every evaluation of the optimisers with (userdata,
+ * evaluation count over both stages, -2 log L, the point, its length):
+ * theta (ntheta values) in the fast stage, (theta, beta) in the slow one;
+ * a nonzero return cancels the fit (GLMMGO_ERR_CANCELLED). Options out of
+ * range are GLMMGO_ERR_INVALID naming the field; a start outside the
+ * parameter space GLMMGO_ERR_DOMAIN; a PIRLS failure GLMMGO_ERR_NUMERIC.
+ */
+int glmmgo_laplace_fit(glmmgo_handle model, const glmmgo_laplace_options *opt, glmmgo_progress_fn progress,
+                       void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
+
+/* Where standard errors come from (GLMMGO_LAPLACE_SE_METHOD). */
+#define GLMMGO_LAPLACE_SE_HESSIAN 1     /* the beta block of 2 H^{-1}, H the Hessian of -2 log L in (theta, beta) */
+#define GLMMGO_LAPLACE_SE_CONDITIONAL 2 /* (R_X R_X')^{-1} of the last PIRLS factor: given theta-hat */
+
+/* Why an optimisation stage stopped (GLMMGO_LAPLACE_STAGE_STATUS). */
+#define GLMMGO_STAGE_NOT_RUN 0           /* the stage was skipped (a fast fit's slow stage; a start of (theta, beta)) */
+#define GLMMGO_STAGE_VALUE_CONVERGENCE 1 /* converged: the change in the value fell below its tolerance */
+#define GLMMGO_STAGE_MODEL_CONVERGENCE 2 /* converged: the predicted change fell below its tolerance */
+#define GLMMGO_STAGE_STEP_CONVERGENCE 3  /* converged: the trust radius reached rhoend (BOBYQA's test) */
+#define GLMMGO_STAGE_ITERATION_LIMIT 4   /* stopped: iteration limit */
+#define GLMMGO_STAGE_EVALUATION_LIMIT 5  /* stopped: maxeval evaluations */
+
+/*
+ * Results of laplace models and fits; the first eight describe the
+ * model's structure (as the LMM's) and are answered by models and fits,
+ * the others by fits. par = (theta, beta); "-2 log L" is on the one scale
+ * above. Type "int" results are read with glmmgo_result_int64, the others
+ * with glmmgo_result.
+ *                                                length            meaning                                     */
+#define GLMMGO_LAPLACE_TERM_ORDER 3001           /* nterms int      input index of each term (model order)      */
+#define GLMMGO_LAPLACE_TERM_NLEVELS 3002         /* nterms int      levels of each term                         */
+#define GLMMGO_LAPLACE_TERM_NCOLS 3003           /* nterms int      columns k_t of each term                    */
+#define GLMMGO_LAPLACE_KEPT_COLUMNS 3004         /* p int           0-based indices of the columns of X kept    */
+#define GLMMGO_LAPLACE_LOWER 3005                /* ntheta          lower bounds of theta (0 or -Inf)           */
+#define GLMMGO_LAPLACE_THETA_TERM 3006           /* ntheta int      the term (model order) of each element of theta */
+#define GLMMGO_LAPLACE_THETA_ROW 3007            /* ntheta int      its row in the term's k x k template of Lambda */
+#define GLMMGO_LAPLACE_THETA_COL 3008            /* ntheta int      its column there (rows >= columns)          */
+#define GLMMGO_LAPLACE_THETA 3009                /* ntheta          theta-hat                                   */
+#define GLMMGO_LAPLACE_BETA 3010                 /* p               beta-hat (kept columns)                     */
+#define GLMMGO_LAPLACE_SE 3011                   /* p               standard errors of beta-hat                 */
+#define GLMMGO_LAPLACE_VCOV 3012                 /* p*p             covariance of beta-hat, column-major        */
+#define GLMMGO_LAPLACE_SE_METHOD 3013            /* 1 int           GLMMGO_LAPLACE_SE_HESSIAN or _CONDITIONAL   */
+#define GLMMGO_LAPLACE_PAR_VCOV 3014             /* npar*npar or 0  covariance of (theta-hat, beta-hat), 2 H^{-1}, when
+                                                                    SE_METHOD is HESSIAN; length 0 otherwise    */
+#define GLMMGO_LAPLACE_VARCORR 3015              /* ntheta          per term: k_t standard deviations, then the
+                                                                    k_t(k_t-1)/2 correlations below the diagonal,
+                                                                    column by column (NaN beside a zero standard
+                                                                    deviation); lme4's VarCorr (no residual)    */
+#define GLMMGO_LAPLACE_U 3016                    /* q               spherical conditional modes u~              */
+#define GLMMGO_LAPLACE_B 3017                    /* q               conditional modes b~ = Lambda u~ (lme4's ranef) */
+#define GLMMGO_LAPLACE_CONDVAR 3018              /* sum nlevels*k^2 per term, per level, the k x k conditional covariance
+                                                                    of b given y at the mode, Lambda (L L')^{-1} Lambda'
+                                                                    blocks (lme4's ranef(condVar = TRUE)), column-major */
+#define GLMMGO_LAPLACE_LINEAR_PREDICTOR 3019     /* n               eta~ = offset + X beta-hat + Z b~           */
+#define GLMMGO_LAPLACE_FITTED 3020               /* n               mu~ on the response scale: the probability per trial
+                                                                    (binomial) or the mean count (lme4's fitted) */
+#define GLMMGO_LAPLACE_RESID_RESPONSE 3021       /* n               y/N - mu~ (binomial proportions; y - mu~ otherwise) */
+#define GLMMGO_LAPLACE_RESID_PEARSON 3022        /* n               (y - N mu~) sqrt(w / Var y)                 */
+#define GLMMGO_LAPLACE_RESID_DEVIANCE 3023       /* n               sign(y - N mu~) sqrt(d_i), d_i = 2 w_i (log f(y_i|y_i)
+                                                                    - log f(y_i|mu~_i))                         */
+#define GLMMGO_LAPLACE_MINUS_TWO_LOGLIK 3024     /* 1               -2 log L at the optimum (Laplace or nagq nodes) */
+#define GLMMGO_LAPLACE_LOGLIK 3025               /* 1               log L, every constant included              */
+#define GLMMGO_LAPLACE_DEVIANCE 3026             /* 1               MixedModels.jl's deviance: -2 log L + 2 log f_sat */
+#define GLMMGO_LAPLACE_SATURATED_LOGLIK 3027     /* 1               log f_sat, the saturated model's log-likelihood */
+#define GLMMGO_LAPLACE_AIC 3028                  /* 1               -2 log L + 2 npar                           */
+#define GLMMGO_LAPLACE_BIC 3029                  /* 1               -2 log L + log(n) npar                      */
+#define GLMMGO_LAPLACE_PENALISED_DEVIANCE 3030   /* 1               sum d_i + |u~|^2 at the mode               */
+#define GLMMGO_LAPLACE_USSQ 3031                 /* 1               |u~|^2                                      */
+#define GLMMGO_LAPLACE_LOGDET 3032               /* 1               log|L|^2 at the mode                        */
+#define GLMMGO_LAPLACE_GRADIENT 3033             /* ntheta or npar  gradient of -2 log L at the optimum by central
+                                                                    differences: in theta (fast fits) or (theta, beta);
+                                                                    length 0 for a slow fit at a boundary theta or with
+                                                                    no_hessian                                  */
+#define GLMMGO_LAPLACE_HESSIAN 3034              /* npar*npar or 0  its Hessian in (theta, beta) (slow fits with one) */
+#define GLMMGO_LAPLACE_PIRLS_ITERATIONS 3035     /* 1 int           PIRLS steps of the whole fit                */
+#define GLMMGO_LAPLACE_EVALS 3036                /* 2 int           evaluations of the fast and the slow stage  */
+#define GLMMGO_LAPLACE_STAGE_OBJECTIVE 3037      /* 2               -2 log L at each stage's optimum (NaN: not run) */
+#define GLMMGO_LAPLACE_STAGE_STATUS 3038         /* 2 int           why each stage stopped: GLMMGO_STAGE_*      */
+#define GLMMGO_LAPLACE_CONVERGED 3039            /* 1 int           1 if every stage run converged              */
+#define GLMMGO_LAPLACE_SINGULAR 3040             /* 1 int           1 if a diagonal theta < 1e-4 (lme4's isSingular) */
+#define GLMMGO_LAPLACE_FAST 3041                 /* 1 int           1 for a fast fit                            */
+#define GLMMGO_LAPLACE_NAGQ 3042                 /* 1 int           nodes of the slow stage (1: Laplace)        */
+#define GLMMGO_LAPLACE_FAMILY 3043               /* 1 int           the family code                             */
+#define GLMMGO_LAPLACE_LINK 3044                 /* 1 int           the link used (never GLMMGO_LINK_DEFAULT)   */
+#define GLMMGO_LAPLACE_START_THETA 3045          /* ntheta or 0     where the fast stage started (opt.start when it is theta; length 0 when the fast stage did not run) */
+#define GLMMGO_LAPLACE_START_FROM_LMM 3046       /* 1 int           1 if that was the LMM's theta               */
+#define GLMMGO_LAPLACE_START_OBJECTIVES 3047     /* 3               the fast objective at the start used, at lme4's
+                                                                    default theta and at the LMM's (NaN where not
+                                                                    evaluated)                                  */
+#define GLMMGO_LAPLACE_START_LMM_THETA 3048      /* ntheta or 0     the LMM's theta, when it was computed       */
+#define GLMMGO_LAPLACE_SECONDS 3049              /* 3               wall time of the fast stage (with the start), the
+                                                                    slow stage, and the whole fit               */
 
 /* ---- mixlogit: a two-class mixture of logistic random-intercept models ---
  *

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v R >/dev/null 2>&1 || need_apt+=(r-base-core r-base-dev)
-for pkg in lme4 testthat Matrix mlmRev glmmTMB numDeriv car lattice snow Rmpi future jsonlite; do
+for pkg in lme4 testthat Matrix mlmRev MASS glmmTMB numDeriv car lattice snow Rmpi future jsonlite; do
   if command -v Rscript >/dev/null 2>&1 && Rscript -e "quit(status = !requireNamespace('$pkg', quietly = TRUE))" >/dev/null 2>&1; then
     continue
   fi

@@ -149,6 +149,14 @@ func TestEveryExportGuarded(t *testing.T) {
 		}
 		wrapped[name] = true
 	}
+	// Internal exports that the wrappers' shared entry code calls (after
+	// the fork check, which every wrapper makes first): glmmgo_go_attach
+	// gives a thread Go's state before its first call (signal masks).
+	for _, name := range []string{"glmmgo_attach"} {
+		if exports[name] && strings.Contains(string(guard), "glmmgo_go_"+strings.TrimPrefix(name, "glmmgo_")+"()") {
+			wrapped[name] = true
+		}
+	}
 	for name := range exports {
 		if !wrapped[name] {
 			t.Errorf("Go export glmmgo_go_%s has no wrapper %s in capi/guard.c", strings.TrimPrefix(name, "glmmgo_"), name)
@@ -196,11 +204,17 @@ var resultKinds = []struct {
 	{"GLMMGO_MCLA_", []string{"mcla_fit"}},
 	{"GLMMGO_LMM_", []string{"lmm_fit"}},
 	{"GLMMGO_MIXLOGIT_", []string{"mixlogit_fit"}},
+	{"GLMMGO_LAPLACE_", []string{"laplace_fit"}},
 }
 
 var lmmStructure = map[string]bool{"GLMMGO_LMM_TERM_ORDER": true, "GLMMGO_LMM_TERM_NLEVELS": true, "GLMMGO_LMM_TERM_NCOLS": true,
 	"GLMMGO_LMM_KEPT_COLUMNS": true, "GLMMGO_LMM_LOWER": true,
 	"GLMMGO_LMM_THETA_TERM": true, "GLMMGO_LMM_THETA_ROW": true, "GLMMGO_LMM_THETA_COL": true}
+
+// laplaceStructure are the laplace engine's codes that its models answer too.
+var laplaceStructure = map[string]bool{"GLMMGO_LAPLACE_TERM_ORDER": true, "GLMMGO_LAPLACE_TERM_NLEVELS": true,
+	"GLMMGO_LAPLACE_TERM_NCOLS": true, "GLMMGO_LAPLACE_KEPT_COLUMNS": true, "GLMMGO_LAPLACE_LOWER": true,
+	"GLMMGO_LAPLACE_THETA_TERM": true, "GLMMGO_LAPLACE_THETA_ROW": true, "GLMMGO_LAPLACE_THETA_COL": true}
 
 // headerResultCodes parses the result codes of the header (the defines
 // with an engine's prefix), with their type from the comment beside them.
@@ -232,7 +246,7 @@ func headerResultCodes(t *testing.T) []headerCode {
 // TestResultCodes: every result code of the header is answered by the
 // kinds the header says (MCLA codes by MCLA fits; the first five LMM codes
 // by LMM models and fits, the others by fits; mixlogit codes by mixlogit
-// fits), with the header's type, and
+// fits; laplace codes as the LMM's), with the header's type, and
 // a wrong length names the code as the header spells it; no other code in
 // 0..4999 is answered by anything; glmmgo_dims reports each kind's code.
 func TestResultCodes(t *testing.T) {
@@ -266,11 +280,11 @@ func TestResultCodes(t *testing.T) {
 		}
 		got[f[0]][code] = answer{n: n, typ: f[3], line: line}
 	}
-	if strings.Join(kinds, " ") != "1 2 3 4 5 6" {
-		t.Errorf("glmmgo_dims kinds %v, want the GLMMGO_KIND_* codes 1 2 3 4 5 6", kinds)
+	if strings.Join(kinds, " ") != "1 2 3 4 5 6 7 8" {
+		t.Errorf("glmmgo_dims kinds %v, want the GLMMGO_KIND_* codes 1 2 3 4 5 6 7 8", kinds)
 	}
 	want := map[string]map[int]bool{"mcla_model": {}, "mcla_fit": {}, "lmm_model": {}, "lmm_fit": {}, "mixlogit_model": {},
-		"mixlogit_fit": {}}
+		"mixlogit_fit": {}, "laplace_model": {}, "laplace_fit": {}}
 	seen := map[int]bool{}
 	for _, hc := range codes {
 		if seen[hc.code] {
@@ -285,6 +299,9 @@ func TestResultCodes(t *testing.T) {
 		}
 		if lmmStructure[hc.name] {
 			by = []string{"lmm_model", "lmm_fit"}
+		}
+		if laplaceStructure[hc.name] {
+			by = []string{"laplace_model", "laplace_fit"}
 		}
 		for _, k := range by {
 			want[k][hc.code] = true
@@ -309,6 +326,6 @@ func TestResultCodes(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d result codes; answered: MCLA fit %d, LMM model %d, LMM fit %d, mixlogit fit %d", len(codes), len(got["mcla_fit"]),
-		len(got["lmm_model"]), len(got["lmm_fit"]), len(got["mixlogit_fit"]))
+	t.Logf("%d result codes; answered: MCLA fit %d, LMM model %d, LMM fit %d, mixlogit fit %d, laplace model %d, laplace fit %d", len(codes),
+		len(got["mcla_fit"]), len(got["lmm_model"]), len(got["lmm_fit"]), len(got["mixlogit_fit"]), len(got["laplace_model"]), len(got["laplace_fit"]))
 }

@@ -69,6 +69,19 @@ func compileC(t *testing.T, name string, sources ...string) string {
 	return exe
 }
 
+// compileCDlopen builds a C source that loads the library itself with
+// dlopen (as R and Julia do) instead of linking it; run it with libDir.
+func compileCDlopen(t *testing.T, name, source string) string {
+	t.Helper()
+	exe := filepath.Join(t.TempDir(), name)
+	args := []string{"-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I", filepath.Join(root, "include"), "-o", exe,
+		filepath.Join(root, "tests", "c", source), "-ldl", "-lm", "-lpthread"}
+	if out, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
+		t.Fatalf("gcc %s: %v\n%s", source, err, out)
+	}
+	return exe
+}
+
 // runC runs exe and returns its standard output; a non-zero exit fails t.
 func runC(t *testing.T, exe string, args ...string) string {
 	t.Helper()

@@ -2,6 +2,8 @@
 //
 //   - linear mixed models fitted like lme4 (sleepstudy by REML, InstEval by
 //     ML), printed with lme4's published optimum alongside;
+//   - GLMMs by the Laplace approximation and adaptive quadrature (cbpp,
+//     grouseticks, VerbAgg), beside lme4's glmer fits of the same models;
 //   - glmm's Monte Carlo likelihood approximation for the salamander mating
 //     data (Bernoulli, crossed female and male effects) on glmm's own
 //     samples, side by side with glmm's values, and the objective timed at
@@ -50,6 +52,9 @@ func model(c *refcase.Case, m int, umat []float64) (*mcla.Model, error) {
 
 func run() error {
 	if err := demoLMM(); err != nil {
+		return err
+	}
+	if err := demoGLMM(); err != nil {
 		return err
 	}
 	if err := demoMCLA(); err != nil {

@@ -21,6 +21,8 @@ const (
 	Handle    Kind = 6 // a handle that is unknown, freed, or of the wrong kind
 	Busy      Kind = 7 // a handle used by two threads at once
 	State     Kind = 8 // a call out of order (e.g. objective before samples are set)
+	// 9 is the C interface's own GLMMGO_ERR_FORKED, decided before Go runs.
+	Resource Kind = 10 // a valid request that needs more memory than the limit allows
 )
 
 func (k Kind) String() string {
@@ -41,6 +43,8 @@ func (k Kind) String() string {
 		return "handle busy"
 	case State:
 		return "call out of order"
+	case Resource:
+		return "not enough memory"
 	}
 	return fmt.Sprintf("kind %d", int(k))
 }

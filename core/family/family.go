@@ -92,9 +92,8 @@ func (c Code) CheckDispersion(r float64) string {
 func (c Code) LogLik(y, eta, n, r float64) (l, d1, w float64) {
 	if c == NegBinomial {
 		lr := math.Log(r)
-		sp, p, pq := fastmath.Logistic(eta - lr)
-		t := y + r
-		return y*eta - t*sp, y - t*p, t * pq
+		l, tp, tpq := NegBinTerms(y, eta-lr, r, lr)
+		return y*eta - l, y - tp, tpq
 	}
 	c0, c1, c2 := c.Cumulant(eta, n)
 	return y*eta - c0, y - c1, c2

@@ -45,8 +45,10 @@
 package importance
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/sparse"
 )
@@ -137,6 +139,9 @@ func New(q int, p Params) (*Density, error) {
 // nonzeros.
 func (d *Density) setSigmaInv(s []float64) error {
 	q := d.q
+	if err := budget.Need("sigma_inv", fmt.Sprintf("the Cholesky factor of Σ̃⁻¹ (q·q = %d·%d doubles)", q, q), budget.Doubles(q, q)); err != nil {
+		return err
+	}
 	if err := checkSigmaInv(q, s); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
@@ -27,9 +28,16 @@ func streams(seed uint64, b int) (draws, comps *rand.Rand) {
 // among the first m of the sample with seed, counting blocks in parallel on
 // up to workers goroutines.
 func (d *Density) Counts(m int, seed uint64, workers int) (m1, m2, m3 int) {
-	nb := parallel.NumBlocks(m)
-	per := make([][3]int, nb)
-	_ = parallel.Run(nb, workers, func(_, b int) error {
+	m1, m2, m3, _ = d.CountsChecked(m, seed, workers, nil)
+	return m1, m2, m3
+}
+
+// CountsChecked is Counts over workers goroutines, block by block (the
+// counts are exact sums, the same for any workers), checking cp; it
+// returns errs.ErrCancelled when cp stops.
+func (d *Density) CountsChecked(m int, seed uint64, workers int, cp *checkpoint.Checkpoint) (m1, m2, m3 int, err error) {
+	per := make([][3]int, parallel.NumBlocks(m))
+	err = parallel.RunChecked(len(per), workers, cp, func(_, b int) error {
 		lo, hi := parallel.BlockRange(b, m)
 		_, r := streams(seed, b)
 		for range hi - lo {
@@ -41,7 +49,7 @@ func (d *Density) Counts(m int, seed uint64, workers int) (m1, m2, m3 int) {
 	for _, pb := range per {
 		c[0], c[1], c[2] = c[0]+pb[0], c[1]+pb[1], c[2]+pb[2]
 	}
-	return c[0], c[1], c[2]
+	return c[0], c[1], c[2], err
 }
 
 // Draw writes samples lo..hi−1 of the sample with seed into dst

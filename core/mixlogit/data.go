@@ -1,8 +1,10 @@
 package mixlogit
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
@@ -63,7 +65,9 @@ func checkDims(d Data) error {
 	if len(d.X) != d.N*d.T {
 		return errs.Invalidf("x", "has length %d, want n*T = %d*%d = %d (the same shape as y)", len(d.X), d.N, d.T, d.N*d.T)
 	}
-	return nil
+	// The model's copies of y and x and its two sums per subject, checked
+	// before any element is read.
+	return budget.Need("n", fmt.Sprintf("the model's copy of the data (n*T = %d*%d)", d.N, d.T), budget.Doubles(d.N, 2*d.T+2))
 }
 
 // checkBinary: every response is exactly 0 or 1.

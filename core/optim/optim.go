@@ -19,6 +19,8 @@
 //	            uses R's optim
 //	golden      golden-section search for one parameter on an interval (the
 //	            negative binomial dispersion)
+//	projbfgs    projected quasi-Newton (BFGS) with bounds and an analytic
+//	            gradient, for the linear mixed model with many θ
 package optim
 
 import (
@@ -36,6 +38,9 @@ type Problem struct {
 	// column-major, into hess: for methods with exact second derivatives,
 	// whose objectives compute all three in one pass (the MCLA objective).
 	FuncGradHess func(x, grad, hess []float64) (float64, error)
+	// FuncGrad returns f(x) and writes ∇f(x) into grad: for quasi-Newton
+	// methods (projbfgs).
+	FuncGrad func(x, grad []float64) (float64, error)
 	// Lower and Upper bound x elementwise (±Inf allowed); nil means
 	// unbounded. Used by bobyqa (the box) and golden (the interval).
 	Lower, Upper []float64
@@ -57,6 +62,7 @@ type Settings struct {
 	StepTol  float64 // stop when the step scale (ρ, simplex, interval) reaches it
 	FuncTol  float64 // stop when f changes by less (trust; the simplex's spread of values)
 	ModelTol float64 // stop when the model predicts a smaller decrease (trust)
+	GradTol  float64 // stop when the projected gradient's largest element is below it (projbfgs)
 	MaxIter  int     // iteration limit
 	MaxEval  int     // evaluation limit
 	Progress Progress
@@ -97,10 +103,17 @@ const (
 	Cancelled
 	// Failure: the function returned an error or the method broke down.
 	Failure
+	// GradientConvergence: the projected gradient (the gradient with the
+	// components that push against an active bound set to zero) fell
+	// below GradTol. It comes last so that the earlier statuses keep the
+	// numbers the C header gives them (GLMMGO_STAGE_*).
+	GradientConvergence
 )
 
 // Converged reports whether s is one of the convergence tests.
-func (s Status) Converged() bool { return s >= ValueConvergence && s <= StepConvergence }
+func (s Status) Converged() bool {
+	return (s >= ValueConvergence && s <= StepConvergence) || s == GradientConvergence
+}
 
 func (s Status) String() string {
 	switch s {
@@ -112,6 +125,8 @@ func (s Status) String() string {
 		return "converged: the predicted change fell below its tolerance"
 	case StepConvergence:
 		return "converged: the step size reached its final value"
+	case GradientConvergence:
+		return "converged: the projected gradient fell below its tolerance"
 	case IterationLimit:
 		return "stopped: iteration limit reached"
 	case EvaluationLimit:

@@ -4,6 +4,9 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 )
 
 // BlockSize is the number of samples in every block but the last. It is a
@@ -40,16 +43,29 @@ func Workers(requested int) int {
 // lowest-numbered failing task, so the error too is independent of the
 // number of workers.
 func Run(ntasks, workers int, fn func(worker, task int) error) error {
+	return RunChecked(ntasks, workers, nil, fn)
+}
+
+// RunChecked is Run with a checkpoint: the calling goroutine checks cp at
+// least every checkpoint.Interval while the tasks run (after each task
+// when it runs them itself, on a timer while it waits for workers), and
+// when cp stops, no new task starts and RunChecked returns
+// errs.ErrCancelled once the running ones have finished. A nil cp is Run.
+func RunChecked(ntasks, workers int, cp *checkpoint.Checkpoint, fn func(worker, task int) error) error {
 	workers = min(Workers(workers), ntasks)
 	if workers <= 1 {
 		for t := 0; t < ntasks; t++ {
 			if err := fn(0, t); err != nil {
 				return err
 			}
+			if err := cp.Check(); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
 	var next atomic.Int64
+	var stop atomic.Bool
 	var mu sync.Mutex
 	firstTask, firstErr := ntasks, error(nil)
 	var wg sync.WaitGroup
@@ -57,7 +73,7 @@ func Run(ntasks, workers int, fn func(worker, task int) error) error {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for {
+			for !stop.Load() {
 				t := int(next.Add(1) - 1)
 				if t >= ntasks {
 					return
@@ -72,6 +88,36 @@ func Run(ntasks, workers int, fn func(worker, task int) error) error {
 			}
 		}(w)
 	}
-	wg.Wait()
+	if err := wait(&wg, cp); err != nil {
+		stop.Store(true)
+		wg.Wait()
+		return err
+	}
 	return firstErr
+}
+
+// wait waits for wg, checking cp on a timer meanwhile; it returns cp's
+// error as soon as cp stops.
+func wait(wg *sync.WaitGroup, cp *checkpoint.Checkpoint) error {
+	if cp == nil {
+		wg.Wait()
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	tick := time.NewTicker(checkpoint.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return nil
+		case <-tick.C:
+			if err := cp.Check(); err != nil {
+				return err
+			}
+		}
+	}
 }

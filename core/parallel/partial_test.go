@@ -1,9 +1,15 @@
 package parallel
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/glmmgo/glmmgo/core/checkpoint"
+	"github.com/glmmgo/glmmgo/core/errs"
 )
 
 // accumulate feeds samples (b_k, x_k) into a fresh partial.
@@ -202,5 +208,26 @@ func TestESS(t *testing.T) {
 	}
 	if NewPartial(0).ESS() != 0 {
 		t.Error("empty partial has an ESS")
+	}
+}
+
+// TestRunChecked: the checkpoint is checked while workers run, and when it
+// stops no new task starts and RunChecked returns errs.ErrCancelled.
+func TestRunChecked(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		calls := 0
+		cp := checkpoint.New(func() bool { calls++; return false })
+		var done atomic.Int64
+		err := RunChecked(1000, workers, cp, func(_, _ int) error {
+			time.Sleep(time.Millisecond)
+			done.Add(1)
+			return nil
+		})
+		if !errors.Is(err, errs.ErrCancelled) || calls != 1 || done.Load() >= 1000 {
+			t.Errorf("workers %d: %v after %d calls, %d tasks run", workers, err, calls, done.Load())
+		}
+		if err := RunChecked(100, workers, checkpoint.New(func() bool { return true }), func(_, _ int) error { return nil }); err != nil {
+			t.Errorf("workers %d: %v", workers, err)
+		}
 	}
 }

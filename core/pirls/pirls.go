@@ -34,6 +34,7 @@ package pirls
 import (
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -64,7 +65,10 @@ type Result struct {
 
 // Options tune the iteration. Zero values select the defaults.
 type Options struct {
-	MaxIter int // Newton steps, default 100
+	// Checkpoint, if not nil, is checked after every Newton step: a solve
+	// stops with errs.ErrCancelled when it stops.
+	Checkpoint *checkpoint.Checkpoint
+	MaxIter    int // Newton steps, default 100
 	// Stop when the Newton decrement g′H⁻¹g/2 < Tol·(1+|P|); default 1e-20.
 	// The tolerance is tight because PQL's outer objective includes
 	// log|AZ′WZA + I|, which is not stationary at the solution: an error δ
@@ -162,6 +166,9 @@ func (s *Solver) Solve(a, beta0, s0 []float64, opt Options, res *Result) error {
 		prevObj = obj
 		obj = s.move(res)
 		res.Iter++
+		if err := opt.Checkpoint.Check(); err != nil {
+			return err
+		}
 	}
 	res.Penalised = obj
 	res.LogLik = obj + penalty(sv)

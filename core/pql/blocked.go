@@ -40,6 +40,7 @@ func fitBlocked(pr pirls.Problem, terms *zterms.Terms, vcOf []int, nvc int, opt 
 	}
 	m.SetWorkers(opt.Workers)
 	m.SetTolerance(opt.Blocked)
+	m.SetCheckpoint(opt.Inner.Checkpoint)
 	b := &blocked{m: m, terms: terms, theta: make([]float64, len(terms.Terms)), pos: make([]int, len(terms.Terms))}
 	for r, orig := range m.TermOrder() {
 		b.pos[orig] = r
@@ -87,6 +88,9 @@ func (b *blocked) q(sigma []float64) (float64, error) {
 // outer is the search's function: Q, or +Inf where PIRLS fails (a σ to
 // avoid, as the dense path does).
 func (b *blocked) outer(sigma []float64) (float64, error) {
+	if err := b.m.Checkpoint().Check(); err != nil {
+		return 0, err
+	}
 	v, err := b.q(sigma)
 	if err != nil {
 		if errs.KindOf(err) == errs.Numeric {

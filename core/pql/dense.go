@@ -1,8 +1,10 @@
 package pql
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/optim"
 	"github.com/glmmgo/glmmgo/core/optim/neldermead"
@@ -18,6 +20,9 @@ func fitDense(pr pirls.Problem, vcOf []int, nvc int, opt Options) (*Result, erro
 	if need := 8 * 3 * float64(pr.Q) * float64(pr.Q); need > DenseLimit {
 		return nil, errs.Invalidf("z", "Z cannot be grouped into terms (a variance component of one column present in every row) and the dense PQL path would need %.3g GB for q = %d, above its limit of %.3g GB", need/1e9, pr.Q, float64(DenseLimit)/1e9)
 	}
+	if err := budget.Need("q", fmt.Sprintf("the dense PQL path's q×q penalised system and its copies for q = %d", pr.Q), 3*budget.Doubles(pr.Q, pr.Q)); err != nil {
+		return nil, err
+	}
 	solver, err := pirls.New(pr)
 	if err != nil {
 		return nil, err
@@ -31,6 +36,9 @@ func fitDense(pr pirls.Problem, vcOf []int, nvc int, opt Options) (*Result, erro
 	var cur pirls.Result
 	warmB, warmS := make([]float64, pr.P), make([]float64, pr.Q)
 	outer := func(sigma []float64) (float64, error) {
+		if err := opt.Inner.Checkpoint.Check(); err != nil {
+			return 0, err
+		}
 		setA(sigma)
 		if err := solver.Solve(a, warmB, warmS, opt.Inner, &cur); err != nil {
 			if errs.KindOf(err) == errs.Numeric {

@@ -65,7 +65,7 @@ type Options struct {
 	// (glmm's search; defaults of package neldermead).
 	Outer      optim.Settings
 	NelderMead optim.Settings
-	Inner      pirls.Options     // the dense path's Newton iteration
+	Inner      pirls.Options     // the dense path's Newton iteration; its Checkpoint is checked by both paths at every evaluation and step
 	Blocked    laplace.Tolerance // the blocked path's PIRLS
 	Workers    int               // goroutines of the blocked factorisation (0: all CPUs)
 	Dense      bool              // force the dense path (for comparisons)

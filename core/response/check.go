@@ -107,7 +107,8 @@ func CheckFinite(arg string, v []float64) error {
 	return nil
 }
 
-// CheckWeights: weights are non-negative and not all zero.
+// CheckWeights: weights are non-negative, not all zero, and their sum is
+// at most MaxWeightSum.
 func (r *Response) CheckWeights() error {
 	if r.Weights == nil {
 		return nil
@@ -122,8 +123,16 @@ func (r *Response) CheckWeights() error {
 	if sum == 0 {
 		return errs.Invalidf("weights", "are all zero")
 	}
+	if sum > MaxWeightSum {
+		return errs.Invalidf("weights", "add up to %g, above %g: the weighted log-likelihood and its derivatives would overflow in double precision; rescale the weights", sum, MaxWeightSum)
+	}
 	return nil
 }
+
+// MaxWeightSum bounds Σwᵢ so that the weighted log-likelihood, its
+// gradient and its Hessian (sums of wᵢ times per-observation terms) stay
+// finite: a weight of 1e308 made the first evaluation +Inf.
+const MaxWeightSum = 1e150
 
 // CheckSupport: every yᵢ lies in the family's support given its trials
 // (0/1 for Bernoulli, non-negative integers for counts, 0..Nᵢ for the

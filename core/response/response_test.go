@@ -37,6 +37,7 @@ func TestChecks(t *testing.T) {
 		{"offset Inf", func(r *Response) { r.Offset[2] = math.Inf(-1) }, "offset"},
 		{"negative weight", func(r *Response) { r.Weights[1] = -1 }, "weights"},
 		{"zero weights", func(r *Response) { r.Weights = []float64{0, 0, 0} }, "weights"},
+		{"weights overflowing", func(r *Response) { r.Weights[2] = 1e308 }, "weights"},
 		{"y above trials", func(r *Response) { r.Y[1] = 5 }, "y"},
 		{"fractional trials", func(r *Response) { r.Trials[0] = 1.5 }, "ntrials"},
 		{"bernoulli 2", func(r *Response) { r.Family, r.Trials = family.Bernoulli, nil }, "y"},

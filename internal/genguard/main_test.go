@@ -54,7 +54,8 @@ int glmmgo_free(glmmgo_handle h);`)
 	for _, want := range []string{
 		"int glmmgo_x_new(int64_t n, const double *y, const glmmgo_x_options *opt, glmmgo_handle *out, char *err, size_t errlen) {",
 		"if (out != NULL) *out = 0;", "return forked_status(err, errlen);",
-		"return glmmgo_go_x_new(n, (double *)y, (glmmgo_x_options *)opt, out, err, errlen);"} {
+		"int r = glmmgo_go_x_new(n, (double *)y, (glmmgo_x_options *)opt, out, err, errlen);",
+		"const sigset_t *outer = enter_go(&host);", "leave_go(&host, outer);\n    return r;"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("wrapper lacks %q:\n%s", want, b.String())
 		}

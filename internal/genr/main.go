@@ -37,13 +37,18 @@ func main() {
 // generate returns the text of codes.R for header h.
 func generate(h *cheader.Header) []byte {
 	var version, vstring string
-	var families, kinds, methods, results, ints []string
+	var families, links, kinds, methods, results, ints, conv, convText []string
 	for _, d := range h.Defines {
 		switch {
 		case d.Name == "GLMMGO_VERSION_NUMBER":
 			version = fmt.Sprintf("%dL", d.Int)
 		case d.Name == "GLMMGO_VERSION_STRING":
 			vstring = fmt.Sprintf("%q", d.Str)
+		case strings.HasPrefix(d.Name, "GLMMGO_CONVERGENCE_"):
+			conv = append(conv, fmt.Sprintf("%s = %dL", d.Name, d.Int))
+			convText = append(convText, fmt.Sprintf("%s = %q", d.Name, d.Comment))
+		case strings.HasPrefix(d.Name, "GLMMGO_LINK_"):
+			links = append(links, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 		case strings.HasPrefix(d.Name, "GLMMGO_KIND_"):
 			kinds = append(kinds, fmt.Sprintf("%s = %dL", d.Name, d.Int))
 		case d.IsResult():
@@ -62,14 +67,18 @@ func generate(h *cheader.Header) []byte {
 
 ## The numbers of glmmgo.h the R code uses by name: the version this package
 ## was generated for (checked against the library in .onLoad), the family,
-## handle-kind and fitting-method codes, and every result code, with the
+## link, handle-kind, fitting-method and convergence codes (with the
+## header's text of each convergence code), and every result code, with the
 ## integer results (read by glmmgo_result_int64; the others by glmmgo_result).
 glmmgo_header <- list(
 `)
 	fmt.Fprintf(&b, "  version_number = %s,\n  version_string = %s,\n", version, vstring)
 	fmt.Fprintf(&b, "  families = %s,\n", vector(families))
+	fmt.Fprintf(&b, "  links = %s,\n", vector(links))
 	fmt.Fprintf(&b, "  kinds = %s,\n", vector(kinds))
 	fmt.Fprintf(&b, "  methods = %s,\n", vector(methods))
+	fmt.Fprintf(&b, "  convergence = %s,\n", vector(conv))
+	fmt.Fprintf(&b, "  convergence_text = %s,\n", vector(convText))
 	fmt.Fprintf(&b, "  results = %s,\n", vector(results))
 	fmt.Fprintf(&b, "  int_results = %s\n)\n", vector(ints))
 	return []byte(b.String())

@@ -43,6 +43,7 @@ func TestShapes(t *testing.T) {
 #define GLMMGO_X_FAST 1 /* the fast one */
 #define GLMMGO_X_BETA 1001 /* p      beta */
 #define GLMMGO_X_FLAG 1002 /* 1 int  a flag */
+#define GLMMGO_CONVERGENCE_OK 0 /* a maximum */
 int glmmgo_f(void);`)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,8 @@ int glmmgo_f(void);`)
 	src := string(generate(h))
 	for _, want := range []string{"version_number = 2001L,", `version_string = "0.2.1",`,
 		"families = c(\n    GLMMGO_BERNOULLI = 1L\n  ),", "kinds = c(\n    GLMMGO_KIND_X_MODEL = 1L\n  ),", "methods = c(\n    GLMMGO_X_FAST = 1L\n  ),",
-		"results = c(\n    GLMMGO_X_BETA = 1001L,\n    GLMMGO_X_FLAG = 1002L\n  ),", `int_results = c(
+		"results = c(\n    GLMMGO_X_BETA = 1001L,\n    GLMMGO_X_FLAG = 1002L\n  ),",
+		"convergence = c(\n    GLMMGO_CONVERGENCE_OK = 0L\n  ),", "convergence_text = c(\n    GLMMGO_CONVERGENCE_OK = \"a maximum\"\n  ),", `int_results = c(
     "GLMMGO_X_FLAG"
   )`} {
 		if !strings.Contains(src, want) {

@@ -138,3 +138,44 @@ func LocallyCrossed(seed uint64, schools, teachersPer, pupilsPer, obsPer int, wi
 	}
 	return d
 }
+
+// Maximal is the "keep it maximal" design of psycholinguistics, y ~ 1 + a
+// + b + c + (1 + a + b + c | subj) + (1 + a + b + c | item): every subject
+// sees every item reps times, a, b, c are ±½ contrasts drawn per
+// observation, and both terms have correlated random intercepts and slopes
+// (20 covariance parameters).
+func Maximal(seed uint64, subjects, items, reps int) Data {
+	r := rng(seed)
+	n := subjects * items * reps
+	d := Data{Y: make([]float64, n), X: make([]float64, 4*n), P: 4}
+	subj := Term{Name: "subj", NLevels: subjects, K: 4, Codes: make([]int, n), Z: make([]float64, 4*n)}
+	item := Term{Name: "item", NLevels: items, K: 4, Codes: make([]int, n), Z: make([]float64, 4*n)}
+	es, ei := effects(&r, subjects), effects(&r, items)
+	for i := 0; i < n; i++ {
+		s, it := i/(items*reps), (i/reps)%items
+		subj.Codes[i], item.Codes[i] = s, it
+		x := [4]float64{1, float64(r.next()%2) - 0.5, float64(r.next()%2) - 0.5, float64(r.next()%2) - 0.5}
+		y := 1 + 0.3*x[1] - 0.2*x[2] + 0.1*x[3] + r.unif() - 0.5
+		for c := 0; c < 4; c++ {
+			d.X[c*n+i], subj.Z[c*n+i], item.Z[c*n+i] = x[c], x[c], x[c]
+			y += x[c] * (es[s*4+c] + ei[it*4+c])
+		}
+		d.Y[i] = y
+	}
+	d.Terms = []Term{subj, item}
+	return d
+}
+
+// effects draws correlated random intercepts and slopes for l levels: a
+// shared factor makes the four columns correlated.
+func effects(r *rng, l int) []float64 {
+	e := make([]float64, 4*l)
+	sd := [4]float64{0.5, 0.3, 0.2, 0.1}
+	for j := 0; j < l; j++ {
+		f := r.unif() - 0.5
+		for c := 0; c < 4; c++ {
+			e[j*4+c] = sd[c] * (f + 0.5*(r.unif()-0.5))
+		}
+	}
+	return e
+}

@@ -1,6 +1,6 @@
 /* A table of bad calls to every function of glmmgo.h (this file: the MCLA
    model and the library; badinput_lmm.c, badinput_mcla_fit.c,
-   badinput_results.c and badinput_mixlogit.c, included at the end: the
+   badinput_results.c, badinput_mixlogit.c and badinput_laplace.c, included at the end: the
    others). Each case starts
    from a valid call, changes one thing, and states the status it must get
    and a piece of the message that names the argument at fault. Every call
@@ -820,7 +820,7 @@ static void cases_dispersion(void) {
 }
 
 static void cases_library(void) {
-    int bad[] = {-1, 10, 100, INT_MIN, INT_MAX};
+    int bad[] = {-1, GLMMGO_ERR_RESOURCE + 1, 100, INT_MIN, INT_MAX};
     for (int k = 0; k < 5; k++) {
         char name[64];
         snprintf(name, sizeof name, "status_string_%d", bad[k]);
@@ -828,7 +828,7 @@ static void cases_library(void) {
         printf("%s\t%d\t%d\t*\t%s\n", name, s && strcmp(s, "unknown status") == 0 ? 0 : 1, 0, s ? s : "(null)");
         ncases++;
     }
-    for (int k = 0; k <= GLMMGO_ERR_FORKED; k++) {
+    for (int k = 0; k <= GLMMGO_ERR_RESOURCE; k++) {
         char name[64];
         snprintf(name, sizeof name, "status_string_known_%d", k);
         const char *s = glmmgo_status_string(k);
@@ -850,6 +850,7 @@ static void cases_library(void) {
 #include "badinput_cluster.c"
 #include "badinput_results.c"
 #include "badinput_mixlogit.c"
+#include "badinput_laplace.c"
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -875,6 +876,7 @@ int main(void) {
     cases_cluster();
     cases_results();
     cases_mixlogit();
+    cases_laplace();
     cases_lmm_teardown();
     glmmgo_free(HI);
     glmmgo_free(HS);

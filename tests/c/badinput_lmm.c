@@ -310,7 +310,7 @@ static void cases_lmm_calls(void) {
     LFIT("lmm_fit_rhobeg_negative", INV, "rhobeg", LO.rhobeg = -1);
     LFIT("lmm_fit_rhobeg_nan", INV, "rhobeg", LO.rhobeg = NAN);
     LFIT("lmm_fit_rhoend_negative", INV, "rhoend -1e-06", LO.rhoend = -1e-6);
-    LFIT("lmm_fit_rhoend_gt_rhobeg", INV, "rhoend: rhoend 0.5 exceeds", LO.rhobeg = 0.1; LO.rhoend = 0.5);
+    LFIT("lmm_fit_rhoend_gt_rhobeg", INV, "rhoend: 0.5 exceeds rhobeg 0.1", LO.rhobeg = 0.1; LO.rhoend = 0.5);
     LFIT("lmm_fit_maxeval_negative", INV, "maxeval:", LO.maxeval = -1);
     LFIT("lmm_fit_maxeval_max", INV, "maxeval:", LO.maxeval = INT64_MAX);
     LFIT("lmm_fit_workers_negative", INV, "workers: is -2", LO.workers = -2);
@@ -439,7 +439,7 @@ static void cases_lmm_calls(void) {
          "what: 1001 is not a result of a linear mixed model fit");
     lreset(); arm();
     emit("lmm_confint_no_wald", glmmgo_confint(LF, 0.95, beta, se, 2, A.err, A.errlen), A.errlen, HND,
-         "is a linear mixed model fit, not an MCLA or mixlogit fit");
+         "is a linear mixed model fit, not an MCLA, laplace or mixlogit fit");
 }
 
 /* Extreme theta: the objective is finite or a numerical-failure status,
@@ -507,6 +507,8 @@ static void cases_wrong_kind(void) {
     WK("lmm_fit_to_lmm_objective", LF, glmmgo_lmm_objective(LF, d, 4, 0, 1, &v, A.err, A.errlen), HND, mc);
     WK("mcla_to_lmm_deviance_parts", HF, glmmgo_lmm_deviance_parts(HF, d, 4, 1, d + 8, 6, A.err, A.errlen), HND, mc);
     WK("lmm_fit_to_lmm_deviance_parts", LF, glmmgo_lmm_deviance_parts(LF, d, 4, 1, d + 8, 6, A.err, A.errlen), HND, mc);
+    WK("mcla_to_lmm_derivatives", HF, glmmgo_lmm_derivatives(HF, d, 4, 0, 0, 1, &v, d + 8, 4, NULL, 0, A.err, A.errlen), HND, mc);
+    WK("lmm_fit_to_lmm_derivatives", LF, glmmgo_lmm_derivatives(LF, d, 4, 0, 0, 1, &v, d + 8, 4, NULL, 0, A.err, A.errlen), HND, mc);
     WK("mcla_to_lmm_fit_info", HF, glmmgo_result(HF, GLMMGO_LMM_OBJECTIVE, &v, 1, A.err, A.errlen), INV, nores);
     WK("mcla_to_lmm_theta", HF, glmmgo_result(HF, GLMMGO_LMM_THETA, d, 4, A.err, A.errlen), INV, nores);
     WK("mcla_to_lmm_beta", HF, glmmgo_result(HF, GLMMGO_LMM_BETA, d, 2, A.err, A.errlen), INV, nores);
@@ -530,6 +532,7 @@ static void cases_wrong_kind(void) {
         LH_CASE("dims", glmmgo_dims(h, &dd, A.err, A.errlen));
         LH_CASE("objective", glmmgo_lmm_objective(h, d, 4, 0, 1, &v, A.err, A.errlen));
         LH_CASE("deviance_parts", glmmgo_lmm_deviance_parts(h, d, 4, 1, d + 8, 6, A.err, A.errlen));
+        LH_CASE("derivatives", glmmgo_lmm_derivatives(h, d, 4, 0, 0, 1, &v, d + 8, 4, NULL, 0, A.err, A.errlen));
         LH_CASE("fit", glmmgo_lmm_fit(h, &lo, NULL, NULL, &out, A.err, A.errlen));
         LH_CASE("theta", glmmgo_result(h, GLMMGO_LMM_THETA, d, 4, A.err, A.errlen));
         LH_CASE("condvar", glmmgo_result(h, GLMMGO_LMM_CONDVAR, d, 14, A.err, A.errlen));

@@ -102,7 +102,7 @@ static void cases_mclafit(void) {
     freset(); arm();
     emit("fit_inference_before_run", glmmgo_result(HMOD, GLMMGO_MCLA_SE, v, 3, A.err, A.errlen), A.errlen, INV, "glmmgo_mcla_fit");
     freset(); arm();
-    emit("fit_confint_before_run", glmmgo_confint(HMOD, 0.95, v, w, 3, A.err, A.errlen), A.errlen, HND, "is an MCLA model, not an MCLA or mixlogit fit");
+    emit("fit_confint_before_run", glmmgo_confint(HMOD, 0.95, v, w, 3, A.err, A.errlen), A.errlen, HND, "is an MCLA model, not an MCLA, laplace or mixlogit fit");
     freset(); arm();
     emit("fit_start_before_run", glmmgo_result(HMOD, GLMMGO_MCLA_START, v, 3, A.err, A.errlen), A.errlen, INV, "glmmgo_mcla_fit");
     freset(); arm();
@@ -264,7 +264,7 @@ static void cases_mclafit(void) {
     FRUN("fit_dispersion_opt_null", INV, "opt:", m_ = hnb; o_ = NULL);
 
     /* Wrong kinds and bad handles. */
-    static const char *notfit = "not an MCLA or mixlogit fit";
+    static const char *notfit = "not an MCLA, laplace or mixlogit fit";
     glmmgo_handle out;
     freset(); arm();
     emit("wrong_kind_mcla_to_fit_run", glmmgo_mcla_fit(HFIT, &FO, NULL, NULL, &out, A.err, A.errlen), A.errlen, HND,

@@ -349,7 +349,7 @@ static void cases_mixlogit_results(void) {
          "a mixlogit model has none: fit it with glmmgo_mixlogit_fit");
     xreset(); arm();
     emit("mixlogit_model_confint", glmmgo_confint(XM, 0.95, v, w, 5, A.err, A.errlen), A.errlen, HND,
-         "is a mixlogit model, not an MCLA or mixlogit fit");
+         "is a mixlogit model, not an MCLA, laplace or mixlogit fit");
 
     /* Every result with its length and type. */
     int64_t iters, ncol;

@@ -176,6 +176,63 @@ static void check_parts(glmmgo_handle h, double theta, int64_t n, int64_t p, con
     EXPECT(st == GLMMGO_ERR_DOMAIN && strstr(err, "theta") == err, "parts at a negative theta: %d %s", st, err);
 }
 
+/* glmmgo_lmm_derivatives on dyestuff2 (ML, theta-hat = 0 on its bound):
+   the gradient is exactly 0 there and both Hessians are MixedModels.jl's
+   28.76868076413998 (its ForwardDiff.hessian documentation); the value is
+   glmmgo_lmm_objective's; NULL arrays with length 0 are skipped; wrong
+   lengths, an unknown sigma_mode and a NULL value are refused by name. */
+static void check_derivatives(glmmgo_handle h) {
+    char err[256];
+    double th = 0, v = 0, obj = 0, g = 1, hs[2] = {0, 0};
+    int st = glmmgo_lmm_derivatives(h, &th, 1, 0, GLMMGO_LMM_SIGMA_FIXED, 0, &v, &g, 1, hs, 1, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "derivatives: %d %s", st, err);
+    EXPECT(glmmgo_lmm_objective(h, &th, 1, 0, 0, &obj, err, sizeof err) == 0 && v == obj, "derivatives value %.17g, objective %.17g", v, obj);
+    EXPECT(g == 0, "gradient at theta = 0: %.17g, want exactly 0", g);
+    EXPECT(fabs(hs[0] - 28.76868076413998) < 1e-6 * 28.77, "sigma-fixed Hessian %.17g, MixedModels.jl 28.76868076413998", hs[0]);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, GLMMGO_LMM_SIGMA_PROFILED, 0, &v, NULL, 0, hs, 1, err, sizeof err);
+    EXPECT(st == GLMMGO_OK && fabs(hs[0] - 28.76868076413998) < 1e-6 * 28.77, "profiled Hessian %.17g: %d %s", hs[0], st, err);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, 2, 0, &v, &g, 1, NULL, 0, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "sigma_mode") == err, "sigma_mode 2: %d %s", st, err);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, 0, 0, &v, &g, 2, NULL, 0, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "gradient_len") == err, "gradient_len 2: %d %s", st, err);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, 0, 0, &v, NULL, 0, hs, 2, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "hessian_len") == err, "hessian_len 2: %d %s", st, err);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, 0, 0, &v, NULL, 1, NULL, 0, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "gradient") == err, "NULL gradient with length 1: %d %s", st, err);
+    st = glmmgo_lmm_derivatives(h, &th, 1, 0, 0, 0, NULL, &g, 1, NULL, 0, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "value") == err, "NULL value: %d %s", st, err);
+    double neg = -0.5;
+    st = glmmgo_lmm_derivatives(h, &neg, 1, 0, 0, 0, &v, &g, 1, NULL, 0, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_DOMAIN && strstr(err, "theta") == err, "derivatives at a negative theta: %d %s", st, err);
+    /* A fit by BFGS ends at theta = 0 with the gradient 0; theta's Wald SE is NaN on
+       the bound, sigma's the closed form sigma / sqrt(2 n) (n = 30). */
+    glmmgo_lmm_options opt;
+    glmmgo_lmm_options_default(&opt, sizeof opt, NULL, 0);
+    EXPECT(opt.optimizer == GLMMGO_LMM_OPTIMIZER_AUTO, "default optimizer %d", opt.optimizer);
+    opt.optimizer = 7;
+    glmmgo_handle f = 0;
+    st = glmmgo_lmm_fit(h, &opt, NULL, NULL, &f, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "optimizer") == err && f == 0, "optimizer 7: %d %s", st, err);
+    opt.optimizer = GLMMGO_LMM_OPTIMIZER_BFGS;
+    st = glmmgo_lmm_fit(h, &opt, NULL, NULL, &f, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "BFGS fit: %d %s", st, err);
+    int64_t used = -1;
+    double theta = -1, grad = -1, se = 0, vcse[2] = {0, 0}, sigma = 0, hess = 0;
+    EXPECT(glmmgo_result_int64(f, GLMMGO_LMM_OPTIMIZER, &used, 1, err, sizeof err) == 0 && used == GLMMGO_LMM_OPTIMIZER_BFGS,
+           "optimizer used %lld: %s", (long long)used, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_THETA, &theta, 1, err, sizeof err) == 0 && theta == 0, "BFGS theta %g", theta);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_GRADIENT, &grad, 1, err, sizeof err) == 0 && grad == 0, "gradient at the fit %g: %s", grad, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_HESSIAN, &hess, 1, err, sizeof err) == 0 && fabs(hess - 28.76868076413998) < 1e-5,
+           "Hessian at the fit %.10g: %s", hess, err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_THETA_SE, &se, 1, err, sizeof err) == 0 && isnan(se), "theta SE on the bound %g", se);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_SIGMA, &sigma, 1, err, sizeof err) == 0, "sigma: %s", err);
+    EXPECT(glmmgo_result(f, GLMMGO_LMM_VARCORR_SE, vcse, 2, err, sizeof err) == 0 && fabs(vcse[1] - sigma / sqrt(60.0)) < 1e-9 * sigma,
+           "sigma SE %.12g, closed form %.12g: %s", vcse[1], sigma / sqrt(60.0), err);
+    st = glmmgo_result(f, GLMMGO_LMM_THETA_VCOV, vcse, 2, err, sizeof err);
+    EXPECT(st == GLMMGO_ERR_INVALID && strstr(err, "len") != NULL, "theta vcov of length 2: %d %s", st, err);
+    glmmgo_free(f);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: lmm DATAFILE\n"); return 2; }
     read_data(argv[1]);
@@ -255,6 +312,10 @@ int main(int argc, char **argv) {
     /* Complete fits. */
     fit_and_print("dyestuff_ml", n, 1, dye_y, ones, 6, 1, dye_codes, ones, 0);
     fit_and_print("dyestuff2_ml", n, 1, dye2_y, ones, 6, 1, dye_codes, ones, 0);
+    st = glmmgo_lmm_new(n, 1, dye2_y, ones, NULL, 1, &nlev, &one, dye_codes, ones, &h, err, sizeof err);
+    EXPECT(st == GLMMGO_OK, "dyestuff2 new: %d %s", st, err);
+    check_derivatives(h);
+    glmmgo_free(h);
     fit_and_print("sleepstudy_reml", sleep_n, 2, sleep_y, sleep_x, 18, 2, sleep_codes, sleep_x, 1);
 
     printf("failures %d\n", failures);

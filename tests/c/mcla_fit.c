@@ -16,12 +16,19 @@
 #include "results.h"
 
 typedef struct {
-    int64_t calls, cancel_after, last_iter, npar;
+    int64_t calls, cancel_after, last_iter, npar, beats, bad_beats;
     double last_value;
 } progress_state;
 
+/* Counts iterations; heartbeats (iter < 0: a phase, objective NaN, no
+   parameters) are counted apart, their number depending on time. */
 static int progress(void *userdata, int64_t iter, double objective, const double *par, int64_t npar) {
     progress_state *st = userdata;
+    if (iter < 0) {
+        st->beats++;
+        st->bad_beats += iter < -4 || !isnan(objective) || par != NULL || npar != 0;
+        return 0;
+    }
     st->calls++;
     st->last_iter = iter;
     st->last_value = objective;
@@ -43,7 +50,7 @@ int main(int argc, char **argv) {
     opt.m = atoll(argv[2]);
     opt.seed = strtoull(argv[3], NULL, 10);
     opt.workers = atoi(argv[4]);
-    progress_state st = {0, 0, 0, 0, 0};
+    progress_state st = {0, 0, 0, 0, 0, 0, 0};
     if (argc > 6 && strcmp(argv[5], "cancel") == 0) st.cancel_after = atoll(argv[6]);
     if (argc > 5 && strcmp(argv[5], "short") == 0) {
         opt.workers = -77; /* beyond the size: never read */
@@ -87,6 +94,7 @@ int main(int argc, char **argv) {
     print_result_ints("counts", fit, GLMMGO_MCLA_COUNTS);
     print_result_ints("hessian_negdef", fit, GLMMGO_MCLA_HESSIAN_NEGDEF);
     printf("seconds_len %lld\n", (long long)result_len(fit, GLMMGO_MCLA_SECONDS));
+    printf("progress_bad_beats %lld\n", (long long)st.bad_beats);
     printf("progress_calls %lld\nprogress_npar %lld\nprogress_last_value %.17g\n", (long long)st.calls, (long long)st.npar,
            st.last_value);
     print_result("se", fit, GLMMGO_MCLA_SE);

@@ -1,5 +1,5 @@
 /* Asks an MCLA model, an MCLA fit, an LMM model, an LMM fit, a mixlogit
-   model and a mixlogit fit for every
+   model, a mixlogit fit, a laplace model and a laplace fit for every
    result code from 0 to 4999 and prints, for each code a handle answers:
 
      <kind> <code> <length> <type d|i> <message for a length one too long>
@@ -73,15 +73,33 @@ int main(int argc, char **argv) {
     glmmgo_mixlogit_options_default(&xo, sizeof xo, NULL, 0);
     xo.method = GLMMGO_MIXLOGIT_QUADRATURE;
     if (glmmgo_mixlogit_fit(xm, &xo, NULL, NULL, &xf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "mixlogit fit: %s\n", err); return 1; }
+    /* A laplace model: 60 Bernoulli responses in 6 groups, one covariate. */
+    enum { LN = 60 };
+    double ly[LN], lx[2 * LN], lz[LN];
+    int64_t lcodes[LN], lnlev = 6, lk = 1;
+    for (int r = 0; r < LN; r++) {
+        lcodes[r] = r % 6;
+        lx[r] = lz[r] = 1;
+        lx[LN + r] = sin(0.37 * r);
+        ly[r] = fmod(fabs(sin(12.9898 * r)) * 43758.5453, 1.0) < 1 / (1 + exp(-(0.8 * (r % 6) - 2 + lx[LN + r]))) ? 1 : 0;
+    }
+    glmmgo_handle pm = 0, pf = 0;
+    if (glmmgo_laplace_new(LN, 2, GLMMGO_BERNOULLI, GLMMGO_LINK_DEFAULT, ly, NULL, NULL, NULL, 0, lx, 1, &lnlev, &lk, lcodes, lz,
+                           &pm, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "laplace: %s\n", err); return 1; }
+    glmmgo_laplace_options po;
+    glmmgo_laplace_options_default(&po, sizeof po, NULL, 0);
+    if (glmmgo_laplace_fit(pm, &po, NULL, NULL, &pf, err, sizeof err) != GLMMGO_OK) { fprintf(stderr, "laplace fit: %s\n", err); return 1; }
     scan("mcla_model", mm);
     scan("mcla_fit", mf);
     scan("lmm_model", lm);
     scan("lmm_fit", lf);
     scan("mixlogit_model", xm);
     scan("mixlogit_fit", xf);
+    scan("laplace_model", pm);
+    scan("laplace_fit", pf);
     struct glmmgo_dims d = {.size = sizeof d};
-    glmmgo_handle all[6] = {mm, mf, lm, lf, xm, xf};
-    for (int j = 0; j < 6; j++) {
+    glmmgo_handle all[8] = {mm, mf, lm, lf, xm, xf, pm, pf};
+    for (int j = 0; j < 8; j++) {
         glmmgo_dims(all[j], &d, NULL, 0);
         printf("kind %d\n", (int)d.kind);
         glmmgo_free(all[j]);

@@ -10,6 +10,9 @@ anova.glmmgo_merMod <- function(object, ..., refit = TRUE, model.names = NULL) {
   is_model <- vapply(dots, function(d) inherits(d, c("glmmgo_merMod", "merMod", "lm")), NA)
   if (any(is_model)) return(anova_models(c(list(object), dots[is_model]), mc, is_model, refit, model.names))
   if (length(dots)) warning("additional arguments ignored", call. = FALSE)
+  if (inherits(object, "glmmgo_glmer"))
+    stop("anova() of a single glmer() fit is not available: compare nested fits, anova(fit0, fit1), or use car::Anova(fit)",
+         call. = FALSE)
   anova_terms(object)
 }
 

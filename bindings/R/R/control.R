@@ -19,7 +19,8 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
                           check.conv.hess = list(action = "warning", tol = 1e-6),
                           check.nlev.gtreq.5 = "ignore", check.nobs.vs.nRE = "stop",
                           check.nobs.vs.rankZ = "ignore", check.rankX = "message+drop.cols",
-                          check.scaleX = "ignore", restart_edge = TRUE) {
+                          check.scaleX = "ignore", restart_edge = TRUE, optimizer = c("auto", "bobyqa", "bfgs")) {
+  optimizer <- match.arg(optimizer)
   chk <- function(v, nm) {
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0)
       stop(sprintf("glmmgoControl(): '%s' must be one non-negative number (0 = the engine's default)", nm),
@@ -50,7 +51,7 @@ glmmgoControl <- function(rhobeg = 0, rhoend = 0, maxeval = 0, calc.derivs = TRU
   structure(list(
     rhobeg = rhobeg, rhoend = rhoend, maxeval = round(maxeval),
     calc.derivs = flag(calc.derivs, "calc.derivs"), restarts = as.integer(restarts),
-    restart_edge = flag(restart_edge, "restart_edge"),
+    restart_edge = flag(restart_edge, "restart_edge"), optimizer = optimizer,
     checkConv = list(check.conv.grad = cc(check.conv.grad, "check.conv.grad", 2e-3),
                      check.conv.singular = cc(check.conv.singular, "check.conv.singular", 1e-4),
                      check.conv.hess = cc(check.conv.hess, "check.conv.hess", 1e-6)),
@@ -146,4 +147,77 @@ from_merControl <- function(control, kind) {
 act <- function(action, msg) {
   switch(action, ignore = invisible(NULL), message = message(msg), warning = warning(msg, call. = FALSE),
          stop = stop(msg, call. = FALSE))
+}
+
+## glmer()'s settings: lme4's glmerControl() arguments that have a meaning
+## for the engine (the optimiser's radii and budget, calc.derivs, the
+## checks), and the engine's own: workers, theta_start ("auto": the lower
+## of lme4's start and a linear mixed model's; "default": lme4's; "lmm"),
+## pirls_tol, pirls_maxiter. lme4's settings without a meaning here
+## (optimizer, tolPwrss, nAGQ0initStep, ...) may be given and are named in a
+## message as ignored.
+glmerControl <- function(optCtrl = list(), calc.derivs = TRUE, check.nlev.gtreq.5 = "ignore",
+                         check.nobs.vs.nRE = "ignore", check.nobs.vs.rankZ = "ignore",
+                         check.rankX = "message+drop.cols", check.scaleX = "warning",
+                         check.conv.grad = list(action = "warning", tol = 2e-3),
+                         check.conv.singular = list(action = "message", tol = 1e-4),
+                         workers = 0L, theta_start = c("auto", "default", "lmm"), pirls_tol = 1e-24,
+                         pirls_maxiter = 100L, ...) {
+  lme4_only <- c("optimizer", "restart_edge", "boundary.tol", "use.last.params", "sparseX", "standardize.X",
+                 "check.nobs.vs.nlev", "check.nlev.gtr.1", "check.formula.LHS", "check.conv.hess", "mod.type",
+                 "tolPwrss", "compDev", "nAGQ0initStep", "check.response.not.const", "optimizer")
+  dots <- list(...)
+  bad <- setdiff(names(dots), lme4_only)
+  if (length(bad) || (length(dots) && is.null(names(dots))))
+    stop(sprintf("glmerControl(): unknown setting(s) %s", paste(sQuote(bad), collapse = ", ")), call. = FALSE)
+  if (length(dots))
+    message(sprintf("glmmgo ignores these glmerControl() settings: %s (the engine's optimiser is BOBYQA, its PIRLS runs to pirls_tol, and its fits always start with the fast stage)",
+                    paste(names(dots), collapse = ", ")))
+  theta_start <- match.arg(theta_start)
+  num <- function(nm) { v <- optCtrl[[nm]]; if (is.null(v)) 0 else v }
+  other <- setdiff(names(optCtrl), c("rhobeg", "rhoend", "maxfun", "maxeval"))
+  if (length(other)) message(sprintf("glmmgo ignores optCtrl$%s (its optimiser takes rhobeg, rhoend and maxfun/maxeval)", other))
+  ctrl <- glmmgoControl(rhobeg = num("rhobeg"), rhoend = num("rhoend"), maxeval = optCtrl$maxfun %||% num("maxeval"),
+                        calc.derivs = calc.derivs, check.conv.grad = check.conv.grad,
+                        check.conv.singular = check.conv.singular, check.nlev.gtreq.5 = check.nlev.gtreq.5,
+                        check.nobs.vs.nRE = check.nobs.vs.nRE, check.nobs.vs.rankZ = check.nobs.vs.rankZ,
+                        check.rankX = check.rankX, check.scaleX = check.scaleX)
+  if (!is.numeric(workers) || length(workers) != 1L || workers < 0) stop("glmerControl(): 'workers' must be 0 (all CPUs) or a positive number", call. = FALSE)
+  if (!is.numeric(pirls_tol) || length(pirls_tol) != 1L || !(pirls_tol > 0)) stop("glmerControl(): 'pirls_tol' must be a positive number", call. = FALSE)
+  if (!is.numeric(pirls_maxiter) || length(pirls_maxiter) != 1L || pirls_maxiter < 1) stop("glmerControl(): 'pirls_maxiter' must be a positive number", call. = FALSE)
+  ctrl$engine <- glmer_engine_options(ctrl, workers, theta_start, pirls_tol, pirls_maxiter)
+  class(ctrl) <- c("glmmgo_glmerControl", class(ctrl))
+  ctrl
+}
+
+## The engine's options (glmmgo_laplace_options) of a control; 0 keeps a default.
+glmer_engine_options <- function(ctrl, workers = 0L, theta_start = "auto", pirls_tol = 1e-24, pirls_maxiter = 100L) {
+  o <- list(no_hessian = !ctrl$calc.derivs, workers = as.integer(workers),
+            theta_start = match(theta_start, c("auto", "default", "lmm")) - 1L, pirls_tol = as.double(pirls_tol),
+            pirls_maxiter = as.double(pirls_maxiter))
+  if (ctrl$rhobeg > 0) o$rhobeg <- ctrl$rhobeg
+  if (ctrl$rhoend > 0) o$rhoend <- ctrl$rhoend
+  if (ctrl$maxeval > 0) o$maxeval <- ctrl$maxeval
+  o
+}
+
+## Accept glmerControl(), a plain list of its arguments, or lme4's
+## glmerControl() (translated as lmerControl's are; its glmer-only settings
+## tolPwrss, compDev and nAGQ0initStep are named as ignored when changed).
+as_glmer_control <- function(control) {
+  if (is.null(control)) return(glmerControl())
+  if (inherits(control, "glmmgo_glmerControl")) return(control)
+  if (inherits(control, "merControl")) {
+    ## lme4's default for glmer: bobyqa for the fast stage, Nelder-Mead for the second
+    if (identical(control$optimizer, c("bobyqa", "Nelder_Mead"))) control$optimizer <- "bobyqa"
+    ctrl <- from_merControl(control, "glmer")
+    ch <- c(if (!identical(control$tolPwrss, 1e-7)) "tolPwrss", if (!isTRUE(control$compDev)) "compDev",
+            if (!isTRUE(control$nAGQ0initStep)) "nAGQ0initStep")
+    if (length(ch)) message(sprintf("glmmgo ignores these glmerControl settings: %s", paste(ch, collapse = ", ")))
+    ctrl$engine <- glmer_engine_options(ctrl)
+    class(ctrl) <- c("glmmgo_glmerControl", class(ctrl))
+    return(ctrl)
+  }
+  if (is.list(control) && !inherits(control, "glmmgoControl")) return(do.call(glmerControl, control))
+  stop("'control' must come from glmerControl() (glmmgo's or lme4's)", call. = FALSE)
 }

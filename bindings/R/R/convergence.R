@@ -4,44 +4,25 @@
 ## smaller trust radius, and a warning (lme4's wording, with the gradient)
 ## is given only when a check still fails after the restarts.
 ##
-## The derivatives are finite differences of the engine's objective, with
-## steps relative to each theta (lme4's fixed step of 1e-4 is what makes
-## its checks raise false alarms on badly scaled models). They are computed
-## by lmm_derivs() alone, which an analytic gradient and Hessian from the
-## engine can replace without touching the rest.
+## The derivatives come from the engine (glmmgo_lmm_derivatives): the
+## gradient is analytic, the Hessian differences of the analytic gradient
+## with steps relative to each theta (lme4's fixed step of 1e-4 on the
+## objective is what makes its checks raise false alarms on badly scaled
+## models). They are computed by lmm_derivs() alone.
 
-## Gradient and Hessian of the criterion at theta. Components on their
-## lower bound get a forward difference and no Hessian row (at_bound).
+## Gradient and Hessian of the profiled criterion at theta. Components on
+## their lower bound (within 1e-3 relative, floor 1e-6) get no Hessian row
+## or column (at_bound), as lme4 leaves them out of its checks.
 lmm_derivs <- function(ptr, theta, reml, lower) {
-  f <- function(th) engine_lmm_objective(ptr, th, reml)
-  k <- length(theta)
-  ## steps of 1e-3 relative (floor 1e-6): 1e-4 relative left the second
-  ## differences of a small theta (sleepstudy's 0.015) dominated by the
-  ## criterion's rounding (415.7 came out as 430.3)
+  d <- engine_lmm_derivatives(ptr, theta, reml, "profiled", hessian = TRUE)
   h <- 1e-3 * pmax(abs(theta), 1e-3)
   at_bound <- is.finite(lower) & theta - h < lower
-  f0 <- f(theta)
-  g <- numeric(k); H <- matrix(NA_real_, k, k)
-  up <- numeric(k); dn <- numeric(k)
-  for (i in seq_len(k)) {
-    e <- replace(numeric(k), i, h[i])
-    up[i] <- f(theta + e)
-    if (at_bound[i]) {
-      g[i] <- (up[i] - f0) / h[i]
-    } else {
-      dn[i] <- f(theta - e)
-      g[i] <- (up[i] - dn[i]) / (2 * h[i])
-      H[i, i] <- (up[i] - 2 * f0 + dn[i]) / h[i]^2
-    }
-  }
-  free <- which(!at_bound)
-  for (a in seq_along(free)) for (b in seq_len(a - 1L)) {
-    i <- free[a]; j <- free[b]
-    ei <- replace(numeric(k), i, h[i]); ej <- replace(numeric(k), j, h[j])
-    H[i, j] <- H[j, i] <- (f(theta + ei + ej) - f(theta + ei - ej) - f(theta - ei + ej) + f(theta - ei - ej)) /
-      (4 * h[i] * h[j])
-  }
-  list(gradient = g, Hessian = H, at_bound = at_bound, value = f0, method = "finite differences (relative steps)")
+  H <- d$hessian
+  bound_curvature <- diag(H)[at_bound]
+  H[at_bound, ] <- NA_real_
+  H[, at_bound] <- NA_real_
+  list(gradient = d$gradient, Hessian = H, at_bound = at_bound, bound_curvature = bound_curvature, value = d$value,
+       method = "analytic gradient; Hessian by differences of it")
 }
 
 ## The checks of lme4's checkConv on derivatives d at theta, without its
@@ -68,7 +49,7 @@ lmm_conv_problems <- function(d, theta, lower, ctrl) {
   if (!length(free)) return(out)
   H <- d$Hessian[free, free, drop = FALSE]
   g <- d$gradient[free]
-  ev <- tryCatch(eigen(H, symmetric = TRUE, only.values = TRUE)$values, error = function(e) NA)
+  ev <- if (all(is.finite(H))) eigen(H, symmetric = TRUE, only.values = TRUE)$values else NA
   if (anyNA(ev)) return(c(out, list(list(kind = "hess", msg = "Problem with Hessian check (infinite or missing values?)"))))
   neg <- sum(ev < -ch$tol * max(1, abs(ev)))
   if (neg) {
@@ -78,7 +59,10 @@ lmm_conv_problems <- function(d, theta, lower, ctrl) {
     out[[length(out) + 1L]] <- list(kind = "hess", singular = TRUE,
       msg = "Hessian is numerically singular: parameters are not uniquely determined")
   }
-  R <- tryCatch(chol(H), error = function(e) NULL)
+  ## chol() succeeds when H is positive definite with a condition number
+  ## well below 1/eps; otherwise the gradient is judged unscaled (lme4 uses
+  ## the unscaled gradient where chol() fails)
+  R <- if (min(ev) > 1e-12 * max(abs(ev))) chol(H) else NULL
   scaled <- if (is.null(R)) rep(NA_real_, length(g)) else backsolve(R, g, transpose = TRUE)
   mingrad <- if (anyNA(scaled)) abs(g) else pmin(abs(scaled), abs(g))
   if (max(mingrad) > cg$tol) {
@@ -105,7 +89,9 @@ rhoend_ratio <- 5e-5
 lmm_optimise <- function(model, REML, start, ctrl, verbose) {
   ptr <- model$ptr
   k <- length(model$lower)
-  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+  opt_name <- ctrl$optimizer %||% "auto"
+  run <- function(theta0, rhobeg, rhoend, maxeval) lmm_run(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose,
+                                                           optimizer = opt_name)
   rb <- if (ctrl$rhobeg > 0) ctrl$rhobeg else 0.2
   re <- if (ctrl$rhoend > 0) ctrl$rhoend else rhoend_ratio * rb
   budget <- if (ctrl$maxeval > 0) ctrl$maxeval else 10000
@@ -114,7 +100,7 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
                  as.integer(budget), 2L * k + 1L), call. = FALSE)
   res <- run(start, rb, re, budget)
   runs <- list(list(start = start, rhobeg = rb, rhoend = re, maxeval = budget, evals = res$evals,
-                    objective = res$objective))
+                    objective = res$objective, optimizer = opt_name))
   used <- res$evals
   d <- NULL; problems <- list()
   if (isTRUE(ctrl$calc.derivs)) {
@@ -133,21 +119,22 @@ lmm_optimise <- function(model, REML, start, ctrl, verbose) {
       free_handle(prev$fit)
       used <- used + res$evals
       runs[[length(runs) + 1L]] <- list(start = prev$theta, rhobeg = rb2, rhoend = re2, maxeval = budget - used + res$evals,
-                                        evals = res$evals, objective = res$objective)
+                                        evals = res$evals, objective = res$objective, optimizer = opt_name)
       re <- re2
     }
   }
   res$evals <- used
   res$converged <- isTRUE(res$converged)
-  list(res = res, optinfo = list(optimizer = "BOBYQA (glmmgo engine)", runs = runs, restarts = length(runs) - 1L,
+  used_opt <- if (identical(res$optimizer, "bfgs")) "BFGS with the analytic gradient (glmmgo engine)" else "BOBYQA (glmmgo engine)"
+  list(res = res, optinfo = list(optimizer = used_opt, optimizer_code = opt_name, runs = runs, restarts = length(runs) - 1L,
                                  evals = used, derivs = d, problems = problems,
                                  messages = vapply(problems, `[[`, "", "msg")))
 }
 
 ## One optimiser run on a model handle: the engine's results and, in
 ## res$fit, the fit's handle.
-lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer") {
-  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose)
+lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = "lmer", optimizer = "auto") {
+  fit <- engine_lmm_fit(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, optimizer = optimizer)
   if (is.null(fit)) signal_interrupt(what)
   res <- engine_lmm_result(fit)
   res$fit <- fit
@@ -158,7 +145,21 @@ lmm_run <- function(ptr, REML, theta0, rhobeg, rhoend, maxeval, verbose, what = 
 ## stopped, so the last run (the engine is deterministic) reproduces it.
 replay_runs <- function(ptr, REML, runs, verbose) {
   r <- runs[[length(runs)]]
-  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L)
+  lmm_run(ptr, REML, r$start, r$rhobeg, r$rhoend, r$maxeval, 0L, optimizer = r$optimizer %||% "auto")
+}
+
+## Why a boundary fit is a minimum there, from the derivatives at the
+## bound: the criterion's derivative into the interior (analytic; 0 for a
+## scalar term, whose criterion is even in its theta) and its curvature.
+boundary_explanation <- function(d) {
+  if (is.null(d) || !any(d$at_bound)) return("")
+  i <- which(d$at_bound)
+  g <- d$gradient[i]
+  h <- d$bound_curvature
+  how <- ifelse(g > 0, "increases into the interior",
+                ifelse(g == 0 & !is.na(h) & h > 0, "is flat there and curves up into the interior", "decreases into the interior"))
+  paste0("\n  ", sprintf("theta[%d] = 0: derivative of the criterion %s, curvature %s: it %s",
+                         i, format(g, digits = 4), format(h, digits = 4), how), collapse = "")
 }
 
 ## Report what is left after the restarts, as lme4 does (its checks and
@@ -169,9 +170,9 @@ lmm_report_convergence <- function(optinfo, res, ctrl, lower) {
                     as.integer(optinfo$evals)), call. = FALSE)
   cs <- ctrl$checkConv$check.conv.singular
   singular <- any(res$theta[lower == 0] < cs$tol)
-  if (singular && !isTRUE(getOption("glmmgo.quiet.singular")))
-    act(cs$action, "boundary (singular) fit: see help('isSingular')")
   d <- optinfo$derivs
+  if (singular && !isTRUE(getOption("glmmgo.quiet.singular")))
+    act(cs$action, paste0("boundary (singular) fit: see help('isSingular')", boundary_explanation(d)))
   for (p in optinfo$problems) {
     a <- if (p$kind == "grad") ctrl$checkConv$check.conv.grad$action else ctrl$checkConv$check.conv.hess$action
     ## on a boundary fit lme4 skips the derivative checks; here only the

@@ -21,6 +21,24 @@ engine_version_number <- function() stats::setNames(.Call(C_gg_version_number), 
 
 engine_workers <- function() .Call(C_gg_available_workers)
 
+## The engine's memory limit in bytes (glmmgo_memory_limit); with bytes, sets
+## it first (0: the default).
+engine_memory_limit <- function(bytes = NULL) .Call(C_gg_memory_limit, if (!is.null(bytes)) as.double(bytes))
+
+## options(glmmgo.memory_limit = bytes) takes effect at the next engine call
+## that sizes memory by its arguments (each calls this first): the engine
+## cannot see R's options, so the value is passed on whenever it changes.
+memory_state <- new.env(parent = emptyenv())
+apply_memory_option <- function() {
+  v <- getOption("glmmgo.memory_limit")
+  if (is.null(v) || identical(v, memory_state$applied)) return(invisible())
+  if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0)
+    stop("options(glmmgo.memory_limit) must be one non-negative number of bytes (0: the default)", call. = FALSE)
+  engine_memory_limit(v)
+  memory_state$applied <- v
+  invisible()
+}
+
 ## Free an engine handle now instead of at garbage collection.
 free_handle <- function(ptr) invisible(.Call(C_gg_free, ptr))
 
@@ -54,6 +72,7 @@ engine_results <- function(ptr, names, prefix = "") {
 ## random-effects terms: nlevels and ncols per term, codes (n x nterms,
 ## 1-based) and z (the terms' model matrices one after another).
 engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
+  apply_memory_option()
   storage.mode(codes) <- "integer"
   .Call(C_gg_lmm_new, as_dbl(y), as_dbl_matrix(X), if (!is.null(w)) as_dbl(w), as.integer(nlevels),
         as.integer(ncols), codes, as_dbl(z))
@@ -63,9 +82,10 @@ engine_lmm_new <- function(y, X, w, nlevels, ncols, codes, z) {
 ## columns of X), lower (bounds of theta), nlevels, ncols (per term, model
 ## order), theta_term, theta_row, theta_col (theta's layout: the term and
 ## the place in its template of each element)), indices 1-based.
-engine_lmm_structure <- function(ptr) {
+## The laplace engine's models answer the same (prefix "GLMMGO_LAPLACE_").
+engine_lmm_structure <- function(ptr, prefix = "GLMMGO_LMM_") {
   r <- engine_results(ptr, c("TERM_ORDER", "KEPT_COLUMNS", "LOWER", "TERM_NLEVELS", "TERM_NCOLS", "THETA_TERM",
-                             "THETA_ROW", "THETA_COL"), "GLMMGO_LMM_")
+                             "THETA_ROW", "THETA_COL"), prefix)
   list(order = as.integer(r$TERM_ORDER) + 1L, kept = as.integer(r$KEPT_COLUMNS) + 1L, lower = r$LOWER,
        nlevels = as.integer(r$TERM_NLEVELS), ncols = as.integer(r$TERM_NCOLS),
        theta_term = as.integer(r$THETA_TERM) + 1L, theta_row = as.integer(r$THETA_ROW) + 1L,
@@ -82,31 +102,47 @@ engine_lmm_deviance_parts <- function(ptr, theta, workers = 0L) {
   .Call(C_gg_lmm_deviance_parts, ptr, as_dbl(theta), as.integer(workers))
 }
 
+## glmmgo_lmm_derivatives: list(value, gradient, hessian) of the criterion
+## at theta; sigma "profiled" (lme4's devfun) or "fixed" (sigma at its
+## estimate given theta); hessian FALSE skips the Hessian (NULL).
+engine_lmm_derivatives <- function(ptr, theta, reml, sigma = "profiled", hessian = TRUE, workers = 0L) {
+  mode <- match(sigma, c("profiled", "fixed")) - 1L
+  .Call(C_gg_lmm_derivatives, ptr, as_dbl(theta), isTRUE(reml), mode, isTRUE(hessian), as.integer(workers))
+}
+
 ## Fits the model: a new fit handle, or NULL when the user interrupted
 ## (Ctrl-C). 0 for rhobeg, rhoend or maxeval means the engine's default.
-engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L) {
+engine_lmm_fit <- function(ptr, reml, theta0, rhobeg, rhoend, maxeval, verbose, workers = 0L, optimizer = "auto") {
+  apply_memory_option()
   opts <- list(reml = isTRUE(reml), start = if (!is.null(theta0)) as_dbl(theta0), rhobeg = as.double(rhobeg),
-               rhoend = as.double(rhoend), maxeval = as.double(maxeval), workers = as.integer(workers))
+               rhoend = as.double(rhoend), maxeval = as.double(maxeval), workers = as.integer(workers),
+               optimizer = match(optimizer, lmm_optimizers) - 1L)
   .Call(C_gg_lmm_fit, ptr, opts, as.integer(verbose))
 }
+
+## The optimisers of glmmgo_lmm_options.optimizer, in the order of their codes
+## (GLMMGO_LMM_OPTIMIZER_AUTO, _BOBYQA, _BFGS).
+lmm_optimizers <- c("auto", "bobyqa", "bfgs")
 
 ## Everything a fit reports, read once (the conditional variances, which the
 ## engine computes on request, only when condvar = TRUE).
 engine_lmm_result <- function(fit, condvar = FALSE) {
   r <- engine_results(fit, c("OBJECTIVE", "LOGLIK", "DEVIANCE", "REMLCRIT", "AIC", "BIC", "SIGMA", "EVALS",
-                             "CONVERGED", "SINGULAR", "REML", "THETA", "BETA", "SE", "VCOV", "VARCORR", "B", "U"),
+                             "CONVERGED", "SINGULAR", "REML", "THETA", "BETA", "SE", "VCOV", "VARCORR", "B", "U",
+                             "OPTIMIZER"),
                       "GLMMGO_LMM_")
   p <- length(r$BETA)
   list(objective = r$OBJECTIVE, logLik = r$LOGLIK, deviance = r$DEVIANCE, REMLcrit = r$REMLCRIT, AIC = r$AIC,
        BIC = r$BIC, sigma = r$SIGMA, evals = r$EVALS, converged = r$CONVERGED != 0, singular = r$SINGULAR != 0,
        REML = r$REML != 0, theta = r$THETA, beta = r$BETA, se = r$SE, vcov = matrix(r$VCOV, p, p),
-       varcorr = r$VARCORR, b = r$B, u = r$U,
+       varcorr = r$VARCORR, b = r$B, u = r$U, optimizer = lmm_optimizers[r$OPTIMIZER + 1],
        condvar = if (isTRUE(condvar)) engine_result(fit, "GLMMGO_LMM_CONDVAR"))
 }
 
 ## ---- the MCLA objective (glmmgo_mcla_*) -----------------------------------
 
 engine_mcla_new <- function(family, y, ntrials, weights, X, zrow, zcol, zval, q, vc, nvc) {
+  apply_memory_option()
   .Call(C_gg_mcla_new, as.integer(family), as_dbl(y), if (!is.null(ntrials)) as_dbl(ntrials),
         if (!is.null(weights)) as_dbl(weights), as_dbl_matrix(X), as.integer(zrow), as.integer(zcol), as_dbl(zval),
         as.integer(q), as.integer(vc), as.integer(nvc))
@@ -123,13 +159,17 @@ engine_mcla_set_importance <- function(ptr, zeta, p, u.star, D.star, Sigmuh.inv)
 ## The u-matrix goes to the engine as it is (the engine copies it): R makes
 ## no copy of its own unless the matrix is not stored as doubles.
 engine_mcla_set_samples <- function(ptr, umat) {
+  apply_memory_option()
   if (!is.double(umat)) storage.mode(umat) <- "double"
   invisible(.Call(C_gg_mcla_set_samples, ptr, umat))
 }
 
 ## The importance density and samples of a fit, set on a model of the same
 ## data (the engine draws them again from the fit's seed).
-engine_mcla_set_fit_samples <- function(ptr, fit) invisible(.Call(C_gg_mcla_set_fit_samples, ptr, fit))
+engine_mcla_set_fit_samples <- function(ptr, fit) {
+  apply_memory_option()
+  invisible(.Call(C_gg_mcla_set_fit_samples, ptr, fit))
+}
 
 engine_mcla_objective <- function(ptr, par, workers, gradient, hessian) {
   .Call(C_gg_mcla_objective, ptr, as_dbl(par), as.integer(workers), isTRUE(gradient), isTRUE(hessian))
@@ -152,15 +192,18 @@ engine_mcla_dims <- function(ptr) engine_dims(ptr)[c("n", "p", "q", "nvc", "m")]
 ## p_mix, zeta, seed, workers, no_pql, rinit, rmax, iterlim, start, ess_warn,
 ## t_at_ustar, dispersion_lo, dispersion_hi); those left out keep the
 ## engine's defaults.
-engine_mcla_fit <- function(ptr, opts, verbose) .Call(C_gg_mcla_fit, ptr, opts, as.integer(verbose))
+engine_mcla_fit <- function(ptr, opts, verbose) {
+  apply_memory_option()
+  .Call(C_gg_mcla_fit, ptr, opts, as.integer(verbose))
+}
 
 ## Everything a fit reports, read once (not its u-matrix or Sigma~^-1,
 ## which can be large: engine_mclafit_umatrix, engine_result).
 engine_mclafit_result <- function(fit) {
   d <- engine_dims(fit)
   np <- d[["p"]] + d[["nvc"]]
-  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "ITERATIONS",
-                             "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
+  r <- engine_results(fit, c("BETA", "NU", "VALUE", "GRADIENT", "HESSIAN", "CONVERGED", "CONVERGENCE",
+                             "ITERATIONS", "EVALUATIONS", "ESS", "ESS_WARNING", "COUNTS", "SECONDS", "SE", "Z", "PVALUE", "VCOV",
                              "MCSE", "MCVCOV", "HESSIAN_NEGDEF", "USED_PQL", "START", "U_STAR", "D_STAR",
                              "DISPERSION", "DISPERSION_LOGLIK", "DISPERSION_PROFILE", "MCSE_GLMM", "MCVCOV_GLMM",
                              "JACKKNIFE", "STAGE_M", "STAGE_ESS", "STAGE_PAR", "STAGE_MCSE", "STAGE_CENTRE",
@@ -170,7 +213,8 @@ engine_mclafit_result <- function(fit) {
   prof <- r$DISPERSION_PROFILE
   auto_stop <- c("m given", "targets reached", "m.max reached", "time.max reached")[r$AUTO_STOP + 1]
   list(beta = r$BETA, nu = r$NU, value = r$VALUE, gradient = r$GRADIENT, hessian = sq(r$HESSIAN),
-       converged = r$CONVERGED != 0, iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
+       converged = r$CONVERGED != 0, convergence = convergence_reason(r$CONVERGENCE),
+       iterations = r$ITERATIONS, evaluations = r$EVALUATIONS, ess = r$ESS,
        ess.warning = r$ESS_WARNING != 0, counts = r$COUNTS, seconds = r$SECONDS, se = r$SE, z = r$Z,
        pvalue = r$PVALUE, vcov = sq(r$VCOV), mcse = r$MCSE, mcvcov = sq(r$MCVCOV),
        mcse.glmm = r$MCSE_GLMM, mcvcov.glmm = sq(r$MCVCOV_GLMM), jackknife = r$JACKKNIFE,
@@ -182,6 +226,15 @@ engine_mclafit_result <- function(fit) {
        u.star = r$U_STAR, D.star = r$D_STAR, m = d[["m"]], size = r$DISPERSION,
        loglik.full = if (length(r$DISPERSION_LOGLIK)) r$DISPERSION_LOGLIK,
        size.profile = if (length(prof)) matrix(prof, ncol = 2, dimnames = list(NULL, c("size", "loglik"))))
+}
+
+## The reason code of an MCLA fit's convergence (GLMMGO_MCLA_CONVERGENCE)
+## as the header's text of it, named by its code's name.
+convergence_reason <- function(code) {
+  codes <- glmmgo_header$convergence
+  name <- names(codes)[match(as.integer(code), codes)]
+  if (is.na(name)) return(sprintf("unknown convergence code %d", as.integer(code)))
+  stats::setNames(glmmgo_header$convergence_text[[name]], sub("GLMMGO_CONVERGENCE_", "", name))
 }
 
 ## Wald intervals at level: a (p + nvc) x 2 matrix.
@@ -250,3 +303,56 @@ engine_mixlogit_result <- function(fit) {
 
 ## Wald intervals at level: a 5 x 2 matrix.
 engine_mixlogit_confint <- function(fit, level) .Call(C_gg_confint, fit, as.double(level))
+
+## ---- GLMMs by Laplace and adaptive quadrature (glmmgo_laplace_*) -----------
+
+## A model handle: family and link codes of glmmgo.h, the response (y:
+## 0/1, successes out of trials, or counts), trials, prior weights and
+## offset (NULL: all 1, 1, 0), the negative binomial's size (0 for the
+## other families), X and the random-effects terms as engine_lmm_new's.
+engine_laplace_new <- function(family, link, y, trials, w, offset, dispersion, X, nlevels, ncols, codes, z) {
+  storage.mode(codes) <- "integer"
+  .Call(C_gg_laplace_new, as.integer(family), as.integer(link), as_dbl(y), if (!is.null(trials)) as_dbl(trials),
+        if (!is.null(w)) as_dbl(w), if (!is.null(offset)) as_dbl(offset), as.double(dispersion), as_dbl_matrix(X),
+        as.integer(nlevels), as.integer(ncols), codes, as_dbl(z))
+}
+
+## -2 log L at par: (theta, beta) by Laplace (nagq = 1) or adaptive
+## Gauss-Hermite quadrature, or with fast = TRUE theta alone (beta from PIRLS).
+engine_laplace_objective <- function(ptr, par, nagq = 1L, fast = FALSE, workers = 0L) {
+  .Call(C_gg_laplace_objective, ptr, as_dbl(par), as.integer(nagq), isTRUE(fast), as.integer(workers))
+}
+
+## Fits the model: a new fit handle, or NULL when the user interrupted.
+## opts: a list named as the fields of glmmgo_laplace_options (fast, nagq,
+## start, theta_start, rhobeg, rhoend, maxeval, no_hessian, pirls_tol,
+## pirls_maxiter, pirls_max_halvings, workers); those left out keep the
+## engine's defaults.
+engine_laplace_fit <- function(ptr, opts, verbose) .Call(C_gg_laplace_fit, ptr, opts, as.integer(verbose))
+
+## Everything a fit reports, read once.
+engine_laplace_result <- function(fit) {
+  r <- engine_results(fit, c("THETA", "BETA", "SE", "VCOV", "SE_METHOD", "PAR_VCOV", "VARCORR", "U", "B", "CONDVAR",
+                             "LINEAR_PREDICTOR", "FITTED", "RESID_RESPONSE", "RESID_PEARSON", "RESID_DEVIANCE",
+                             "MINUS_TWO_LOGLIK", "LOGLIK", "DEVIANCE", "SATURATED_LOGLIK", "AIC", "BIC",
+                             "PENALISED_DEVIANCE", "USSQ", "LOGDET", "GRADIENT", "HESSIAN", "PIRLS_ITERATIONS", "EVALS",
+                             "STAGE_OBJECTIVE", "STAGE_STATUS", "CONVERGED", "SINGULAR", "FAST", "NAGQ", "START_THETA",
+                             "START_FROM_LMM", "START_OBJECTIVES", "SECONDS"), "GLMMGO_LAPLACE_")
+  p <- length(r$BETA)
+  np <- length(r$THETA) + p
+  sq <- function(v, k) if (length(v)) matrix(v, k, k)
+  list(theta = r$THETA, beta = r$BETA, se = r$SE, vcov = matrix(r$VCOV, p, p),
+       se.method = c("hessian", "conditional")[r$SE_METHOD],  # GLMMGO_LAPLACE_SE_HESSIAN, _CONDITIONAL
+       par.vcov = sq(r$PAR_VCOV, np), varcorr = r$VARCORR, u = r$U, b = r$B, condvar = r$CONDVAR,
+       eta = r$LINEAR_PREDICTOR, mu = r$FITTED, resid.response = r$RESID_RESPONSE, resid.pearson = r$RESID_PEARSON,
+       resid.deviance = r$RESID_DEVIANCE, m2ll = r$MINUS_TWO_LOGLIK, logLik = r$LOGLIK, deviance.mm = r$DEVIANCE,
+       saturated = r$SATURATED_LOGLIK, AIC = r$AIC, BIC = r$BIC, pdev = r$PENALISED_DEVIANCE, ussq = r$USSQ,
+       logdet = r$LOGDET, gradient = r$GRADIENT, hessian = sq(r$HESSIAN, np), pirls = r$PIRLS_ITERATIONS,
+       evals = stats::setNames(r$EVALS, c("fast", "slow")), stage.objective = r$STAGE_OBJECTIVE,
+       stage.status = r$STAGE_STATUS, converged = r$CONVERGED != 0, singular = r$SINGULAR != 0, fast = r$FAST != 0,
+       nAGQ = r$NAGQ, start.theta = r$START_THETA, start.from.lmm = r$START_FROM_LMM != 0,
+       start.objectives = r$START_OBJECTIVES, seconds = stats::setNames(r$SECONDS, c("fast", "slow", "total")))
+}
+
+## Wald intervals of beta at level: a p x 2 matrix.
+engine_laplace_confint <- function(fit, level) .Call(C_gg_confint, fit, as.double(level))

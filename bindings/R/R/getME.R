@@ -19,6 +19,9 @@ getME.glmmgo_merMod <- function(object, name = getME_names, ...) {
   if (!is.character(name) || !(name %in% getME_names))
     stop(sprintf("getME(): unknown name '%s'; glmmgo knows %s", format(name), paste(getME_names, collapse = ", ")),
          call. = FALSE)
+  if (inherits(object, "glmmgo_glmer") && name %in% c("L", "A", "RX", "RZX"))
+    stop(sprintf("getME(, \"%s\") is not available for glmer() fits: the engine keeps the PIRLS factor at the mode to itself (getME(, \"devcomp\") has its log-determinant)",
+                 name), call. = FALSE)
   re <- object$reterms
   switch(name,
     X = me_X(object),
@@ -236,7 +239,9 @@ ngrps.glmmgo_merMod <- function(object, ...) {
 ## lme4's hat values of the fitted values (hatvalues.merMod): the
 ## diagonal of the map from y to the fitted values at the estimated theta.
 hatvalues.glmmgo_merMod <- function(model, fullHatMatrix = FALSE, ...) {
-  if (!inherits(model, "glmmgo_lmm")) warning("the hat matrix may not make sense for GLMMs", call. = FALSE)
+  if (!inherits(model, "glmmgo_lmm"))
+    stop("hatvalues() is not available for glmer() fits: it needs the PIRLS factor at the mode, which the engine keeps to itself",
+         call. = FALSE)
   pls <- me_pls(model)
   sw <- if (is.null(model$weights)) rep(1, model$nobs) else sqrt(model$weights)
   CL <- Matrix::solve(pls$L, Matrix::solve(pls$L, pls$LtZtW, system = "P"), system = "L")

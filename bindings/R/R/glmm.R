@@ -75,8 +75,11 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
 ## final importance density), or "auto".
 check_m <- function(m) {
   if (identical(m, "auto")) return(m)
-  if (!is.numeric(m) || length(m) != 1L || !is.finite(m) || m < 1 || m != round(m) || m > 2^53)
+  if (!is.numeric(m) || length(m) != 1L || !is.finite(m) || m < 1 || m != round(m))
     stop("'m' must be one positive whole number (the Monte Carlo sample size) or \"auto\"", call. = FALSE)
+  if (m > 2^53)
+    stop(sprintf("'m' is %s; the Monte Carlo sample size must be at most 2^53 (and its samples fit in memory)", format(m)),
+         call. = FALSE)
   m
 }
 
@@ -234,7 +237,8 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
   out <- list(beta = beta, nu = nu,
               loglike.value = res$value, loglike.gradient = g, loglike.hessian = H,
               likelihood.value = res$value, likelihood.gradient = g, likelihood.hessian = H,
-              trust.converged = res$converged, trust.iterations = res$iterations,
+              trust.converged = res$converged, trust.convergence = res$convergence,
+              trust.iterations = res$iterations,
               trust.evaluations = res$evaluations,
               mod.mcml = list(x = spec$X, y = spec$y, z = spec$zvc, ntrials = spec$ntrials %||% rep(1, spec$n)),
               fixedcall = fixed, randcall = random, x = spec$X, y = spec$y, z = spec$zlist,
@@ -293,8 +297,11 @@ glmm_warnings <- function(fit, auto) {
     warning("the maximisation stopped where the importance sample thins out (its effective sample size fell below 10% of its value at the start): the maximum lies beyond what this sample describes; increase the stages or m (see ?mcla.control)",
             call. = FALSE)
   } else if (!isTRUE(fit$trust.converged)) {
-    warning(sprintf("the trust-region maximisation did not converge in %d iterations (increase iterlim or m)",
-                    as.integer(fit$trust.iterations)), call. = FALSE)
+    reason <- names(fit$trust.convergence)
+    warning(sprintf("the trust-region maximisation did not converge (%s) after %d iterations: %s",
+                    tolower(reason), as.integer(fit$trust.iterations),
+                    if (identical(reason, "ITERLIM")) "increase iterlim or m"
+                    else "the estimates are not a maximum; try other par.init or a larger m"), call. = FALSE)
   }
   if (auto && fit$auto.stop %in% c("m.max reached", "time.max reached"))
     warning(auto_cap_message(fit), call. = FALSE)

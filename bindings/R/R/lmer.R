@@ -32,7 +32,11 @@ lmer <- function(formula, data = NULL, REML = TRUE, control = glmmgoControl(), s
 ## by `+`), evaluated with the caller's data, subset, weights, na.action
 ## and offset; then the fixed-effects matrix and the random-effects terms
 ## from that frame. mf is the caller's call restricted to those arguments.
-lmm_lformula <- function(formula, data, mf, env, contrasts, ctrl) {
+## The response is an LMM's (a numeric vector) unless raw_response:
+## then y is the model frame's response as it stands, for the caller
+## (glmer) to interpret; allow_n admits a term with a level per
+## observation (an observation-level random effect of a GLMM).
+lmm_lformula <- function(formula, data, mf, env, contrasts, ctrl, raw_response = FALSE, allow_n = FALSE) {
   if (!inherits(formula, "formula")) formula <- stats::as.formula(formula, env = env)
   if (length(formula) != 3) stop("the formula needs a response: y ~ fixed + (random | group)", call. = FALSE)
   if (!is.null(data) && !is.data.frame(data)) data <- as.data.frame(data)
@@ -54,12 +58,7 @@ lmm_lformula <- function(formula, data, mf, env, contrasts, ctrl) {
   n <- nrow(fr)
   if (n == 0) stop("no observations left after removing missing values (see 'na.action')", call. = FALSE)
   y <- stats::model.response(fr)
-  if (is.factor(y) || is.character(y) || is.logical(y) || !is.numeric(y))
-    stop(sprintf("the response '%s' must be numeric for a linear mixed model", deparse1_(formula[[2]])),
-         call. = FALSE)
-  if (is.matrix(y) && ncol(y) > 1) stop("the response must be a vector, not a matrix", call. = FALSE)
-  y <- as_dbl(y)
-  if (any(!is.finite(y))) stop("the response has non-finite values", call. = FALSE)
+  if (!raw_response) y <- lmm_response(y, formula)
   w <- stats::model.weights(fr)
   if (!is.null(w)) w <- as_dbl(w)
   off <- stats::model.offset(fr)
@@ -76,11 +75,22 @@ lmm_lformula <- function(formula, data, mf, env, contrasts, ctrl) {
   ffr <- factorize_frame(fr, grouping_vars(xformula))
   specs <- do.call(c, lapply(bars, expand_bar))
   re <- lapply(specs, build_re_term, fr = fr, ffr = ffr, n = n)
-  check_re_terms(re, n, ctrl$checkControl)
+  check_re_terms(re, n, ctrl$checkControl, allow_n)
   list(formula = formula, xformula = xformula, fixed.formula = fixed_formula, frame = fr, y = y, weights = w,
        offset = off, X = X, fixed.terms = stats::delete.response(fterms), terms = fterms,
        xlevels = stats::.getXlevels(fterms, fr), contrasts = attr(X, "contrasts"), reterms = re, n = n,
        na.action = attr(fr, "na.action"))
+}
+
+## An LMM's response: a finite numeric vector.
+lmm_response <- function(y, formula) {
+  if (is.factor(y) || is.character(y) || is.logical(y) || !is.numeric(y))
+    stop(sprintf("the response '%s' must be numeric for a linear mixed model", deparse1_(formula[[2]])),
+         call. = FALSE)
+  if (is.matrix(y) && ncol(y) > 1) stop("the response must be a vector, not a matrix", call. = FALSE)
+  y <- as_dbl(y)
+  if (any(!is.finite(y))) stop("the response has non-finite values", call. = FALSE)
+  y
 }
 
 ## Zero prior weights: the rows carry no information (lme4 and glmm accept
@@ -147,18 +157,18 @@ check_scale_x <- function(X, action) {
 }
 
 ## lme4's checks of the random-effects terms, with glmmgo's actions.
-check_re_terms <- function(re, n, ck) {
+check_re_terms <- function(re, n, ck, allow_n = FALSE) {
   for (t in re) {
     if (t$nlevels < 2)
       stop(sprintf("the grouping factor '%s' has only %d level%s: a random effect needs a factor with at least 2 levels (use a fixed effect instead)",
                    t$group, t$nlevels, if (t$nlevels == 1) "" else "s"), call. = FALSE)
-    if (t$nlevels >= n)
+    if (t$nlevels >= n && !(allow_n && t$nlevels == n))
       stop(sprintf("the grouping factor '%s' has %d levels for %d observations: each level must be observed more than once on average (number of levels must be < number of observations)",
                    t$group, t$nlevels, n), call. = FALSE)
     if (t$nlevels < 5)
       act(ck$check.nlev.gtreq.5, sprintf("grouping factors with < 5 sampled levels may give unreliable estimates ('%s' has %d)",
                                          t$group, t$nlevels))
-    if (t$nlevels * ncol(t$Z) >= n)
+    if (t$nlevels * ncol(t$Z) >= n && !allow_n)
       act(ck$check.nobs.vs.nRE, sprintf("number of observations (=%d) <= number of random effects (=%d) for term (%s); the random-effects parameters and the residual variance (or scale parameter) are probably unidentifiable",
                                         n, t$nlevels * ncol(t$Z), t$label))
   }
@@ -180,7 +190,14 @@ lmm_model <- function(lf, ctrl, y = NULL) {
   yfit <- if (!is.null(y)) y else if (is.null(lf$offset)) lf$y else lf$y - lf$offset
   ptr <- engine_lmm_new(yfit, lf$X, lf$weights, vapply(re, `[[`, 1L, "nlevels"), vapply(re, function(t) ncol(t$Z), 1L),
                         do.call(cbind, lapply(re, `[[`, "codes")), unlist(lapply(re, function(t) as_dbl(t$Z))))
-  st <- engine_lmm_structure(ptr)
+  model_layout(ptr, engine_lmm_structure(ptr), lf, ctrl)
+}
+
+## The model of an engine handle ptr whose structure (engine_lmm_structure)
+## is st: the kept columns of X (with lme4's message about the dropped
+## ones), and the terms in model order with their slices of theta and b.
+model_layout <- function(ptr, st, lf, ctrl) {
+  re <- lf$reterms
   kept <- st$kept
   dropped <- setdiff(seq_len(ncol(lf$X)), kept)
   if (length(dropped) && !is.null(ctrl)) {
@@ -231,6 +248,7 @@ lmm_start <- function(start, model) {
   if (!is.numeric(start) || length(start) != k)
     stop(sprintf("'start' must be theta: %d numbers in lme4's order (terms by decreasing number of levels)", k),
          call. = FALSE)
+  if (!all(is.finite(start))) stop("'start' must be finite numbers: it has NA, NaN or Inf", call. = FALSE)
   if (any(start < model$lower)) stop("'start' has a negative value for a diagonal element of theta", call. = FALSE)
   as_dbl(start)
 }

@@ -4,8 +4,17 @@ fit_title <- function(x) {
   if (inherits(x, "glmmgo_lmm")) {
     sprintf("Linear mixed model fit by %s", if (x$REML) "REML" else "maximum likelihood ")
   } else {
-    "Generalized linear mixed model fit by maximum likelihood"
+    sprintf("Generalized linear mixed model fit by maximum likelihood (%s)",
+            if (isTRUE(x$nAGQ > 1)) sprintf("Adaptive Gauss-Hermite Quadrature, nAGQ = %d", x$nAGQ)
+            else if (identical(x$nAGQ, 0L)) "Laplace Approximation, fast fit: nAGQ = 0" else "Laplace Approximation")
   }
+}
+
+## The scale of a GLMM's deviance, said where it is printed.
+print_deviance_scale <- function(x) {
+  if (!is.null(x$deviance.mm))
+    cat(sprintf("  (deviance = -2 log L with every constant; MixedModels.jl's deviance, fit$deviance.mm: %s)\n",
+                format(round(x$deviance.mm, 4))))
 }
 
 lmm_header <- function(x) {
@@ -38,7 +47,7 @@ aic_table <- function(object) {
 
 print_fit_messages <- function(x) {
   if (x$singular) cat("boundary (singular) fit: see help('isSingular')\n")
-  for (m in x$optinfo$messages) cat("optimizer (BOBYQA) convergence check: ", m, "\n", sep = "")
+  for (m in x$optinfo$messages) cat("optimizer convergence check: ", m, "\n", sep = "")
 }
 
 print.glmmgo_merMod <- function(x, digits = max(3, getOption("digits") - 3), ...) {
@@ -47,6 +56,7 @@ print.glmmgo_merMod <- function(x, digits = max(3, getOption("digits") - 3), ...
     cat(sprintf("REML criterion at convergence: %s\n", format(round(x$REMLcrit, 4))))
   } else {
     print_aictab(aic_table(x), 4)
+    print_deviance_scale(x)
   }
   cat("Random effects:\n")
   print_varcorr_table(format_varcorr(VarCorr(x), comp = "Std.Dev.", digits = digits))
@@ -89,6 +99,7 @@ print.summary.glmmgo_merMod <- function(x, digits = max(3, getOption("digits") -
     cat(sprintf("REML criterion at convergence: %s\n\n", format(round(fit$REMLcrit, 1), nsmall = 1)))
   } else {
     print_aictab(x$AICtab, 1)
+    print_deviance_scale(fit)
     cat("\n")
   }
   cat("Scaled residuals: \n")

@@ -145,8 +145,16 @@ confint.glmmgo_merMod <- function(object, parm, level = 0.95, method = c("profil
     },
     Wald = {
       se <- sqrt(diag(object$vcov))
-      ci <- rbind(matrix(NA_real_, length(vn), 2L),
-                  cbind(object$beta + stats::qnorm(a[1]) * se, object$beta + stats::qnorm(a[2]) * se))
+      ## lme4 gives NA for the variance parameters; for lmer() fits the
+      ## engine's Wald standard errors of the sd/cor scale (delta method on
+      ## the curvature of the deviance in theta and sigma) give intervals
+      vc <- matrix(NA_real_, length(vn), 2L)
+      if (inherits(object, "glmmgo_lmm")) {
+        est <- theta_to_sdcor(object$theta, object$reterms, sigma(object))[seq_along(vn)]
+        vse <- wald_sdcor_se(object)[seq_along(vn)]
+        vc <- cbind(est + stats::qnorm(a[1]) * vse, est + stats::qnorm(a[2]) * vse)
+      }
+      ci <- rbind(vc, cbind(object$beta + stats::qnorm(a[1]) * se, object$beta + stats::qnorm(a[2]) * se))
       dimnames(ci) <- list(an, format_perc(a))
       ci[parm, , drop = FALSE]
     },
@@ -164,14 +172,16 @@ confint.glmmgo_merMod <- function(object, parm, level = 0.95, method = c("profil
 bootstrap_fits <- function(object, FUN, nsim, seed = NULL) {
   t0 <- FUN(object)
   sims <- simulate(object, nsim = nsim, seed = seed)
-  fails <- 0L
+  fails <- character()
   tt <- t(vapply(seq_len(nsim), function(i) {
-    r <- tryCatch(suppressWarnings(suppressMessages(FUN(refit(object, sims[[i]])))), error = function(e) NULL)
-    if (is.null(r)) { fails <<- fails + 1L; rep(NA_real_, length(t0)) } else r
+    r <- tryCatch(suppressWarnings(suppressMessages(FUN(refit(object, sims[[i]])))), error = function(e) e)
+    if (inherits(r, "error")) { fails <<- c(fails, conditionMessage(r)); rep(NA_real_, length(t0)) } else r
   }, numeric(length(t0))))
   if (length(t0) == 1L) tt <- matrix(tt, ncol = 1L)
   colnames(tt) <- names(t0)
-  if (fails) warning(sprintf("some bootstrap runs failed (%d/%d)", fails, nsim), call. = FALSE)
+  if (length(fails))
+    warning(sprintf("some bootstrap runs failed (%d/%d); their rows are NA. The first error: %s", length(fails), nsim,
+                    fails[[1]]), call. = FALSE)
   list(t0 = t0, t = tt, R = nsim)
 }
 

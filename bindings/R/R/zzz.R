@@ -6,6 +6,13 @@ glmmgoVersion <- function() engine_version()
 
 glmmgoWorkers <- function() engine_workers()
 
+glmmgoMemoryLimit <- function(bytes) {
+  if (missing(bytes)) return(engine_memory_limit())
+  if (!is.numeric(bytes) || length(bytes) != 1L || !is.finite(bytes) || bytes < 0)
+    stop("'bytes' must be one non-negative number of bytes (0: the default)", call. = FALSE)
+  invisible(engine_memory_limit(bytes))
+}
+
 ## The library must be the version this package's R code was generated for
 ## (R/codes.R) and its shim compiled against (the header copied by
 ## configure): same major and minor version (GLMMGO_VERSION_NUMBER is

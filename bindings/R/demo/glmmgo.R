@@ -1,5 +1,6 @@
-## glmmgo demo: salamander by MCLA (glmm's interface) and InstEval by lmer
-## (lme4's interface), with summaries and timings.
+## glmmgo demo: salamander by MCLA (glmm's interface), InstEval by lmer
+## (lme4's interface) and cbpp and VerbAgg by glmer beside lme4's, with
+## summaries and timings.
 ##
 ##   Rscript -e 'demo("glmmgo", package = "glmmgo", ask = FALSE)'
 ##   (or Rscript "$(Rscript -e 'cat(system.file("demo", "glmmgo.R", package = "glmmgo"))')")
@@ -30,4 +31,32 @@ if (requireNamespace("lme4", quietly = TRUE)) {
   print(summary(fm, correlation = FALSE))
 } else {
   cat("== InstEval: needs lme4's data\n")
+}
+
+## glmer(): a GLMM by the Laplace approximation and by adaptive quadrature,
+## beside lme4's glmer where lme4 is installed. deviance() is -2 log L with
+## every constant for both approximations (lme4 reports MixedModels.jl's
+## deviance scale as -2 logLik for nAGQ > 1: fit$deviance.mm here).
+if (requireNamespace("lme4", quietly = TRUE)) {
+  data(cbpp, package = "lme4")
+  f <- cbind(incidence, size - incidence) ~ period + (1 | herd)
+  gm <- timed("cbpp, glmer (Laplace)", glmer(f, cbpp, family = binomial))
+  print(summary(gm))
+  lm4 <- timed("cbpp, lme4::glmer (Laplace)", lme4::glmer(f, cbpp, family = binomial))
+  gm9 <- glmer(f, cbpp, family = binomial, nAGQ = 9)
+  lm9 <- lme4::glmer(f, cbpp, family = binomial, nAGQ = 9)
+  side <- rbind(glmmgo = c(`-2logL` = deviance(gm), theta = gm$theta, glmmgo::fixef(gm)),
+                lme4 = c(-2 * c(logLik(lm4)), lme4::getME(lm4, "theta"), lme4::fixef(lm4)),
+                `glmmgo nAGQ=9` = c(deviance(gm9), gm9$theta, glmmgo::fixef(gm9)),
+                `lme4 nAGQ=9` = c(-2 * c(logLik(lm9)) - 2 * gm9$saturated.logLik, lme4::getME(lm9, "theta"),
+                                  lme4::fixef(lm9)))
+  cat("glmmgo beside lme4 (-2 log L on one scale, every constant included):\n")
+  print(round(side, 5))
+  data(VerbAgg, package = "lme4")
+  fv <- r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)
+  gv <- timed("VerbAgg, glmer (Laplace, crossed id and item)", glmer(fv, VerbAgg, family = binomial))
+  lv <- timed("VerbAgg, lme4::glmer", lme4::glmer(fv, VerbAgg, family = binomial))
+  cat(sprintf("VerbAgg -2 log L: glmmgo %.5f, lme4 %.5f\n", deviance(gv), -2 * c(logLik(lv))))
+} else {
+  cat("== glmer: needs lme4's data (cbpp, VerbAgg)\n")
 }

@@ -1,5 +1,6 @@
 /* The shim's common machinery: signals, errors, handles, argument
    conversion and the progress callback. */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ void gg_enter(void) { gg_restore_onstack(); }
 void gg_check(int status, const char *err, const char *what) {
     if (status == GLMMGO_OK) return;
     const char *msg = (err != NULL && err[0] != '\0') ? err : glmmgo_status_string(status);
+    if (status == GLMMGO_ERR_RESOURCE)
+        Rf_error("%s: %s [%s]; in R: options(glmmgo.memory_limit = <bytes>) or glmmgoMemoryLimit(<bytes>)", what, msg,
+                 glmmgo_status_string(status));
     Rf_error("%s: %s [%s]", what, msg, glmmgo_status_string(status));
 }
 
@@ -137,6 +141,13 @@ double gg_scalar_real(SEXP x, const char *name) {
     return REAL(x)[0];
 }
 
+int64_t gg_scalar_int64_in(SEXP x, const char *name, double lo) {
+    double v = gg_scalar_real(x, name);
+    if (!(v >= lo) || !(v < 9223372036854775808.0) || v != floor(v))
+        Rf_error("glmmgo: '%s' is %g; it must be a whole number between %.0f and 2^63 - 1", name, v, lo);
+    return (int64_t)v;
+}
+
 int gg_scalar_int(SEXP x, const char *name) {
     if (TYPEOF(x) != INTSXP || XLENGTH(x) != 1 || INTEGER(x)[0] == NA_INTEGER)
         Rf_error("glmmgo: internal: '%s' must be one integer", name);
@@ -171,7 +182,9 @@ static void gg_print_line(void *data) {
    between iterations. Returns nonzero to cancel. */
 int gg_progress_cb(void *userdata, int64_t iter, double objective, const double *par, int64_t npar) {
     gg_progress *p = (gg_progress *)userdata;
-    if (p->verbose && (p->every <= 1 || iter % p->every == 0)) {
+    /* iter < 0: a heartbeat from a phase without iterations (PQL, sampling,
+       inference): nothing to print, only the interrupt to check. */
+    if (p->verbose && iter >= 0 && (p->every <= 1 || iter % p->every == 0)) {
         gg_line l = {iter, objective, par, npar};
         R_ToplevelExec(gg_print_line, &l);
     }

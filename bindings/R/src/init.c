@@ -23,10 +23,14 @@ SEXP gg_confint(SEXP, SEXP);
 SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_objective(SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_deviance_parts(SEXP, SEXP, SEXP);
+SEXP gg_lmm_derivatives(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_fit(SEXP, SEXP, SEXP);
 SEXP gg_mixlogit_new(SEXP, SEXP);
 SEXP gg_mixlogit_objective(SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mixlogit_fit(SEXP, SEXP, SEXP);
+SEXP gg_laplace_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_laplace_objective(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_laplace_fit(SEXP, SEXP, SEXP);
 
 static SEXP gg_version(void) {
     gg_enter();
@@ -49,6 +53,20 @@ static SEXP gg_available_workers(void) {
     return Rf_ScalarInteger((int)glmmgo_available_workers());
 }
 
+/* The engine's memory limit in bytes (a double: R has no int64); with a
+   non-NULL bytes, sets it first (0 restores the default). */
+static SEXP gg_memory_limit(SEXP bytes) {
+    gg_enter();
+    char err[ERRLEN];
+    if (!Rf_isNull(bytes)) {
+        int64_t b = gg_scalar_int64(bytes, "bytes");
+        gg_check(glmmgo_set_memory_limit(b, err, sizeof err), err, "glmmgo_set_memory_limit");
+    }
+    int64_t cur = 0;
+    gg_check(glmmgo_memory_limit(&cur, err, sizeof err), err, "glmmgo_memory_limit");
+    return Rf_ScalarReal((double)cur);
+}
+
 /* For tests: the status string of a code, from the library. */
 static SEXP gg_status_string(SEXP code) {
     gg_enter();
@@ -62,6 +80,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_version_number, 0),
     CALLDEF(gg_available_workers, 0),
     CALLDEF(gg_status_string, 1),
+    CALLDEF(gg_memory_limit, 1),
     CALLDEF(gg_free, 1),
     CALLDEF(gg_handle_valid, 1),
     CALLDEF(gg_dims, 1),
@@ -83,10 +102,14 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_lmm_new, 7),
     CALLDEF(gg_lmm_objective, 4),
     CALLDEF(gg_lmm_deviance_parts, 3),
+    CALLDEF(gg_lmm_derivatives, 6),
     CALLDEF(gg_lmm_fit, 3),
     CALLDEF(gg_mixlogit_new, 2),
     CALLDEF(gg_mixlogit_objective, 4),
     CALLDEF(gg_mixlogit_fit, 3),
+    CALLDEF(gg_laplace_new, 12),
+    CALLDEF(gg_laplace_objective, 5),
+    CALLDEF(gg_laplace_fit, 3),
     {NULL, NULL, 0}};
 
 void R_init_glmmgo(DllInfo *dll) {

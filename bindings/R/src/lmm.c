@@ -54,8 +54,38 @@ SEXP gg_lmm_deviance_parts(SEXP ptr, SEXP theta, SEXP workers) {
     return out;
 }
 
+/* The criterion, its gradient and (hessian TRUE) its Hessian in theta:
+   list(value, gradient, hessian or NULL); sigma_mode 0 profiled, 1 fixed. */
+SEXP gg_lmm_derivatives(SEXP ptr, SEXP theta, SEXP reml, SEXP sigma_mode, SEXP hessian, SEXP workers) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    R_xlen_t k = XLENGTH(theta);
+    const double *th = gg_real(theta, -1, "theta", 0);
+    int want_h = Rf_asLogical(hessian) == TRUE;
+    SEXP g = PROTECT(Rf_allocVector(REALSXP, k));
+    SEXP H = PROTECT(want_h ? Rf_allocMatrix(REALSXP, (int)k, (int)k) : R_NilValue);
+    double v = 0;
+    char err[ERRLEN];
+    int st = glmmgo_lmm_derivatives(h, th, (int64_t)k, Rf_asLogical(reml) == TRUE,
+                                    (int32_t)gg_scalar_int(sigma_mode, "sigma_mode"),
+                                    (int32_t)gg_scalar_int(workers, "workers"), &v, REAL(g), (int64_t)k,
+                                    want_h ? REAL(H) : NULL, want_h ? (int64_t)k * k : 0, err, sizeof err);
+    gg_check(st, err, "glmmgo_lmm_derivatives");
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
+    SET_VECTOR_ELT(out, 0, Rf_ScalarReal(v));
+    SET_VECTOR_ELT(out, 1, g);
+    SET_VECTOR_ELT(out, 2, H);
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 3));
+    SET_STRING_ELT(nm, 0, Rf_mkChar("value"));
+    SET_STRING_ELT(nm, 1, Rf_mkChar("gradient"));
+    SET_STRING_ELT(nm, 2, Rf_mkChar("hessian"));
+    Rf_setAttrib(out, R_NamesSymbol, nm);
+    UNPROTECT(4);
+    return out;
+}
+
 /* Fits the model into a new fit handle. opts: a list with any of reml,
-   start (NULL or theta), rhobeg, rhoend, maxeval, workers; the others keep
+   start (NULL or theta), rhobeg, rhoend, maxeval, workers, optimizer; the others keep
    glmmgo_lmm_options_default's values. Returns the fit's handle, or NULL
    when the user interrupted (Ctrl-C). */
 SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
@@ -72,8 +102,9 @@ SEXP gg_lmm_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     }
     if ((v = gg_list_elt(opts, "rhobeg")) != NULL) o.rhobeg = gg_scalar_real(v, "rhobeg");
     if ((v = gg_list_elt(opts, "rhoend")) != NULL) o.rhoend = gg_scalar_real(v, "rhoend");
-    if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = (int64_t)gg_scalar_real(v, "maxeval");
+    if ((v = gg_list_elt(opts, "maxeval")) != NULL) o.maxeval = gg_scalar_int64(v, "maxeval");
     if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
+    if ((v = gg_list_elt(opts, "optimizer")) != NULL) o.optimizer = (int32_t)gg_scalar_int(v, "optimizer");
     gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
     glmmgo_handle fit = 0;
     int st = glmmgo_lmm_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);

@@ -94,7 +94,7 @@ SEXP gg_mcla_partial(SEXP ptr, SEXP par, SEXP first, SEXP last, SEXP workers) {
     char err[ERRLEN];
     gg_check(glmmgo_mcla_partial_length(h, &len, err, sizeof err), err, "glmmgo_mcla_partial_length");
     SEXP out = PROTECT(Rf_allocVector(REALSXP, len));
-    int64_t b = (int64_t)gg_scalar_real(first, "first") - 1, e = (int64_t)gg_scalar_real(last, "last");
+    int64_t b = gg_scalar_int64_in(first, "first", 1) - 1, e = gg_scalar_int64_in(last, "last", 1);
     int st = glmmgo_mcla_partial(h, gg_real(par, d, "par", 0), d, b, e, (int32_t)gg_scalar_int(workers, "workers"),
                                  REAL(out), len, err, sizeof err);
     gg_check(st, err, "glmmgo_mcla_partial");
@@ -142,18 +142,18 @@ void gg_mcla_options_of(SEXP opts, glmmgo_mcla_options *opt) {
     glmmgo_mcla_options o;
     gg_check(glmmgo_mcla_options_default(&o, sizeof o, err, sizeof err), err, "glmmgo_mcla_options_default");
     SEXP v;
-    if ((v = gg_list_elt(opts, "m")) != NULL) o.m = (int64_t)gg_scalar_real(v, "m");
+    if ((v = gg_list_elt(opts, "m")) != NULL) o.m = gg_scalar_int64_in(v, "m", GLMMGO_M_AUTO); /* glmm() has checked m >= 1 or "auto" */
     if ((v = gg_list_elt(opts, "p_mix")) != NULL) {
         const double *pm = gg_real(v, 3, "p_mix", 0);
         for (int i = 0; i < 3; i++) o.p_mix[i] = pm[i];
     }
     if ((v = gg_list_elt(opts, "zeta")) != NULL) o.zeta = gg_scalar_real(v, "zeta");
-    if ((v = gg_list_elt(opts, "seed")) != NULL) o.seed = (uint64_t)gg_scalar_real(v, "seed");
+    if ((v = gg_list_elt(opts, "seed")) != NULL) o.seed = (uint64_t)gg_scalar_int64(v, "seed");
     if ((v = gg_list_elt(opts, "workers")) != NULL) o.workers = (int32_t)gg_scalar_int(v, "workers");
     if ((v = gg_list_elt(opts, "no_pql")) != NULL) o.no_pql = Rf_asLogical(v) == TRUE;
     if ((v = gg_list_elt(opts, "rinit")) != NULL) o.rinit = gg_scalar_real(v, "rinit");
     if ((v = gg_list_elt(opts, "rmax")) != NULL) o.rmax = gg_scalar_real(v, "rmax");
-    if ((v = gg_list_elt(opts, "iterlim")) != NULL) o.iterlim = (int64_t)gg_scalar_real(v, "iterlim");
+    if ((v = gg_list_elt(opts, "iterlim")) != NULL) o.iterlim = gg_scalar_int64_in(v, "iterlim", 1);
     if ((v = gg_list_elt(opts, "start")) != NULL && !Rf_isNull(v)) {
         o.start = gg_real(v, -1, "start", 0);
         o.start_len = (int64_t)XLENGTH(v);
@@ -200,7 +200,8 @@ SEXP gg_mcla_set_fit_samples(SEXP model, SEXP fit) {
 SEXP gg_confint(SEXP ptr, SEXP level) {
     gg_enter();
     glmmgo_handle h = gg_handle(ptr);
-    int64_t np = gg_dims_of(h).npar;
+    struct glmmgo_dims d = gg_dims_of(h);
+    int64_t np = d.kind == GLMMGO_KIND_LAPLACE_FIT ? d.p : d.npar; /* a laplace fit's intervals are beta's */
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)np, 2));
     char err[ERRLEN];
     int st = glmmgo_confint(h, gg_scalar_real(level, "level"), REAL(out), REAL(out) + np, np, err, sizeof err);

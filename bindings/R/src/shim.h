@@ -31,6 +31,10 @@ glmmgo_handle gg_handle(SEXP ptr);
 const double *gg_real(SEXP x, R_xlen_t n, const char *name, int allow_null);
 int64_t *gg_int64_from_int(SEXP x, R_xlen_t n, const char *name, int base1);
 double gg_scalar_real(SEXP x, const char *name);
+/* A whole number in [lo, 2^63) as an int64_t, or an R error naming the
+   argument (a double of 2^63 or more would otherwise convert to INT64_MIN). */
+int64_t gg_scalar_int64_in(SEXP x, const char *name, double lo);
+#define gg_scalar_int64(x, name) gg_scalar_int64_in((x), (name), 0)
 int gg_scalar_int(SEXP x, const char *name);
 
 /* The element `name` of a named list, or NULL when it has none. */

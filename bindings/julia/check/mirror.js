@@ -9,8 +9,8 @@
 // It also checks that runtests.jl and this file implement the same error scenarios
 // as the plan lists; that the program calls every function of the header and reads
 // every result code (so the tests cover the whole interface); that a fit's results
-// are read as GlmmGo reads them (the codes its _read_lmmfit, _read_mclafit and
-// _read_mixlogitfit name,
+// are read as GlmmGo reads them (the codes its _read_lmmfit, _read_mclafit,
+// _read_mixlogitfit and _read_glmmfit name,
 // each with the type the header gives it); and (with C11 static assertions) that
 // every struct of src/LibGlmmGo.jl has the C compiler's layout of the header's.
 //
@@ -168,6 +168,25 @@ static double *res(const fitres *r, int32_t code, int64_t *len) {
 }
 
 static double res1(const fitres *r, int32_t code) { return res(r, code, NULL)[0]; }
+
+/* I <- A^-1 by Gauss-Jordan with partial pivoting (n small; A overwritten). */
+static void invert(double *A, double *I, int n) {
+    for (int c = 0; c < n; c++) {
+        int p = c;
+        for (int r = c + 1; r < n; r++) if (fabs(A[c * n + r]) > fabs(A[c * n + p])) p = r;
+        for (int k = 0; k < n; k++) {
+            double t = A[k * n + c]; A[k * n + c] = A[k * n + p]; A[k * n + p] = t;
+            t = I[k * n + c]; I[k * n + c] = I[k * n + p]; I[k * n + p] = t;
+        }
+        double d = A[c * n + c];
+        for (int k = 0; k < n; k++) { A[k * n + c] /= d; I[k * n + c] /= d; }
+        for (int r = 0; r < n; r++) {
+            if (r == c) continue;
+            double f = A[c * n + r];
+            for (int k = 0; k < n; k++) { A[k * n + r] -= f * A[k * n + c]; I[k * n + r] -= f * I[k * n + c]; }
+        }
+    }
+}
 
 static void free_fitres(fitres *r) {
     for (int i = 0; i < r->n; i++) free(r->v[i]);
@@ -348,6 +367,71 @@ function lmmCase(out, body, c, k, plan, ref) {
   return `test_${tag}`;
 }
 
+// GlmmGo.gradient(m, θ) and GlmmGo.hessian(m, θ; REML, sigma) at lme4's θ̂: one
+// glmmgo_lmm_derivatives call without the Hessian (profiled), one with it.
+function lmmDerivativesCase(body, d, k, plan, lme4) {
+  const idx = plan.lmm.findIndex((c) => c.reference === d.reference);
+  if (idx < 0) throw new Error(`plan: lmm_derivatives ${d.reference} has no [[lmm]] entry`);
+  const ref = lme4[d.reference];
+  const tag = `lmm${idx}`;
+  const inp = td.lmmInputs(plan.pkg, plan.lmm[idx]);
+  const nt = ref.theta.length;
+  const reml = ref.REML ? 1 : 0;
+  const mode = { profiled: 'GLMMGO_LMM_SIGMA_PROFILED', fixed: 'GLMMGO_LMM_SIGMA_FIXED' }[d.sigma];
+  if (!mode) throw new Error(`plan: lmm_derivatives sigma ${d.sigma}`);
+  const name = `${d.reference} derivatives`;
+  const lines = [`static void test_lmmderiv${k}(void) {`, lmmNew(tag, inp)];
+  lines.push(`    {
+        const double *th = ${dlist(ref.theta)};
+        double v = NAN, g[${nt}], H[${nt * nt}];
+        ok_status("${name} gradient", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, GLMMGO_LMM_SIGMA_PROFILED, 0, &v, g, ${nt}, NULL, 0, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) close_to("${name} |gradient| within gradient_abs", fabs(g[i]) <= ${num(d.gradient_abs)} ? 0.0 : fabs(g[i]), 0, 0);
+        ok_status("${name} hessian", glmmgo_lmm_derivatives(h, th, dnt, ${reml}, ${mode}, 0, &v, g, ${nt}, H, ${nt * nt}, err, sizeof err));
+        for (int i = 0; i < ${nt}; i++) for (int j = 0; j < ${nt}; j++) close_to("${name} hessian symmetric", H[i * ${nt} + j], H[j * ${nt} + i], 0);
+        close_all("${name} hessian", H, ${dlist(d.hessian)}, ${nt * nt}, ${d.hessian_tol});
+    }
+    {   /* fit(LMMFit, m; REML, optimizer = :bfgs), read by _read_lmmfit, then the
+           derivatives and Wald results GlmmGo.gradient/hessian/theta_vcov/theta_se/varcorr_se read */
+        glmmgo_lmm_options opt;
+        require_ok("${name} lmm options", glmmgo_lmm_options_default(&opt, sizeof opt, err, sizeof err));
+        opt.reml = ${reml};
+        opt.optimizer = GLMMGO_LMM_OPTIMIZER_BFGS;
+        int64_t calls = 0;
+        glmmgo_handle f = 0;
+        require_ok("${name} BFGS fit", glmmgo_lmm_fit(h, &opt, progress_continue, &calls, &f, err, sizeof err));
+        fitres r = read_lmm_fit(f);
+        close_to("${name} optimizer used", res1(&r, GLMMGO_LMM_OPTIMIZER), GLMMGO_LMM_OPTIMIZER_BFGS, 0);
+        double *th = res(&r, GLMMGO_LMM_THETA, NULL);
+        int64_t ng, nh, nv, ns, nvc;
+        double *g = get_result("${name} gradient", f, GLMMGO_LMM_GRADIENT, 0, &ng);
+        double *H = get_result("${name} fit hessian", f, GLMMGO_LMM_HESSIAN, 0, &nh);
+        double *V = get_result("${name} theta vcov", f, GLMMGO_LMM_THETA_VCOV, 0, &nv);
+        double *se = get_result("${name} theta se", f, GLMMGO_LMM_THETA_SE, 0, &ns);
+        double *vse = get_result("${name} varcorr se", f, GLMMGO_LMM_VARCORR_SE, 0, &nvc);
+        for (int64_t i = 0; i < ng; i++) close_to("${name} fit |gradient| within gradient_abs", fabs(g[i]) <= ${num(d.gradient_abs)} ? 0.0 : fabs(g[i]), 0, 0);
+        for (int i = 0; i < ${nt}; i++) for (int j = 0; j < ${nt}; j++) close_to("${name} fit hessian symmetric", H[i * ${nt} + j], H[j * ${nt} + i], 0);
+        int fr[${nt}], nf = 0;
+        for (int i = 0; i < ${nt}; i++) if (!(th[i] - lower[i] < 1e-6)) fr[nf++] = i;
+        double A[${nt * nt}], I[${nt * nt}];
+        for (int a = 0; a < nf; a++) for (int b = 0; b < nf; b++) { A[b * nf + a] = H[fr[b] * ${nt} + fr[a]]; I[b * nf + a] = a == b; }
+        invert(A, I, nf);
+        for (int a = 0; a < nf; a++) for (int b = 0; b < nf; b++)
+            close_to("${name} theta vcov = 2 H^-1", V[fr[b] * ${nt} + fr[a]], 2 * I[b * nf + a], 1e-8);
+        for (int i = 0, a = 0; i < ${nt}; i++) {
+            if (a < nf && fr[a] == i) { close_to("${name} theta se", se[i], sqrt(V[i * ${nt} + i]), 1e-12); a++; }
+            else close_to("${name} theta se NaN on the bound", isnan(se[i]), 1, 0);
+        }
+        close_to("${name} varcorr se length", (double)nvc, ${nt + 1}, 0);
+        close_to("${name} sigma se positive", vse[nvc - 1] > 0, 1, 0);
+        free(g); free(H); free(V); free(se); free(vse);
+        free_fitres(&r);
+        ok_status("${name} free BFGS fit", glmmgo_free(f));
+    }`);
+  lines.push(lmmFree, '}');
+  body.push(lines.join('\n'));
+  return `test_lmmderiv${k}`;
+}
+
 function mclaData(out, tag, mi) {
   const r = mi.ref;
   arr(out, 'double', `${tag}_y`, r.y, num);
@@ -471,6 +555,7 @@ function mclaFitCase(out, body, c, k, plan) {
     memcpy(coef, res(r0, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
     memcpy(coef + ${r.p}, res(r0, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
     close_to("${name} converged", res1(r0, GLMMGO_MCLA_CONVERGED), 1, 0);
+    close_to("${name} convergence is :converged", res1(r0, GLMMGO_MCLA_CONVERGENCE), GLMMGO_CONVERGENCE_OK, 0);
     close_to("${name} nsamples", (double)fd.m, ${num(c.m)}, 0);
     double *counts = res(r0, GLMMGO_MCLA_COUNTS, NULL);
     close_to("${name} counts add up to m", counts[0] + counts[1] + counts[2], ${num(c.m)}, 0);
@@ -811,12 +896,133 @@ ${mixlogitNew(tag, ref, 'h2')}
   return `test_${tag}`;
 }
 
+
+// ---- glmm: GLMMs by Laplace and adaptive quadrature (runtests.jl's "glmm" testset) -----
+
+function glmmData(out, tag, ref) {
+  // ReTerm(groups): levels sorted, 0-based codes
+  const levels = [...new Set(ref.groups)].sort((a, b) => a - b);
+  const codes0 = ref.groups.map((g) => levels.indexOf(g));
+  arr(out, 'double', `${tag}_y`, ref.y, num);
+  arr(out, 'double', `${tag}_trials`, ref.trials, num);
+  arr(out, 'double', `${tag}_x`, ref.x, num);
+  arr(out, 'int64_t', `${tag}_codes`, codes0, int);
+  arr(out, 'double', `${tag}_z`, ref.groups.map(() => 1), num);
+  return levels.length;
+}
+
+// GLMMModel(y, X, ReTerm(groups); family = :binomial, trials): glmmgo_laplace_new and the
+// structure results the constructor reads.
+const glmmNew = (tag, ref, nlev, h = 'h') => `
+    glmmgo_handle ${h} = 0;
+    require_ok("${tag} glmmgo_laplace_new", glmmgo_laplace_new(${int(ref.n)}, ${int(ref.p)}, GLMMGO_BINOMIAL, GLMMGO_LINK_DEFAULT,
+        ${tag}_y, ${tag}_trials, NULL, NULL, 0.0, ${tag}_x, INT64_C(1), (const int64_t[]){${int(nlev)}}, (const int64_t[]){INT64_C(1)},
+        ${tag}_codes, ${tag}_z, &${h}, err, sizeof err));
+    {
+        static const int32_t sc[8] = {GLMMGO_LAPLACE_TERM_ORDER, GLMMGO_LAPLACE_KEPT_COLUMNS, GLMMGO_LAPLACE_THETA_TERM,
+            GLMMGO_LAPLACE_THETA_ROW, GLMMGO_LAPLACE_THETA_COL, GLMMGO_LAPLACE_TERM_NLEVELS, GLMMGO_LAPLACE_TERM_NCOLS,
+            GLMMGO_LAPLACE_LOWER};
+        for (int i = 0; i < 8; i++) free(get_result("${tag} structure", ${h}, sc[i], i < 7, NULL));
+    }`;
+
+// fit(GLMMFit, model; fields...): glmmgo_laplace_options_default, the fields, glmmgo_laplace_fit
+// with the progress callback, read by _read_glmmfit.
+function glmmFit(what, model, fields, f, r) {
+  const sets = Object.entries(fields).map(([k, v]) => `opt.${k} = ${v};`).join(' ');
+  return `
+    {
+        glmmgo_laplace_options opt;
+        require_ok("${what} laplace options", glmmgo_laplace_options_default(&opt, sizeof opt, err, sizeof err));
+        ${sets}
+        require_ok("${what} fit", glmmgo_laplace_fit(${model}, &opt, progress_continue, &calls, &${f}, err, sizeof err));
+        ${r} = read_glmm_fit(${f});
+    }`;
+}
+
+function glmmCase(out, body, c, k, plan) {
+  const tag = `glmm${k}`;
+  const ref = td.readJSON(plan.pkg, c.reference);
+  const nlev = glmmData(out, tag, ref);
+  const tol = plan.glmm_tolerance;
+  const name = `glmm ${c.reference}`;
+  const ws = c.workers;
+  const p = ref.p;
+  const lap = ref.laplace;
+  const lines = [`static void test_${tag}(void) {`, glmmNew(tag, ref, nlev), `    double v[${ws.length}];`];
+  lap.devfun_at.forEach((at, a) => {
+    ws.forEach((w, i) => lines.push(`    ok_status("${name} objective at[${a + 1}] workers=${w}", glmmgo_laplace_objective(h, ${dlist(at.par)}, ${int(at.par.length)}, 1, 0, ${w}, &v[${i}], err, sizeof err));`));
+    lines.push(`    close_to("${name} objective at[${a + 1}] = lme4's", v[0], ${num(at.value)}, ${tol.objective});`);
+    ws.forEach((w, i) => { if (i > 0) lines.push(`    same_bits("${name} objective at[${a + 1}], workers ${ws[0]} and ${w}", &v[0], &v[${i}], 1);`); });
+  });
+  lines.push(`    int64_t calls = 0;
+    glmmgo_handle f[${ws.length}];
+    fitres r[${ws.length}];`);
+  ws.forEach((w, i) => lines.push(glmmFit(`${name} workers=${w}`, 'h', { workers: w }, `f[${i}]`, `r[${i}]`)));
+  lines.push(`    {
+        double ev = 0;
+        for (int i = 0; i < ${ws.length}; i++) { double *e = res(&r[i], GLMMGO_LAPLACE_EVALS, NULL); ev += e[0] + e[1]; }
+        close_to("${name} progress calls = evaluations", (double)calls, ev, 0);
+    }`);
+  ws.forEach((w, i) => {
+    if (i === 0) return;
+    lines.push(`    same_bits("${name} theta, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_THETA, NULL), res(&r[${i}], GLMMGO_LAPLACE_THETA, NULL), 1);
+    same_bits("${name} beta, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_BETA, NULL), res(&r[${i}], GLMMGO_LAPLACE_BETA, NULL), ${p});
+    same_bits("${name} deviance, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_MINUS_TWO_LOGLIK, NULL), res(&r[${i}], GLMMGO_LAPLACE_MINUS_TWO_LOGLIK, NULL), 1);
+    same_bits("${name} vcov, workers ${ws[0]} and ${w}", res(&r[0], GLMMGO_LAPLACE_VCOV, NULL), res(&r[${i}], GLMMGO_LAPLACE_VCOV, NULL), ${p * p});`);
+  });
+  lines.push(`    {
+        fitres *r0 = &r[0];
+        double dev = res1(r0, GLMMGO_LAPLACE_MINUS_TWO_LOGLIK), want = ${num(lap.minus_two_loglik)};
+        char d[128];
+        snprintf(d, sizeof d, "%.10g > %.10g", dev, want);
+        result(dev <= want + ${tol.optimum} * fabs(want), "${name} -2 log L no worse than lme4's", d);
+        close_all("${name} theta = lme4's", res(r0, GLMMGO_LAPLACE_THETA, NULL), ${dlist(lap.theta)}, 1, ${tol.estimate});
+        close_all("${name} beta = lme4's", res(r0, GLMMGO_LAPLACE_BETA, NULL), ${dlist(lap.beta)}, ${p}, ${tol.estimate});
+        close_to("${name} converged", res1(r0, GLMMGO_LAPLACE_CONVERGED), 1, 0);
+        close_to("${name} se method", res1(r0, GLMMGO_LAPLACE_SE_METHOD), GLMMGO_LAPLACE_SE_HESSIAN, 0);
+        close_to("${name} nagq", res1(r0, GLMMGO_LAPLACE_NAGQ), 1, 0);
+        close_to("${name} not fast", res1(r0, GLMMGO_LAPLACE_FAST), 0, 0);
+        double par[${1 + p}], obj = NAN;
+        par[0] = res1(r0, GLMMGO_LAPLACE_THETA);
+        memcpy(par + 1, res(r0, GLMMGO_LAPLACE_BETA, NULL), sizeof(double) * ${p});
+        ok_status("${name} objective at the estimate", glmmgo_laplace_objective(h, par, ${1 + p}, 1, 0, 0, &obj, err, sizeof err));
+        close_to("${name} deviance = the objective at the estimate", dev, obj, ${tol.identities});
+        close_to("${name} loglik = -deviance/2", res1(r0, GLMMGO_LAPLACE_LOGLIK), -dev / 2, ${tol.identities});
+        double *se = res(r0, GLMMGO_LAPLACE_SE, NULL), *vc = res(r0, GLMMGO_LAPLACE_VCOV, NULL), *b = res(r0, GLMMGO_LAPLACE_BETA, NULL);
+        double lo[${p}], hi[${p}];
+        ok_status("${name} confint", glmmgo_confint(f[0], 0.9, lo, hi, ${p}, err, sizeof err));
+        for (int i = 0; i < ${p}; i++) {
+            close_to("${name} se = sqrt(diag(vcov))", se[i], sqrt(vc[i * ${p} + i]), ${tol.identities});
+            close_to("${name} confint lower", lo[i], b[i] - ${num(tol.z_90)} * se[i], ${tol.identities});
+            close_to("${name} confint upper", hi[i], b[i] + ${num(tol.z_90)} * se[i], ${tol.identities});
+        }
+        struct glmmgo_dims fd = get_dims("${name} fit dims", f[0]);
+        close_to("${name} nobs", (double)fd.n, ${num(ref.n)}, 0);
+        close_to("${name} dof", (double)fd.npar, ${num(p + 1)}, 0);
+    }
+    {
+        glmmgo_handle ff, fq;
+        fitres rf, rq;${glmmFit(`${name} fast`, 'h', { fast: 1 }, 'ff', 'rf')}
+        close_to("${name} fast -2 log L = lme4's nAGQ = 0", res1(&rf, GLMMGO_LAPLACE_MINUS_TWO_LOGLIK), ${num(ref.fast.minus_two_loglik)}, ${tol.optimum});
+        close_to("${name} fast fit has no slow stage", res(&rf, GLMMGO_LAPLACE_EVALS, NULL)[1], 0, 0);${glmmFit(`${name} nAGQ`, 'h', { nagq: ref.agq.nagq }, 'fq', 'rq')}
+        close_to("${name} AGQ MixedModels.jl deviance = lme4's", res1(&rq, GLMMGO_LAPLACE_DEVIANCE), ${num(ref.agq.mm_deviance)}, ${tol.optimum});
+        free_fitres(&rf); free_fitres(&rq); glmmgo_free(ff); glmmgo_free(fq);
+    }
+    ok_status("${name} close the model", glmmgo_free(h));
+    { double lo[${p}], hi[${p}]; ok_status("${name} confint after the model was closed", glmmgo_confint(f[0], 0.95, lo, hi, ${p}, err, sizeof err)); }
+    for (int i = 0; i < ${ws.length}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
 // ---- error scenarios: each mirrors the function of the same name in runtests.jl --------
 
 const STATUS = {
   invalid: 'GLMMGO_ERR_INVALID', domain: 'GLMMGO_ERR_DOMAIN', numeric: 'GLMMGO_ERR_NUMERIC',
   cancelled: 'GLMMGO_ERR_CANCELLED', internal: 'GLMMGO_ERR_INTERNAL', handle: 'GLMMGO_ERR_HANDLE',
   busy: 'GLMMGO_ERR_BUSY', state: 'GLMMGO_ERR_STATE', forked: 'GLMMGO_ERR_FORKED',
+  resource: 'GLMMGO_ERR_RESOURCE',
 };
 
 // runtests.jl's small_mcla_fit: the first MCLA reference's model, m = 100, seed = 1.
@@ -1028,17 +1234,20 @@ function generate(pkg, headerFile) {
   const tests = [];
   const readers = [fitReader(pkg, header, 'lmmfit.jl', '_read_lmmfit', 'read_lmm_fit'),
     fitReader(pkg, header, 'mclafit.jl', '_read_mclafit', 'read_mcla_fit'),
-    fitReader(pkg, header, 'mixlogit.jl', '_read_mixlogitfit', 'read_mixlogit_fit')];
+    fitReader(pkg, header, 'mixlogit.jl', '_read_mixlogitfit', 'read_mixlogit_fit'),
+    fitReader(pkg, header, 'glmm.jl', '_read_glmmfit', 'read_glmm_fit')];
   plan.lmm.forEach((c, k) => {
     const ref = lme4[c.reference];
     if (!ref) throw new Error(`plan: no lme4 reference ${c.reference}`);
     tests.push(lmmCase(data, body, c, k, plan, ref));
   });
+  (plan.lmm_derivatives || []).forEach((d, k) => tests.push(lmmDerivativesCase(body, d, k, plan, lme4)));
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
   (plan.mcla_cluster || []).forEach((c, k) => tests.push(clusterCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));
   (plan.mixlogit || []).forEach((c, k) => tests.push(mixlogitCase(data, body, c, k, plan)));
+  (plan.glmm || []).forEach((c, k) => tests.push(glmmCase(data, body, c, k, plan)));
 
   // error scenarios
   const planned = plan.error.map((e) => e.scenario);
@@ -1065,6 +1274,11 @@ function generate(pkg, headerFile) {
     result(glmmgo_version_number() == GLMMGO_VERSION_NUMBER, "version number matches the header", "differs");
     result(glmmgo_version_number() / 1000 == GLMMGO_VERSION_NUMBER / 1000, "GlmmGo.check_version accepts the library", "refused");
     result(strlen(glmmgo_status_string(GLMMGO_ERR_DOMAIN)) > 0, "status_string", "empty");
+    int64_t default_limit = 0, limit = 0;
+    result(glmmgo_memory_limit(&default_limit, err, sizeof err) == GLMMGO_OK && default_limit > (INT64_C(1) << 20), "memory_limit()", err);
+    result(glmmgo_set_memory_limit(INT64_C(1) << 30, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == INT64_C(1) << 30, "set_memory_limit!(2^30)", err);
+    result(glmmgo_set_memory_limit(0, err, sizeof err) == GLMMGO_OK && glmmgo_memory_limit(&limit, err, sizeof err) == GLMMGO_OK && limit == default_limit, "set_memory_limit!(0)", err);
+    result(glmmgo_set_memory_limit(-1, err, sizeof err) == GLMMGO_ERR_INVALID, "set_memory_limit!(-1) is :invalid", err);
 ${tests.map((t) => `    ${t}();`).join('\n')}
     printf("%d passed, %d failed\\n", n_pass, n_fail);
     return n_fail ? 1 : 0;

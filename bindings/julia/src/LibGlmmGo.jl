@@ -55,6 +55,7 @@ const GLMMGO_ERR_HANDLE = Cint(6)  # unknown, freed, or wrong-kind handle
 const GLMMGO_ERR_BUSY = Cint(7)  # the handle is in use by another call
 const GLMMGO_ERR_STATE = Cint(8)  # call out of order (e.g. objective before samples)
 const GLMMGO_ERR_FORKED = Cint(9)  # called in a child forked after the library started
+const GLMMGO_ERR_RESOURCE = Cint(10)  # valid, but needs more memory than the limit (glmmgo_set_memory_limit)
 const GLMMGO_BERNOULLI = Int32(1)
 const GLMMGO_POISSON = Int32(2)
 const GLMMGO_BINOMIAL = Int32(3)
@@ -65,6 +66,8 @@ const GLMMGO_KIND_LMM_MODEL = Int32(3)
 const GLMMGO_KIND_LMM_FIT = Int32(4)
 const GLMMGO_KIND_MIXLOGIT_MODEL = Int32(5)
 const GLMMGO_KIND_MIXLOGIT_FIT = Int32(6)
+const GLMMGO_KIND_LAPLACE_MODEL = Int32(7)
+const GLMMGO_KIND_LAPLACE_FIT = Int32(8)
 const GLMMGO_BLOCK_ROWS = Int64(256)
 const GLMMGO_MAX_BATCHES = Int32(64)
 const GLMMGO_MCLA_SAMPLE = Int32(1)
@@ -83,7 +86,7 @@ const GLMMGO_MCLA_VCOV = Int32(1009)  # d*d  -Hessian^{-1}
 const GLMMGO_MCLA_MCSE = Int32(1010)  # d  Monte Carlo standard errors, sqrt(diag(mcvcov))
 const GLMMGO_MCLA_MCVCOV = Int32(1011)  # d*d  Monte Carlo covariance of the estimate (jackknife over groups of samples)
 const GLMMGO_MCLA_HESSIAN_NEGDEF = Int32(1012)  # 1 int  1 if -Hessian is positive definite (else SEs are suspect)
-const GLMMGO_MCLA_CONVERGED = Int32(1013)  # 1 int  1 if trust's termination test was met
+const GLMMGO_MCLA_CONVERGED = Int32(1013)  # 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0)
 const GLMMGO_MCLA_ITERATIONS = Int32(1014)  # 1 int  trust iterations
 const GLMMGO_MCLA_EVALUATIONS = Int32(1015)  # 1 int  objective evaluations
 const GLMMGO_MCLA_ESS = Int32(1016)  # 1  Kish effective sample size of the importance weights at the estimate, in [1, m]
@@ -99,6 +102,7 @@ const GLMMGO_MCLA_UMATRIX = Int32(1025)  # m*q  the u-matrix, row k sample k (gl
 const GLMMGO_MCLA_DISPERSION = Int32(1026)  # 1  negative binomial size r used (estimated or given); 0 otherwise
 const GLMMGO_MCLA_DISPERSION_LOGLIK = Int32(1027)  # 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise
 const GLMMGO_MCLA_DISPERSION_PROFILE = Int32(1028)  # 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2
+const GLMMGO_MCLA_CONVERGENCE = Int32(1029)  # 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did
 const GLMMGO_MCLA_MCSE_GLMM = Int32(1030)  # d  glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm))
 const GLMMGO_MCLA_MCVCOV_GLMM = Int32(1031)  # d*d  glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k'
 const GLMMGO_MCLA_JACKKNIFE = Int32(1032)  # 4  the MCSE's groups G, effective groups, degrees of freedom, variance inflation
@@ -118,6 +122,18 @@ const GLMMGO_AUTO_M_GIVEN = Int32(0)  # m was given
 const GLMMGO_AUTO_TARGETS = Int32(1)  # the ESS and MCSE targets were reached
 const GLMMGO_AUTO_M_MAX = Int32(2)  # m reached m_max first
 const GLMMGO_AUTO_TIME_MAX = Int32(3)  # the next step would have passed time_max
+const GLMMGO_CONVERGENCE_OK = Int32(0)  # a maximum: every check below passed
+const GLMMGO_CONVERGENCE_ITERLIM = Int32(1)  # trust stopped at its iteration limit (iterlim)
+const GLMMGO_CONVERGENCE_NOT_FINITE = Int32(2)  # the estimate, l_m or a derivative is not finite
+const GLMMGO_CONVERGENCE_SCALE = Int32(3)  # a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8
+const GLMMGO_CONVERGENCE_HESSIAN = Int32(4)  # the Hessian is not negative definite: not a maximum
+const GLMMGO_CONVERGENCE_GRADIENT = Int32(5)  # the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002
+const GLMMGO_CONVERGENCE_GUARDED = Int32(6)  # a staged fit's maximisation ended against the guard (GLMMGO_MCLA_GUARDED): l_m rises on where the sample is too thin to trust
+const GLMMGO_LMM_SIGMA_PROFILED = Int32(0)
+const GLMMGO_LMM_SIGMA_FIXED = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_AUTO = Int32(0)
+const GLMMGO_LMM_OPTIMIZER_BOBYQA = Int32(1)
+const GLMMGO_LMM_OPTIMIZER_BFGS = Int32(2)
 const GLMMGO_LMM_TERM_ORDER = Int32(2001)  # nterms int  input index of each term
 const GLMMGO_LMM_TERM_NLEVELS = Int32(2002)  # nterms int  levels of each term
 const GLMMGO_LMM_TERM_NCOLS = Int32(2003)  # nterms int  columns k_t of each term
@@ -145,6 +161,77 @@ const GLMMGO_LMM_REML = Int32(2024)  # 1 int  1 for a REML fit
 const GLMMGO_LMM_THETA_TERM = Int32(2025)  # ntheta int  the term (model order) of each element of theta
 const GLMMGO_LMM_THETA_ROW = Int32(2026)  # ntheta int  its row in the term's k x k template of Lambda
 const GLMMGO_LMM_THETA_COL = Int32(2027)  # ntheta int  its column there (rows >= columns: the lower triangle,
+const GLMMGO_LMM_OPTIMIZER = Int32(2028)  # 1 int  the optimiser used (GLMMGO_LMM_OPTIMIZER_BOBYQA or _BFGS)
+const GLMMGO_LMM_GRADIENT = Int32(2029)  # ntheta  gradient of the criterion at theta-hat (profiled)
+const GLMMGO_LMM_HESSIAN = Int32(2030)  # ntheta*ntheta  its Hessian (profiled), column-major
+const GLMMGO_LMM_THETA_VCOV = Int32(2031)  # ntheta*ntheta  Wald covariance of theta-hat, 2 H^-1; NaN rows and
+const GLMMGO_LMM_THETA_SE = Int32(2032)  # ntheta  Wald standard errors of theta-hat (NaN on a bound)
+const GLMMGO_LMM_VARCORR_SE = Int32(2033)  # ntheta+1  standard errors of GLMMGO_LMM_VARCORR's elements by the
+const GLMMGO_LINK_DEFAULT = Int32(0)  # the family's: logit for Bernoulli and binomial, log for the counts
+const GLMMGO_LINK_LOGIT = Int32(1)  # Bernoulli and binomial
+const GLMMGO_LINK_PROBIT = Int32(2)  # Bernoulli and binomial
+const GLMMGO_LINK_CLOGLOG = Int32(3)  # Bernoulli and binomial: log(-log(1 - p))
+const GLMMGO_LINK_LOG = Int32(4)  # Poisson and negative binomial
+const GLMMGO_LAPLACE_START_AUTO = Int32(0)  # the lower fast objective of the two below (default)
+const GLMMGO_LAPLACE_START_DEFAULT = Int32(1)  # lme4's: 1 on the diagonal of every template, 0 below it
+const GLMMGO_LAPLACE_START_LMM = Int32(2)  # sigma*theta of an LMM fitted to the working response of the
+const GLMMGO_LAPLACE_SE_HESSIAN = Int32(1)  # the beta block of 2 H^{-1}, H the Hessian of -2 log L in (theta, beta)
+const GLMMGO_LAPLACE_SE_CONDITIONAL = Int32(2)  # (R_X R_X')^{-1} of the last PIRLS factor: given theta-hat
+const GLMMGO_STAGE_NOT_RUN = Int32(0)  # the stage was skipped (a fast fit's slow stage; a start of (theta, beta))
+const GLMMGO_STAGE_VALUE_CONVERGENCE = Int32(1)  # converged: the change in the value fell below its tolerance
+const GLMMGO_STAGE_MODEL_CONVERGENCE = Int32(2)  # converged: the predicted change fell below its tolerance
+const GLMMGO_STAGE_STEP_CONVERGENCE = Int32(3)  # converged: the trust radius reached rhoend (BOBYQA's test)
+const GLMMGO_STAGE_ITERATION_LIMIT = Int32(4)  # stopped: iteration limit
+const GLMMGO_STAGE_EVALUATION_LIMIT = Int32(5)  # stopped: maxeval evaluations
+const GLMMGO_LAPLACE_TERM_ORDER = Int32(3001)  # nterms int  input index of each term (model order)
+const GLMMGO_LAPLACE_TERM_NLEVELS = Int32(3002)  # nterms int  levels of each term
+const GLMMGO_LAPLACE_TERM_NCOLS = Int32(3003)  # nterms int  columns k_t of each term
+const GLMMGO_LAPLACE_KEPT_COLUMNS = Int32(3004)  # p int  0-based indices of the columns of X kept
+const GLMMGO_LAPLACE_LOWER = Int32(3005)  # ntheta  lower bounds of theta (0 or -Inf)
+const GLMMGO_LAPLACE_THETA_TERM = Int32(3006)  # ntheta int  the term (model order) of each element of theta
+const GLMMGO_LAPLACE_THETA_ROW = Int32(3007)  # ntheta int  its row in the term's k x k template of Lambda
+const GLMMGO_LAPLACE_THETA_COL = Int32(3008)  # ntheta int  its column there (rows >= columns)
+const GLMMGO_LAPLACE_THETA = Int32(3009)  # ntheta  theta-hat
+const GLMMGO_LAPLACE_BETA = Int32(3010)  # p  beta-hat (kept columns)
+const GLMMGO_LAPLACE_SE = Int32(3011)  # p  standard errors of beta-hat
+const GLMMGO_LAPLACE_VCOV = Int32(3012)  # p*p  covariance of beta-hat, column-major
+const GLMMGO_LAPLACE_SE_METHOD = Int32(3013)  # 1 int  GLMMGO_LAPLACE_SE_HESSIAN or _CONDITIONAL
+const GLMMGO_LAPLACE_PAR_VCOV = Int32(3014)  # npar*npar or 0  covariance of (theta-hat, beta-hat), 2 H^{-1}, when
+const GLMMGO_LAPLACE_VARCORR = Int32(3015)  # ntheta  per term: k_t standard deviations, then the
+const GLMMGO_LAPLACE_U = Int32(3016)  # q  spherical conditional modes u~
+const GLMMGO_LAPLACE_B = Int32(3017)  # q  conditional modes b~ = Lambda u~ (lme4's ranef)
+const GLMMGO_LAPLACE_CONDVAR = Int32(3018)  # sum nlevels*k^2 per term, per level, the k x k conditional covariance
+const GLMMGO_LAPLACE_LINEAR_PREDICTOR = Int32(3019)  # n  eta~ = offset + X beta-hat + Z b~
+const GLMMGO_LAPLACE_FITTED = Int32(3020)  # n  mu~ on the response scale: the probability per trial
+const GLMMGO_LAPLACE_RESID_RESPONSE = Int32(3021)  # n  y/N - mu~ (binomial proportions; y - mu~ otherwise)
+const GLMMGO_LAPLACE_RESID_PEARSON = Int32(3022)  # n  (y - N mu~) sqrt(w / Var y)
+const GLMMGO_LAPLACE_RESID_DEVIANCE = Int32(3023)  # n  sign(y - N mu~) sqrt(d_i), d_i = 2 w_i (log f(y_i|y_i)
+const GLMMGO_LAPLACE_MINUS_TWO_LOGLIK = Int32(3024)  # 1  -2 log L at the optimum (Laplace or nagq nodes)
+const GLMMGO_LAPLACE_LOGLIK = Int32(3025)  # 1  log L, every constant included
+const GLMMGO_LAPLACE_DEVIANCE = Int32(3026)  # 1  MixedModels.jl's deviance: -2 log L + 2 log f_sat
+const GLMMGO_LAPLACE_SATURATED_LOGLIK = Int32(3027)  # 1  log f_sat, the saturated model's log-likelihood
+const GLMMGO_LAPLACE_AIC = Int32(3028)  # 1  -2 log L + 2 npar
+const GLMMGO_LAPLACE_BIC = Int32(3029)  # 1  -2 log L + log(n) npar
+const GLMMGO_LAPLACE_PENALISED_DEVIANCE = Int32(3030)  # 1  sum d_i + |u~|^2 at the mode
+const GLMMGO_LAPLACE_USSQ = Int32(3031)  # 1  |u~|^2
+const GLMMGO_LAPLACE_LOGDET = Int32(3032)  # 1  log|L|^2 at the mode
+const GLMMGO_LAPLACE_GRADIENT = Int32(3033)  # ntheta or npar  gradient of -2 log L at the optimum by central
+const GLMMGO_LAPLACE_HESSIAN = Int32(3034)  # npar*npar or 0  its Hessian in (theta, beta) (slow fits with one)
+const GLMMGO_LAPLACE_PIRLS_ITERATIONS = Int32(3035)  # 1 int  PIRLS steps of the whole fit
+const GLMMGO_LAPLACE_EVALS = Int32(3036)  # 2 int  evaluations of the fast and the slow stage
+const GLMMGO_LAPLACE_STAGE_OBJECTIVE = Int32(3037)  # 2  -2 log L at each stage's optimum (NaN: not run)
+const GLMMGO_LAPLACE_STAGE_STATUS = Int32(3038)  # 2 int  why each stage stopped: GLMMGO_STAGE_*
+const GLMMGO_LAPLACE_CONVERGED = Int32(3039)  # 1 int  1 if every stage run converged
+const GLMMGO_LAPLACE_SINGULAR = Int32(3040)  # 1 int  1 if a diagonal theta < 1e-4 (lme4's isSingular)
+const GLMMGO_LAPLACE_FAST = Int32(3041)  # 1 int  1 for a fast fit
+const GLMMGO_LAPLACE_NAGQ = Int32(3042)  # 1 int  nodes of the slow stage (1: Laplace)
+const GLMMGO_LAPLACE_FAMILY = Int32(3043)  # 1 int  the family code
+const GLMMGO_LAPLACE_LINK = Int32(3044)  # 1 int  the link used (never GLMMGO_LINK_DEFAULT)
+const GLMMGO_LAPLACE_START_THETA = Int32(3045)  # ntheta or 0  where the fast stage started (opt.start when it is theta; length 0 when the fast stage did not run)
+const GLMMGO_LAPLACE_START_FROM_LMM = Int32(3046)  # 1 int  1 if that was the LMM's theta
+const GLMMGO_LAPLACE_START_OBJECTIVES = Int32(3047)  # 3  the fast objective at the start used, at lme4's
+const GLMMGO_LAPLACE_START_LMM_THETA = Int32(3048)  # ntheta or 0  the LMM's theta, when it was computed
+const GLMMGO_LAPLACE_SECONDS = Int32(3049)  # 3  wall time of the fast stage (with the start), the
 const GLMMGO_MIXLOGIT_MCEM = Int32(1)  # ascent-based Monte Carlo EM (the default)
 const GLMMGO_MIXLOGIT_QUADRATURE = Int32(2)  # maximum likelihood on the exact log-likelihood
 const GLMMGO_MIXLOGIT_ESTIMATE = Int32(4001)  # 5  (beta1, beta2, sigma1, sigma2, pi1)
@@ -208,6 +295,7 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_MCLA_DISPERSION => Float64,
     GLMMGO_MCLA_DISPERSION_LOGLIK => Float64,
     GLMMGO_MCLA_DISPERSION_PROFILE => Float64,
+    GLMMGO_MCLA_CONVERGENCE => Int64,
     GLMMGO_MCLA_MCSE_GLMM => Float64,
     GLMMGO_MCLA_MCVCOV_GLMM => Float64,
     GLMMGO_MCLA_JACKKNIFE => Float64,
@@ -250,6 +338,61 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_LMM_THETA_TERM => Int64,
     GLMMGO_LMM_THETA_ROW => Int64,
     GLMMGO_LMM_THETA_COL => Int64,
+    GLMMGO_LMM_OPTIMIZER => Int64,
+    GLMMGO_LMM_GRADIENT => Float64,
+    GLMMGO_LMM_HESSIAN => Float64,
+    GLMMGO_LMM_THETA_VCOV => Float64,
+    GLMMGO_LMM_THETA_SE => Float64,
+    GLMMGO_LMM_VARCORR_SE => Float64,
+    GLMMGO_LAPLACE_TERM_ORDER => Int64,
+    GLMMGO_LAPLACE_TERM_NLEVELS => Int64,
+    GLMMGO_LAPLACE_TERM_NCOLS => Int64,
+    GLMMGO_LAPLACE_KEPT_COLUMNS => Int64,
+    GLMMGO_LAPLACE_LOWER => Float64,
+    GLMMGO_LAPLACE_THETA_TERM => Int64,
+    GLMMGO_LAPLACE_THETA_ROW => Int64,
+    GLMMGO_LAPLACE_THETA_COL => Int64,
+    GLMMGO_LAPLACE_THETA => Float64,
+    GLMMGO_LAPLACE_BETA => Float64,
+    GLMMGO_LAPLACE_SE => Float64,
+    GLMMGO_LAPLACE_VCOV => Float64,
+    GLMMGO_LAPLACE_SE_METHOD => Int64,
+    GLMMGO_LAPLACE_PAR_VCOV => Float64,
+    GLMMGO_LAPLACE_VARCORR => Float64,
+    GLMMGO_LAPLACE_U => Float64,
+    GLMMGO_LAPLACE_B => Float64,
+    GLMMGO_LAPLACE_CONDVAR => Float64,
+    GLMMGO_LAPLACE_LINEAR_PREDICTOR => Float64,
+    GLMMGO_LAPLACE_FITTED => Float64,
+    GLMMGO_LAPLACE_RESID_RESPONSE => Float64,
+    GLMMGO_LAPLACE_RESID_PEARSON => Float64,
+    GLMMGO_LAPLACE_RESID_DEVIANCE => Float64,
+    GLMMGO_LAPLACE_MINUS_TWO_LOGLIK => Float64,
+    GLMMGO_LAPLACE_LOGLIK => Float64,
+    GLMMGO_LAPLACE_DEVIANCE => Float64,
+    GLMMGO_LAPLACE_SATURATED_LOGLIK => Float64,
+    GLMMGO_LAPLACE_AIC => Float64,
+    GLMMGO_LAPLACE_BIC => Float64,
+    GLMMGO_LAPLACE_PENALISED_DEVIANCE => Float64,
+    GLMMGO_LAPLACE_USSQ => Float64,
+    GLMMGO_LAPLACE_LOGDET => Float64,
+    GLMMGO_LAPLACE_GRADIENT => Float64,
+    GLMMGO_LAPLACE_HESSIAN => Float64,
+    GLMMGO_LAPLACE_PIRLS_ITERATIONS => Int64,
+    GLMMGO_LAPLACE_EVALS => Int64,
+    GLMMGO_LAPLACE_STAGE_OBJECTIVE => Float64,
+    GLMMGO_LAPLACE_STAGE_STATUS => Int64,
+    GLMMGO_LAPLACE_CONVERGED => Int64,
+    GLMMGO_LAPLACE_SINGULAR => Int64,
+    GLMMGO_LAPLACE_FAST => Int64,
+    GLMMGO_LAPLACE_NAGQ => Int64,
+    GLMMGO_LAPLACE_FAMILY => Int64,
+    GLMMGO_LAPLACE_LINK => Int64,
+    GLMMGO_LAPLACE_START_THETA => Float64,
+    GLMMGO_LAPLACE_START_FROM_LMM => Int64,
+    GLMMGO_LAPLACE_START_OBJECTIVES => Float64,
+    GLMMGO_LAPLACE_START_LMM_THETA => Float64,
+    GLMMGO_LAPLACE_SECONDS => Float64,
     GLMMGO_MIXLOGIT_ESTIMATE => Float64,
     GLMMGO_MIXLOGIT_SE => Float64,
     GLMMGO_MIXLOGIT_VCOV => Float64,
@@ -370,6 +513,29 @@ struct glmmgo_lmm_options
     rhoend::Float64
     maxeval::Int64
     workers::Int32
+    optimizer::Int32
+end
+
+"""
+    glmmgo_laplace_options
+
+The C `glmmgo_laplace_options`, field for field (the same layout).
+"""
+struct glmmgo_laplace_options
+    size::Csize_t
+    fast::Int32
+    nagq::Int32
+    start::Ptr{Float64}
+    start_len::Int64
+    theta_start::Int32
+    rhobeg::Float64
+    rhoend::Float64
+    maxeval::Int64
+    no_hessian::Int32
+    pirls_tol::Float64
+    pirls_maxiter::Int64
+    pirls_max_halvings::Int64
+    workers::Int32
 end
 
 """
@@ -415,6 +581,18 @@ end
 # int32_t glmmgo_available_workers(void)
 function glmmgo_available_workers()
     return ccall((:glmmgo_available_workers, libglmmgo()), Int32, ())
+end
+
+# int glmmgo_set_memory_limit(int64_t bytes, char *err, size_t errlen)
+function glmmgo_set_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_set_memory_limit(bytes::Int64, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
+end
+
+# int glmmgo_memory_limit(int64_t *bytes, char *err, size_t errlen)
+function glmmgo_memory_limit(bytes, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_memory_limit(bytes::Ptr{Int64}, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
 end
 
 # int glmmgo_free(glmmgo_handle h)
@@ -563,6 +741,14 @@ function glmmgo_lmm_deviance_parts(model, theta, ntheta, workers, parts, len, er
         errlen::Csize_t)::Cint
 end
 
+# int glmmgo_lmm_derivatives(glmmgo_handle model, const double *theta, int64_t ntheta, int32_t reml, int32_t sigma_mode, int32_t workers, double *value, double *gradient, int64_t gradient_len, double *hessian, int64_t hessian_len, char *err, size_t errlen)
+function glmmgo_lmm_derivatives(model, theta, ntheta, reml, sigma_mode, workers, value, gradient, gradient_len, hessian, hessian_len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_lmm_derivatives(model::Int64, theta::Ptr{Float64},
+        ntheta::Int64, reml::Int32, sigma_mode::Int32, workers::Int32, value::Ptr{Float64},
+        gradient::Ptr{Float64}, gradient_len::Int64, hessian::Ptr{Float64}, hessian_len::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
 # int glmmgo_lmm_options_default(glmmgo_lmm_options *opt, size_t size, char *err, size_t errlen)
 function glmmgo_lmm_options_default(opt, size, err, errlen)
     return ccall((:glmmgo_lmm_options_default, libglmmgo()), Cint,
@@ -574,6 +760,35 @@ function glmmgo_lmm_fit(model, opt, progress, userdata, fit, err, errlen)
     return @gcsafe_ccall libglmmgo().glmmgo_lmm_fit(model::Int64, opt::Ref{glmmgo_lmm_options},
         progress::Ptr{Cvoid}, userdata::Ptr{Cvoid}, fit::Ptr{Int64}, err::Ptr{UInt8},
         errlen::Csize_t)::Cint
+end
+
+# int glmmgo_laplace_new(int64_t n, int64_t p, int32_t family, int32_t link, const double *y, const double *trials, const double *weights, const double *offset, double dispersion, const double *x, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *model, char *err, size_t errlen)
+function glmmgo_laplace_new(n, p, family, link, y, trials, weights, offset, dispersion, x, nterms, nlevels, ncols, codes, z, model, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_laplace_new(n::Int64, p::Int64, family::Int32,
+        link::Int32, y::Ptr{Float64}, trials::Ptr{Float64}, weights::Ptr{Float64},
+        offset::Ptr{Float64}, dispersion::Float64, x::Ptr{Float64}, nterms::Int64,
+        nlevels::Ptr{Int64}, ncols::Ptr{Int64}, codes::Ptr{Int64}, z::Ptr{Float64},
+        model::Ptr{Int64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# int glmmgo_laplace_objective(glmmgo_handle model, const double *par, int64_t npar, int32_t nagq, int32_t fast, int32_t workers, double *value, char *err, size_t errlen)
+function glmmgo_laplace_objective(model, par, npar, nagq, fast, workers, value, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_laplace_objective(model::Int64, par::Ptr{Float64},
+        npar::Int64, nagq::Int32, fast::Int32, workers::Int32, value::Ptr{Float64},
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
+# int glmmgo_laplace_options_default(glmmgo_laplace_options *opt, size_t size, char *err, size_t errlen)
+function glmmgo_laplace_options_default(opt, size, err, errlen)
+    return ccall((:glmmgo_laplace_options_default, libglmmgo()), Cint,
+        (Ref{glmmgo_laplace_options}, Csize_t, Ptr{UInt8}, Csize_t), opt, size, err, errlen)
+end
+
+# int glmmgo_laplace_fit(glmmgo_handle model, const glmmgo_laplace_options *opt, glmmgo_progress_fn progress, void *userdata, glmmgo_handle *fit, char *err, size_t errlen)
+function glmmgo_laplace_fit(model, opt, progress, userdata, fit, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_laplace_fit(model::Int64,
+        opt::Ref{glmmgo_laplace_options}, progress::Ptr{Cvoid}, userdata::Ptr{Cvoid},
+        fit::Ptr{Int64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 # int glmmgo_mixlogit_new(int64_t n, int64_t t, const double *y, const double *x, glmmgo_handle *model, char *err, size_t errlen)

@@ -35,6 +35,7 @@ const _STATUS_SYMBOLS = Dict{Cint,Symbol}(
     LibGlmmGo.GLMMGO_ERR_BUSY => :busy,
     LibGlmmGo.GLMMGO_ERR_STATE => :state,
     LibGlmmGo.GLMMGO_ERR_FORKED => :forked,
+    LibGlmmGo.GLMMGO_ERR_RESOURCE => :resource,
     VERSION_MISMATCH => :version,
 )
 
@@ -43,7 +44,8 @@ const _STATUS_SYMBOLS = Dict{Cint,Symbol}(
     status_symbol(status::Integer) -> Symbol
 
 The status as a symbol: `:invalid`, `:domain`, `:numeric`, `:cancelled`,
-`:internal`, `:handle`, `:busy`, `:state`, `:forked`, and `:version` for a library
+`:internal`, `:handle`, `:busy`, `:state`, `:forked`, `:resource` (more memory than
+the limit, [`memory_limit`](@ref)), and `:version` for a library
 of another version (`:unknown` otherwise).
 """
 status_symbol(status::Integer) = get(_STATUS_SYMBOLS, Cint(status), :unknown)

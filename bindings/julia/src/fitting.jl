@@ -6,8 +6,10 @@
 
 Cancels a running fit from another task or thread: pass it as `cancel = token` to
 `fit` and call [`cancel!`](@ref)`(token)`. The library checks it after every
-iteration, on the fitting thread; the fit then throws a `GlmmGoError` with status
-`:cancelled` and makes no fit.
+iteration and, in the phases of an MCLA fit without iterations (PQL, sampling,
+inference) and within long iterations, at least every 20 ms of work, on the fitting
+thread; the fit then throws a `GlmmGoError` with status `:cancelled` and makes no
+fit.
 """
 struct CancelToken
     flag::Threads.Atomic{Bool}
@@ -36,7 +38,9 @@ function _progress_callback(userdata::Ptr{Cvoid}, iter::Int64, objective::Float6
     state = unsafe_pointer_to_objref(userdata)::_Progress
     try
         state.cancel !== nothing && iscancelled(state.cancel) && return Cint(1)
-        if state.callback !== nothing
+        # iter < 0: a heartbeat from a phase without iterations (no objective or
+        # parameters): only the cancellation is checked.
+        if state.callback !== nothing && iter >= 0
             p = copy(unsafe_wrap(Array, par, Int(npar)))   # par is valid only during the call
             state.callback(Int(iter), objective, p) === false && return Cint(1)
         end

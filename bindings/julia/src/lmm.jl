@@ -158,6 +158,48 @@ function deviance_parts(m::LMMModel, θ::AbstractVector{<:Real}; workers::Intege
     return NamedTuple{(:ldL2, :ldRX2, :wrss, :ussq, :pwrss, :ldW)}(Tuple(parts))
 end
 
+"""
+    GlmmGo.gradient(m::LMMModel, θ; REML = false, workers = 0) -> Vector{Float64}
+    GlmmGo.gradient(f::LMMFit) -> Vector{Float64}
+
+The gradient with respect to θ (model order) of the profiled ML deviance (or the REML
+criterion) at `θ`, or at a fit's θ̂: the analogue of MixedModels.jl's
+`ForwardDiff.gradient(model)`, computed analytically by libglmmgo (Jacobi's formula with
+a selected inverse of the factor). The σ-fixed criterion has the same gradient.
+Qualified (`GlmmGo.gradient`): the name is common.
+"""
+function gradient(m::LMMModel, θ::AbstractVector{<:Real}; REML::Bool = false, workers::Integer = 0)
+    return _derivatives(m, θ, REML, :profiled, false, workers).gradient
+end
+
+"""
+    GlmmGo.hessian(m::LMMModel, θ; REML = false, sigma = :profiled, workers = 0) -> Matrix{Float64}
+    GlmmGo.hessian(f::LMMFit; sigma = :profiled) -> Matrix{Float64}
+
+The Hessian with respect to θ of the criterion at `θ` (or a fit's θ̂). `sigma =
+:profiled`: β and σ profiled out, the function the fit minimises (lme4's devfun);
+`sigma = :fixed`: σ held at its estimate given θ, the function whose Hessian
+MixedModels.jl's `ForwardDiff.hessian(model)` reports. Computed by libglmmgo from
+central differences of the analytic gradient.
+"""
+function hessian(m::LMMModel, θ::AbstractVector{<:Real}; REML::Bool = false, sigma::Symbol = :profiled,
+                 workers::Integer = 0)
+    return _derivatives(m, θ, REML, sigma, true, workers).hessian
+end
+
+function _derivatives(m::LMMModel, θ, REML::Bool, sigma::Symbol, withhessian::Bool, workers::Integer)
+    mode = sigma === :profiled ? LibGlmmGo.GLMMGO_LMM_SIGMA_PROFILED :
+           sigma === :fixed ? LibGlmmGo.GLMMGO_LMM_SIGMA_FIXED :
+           throw(ArgumentError("sigma must be :profiled or :fixed, not :$sigma"))
+    k = length(m.lower)
+    value = Ref{Float64}(NaN)
+    g = Vector{Float64}(undef, k)
+    H = withhessian ? Matrix{Float64}(undef, k, k) : nothing
+    checked(LibGlmmGo.glmmgo_lmm_derivatives, m.handle, _check_theta(m, θ), Int64(k), Int32(REML), mode,
+            Int32(workers), value, g, Int64(k), withhessian ? H : C_NULL, withhessian ? Int64(k * k) : Int64(0))
+    return (; value = value[], gradient = g, hessian = H)
+end
+
 StatsAPI.nobs(m::LMMModel) = length(m.y)
 StatsAPI.response(m::LMMModel) = m.y
 StatsAPI.responsename(m::LMMModel) = m.responsename

@@ -33,14 +33,17 @@ mutable struct LMMFit <: StatsAPI.RegressionModel
     b::Vector{Float64}
     u::Vector{Float64}
     condvar::Union{Nothing,Vector{Array{Float64,3}}}   # read on first use
+    optimizer::Symbol          # :bobyqa or :bfgs
 end
 
 """
     fit(LMMFit, model::LMMModel; REML = false, start = nothing, rhobeg = nothing, rhoend = nothing,
-        maxeval = nothing, workers = 0, callback = nothing, cancel = nothing) -> LMMFit
+        maxeval = nothing, workers = 0, optimizer = :auto, callback = nothing, cancel = nothing) -> LMMFit
 
-Fits the model by maximum likelihood (or REML) with the library's bounded
-derivative-free optimiser. `start` is θ in model order (default: the better of
+Fits the model by maximum likelihood (or REML). `optimizer` is `:bobyqa` (the
+library's bounded derivative-free optimiser, lme4's choice), `:bfgs` (a projected
+quasi-Newton method with the analytic gradient) or `:auto` (BFGS from 6 elements of θ
+on, BOBYQA otherwise); [`GlmmGo.optimizer`](@ref) says which a fit used. `start` is θ in model order (default: the better of
 lme4's, 1 on diagonals and 0 elsewhere, and moment estimates of θ); `rhobeg`,
 `rhoend` the optimiser's initial and final trust-region radii and `maxeval` its
 evaluation budget (default: the library's, 0.2, 5e-5·rhobeg and 10000). Running out of evaluations is not an error; see
@@ -55,14 +58,17 @@ stopped fit, or one interrupted with Ctrl-C, throws (a `GlmmGoError` with status
 function StatsAPI.fit(::Type{LMMFit}, model::LMMModel; REML::Bool = false,
                       start::Union{Nothing,AbstractVector{<:Real}} = nothing, rhobeg::Union{Nothing,Real} = nothing,
                       rhoend::Union{Nothing,Real} = nothing, maxeval::Union{Nothing,Integer} = nothing,
-                      workers::Integer = 0, callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
+                      workers::Integer = 0, optimizer::Symbol = :auto, callback = nothing,
+                      cancel::Union{Nothing,CancelToken} = nothing)
+    opt_code = _optimizer_code(optimizer)
     s = start === nothing ? nothing : _check_theta(model, start)
     out = Ref{Int64}(0)
     GC.@preserve s begin
         given = (; rhobeg, rhoend, maxeval, start = s === nothing ? nothing : pointer(s),
                  start_len = s === nothing ? nothing : length(s))
         opt = _options(LibGlmmGo.glmmgo_lmm_options, LibGlmmGo.glmmgo_lmm_options_default;
-                       (k => v for (k, v) in pairs(given) if v !== nothing)..., reml = Int32(REML), workers)
+                       (k => v for (k, v) in pairs(given) if v !== nothing)..., reml = Int32(REML), workers,
+                       optimizer = opt_code)
         _with_progress(callback, cancel) do progress, userdata
             checked(LibGlmmGo.glmmgo_lmm_fit, model.handle, opt, progress, userdata, out)
         end
@@ -94,10 +100,55 @@ function _read_lmmfit(model::LMMModel, h::Handle)
                   result1(h, LibGlmmGo.GLMMGO_LMM_EVALS), resultflag(h, LibGlmmGo.GLMMGO_LMM_CONVERGED),
                   resultflag(h, LibGlmmGo.GLMMGO_LMM_SINGULAR), r(LibGlmmGo.GLMMGO_LMM_THETA),
                   r(LibGlmmGo.GLMMGO_LMM_BETA), r(LibGlmmGo.GLMMGO_LMM_SE), reshape(r(LibGlmmGo.GLMMGO_LMM_VCOV), p, p),
-                  r(LibGlmmGo.GLMMGO_LMM_VARCORR), r(LibGlmmGo.GLMMGO_LMM_B), r(LibGlmmGo.GLMMGO_LMM_U), nothing)
+                  r(LibGlmmGo.GLMMGO_LMM_VARCORR), r(LibGlmmGo.GLMMGO_LMM_B), r(LibGlmmGo.GLMMGO_LMM_U), nothing,
+                  _optimizer_symbol(result1(h, LibGlmmGo.GLMMGO_LMM_OPTIMIZER)))
 end
 
+const _OPTIMIZERS = (auto = LibGlmmGo.GLMMGO_LMM_OPTIMIZER_AUTO, bobyqa = LibGlmmGo.GLMMGO_LMM_OPTIMIZER_BOBYQA,
+                     bfgs = LibGlmmGo.GLMMGO_LMM_OPTIMIZER_BFGS)
+
+function _optimizer_code(o::Symbol)
+    haskey(_OPTIMIZERS, o) || throw(ArgumentError("optimizer must be :auto, :bobyqa or :bfgs, not :$o"))
+    return _OPTIMIZERS[o]
+end
+
+_optimizer_symbol(code) = only(k for (k, v) in pairs(_OPTIMIZERS) if v == code)
+
+"""
+    GlmmGo.optimizer(f::LMMFit) -> Symbol
+
+The optimiser the fit used: `:bobyqa` or `:bfgs`.
+"""
+optimizer(f::LMMFit) = f.optimizer
+
 Base.close(f::LMMFit) = close(f.handle)
+
+# The derivatives at θ̂ and the Wald standard errors, which the library computes
+# together on the first request of any of them.
+gradient(f::LMMFit) = result(f.handle, LibGlmmGo.GLMMGO_LMM_GRADIENT)
+function hessian(f::LMMFit; sigma::Symbol = :profiled)
+    sigma === :profiled || return hessian(f.model, f.theta; REML = f.reml, sigma = sigma)
+    k = length(f.theta)
+    return reshape(result(f.handle, LibGlmmGo.GLMMGO_LMM_HESSIAN), k, k)
+end
+
+"""
+    GlmmGo.theta_vcov(f::LMMFit) -> Matrix{Float64}
+    GlmmGo.theta_se(f::LMMFit) -> Vector{Float64}
+    GlmmGo.varcorr_se(f::LMMFit) -> Vector{Float64}
+
+Wald covariance and standard errors of θ̂ (2H⁻¹, H the profiled Hessian; NaN for
+elements on their bound), and standard errors of the standard deviations and
+correlations of VarCorr and of σ (in the library's flat layout: per term the
+standard deviations, then the correlations below the diagonal by columns; last σ),
+by the delta method from the curvature of the deviance in (θ, σ).
+"""
+function theta_vcov(f::LMMFit)
+    k = length(f.theta)
+    return reshape(result(f.handle, LibGlmmGo.GLMMGO_LMM_THETA_VCOV), k, k)
+end
+theta_se(f::LMMFit) = result(f.handle, LibGlmmGo.GLMMGO_LMM_THETA_SE)
+varcorr_se(f::LMMFit) = result(f.handle, LibGlmmGo.GLMMGO_LMM_VARCORR_SE)
 
 # ---- accessors: StatsAPI's generics ----------------------------------------------------
 

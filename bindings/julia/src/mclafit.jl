@@ -53,6 +53,7 @@ struct MCLAFit <: StatsAPI.RegressionModel
     mcvcov::Matrix{Float64}
     hessian_negdef::Bool
     converged::Bool
+    convergence::Symbol   # :converged, or why not (see convergence)
     iterations::Int
     evaluations::Int
     ess::Float64
@@ -192,7 +193,8 @@ function _read_mclafit(h::Handle, model::MCLAModel)
                    r(LibGlmmGo.GLMMGO_MCLA_GRADIENT), square(LibGlmmGo.GLMMGO_MCLA_HESSIAN), r(LibGlmmGo.GLMMGO_MCLA_SE),
                    r(LibGlmmGo.GLMMGO_MCLA_Z), r(LibGlmmGo.GLMMGO_MCLA_PVALUE), square(LibGlmmGo.GLMMGO_MCLA_VCOV),
                    r(LibGlmmGo.GLMMGO_MCLA_MCSE), square(LibGlmmGo.GLMMGO_MCLA_MCVCOV), resultflag(h, LibGlmmGo.GLMMGO_MCLA_HESSIAN_NEGDEF),
-                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_CONVERGED), result1(h, LibGlmmGo.GLMMGO_MCLA_ITERATIONS),
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_CONVERGED), _convergence(result1(h, LibGlmmGo.GLMMGO_MCLA_CONVERGENCE)),
+                   result1(h, LibGlmmGo.GLMMGO_MCLA_ITERATIONS),
                    result1(h, LibGlmmGo.GLMMGO_MCLA_EVALUATIONS), result1(h, LibGlmmGo.GLMMGO_MCLA_ESS),
                    resultflag(h, LibGlmmGo.GLMMGO_MCLA_ESS_WARNING), Int.(r(LibGlmmGo.GLMMGO_MCLA_COUNTS)),
                    r(LibGlmmGo.GLMMGO_MCLA_SECONDS), resultflag(h, LibGlmmGo.GLMMGO_MCLA_USED_PQL), r(LibGlmmGo.GLMMGO_MCLA_START),
@@ -248,6 +250,28 @@ StatsAPI.vcov(f::MCLAFit) = copy(f.vcov)
 StatsAPI.nobs(f::MCLAFit) = f.n
 StatsAPI.dof(f::MCLAFit) = f.p + f.nvc
 isconverged(f::MCLAFit) = f.converged
+
+const _CONVERGENCE = Dict{Int,Symbol}(
+    LibGlmmGo.GLMMGO_CONVERGENCE_OK => :converged,
+    LibGlmmGo.GLMMGO_CONVERGENCE_ITERLIM => :iterlim,
+    LibGlmmGo.GLMMGO_CONVERGENCE_NOT_FINITE => :not_finite,
+    LibGlmmGo.GLMMGO_CONVERGENCE_SCALE => :scale,
+    LibGlmmGo.GLMMGO_CONVERGENCE_HESSIAN => :hessian,
+    LibGlmmGo.GLMMGO_CONVERGENCE_GRADIENT => :gradient,
+)
+_convergence(code) = get(_CONVERGENCE, Int(code), :unknown)
+
+"""
+    GlmmGo.convergence(f::MCLAFit) -> Symbol
+
+Whether the fit ended at a maximum (`:converged`, and then `isconverged(f)`) or why
+not, the first failing check: `:iterlim` (the trust iteration limit), `:not_finite`
+(the estimate, log-likelihood or a derivative), `:scale` (a parameter at an absurd
+scale: a fixed effect moving the linear predictor by more than 1e4, a variance above
+1e8), `:hessian` (the Hessian is not negative definite), `:gradient` (the gradient is
+large relative to the information).
+"""
+convergence(f::MCLAFit) = f.convergence
 nsamples(f::MCLAFit) = f.m
 
 """

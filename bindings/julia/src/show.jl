@@ -16,7 +16,7 @@ function Base.show(io::IO, ::MIME"text/plain", vc::VarCorr)
             push!(rows, row)
         end
     end
-    push!(rows, ["Residual", "", _fmt(vc.sigma^2, 5), _fmt(vc.sigma, 5)])
+    isnan(vc.sigma) || push!(rows, ["Residual", "", _fmt(vc.sigma^2, 5), _fmt(vc.sigma, 5)])
     header = ["", "Column", "Variance", "Std.Dev.", (maxk > 1 ? ["Corr."] : String[])...]
     ncol = max(length(header), maximum(length, rows))
     width = zeros(Int, ncol)
@@ -92,7 +92,7 @@ function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
     println(io, " Monte Carlo log-likelihood (no constants): ", _fmt(f.loglik))
     f.family === :negbinomial && println(io, " negative binomial size r: ", _fmt(f.dispersion),
                                          f.dispersion_loglik === nothing ? "" : " (estimated)")
-    println(io, " trust region: ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged",
+    println(io, " trust region: ", f.iterations, " iterations", f.converged ? ", converged" : ", NOT converged ($(f.convergence))",
             f.used_pql ? "; PQL start" : "")
     println(io)
     println(io, "  Fixed effects and variance components (ν: one-sided p-values):")
@@ -117,3 +117,32 @@ function Base.show(io::IO, ::MIME"text/plain", f::MixLogitFit)
     println(io)
     show(io, coeftable(f))
 end
+
+function Base.show(io::IO, ::MIME"text/plain", f::GLMMFit)
+    m = f.model
+    approx = f.fast ? "Laplace approximation, fast fit (β by PIRLS)" :
+             f.nagq > 1 ? "adaptive Gauss-Hermite quadrature, nAGQ = $(f.nagq)" : "Laplace approximation"
+    println(io, "Generalized linear mixed model fit by maximum likelihood ($approx)")
+    println(io, " family: ", m.family, ", ", nobs(f), " observations")
+    labels = ["logLik", "-2 logLik", "AIC", "BIC", "MM deviance"]
+    values = _fmt.([f.loglik, f.minus_two_loglik, f.aic, f.bic, f.mmdeviance])
+    w = max(maximum(textwidth, labels), maximum(textwidth, values)) + 2
+    println(io, join(lpad.(labels, w)))
+    println(io, join(lpad.(values, w)))
+    println(io)
+    show(io, MIME"text/plain"(), VarCorr(f))
+    f.singular && println(io, " The fit is singular: a variance component is estimated as (nearly) zero.")
+    f.converged || println(io, " The optimiser stopped before converging: see f.stage_status.")
+    println(io)
+    println(io, "  Fixed-effects parameters:")
+    show(io, coeftable(f))
+end
+
+Base.show(io::IO, f::GLMMFit) = show(io, MIME"text/plain"(), f)
+
+function Base.show(io::IO, ::MIME"text/plain", m::GLMMModel)
+    println(io, "GLMMModel (", m.family, "): ", nobs(m), " observations, ", length(m.kept), " fixed effects, ",
+            length(m.reterms), " random-effects term(s)")
+end
+
+Base.show(io::IO, m::GLMMModel) = show(io, MIME"text/plain"(), m)

@@ -19,12 +19,17 @@ end
 
 # The library's flat layout: per term k standard deviations, then the k(k-1)/2
 # correlations below the diagonal, column by column (NaN beside a zero standard
-# deviation); last, σ.
+# deviation); last, σ (LMMs only).
 function VarCorr(f::LMMFit)
     v = f.varcorr
+    return _varcorr(f.model.reterms, f.model.term_ncols, v[1:(end - 1)], v[end])
+end
+
+# VarCorr from the flat layout without σ; σ is NaN for a GLMM (no residual).
+function _varcorr(reterms, term_ncols, v::Vector{Float64}, sigma::Float64)
     groups, cnames, sds, corrs = String[], Vector{String}[], Vector{Float64}[], Matrix{Float64}[]
     i = 0
-    for (t, k) in zip(f.model.reterms, f.model.term_ncols)
+    for (t, k) in zip(reterms, term_ncols)
         sd = v[(i + 1):(i + k)]
         i += k
         C = Matrix{Float64}(undef, k, k)
@@ -36,6 +41,6 @@ function VarCorr(f::LMMFit)
         end
         push!(groups, t.name); push!(cnames, t.cnames); push!(sds, sd); push!(corrs, C)
     end
-    i + 1 == length(v) || error("the library's VarCorr has $(length(v)) values, the terms $(i + 1)")
-    return VarCorr(groups, cnames, sds, corrs, v[end])
+    i == length(v) || error("the library's VarCorr has $(length(v)) values, the terms $i")
+    return VarCorr(groups, cnames, sds, corrs, sigma)
 end

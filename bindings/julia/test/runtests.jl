@@ -201,10 +201,43 @@ const ERROR_SCENARIOS = Dict(
         @test LibGlmmGo.glmmgo_version_number() == LibGlmmGo.GLMMGO_VERSION_NUMBER
         @test GlmmGo.check_version(LibGlmmGo.glmmgo_version_number()) === nothing
         @test GlmmGo.available_workers() >= 1
+        default_limit = memory_limit()
+        @test default_limit > 2^20
+        @test set_memory_limit!(2^30) == 2^30
+        @test set_memory_limit!(0) == default_limit
+        @test status_symbol(try set_memory_limit!(-1); catch e; e; end) == :invalid
         @test GlmmGo.status_string(LibGlmmGo.GLMMGO_ERR_DOMAIN) isa String
         @test status_symbol(LibGlmmGo.GLMMGO_ERR_CANCELLED) == :cancelled
         @test GlmmGo.to_c_range(1:256) == (0, 256)
         @test GlmmGo.from_c_indices(GlmmGo.to_c_indices([1, 5, 3])) == [1, 5, 3]
+    end
+
+    @testset "LMM derivatives $(d["reference"])" for d in PLAN["lmm_derivatives"]
+        case = only(filter(c -> c["reference"] == d["reference"], PLAN["lmm"]))
+        ref = LME4[d["reference"]]
+        m = lmm_from_case(case)
+        θ = tofloat.(ref["theta"])
+        g = GlmmGo.gradient(m, θ; REML = ref["REML"])
+        @test length(g) == length(θ)
+        @test all(abs.(g) .<= d["gradient_abs"])
+        H = GlmmGo.hessian(m, θ; REML = ref["REML"], sigma = Symbol(d["sigma"]))
+        @test H == H'
+        @test closeto(vec(H), tofloat.(d["hessian"]), d["hessian_tol"])
+        @test_throws ArgumentError GlmmGo.hessian(m, θ; sigma = :neither)
+        # a fit by BFGS: the gradient at θ̂, the profiled Hessian, θ̂'s Wald covariance 2H⁻¹
+        f = fit(LMMFit, m; REML = ref["REML"], optimizer = :bfgs)
+        @test GlmmGo.optimizer(f) == :bfgs
+        @test all(abs.(GlmmGo.gradient(f)) .<= d["gradient_abs"])
+        Hf = GlmmGo.hessian(f)
+        @test Hf == Hf'
+        k = length(θ)
+        free = [i for i in 1:k if !(f.θ[i] - lowerbd(m)[i] < 1e-6)]
+        V = GlmmGo.theta_vcov(f)
+        @test closeto(V[free, free], 2 * inv(Hf[free, free]), 1e-8)
+        @test all(isnan, GlmmGo.theta_se(f)[setdiff(1:k, free)])
+        @test closeto(GlmmGo.theta_se(f)[free], sqrt.(diag(V)[free]), 1e-12)
+        vse = GlmmGo.varcorr_se(f)
+        @test length(vse) == k + 1 && vse[end] > 0
     end
 
     tol = PLAN["lmm_tolerance"]
@@ -314,7 +347,7 @@ const ERROR_SCENARIOS = Dict(
                 for w in case["workers"]]
         f = fits[1]
         @test all(coef(g) == coef(f) && loglikelihood(g) == loglikelihood(f) for g in fits)
-        @test isconverged(f)
+        @test isconverged(f) && GlmmGo.convergence(f) === :converged
         @test nsamples(f) == case["m"]
         @test sum(f.counts) == case["m"]
         @test 1 <= ess(f) <= case["m"]
@@ -445,6 +478,42 @@ const ERROR_SCENARIOS = Dict(
         @test confint(q) isa Matrix{Float64}   # a fit outlives its model
     end
 
+    gtol = PLAN["glmm_tolerance"]
+    @testset "glmm $(case["reference"])" for case in PLAN["glmm"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        n, p = ref["n"], ref["p"]
+        m = GLMMModel(tofloat.(ref["y"]), reshape(tofloat.(ref["x"]), n, p), ReTerm(ref["groups"]; name = "herd");
+                      family = :binomial, trials = tofloat.(ref["trials"]), fixefnames = String.(ref["fixefnames"]))
+        lap = ref["laplace"]
+        for at in lap["devfun_at"]
+            vs = [objective(m, tofloat.(at["par"]); workers = w) for w in case["workers"]]
+            @test closeto(vs[1], at["value"], gtol["objective"])
+            @test all(v == vs[1] for v in vs)
+        end
+        calls = Ref(0)
+        fits = [fit(GLMMFit, m; workers = w, callback = (iter, value, par) -> (calls[] += 1; true)) for w in case["workers"]]
+        f = fits[1]
+        @test calls[] == sum(sum(g.evals) for g in fits)
+        @test all(g.θ == f.θ && g.β == f.β && deviance(g) == deviance(f) && vcov(g) == vcov(f) for g in fits)
+        @test deviance(f) <= lap["minus_two_loglik"] + gtol["optimum"] * abs(lap["minus_two_loglik"])
+        @test closeto(f.θ, tofloat.(lap["theta"]), gtol["estimate"])
+        @test closeto(f.β, tofloat.(lap["beta"]), gtol["estimate"])
+        @test isconverged(f) && f.se_method === :hessian && f.nagq == 1 && !f.fast
+        @test closeto(deviance(f), objective(m, [f.θ; f.β]), gtol["identities"])
+        @test closeto(loglikelihood(f), -deviance(f) / 2, gtol["identities"])
+        @test closeto(stderror(f), sqrt.(diag(vcov(f))), gtol["identities"])
+        @test closeto(confint(f; level = 0.9), hcat(f.β .- gtol["z_90"] .* stderror(f), f.β .+ gtol["z_90"] .* stderror(f)),
+                      gtol["identities"])
+        @test coefnames(f) == ref["fixefnames"] && nobs(f) == n && dof(f) == p + 1
+        @test occursin("Laplace approximation", sprint(show, MIME"text/plain"(), f))
+        fast = fit(GLMMFit, m; fast = true)
+        @test closeto(deviance(fast), ref["fast"]["minus_two_loglik"], gtol["optimum"]) && fast.evals[2] == 0
+        agq = fit(GLMMFit, m; nAGQ = ref["agq"]["nagq"])
+        @test closeto(GlmmGo.mmdeviance(agq), ref["agq"]["mm_deviance"], gtol["optimum"])
+        close(m)
+        @test confint(f) isa Matrix{Float64}   # a fit outlives its model
+    end
+
     @testset "error $(case["scenario"])" for case in PLAN["error"]
         e = ERROR_SCENARIOS[case["scenario"]]()
         @test e isa GlmmGoError
@@ -463,8 +532,8 @@ const ERROR_SCENARIOS = Dict(
         @test e isa GlmmGoError && status_symbol(e) == :version && occursin("major and minor", e.msg)
         @test GlmmGo.check_version(LibGlmmGo.GLMMGO_VERSION_NUMBER + 1) === nothing   # another patch release
         # MixedModels.jl's names are not exported
-        for name in (:LinearMixedModel, :fixef, :ranef, :VarCorr, :condVar, :objective, :sdest, :lowerbd, :issingular,
-                     :fixefnames, :varest)
+        for name in (:LinearMixedModel, :GeneralizedLinearMixedModel, :fixef, :ranef, :VarCorr, :condVar, :objective,
+                     :sdest, :lowerbd, :issingular, :fixefnames, :varest, :mmdeviance)
             @test !(name in names(GlmmGo))
         end
     end

@@ -77,7 +77,7 @@ func fastStage(m *laplace.Model, opt *Options, r *Result) ([]float64, error) {
 	}
 	r.Start = *start
 	p := optim.Problem{Func: m.LaplaceFast, Lower: m.Lower(), Upper: infs(m.NTheta())}
-	res, err := bobyqa.Minimize(p, start.Theta, settings(opt, StageFast))
+	res, err := bobyqa.Minimize(p, start.Theta, settings(opt, StageFast, nil))
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,8 @@ func slowStage(m *laplace.Model, opt *Options, r *Result, theta []float64) error
 	for i := nt; i < nt+np; i++ {
 		lower[i] = math.Inf(-1)
 	}
-	res, err := bobyqa.Minimize(optim.Problem{Func: f, Lower: lower, Upper: infs(nt + np)}, c.coded(theta, beta0), settings(opt, StageSlow))
+	natural := func(v []float64) []float64 { th, be := c.natural(v); return append(th, be...) }
+	res, err := bobyqa.Minimize(optim.Problem{Func: f, Lower: lower, Upper: infs(nt + np)}, c.coded(theta, beta0), settings(opt, StageSlow, natural))
 	if err != nil {
 		return err
 	}
@@ -213,17 +214,23 @@ func conditionalVcov(m *laplace.Model, fast bool, theta []float64) (vcov, se []f
 	return vcov, se, nil
 }
 
-// settings are BOBYQA's for a stage.
-func settings(opt *Options, st Stage) optim.Settings {
+// settings are BOBYQA's for a stage; natural, if set, maps the
+// optimiser's coordinates to the (θ, β) that Progress reports.
+func settings(opt *Options, st Stage, natural func([]float64) []float64) optim.Settings {
 	s := optim.Settings{InitStep: opt.Rhobeg, StepTol: opt.Rhoend, MaxEval: opt.MaxEval}
 	if opt.Progress != nil {
-		s.Progress = func(iter int, f float64, x []float64) bool { return opt.Progress(st, iter, f, x) }
+		s.Progress = func(iter int, f float64, x []float64) bool {
+			if natural != nil {
+				x = natural(x)
+			}
+			return opt.Progress(st, iter, f, x)
+		}
 	}
 	return s
 }
 
 func stageReport(res *optim.Result, t0 time.Time) StageReport {
-	return StageReport{Evals: res.Evals, Objective: res.F, Status: res.Status.String(), Converged: res.Status.Converged(), Time: time.Since(t0)}
+	return StageReport{Evals: res.Evals, Objective: res.F, Status: res.Status.String(), Code: res.Status, Converged: res.Status.Converged(), Time: time.Since(t0)}
 }
 
 func infs(n int) []float64 {

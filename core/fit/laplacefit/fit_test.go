@@ -3,6 +3,7 @@ package laplacefit
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -157,5 +158,41 @@ func TestSingularFit(t *testing.T) {
 	}
 	if math.Abs(r.Beta[0]-g) > 1e-3 {
 		t.Errorf("β %v, want logit(0.4) = %g", r.Beta, g)
+	}
+}
+
+// TestProgressPoint: the slow stage reports its points as (θ, β), not in
+// the optimiser's coordinates: the Laplace objective at a reported point
+// is the reported value.
+func TestProgressPoint(t *testing.T) {
+	m := modelOf(t, "cbpp")
+	var x []float64
+	var f float64
+	_, err := Fit(m, Options{Progress: func(st Stage, eval int, v float64, p []float64) bool {
+		if st == StageSlow && eval == 7 {
+			x, f = append([]float64(nil), p...), v
+		}
+		return true
+	}})
+	if err != nil || len(x) != 5 {
+		t.Fatalf("%v, point %v", err, x)
+	}
+	m2 := modelOf(t, "cbpp")
+	v, err := m2.Laplace(x[:1], x[1:])
+	if err != nil || math.Abs(v-f) > 1e-8*math.Abs(f) {
+		t.Errorf("objective at the reported point %.10g, reported %.10g (%v)", v, f, err)
+	}
+}
+
+// TestConfInt: the Wald interval is β̂ ∓ 1.959964·SE at 95%, and a level
+// outside (0, 1) is an error naming it.
+func TestConfInt(t *testing.T) {
+	r := &Result{Beta: []float64{1, -2}, SE: []float64{0.5, 0.25}}
+	lo, hi, err := r.ConfInt(0.95)
+	if err != nil || math.Abs(lo[0]-(1-1.959963984540054*0.5)) > 1e-12 || math.Abs(hi[1]-(-2+1.959963984540054*0.25)) > 1e-12 {
+		t.Errorf("%v %v %v", lo, hi, err)
+	}
+	if _, _, err := r.ConfInt(1); err == nil || !strings.Contains(err.Error(), "level") {
+		t.Errorf("level 1: %v", err)
 	}
 }

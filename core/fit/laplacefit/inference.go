@@ -3,7 +3,9 @@ package laplacefit
 import (
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/objective/laplace"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // inference computes the gradient at the optimum and the standard errors:
@@ -93,4 +95,19 @@ func fastGradient(m *laplace.Model, theta []float64, v float64) ([]float64, erro
 		g[i] = (fp - fm) / (2 * h)
 	}
 	return g, nil
+}
+
+// ConfInt returns the Wald intervals β̂ ∓ z·SE at the given level, z =
+// Φ⁻¹((1 + level)/2): lme4's confint(method = "Wald") for the fixed
+// effects of a glmer fit (SEMethod says where SE comes from).
+func (r *Result) ConfInt(level float64) (lo, hi []float64, err error) {
+	if !(level > 0 && level < 1) {
+		return nil, nil, errs.Invalidf("level", "is %g; must lie strictly between 0 and 1", level)
+	}
+	z := distuv.UnitNormal.Quantile((1 + level) / 2)
+	lo, hi = make([]float64, len(r.Beta)), make([]float64, len(r.Beta))
+	for k, v := range r.Beta {
+		lo[k], hi[k] = v-z*r.SE[k], v+z*r.SE[k]
+	}
+	return lo, hi, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/lmm"
+	"github.com/glmmgo/glmmgo/core/optim"
 )
 
 // Result is a fitted GLMM: what lme4's glmer result and MixedModels.jl's
@@ -80,6 +81,7 @@ type StageReport struct {
 	Evals     int
 	Objective float64 // −2 log L at the stage's optimum
 	Status    string
+	Code      optim.Status // why the optimiser stopped (optim.NotTerminated: the stage did not run)
 	Converged bool
 	Time      time.Duration
 }

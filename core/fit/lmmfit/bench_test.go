@@ -134,3 +134,48 @@ func BenchmarkLocallyCrossedFit(b *testing.B) {
 func BenchmarkNestedFit(b *testing.B) {
 	benchFit(b, fromSim(simdata.Nested(1, 100000, 50000, 2)))
 }
+
+// BenchmarkFitOptimizer times whole fits (model construction excluded)
+// with each optimiser: sleepstudy and Penicillin (2–3 θ), InstEval (2 θ,
+// n = 73 421) and the 20-θ maximal crossed design; evals counts criterion
+// evaluations (with the gradient, for BFGS). Run with -count ≥ 3: the
+// sub-benchmarks of one model alternate.
+func BenchmarkFitOptimizer(b *testing.B) {
+	refs, err := refdata.References()
+	if err != nil {
+		b.Fatal(err)
+	}
+	models := map[string]lmm.Data{"maximal20": fromSim(simdata.Maximal(1, 60, 40, 1))}
+	for _, ref := range refs {
+		switch ref.Name {
+		case "sleepstudy_ml", "penicillin_ml", "insteval_ml":
+			md, err := refdata.Build(ref)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := lmm.Data{Y: md.Y, X: md.X, P: md.P, XNames: md.XNames}
+			for _, tm := range md.Terms {
+				d.Terms = append(d.Terms, lmm.Term{Name: tm.Name, Codes: tm.Codes, NLevels: tm.NLevels, K: tm.K, Z: tm.Z})
+			}
+			models[ref.Name] = d
+		}
+	}
+	for _, name := range []string{"sleepstudy_ml", "penicillin_ml", "insteval_ml", "maximal20"} {
+		m, err := lmm.New(models[name])
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range []Optimizer{OptimizerBOBYQA, OptimizerBFGS} {
+			b.Run(fmt.Sprintf("%s/%v", name, o), func(b *testing.B) {
+				var res *Result
+				for b.Loop() {
+					if res, err = Fit(m, Options{Optimizer: o}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(res.Evals), "evals")
+			})
+		}
+		m.Close()
+	}
+}

@@ -1,6 +1,8 @@
 // Package lmmfit fits linear mixed models by maximum likelihood or REML:
 // it minimises the profiled criterion of core/objective/lmm over θ with
-// the bounded derivative-free optimiser core/optim/bobyqa, from lme4's
+// the bounded derivative-free optimiser core/optim/bobyqa or, for many θ
+// (AutoBFGSMinTheta), the projected quasi-Newton core/optim/projbfgs with
+// the criterion's analytic gradient, from lme4's
 // default start (1 on the diagonal of every Λ template, 0 off it) or from
 // moment estimates when they are better (ChooseStart), and
 // reports what lme4's summary does: θ, β̂ with standard errors and
@@ -28,6 +30,10 @@ type Options struct {
 	Rhoend  float64   // final trust radius; default RhoendRatio·Rhobeg = 1e-5 (see RhoendRatio)
 	MaxEval int       // default 10000
 	NPT     int       // interpolation points of the optimiser; default 2·len(θ)+1
+	// Optimizer chooses the method: OptimizerAuto (the default) takes
+	// OptimizerBFGS for models with at least AutoBFGSMinTheta elements of
+	// θ and OptimizerBOBYQA otherwise (see AutoBFGSMinTheta).
+	Optimizer Optimizer
 	// Progress, if set, is called after every evaluation (on the calling
 	// goroutine) with the evaluation count, the criterion and θ (valid only
 	// during the call). Returning false cancels the fit (errs.ErrCancelled).
@@ -67,10 +73,11 @@ type Result struct {
 	NObs      int
 	NPar      int // p + length(θ) + 1 (σ)
 
-	Evals     int    // criterion evaluations
-	Converged bool   // the optimiser reached its final trust radius
-	Message   string // the optimiser's stopping reason
-	Singular  bool   // some diagonal θ < SingularTol (a boundary fit)
+	Optimizer Optimizer // the method used
+	Evals     int       // criterion evaluations (with the gradient for OptimizerBFGS)
+	Converged bool      // the optimiser reached its final trust radius
+	Message   string    // the optimiser's stopping reason
+	Singular  bool      // some diagonal θ < SingularTol (a boundary fit)
 }
 
 // DefaultTheta returns lme4's start: 1 for diagonal elements of the Λ
@@ -114,11 +121,17 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 			return nil, errs.Domainf("theta0", "element %d is %g, below its lower bound %g", i, v, lower[i])
 		}
 	}
-	if opt.Rhobeg < 0 || math.IsNaN(opt.Rhobeg) || opt.Rhoend < 0 || math.IsNaN(opt.Rhoend) {
-		return nil, errs.Invalidf("tolerance", "rhobeg %g and rhoend %g must be positive", opt.Rhobeg, opt.Rhoend)
+	if opt.Rhobeg < 0 || math.IsNaN(opt.Rhobeg) || math.IsInf(opt.Rhobeg, 0) {
+		return nil, errs.Invalidf("rhobeg", "is %g; the initial trust radius must be positive and finite (0: the default 0.2)", opt.Rhobeg)
+	}
+	if opt.Rhoend < 0 || math.IsNaN(opt.Rhoend) || math.IsInf(opt.Rhoend, 0) {
+		return nil, errs.Invalidf("rhoend", "is %g; the final trust radius must be positive and finite (0: the default)", opt.Rhoend)
 	}
 	if opt.MaxEval < 0 {
 		return nil, errs.Invalidf("maxeval", "%d is negative", opt.MaxEval)
+	}
+	if opt.Optimizer < OptimizerAuto || opt.Optimizer > OptimizerBFGS {
+		return nil, errs.Invalidf("optimizer", "%d is not OptimizerAuto, OptimizerBOBYQA or OptimizerBFGS", int(opt.Optimizer))
 	}
 	set := optim.Settings{InitStep: opt.Rhobeg, StepTol: opt.Rhoend, MaxEval: opt.MaxEval, Progress: opt.Progress}
 	if set.InitStep == 0 {
@@ -128,7 +141,7 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 		set.StepTol = RhoendRatio * set.InitStep
 	}
 	if set.StepTol > set.InitStep {
-		return nil, errs.Invalidf("tolerance", "rhoend %g exceeds rhobeg %g", set.StepTol, set.InitStep)
+		return nil, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.StepTol, set.InitStep)
 	}
 	if set.MaxEval == 0 {
 		set.MaxEval = 10000
@@ -138,13 +151,35 @@ func Fit(m *lmm.Model, opt Options) (*Result, error) {
 	if set.MaxEval > first.extra {
 		set.MaxEval -= first.extra
 	}
-	p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
-	res, err := bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
+	method := opt.Optimizer.choose(len(lower))
+	var res *optim.Result
+	var err error
+	switch method {
+	case OptimizerBFGS:
+		// BFGS evaluates the start again, with its gradient: the value at
+		// the same θ is counted (and reported to Progress) once
+		res, err = minimiseBFGS(m, opt, lower, theta0, set)
+	default:
+		p := optim.Problem{Func: first.reuse(func(th []float64) (float64, error) { return m.Objective(th, opt.REML) }), Lower: lower, Upper: upper}
+		res, err = bobyqa.Method{NPT: opt.NPT}.Minimize(p, theta0, set)
+	}
 	if err != nil {
-		return nil, err
+		return nil, thetaNamed(err)
 	}
 	res.Evals += first.extra
-	return Summarise(m, res.X, opt.REML, res)
+	r, err := Summarise(m, res.X, opt.REML, res)
+	if r != nil {
+		r.Optimizer = method
+	}
+	return r, err
+}
+
+// thetaNamed renames the optimiser's variables, "x", to what they are here.
+func thetaNamed(err error) error {
+	if e, ok := err.(*errs.Error); ok && e.Arg == "x" {
+		e.Arg = "theta"
+	}
+	return err
 }
 
 // Summarise computes the results at θ (normally the optimum).

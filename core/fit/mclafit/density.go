@@ -50,7 +50,7 @@ func (f *Fit) centreAt(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) 
 		s0[j] = f.UStar[j] / a[j] // warm start from the previous centre
 	}
 	var res pirls.Result
-	if err := solver.Solve(a, nil, s0, pirls.Options{}, &res); err != nil {
+	if err := solver.Solve(a, nil, s0, pirls.Options{Checkpoint: f.beat.checkpoint()}, &res); err != nil {
 		return err
 	}
 	for j, t := range vcOf {

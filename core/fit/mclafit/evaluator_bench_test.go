@@ -27,7 +27,7 @@ func BenchmarkMergeCost(b *testing.B) {
 	d := salamander(b)
 	const m = 1 << 16
 	c := newFakeCluster(b, d, 1, 1)
-	f, model, err := run(d, Options{M: 1000, Stages: 1, Seed: 1})
+	f, model, err := run(d, Options{M: 1000, Stages: 1, Seed: 1}, newHeartbeat(nil))
 	if err != nil {
 		b.Fatal(err)
 	}

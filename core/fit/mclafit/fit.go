@@ -1,9 +1,11 @@
 package mclafit
 
 import (
+	"fmt"
 	"math"
 	"time"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
@@ -22,10 +24,11 @@ type Fit struct {
 	Gradient []float64 // ∇l_m(θ̂), length P+NVC
 	Hessian  []float64 // ∇²l_m(θ̂), (P+NVC)²
 
-	Converged bool // trust's termination test was met
-	Iter      int  // trust iterations of the final maximisation
-	TotalIter int  // trust iterations of every maximisation (stages, growth); progress counts these
-	Evals     int  // objective evaluations
+	Converged   bool        // Convergence == Converged
+	Convergence Convergence // why the fit did (not) converge
+	Iter        int         // trust iterations of the final maximisation
+	TotalIter   int         // trust iterations of every maximisation (stages, growth); progress counts these
+	Evals       int         // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
@@ -60,6 +63,8 @@ type Fit struct {
 	sampleMemory int64               // Options.SampleMemory, resolved
 	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
 	roundM       int
+	beat         *heartbeat // the running fit's checkpoint
+	xScale       []float64  // max |x_ij| of each column of X
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -67,12 +72,16 @@ func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...),
 
 // Run fits the model d by MCLA.
 func Run(d mcla.Data, opt Options) (*Fit, error) {
-	f, _, err := run(d, opt)
+	f, _, err := run(d, opt, newHeartbeat(opt.Progress))
+	if f != nil {
+		f.beat = nil // the caller's callback is not kept
+	}
 	return f, err
 }
 
-// run fits d and also returns the model holding the fit's final sample.
-func run(d mcla.Data, opt Options) (*Fit, sampleSet, error) {
+// run fits d with the fit's heartbeat and also returns the model holding
+// the fit's final sample.
+func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	started := time.Now()
 	model, err := mcla.New(d)
 	if err != nil {
@@ -85,16 +94,20 @@ func run(d mcla.Data, opt Options) (*Fit, sampleSet, error) {
 	if err := checkIdentifiable(d); err != nil {
 		return nil, nil, err
 	}
+	if err := checkMemory(q, nvc, opt); err != nil {
+		return nil, nil, err
+	}
 	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
 		return nil, nil, err
 	}
 	model.SetSampleMemory(opt.SampleMemory)
+	model.SetCheckpoint(beat.cp)
 	var samples sampleSet = localSet{model}
 	if opt.Evaluator != nil {
 		samples = &remoteSet{model: model, ev: opt.Evaluator}
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory}
+	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p)}
 	vcOf := columnComponents(d.VCOf)
 
 	// 1. Starting values and the centre of the first importance density.
@@ -113,7 +126,9 @@ func run(d mcla.Data, opt Options) (*Fit, sampleSet, error) {
 	if err := fit.finalSize(samples, data, opt, started); err != nil {
 		return nil, nil, err
 	}
-	fit.M1, fit.M2, fit.M3 = fit.density.Counts(fit.M, fit.seed, opt.Workers)
+	if fit.M1, fit.M2, fit.M3, err = fit.density.CountsChecked(fit.M, fit.seed, opt.Workers, beat.cp); err != nil {
+		return nil, nil, err
+	}
 	fit.SamplesKept = samples.SamplesKept()
 	return fit, samples, nil
 }
@@ -134,8 +149,11 @@ func (f *Fit) start(d mcla.Data, z *sparse.CSR, vcOf []int, opt Options) error {
 	var beta0, nu0 []float64
 	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
 	if opt.Start == nil && !opt.NoPQL {
+		if err := f.beat.enter(PhasePQL); err != nil {
+			return err
+		}
 		pr := pirls.Problem{Response: d.Response, N: d.N, P: p, Q: q, X: d.X, Z: z}
-		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{})
+		res, err := pql.Fit(pr, vcOf, f.NVC, pql.Options{Inner: pirls.Options{Checkpoint: f.beat.cp}})
 		if err != nil {
 			return err
 		}
@@ -198,4 +216,35 @@ func checkIdentifiable(d mcla.Data) error {
 		}
 	}
 	return nil
+}
+
+// checkMemory refuses, before anything is allocated, a fit whose sample
+// and dense q×q matrices together exceed the memory limit (package budget):
+// the largest sample the fit may hold in this process (the stages' pilot
+// sample, m, or with an automatic m its cap m.max; kept or, beyond the
+// sample memory, only its per-sample values; none when an Evaluator holds
+// it), and the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs
+// on the blocked factor; its dense path, for designs that cannot be
+// grouped, checks its own q×q system). The argument named is the larger
+// part's: m for the sample, q for the dense matrices. Each sample is also
+// checked when it is made (mcla.Model.SetSampler, Grow).
+func checkMemory(q, nvc int, opt Options) error {
+	m := max(opt.M, opt.PilotM)
+	if opt.Auto {
+		m = max(m, opt.MMax)
+	}
+	kept := opt.SampleMemory <= 0 || float64(m)*float64(q)*8 <= float64(opt.SampleMemory)
+	samples := mcla.StoreBytes(m, q, nvc, kept)
+	if opt.Evaluator != nil {
+		samples = 0
+	}
+	const copies = 2
+	dense := copies * budget.Doubles(q, q)
+	arg := "m"
+	if dense > samples {
+		arg = "q"
+	}
+	what := fmt.Sprintf("the fit's sample (m = %d samples of q = %d, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
+		m, q, budget.Format(samples), copies, budget.Format(dense))
+	return budget.Need(arg, what, samples+dense)
 }

@@ -43,10 +43,11 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 	if opt.Evaluator != nil {
 		return nil, errs.Invalidf("evaluator", "estimating a negative binomial size runs in one process: give the size, or fit without a cluster")
 	}
-	pilot, pilotSet, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt)
+	pilot, pilotSet, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt, newHeartbeat(opt.Progress))
 	if err != nil {
 		return nil, err
 	}
+	defer func() { pilot.beat = nil }() // the caller's callback is not kept
 	pilotModel := pilotSet.(localSet).Model
 	if err := opt.resolve(pilot.P+pilot.NVC, pilot.P); err != nil {
 		return nil, err
@@ -58,6 +59,9 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 		return nil, err
 	}
 	pr.res.Dispersion, pr.res.Fit, pr.res.LogLik = math.Exp(gs.X[0]), pr.fits[gs.X[0]], -gs.F
+	for _, f := range pr.fits {
+		f.beat = nil
+	}
 	return pr.res, nil
 }
 
@@ -99,7 +103,9 @@ func (p *profile) at(logr float64) (float64, error) {
 	pl := p.pilot
 	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, Start: pl.Start, UStar: pl.UStar, DStar: pl.DStar,
 		SigmaInv: pl.SigmaInv, M1: pl.M1, M2: pl.M2, M3: pl.M3, Stages: pl.Stages, SamplesKept: pl.SamplesKept,
-		density: pl.density, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage}
+		density: pl.density, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage,
+		beat: pl.beat, xScale: pl.xScale}
+	model.SetCheckpoint(pl.beat.checkpoint())
 	if err := f.fitAt(localSet{model}, p.start, p.opt); err != nil {
 		return 0, err
 	}

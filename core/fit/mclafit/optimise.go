@@ -14,6 +14,9 @@ import (
 // model, then fits from the point from.
 func (f *Fit) sampleAndFit(model sampleSet, m int, from []float64, opt Options) error {
 	t0 := time.Now()
+	if err := f.beat.enter(PhaseSampling); err != nil {
+		return err
+	}
 	if err := model.setSample(f, m, opt); err != nil {
 		return err
 	}
@@ -26,6 +29,9 @@ func (f *Fit) sampleAndFit(model sampleSet, m int, from []float64, opt Options) 
 // from the point from, and fills the results and the inference.
 func (f *Fit) fitAt(model sampleSet, from []float64, opt Options) error {
 	t0 := time.Now()
+	if err := f.beat.enter(PhaseTrust); err != nil {
+		return err
+	}
 	obj := &objective{model: model, workers: opt.Workers}
 	if opt.Stages > 1 {
 		obj.guard = guardShare
@@ -39,15 +45,19 @@ func (f *Fit) fitAt(model sampleSet, from []float64, opt Options) error {
 	f.TrustTime += time.Since(t0)
 	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
 	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
-	f.Converged, f.Iter, f.Evals = tr.Status.Converged(), tr.Iter, tr.Evals
+	f.Iter, f.Evals = tr.Iter, tr.Evals
 
 	t0 = time.Now()
+	if err := f.beat.enter(PhaseInference); err != nil {
+		return err
+	}
 	if err := f.infer(model, tr.X, opt); err != nil {
 		return err
 	}
 	f.InferenceTime += time.Since(t0)
 	f.Guarded = obj.rejected > 0 && !(f.newtonSEs() <= 0.05)
-	f.Converged = f.Converged && !f.Guarded
+	f.Convergence = f.judge(tr.Status)
+	f.Converged = f.Convergence == Converged
 	return nil
 }
 

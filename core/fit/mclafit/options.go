@@ -109,6 +109,9 @@ func (o *Options) resolve(npar, p int) error {
 	if err := importance.CheckZeta(o.Zeta); err != nil {
 		return err
 	}
+	if err := checkDrawnZeta(o.Zeta); err != nil {
+		return err
+	}
 	if o.RInit == 0 {
 		o.RInit = 10
 	}

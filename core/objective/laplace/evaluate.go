@@ -141,6 +141,19 @@ func (m *Model) StartFrom(md *Mode) error {
 	return nil
 }
 
+// Reset forgets the last modes, so that the next search of each fit
+// starts from u = 0 (and, for the fast fit, β = 0): after it, values and
+// fits are functions of their arguments alone, whatever was evaluated on
+// the model before (a caller evaluating the objective at points of its
+// own, then fitting, gets the fit a fresh model gives).
+func (m *Model) Reset() {
+	for _, s := range []*modeState{&m.fast, &m.slow} {
+		s.valid, s.started = false, false
+		clear(s.u)
+		clear(s.beta)
+	}
+}
+
 // LastMode returns a copy of the last mode found by LaplaceFast (fast) or
 // by Laplace and AGQ, or nil if there is none.
 func (m *Model) LastMode(fast bool) *Mode {

@@ -1,6 +1,7 @@
 package laplace
 
 import (
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"slices"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -71,6 +72,7 @@ type Model struct {
 	byLvl *levelIndex
 	tol   Tolerance
 	nwork int
+	cp    *checkpoint.Checkpoint // checked at every PIRLS step (SetCheckpoint)
 }
 
 // New validates d and builds the model: the response's checks (and, unless

@@ -57,6 +57,9 @@ func (m *Model) search(s *modeState, lm *lmm.Model, theta []float64) error {
 	s.iter, s.halvings, s.valid = 0, 0, false
 	prev := math.Inf(1)
 	for it := 0; ; it++ {
+		if err := m.cp.Check(); err != nil {
+			return err
+		}
 		dec, logDet, err := m.fisherStep(s, lm, theta)
 		if err != nil {
 			return m.failure(s, theta, it, pdev, math.NaN(), err.Error())

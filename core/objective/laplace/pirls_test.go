@@ -140,3 +140,56 @@ func TestBadParameters(t *testing.T) {
 		t.Errorf("AGQ with two terms: %v", err)
 	}
 }
+
+// TestResetForgetsTheLastMode: after Reset, the fast and slow values at a
+// point are bit for bit those of a fresh model, whatever was evaluated
+// before; without it the warm start from another point's mode may differ
+// in the last bits.
+func TestResetForgetsTheLastMode(t *testing.T) {
+	d := smallData(smallCase{"poisson", family.Poisson, family.DefaultLink, 1, 0}, 5)
+	fresh := func() *Model {
+		m, err := New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	th, beta := []float64{0.7, 0.2}, []float64{0.3, -0.1}
+	m0 := fresh()
+	defer m0.Close()
+	wantFast, err := m0.LaplaceFast(th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSlow, err := m0.Laplace(th, beta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fresh()
+	defer m.Close()
+	for _, other := range [][]float64{{2.5, 0.01}, {0.05, 1.9}} {
+		if _, err := m.LaplaceFast(other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Laplace(other, []float64{-1, 0.4}); err != nil {
+			t.Fatal(err)
+		}
+		m.Reset()
+		if m.LastMode(true) != nil || m.LastMode(false) != nil {
+			t.Fatal("a mode survived Reset")
+		}
+		gotFast, err := m.LaplaceFast(th)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Reset()
+		gotSlow, err := m.Laplace(th, beta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Float64bits(gotFast) != math.Float64bits(wantFast) || math.Float64bits(gotSlow) != math.Float64bits(wantSlow) {
+			t.Errorf("after Reset: fast %.17g slow %.17g, a fresh model %.17g and %.17g", gotFast, gotSlow, wantFast, wantSlow)
+		}
+		m.Reset()
+	}
+}

@@ -1,8 +1,10 @@
 package lmm
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 )
 
@@ -12,6 +14,21 @@ import (
 // before that count is checked.
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// DataBytes is the memory a model takes for its copies of data with n
+// observations, p columns of X and nterms terms of zcols columns in all:
+// X and its weighted copy, the terms' level codes and model matrices (and
+// their weighted copies), and per-observation vectors. The blocked factor
+// comes on top and is checked when its structure is known.
+func DataBytes(n, p, nterms, zcols int) float64 {
+	return budget.Doubles(n, 3*p+3*zcols+2*nterms+6)
+}
+
+// NeedData checks DataBytes against the memory limit, naming n.
+func NeedData(n, p, nterms, zcols int) error {
+	return budget.Need("n", fmt.Sprintf("the model's copy of the data (n = %d observations, p = %d, %d terms with %d columns)", n, p, nterms, zcols),
+		DataBytes(n, p, nterms, zcols))
+}
 
 // checkResponse: at least one observation, every response finite.
 func checkResponse(y []float64) error {

@@ -30,7 +30,7 @@ type Data struct {
 	// structure, or FactorDense or FactorSparse to force one.
 	Factor FactorKind
 	// MaxBytes bounds the memory of the trailing factor (0: the budget of
-	// core/memory, three quarters of the physical memory by default).
+	// core/budget, three quarters of the memory the process may use by default).
 	MaxBytes int64
 }
 

@@ -49,7 +49,7 @@
 // rows its dense border — lme4 factors its whole system that way, with
 // CHOLMOD (Bates et al. 2015, sec. 3.7). The symbolic analysis predicts
 // the sparse factor's nonzeros and flops before any value exists, and New
-// takes the cheaper (plan.go), within a memory budget checked before
+// takes the cheaper (plan.go), within the memory limit checked before
 // anything of that size is allocated.
 //
 // Like a sparse Cholesky (Bates et al. 2015, sec. 3.7), the work is split by what it
@@ -62,4 +62,37 @@
 // nothing. Refill replaces the response and the weights and recomputes the
 // cross-products without touching the structure, which is what a
 // penalised iteratively reweighted least squares step needs.
+//
+// # Derivatives with respect to θ
+//
+// Gradient is analytic. Write A = Λ′Z′WZΛ + I, φᵢ = Λ′zᵢ (observation i's
+// row of ZΛ), ∂_p Λ = Λ̇_p (the unit matrix at θ_p's place in its template,
+// repeated over the levels), ũ and e = y − Xβ̂ − ZΛũ the solution and
+// residual. Jacobi's formula and the envelope theorem on the penalised
+// least squares (Murray 2016, arXiv:1602.07527; Bates et al. 2015, sec.
+// 3.4) give
+//
+//	∂_p log|A|   = tr(A⁻¹ ∂_pA) = 2 Σᵢ wᵢ (Λ̇_p′zᵢ)′ A⁻¹ φᵢ
+//	∂_p r²       = −2 Σᵢ wᵢ eᵢ zᵢ′Λ̇_p ũ
+//	∂_p log|R_X|² = −2 Σᵢ wᵢ (Λ̇_p′zᵢ)′ D Eᵢ,  C = A⁻¹Λ′Z′WX, E = X − ZΛC, D = C(R_X R_Xᵀ)⁻¹
+//
+// (the last because log|A| + log|R_X|² is log|M| of the system with the
+// fixed effects, and M⁻¹'s random-effects block against [φᵢ; xᵢ] is
+// A⁻¹φᵢ − D·Eᵢ), and the criteria's derivatives
+//
+//	ML:   ∂ log|A| + (n/r²) ∂r²        REML: ∂ log|A| + ∂ log|R_X|² + ((n−p)/r²) ∂r².
+//
+// Λ̇_p′zᵢ has one nonzero, so each sum needs of A⁻¹ only the entries
+// between random effects that share an observation — the pattern of A.
+// They come from the selected inverse (Takahashi, Fagan and Chin 1973) on
+// the blocked factor (selinv.go): Z₂₂ = (L₂₂L₂₂′)⁻¹ (dense, or on the sparse
+// factor's pattern by core/sparse/cholesky), then Z₂₁ and Z₁₁ level by
+// level of the first term.
+//
+// Hessian differences the analytic gradient (central differences, 2·NTheta
+// gradients), for two functions of θ: the profiled criterion
+// (SigmaProfiled, lme4's devfun) and the deviance with σ held at σ̂(θ)
+// (SigmaFixed) — the latter is what MixedModels.jl's
+// ForwardDiff.hessian(model) reports, and reproduces its sleepstudy and
+// dyestuff2 values. They differ by (d/r⁴)·∂r²·∂r²ᵀ, d = n or n − p.
 package lmm

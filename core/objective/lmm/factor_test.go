@@ -1,6 +1,7 @@
 package lmm
 
 import (
+	"github.com/glmmgo/glmmgo/core/errs"
 	"math"
 	"runtime"
 	"strings"
@@ -243,7 +244,7 @@ func TestLargeLaterBlock(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	_, err := New(d)
-	if err == nil || !strings.Contains(err.Error(), "bytes") {
+	if e, ok := err.(*errs.Error); !ok || e.Kind != errs.Resource || !strings.Contains(err.Error(), "memory limit") {
 		t.Fatalf("dense: want a memory error, got %v", err)
 	}
 	t.Logf("dense: %v", err)

@@ -35,7 +35,9 @@ type Model struct {
 	grp     groupedDowndate // the downdate by groups of levels, where it applies
 	down    pool            // workers of the downdate
 	workers int
-	plan    FactorInfo // what the trailing factor is and why
+	plan    FactorInfo       // what the trailing factor is and why
+	inv     *selectedInverse // the gradient's entries of A⁻¹, made on first use
+	grad    *gradientWork    // the gradient's scratch, made on first use
 
 	// the last successful evaluation
 	l21    bool // off.w holds L₂₁ (the grouped downdate does without it)
@@ -71,6 +73,13 @@ func New(d Data) (*Model, error) {
 // checkData validates the data in New's order.
 func checkData(d Data) error {
 	n := len(d.Y)
+	zcols := 0
+	for _, tm := range d.Terms {
+		zcols += max(tm.K, 0)
+	}
+	if err := NeedData(n, d.P, len(d.Terms), zcols); err != nil {
+		return err
+	}
 	if err := checkResponse(d.Y); err != nil {
 		return err
 	}

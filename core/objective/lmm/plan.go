@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
-	"github.com/glmmgo/glmmgo/core/memory"
 	"github.com/glmmgo/glmmgo/core/sparse/cholesky"
 )
 
@@ -19,7 +19,7 @@ import (
 // it saves most of the work (nested factors, factors crossed only within
 // groups); the dense one when the block fills in anyway (crossed factors),
 // where its blocked kernel is several times faster per flop. Either must
-// fit in the memory budget, checked before anything of its size is
+// fit in the memory limit (core/budget), checked before anything of its size is
 // allocated.
 
 // FactorInfo describes the trailing factor New chose.
@@ -68,17 +68,17 @@ func (p *tailPlan) build(rows *tailRows, prod *tailProducts, workers int) tailFa
 // maxBytes (0: the budget).
 func (m *Model) planTail(qT int, kind FactorKind, maxBytes int64) (*tailPlan, error) {
 	s := qT + m.p + 1
-	budget := maxBytes
-	if budget <= 0 {
-		budget = memory.Budget()
+	maxB := maxBytes
+	if maxB <= 0 {
+		maxB = budget.Limit()
 	}
 	nf := float64(s)
 	dense := &tailPlan{start: naturalStarts(m.terms), info: FactorInfo{Kind: FactorDense, Order: s,
 		NNZ: int64(s) * int64(s+1) / 2, Flops: nf * nf * nf / 3, Bytes: denseTailBytes(s), DenseBytes: denseTailBytes(s)}}
-	denseFits := dense.info.Bytes <= budget
+	denseFits := dense.info.Bytes <= maxB
 	if kind == FactorDense || (kind == FactorAuto && (s < minSparseOrder || len(m.terms) == 1)) {
 		if !denseFits {
-			return nil, memory.Check("terms", "the dense trailing factor (order "+fmt.Sprint(s)+")", dense.info.Bytes, budget)
+			return nil, overLimit(fmt.Sprintf("the dense trailing factor (order %d)", s), dense.info.Bytes, maxB)
 		}
 		dense.info.Reason = map[bool]string{true: "forced", false: "small"}[kind == FactorDense]
 		return dense, nil
@@ -87,7 +87,7 @@ func (m *Model) planTail(qT int, kind FactorKind, maxBytes int64) (*tailPlan, er
 	if kind == FactorAuto && denseFits {
 		limit = int64(sparseShare * float64(dense.info.NNZ))
 	}
-	sparse, err := m.planSparse(qT, limit, budget)
+	sparse, err := m.planSparse(qT, limit, maxB)
 	var tooDense *cholesky.TooDenseError
 	switch {
 	case err == nil:
@@ -96,7 +96,7 @@ func (m *Model) planTail(qT int, kind FactorKind, maxBytes int64) (*tailPlan, er
 	case errors.As(err, &tooDense):
 		dense.info.SparseBytes = tooDense.Bytes
 		if kind == FactorSparse || !denseFits {
-			return nil, tooBig(s, dense.info.Bytes, tooDense, budget)
+			return nil, tooBig(s, dense.info.Bytes, tooDense, maxB)
 		}
 		dense.info.Reason = "the sparse factor would fill in: " + tooDense.Error()
 		return dense, nil
@@ -118,21 +118,29 @@ func (m *Model) planTail(qT int, kind FactorKind, maxBytes int64) (*tailPlan, er
 	return dense, nil
 }
 
+// overLimit is the Resource error of a factor that needs more than limit
+// bytes (the memory limit of core/budget, or Data.MaxBytes).
+func overLimit(what string, need, limit int64) error {
+	return &errs.Error{Kind: errs.Resource, Arg: "terms", Msg: fmt.Sprintf("%s needs %s, more than the memory limit of %s",
+		what, budget.Format(float64(need)), budget.Format(float64(limit)))}
+}
+
 // tooBig is the error when neither factor fits.
-func tooBig(s int, denseBytes int64, td *cholesky.TooDenseError, budget int64) error {
+func tooBig(s int, denseBytes int64, td *cholesky.TooDenseError, limit int64) error {
 	sp := fmt.Sprintf("more than %d nonzeros", td.NNZ)
 	if td.Bytes > 0 {
-		sp = memory.Format(td.Bytes)
+		sp = budget.Format(float64(td.Bytes))
 	}
-	return errs.Invalidf("terms", "the trailing block of the factor (order %d: the random effects of the terms after the first, then X and y) does not fit: held dense it needs %s, sparse %s; the memory budget is %s",
-		s, memory.Format(denseBytes), sp, memory.Format(budget))
+	return &errs.Error{Kind: errs.Resource, Arg: "terms", Msg: fmt.Sprintf(
+		"the trailing block of the factor (order %d: the random effects of the terms after the first, then X and y) does not fit: held dense it needs %s, sparse %s; the memory limit is %s",
+		s, budget.Format(float64(denseBytes)), sp, budget.Format(float64(limit)))}
 }
 
 // planSparse orders the later levels, analyses the sparse factor of the
 // trailing block in that order and returns its plan, or a
 // *cholesky.TooDenseError when it has more than maxNNZ nonzeros (0: no
-// limit) or needs more than budget bytes.
-func (m *Model) planSparse(qT int, maxNNZ, budget int64) (*tailPlan, error) {
+// limit) or needs more than limit bytes.
+func (m *Model) planSparse(qT int, maxNNZ, limit int64) (*tailPlan, error) {
 	lv := newLevelCliques(m.terms, &m.byLevel)
 	if lb := lv.patternNNZ(m.p + 1); maxNNZ > 0 && lb > maxNNZ {
 		return nil, &cholesky.TooDenseError{NNZ: lb}
@@ -143,7 +151,7 @@ func (m *Model) planSparse(qT int, maxNNZ, budget int64) (*tailPlan, error) {
 	}
 	rowOf := lv.rowsInOrder(order)
 	pat := lv.pattern(rowOf, qT, m.p+1)
-	sym, err := cholesky.Analyse(pat, cholesky.Options{MaxNNZ: maxNNZ, MaxBytes: budget})
+	sym, err := cholesky.Analyse(pat, cholesky.Options{MaxNNZ: maxNNZ, MaxBytes: limit})
 	if err != nil {
 		return nil, err
 	}

@@ -66,9 +66,15 @@ func (m *Model) criteria(theta []float64, reml bool) *Solution {
 // back term by term, level by level; the first term's solve
 // L₁₁′u_a = c_a − L₂₁[:,a]′x level by level (c_a: y's row of L₂₁).
 func (m *Model) modes(x []float64) []float64 {
-	k, qT := m.first.k, m.rows.qT
+	u := make([]float64, m.terms[0].q+m.rows.qT)
+	m.modesInto(x, u)
+	return u
+}
+
+// modesInto is modes into u.
+func (m *Model) modesInto(x, u []float64) {
+	k := m.first.k
 	q1 := m.terms[0].q
-	u := make([]float64, q1+qT)
 	for r := 1; r < len(m.terms); r++ {
 		t := m.terms[r]
 		for l := 0; l < t.nlevels; l++ {
@@ -81,7 +87,6 @@ func (m *Model) modes(x []float64) []float64 {
 		m.off.residualRHS(a, x, m.rows.s-1, ua)
 		dense.LowerTSolve(m.first.level(a), k, ua)
 	}
-	return u
 }
 
 // residualRHS sets v = c − L₂₁[:,a]′x for level a, where c is the row yRow

@@ -133,7 +133,7 @@ func (t *sparseTail) column(w, j int) ([]float64, []int32) {
 func (t *sparseTail) cholUnblocked() error {
 	if err := t.fac.Factorize(); err != nil {
 		if b := t.fac.Border(); !(b[t.nxy*t.nxy-1] > 0) {
-			return errPerfectFit()
+			return errPerfectFit(b[t.nxy*t.nxy-1])
 		}
 		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
 	}
@@ -147,14 +147,18 @@ func (t *sparseTail) addLogDiag(acc float64, r0, r1 int) float64 {
 func (t *sparseTail) residual() float64 { return t.fac.Diag(t.s - 1) }
 
 func (t *sparseTail) solveT() []float64 {
+	x := make([]float64, t.s-1)
+	t.solveTInto(x)
+	return x
+}
+
+func (t *sparseTail) solveTInto(x []float64) {
 	if len(t.x) < t.s {
 		t.x = make([]float64, t.s)
 	}
-	x := make([]float64, t.s-1)
 	t.fac.Row(t.s-1, t.x)
 	copy(x, t.x[:t.s-1])
 	t.fac.SolveLeadingT(x, t.s-1)
-	return x
 }
 
 func (t *sparseTail) fixedBlock() ([]float64, int) { return t.fac.Border(), t.nxy }

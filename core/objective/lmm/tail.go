@@ -29,6 +29,8 @@ type tailFactor interface {
 	// solveT returns x solving L′x = c over the rows before y, c being y's
 	// row of the factor: the later terms' modes (factor order), then β̂.
 	solveT() []float64
+	// solveTInto is solveT into x (length s − 1).
+	solveTInto(x []float64)
 	// fixedBlock returns R_X, the fixed-effects block of the factor (lower,
 	// p×p), with its leading dimension.
 	fixedBlock() ([]float64, int)
@@ -75,16 +77,21 @@ func (t *denseTail) column(_, j int) ([]float64, []int32) { return t.f[j*t.s : (
 func (t *denseTail) cholUnblocked() error {
 	s := t.s
 	if err := t.chol.Factor(s, t.f, s); err != nil {
-		if !(t.f[(s-1)*s+s-1] > 0) {
-			return errPerfectFit()
+		if r2 := t.f[(s-1)*s+s-1]; !(r2 > 0) {
+			return errPerfectFit(r2)
 		}
 		return errs.Numericf("theta", "the blocked system is not positive definite at this θ: %v", err)
 	}
 	return nil
 }
 
-func errPerfectFit() error {
-	return errs.Numericf("theta", "the penalised residual sum of squares is zero or not finite (a perfect fit?)")
+// errPerfectFit explains a last pivot r² of the factor that is not
+// positive: not finite (the data or θ overflow) or zero (a perfect fit).
+func errPerfectFit(r2 float64) error {
+	if math.IsNaN(r2) || math.IsInf(r2, 0) {
+		return errs.Numericf("theta", "the penalised residual sum of squares is not finite at this θ: the data or θ are too large for double precision")
+	}
+	return errs.Numericf("theta", "the penalised residual sum of squares is zero (a perfect fit?)")
 }
 
 func (t *denseTail) addLogDiag(acc float64, r0, r1 int) float64 {
@@ -97,8 +104,13 @@ func (t *denseTail) addLogDiag(acc float64, r0, r1 int) float64 {
 func (t *denseTail) residual() float64 { return t.f[(t.s-1)*t.s+t.s-1] }
 
 func (t *denseTail) solveT() []float64 {
+	x := make([]float64, t.s-1)
+	t.solveTInto(x)
+	return x
+}
+
+func (t *denseTail) solveTInto(x []float64) {
 	s := t.s
-	x := make([]float64, s-1)
 	for i := range x {
 		x[i] = t.f[i*s+s-1]
 	}
@@ -110,7 +122,6 @@ func (t *denseTail) solveT() []float64 {
 		}
 		x[i] = v / col[i]
 	}
-	return x
 }
 
 func (t *denseTail) fixedBlock() ([]float64, int) { return t.f[t.qT*t.s+t.qT:], t.s }

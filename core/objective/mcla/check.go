@@ -1,8 +1,10 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/response"
 	"github.com/glmmgo/glmmgo/core/sparse"
@@ -30,6 +32,9 @@ func (d *Data) check() error {
 	if len(d.X) != d.N*d.P {
 		return errs.Invalidf("x", "has length %d, want n*p = %d", len(d.X), d.N*d.P)
 	}
+	if err := d.needMemory(); err != nil {
+		return err
+	}
 	for _, check := range []func() error{
 		d.CheckFinite, func() error { return response.CheckFinite("x", d.X) },
 		d.CheckWeights, d.CheckSupport, d.CheckTrials,
@@ -39,6 +44,17 @@ func (d *Data) check() error {
 		}
 	}
 	return nil
+}
+
+// needMemory checks the memory a model of d takes against the limit, before
+// any value is read: X twice (by columns and by rows), eight vectors over the
+// observations, Z as triplets, compressed rows and padded rows (ELL, whose
+// width is the longest row: at most nnz per row, counted as nnz), and the
+// per-column maps. (The caller's arrays are not counted: they exist.)
+func (d *Data) needMemory() error {
+	nnz := len(d.ZVal)
+	bytes := budget.Doubles(d.N, 2*d.P+8) + budget.Doubles(nnz, 6) + budget.Doubles(d.Q, 3)
+	return budget.Need("n", fmt.Sprintf("the model (n = %d observations, p = %d, q = %d, nnz = %d)", d.N, d.P, d.Q, nnz), bytes)
 }
 
 // checkDims: at least one observation and one random effect, 1 ≤ nvc ≤ q,

@@ -290,10 +290,13 @@ func (m *Model) runBatches(g0, g1, lo, hi int) error {
 			if err := m.runBatch(0, g, lo, hi); err != nil {
 				return err
 			}
+			if err := m.cp.Check(); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
-	return parallel.Run(g1-g0, m.scratch.workers, func(w, i int) error { return m.runBatch(w, g0+i, lo, hi) })
+	return parallel.RunChecked(g1-g0, m.scratch.workers, m.cp, func(w, i int) error { return m.runBatch(w, g0+i, lo, hi) })
 }
 
 func (m *Model) runBatch(w, g, lo, hi int) error {

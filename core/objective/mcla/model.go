@@ -1,8 +1,11 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
+	"github.com/glmmgo/glmmgo/core/checkpoint"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -37,6 +40,7 @@ type Model struct {
 	// shift −log r, logFConst that sum; both are zero otherwise.
 	etaOff    float64
 	logFConst float64
+	size      float64 // r (negative binomial only)
 	// unitWeights: every wᵢ = 1 (and so every term of Σ wᵢ log(1+e^{−|η|})
 	// can share one log).
 	unitWeights bool
@@ -46,6 +50,7 @@ type Model struct {
 	qt          []float64 // columns per component, as float64
 
 	dens *importance.Density
+	cp   *checkpoint.Checkpoint // checked by long loops (SetCheckpoint)
 
 	// The samples (nil until set) and the most bytes of them to keep in
 	// memory (0: no limit; see SetSampleMemory).
@@ -66,6 +71,9 @@ func New(d Data) (*Model, error) {
 	if err := checkColumns(z); err != nil {
 		return nil, err
 	}
+	if err := needRows(z); err != nil {
+		return nil, err
+	}
 	m := &Model{fam: d.Family, n: d.N, p: d.P, q: d.Q, nvc: d.NVC}
 	if m.vcOf, m.qt, err = components(d.Q, d.NVC, d.VCOf); err != nil {
 		return nil, err
@@ -81,6 +89,19 @@ func New(d Data) (*Model, error) {
 	m.z = z.ToELL()
 	m.simd = newSIMDRows(m)
 	return m, nil
+}
+
+// needRows checks the memory of Z's padded rows (sparse.ELL, and its copy
+// packed for the assembly kernel) against the limit: n·w entries of 12
+// bytes each, twice, with w the most nonzeros in one row — a single dense
+// row of Z makes every row that wide.
+func needRows(z *sparse.CSR) error {
+	w := 0
+	for i := 0; i < z.Rows; i++ {
+		w = max(w, z.RowPtr[i+1]-z.RowPtr[i])
+	}
+	return budget.Need("z_row", fmt.Sprintf("Z stored by rows padded to its longest row (n·w = %d·%d entries)", z.Rows, w),
+		24*float64(z.Rows)*float64(w))
 }
 
 // setResponse keeps copies of the response and the per-observation
@@ -101,6 +122,7 @@ func (m *Model) setResponse(r *response.Response) {
 	if r.Family == family.NegBinomial {
 		rr := r.Dispersion
 		m.etaOff = -math.Log(rr)
+		m.size = rr
 		for i := range m.w {
 			m.wn[i] = m.w[i] * (m.y[i] + rr)
 			m.logFConst += m.wy[i] * math.Log(rr)
@@ -118,6 +140,11 @@ func ones(v []float64, n int) []float64 {
 	}
 	return o
 }
+
+// SetCheckpoint makes the model's long loops — drawing and preparing
+// samples, evaluations, moments — check cp (nil: none) at least every
+// checkpoint.Interval, and return errs.ErrCancelled when it stops.
+func (m *Model) SetCheckpoint(cp *checkpoint.Checkpoint) { m.cp = cp }
 
 // Dims returns n, p, q and the number of variance components.
 func (m *Model) Dims() (n, p, q, nvc int) { return m.n, m.p, m.q, m.nvc }

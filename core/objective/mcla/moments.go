@@ -72,7 +72,7 @@ func (m *Model) momentBatches(g0, g1 int, p1, p2 []*parallel.Partial) error {
 		}
 		return nil
 	}
-	return parallel.Run(g1-g0, m.scratch.workers, run)
+	return parallel.RunChecked(g1-g0, m.scratch.workers, m.cp, run)
 }
 
 // FinishMoments turns the moment partials of every sample, merged in batch

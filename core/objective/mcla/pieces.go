@@ -52,10 +52,17 @@ func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int, 
 	m.DropSamples()
 	b0, _ := parallel.BatchBlockRange(g0, mrows)
 	_, b1 := parallel.BatchBlockRange(g1-1, mrows)
-	kept := m.keeps(min(mrows, (b1-b0)*parallel.BlockSize))
+	held := min(mrows, (b1-b0)*parallel.BlockSize)
+	kept := m.keeps(held)
+	if err := m.needStore(held, kept); err != nil {
+		return err
+	}
 	s := &store{m: mrows, draw: draw, kept: kept, blocks: make([]block, parallel.NumBlocks(mrows))}
 	var fresh []int
 	for b := b0; b < b1; b++ {
+		if err := checkEvery(b-b0, m.cp); err != nil {
+			return err
+		}
 		if old != nil && b < old.m/parallel.BlockSize && old.blocks[b].logFt != nil && (old.blocks[b].u != nil || !kept) {
 			s.blocks[b] = old.blocks[b]
 			if !kept {

@@ -35,6 +35,8 @@ func (m *Model) rows(xb, u, dv, gBeta []float64, ws *workerScratch) float64 {
 		}
 		clear(gBeta)
 		return m.rowsPoisson(xb, u, dv, gBeta)
+	case m.fam == family.NegBinomial && m.size > family.NegBinLargeSize:
+		return m.rowsNegBinLarge(xb, u, dv, gBeta)
 	default:
 		return m.rowsLogistic(xb, u, dv, gBeta)
 	}

@@ -1,8 +1,10 @@
 package mcla
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/parallel"
@@ -59,6 +61,9 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 	if mrows > math.MaxInt/m.q || len(umat) != mrows*m.q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d*%d", len(umat), mrows, m.q)
 	}
+	if err := m.needSamples(mrows); err != nil {
+		return err
+	}
 	for k, v := range umat {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errs.Invalidf("umat", "element (%d, %d) is %g; samples must be finite", k%mrows, k/mrows, v)
@@ -66,15 +71,18 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 	}
 	m.smp = nil
 	q := m.q
-	s := newStore(mrows, func(lo, hi int, dst, _ []float64) {
+	s, err := newStore(mrows, func(lo, hi int, dst, _ []float64) {
 		for j := 0; j < q; j++ {
 			col := umat[j*mrows : (j+1)*mrows]
 			for k := lo; k < hi; k++ {
 				dst[(k-lo)*q+j] = col[k]
 			}
 		}
-	}, true, q, m.nvc)
-	err := m.fill(s, 0, mrows, workers, true)
+	}, true, q, m.nvc, m.cp)
+	if err != nil {
+		return err
+	}
+	err = m.fill(s, 0, mrows, workers, true)
 	s.draw = nil // the caller's matrix is not kept
 	return m.setStore(s, err)
 }
@@ -93,8 +101,15 @@ func (m *Model) SetSampler(mrows int, draw Sampler, workers int) error {
 	if mrows < 1 || mrows > math.MaxInt/m.q {
 		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
 	}
+	kept := m.keeps(mrows)
+	if err := m.needStore(mrows, kept); err != nil {
+		return err
+	}
 	m.smp = nil
-	s := newStore(mrows, draw, m.keeps(mrows), m.q, m.nvc)
+	s, err := newStore(mrows, draw, kept, m.q, m.nvc, m.cp)
+	if err != nil {
+		return err
+	}
 	return m.setStore(s, m.fill(s, 0, mrows, workers, true))
 }
 
@@ -111,7 +126,14 @@ func (m *Model) Grow(mrows, workers int) error {
 	if mrows < s.m || mrows > math.MaxInt/m.q {
 		return errs.Invalidf("m", "is %d; must be at least the current %d", mrows, s.m)
 	}
-	g, full := s.grown(mrows, m.keeps(mrows), m.q, m.nvc)
+	kept := m.keeps(mrows)
+	if err := m.needStore(mrows, kept); err != nil {
+		return err
+	}
+	g, full, err := s.grown(mrows, kept, m.q, m.nvc, m.cp)
+	if err != nil {
+		return err
+	}
 	return m.setStore(g, m.fill(g, full*parallel.BlockSize, mrows, workers, true))
 }
 
@@ -130,6 +152,35 @@ func (m *Model) setStore(s *store, err error) error {
 // keeps; larger samples set by SetSampler are redrawn at each evaluation.
 // The default, 0, keeps every sample.
 func (m *Model) SetSampleMemory(bytes int64) { m.sampleMemory = bytes }
+
+// SampleBytes is the memory m samples take in a model with q random
+// effects and nvc variance components when they are kept: the u-matrix
+// (m·q doubles) and, per sample, log f̃(u_k) and the nvc sums of squares.
+// A fit checks it against the memory limit before it starts.
+func SampleBytes(m, q, nvc int) float64 { return budget.Doubles(m, q+nvc+1) }
+
+// StoreBytes is the memory of a store of m samples: SampleBytes when the
+// samples are kept, else the per-sample values alone (the u-matrix is
+// redrawn block by block).
+func StoreBytes(m, q, nvc int, kept bool) float64 {
+	if kept {
+		return SampleBytes(m, q, nvc)
+	}
+	return budget.Doubles(m, nvc+1)
+}
+
+// needSamples checks the memory of mrows kept samples against the limit.
+func (m *Model) needSamples(mrows int) error { return m.needStore(mrows, true) }
+
+// needStore checks the memory of a store of mrows samples against the
+// limit, before any of it is allocated.
+func (m *Model) needStore(mrows int, kept bool) error {
+	what := fmt.Sprintf("the per-sample values of m = %d samples (log f̃ and %d sums of squares)", mrows, m.nvc)
+	if kept {
+		what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with per-sample values", mrows, m.q)
+	}
+	return budget.Need("m", what, StoreBytes(mrows, m.q, m.nvc, kept))
+}
 
 // keeps reports whether mrows samples are to be stored.
 func (m *Model) keeps(mrows int) bool {
@@ -170,7 +221,7 @@ func (m *Model) fillBlocks(s *store, b0, b1, workers int, fresh bool) error {
 	mrows := s.m
 	nw := parallel.Workers(workers)
 	buf := make([][]float64, nw)
-	return parallel.Run(b1-b0, nw, func(w, i int) error {
+	return parallel.RunChecked(b1-b0, nw, m.cp, func(w, i int) error {
 		b := b0 + i
 		blk := &s.blocks[b]
 		u := blk.u

@@ -1,6 +1,9 @@
 package mcla
 
-import "github.com/glmmgo/glmmgo/core/parallel"
+import (
+	"github.com/glmmgo/glmmgo/core/checkpoint"
+	"github.com/glmmgo/glmmgo/core/parallel"
+)
 
 // Sampler draws samples lo..hi−1 of a fixed sequence into dst
 // (sample-major, (hi−lo)·q values), giving every sample the same value
@@ -32,12 +35,29 @@ type block struct {
 
 // newStore makes the blocks of mrows samples, with room for u when kept;
 // fill then draws and precomputes them.
-func newStore(mrows int, draw Sampler, kept bool, q, nvc int) *store {
+// Making the blocks of a large sample takes long (a gigabyte for m = 10⁶,
+// q = 120, cleared by the runtime): cp is checked every checkBlocks blocks,
+// and a stop returns errs.ErrCancelled.
+func newStore(mrows int, draw Sampler, kept bool, q, nvc int, cp *checkpoint.Checkpoint) (*store, error) {
 	s := &store{m: mrows, draw: draw, kept: kept, blocks: make([]block, parallel.NumBlocks(mrows))}
 	for b := range s.blocks {
+		if err := checkEvery(b, cp); err != nil {
+			return nil, err
+		}
 		s.blocks[b] = newBlock(b, mrows, kept, q, nvc)
 	}
-	return s
+	return s, nil
+}
+
+// checkBlocks: newStore and grown check their checkpoint every this many
+// blocks.
+const checkBlocks = 64
+
+func checkEvery(b int, cp *checkpoint.Checkpoint) error {
+	if b%checkBlocks != 0 {
+		return nil
+	}
+	return cp.Check()
 }
 
 func newBlock(b, mrows int, kept bool, q, nvc int) block {
@@ -54,7 +74,7 @@ func newBlock(b, mrows int, kept bool, q, nvc int) block {
 // it shares with s: complete blocks are shared, the last partial block and
 // the new ones are fresh (to be filled). When kept turns false, every
 // block drops its u; when it turns true, no block is shared.
-func (s *store) grown(mrows int, kept bool, q, nvc int) (*store, int) {
+func (s *store) grown(mrows int, kept bool, q, nvc int, cp *checkpoint.Checkpoint) (*store, int, error) {
 	full := s.m / parallel.BlockSize
 	if kept && !s.kept {
 		full = 0
@@ -62,13 +82,16 @@ func (s *store) grown(mrows int, kept bool, q, nvc int) (*store, int) {
 	g := &store{m: mrows, draw: s.draw, kept: kept, blocks: make([]block, parallel.NumBlocks(mrows))}
 	copy(g.blocks, s.blocks[:full])
 	for b := range g.blocks {
+		if err := checkEvery(b, cp); err != nil {
+			return nil, 0, err
+		}
 		if b >= full {
 			g.blocks[b] = newBlock(b, mrows, kept, q, nvc)
 		} else if !kept {
 			g.blocks[b].u = nil
 		}
 	}
-	return g, full
+	return g, full, nil
 }
 
 // withOwnLogFt is s with fresh log f̃ slices (for a new density), sharing

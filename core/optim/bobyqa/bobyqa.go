@@ -25,8 +25,10 @@ package bobyqa
 
 import (
 	"errors"
+	"fmt"
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/optim"
 )
@@ -119,6 +121,12 @@ func fill(n int, v float64) []float64 {
 func resolve(m Method, s optim.Settings, x0, lower, upper []float64) (settings, error) {
 	n := len(x0)
 	set := settings{Rhobeg: s.InitStep, Rhoend: s.StepTol, MaxEval: s.MaxEval, NPT: m.NPT, Progress: s.Progress}
+	if math.IsNaN(set.Rhobeg) || math.IsInf(set.Rhobeg, 0) {
+		return set, errs.Invalidf("rhobeg", "is %g; the initial trust radius must be positive and finite", set.Rhobeg)
+	}
+	if math.IsNaN(set.Rhoend) || math.IsInf(set.Rhoend, 0) {
+		return set, errs.Invalidf("rhoend", "is %g; the final trust radius must be positive and finite", set.Rhoend)
+	}
 	maxAbs := 0.0
 	for _, v := range x0 {
 		maxAbs = math.Max(maxAbs, math.Abs(v))
@@ -141,6 +149,12 @@ func resolve(m Method, s optim.Settings, x0, lower, upper []float64) (settings, 
 	if set.Rhoend > set.Rhobeg {
 		return set, errs.Invalidf("rhoend", "%g exceeds rhobeg %g", set.Rhoend, set.Rhobeg)
 	}
+	if res := Resolution * math.Max(1, maxAbs); set.Rhobeg < res {
+		return set, errs.Invalidf("start", "has an element of size %g, so large that the optimiser's steps (rhobeg = %g) cannot change it in double precision; start nearer the solution", maxAbs, set.Rhobeg)
+	}
+	if res := Resolution * math.Max(1, maxAbs); set.Rhoend < res {
+		return set, errs.Invalidf("rhoend", "is %g, below what double precision resolves at the start (%g): the interpolation points would coincide; use a larger rhoend", set.Rhoend, res)
+	}
 	if set.MaxEval <= 0 {
 		set.MaxEval = 10000
 	}
@@ -151,7 +165,22 @@ func resolve(m Method, s optim.Settings, x0, lower, upper []float64) (settings, 
 		return set, errs.Invalidf("npt", "%d outside %d..%d", set.NPT, n+2, (n+1)*(n+2)/2)
 	}
 	if set.MaxEval < set.NPT+1 {
-		return set, errs.Invalidf("maxeval", "%d evaluations cannot fit %d interpolation points", set.MaxEval, set.NPT)
+		return set, errs.Invalidf("maxeval", "is %d; the optimiser needs at least npt + 1 = %d evaluations (its %d interpolation points, then a step)", set.MaxEval, set.NPT+1, set.NPT)
 	}
-	return set, nil
+	return set, budget.Need("x", fmt.Sprintf("BOBYQA's interpolation system for %d variables and %d points ((npt+n+1)² = %d² doubles, twice)", n, set.NPT, set.NPT+n+1),
+		Memory(n, set.NPT))
+}
+
+// Resolution is the smallest final radius ρ_end accepted, relative to
+// max(1, |start|): four units in the last place. Below it the interpolation
+// points x ± ρeᵢ round to x.
+const Resolution = 4 * 0x1p-52
+
+// Memory is what a minimisation of n variables with npt interpolation
+// points holds: the inverse of the (npt+n+1)² interpolation system and the
+// new one formed beside it, the model's n×n Hessian, and the points with
+// their scaled copies.
+func Memory(n, npt int) float64 {
+	N := float64(npt + n + 1)
+	return 8 * (2*N*N + float64(n)*float64(n) + 3*float64(npt)*float64(n))
 }

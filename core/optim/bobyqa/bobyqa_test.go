@@ -3,8 +3,10 @@ package bobyqa
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/optim"
 )
@@ -106,6 +108,40 @@ func TestHigherDimension(t *testing.T) {
 	t.Logf("8 variables: %d evaluations", res.Evals)
 }
 
+// TestSettingsRefused: settings that cannot work are refused before any
+// evaluation, naming the setting: an infinite or NaN radius, a final radius
+// below double precision at the start, an evaluation budget below the
+// initial points, and an interpolation system beyond the memory limit.
+func TestSettingsRefused(t *testing.T) {
+	if err := budget.SetLimit(1 << 30); err != nil { // the same outcome on every machine
+		t.Fatal(err)
+	}
+	defer budget.SetLimit(0)
+	evals := 0
+	f := func(x []float64) (float64, error) { evals++; return x[0] * x[0], nil }
+	for _, tc := range []struct {
+		n    int
+		set  optim.Settings
+		arg  string
+		kind errs.Kind
+	}{
+		{1, optim.Settings{InitStep: math.Inf(1)}, "rhobeg", errs.Invalid},
+		{1, optim.Settings{InitStep: math.NaN()}, "rhobeg", errs.Invalid},
+		{1, optim.Settings{StepTol: math.NaN()}, "rhoend", errs.Invalid},
+		{1, optim.Settings{StepTol: 5e-324}, "rhoend", errs.Invalid},
+		{1, optim.Settings{StepTol: 1e-17}, "rhoend", errs.Invalid},
+		{1, optim.Settings{MaxEval: 3}, "maxeval", errs.Invalid},
+		{20100, optim.Settings{MaxEval: 100000}, "x", errs.Resource},
+	} {
+		evals = 0
+		_, err := box(f, make([]float64, tc.n), inf(tc.n, -1), inf(tc.n, 1), tc.set)
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Arg != tc.arg || e.Kind != tc.kind || evals != 0 {
+			t.Errorf("n = %d, %+v: got %v after %d evaluations, want %v naming %s before any", tc.n, tc.set, err, evals, tc.kind, tc.arg)
+		}
+	}
+}
+
 func TestCancelAndErrors(t *testing.T) {
 	f := func(x []float64) (float64, error) { return x[0] * x[0], nil }
 	_, err := box(f, []float64{1}, inf(1, -1), inf(1, 1), optim.Settings{Progress: func(k int, _ float64, _ []float64) bool { return k < 3 }})
@@ -114,8 +150,18 @@ func TestCancelAndErrors(t *testing.T) {
 	}
 	bad := errs.Numericf("f", "boom")
 	_, err = box(func([]float64) (float64, error) { return 0, bad }, []float64{1}, inf(1, -1), inf(1, 1), optim.Settings{})
-	if err != bad {
-		t.Fatalf("want the objective's error, got %v", err)
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Kind != errs.Numeric || e.Arg != "start" || !strings.Contains(e.Msg, "f: boom") {
+		t.Fatalf("want the objective's error at the start, got %v", err)
+	}
+	_, err = box(func(x []float64) (float64, error) {
+		if x[0] > 1 {
+			return 0, bad
+		}
+		return 0, nil
+	}, []float64{1}, inf(1, -1), inf(1, 1), optim.Settings{InitStep: 0.5})
+	if !errors.As(err, &e) || e.Arg != "rhobeg" || !strings.Contains(e.Msg, "f: boom") {
+		t.Fatalf("want the objective's error at an initial point, named rhobeg, got %v", err)
 	}
 	res, err := box(f, []float64{1, 2}, inf(2, -1), inf(2, 1), optim.Settings{MaxEval: 8})
 	if err != nil || res.Status != optim.EvaluationLimit || res.Evals > 8 {

@@ -1,6 +1,8 @@
 package bobyqa
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/dense"
@@ -92,7 +94,7 @@ func (o *optimizer) initial(x0 []float64) error {
 		return err
 	}
 	if err := add(base); err != nil {
-		return err
+		return atInitial(err, "the start")
 	}
 	for k := 1; k < o.npt; k++ {
 		p := append([]float64(nil), base...)
@@ -126,7 +128,7 @@ func (o *optimizer) initial(x0 []float64) error {
 			p[i] = math.Min(math.Max(p[i], o.lo[i]), o.hi[i])
 		}
 		if err := add(p); err != nil {
-			return err
+			return atInitial(err, fmt.Sprintf("initial point %d (the start moved by rhobeg = %g)", k, rho))
 		}
 	}
 	copy(o.xc, o.pt[o.kopt])
@@ -134,6 +136,21 @@ func (o *optimizer) initial(x0 []float64) error {
 	clear(o.g)
 	clear(o.h)
 	return o.rebuild()
+}
+
+// atInitial says where an evaluation of the initial set failed: the
+// objective's own message (and argument) stays, so that the caller learns
+// both what failed and which of its settings put the point there.
+func atInitial(err error, where string) error {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Kind == errs.Cancelled {
+		return err
+	}
+	arg := "start"
+	if where != "the start" {
+		arg = "rhobeg"
+	}
+	return &errs.Error{Kind: e.Kind, Arg: arg, Msg: fmt.Sprintf("the objective cannot be evaluated at %s: %s", where, e.Error())}
 }
 
 // q evaluates the model at x.
@@ -219,7 +236,7 @@ func (o *optimizer) factorSystem() error {
 		sg = math.Max(sg, math.Sqrt(d))
 	}
 	if sg == 0 {
-		return errs.Numericf("x", "the interpolation points coincide")
+		return errs.Numericf("rhoend", "at ρ = %g the interpolation points coincide in floating point: rhoend = %g is too small for these variables", o.rho, o.set.Rhoend)
 	}
 	o.sigma = sg
 	y := make([]float64, npt*n)
@@ -244,10 +261,21 @@ func (o *optimizer) factorSystem() error {
 		}
 	}
 	if !dense.InvertGaussJordan(w, N) {
-		return errs.Numericf("x", "the interpolation points are degenerate")
+		if o.rho < 1e-8*math.Max(1, maxAbs(xo)) {
+			return errs.Numericf("rhoend", "at ρ = %g the interpolation points are degenerate in floating point: rhoend = %g is too small for these variables", o.rho, o.set.Rhoend)
+		}
+		return errs.Numericf("", "BOBYQA's interpolation points became degenerate at ρ = %g", o.rho)
 	}
 	o.omega = w
 	return nil
+}
+
+func maxAbs(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
 }
 
 // solve returns Ω·[r; 0] (r has npt entries and room for n+1 more).

@@ -22,6 +22,7 @@ type Factor struct {
 	inv   []float64 // selected inverse workspace (SelectedInverse)
 	gathr []float64
 	utmp  []float64
+	tinv  []float64 // a diagonal block's inverse (SelectedInverse)
 }
 
 // NewFactor allocates a factor's values and workspace: Symbolic.Bytes

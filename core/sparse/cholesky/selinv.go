@@ -40,7 +40,7 @@ func (f *Factor) SelectedInverse() []float64 {
 				zb[c*nr+ncols+i] = -zrj[c*nR+i]
 			}
 		}
-		diagonalZ(zb, blk, nr, ncols, nR, ut)
+		diagonalZ(zb, blk, nr, ncols, nR, ut, f.growTinv(ncols*ncols))
 	}
 	return z
 }
@@ -61,9 +61,9 @@ func upperU(ut, blk []float64, nr, ncols, nR int) {
 }
 
 // diagonalZ sets the lower triangle of Z_JJ = (L_JJ·L_JJᵀ)⁻¹ − Uᵀ·Z_RJ in
-// the block zb, with Z_RJ already in zb's rows below the diagonal block.
-func diagonalZ(zb, blk []float64, nr, ncols, nR int, ut []float64) {
-	tinv := make([]float64, ncols*ncols)
+// the block zb, with Z_RJ already in zb's rows below the diagonal block;
+// tinv is scratch of ncols².
+func diagonalZ(zb, blk []float64, nr, ncols, nR int, ut, tinv []float64) {
 	dense.LowerInverse(tinv, blk, nr, ncols)
 	for b := 0; b < ncols; b++ {
 		for a := b; a < ncols; a++ {
@@ -106,6 +106,13 @@ func (f *Factor) gatherZ(z []float64, rows []int32) []float64 {
 		}
 	}
 	return g
+}
+
+func (f *Factor) growTinv(n int) []float64 {
+	if len(f.tinv) < n {
+		f.tinv = make([]float64, n)
+	}
+	return f.tinv[:n]
 }
 
 func (f *Factor) growU(n int) []float64 {

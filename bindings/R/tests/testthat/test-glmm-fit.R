@@ -279,7 +279,7 @@ test_that("bad input to a fit gives clear errors", {
   ## a model is not a fit, and a fit's options are checked by the engine
   mod <- glmmgo:::mcla_model_of(glmmgo:::glmm_model_spec(Mate ~ 0 + Cross, list(~ 0 + Female), "F", salamander,
                                                          bernoulli.glmm, NULL, NULL))
-  expect_error(glmmgo:::engine_mclafit_confint(mod, 0.95), "glmmgo_confint: .*not an MCLA or mixlogit fit")
+  expect_error(glmmgo:::engine_mclafit_confint(mod, 0.95), "glmmgo_confint: .*not an MCLA, laplace or mixlogit fit")
   expect_error(glmmgo:::engine_mcla_fit(mod, list(m = 100, p_mix = c(0, 0, 0)), 0L), "p_mix")
   expect_error(glmmgo:::engine_result(mod, "GLMMGO_MCLA_BETA"), "what: 1001 is not a result of an MCLA model")
   glmmgo:::free_handle(mod)

@@ -1,6 +1,0 @@
-//go:build !linux
-
-package memory
-
-// physical is unknown here.
-func physical() int64 { return 0 }
