@@ -39,6 +39,7 @@ var (
 	_ = [1]struct{}{}[C.GLMMGO_NEGBINOMIAL-int(family.NegBinomial)]
 
 	_ = [1]struct{}{}[C.GLMMGO_BLOCK_ROWS-parallel.BlockSize]
+	_ = [1]struct{}{}[C.GLMMGO_MAX_BATCHES-parallel.MaxBatches]
 	_ = [1]struct{}{}[C.GLMMGO_VERSION_NUMBER-(C.GLMMGO_VERSION_MAJOR*1000000+C.GLMMGO_VERSION_MINOR*1000+C.GLMMGO_VERSION_PATCH)]
 )
 

@@ -334,6 +334,28 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
     return r;
 }
 
+int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin, int64_t batch_end, int32_t workers, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_worker_sample(model, (double *)spec, spec_len, batch_begin, batch_end, workers, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m, int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end, int32_t workers, double *partials, int64_t len, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_worker_partials(model, what, (double *)par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
 int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen) {
     if (in_forked_child()) {
         return forked_status(err, errlen);
@@ -353,6 +375,17 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
     sigset_t host;
     const sigset_t *outer = enter_go(&host);
     int r = glmmgo_go_mcla_fit(model, (glmmgo_mcla_options *)opt, progress, userdata, fit, err, errlen);
+    leave_go(&host, outer);
+    return r;
+}
+
+int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen) {
+    if (in_forked_child()) {
+        return forked_status(err, errlen);
+    }
+    sigset_t host;
+    const sigset_t *outer = enter_go(&host);
+    int r = glmmgo_go_mcla_set_fit_samples(model, fit, err, errlen);
     leave_go(&host, outer);
     return r;
 }

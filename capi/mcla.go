@@ -25,7 +25,8 @@ type mclaModel struct {
 	data   mcla.Data
 	m      *mcla.Model
 	imp    *importance.Params
-	noSize bool // negative binomial without its size yet
+	noSize bool        // negative binomial without its size yet
+	worker *mclaWorker // this model's part of a distributed fit (mcla_cluster.go)
 }
 
 var kindMCLAModel = kind{C.GLMMGO_KIND_MCLA_MODEL, "an MCLA model"}
@@ -226,21 +227,14 @@ func (mm *mclaModel) setDispersion(r float64) error {
 	if err != nil {
 		return err
 	}
-	if mm.imp != nil {
-		if err := m.SetImportance(*mm.imp, 0); err != nil {
+	if mm.m.Samples() > 0 {
+		// The density and samples do not depend on r: share them.
+		if err := m.AdoptSamples(mm.m); err != nil {
 			return err
 		}
-		if k := mm.m.Samples(); k > 0 {
-			old := mm.m
-			_, _, q, _ := old.Dims()
-			err := m.SetSamplesFunc(k, func(lo, hi int, dst []float64) {
-				for i := lo; i < hi; i++ {
-					copy(dst[(i-lo)*q:(i-lo+1)*q], old.Sample(i))
-				}
-			}, 0)
-			if err != nil {
-				return err
-			}
+	} else if mm.imp != nil {
+		if err := m.SetImportance(*mm.imp, 0); err != nil {
+			return err
 		}
 	}
 	mm.data.Dispersion, mm.m, mm.noSize = r, m, false

@@ -3,11 +3,18 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
 #include "cgo.h"
+
+// The Go build cache does not see changes to the header outside this
+// package: this check ties the build to the result codes' numbering (R's
+// codes.R and Julia's LibGlmmGo.jl hold the same numbers).
+_Static_assert(GLMMGO_MCLA_MCSE_GLMM == 1030 && GLMMGO_MCLA_SAMPLES_KEPT == 1044,
+               "the MCLA fit's result codes as the bindings number them");
 */
 import "C"
 
 import (
 	"math"
+	"time"
 	"unsafe"
 
 	"github.com/glmmgo/glmmgo/core/errs"
@@ -24,6 +31,7 @@ var (
 	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_SCALE-int(mclafit.AbsurdScale)]
 	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_HESSIAN-int(mclafit.HessianNotNegDef)]
 	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_GRADIENT-int(mclafit.GradientLarge)]
+	_ = [1]struct{}{}[C.GLMMGO_CONVERGENCE_GUARDED-int(mclafit.GuardedStop)]
 )
 
 // mclaFit is the object behind an MCLA fit handle: the finished fit (which
@@ -94,6 +102,26 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 		}
 		return []float64{f.disp.LogLik}
 	}),
+	C.GLMMGO_MCLA_MCSE_GLMM:   floatsOf("GLMMGO_MCLA_MCSE_GLMM", func(f *mclaFit) []float64 { return f.fit.MCSEGlmm }),
+	C.GLMMGO_MCLA_MCVCOV_GLMM: floatsOf("GLMMGO_MCLA_MCVCOV_GLMM", func(f *mclaFit) []float64 { return f.fit.MCVcovGlmm }),
+	C.GLMMGO_MCLA_JACKKNIFE: floatsOf("GLMMGO_MCLA_JACKKNIFE", func(f *mclaFit) []float64 {
+		j := f.fit.Jackknife
+		return []float64{float64(j.Groups), j.GroupES, j.DF, j.Inflation}
+	}),
+	C.GLMMGO_MCLA_STAGE_COUNT: intOf("GLMMGO_MCLA_STAGE_COUNT", func(f *mclaFit) int { return len(f.fit.Stages) }),
+	C.GLMMGO_MCLA_STAGE_M:     intsOf("GLMMGO_MCLA_STAGE_M", func(f *mclaFit) []int64 { return stageInts(f, func(s mclafit.Stage) int { return s.M }) }),
+	C.GLMMGO_MCLA_STAGE_ESS: floatsOf("GLMMGO_MCLA_STAGE_ESS", func(f *mclaFit) []float64 {
+		return stageFloats(f, func(s mclafit.Stage) []float64 { return []float64{s.ESS} })
+	}),
+	C.GLMMGO_MCLA_STAGE_PAR:     floatsOf("GLMMGO_MCLA_STAGE_PAR", func(f *mclaFit) []float64 { return stageFloats(f, func(s mclafit.Stage) []float64 { return s.Par }) }),
+	C.GLMMGO_MCLA_STAGE_MCSE:    floatsOf("GLMMGO_MCLA_STAGE_MCSE", func(f *mclaFit) []float64 { return stageFloats(f, func(s mclafit.Stage) []float64 { return s.MCSE }) }),
+	C.GLMMGO_MCLA_STAGE_CENTRE:  floatsOf("GLMMGO_MCLA_STAGE_CENTRE", func(f *mclaFit) []float64 { return stageFloats(f, func(s mclafit.Stage) []float64 { return s.Centre }) }),
+	C.GLMMGO_MCLA_STAGE_GUARDED: intsOf("GLMMGO_MCLA_STAGE_GUARDED", func(f *mclaFit) []int64 { return stageInts(f, func(s mclafit.Stage) int { return b2i(s.Guarded) }) }),
+	C.GLMMGO_MCLA_FINAL_STAGE:   intOf("GLMMGO_MCLA_FINAL_STAGE", func(f *mclaFit) int { return f.fit.FinalStage }),
+	C.GLMMGO_MCLA_AUTO_STOP:     intOf("GLMMGO_MCLA_AUTO_STOP", func(f *mclaFit) int { return int(f.fit.AutoStop) }),
+	C.GLMMGO_MCLA_GUARDED:       flagOf("GLMMGO_MCLA_GUARDED", func(f *mclaFit) bool { return f.fit.Guarded }),
+	C.GLMMGO_MCLA_T_SIGMA:       flagOf("GLMMGO_MCLA_T_SIGMA", func(f *mclaFit) bool { return f.fit.TSigma }),
+	C.GLMMGO_MCLA_SAMPLES_KEPT:  flagOf("GLMMGO_MCLA_SAMPLES_KEPT", func(f *mclaFit) bool { return f.fit.SamplesKept }),
 	C.GLMMGO_MCLA_DISPERSION_PROFILE: floatsOf("GLMMGO_MCLA_DISPERSION_PROFILE", func(f *mclaFit) []float64 {
 		if f.disp == nil {
 			return nil
@@ -107,6 +135,37 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 	}),
 }
 
+// stageFloats lays out one vector per stage as a column-major k × len table.
+func stageFloats(f *mclaFit, get func(mclafit.Stage) []float64) []float64 {
+	st := f.fit.Stages
+	if len(st) == 0 {
+		return nil
+	}
+	w := len(get(st[0]))
+	out := make([]float64, len(st)*w)
+	for i, s := range st {
+		for j, v := range get(s) {
+			out[j*len(st)+i] = v
+		}
+	}
+	return out
+}
+
+func stageInts(f *mclaFit, get func(mclafit.Stage) int) []int64 {
+	out := make([]int64, len(f.fit.Stages))
+	for i, s := range f.fit.Stages {
+		out[i] = int64(get(s))
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // mclaDefaults are the defaults of glmmgo_mcla_options (glmm's where glmm
 // has one); tests/mcla_fit_test.go checks a C fit with them against the Go
 // fit with mclafit's own defaults bit for bit.
@@ -118,6 +177,9 @@ func mclaDefaults() C.glmmgo_mcla_options {
 	o.zeta = 5
 	o.rinit, o.rmax, o.iterlim = 10, 1000, 1000
 	o.ess_warn = mclafit.DefaultESSWarn
+	o.stages, o.m_pilot = mclafit.DefaultStages, mclafit.DefaultPilotM
+	o.ess_target, o.rel_mcse, o.m_max = mclafit.DefaultESSTarget, mclafit.DefaultRelMCSE, mclafit.DefaultMMax
+	o.sample_memory = mclafit.DefaultSampleMemory
 	return o
 }
 
@@ -127,7 +189,7 @@ func glmmgo_go_mcla_options_default(opt *C.glmmgo_mcla_options, size C.size_t, e
 }
 
 // mclaFitNames are the core's argument names that glmmgo_mcla_options spells differently.
-var mclaFitNames = map[string]string{"r_range": "dispersion_lo"}
+var mclaFitNames = map[string]string{"r_range": "dispersion_lo", "evaluator": "partials"}
 
 //export glmmgo_go_mcla_fit
 func glmmgo_go_mcla_fit(model C.glmmgo_handle, opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_fn, userdata unsafe.Pointer,
@@ -157,10 +219,17 @@ func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_
 	if err != nil {
 		return nil, err
 	}
-	if _, err := product(fo.M, mm.data.Q, "m"); err != nil { // the u-matrix, m*q doubles
+	// Every sample keeps log f~ and its nvc sums of squares (its q values
+	// only up to sample_memory), so the largest m is checked against that.
+	mMax, arg := fo.M, "m"
+	if fo.Auto {
+		mMax, arg = fo.MMax, "m_max"
+	}
+	if _, err := product(mMax, 2+mm.data.NVC, arg); err != nil {
 		return nil, err
 	}
 	fo.Progress = progressFunc(progress, userdata)
+	fo.Evaluator = mm.evaluator(o.partials, o.partials_userdata)
 	lo, hi, err := dispersionRange(&o, mm.data.Family)
 	if err != nil {
 		return nil, err
@@ -186,7 +255,7 @@ func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_
 // mclaOptions converts and checks the C options; npar = p + nvc.
 func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 	var none mclafit.Options
-	m, err := size(o.m, "m", 1)
+	m, err := size(o.m, "m", 0)
 	if err != nil {
 		return none, err
 	}
@@ -194,7 +263,7 @@ func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 	if err != nil {
 		return none, err
 	}
-	fo := mclafit.Options{M: m, Zeta: float64(o.zeta), Seed: uint64(o.seed), Workers: w,
+	fo := mclafit.Options{M: m, Auto: m == C.GLMMGO_M_AUTO, Zeta: float64(o.zeta), Seed: uint64(o.seed), Workers: w,
 		RInit: float64(o.rinit), RMax: float64(o.rmax), NoPQL: o.no_pql != 0, ESSWarn: float64(o.ess_warn),
 		TAtUStar: o.t_at_ustar != 0}
 	for i := range fo.P {
@@ -222,7 +291,49 @@ func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 		fo.ESSWarn = math.SmallestNonzeroFloat64 // 0 asks for no warning
 	}
 	fo.Start, err = startValues(o.start, o.start_len, npar, "p + nvc")
-	return fo, err
+	if err != nil {
+		return none, err
+	}
+	return fo, mclaSizeOptions(o, &fo)
+}
+
+// mclaSizeOptions converts the options of stages and of the automatic
+// sample size; 0 is an error where the core would read it as "default".
+func mclaSizeOptions(o *C.glmmgo_mcla_options, fo *mclafit.Options) error {
+	if o.stages < 1 {
+		return errs.Invalidf("stages", "is %d; must be at least 1 (default %d; 1 is glmm's single density)", int32(o.stages), mclafit.DefaultStages)
+	}
+	var err error
+	if fo.PilotM, err = size(o.m_pilot, "m_pilot", 1); err != nil {
+		return err
+	}
+	if fo.MMax, err = size(o.m_max, "m_max", 1); err != nil {
+		return err
+	}
+	fo.Stages = int(o.stages)
+	fo.ESSTarget, fo.RelMCSE = float64(o.ess_target), float64(o.rel_mcse)
+	if !(fo.ESSTarget >= 1) || math.IsInf(fo.ESSTarget, 0) {
+		return errs.Invalidf("ess_target", "is %g; must be at least 1 and finite (default %d)", fo.ESSTarget, mclafit.DefaultESSTarget)
+	}
+	if !(fo.RelMCSE > 0) || math.IsInf(fo.RelMCSE, 0) {
+		return errs.Invalidf("rel_mcse", "is %g; must be positive and finite (default %g)", fo.RelMCSE, mclafit.DefaultRelMCSE)
+	}
+	t := float64(o.time_max)
+	if !(t >= 0) || t > 1e9 {
+		return errs.Invalidf("time_max", "is %g seconds; must be between 0 (no limit) and 1e9", t)
+	}
+	fo.TimeMax = time.Duration(t * float64(time.Second))
+	switch mem := int64(o.sample_memory); {
+	case mem == -1:
+		fo.SampleMemory = -1
+	case mem == 0:
+		fo.SampleMemory = 1 // keep nothing: every sample is redrawn
+	case mem > 0:
+		fo.SampleMemory = mem
+	default:
+		return errs.Invalidf("sample_memory", "is %d; must be a number of bytes, 0 (always redraw) or -1 (no limit)", mem)
+	}
+	return nil
 }
 
 // dispersionRange checks the negative binomial size range: both 0 (none)
@@ -239,4 +350,16 @@ func dispersionRange(o *C.glmmgo_mcla_options, fam family.Code) (lo, hi float64,
 		return 0, 0, errs.Invalidf("dispersion_lo", "[%g, %g] must satisfy 0 < dispersion_lo < dispersion_hi < Inf", lo, hi)
 	}
 	return lo, hi, nil
+}
+
+//export glmmgo_go_mcla_set_fit_samples
+func glmmgo_go_mcla_set_fit_samples(model, fit C.glmmgo_handle, err *C.char, errlen C.size_t) C.int {
+	return withHandle(model, "model", kindMCLAModel, err, errlen, func(mm *mclaModel) error {
+		f, release, e := use[*mclaFit](int64(fit), "fit", kindMCLAFit)
+		if e != nil {
+			return e
+		}
+		defer release()
+		return f.fit.SampleOn(mm.m, 0)
+	})
 }

@@ -189,6 +189,10 @@ extern "C" {
 /* MCLA samples are processed in fixed blocks of this many rows; block b
    holds rows [b*GLMMGO_BLOCK_ROWS, (b+1)*GLMMGO_BLOCK_ROWS). */
 #define GLMMGO_BLOCK_ROWS 256
+/* Consecutive blocks form at most this many batches of 2^k blocks each (k
+   the smallest that fits): the units the objective merges in order, and
+   the groups of the jackknife MCSE of a fit. */
+#define GLMMGO_MAX_BATCHES 64
 
 typedef int64_t glmmgo_handle;
 
@@ -390,16 +394,20 @@ int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, d
 /* ---- MCLA partials: sharing the work between processes or machines ------
  *
  * A partial summarises the samples of a row range at one par: its count c,
- * the largest log importance weight a, S0 = sum exp(b_k - a) and the
+ * the largest log importance weight a, S0 = sum exp(b_k - a), S2 = sum
+ * exp(2 (b_k - a)) (the effective sample size is S0^2 / S2) and the
  * exp(b_k - a)-weighted sums of the score g_k, of g_k g_k', of w_i c''(eta_i)
  * (one per observation) and of the per-component sums of squares. It is a
  * flat array of glmmgo_mcla_partial_length doubles:
- *   [c, a, S0, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
+ *   [c, a, S0, S2, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
  * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
  * that each hold the model and some samples can each compute a partial and
- * one of them merge. A split whose ranges start at multiples of
- * GLMMGO_BLOCK_ROWS merges to a result bit-identical to
- * glmmgo_mcla_objective; other splits agree to rounding.
+ * one of them merge. The objective merges the blocks of GLMMGO_BLOCK_ROWS
+ * rows in order within batches of 2^k consecutive blocks (k the smallest
+ * with at most GLMMGO_MAX_BATCHES batches: k = 0 up to m =
+ * GLMMGO_MAX_BATCHES * GLMMGO_BLOCK_ROWS), and the batches in order: a split whose ranges start at batch boundaries merges
+ * to a result bit-identical to glmmgo_mcla_objective; other splits agree
+ * to rounding.
  */
 
 /* *len receives the length of one flattened partial for this model. */
@@ -426,24 +434,45 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
 
 /* ---- MCLA fits: the whole of glmm's glmm() -----------------------------
  *
- * glmmgo_mcla_fit fits an MCLA model as glmm does:
+ * glmmgo_mcla_fit fits an MCLA model as glmm does, in stages:
  *
  *  1. PQL starting values (glmm's definition: Nelder-Mead over the standard
  *     deviations, penalised IRLS inside), or the caller's start.
- *  2. m samples from the importance density p1 t_zeta(0, D*) +
- *     p2 N(u*, D*) + p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z +
- *     D*^{-1}; the counts m1, m2, m3 are multinomial as in glmm. The sample
- *     is a function of the data, the options and the seed only, drawn in
- *     blocks of GLMMGO_BLOCK_ROWS with a stream per block: results are
- *     bit-identical for any number of workers.
+ *  2. Samples from the importance density p1 t_zeta + p2 N(u*, D*) +
+ *     p3 N(u*, Sigma~), Sigma~^{-1} = Z' diag(w c''(eta*)) Z + D*^{-1}; the
+ *     counts m1, m2, m3 are multinomial as in glmm. The sample is a function
+ *     of the data, the options and the seed only, drawn in blocks of
+ *     GLMMGO_BLOCK_ROWS with a stream per block: results are bit-identical
+ *     for any number of workers. With stages = 1 this is glmm's single
+ *     density (t_zeta(0, D*), u* and D* from PQL) and m samples.
+ *     With stages > 1 (the default) each stage is an MCLA of its own: the
+ *     first density is at the start, each later one at the best stage's
+ *     estimate (u* the conditional mode there, D* = diag(nu)), the t
+ *     component is t_zeta(u*, Sigma~), each stage draws a fresh sample of
+ *     m_pilot (at most m) from its own seed, and staging stops once the
+ *     estimate stays within twice its MCSE of the density's centre; the
+ *     best stage (largest effective sample size) then grows its sample to
+ *     m, reusing the samples drawn. With m = GLMMGO_M_AUTO the sample
+ *     grows until the effective sample size reaches ess_target and every
+ *     MCSE is at most rel_mcse times its standard error, or until m_max or
+ *     time_max (GLMMGO_MCLA_AUTO_STOP says which).
  *  3. Trust-region maximisation of l_m(beta, nu) (R's trust algorithm,
- *     glmm's rinit = 10, rmax = 1000, iterlim = 1000).
+ *     glmm's rinit = 10, rmax = 1000, iterlim = 1000); with stages > 1
+ *     every maximisation stays where the effective sample size keeps 10% of
+ *     its value at the start (GLMMGO_MCLA_GUARDED reports a fit that ended
+ *     there: not converged).
  *  4. Inference: standard errors from -Hessian^{-1}; z-tests (two-sided for
  *     beta, one-sided for nu, as glmm's summary); Wald intervals
- *     (glmmgo_confint); glmm's mcvcov and MCSEs (Monte Carlo standard
- *     errors) computed on the log scale with the family's own curvature and
- *     weights; the effective sample size of the importance weights, with a
- *     warning flag.
+ *     (glmmgo_confint); Monte Carlo standard errors from the spread between
+ *     groups of samples (a delete-a-group jackknife, GLMMGO_MCLA_MCSE; at a
+ *     tiny effective sample size they are huge, not small) and glmm's
+ *     formula (GLMMGO_MCLA_MCSE_GLMM); the effective sample size of the
+ *     importance weights, with a warning flag.
+ *
+ * Memory: samples (m*q doubles) are held in memory up to sample_memory
+ * bytes; a larger sample is redrawn block by block at every evaluation
+ * (the same results, more time), which needs only (2 + nvc) doubles per
+ * sample.
  *
  * Negative binomial: the fit uses the model's dispersion, or, when
  * dispersion_lo and dispersion_hi are set, estimates r in [dispersion_lo,
@@ -457,9 +486,100 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
  * Parameters are ordered par = (beta[p], nu[nvc]), nu the variances.
  */
 
+/* ---- MCLA across processes ------------------------------------------------
+ *
+ * A fit can keep its sample in other processes (or on other machines):
+ * the fit itself (trust, stages, m = GLMMGO_M_AUTO, inference) runs in the
+ * calling process, which asks, through glmmgo_mcla_options.partials, only
+ * for the partials of batches of samples (see "MCLA partials") and merges
+ * them in batch order: exactly the arithmetic of a fit in one process, so
+ * the result is bit-identical to it with the same seed, whichever
+ * processes hold which batches. No sample travels: each worker process
+ * holds an MCLA model of the same data (glmmgo_mcla_new, once per fit) and
+ * draws the blocks of the batches it holds from the fit's seed, by block
+ * index (glmmgo_mcla_worker_sample, once per sample: per stage and per
+ * growth of m), then answers each evaluation
+ * (glmmgo_mcla_worker_partials). Per evaluation the calling process
+ * receives nbatches * batch_len doubles (at most GLMMGO_MAX_BATCHES
+ * batches; batch_len = 4 + d + d*d + n + nvc), whatever m and q.
+ *
+ * The callback is called on the calling thread, as progress is, with a
+ * request (valid during the call only):
+ *   GLMMGO_MCLA_SAMPLE: the fit's sample is now m samples described by
+ *     spec[spec_len] (the importance density's centre and the seed,
+ *     10 + p + 2q doubles); it has nbatches batches. Give every batch to
+ *     some worker: glmmgo_mcla_worker_sample(worker, spec, spec_len,
+ *     batch_begin, batch_end, ...) for contiguous ranges covering
+ *     [0, nbatches).
+ *   GLMMGO_MCLA_BATCH_PARTIALS, GLMMGO_MCLA_MOMENT_PARTIALS: fill
+ *     partials[len] with batch_len doubles for each batch in [batch_begin,
+ *     batch_end), in batch order, each from the worker holding it:
+ *     glmmgo_mcla_worker_partials(worker, what, par, npar, m, row_begin,
+ *     row_end, b0, b1, ...) for its part [b0, b1) of the range, written at
+ *     partials + (b0 - batch_begin) * batch_len.
+ * A worker that is lost can be replaced: give its batches to another
+ * worker (glmmgo_mcla_worker_sample with the last spec) and ask again; the
+ * blocks are the same wherever they are drawn. Return 0 on success;
+ * nonzero stops the fit with GLMMGO_ERR_CANCELLED and the message the
+ * callback wrote into err[errlen] (if any). Partials that are not valid
+ * (a NaN, a count that is not the batch's) stop it with GLMMGO_ERR_INVALID
+ * naming partials. */
+#define GLMMGO_MCLA_SAMPLE 1
+#define GLMMGO_MCLA_BATCH_PARTIALS 2
+#define GLMMGO_MCLA_MOMENT_PARTIALS 3
+
+typedef struct {
+    size_t size;          /* sizeof the library's struct: fields may be appended */
+    int32_t what;         /* GLMMGO_MCLA_SAMPLE, _BATCH_PARTIALS or _MOMENT_PARTIALS */
+    const double *spec;   /* SAMPLE: the sample's description */
+    int64_t spec_len;
+    int64_t m;            /* the sample's size */
+    int64_t nbatches;     /* its batches */
+    const double *par;    /* PARTIALS: (beta, nu) */
+    int64_t npar;
+    int64_t row_begin;    /* BATCH_PARTIALS: each batch's partial covers its */
+    int64_t row_end;      /* samples in [row_begin, row_end) (MOMENT: all) */
+    int64_t batch_begin;  /* PARTIALS: the batches asked for */
+    int64_t batch_end;
+    int64_t batch_len;    /* PARTIALS: doubles per batch: BATCH 4 + d + d*d + n +
+                             nvc (one partial), MOMENT 4 + 4 + d*d (the sums of
+                             e^b and of e^{2b} g g') */
+    double *partials;     /* PARTIALS: the answer, len doubles */
+    int64_t len;
+    char *err;            /* a message when the callback fails */
+    size_t errlen;
+} glmmgo_mcla_request;
+
+typedef int (*glmmgo_mcla_partials_fn)(void *userdata, const glmmgo_mcla_request *req);
+
+/*
+ * Worker side. Sets on the model `model` (of the fit's data) batches
+ * [batch_begin, batch_end) of the sample spec[spec_len] describes (from a
+ * GLMMGO_MCLA_SAMPLE request): the importance density is rebuilt from the
+ * data and spec (only when it changed) and the blocks of those batches are
+ * drawn from the seed and held (or redrawn at each evaluation beyond the
+ * fit's sample_memory). The samples that glmmgo_mcla_objective and
+ * glmmgo_mcla_partial evaluate on this model are not touched. Errors: GLMMGO_ERR_INVALID naming spec or batch_begin.
+ */
+int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin,
+                              int64_t batch_end, int32_t workers, char *err, size_t errlen);
+
+/*
+ * Worker side. Answers a request for its batches [batch_begin, batch_end)
+ * (which must lie within those set by glmmgo_mcla_worker_sample) of a
+ * sample of m samples: what, par[npar], m, row_begin and row_end as in the
+ * request; partials[len], len = (batch_end - batch_begin) * batch_len.
+ * Errors: GLMMGO_ERR_STATE before glmmgo_mcla_worker_sample;
+ * GLMMGO_ERR_INVALID naming what, m, batch_begin, rows or len.
+ */
+int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m,
+                                int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end,
+                                int32_t workers, double *partials, int64_t len, char *err, size_t errlen);
+
 typedef struct {
     size_t size;        /* sizeof the caller's struct (set by glmmgo_mcla_options_default) */
-    int64_t m;          /* Monte Carlo sample size, >= 1 (default 10000) */
+    int64_t m;          /* Monte Carlo sample size, >= 1, or GLMMGO_M_AUTO
+                           (default 10000) */
     double p_mix[3];    /* p1, p2, p3: in [0,1], sum 1 within 1e-8, p1 > 0
                            (default 1/3 each). p3 = 0 is allowed. */
     double zeta;        /* t degrees of freedom >= 0.1 (default 5) */
@@ -481,7 +601,34 @@ typedef struct {
     double dispersion_lo; /* negative binomial: estimate r in [dispersion_lo, */
     double dispersion_hi; /* dispersion_hi], 0 < lo < hi < Inf; both 0 (the
                            default): use the model's dispersion */
+    int32_t stages;     /* importance-density stages, >= 1 (default 5; 1 =
+                           glmm's single density) */
+    int64_t m_pilot;    /* sample size of each stage before the last, >= 1
+                           (default 10000; at most m) */
+    double ess_target;  /* m = GLMMGO_M_AUTO: the effective sample size
+                           to reach, >= 1 (default 1000) */
+    double rel_mcse;    /* m = GLMMGO_M_AUTO: every MCSE at most rel_mcse
+                           times its standard error, > 0 (default 0.05) */
+    int64_t m_max;      /* m = GLMMGO_M_AUTO: the largest m, >= 1
+                           (default 10000000) */
+    double time_max;    /* m = GLMMGO_M_AUTO: stop growing before this
+                           many seconds of wall time; 0 = no limit (the
+                           default). A limit that is reached makes m depend
+                           on the machine's speed. */
+    int64_t sample_memory; /* bytes of samples held in memory; larger samples
+                           are redrawn at every evaluation (default 2^32 =
+                           4 GiB; -1 = no limit; 0 = always redraw) */
+    glmmgo_mcla_partials_fn partials; /* NULL (the default): the sample lives in
+                           this process. Otherwise the sample lives in
+                           other processes and this callback evaluates it
+                           (see "MCLA across processes" below); the result
+                           is the same bit for bit. Not with a dispersion
+                           range. */
+    void *partials_userdata; /* passed to partials */
 } glmmgo_mcla_options;
+
+/* glmmgo_mcla_options.m: choose the sample size (see ess_target). */
+#define GLMMGO_M_AUTO 0
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -503,6 +650,19 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
                     void *userdata, glmmgo_handle *fit, char *err, size_t errlen);
 
 /*
+ * Sets on the model `model` the importance density and the samples of the
+ * fit `fit`, which must come from glmmgo_mcla_fit on a model of the same
+ * data: its final density (whose t component may be t_zeta(u*, Sigma~),
+ * which glmmgo_mcla_set_importance cannot express) and its m samples,
+ * drawn again from the fit's seed and held or redrawn as the fit held them
+ * — no u-matrix passes through the caller. glmmgo_mcla_objective and
+ * glmmgo_mcla_partial at the fit's estimate then give the fit's value and
+ * each sample's importance weight and score. A fit of another shape is
+ * GLMMGO_ERR_INVALID naming fit.
+ */
+int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen);
+
+/*
  * Results of an MCLA fit. d = p + nvc. Type "int" results are read with
  * glmmgo_result_int64, the others with glmmgo_result.
  *                                       length   meaning                                              */
@@ -516,7 +676,7 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_PVALUE 1008         /* d      two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2") */
 #define GLMMGO_MCLA_VCOV 1009           /* d*d    -Hessian^{-1}                                        */
 #define GLMMGO_MCLA_MCSE 1010           /* d      Monte Carlo standard errors, sqrt(diag(mcvcov))      */
-#define GLMMGO_MCLA_MCVCOV 1011         /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}         */
+#define GLMMGO_MCLA_MCVCOV 1011         /* d*d    Monte Carlo covariance of the estimate (jackknife over groups of samples) */
 #define GLMMGO_MCLA_HESSIAN_NEGDEF 1012 /* 1 int  1 if -Hessian is positive definite (else SEs are suspect) */
 #define GLMMGO_MCLA_CONVERGED 1013      /* 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0) */
 #define GLMMGO_MCLA_ITERATIONS 1014     /* 1 int  trust iterations                                     */
@@ -535,16 +695,39 @@ int glmmgo_mcla_fit(glmmgo_handle model, const glmmgo_mcla_options *opt, glmmgo_
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_PROFILE 1028 /* 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2 */
 #define GLMMGO_MCLA_CONVERGENCE 1029    /* 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did */
+#define GLMMGO_MCLA_MCSE_GLMM 1030      /* d      glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm)) */
+#define GLMMGO_MCLA_MCVCOV_GLMM 1031    /* d*d    glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k' */
+#define GLMMGO_MCLA_JACKKNIFE 1032      /* 4      the MCSE's groups G, effective groups, degrees of freedom, variance inflation */
+#define GLMMGO_MCLA_STAGE_COUNT 1033    /* 1 int  k, the number of stages (importance densities) */
+#define GLMMGO_MCLA_STAGE_M 1034        /* k int  samples of each stage (the final stage's after growing) */
+#define GLMMGO_MCLA_STAGE_ESS 1035      /* k      effective sample size at each stage's estimate */
+#define GLMMGO_MCLA_STAGE_PAR 1036      /* k*d    each stage's estimate, column-major k x d */
+#define GLMMGO_MCLA_STAGE_MCSE 1037     /* k*d    each stage's MCSEs, column-major k x d */
+#define GLMMGO_MCLA_STAGE_CENTRE 1038   /* k*d    the point each stage's density was built at, column-major k x d */
+#define GLMMGO_MCLA_STAGE_GUARDED 1039  /* k int  1 if the stage's maximisation ended against the guard */
+#define GLMMGO_MCLA_FINAL_STAGE 1040    /* 1 int  the stage (0-based) the results come from */
+#define GLMMGO_MCLA_AUTO_STOP 1041      /* 1 int  GLMMGO_AUTO_* : why the sample size stopped growing */
+#define GLMMGO_MCLA_GUARDED 1042        /* 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0) */
+#define GLMMGO_MCLA_T_SIGMA 1043        /* 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*) */
+#define GLMMGO_MCLA_SAMPLES_KEPT 1044   /* 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation */
+
+/* Values of GLMMGO_MCLA_AUTO_STOP. */
+#define GLMMGO_AUTO_M_GIVEN 0     /* m was given */
+#define GLMMGO_AUTO_TARGETS 1     /* the ESS and MCSE targets were reached */
+#define GLMMGO_AUTO_M_MAX 2       /* m reached m_max first */
+#define GLMMGO_AUTO_TIME_MAX 3    /* the next step would have passed time_max */
 
 /* Convergence of an MCLA fit (GLMMGO_MCLA_CONVERGENCE): the first of these
-   checks that fails, in this order. trust's own test is not enough: started
-   far away it can stop at once where l_m is flat to rounding. */
+   checks that fails, in the order NOT_FINITE, SCALE, GUARDED, ITERLIM,
+   HESSIAN, GRADIENT. trust's own test is not enough: started far away it
+   can stop at once where l_m is flat to rounding. */
 #define GLMMGO_CONVERGENCE_OK 0         /* a maximum: every check below passed */
 #define GLMMGO_CONVERGENCE_ITERLIM 1    /* trust stopped at its iteration limit (iterlim) */
 #define GLMMGO_CONVERGENCE_NOT_FINITE 2 /* the estimate, l_m or a derivative is not finite */
 #define GLMMGO_CONVERGENCE_SCALE 3      /* a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8 */
 #define GLMMGO_CONVERGENCE_HESSIAN 4    /* the Hessian is not negative definite: not a maximum */
 #define GLMMGO_CONVERGENCE_GRADIENT 5   /* the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002 */
+#define GLMMGO_CONVERGENCE_GUARDED 6    /* a staged fit's maximisation ended against the guard (GLMMGO_MCLA_GUARDED): l_m rises on where the sample is too thin to trust */
 
 /* ---- LMM: linear mixed models (profiled deviance, as lme4) ---------------
  *

@@ -35,7 +35,7 @@
 // streams seeded from (seed, 2b) for the draws and (seed, 2b+1) for the
 // component uniforms, so the sample is the same for any number of workers
 // and can be drawn block by block straight into the MCLA model
-// (mcla.Model.SetSamplesFunc), never held twice. (glmm instead seeds one
+// (mcla.Model.SetSampler), never held twice. (glmm instead seeds one
 // stream per core, so its sample changes with the core count.)
 //
 // t_ζ(0, D*) = √D*·z/√(χ²_ζ/ζ) with z standard normal and χ²_ζ a
@@ -64,6 +64,14 @@ type Params struct {
 	// option of glmmgo's fits; glmm's objective and the reference values
 	// use 0).
 	TAtUStar bool
+	// TSigma makes the t component t_ζ(u*, Σ̃): centred at u* with the
+	// normal component's scale Σ̃ instead of D*. In many dimensions it is
+	// the defensive component that matters: at the typical distance of a
+	// N(u*, Σ̃) draw its density is within a few e-folds of the normal's,
+	// and far more than the normal's where the draws are more spread than
+	// Σ̃ says, which bounds their importance weights (see package mclafit).
+	// Needs SigmaInv.
+	TSigma bool
 }
 
 // Density is a validated importance density. It keeps copies of what it
@@ -74,6 +82,7 @@ type Density struct {
 	logP     [3]float64 // −Inf where a probability is 0
 	zeta     float64
 	tAtUStar bool
+	tSigma   bool
 	uStar    []float64
 	dInv     []float64 // 1/D*
 	sd       []float64 // √D*
@@ -96,7 +105,7 @@ func New(q int, p Params) (*Density, error) {
 	if err := checkParams(q, p); err != nil {
 		return nil, err
 	}
-	d := &Density{q: q, p: p.P, zeta: p.Zeta, tAtUStar: p.TAtUStar, uStar: append([]float64(nil), p.UStar...),
+	d := &Density{q: q, p: p.P, zeta: p.Zeta, tAtUStar: p.TAtUStar || p.TSigma, tSigma: p.TSigma, uStar: append([]float64(nil), p.UStar...),
 		dInv: make([]float64, q), sd: make([]float64, q), tCentre: make([]float64, q)}
 	var logDetD float64
 	for j, v := range p.DStar {
@@ -104,7 +113,7 @@ func New(q int, p Params) (*Density, error) {
 		d.sd[j] = math.Sqrt(v)
 		logDetD += math.Log(v)
 	}
-	if p.TAtUStar {
+	if d.tAtUStar {
 		copy(d.tCentre, p.UStar)
 	}
 	for i, v := range p.P {
@@ -114,10 +123,14 @@ func New(q int, p Params) (*Density, error) {
 	d.tPow = (p.Zeta + fq) / 2
 	d.tConst = lgammaDiff(p.Zeta/2, fq/2) - fq/2*(math.Log(p.Zeta)+math.Log(math.Pi)) - logDetD/2
 	d.nConst1 = -fq/2*math.Log(2*math.Pi) - logDetD/2
-	if p.P[2] > 0 || p.SigmaInv != nil {
+	if p.P[2] > 0 || p.SigmaInv != nil || p.TSigma {
 		if err := d.setSigmaInv(p.SigmaInv); err != nil {
 			return nil, err
 		}
+	}
+	if p.TSigma {
+		// |Σ̃|^{−1/2} = |Σ̃⁻¹|^{1/2} in place of |D*|^{−1/2}.
+		d.tConst += logDetD/2 + d.sigInv.LogDet()/2
 	}
 	return d, nil
 }
@@ -164,12 +177,16 @@ func (d *Density) LogProb(u []float64) float64 {
 		tq = nq1
 	}
 	var comp [3]float64
+	comp[2] = math.Inf(-1)
+	if d.logP[2] > math.Inf(-1) || d.tSigma {
+		qs := d.quadSigmaInv(u)
+		comp[2] = d.logP[2] + d.nConst2 - qs/2
+		if d.tSigma {
+			tq = qs
+		}
+	}
 	comp[0] = d.logP[0] + d.tConst - d.tPow*math.Log1p(tq/d.zeta)
 	comp[1] = d.logP[1] + d.nConst1 - nq1/2
-	comp[2] = math.Inf(-1)
-	if d.logP[2] > math.Inf(-1) {
-		comp[2] = d.logP[2] + d.nConst2 - d.quadSigmaInv(u)/2
-	}
 	if math.IsNaN(comp[2]) {
 		// (u−u*)′Σ̃⁻¹(u−u*) ≥ 0 for Σ̃⁻¹ positive definite; NaN comes only from
 		// overflow (Inf − Inf between terms of opposite sign) far from u*,

@@ -25,9 +25,10 @@ func streams(seed uint64, b int) (draws, comps *rand.Rand) {
 }
 
 // Counts returns (m₁, m₂, m₃), the number of samples each component draws
-// among the first m of the sample with seed.
-func (d *Density) Counts(m int, seed uint64) (m1, m2, m3 int) {
-	m1, m2, m3, _ = d.CountsChecked(m, seed, 1, nil)
+// among the first m of the sample with seed, counting blocks in parallel on
+// up to workers goroutines.
+func (d *Density) Counts(m int, seed uint64, workers int) (m1, m2, m3 int) {
+	m1, m2, m3, _ = d.CountsChecked(m, seed, workers, nil)
 	return m1, m2, m3
 }
 
@@ -55,10 +56,15 @@ func (d *Density) CountsChecked(m int, seed uint64, workers int, cp *checkpoint.
 // (sample-major: sample k at dst[(k−lo)·q:(k−lo+1)·q]). Each block's
 // streams are replayed from the block's first sample, so any range gives
 // the same samples, whatever the sample size m ≥ hi; mcla.Model's
-// SetSamplesFunc passes whole blocks.
+// SetSampler passes whole blocks.
 func (d *Density) Draw(seed uint64, lo, hi int, dst []float64) {
+	d.DrawTo(seed, lo, hi, dst, make([]float64, d.q))
+}
+
+// DrawTo is Draw with z (length q) as scratch, so that it allocates
+// nothing: a model that redraws its samples at every evaluation calls it.
+func (d *Density) DrawTo(seed uint64, lo, hi int, dst, z []float64) {
 	q := d.q
-	z := make([]float64, q)
 	for b := lo / parallel.BlockSize; b*parallel.BlockSize < hi; b++ {
 		blo := b * parallel.BlockSize
 		bhi := min(blo+parallel.BlockSize, hi)
@@ -95,6 +101,10 @@ func (d *Density) draw(comp int, r *rand.Rand, row, z []float64) {
 	case 0:
 		chi2 := 2 * gamma(r, d.zeta/2)
 		scale := 1 / math.Sqrt(chi2/d.zeta)
+		if d.tSigma {
+			d.drawSigma(r, row, z, scale)
+			return
+		}
 		for j := range row {
 			row[j] = d.tCentre[j] + d.sd[j]*r.NormFloat64()*scale
 		}
@@ -103,15 +113,20 @@ func (d *Density) draw(comp int, r *rand.Rand, row, z []float64) {
 			row[j] = d.uStar[j] + d.sd[j]*r.NormFloat64()
 		}
 	default:
-		// x = R⁻¹z ~ N(0, Σ̃); z may alias row only when the row is
-		// discarded, so draw into the scratch first.
-		for j := range z {
-			z[j] = r.NormFloat64()
-		}
-		d.sigInv.SolveR(z)
-		for j := range row {
-			row[j] = d.uStar[j] + z[j]
-		}
+		d.drawSigma(r, row, z, 1)
+	}
+}
+
+// drawSigma writes u* + scale·x with x = R⁻¹z ~ N(0, Σ̃) into row; z may
+// alias row only when the row is discarded, so it draws into the scratch
+// first.
+func (d *Density) drawSigma(r *rand.Rand, row, z []float64, scale float64) {
+	for j := range z {
+		z[j] = r.NormFloat64()
+	}
+	d.sigInv.SolveR(z)
+	for j := range row {
+		row[j] = d.uStar[j] + scale*z[j]
 	}
 }
 

@@ -41,7 +41,7 @@ func TestCounts(t *testing.T) {
 	const m = 100000
 	p := [3]float64{0.2, 0.5, 0.3}
 	d := mixture(t, p)
-	m1, m2, m3 := d.Counts(m, 11)
+	m1, m2, m3 := d.Counts(m, 11, 2)
 	if m1+m2+m3 != m {
 		t.Fatal("counts do not add up")
 	}
@@ -51,12 +51,12 @@ func TestCounts(t *testing.T) {
 			t.Errorf("count %d = %d, expected %g ± %g", i, c, m*p[i], sd)
 		}
 	}
-	a1, a2, _ := d.Counts(m, 11)
-	b1, _, _ := d.Counts(m, 12)
+	a1, a2, _ := d.Counts(m, 11, 2)
+	b1, _, _ := d.Counts(m, 12, 1)
 	if a1 != m1 || a2 != m2 || b1 == m1 {
 		t.Error("counts are not a function of the seed")
 	}
-	if z1, z2, z3 := mixture(t, [3]float64{0.5, 0.5, 0}).Counts(50, 1); z3 != 0 || z1+z2 != 50 {
+	if z1, z2, z3 := mixture(t, [3]float64{0.5, 0.5, 0}).Counts(50, 1, 0); z3 != 0 || z1+z2 != 50 {
 		t.Error("p3 = 0 gave m3 > 0")
 	}
 }
@@ -108,7 +108,7 @@ func TestComponentMoments(t *testing.T) {
 			}
 		}
 	}
-	m1, m2, m3 := s.Counts(m, 5)
+	m1, m2, m3 := s.Counts(m, 5, 2)
 	if cnt != [3]int{m1, m2, m3} {
 		t.Fatalf("components %v, counts %d %d %d", cnt, m1, m2, m3)
 	}

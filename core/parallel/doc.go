@@ -18,4 +18,13 @@
 // each block is accumulated sequentially, and blocks are merged in block
 // order. Floating-point results are therefore bit-identical whatever the
 // number of workers, and a partial can be computed by another process.
+//
+// Batches: consecutive blocks are grouped into at most MaxBatches batches
+// (BatchBlocks blocks each, a power of two fixed by m). A batch's partial
+// is its blocks' partials merged in block order, and the whole is the
+// batches' partials merged in batch order; with one block per batch
+// (m ≤ MaxBatches·BlockSize) that is the plain merge in block order. Batch
+// partials are what a process owning whole batches sends to the one that
+// merges, and, being independent replicates of the sample, what the
+// Monte Carlo error of the MCLA estimate is measured from.
 package parallel

@@ -7,12 +7,14 @@ import (
 )
 
 // Partial is the mergeable summary of a set of log-weighted samples: their
-// count, the largest log-weight Max, S0 = Σ e^{b−Max} and Sums = Σ e^{b−Max} x.
-// The zero Partial (with Max = −Inf, see Reset) is the empty set.
+// count, the largest log-weight Max, S0 = Σ e^{b−Max}, S2 = Σ e^{2(b−Max)}
+// (for the effective sample size) and Sums = Σ e^{b−Max} x. The zero
+// Partial (with Max = −Inf, see Reset) is the empty set.
 type Partial struct {
 	Count int64
 	Max   float64
 	S0    float64
+	S2    float64
 	Sums  []float64
 }
 
@@ -25,7 +27,7 @@ func NewPartial(dim int) *Partial {
 
 // Reset empties p, keeping its storage.
 func (p *Partial) Reset() {
-	p.Count, p.Max, p.S0 = 0, math.Inf(-1), 0
+	p.Count, p.Max, p.S0, p.S2 = 0, math.Inf(-1), 0, 0
 	clear(p.Sums)
 }
 
@@ -42,6 +44,7 @@ func (p *Partial) Weight(b float64) float64 {
 		if p.S0 != 0 {
 			s := math.Exp(p.Max - b)
 			p.S0 *= s
+			p.S2 *= s * s
 			for i := range p.Sums {
 				p.Sums[i] *= s
 			}
@@ -50,6 +53,7 @@ func (p *Partial) Weight(b float64) float64 {
 	}
 	w := math.Exp(b - p.Max)
 	p.S0 += w
+	p.S2 += w * w
 	return w
 }
 
@@ -60,13 +64,14 @@ func (p *Partial) Merge(q *Partial) {
 		return
 	}
 	if p.S0 == 0 {
-		p.Max, p.S0 = q.Max, q.S0
+		p.Max, p.S0, p.S2 = q.Max, q.S0, q.S2
 		copy(p.Sums, q.Sums)
 		return
 	}
 	a := max(p.Max, q.Max)
 	sp, sq := math.Exp(p.Max-a), math.Exp(q.Max-a)
 	p.S0 = sp*p.S0 + sq*q.S0
+	p.S2 = sp*sp*p.S2 + sq*sq*q.S2
 	for i := range p.Sums {
 		p.Sums[i] = sp*p.Sums[i] + sq*q.Sums[i]
 	}
@@ -81,14 +86,24 @@ func (p *Partial) LogMean() float64 {
 	return p.Max + math.Log(p.S0/float64(p.Count))
 }
 
-// FlatLen is the length of a flattened partial with dim sums.
-func FlatLen(dim int) int { return 3 + dim }
+// ESS is Kish's effective sample size (Σ e^b)²/Σ e^{2b} of the samples'
+// weights, in [1, Count] (0 for an empty partial).
+func (p *Partial) ESS() float64 {
+	if p.S0 == 0 {
+		return 0
+	}
+	return p.S0 * p.S0 / p.S2
+}
 
-// Flatten writes p as [Count, Max, S0, Sums...] into dst, the form in which
-// partials travel between processes. −Inf (an empty partial) is written as is.
+// FlatLen is the length of a flattened partial with dim sums.
+func FlatLen(dim int) int { return 4 + dim }
+
+// Flatten writes p as [Count, Max, S0, S2, Sums...] into dst, the form in
+// which partials travel between processes. −Inf (an empty partial) is
+// written as is.
 func (p *Partial) Flatten(dst []float64) {
-	dst[0], dst[1], dst[2] = float64(p.Count), p.Max, p.S0
-	copy(dst[3:], p.Sums)
+	dst[0], dst[1], dst[2], dst[3] = float64(p.Count), p.Max, p.S0, p.S2
+	copy(dst[4:], p.Sums)
 }
 
 // Unflatten reads a flattened partial into p, validating it; arg names the
@@ -97,7 +112,7 @@ func (p *Partial) Unflatten(src []float64, arg string) error {
 	if len(src) != FlatLen(len(p.Sums)) {
 		return errs.Invalidf(arg, "has length %d, want %d", len(src), FlatLen(len(p.Sums)))
 	}
-	c, a, s0 := src[0], src[1], src[2]
+	c, a, s0, s2 := src[0], src[1], src[2], src[3]
 	if c < 0 || c != math.Trunc(c) || c > 1<<53 {
 		return errs.Invalidf(arg, "count %g is not a non-negative integer", c)
 	}
@@ -112,12 +127,17 @@ func (p *Partial) Unflatten(src []float64, arg string) error {
 	if (s0 == 0) != math.IsInf(a, -1) {
 		return errs.Invalidf(arg, "max %g and scaled sum %g disagree: the sum is zero exactly when the max is -Inf", a, s0)
 	}
-	for i, v := range src[3:] {
+	// The sample at the max contributes 1 to both sums, and w² ≤ w ≤ 1:
+	// 1 ≤ S2 ≤ S0 ≤ S2·count (Cauchy–Schwarz), or both 0.
+	if math.IsNaN(s2) || (s0 == 0) != (s2 == 0) || (s0 > 0 && !(s2 >= 1 && s2 <= s0*(1+1e-12) && s0*s0 <= s2*c*(1+1e-12))) {
+		return errs.Invalidf(arg, "scaled sum of squares %g is not consistent with the scaled sum %g and count %g", s2, s0, c)
+	}
+	for i, v := range src[4:] {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errs.Invalidf(arg, "sum %d is %g", i, v)
 		}
 	}
-	p.Count, p.Max, p.S0 = int64(c), a, s0
-	copy(p.Sums, src[3:])
+	p.Count, p.Max, p.S0, p.S2 = int64(c), a, s0, s2
+	copy(p.Sums, src[4:])
 	return nil
 }

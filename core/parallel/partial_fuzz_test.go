@@ -19,6 +19,10 @@ func validPartial(p *Partial) string {
 		return "S0 not finite and non-negative"
 	case (p.S0 == 0) != math.IsInf(p.Max, -1):
 		return "S0 zero but max finite, or the reverse"
+	case math.IsNaN(p.S2) || math.IsInf(p.S2, 0) || (p.S2 == 0) != (p.S0 == 0):
+		return "S2 not finite, or zero when S0 is not"
+	case p.S0 > 0 && !(p.ESS() >= 1-1e-9):
+		return "effective sample size below 1"
 	}
 	return ""
 }

@@ -103,12 +103,13 @@ func TestFlattenRoundTripAndValidation(t *testing.T) {
 		t.Errorf("round trip %+v != %+v", q, p)
 	}
 	bad := [][]float64{
-		{-1, 0, 1, 0, 0},
-		{1.5, 0, 1, 0, 0},
-		{1, math.NaN(), 1, 0, 0},
-		{1, 0, 0, 0, 0},
-		{1, 0, 1, math.Inf(1), 0},
-		{1, 0, 1, 0},
+		{-1, 0, 1, 1, 0, 0},
+		{1.5, 0, 1, 1, 0, 0},
+		{1, math.NaN(), 1, 1, 0, 0},
+		{1, 0, 0, 0, 0, 0},
+		{1, 0, 1, 1, math.Inf(1), 0},
+		{1, 0, 1, 0.5, 0, 0},
+		{1, 0, 1, 1, 0},
 	}
 	for i, b := range bad {
 		if err := q.Unflatten(b, "partials"); err == nil {
@@ -147,6 +148,66 @@ func TestBlocks(t *testing.T) {
 	}
 	if Workers(0) != Available() || Workers(1) != 1 || Workers(1000) != Available() {
 		t.Error("Workers")
+	}
+}
+
+func TestBatches(t *testing.T) {
+	for _, m := range []int{1, 255, 256, 1000, MaxBatches * BlockSize, MaxBatches*BlockSize + 1, 10_000_000} {
+		s, nb, ng := BatchBlocks(m), NumBlocks(m), NumBatches(m)
+		if ng > MaxBatches || (s > 1 && nb <= (s/2)*MaxBatches) {
+			t.Errorf("m = %d: %d blocks in %d batches of %d", m, nb, ng, s)
+		}
+		next := 0
+		for g := range ng {
+			b0, b1 := BatchBlockRange(g, m)
+			lo, hi := BatchRange(g, m)
+			if b0 >= b1 || lo != next || lo != b0*BlockSize {
+				t.Fatalf("m = %d batch %d: blocks [%d, %d), samples [%d, %d)", m, g, b0, b1, lo, hi)
+			}
+			next = hi
+		}
+		if next != m {
+			t.Errorf("m = %d: batches end at %d", m, next)
+		}
+	}
+	if BatchBlocks(2*MaxBatches*BlockSize) != 2 || BatchBlocks(MaxBatches*BlockSize) != 1 {
+		t.Error("batch sizes are not the smallest powers of two")
+	}
+}
+
+// TestESS: the partial's effective sample size is Kish's, merged or not,
+// and survives a round trip through the flat form.
+func TestESS(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	bs := make([]float64, 900)
+	xs := make([][]float64, len(bs))
+	for k := range bs {
+		bs[k] = 3 * r.NormFloat64()
+		xs[k] = []float64{1}
+	}
+	var s1, s2 float64
+	for _, b := range bs {
+		s1 += math.Exp(b)
+		s2 += math.Exp(2 * b)
+	}
+	want := s1 * s1 / s2
+	p := accumulate(bs[:400], xs[:400])
+	p.Merge(accumulate(bs[400:], xs[400:]))
+	if got := p.ESS(); math.Abs(got-want) > 1e-12*want {
+		t.Errorf("ESS %v, want %v", got, want)
+	}
+	flat := make([]float64, FlatLen(1))
+	p.Flatten(flat)
+	q := NewPartial(1)
+	if err := q.Unflatten(flat, "p"); err != nil || q.ESS() != p.ESS() {
+		t.Errorf("round trip: %v, ESS %v", err, q.ESS())
+	}
+	flat[3] = flat[2] * 2 // S2 > S0
+	if err := q.Unflatten(flat, "p"); err == nil {
+		t.Error("an S2 above S0 accepted")
+	}
+	if NewPartial(0).ESS() != 0 {
+		t.Error("empty partial has an ESS")
 	}
 }
 

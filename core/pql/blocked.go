@@ -105,6 +105,12 @@ func (b *blocked) outer(sigma []float64) (float64, error) {
 func (b *blocked) columns(res *Result, q int, vcOf []int) {
 	md := b.m.LastMode(true)
 	res.Beta = md.Beta
+	b.mapMode(res, md, q, vcOf)
+}
+
+// mapMode maps the mode md (model order) to Z's columns: s̃, u* = |σ|·s̃,
+// D*.
+func (b *blocked) mapMode(res *Result, md *laplace.Mode, q int, vcOf []int) {
 	res.S, res.UStar, res.DStar = make([]float64, q), make([]float64, q), make([]float64, q)
 	off := make([]int, len(b.terms.Terms)) // first u of each term, model order
 	acc := 0

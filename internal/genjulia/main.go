@@ -138,7 +138,7 @@ func typeMap(h *cheader.Header) juliaTypes {
 
 var scalars = map[string]string{
 	"int": "Cint", "int32_t": "Int32", "int64_t": "Int64", "glmmgo_handle": "Int64", "uint64_t": "UInt64",
-	"double": "Float64", "size_t": "Csize_t", "char": "UInt8", "void": "Cvoid", "glmmgo_progress_fn": "Ptr{Cvoid}",
+	"double": "Float64", "size_t": "Csize_t", "char": "UInt8", "void": "Cvoid", "glmmgo_progress_fn": "Ptr{Cvoid}", "glmmgo_mcla_partials_fn": "Ptr{Cvoid}",
 }
 
 // of returns the Julia type of C type t: a scalar, or a pointer (to a

@@ -515,7 +515,7 @@ static void cases_dims(void) {
     reset(); arm();
     int64_t len = -1;
     s = glmmgo_mcla_partial_length(HF, &len, A.err, A.errlen);
-    if (s == OK && len != 3 + D + D * D + N + T) s = 300;
+    if (s == OK && len != 4 + D + D * D + N + T) s = 300;
     emit("plen_ok", s, A.errlen, OK, "");
     reset(); arm();
     emit("plen_null", glmmgo_mcla_partial_length(HF, NULL, A.err, A.errlen), A.errlen, INV, "len:");
@@ -525,7 +525,7 @@ static void cases_dims(void) {
     emit("plen_err_len1", glmmgo_mcla_partial_length(HF, NULL, A.err, A.errlen), A.errlen, INV, "*");
 }
 
-enum { LEN = 3 + D + D * D + N + T };
+enum { LEN = 4 + D + D * D + N + T };
 static double part[4 * LEN];
 static struct {
     const double *par;
@@ -602,7 +602,7 @@ static void cases_merge(void) {
     MCASE("merge_ok_two", OK, "", ME.np = 2);
     MCASE("merge_ok_without_samples", OK, "", ME.h = HI);
     MCASE("merge_ok_one_empty", OK, "", part[LEN] = 0; part[LEN + 1] = -INFINITY; part[LEN + 2] = 0;
-          memset(part + LEN + 3, 0, sizeof(double) * (LEN - 3)); ME.np = 2);
+          memset(part + LEN + 3, 0, sizeof(double) * (LEN - 3)); ME.np = 2);  /* S2 = 0 too */
     MCASE("merge_par_null", INV, "par:", ME.par = NULL);
     MCASE("merge_npar_short", INV, "npar: is 3", ME.npar = D - 1);
     MCASE("merge_npar_negative", INV, "npar:", ME.npar = -5);
@@ -624,6 +624,8 @@ static void cases_merge(void) {
           part[0] = 0; part[1] = -INFINITY; part[2] = 0; memset(part + 3, 0, sizeof(double) * (LEN - 3)));
     MCASE("merge_all_weights_zero", NUM, "par: every importance weight",
           part[1] = -INFINITY; part[2] = 0; memset(part + 3, 0, sizeof(double) * (LEN - 3)));
+    MCASE("merge_s2_above_s0", INV, "partials: scaled sum of squares", part[3] = part[2] * 2);
+    MCASE("merge_s2_nan", INV, "partials: scaled sum of squares", part[3] = NAN);
     MCASE("merge_max_nan", INV, "partials: max", part[1] = NAN);
     MCASE("merge_max_inf", INV, "partials: max", part[1] = INFINITY);
     MCASE("merge_max_ninf_sum_positive", INV, "partials: max", part[1] = -INFINITY);
@@ -631,7 +633,7 @@ static void cases_merge(void) {
     MCASE("merge_s0_negative", INV, "partials: max", part[2] = -1);
     MCASE("merge_s0_nan", INV, "partials: max", part[2] = NAN);
     MCASE("merge_s0_inf", INV, "partials: max", part[2] = INFINITY);
-    MCASE("merge_sum_nan", INV, "partials: sum 0", part[3] = NAN);
+    MCASE("merge_sum_nan", INV, "partials: sum 0", part[4] = NAN);
     MCASE("merge_sum_inf_last", INV, "partials: sum", part[LEN - 1] = INFINITY);
     MCASE("merge_second_bad", INV, "(partial 1 of 2)", ME.np = 2; part[LEN] = -3);
     static const double pnu[D] = {0, 0, 0, 1}, pnan[D] = {0, INFINITY, 1, 1};
@@ -845,6 +847,7 @@ static void cases_library(void) {
 
 #include "badinput_lmm.c"
 #include "badinput_mcla_fit.c"
+#include "badinput_cluster.c"
 #include "badinput_results.c"
 #include "badinput_mixlogit.c"
 #include "badinput_laplace.c"
@@ -870,6 +873,7 @@ int main(void) {
     cases_library();
     cases_lmm_setup();
     cases_mclafit();
+    cases_cluster();
     cases_results();
     cases_mixlogit();
     cases_laplace();

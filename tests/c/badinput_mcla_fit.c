@@ -128,7 +128,17 @@ static void cases_mclafit(void) {
     FRUN("fit_run_out_null", INV, "fit: is NULL", f_ = NULL);
     FRUN("fit_run_size_zero", INV, "size: is 0 bytes", FO.size = 0);
     FRUN("fit_run_size_newer_header", INV, "size:", FO.size = sizeof FO + 8);
-    FRUN("fit_run_m_zero", INV, "m:", FO.m = 0);
+    FRUN("fit_run_stages_zero", INV, "stages:", FO.stages = 0);
+    FRUN("fit_run_m_pilot_zero", INV, "m_pilot:", FO.m_pilot = 0);
+    FRUN("fit_run_ess_target_small", INV, "ess_target:", FO.m = GLMMGO_M_AUTO; FO.ess_target = 0.5);
+    FRUN("fit_run_ess_target_nan", INV, "ess_target:", FO.m = GLMMGO_M_AUTO; FO.ess_target = NAN);
+    FRUN("fit_run_rel_mcse_zero", INV, "rel_mcse:", FO.m = GLMMGO_M_AUTO; FO.rel_mcse = 0);
+    FRUN("fit_run_rel_mcse_inf", INV, "rel_mcse:", FO.m = GLMMGO_M_AUTO; FO.rel_mcse = INFINITY);
+    FRUN("fit_run_m_max_zero", INV, "m_max:", FO.m = GLMMGO_M_AUTO; FO.m_max = 0);
+    FRUN("fit_run_m_max_huge", INV, "m_max:", FO.m = GLMMGO_M_AUTO; FO.m_max = INT64_MAX);
+    FRUN("fit_run_time_max_negative", INV, "time_max:", FO.m = GLMMGO_M_AUTO; FO.time_max = -1);
+    FRUN("fit_run_time_max_nan", INV, "time_max:", FO.time_max = NAN);
+    FRUN("fit_run_sample_memory_negative", INV, "sample_memory:", FO.sample_memory = -2);
     FRUN("fit_run_m_negative", INV, "m:", FO.m = -5);
     FRUN("fit_run_m_huge", INV, "m:", FO.m = INT64_MAX);
     FRUN("fit_run_mq_overflow", INV, "m: size 1099511627776*3 is too large", FO.m = (int64_t)1 << 40);

@@ -31,8 +31,8 @@ int main(int argc, char **argv) {
     double b[16];
     show("estimates_before_run", glmmgo_result(h, GLMMGO_MCLA_BETA, b, c.p, err, sizeof err));
     glmmgo_mcla_options_default(&opt, sizeof opt, NULL, 0);
-    opt.m = 0;
-    show("m_zero", glmmgo_mcla_fit(h, &opt, NULL, NULL, &fit, err, sizeof err));
+    opt.m = -1;
+    show("m_negative", glmmgo_mcla_fit(h, &opt, NULL, NULL, &fit, err, sizeof err));
     glmmgo_mcla_options_default(&opt, sizeof opt, NULL, 0);
     opt.m = 100;
     opt.p_mix[0] = 0; opt.p_mix[1] = 0.5; opt.p_mix[2] = 0.5;

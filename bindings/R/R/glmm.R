@@ -6,14 +6,14 @@
 glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.equal, weights,
                  doPQL = TRUE, debug = FALSE, p1 = 1/3, p2 = 1/3, p3 = 1/3, rmax = 1000, iterlim = 1000,
                  par.init, zeta = 5, cluster = NULL, seed = NULL, workers = NULL, verbose = FALSE,
-                 na.action = stats::na.omit) {
+                 na.action = stats::na.omit, control = mcla.control()) {
   call <- match.call()
   spec <- glmm_model_spec(fixed, random, varcomps.names, if (missing(data)) NULL else data, family.glmm,
                           if (missing(varcomps.equal)) NULL else varcomps.equal,
                           if (missing(weights)) NULL else weights, na.action)
-  if (missing(m)) stop("'m', the Monte Carlo sample size, is required", call. = FALSE)
-  if (!is.numeric(m) || length(m) != 1L || !is.finite(m) || m < 1 || m != round(m))
-    stop("'m' must be one positive whole number (the Monte Carlo sample size)", call. = FALSE)
+  if (missing(m)) stop("'m', the Monte Carlo sample size, is required (a number, or \"auto\")", call. = FALSE)
+  m <- check_m(m)
+  ctl <- as_mcla_control(control)
   pvec <- c(p1, p2, p3)
   if (!is.numeric(pvec) || any(!is.finite(pvec)) || any(pvec < 0) || any(pvec > 1) || abs(sum(pvec) - 1) > 1e-8)
     stop(sprintf("p1, p2 and p3 must be probabilities summing to 1 (they sum to %s)", format(sum(pvec))),
@@ -45,19 +45,42 @@ glmm <- function(fixed, random, varcomps.names, data, family.glmm, m, varcomps.e
     stop("'doPQL' must be TRUE or FALSE", call. = FALSE)
 
   model <- mcla_model_of(spec)
-  opts <- list(m = as.double(m), p_mix = as_dbl(pvec), zeta = as.double(zeta), seed = as.double(seed),
-               workers = as.integer(nworkers), rinit = min(10, as.double(rmax)), rmax = as.double(rmax),
-               iterlim = as.double(iterlim), start = pinit, no_pql = !isTRUE(doPQL), ess_warn = 100)
+  opts <- c(list(m = if (identical(m, "auto")) 0 else as.double(m), p_mix = as_dbl(pvec), zeta = as.double(zeta),
+                 seed = as.double(seed), workers = as.integer(nworkers), rinit = min(10, as.double(rmax)),
+                 rmax = as.double(rmax), iterlim = as.double(iterlim), start = pinit, no_pql = !isTRUE(doPQL),
+                 ess_warn = 100),
+            mcla_control_opts(ctl))
   if (is_negbinomial(spec$family) && is.null(spec$family$size)) {
     opts$dispersion_lo <- as.double(spec$family$size.range[1])
     opts$dispersion_hi <- as.double(spec$family$size.range[2])
   }
   t0 <- proc.time()[["elapsed"]]
-  fit <- tryCatch(engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
+  cinfo <- NULL
+  fit <- tryCatch(if (is_parallel_cluster(cluster)) {
+    cf <- glmm_cluster_fit(model, opts, verbose, cluster, spec, nworkers)
+    cinfo <- cf$report
+    cf$fit
+  } else engine_mcla_fit(model, opts, verbose), finally = free_handle(model))
   if (is.null(fit)) signal_interrupt("glmm")
   res <- engine_mclafit_result(fit)
   elapsed <- proc.time()[["elapsed"]] - t0
-  glmm_result(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
+  out <- glmm_result(res, spec, fit, call, fixed, random, pvec, zeta, cluster, debug, seed, nworkers, elapsed)
+  out$control <- ctl
+  out$cluster.info <- cinfo
+  glmm_warnings(out, identical(m, "auto"))
+  out
+}
+
+## m: one positive whole number (glmm's meaning: the sample size of the
+## final importance density), or "auto".
+check_m <- function(m) {
+  if (identical(m, "auto")) return(m)
+  if (!is.numeric(m) || length(m) != 1L || !is.finite(m) || m < 1 || m != round(m))
+    stop("'m' must be one positive whole number (the Monte Carlo sample size) or \"auto\"", call. = FALSE)
+  if (m > 2^53)
+    stop(sprintf("'m' is %s; the Monte Carlo sample size must be at most 2^53 (and its samples fit in memory)", format(m)),
+         call. = FALSE)
+  m
 }
 
 is_negbinomial <- function(fam) identical(fam$family.glmm, "negbinomial.glmm")
@@ -192,10 +215,9 @@ glmm_workers <- function(cluster, workers) {
   if (!is.null(workers)) return(check_workers(workers))
   if (is.null(cluster)) return(0L)
   if (is.numeric(cluster)) return(check_workers(cluster))
-  if (inherits(cluster, "cluster"))
-    stop("glmm(cluster = <parallel cluster>): distributing samples over R processes is not available in this version; pass the number of threads instead (cluster = 2 or workers = 2), which runs the same computation in parallel inside the engine",
-         call. = FALSE)
-  stop("'cluster' must be a number of workers", call. = FALSE)
+  if (is_parallel_cluster(cluster)) return(1L) # threads per worker process unless 'workers' says
+  stop("'cluster' must be a cluster of the parallel package (makeCluster, makePSOCKcluster; snow and Rmpi clusters) or a number of threads",
+       call. = FALSE)
 }
 
 ## The glmm-compatible result from the engine's results (engine_mclafit_result).
@@ -232,7 +254,11 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
               se = stats::setNames(res$se, nm), z.value = stats::setNames(res$z, nm),
               pvalue = stats::setNames(res$pvalue, nm), vcov = named_mat(res$vcov),
               mcse = stats::setNames(res$mcse, nm), mcvcov = named_mat(res$mcvcov),
+              mcse.glmm = stats::setNames(res$mcse.glmm, nm), mcvcov.glmm = named_mat(res$mcvcov.glmm),
+              jackknife = stats::setNames(res$jackknife, c("groups", "effective.groups", "df", "inflation")),
               ess = res$ess, ess.warning = res$ess.warning,
+              stages = glmm_stage_table(res, nm), auto.stop = res$auto.stop, target.met = res$target.met,
+              guarded = res$guarded, t.sigma = res$t.sigma, samples.kept = res$samples.kept,
               counts = stats::setNames(res$counts, c("m1", "m2", "m3")),
               timing = stats::setNames(res$seconds, c("pql", "sampling", "trust", "inference")),
               seed = seed, workers = workers, time = elapsed,
@@ -245,15 +271,56 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
       out$size.profile <- res$size.profile
     }
   }
-  if (isTRUE(res$ess.warning))
-    warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so estimates and MCSEs are unreliable; increase m",
-                    res$ess, as.integer(res$m)), call. = FALSE)
-  if (!isTRUE(res$converged))
-    warning(sprintf("the trust-region maximisation did not converge (%s) after %d iterations: %s",
-                    tolower(names(res$convergence)), as.integer(res$iterations),
-                    if (identical(names(res$convergence), "ITERLIM")) "increase iterlim or m"
-                    else "the estimates are not a maximum; try other par.init or a larger m"), call. = FALSE)
   structure(out, class = c("glmmgo_glmm", "glmm"))
+}
+
+## The stages of a fit: one row per importance density, with each stage's
+## sample size, effective sample size, estimates and MCSEs (matrix columns).
+glmm_stage_table <- function(res, nm) {
+  k <- length(res$stage.m)
+  sq <- function(v) { M <- matrix(v, k, length(nm)); colnames(M) <- nm; M }
+  st <- data.frame(stage = seq_len(k), m = res$stage.m, ess = res$stage.ess, guarded = res$stage.guarded,
+                   final = seq_len(k) == res$final.stage + 1)
+  st$centre <- sq(res$stage.centre)
+  st$estimate <- sq(res$stage.par)
+  st$mcse <- sq(res$stage.mcse)
+  st
+}
+
+## glmm()'s warnings: a small effective sample size, a maximisation that
+## did not converge (and why), an automatic sample size stopped by a cap.
+glmm_warnings <- function(fit, auto) {
+  if (isTRUE(fit$ess.warning))
+    warning(sprintf("the effective sample size of the importance weights at the estimate is %.1f of m = %d: the MCLA rests on few samples, so the estimates are unreliable (the MCSEs say by how much); increase m, or use m = \"auto\"",
+                    fit$ess, as.integer(fit$m)), call. = FALSE)
+  if (isTRUE(fit$guarded)) {
+    warning("the maximisation stopped where the importance sample thins out (its effective sample size fell below 10% of its value at the start): the maximum lies beyond what this sample describes; increase the stages or m (see ?mcla.control)",
+            call. = FALSE)
+  } else if (!isTRUE(fit$trust.converged)) {
+    reason <- names(fit$trust.convergence)
+    warning(sprintf("the trust-region maximisation did not converge (%s) after %d iterations: %s",
+                    tolower(reason), as.integer(fit$trust.iterations),
+                    if (identical(reason, "ITERLIM")) "increase iterlim or m"
+                    else "the estimates are not a maximum; try other par.init or a larger m"), call. = FALSE)
+  }
+  if (auto && fit$auto.stop %in% c("m.max reached", "time.max reached"))
+    warning(auto_cap_message(fit), call. = FALSE)
+}
+
+auto_cap_message <- function(fit) {
+  ctl <- fit$control
+  rel <- fit$mcse / fit$se
+  rel[is.na(rel)] <- Inf
+  worst <- which.max(rel)
+  cap <- if (fit$auto.stop == "m.max reached") sprintf("m.max = %s", format(ctl$m.max, big.mark = ","))
+         else sprintf("time.max = %s s", format(ctl$time.max))
+  short <- c(if (fit$ess < ctl$ess) sprintf("the effective sample size is %.0f, below its target %s", fit$ess,
+                                            format(ctl$ess)),
+             if (any(!(rel <= ctl$rel.mcse)))
+               sprintf("the MCSE of %s is %.3g standard errors, above rel.mcse = %s", names(rel)[worst], rel[worst],
+                       format(ctl$rel.mcse)))
+  sprintf("m = \"auto\" stopped at %s with m = %s before reaching its targets: %s", cap,
+          format(fit$m, big.mark = ","), paste(short, collapse = "; "))
 }
 
 ## The u-matrix (m x q, row k = sample k) is not kept in the result (it can
@@ -306,12 +373,20 @@ vcov.glmmgo_glmm <- function(object, ...) {
 
 se.glmmgo_glmm <- function(object, ...) object$se
 
-mcvcov.glmmgo_glmm <- function(object, ...) {
-  if (is.null(object$mcvcov)) stop("this fit has no Monte Carlo covariance", call. = FALSE)
-  object$mcvcov
+## The Monte Carlo covariance and standard errors of the estimates: by
+## default from the spread between groups of samples (the engine's
+## delete-a-group jackknife; see ?mcse), or glmm's formula H^-1 V H^-1.
+mcvcov.glmmgo_glmm <- function(object, method = c("jackknife", "glmm"), ...) {
+  method <- match.arg(method)
+  v <- if (method == "glmm") object$mcvcov.glmm else object$mcvcov
+  if (is.null(v)) stop("this fit has no Monte Carlo covariance", call. = FALSE)
+  v
 }
 
-mcse.glmmgo_glmm <- function(object, ...) object$mcse
+mcse.glmmgo_glmm <- function(object, method = c("jackknife", "glmm"), ...) {
+  method <- match.arg(method)
+  if (method == "glmm") object$mcse.glmm else object$mcse
+}
 
 ## As glmm's: the Monte Carlo log-likelihood at the estimate, a number
 ## (glmm's value, without the normalising constants of the family, so not
@@ -382,7 +457,9 @@ summary.glmmgo_glmm <- function(object, ...) {
                  randcall = object$randcall, coefficients = stats::setNames(coefmat[, 1], rownames(coefmat)), family.mcml = object$family.glmm,
                  call = object$call, nucoefmat = nucoefmat, link = link_label(object$family.glmm),
                  trust.converged = object$trust.converged, family = object$family.glmm, m = object$m,
-                 loglike = object$loglike.value, ess = object$ess, mcse = object$mcse, size = object$size),
+                 loglike = object$loglike.value, ess = object$ess, mcse = object$mcse, size = object$size,
+                 mcse.glmm = object$mcse.glmm, jackknife = object$jackknife, stages = object$stages,
+                 auto.stop = object$auto.stop, guarded = object$guarded),
             class = "summary.glmmgo_glmm")
 }
 
@@ -399,17 +476,34 @@ print.summary.glmmgo_glmm <- function(x, digits = max(3, getOption("digits") - 3
   stats::printCoefmat(x$nucoefmat, digits = digits, signif.stars = signif.stars, P.values = TRUE, has.Pvalue = TRUE)
   cat("\n")
   if (!is.null(x$size)) cat(sprintf("Negative binomial size: %s\n", format(x$size, digits = digits)))
-  cat(sprintf("Monte Carlo sample size m = %d, effective sample size of the weights %.1f\n\n", as.integer(x$m),
-              x$ess))
+  print_mc_error(x, digits)
   invisible(x)
+}
+
+## The Monte Carlo part of the summary: the MCSEs (the jackknife's, with
+## glmm's formula beside them), the sample and its effective size, the
+## stages and why m stopped.
+print_mc_error <- function(x, digits) {
+  jk <- x$jackknife
+  cat(sprintf("Monte Carlo standard errors (delete-a-group jackknife over %d groups of samples, %.1f effective; see ?mcse):\n",
+              as.integer(jk[["groups"]]), jk[["effective.groups"]]))
+  tab <- rbind(MCSE = x$mcse, `glmm's MCSE` = x$mcse.glmm)
+  print.default(format(tab, digits = digits), print.gap = 2, quote = FALSE)
+  st <- x$stages
+  if (!is.null(st) && nrow(st) > 1)
+    cat(sprintf("Importance densities: %d stages, effective sample sizes %s; the estimates come from stage %d\n",
+                nrow(st), paste(sprintf("%.0f", st$ess), collapse = ", "), which(st$final)))
+  cat(sprintf("Monte Carlo sample size m = %.0f%s, effective sample size of the weights %.1f\n\n", x$m,
+              if (!is.null(x$auto.stop) && x$auto.stop != "m given") sprintf(" (m = \"auto\": %s)", x$auto.stop) else "",
+              x$ess))
 }
 
 ## ---- importance-weight diagnostics ----------------------------------------
 
 ## The engine's MCLA objective over the fit's own sample: the model (with
-## the fit's negative binomial size), the importance density the fit sampled
-## from (u*, D* and Sigma~^-1 as the engine reports them) and the u-matrix.
-## Needs the engine's fit (not restored from a file).
+## the fit's negative binomial size) with the fit's importance density and
+## samples, set by the engine from the fit itself (no u-matrix passes
+## through R). Needs the engine's fit (not restored from a file).
 glmm_objective_model <- function(object) {
   fam <- object$family.glmm
   fit <- .subset2(object, "model")
@@ -420,10 +514,7 @@ glmm_objective_model <- function(object) {
   mm <- object$mod.mcml
   ntr <- if (fam$family.glmm == "binomial.glmm") mm$ntrials else NULL
   mod <- mcla_model(mm$y, mm$x, do.call(cbind, mm$z), object$nrandom, fam, ntrials = ntr, weights = object$weights)
-  pv <- object$pvec
-  mcla_set_importance(mod, object$u.star, diag(object$D.star), if (pv[3] > 0) engine_mclafit_sigma_inv(fit$ptr),
-                      zeta = object$zeta, p1 = pv[1], p2 = pv[2], p3 = pv[3])
-  mcla_set_samples(mod, glmm_umat(object))
+  engine_mcla_set_fit_samples(mod$ptr, fit$ptr)
   mod
 }
 
@@ -436,7 +527,7 @@ glmm_sample_terms <- function(object, par = NULL) {
   on.exit(free_handle(mod$ptr))
   m <- as.integer(object$m)
   d <- length(par)
-  parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 3 + seq_len(d))],
+  parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 4 + seq_len(d))],
                   numeric(d + 1))
   list(logweight = parts[1, ], score = t(parts[-1, , drop = FALSE]))
 }

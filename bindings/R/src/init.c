@@ -14,6 +14,11 @@ SEXP gg_mcla_objective(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mcla_partial(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_mcla_merge(SEXP, SEXP, SEXP);
 SEXP gg_mcla_fit(SEXP, SEXP, SEXP);
+SEXP gg_mcla_set_fit_samples(SEXP, SEXP);
+SEXP gg_mcla_fit_cluster(SEXP, SEXP, SEXP, SEXP);
+SEXP gg_mcla_worker_sample(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP gg_mcla_worker_partials(SEXP, SEXP, SEXP, SEXP);
+SEXP gg_tcp_nodelay(void);
 SEXP gg_confint(SEXP, SEXP);
 SEXP gg_lmm_new(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP gg_lmm_objective(SEXP, SEXP, SEXP, SEXP);
@@ -88,6 +93,11 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gg_mcla_partial, 5),
     CALLDEF(gg_mcla_merge, 3),
     CALLDEF(gg_mcla_fit, 3),
+    CALLDEF(gg_mcla_set_fit_samples, 2),
+    CALLDEF(gg_mcla_fit_cluster, 4),
+    CALLDEF(gg_mcla_worker_sample, 5),
+    CALLDEF(gg_mcla_worker_partials, 4),
+    CALLDEF(gg_tcp_nodelay, 0),
     CALLDEF(gg_confint, 2),
     CALLDEF(gg_lmm_new, 7),
     CALLDEF(gg_lmm_objective, 4),

@@ -130,16 +130,19 @@ SEXP gg_mcla_merge(SEXP ptr, SEXP par, SEXP partials) {
 /* Fits the model (glmm's glmm()) into a new fit handle. opts: a list with any
    of the fields of glmmgo_mcla_options (m, p_mix, zeta, seed, workers, no_pql,
    rinit, rmax, iterlim, start, ess_warn, t_at_ustar, dispersion_lo,
-   dispersion_hi); the others keep glmmgo_mcla_options_default's values.
+   dispersion_hi, stages, m_pilot, ess_target, rel_mcse, m_max, time_max,
+   sample_memory); the others keep glmmgo_mcla_options_default's values
+   (R checks the ranges of the integer-valued doubles before they come
+   here).
    Returns the fit's handle, or NULL when the user interrupted (Ctrl-C). */
-SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
-    gg_enter();
-    glmmgo_handle h = gg_handle(ptr);
+/* Fills *o from the list opts (the fields of glmmgo_mcla_options; see
+   gg_mcla_fit), the others keeping glmmgo_mcla_options_default's values. */
+void gg_mcla_options_of(SEXP opts, glmmgo_mcla_options *opt) {
     char err[ERRLEN];
     glmmgo_mcla_options o;
     gg_check(glmmgo_mcla_options_default(&o, sizeof o, err, sizeof err), err, "glmmgo_mcla_options_default");
     SEXP v;
-    if ((v = gg_list_elt(opts, "m")) != NULL) o.m = gg_scalar_int64_in(v, "m", 1);
+    if ((v = gg_list_elt(opts, "m")) != NULL) o.m = gg_scalar_int64_in(v, "m", GLMMGO_M_AUTO); /* glmm() has checked m >= 1 or "auto" */
     if ((v = gg_list_elt(opts, "p_mix")) != NULL) {
         const double *pm = gg_real(v, 3, "p_mix", 0);
         for (int i = 0; i < 3; i++) o.p_mix[i] = pm[i];
@@ -159,6 +162,22 @@ SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     if ((v = gg_list_elt(opts, "t_at_ustar")) != NULL) o.t_at_ustar = Rf_asLogical(v) == TRUE;
     if ((v = gg_list_elt(opts, "dispersion_lo")) != NULL) o.dispersion_lo = gg_scalar_real(v, "dispersion_lo");
     if ((v = gg_list_elt(opts, "dispersion_hi")) != NULL) o.dispersion_hi = gg_scalar_real(v, "dispersion_hi");
+    if ((v = gg_list_elt(opts, "stages")) != NULL) o.stages = (int32_t)gg_scalar_int(v, "stages");
+    if ((v = gg_list_elt(opts, "m_pilot")) != NULL) o.m_pilot = (int64_t)gg_scalar_real(v, "m_pilot");
+    if ((v = gg_list_elt(opts, "ess_target")) != NULL) o.ess_target = gg_scalar_real(v, "ess_target");
+    if ((v = gg_list_elt(opts, "rel_mcse")) != NULL) o.rel_mcse = gg_scalar_real(v, "rel_mcse");
+    if ((v = gg_list_elt(opts, "m_max")) != NULL) o.m_max = (int64_t)gg_scalar_real(v, "m_max");
+    if ((v = gg_list_elt(opts, "time_max")) != NULL) o.time_max = gg_scalar_real(v, "time_max");
+    if ((v = gg_list_elt(opts, "sample_memory")) != NULL) o.sample_memory = (int64_t)gg_scalar_real(v, "sample_memory");
+    *opt = o;
+}
+
+SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
+    gg_enter();
+    glmmgo_handle h = gg_handle(ptr);
+    char err[ERRLEN];
+    glmmgo_mcla_options o;
+    gg_mcla_options_of(opts, &o);
     gg_progress prog = {Rf_asInteger(verbose) > 0, 0, 1};
     glmmgo_handle fit = 0;
     int st = glmmgo_mcla_fit(h, &o, gg_progress_cb, &prog, &fit, err, sizeof err);
@@ -166,6 +185,15 @@ SEXP gg_mcla_fit(SEXP ptr, SEXP opts, SEXP verbose) {
     if (st == GLMMGO_ERR_CANCELLED && prog.interrupted) return R_NilValue;
     gg_check(st, err, "glmmgo_mcla_fit");
     return gg_wrap_handle(fit);
+}
+
+/* Sets on an MCLA model the importance density and samples of a fit. */
+SEXP gg_mcla_set_fit_samples(SEXP model, SEXP fit) {
+    gg_enter();
+    char err[ERRLEN];
+    gg_check(glmmgo_mcla_set_fit_samples(gg_handle(model), gg_handle(fit), err, sizeof err), err,
+             "glmmgo_mcla_set_fit_samples");
+    return R_NilValue;
 }
 
 /* Wald intervals of a fit (MCLA or mixlogit) at level: an npar x 2 matrix. */

@@ -58,4 +58,7 @@ typedef struct {
 int gg_progress_cb(void *userdata, int64_t iter, double objective, const double *par, int64_t npar);
 void gg_restore_onstack(void);
 
+/* The options of an MCLA fit from an R list (mcla.c). */
+void gg_mcla_options_of(SEXP opts, glmmgo_mcla_options *o);
+
 #endif

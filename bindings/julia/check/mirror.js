@@ -540,6 +540,7 @@ function mclaFitCase(out, body, c, k, plan) {
     lines.push(mclaFit(`${name} workers=${w}`, 'h', {
       m: int(c.m), seed: `UINT64_C(${c.seed})`, zeta: num(c.zeta), 'p_mix[0]': 'pmix[0]', 'p_mix[1]': 'pmix[1]',
       'p_mix[2]': 'pmix[2]', workers: w, no_pql: 0, t_at_ustar: 0, dispersion_lo: '0.0', dispersion_hi: '0.0',
+      stages: 1,
     }, `f[${i}]`, `r[${i}]`));
     if (i > 0) {
       lines.push(`    same_bits("${name} beta, workers ${c.workers[0]} and ${w}", res(&r[0], GLMMGO_MCLA_BETA, NULL), res(&r[${i}], GLMMGO_MCLA_BETA, NULL), ${r.p});
@@ -589,8 +590,127 @@ function mclaFitCase(out, body, c, k, plan) {
     res(r0, GLMMGO_MCLA_DISPERSION_PROFILE, &nprof);
     close_to("${name} dispersion 0", res1(r0, GLMMGO_MCLA_DISPERSION), 0, 0);
     close_to("${name} no dispersion profile", (double)nprof, 0, 0);
+    /* glmm's MCSE beside the jackknife's; the single stage; the fit's samples set by the library */
+    double *mcg = res(r0, GLMMGO_MCLA_MCSE_GLMM, NULL), *mcvg = res(r0, GLMMGO_MCLA_MCVCOV_GLMM, NULL);
+    for (int i = 0; i < ${d}; i++)
+        close_to("${name} glmm's mcse = sqrt(diag(mcvcov))", mcg[i], sqrt(mcvg[i * ${d} + i]), ${tol.identities});
+    result(res(r0, GLMMGO_MCLA_JACKKNIFE, NULL)[0] >= 1, "${name} jackknife groups", "fewer than 1");
+    close_to("${name} one stage", res1(r0, GLMMGO_MCLA_STAGE_COUNT), 1, 0);
+    close_to("${name} final stage", res1(r0, GLMMGO_MCLA_FINAL_STAGE), 0, 0);
+    close_to("${name} m given", res1(r0, GLMMGO_MCLA_AUTO_STOP), GLMMGO_AUTO_M_GIVEN, 0);
+    close_to("${name} t at 0", res1(r0, GLMMGO_MCLA_T_SIGMA), 0, 0);
+    close_to("${name} samples kept", res1(r0, GLMMGO_MCLA_SAMPLES_KEPT), 1, 0);
+    close_to("${name} stage m", res1(r0, GLMMGO_MCLA_STAGE_M), ${num(c.m)}, 0);
+    close_all("${name} stage estimate", res(r0, GLMMGO_MCLA_STAGE_PAR, NULL), coef, ${d}, 0);
+    ok_status("${name} set_fit_samples", glmmgo_mcla_set_fit_samples(h, f[0], err, sizeof err));
+    ok_status("${name} objective on the fit's samples", glmmgo_mcla_objective(h, coef, 0, &value, NULL, NULL, err, sizeof err));
+    close_to("${name} objective on the fit's samples = the fit's value", value, res1(r0, GLMMGO_MCLA_VALUE), ${tol.objective});
+    /* m = :auto with two stages, stopped by m_max (its ESS target cannot be met) */
+    glmmgo_handle g;
+    fitres rg;${mclaFit(`${name} auto`, 'h', {
+      m: 'GLMMGO_M_AUTO', seed: `UINT64_C(${c.seed})`, zeta: num(c.zeta), 'p_mix[0]': 'pmix[0]', 'p_mix[1]': 'pmix[1]',
+      'p_mix[2]': 'pmix[2]', stages: 2, m_pilot: 'INT64_C(256)', m_max: 'INT64_C(512)', ess_target: '1e9',
+    }, 'g', 'rg')}
+    close_to("${name} auto stopped at m_max", res1(&rg, GLMMGO_MCLA_AUTO_STOP), GLMMGO_AUTO_M_MAX, 0);
+    close_to("${name} auto m", (double)get_dims("${name} auto dims", g).m, 512, 0);
+    close_to("${name} auto t at Sigma", res1(&rg, GLMMGO_MCLA_T_SIGMA), 1, 0);
+    result(res1(&rg, GLMMGO_MCLA_STAGE_COUNT) >= 1, "${name} auto stages", "none");
+    double gcoef[${d}];
+    memcpy(gcoef, res(&rg, GLMMGO_MCLA_BETA, NULL), sizeof(double) * ${r.p});
+    memcpy(gcoef + ${r.p}, res(&rg, GLMMGO_MCLA_NU, NULL), sizeof(double) * ${r.T});
+    ok_status("${name} auto set_fit_samples", glmmgo_mcla_set_fit_samples(h, g, err, sizeof err));
+    ok_status("${name} auto objective", glmmgo_mcla_objective(h, gcoef, 0, &value, NULL, NULL, err, sizeof err));
+    close_to("${name} auto objective = the fit's value", value, res1(&rg, GLMMGO_MCLA_VALUE), ${tol.objective});
+    free_fitres(&rg);
+    ok_status("${name} free auto fit", glmmgo_free(g));
     free(sinv); free(umat);
     for (int i = 0; i < ${nw}; i++) { free_fitres(&r[i]); ok_status("${name} free fit", glmmgo_free(f[i])); }
+    ok_status("${name} free model", glmmgo_free(h));
+}`);
+  body.push(lines.join('\n'));
+  return `test_${tag}`;
+}
+
+// runtests.jl's "MCLA fit on a worker pool": fit(MCLAFit, family, y, X, Z, varcomp;
+// pool = WorkerPool(k workers)) with the reference's data equals the fit without a
+// pool bit for bit. Here k model handles of the same data stand for the worker
+// processes: the partials callback hands them contiguous ranges of batches at each
+// new sample (glmmgo_mcla_worker_sample) and asks each for its part of every request
+// (glmmgo_mcla_worker_partials), as cluster.jl's _partials_callback does.
+function clusterCase(out, body, c, k, plan) {
+  const tag = `mclacl${k}`;
+  const mi = td.mclaInputs(plan.pkg, c.reference);
+  mclaData(out, tag, mi);
+  const r = mi.ref;
+  const name = `pool fit ${c.reference}`;
+  const maxw = Math.max(...c.pools);
+  const worker = (i) => mclaNew(`${tag}`, mi, { importance: false, samples: false, h: `cl.w[${i}]` })
+    .replace(`glmmgo_handle cl.w[${i}] = 0;`, `cl.w[${i}] = 0;`);
+  const cb = `
+typedef struct { int k; glmmgo_handle w[${maxw}]; int64_t b0[${maxw}], b1[${maxw}]; int64_t samples; } ${tag}_pool;
+
+static int ${tag}_partials(void *userdata, const glmmgo_mcla_request *req) {
+    ${tag}_pool *c = userdata;
+    char e[1024];
+    if (req->what == GLMMGO_MCLA_SAMPLE) {
+        int k = c->k < req->nbatches ? c->k : (int)req->nbatches;
+        for (int i = 0; i < c->k; i++) c->b0[i] = c->b1[i] = -1;
+        for (int i = 0; i < k; i++) {
+            c->b0[i] = (int64_t)llround((double)i * (double)req->nbatches / k);
+            c->b1[i] = (int64_t)llround((double)(i + 1) * (double)req->nbatches / k);
+            if (glmmgo_mcla_worker_sample(c->w[i], req->spec, req->spec_len, c->b0[i], c->b1[i], 1, e, sizeof e) != GLMMGO_OK) {
+                snprintf(req->err, req->errlen, "worker %d: %s", i, e);
+                return 1;
+            }
+        }
+        c->samples++;
+        return 0;
+    }
+    for (int i = 0; i < c->k; i++) {
+        int64_t lo = c->b0[i] > req->batch_begin ? c->b0[i] : req->batch_begin;
+        int64_t hi = c->b1[i] < req->batch_end ? c->b1[i] : req->batch_end;
+        if (c->b0[i] < 0 || lo >= hi) continue;
+        if (glmmgo_mcla_worker_partials(c->w[i], req->what, req->par, req->npar, req->m, req->row_begin, req->row_end, lo, hi, 1,
+                                        req->partials + (lo - req->batch_begin) * req->batch_len, (hi - lo) * req->batch_len,
+                                        e, sizeof e) != GLMMGO_OK) {
+            snprintf(req->err, req->errlen, "worker %d: %s", i, e);
+            return 1;
+        }
+    }
+    return 0;
+}`;
+  const lines = [cb, `static void test_${tag}(void) {`, mclaNew(tag, mi, { importance: false, samples: false })];
+  lines.push(`    glmmgo_handle f0 = 0;
+    fitres r0;`);
+  lines.push(mclaFit(`${name} without a pool`, 'h', { m: int(c.m), seed: `UINT64_C(${c.seed})`, workers: 1 }, 'f0', 'r0'));
+  c.pools.forEach((kw) => {
+    lines.push(`
+    {
+        ${tag}_pool cl = {.k = ${kw}};
+${Array.from({ length: kw }, (_, i) => worker(i)).join('\n')}
+        glmmgo_mcla_options opt;
+        require_ok("${name} pool ${kw} options", glmmgo_mcla_options_default(&opt, sizeof opt, err, sizeof err));
+        opt.m = ${int(c.m)};
+        opt.seed = UINT64_C(${c.seed});
+        opt.workers = 1;
+        opt.partials = ${tag}_partials;
+        opt.partials_userdata = &cl;
+        glmmgo_handle f1 = 0;
+        require_ok("${name} pool ${kw}", glmmgo_mcla_fit(h, &opt, NULL, NULL, &f1, err, sizeof err));
+        fitres r1 = read_mcla_fit(f1);
+        result(cl.samples >= 1, "${name} pool ${kw}: the workers drew the sample", "no sample request");
+        same_bits("${name} pool ${kw} beta", res(&r0, GLMMGO_MCLA_BETA, NULL), res(&r1, GLMMGO_MCLA_BETA, NULL), ${r.p});
+        same_bits("${name} pool ${kw} nu", res(&r0, GLMMGO_MCLA_NU, NULL), res(&r1, GLMMGO_MCLA_NU, NULL), ${r.T});
+        same_bits("${name} pool ${kw} loglik", res(&r0, GLMMGO_MCLA_VALUE, NULL), res(&r1, GLMMGO_MCLA_VALUE, NULL), 1);
+        same_bits("${name} pool ${kw} se", res(&r0, GLMMGO_MCLA_SE, NULL), res(&r1, GLMMGO_MCLA_SE, NULL), ${r.p + r.T});
+        same_bits("${name} pool ${kw} mcse", res(&r0, GLMMGO_MCLA_MCSE, NULL), res(&r1, GLMMGO_MCLA_MCSE, NULL), ${r.p + r.T});
+        free_fitres(&r1);
+        ok_status("${name} pool ${kw} free fit", glmmgo_free(f1));
+        for (int i = 0; i < ${kw}; i++) ok_status("${name} free worker", glmmgo_free(cl.w[i]));
+    }`);
+  });
+  lines.push(`    free_fitres(&r0);
+    ok_status("${name} free fit", glmmgo_free(f0));
     ok_status("${name} free model", glmmgo_free(h));
 }`);
   body.push(lines.join('\n'));
@@ -1124,6 +1244,7 @@ function generate(pkg, headerFile) {
   (plan.lmm_derivatives || []).forEach((d, k) => tests.push(lmmDerivativesCase(body, d, k, plan, lme4)));
   plan.mcla.forEach((c, k) => tests.push(mclaCase(data, body, c, k, plan)));
   (plan.mcla_fit || []).forEach((c, k) => tests.push(mclaFitCase(data, body, c, k, plan)));
+  (plan.mcla_cluster || []).forEach((c, k) => tests.push(clusterCase(data, body, c, k, plan)));
   (plan.mcla_nb || []).forEach((c, k) => tests.push(nbCase(data, body, c, k, plan)));
   (plan.mixlogit || []).forEach((c, k) => tests.push(mixlogitCase(data, body, c, k, plan)));
   (plan.glmm || []).forEach((c, k) => tests.push(glmmCase(data, body, c, k, plan)));

@@ -23,6 +23,7 @@ The package needs a built libglmmgo: set `ENV["GLMMGO_LIB"]` or call
 """
 module GlmmGo
 
+using Distributed: Distributed   # fits whose sample lives in worker processes (cluster.jl)
 using Libdl: Libdl
 using LinearAlgebra: LinearAlgebra   # matrix products (fitted values)
 using Preferences: Preferences
@@ -45,7 +46,7 @@ export
     GLMMModel, GLMMFit,
     # MCLA
     MCLAModel, set_importance!, set_samples!, set_dispersion!, nsamples, partial, partial_length, merge_partials,
-    MCLAFit, mcse, mcvcov, ess, umatrix,
+    MCLAFit, MCLAStage, mcse, mcvcov, ess, umatrix, set_fit_samples!,
     # the two-class mixture of logistic random-intercept models
     MixLogitModel, MixLogitFit, posterior,
     # StatsAPI's generics, extended here
@@ -71,6 +72,7 @@ include("handles.jl")
 include("fitting.jl")
 include("mcla.jl")
 include("mclafit.jl")
+include("cluster.jl")
 include("mixlogit.jl")
 include("terms.jl")
 include("lmm.jl")

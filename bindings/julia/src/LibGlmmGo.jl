@@ -69,6 +69,11 @@ const GLMMGO_KIND_MIXLOGIT_FIT = Int32(6)
 const GLMMGO_KIND_LAPLACE_MODEL = Int32(7)
 const GLMMGO_KIND_LAPLACE_FIT = Int32(8)
 const GLMMGO_BLOCK_ROWS = Int64(256)
+const GLMMGO_MAX_BATCHES = Int32(64)
+const GLMMGO_MCLA_SAMPLE = Int32(1)
+const GLMMGO_MCLA_BATCH_PARTIALS = Int32(2)
+const GLMMGO_MCLA_MOMENT_PARTIALS = Int32(3)
+const GLMMGO_M_AUTO = Int32(0)
 const GLMMGO_MCLA_BETA = Int32(1001)  # p  beta-hat
 const GLMMGO_MCLA_NU = Int32(1002)  # nvc  nu-hat, the variances
 const GLMMGO_MCLA_VALUE = Int32(1003)  # 1  l_m at the estimate (no normalising constants, as glmm)
@@ -79,7 +84,7 @@ const GLMMGO_MCLA_Z = Int32(1007)  # d  z = estimate / se
 const GLMMGO_MCLA_PVALUE = Int32(1008)  # d  two-sided for beta, one-sided for nu (glmm's "Pr(>|z|)/2")
 const GLMMGO_MCLA_VCOV = Int32(1009)  # d*d  -Hessian^{-1}
 const GLMMGO_MCLA_MCSE = Int32(1010)  # d  Monte Carlo standard errors, sqrt(diag(mcvcov))
-const GLMMGO_MCLA_MCVCOV = Int32(1011)  # d*d  glmm's Monte Carlo covariance H^{-1} V H^{-1}
+const GLMMGO_MCLA_MCVCOV = Int32(1011)  # d*d  Monte Carlo covariance of the estimate (jackknife over groups of samples)
 const GLMMGO_MCLA_HESSIAN_NEGDEF = Int32(1012)  # 1 int  1 if -Hessian is positive definite (else SEs are suspect)
 const GLMMGO_MCLA_CONVERGED = Int32(1013)  # 1 int  1 if converged: trust's test met at a maximum (GLMMGO_MCLA_CONVERGENCE is 0)
 const GLMMGO_MCLA_ITERATIONS = Int32(1014)  # 1 int  trust iterations
@@ -98,12 +103,32 @@ const GLMMGO_MCLA_DISPERSION = Int32(1026)  # 1  negative binomial size r used (
 const GLMMGO_MCLA_DISPERSION_LOGLIK = Int32(1027)  # 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise
 const GLMMGO_MCLA_DISPERSION_PROFILE = Int32(1028)  # 2*k or 0  the k points (r, profile log-likelihood) the search evaluated, column-major k x 2
 const GLMMGO_MCLA_CONVERGENCE = Int32(1029)  # 1 int  why the fit did not converge: a GLMMGO_CONVERGENCE_* code, 0 if it did
+const GLMMGO_MCLA_MCSE_GLMM = Int32(1030)  # d  glmm's Monte Carlo standard errors, sqrt(diag(mcvcov_glmm))
+const GLMMGO_MCLA_MCVCOV_GLMM = Int32(1031)  # d*d  glmm's Monte Carlo covariance H^{-1} V H^{-1}, V = sum v_k^2 g_k g_k'
+const GLMMGO_MCLA_JACKKNIFE = Int32(1032)  # 4  the MCSE's groups G, effective groups, degrees of freedom, variance inflation
+const GLMMGO_MCLA_STAGE_COUNT = Int32(1033)  # 1 int  k, the number of stages (importance densities)
+const GLMMGO_MCLA_STAGE_M = Int32(1034)  # k int  samples of each stage (the final stage's after growing)
+const GLMMGO_MCLA_STAGE_ESS = Int32(1035)  # k  effective sample size at each stage's estimate
+const GLMMGO_MCLA_STAGE_PAR = Int32(1036)  # k*d  each stage's estimate, column-major k x d
+const GLMMGO_MCLA_STAGE_MCSE = Int32(1037)  # k*d  each stage's MCSEs, column-major k x d
+const GLMMGO_MCLA_STAGE_CENTRE = Int32(1038)  # k*d  the point each stage's density was built at, column-major k x d
+const GLMMGO_MCLA_STAGE_GUARDED = Int32(1039)  # k int  1 if the stage's maximisation ended against the guard
+const GLMMGO_MCLA_FINAL_STAGE = Int32(1040)  # 1 int  the stage (0-based) the results come from
+const GLMMGO_MCLA_AUTO_STOP = Int32(1041)  # 1 int  GLMMGO_AUTO_* : why the sample size stopped growing
+const GLMMGO_MCLA_GUARDED = Int32(1042)  # 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0)
+const GLMMGO_MCLA_T_SIGMA = Int32(1043)  # 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*)
+const GLMMGO_MCLA_SAMPLES_KEPT = Int32(1044)  # 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation
+const GLMMGO_AUTO_M_GIVEN = Int32(0)  # m was given
+const GLMMGO_AUTO_TARGETS = Int32(1)  # the ESS and MCSE targets were reached
+const GLMMGO_AUTO_M_MAX = Int32(2)  # m reached m_max first
+const GLMMGO_AUTO_TIME_MAX = Int32(3)  # the next step would have passed time_max
 const GLMMGO_CONVERGENCE_OK = Int32(0)  # a maximum: every check below passed
 const GLMMGO_CONVERGENCE_ITERLIM = Int32(1)  # trust stopped at its iteration limit (iterlim)
 const GLMMGO_CONVERGENCE_NOT_FINITE = Int32(2)  # the estimate, l_m or a derivative is not finite
 const GLMMGO_CONVERGENCE_SCALE = Int32(3)  # a parameter at an absurd scale: |beta_j| max_i |x_ij| > 1e4, or nu > 1e8
 const GLMMGO_CONVERGENCE_HESSIAN = Int32(4)  # the Hessian is not negative definite: not a maximum
 const GLMMGO_CONVERGENCE_GRADIENT = Int32(5)  # the gradient is large relative to the information: sqrt(g'(-H)^-1 g) > 0.002
+const GLMMGO_CONVERGENCE_GUARDED = Int32(6)  # a staged fit's maximisation ended against the guard (GLMMGO_MCLA_GUARDED): l_m rises on where the sample is too thin to trust
 const GLMMGO_LMM_SIGMA_PROFILED = Int32(0)
 const GLMMGO_LMM_SIGMA_FIXED = Int32(1)
 const GLMMGO_LMM_OPTIMIZER_AUTO = Int32(0)
@@ -271,6 +296,21 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_MCLA_DISPERSION_LOGLIK => Float64,
     GLMMGO_MCLA_DISPERSION_PROFILE => Float64,
     GLMMGO_MCLA_CONVERGENCE => Int64,
+    GLMMGO_MCLA_MCSE_GLMM => Float64,
+    GLMMGO_MCLA_MCVCOV_GLMM => Float64,
+    GLMMGO_MCLA_JACKKNIFE => Float64,
+    GLMMGO_MCLA_STAGE_COUNT => Int64,
+    GLMMGO_MCLA_STAGE_M => Int64,
+    GLMMGO_MCLA_STAGE_ESS => Float64,
+    GLMMGO_MCLA_STAGE_PAR => Float64,
+    GLMMGO_MCLA_STAGE_MCSE => Float64,
+    GLMMGO_MCLA_STAGE_CENTRE => Float64,
+    GLMMGO_MCLA_STAGE_GUARDED => Int64,
+    GLMMGO_MCLA_FINAL_STAGE => Int64,
+    GLMMGO_MCLA_AUTO_STOP => Int64,
+    GLMMGO_MCLA_GUARDED => Int64,
+    GLMMGO_MCLA_T_SIGMA => Int64,
+    GLMMGO_MCLA_SAMPLES_KEPT => Int64,
     GLMMGO_LMM_TERM_ORDER => Int64,
     GLMMGO_LMM_TERM_NLEVELS => Int64,
     GLMMGO_LMM_TERM_NCOLS => Int64,
@@ -402,6 +442,31 @@ struct struct_glmmgo_dims
 end
 
 """
+    glmmgo_mcla_request
+
+The C `glmmgo_mcla_request`, field for field (the same layout).
+"""
+struct glmmgo_mcla_request
+    size::Csize_t
+    what::Int32
+    spec::Ptr{Float64}
+    spec_len::Int64
+    m::Int64
+    nbatches::Int64
+    par::Ptr{Float64}
+    npar::Int64
+    row_begin::Int64
+    row_end::Int64
+    batch_begin::Int64
+    batch_end::Int64
+    batch_len::Int64
+    partials::Ptr{Float64}
+    len::Int64
+    err::Ptr{UInt8}
+    errlen::Csize_t
+end
+
+"""
     glmmgo_mcla_options
 
 The C `glmmgo_mcla_options`, field for field (the same layout).
@@ -423,6 +488,15 @@ struct glmmgo_mcla_options
     t_at_ustar::Int32
     dispersion_lo::Float64
     dispersion_hi::Float64
+    stages::Int32
+    m_pilot::Int64
+    ess_target::Float64
+    rel_mcse::Float64
+    m_max::Int64
+    time_max::Float64
+    sample_memory::Int64
+    partials::Ptr{Cvoid}
+    partials_userdata::Ptr{Cvoid}
 end
 
 """
@@ -611,6 +685,21 @@ function glmmgo_mcla_merge(h, par, npar, npartials, partials, len, value, gradie
         gradient::Ptr{Float64}, hessian::Ptr{Float64}, err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
+# int glmmgo_mcla_worker_sample(glmmgo_handle model, const double *spec, int64_t spec_len, int64_t batch_begin, int64_t batch_end, int32_t workers, char *err, size_t errlen)
+function glmmgo_mcla_worker_sample(model, spec, spec_len, batch_begin, batch_end, workers, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mcla_worker_sample(model::Int64, spec::Ptr{Float64},
+        spec_len::Int64, batch_begin::Int64, batch_end::Int64, workers::Int32, err::Ptr{UInt8},
+        errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mcla_worker_partials(glmmgo_handle model, int32_t what, const double *par, int64_t npar, int64_t m, int64_t row_begin, int64_t row_end, int64_t batch_begin, int64_t batch_end, int32_t workers, double *partials, int64_t len, char *err, size_t errlen)
+function glmmgo_mcla_worker_partials(model, what, par, npar, m, row_begin, row_end, batch_begin, batch_end, workers, partials, len, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mcla_worker_partials(model::Int64, what::Int32,
+        par::Ptr{Float64}, npar::Int64, m::Int64, row_begin::Int64, row_end::Int64,
+        batch_begin::Int64, batch_end::Int64, workers::Int32, partials::Ptr{Float64}, len::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
+end
+
 # int glmmgo_mcla_options_default(glmmgo_mcla_options *opt, size_t size, char *err, size_t errlen)
 function glmmgo_mcla_options_default(opt, size, err, errlen)
     return ccall((:glmmgo_mcla_options_default, libglmmgo()), Cint,
@@ -622,6 +711,12 @@ function glmmgo_mcla_fit(model, opt, progress, userdata, fit, err, errlen)
     return @gcsafe_ccall libglmmgo().glmmgo_mcla_fit(model::Int64, opt::Ref{glmmgo_mcla_options},
         progress::Ptr{Cvoid}, userdata::Ptr{Cvoid}, fit::Ptr{Int64}, err::Ptr{UInt8},
         errlen::Csize_t)::Cint
+end
+
+# int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *err, size_t errlen)
+function glmmgo_mcla_set_fit_samples(model, fit, err, errlen)
+    return @gcsafe_ccall libglmmgo().glmmgo_mcla_set_fit_samples(model::Int64, fit::Int64,
+        err::Ptr{UInt8}, errlen::Csize_t)::Cint
 end
 
 # int glmmgo_lmm_new(int64_t n, int64_t p, const double *y, const double *x, const double *weights, int64_t nterms, const int64_t *nlevels, const int64_t *ncols, const int64_t *codes, const double *z, glmmgo_handle *out, char *err, size_t errlen)

@@ -2,6 +2,25 @@
 # on a model, into a fit handle whose results are read when the fit is made.
 
 """
+    MCLAStage
+
+One importance density of an [`MCLAFit`](@ref): its sample size `m`, the effective
+sample size `ess` at its estimate, the point `centre` it was built at, its
+`estimate` and `mcse`, and whether its maximisation ended against the ESS guard
+(`guarded`).
+"""
+struct MCLAStage
+    m::Int
+    ess::Float64
+    centre::Vector{Float64}
+    estimate::Vector{Float64}
+    mcse::Vector{Float64}
+    guarded::Bool
+end
+
+const AUTO_STOPS = (:m_given, :targets_reached, :m_max, :time_max)
+
+"""
     MCLAFit
 
 A GLMM fitted by Monte Carlo likelihood approximation, as the R package glmm fits
@@ -48,13 +67,24 @@ struct MCLAFit <: StatsAPI.RegressionModel
     dispersion::Float64
     dispersion_loglik::Union{Nothing,Float64}     # r estimated: the full log-likelihood at r̂
     dispersion_profile::Union{Nothing,Matrix{Float64}}   # r estimated: k×2, (r, profile log-likelihood)
+    mcse_glmm::Vector{Float64}      # glmm's formula H⁻¹VH⁻¹ (mcse(f; method = :glmm))
+    mcvcov_glmm::Matrix{Float64}
+    jackknife::NamedTuple{(:groups, :effective_groups, :df, :inflation),NTuple{4,Float64}}
+    stages::Vector{MCLAStage}       # one per importance density
+    final_stage::Int                # the stage (1-based) the results come from
+    auto_stop::Symbol               # :m_given, :targets_reached, :m_max, :time_max
+    guarded::Bool                   # the maximisation ended against the ESS guard (not converged)
+    t_sigma::Bool                   # the t component is t_ζ(u*, Σ̃) (stages > 1)
+    samples_kept::Bool              # the samples were held in memory (else redrawn at each evaluation)
 end
+
 
 """
     fit(MCLAFit, model::MCLAModel; m = 10_000, zeta = 5, p_mix = (1/3, 1/3, 1/3), seed = 0,
         workers = 0, no_pql = false, start = nothing, rinit = 10, rmax = 1000, iterlim = 1000,
         ess_warn = 100, t_at_ustar = false, dispersion_lo = 0, dispersion_hi = 0,
-        callback = nothing, cancel = nothing) -> MCLAFit
+        stages = 5, m_pilot = 10_000, ess_target = 1000, rel_mcse = 0.05, m_max = 10^7,
+        time_max = 0, sample_memory = 2^32, callback = nothing, cancel = nothing) -> MCLAFit
 
 Fits a GLMM by MCLA with glmm's algorithm and options (defaults: the library's,
 which are glmm's): `m` samples from the importance density with t degrees of
@@ -67,22 +97,43 @@ dispersion_lo < dispersion_hi`, estimates r in that range with (β, ν) by maxim
 the profile MCLA log-likelihood (see [`GlmmGo.dispersion`](@ref)).
 `callback(iter, loglik, par)` returning `false`, or a [`CancelToken`](@ref), stops
 the fit. The model is not changed and may be freed; the fit stays valid.
+
+Stages and the sample size (R's `mcla.control`): up to `stages` importance densities,
+each later one built at the best previous stage's estimate and sampled afresh
+(`m_pilot` samples each; `stages = 1` is glmm's single density). `m = :auto` grows
+the final sample, reusing the blocks drawn, until the effective sample size reaches
+`ess_target` and every MCSE is at most `rel_mcse` standard errors, or until `m_max`
+samples or `time_max` seconds (0: no limit; a warning names the cap, and
+`f.auto_stop` says why m stopped). Samples beyond `sample_memory` bytes are redrawn
+at every evaluation (the same results; 0: always, -1: no limit).
 """
-function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Integer} = nothing,
+function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Integer,Symbol} = nothing,
                       zeta::Union{Nothing,Real} = nothing, p_mix = nothing, seed::Union{Nothing,Integer} = nothing,
                       workers::Integer = 0, no_pql::Bool = false, start::Union{Nothing,AbstractVector{<:Real}} = nothing,
                       rinit::Union{Nothing,Real} = nothing, rmax::Union{Nothing,Real} = nothing,
                       iterlim::Union{Nothing,Integer} = nothing, ess_warn::Union{Nothing,Real} = nothing,
                       t_at_ustar::Bool = false, dispersion_lo::Real = 0, dispersion_hi::Real = 0,
-                      callback = nothing, cancel::Union{Nothing,CancelToken} = nothing)
+                      stages::Union{Nothing,Integer} = nothing, m_pilot::Union{Nothing,Integer} = nothing,
+                      ess_target::Union{Nothing,Real} = nothing, rel_mcse::Union{Nothing,Real} = nothing,
+                      m_max::Union{Nothing,Integer} = nothing, time_max::Union{Nothing,Real} = nothing,
+                      sample_memory::Union{Nothing,Integer} = nothing,
+                      callback = nothing, cancel::Union{Nothing,CancelToken} = nothing,
+                      _partials::Union{Nothing,Tuple{Ptr{Cvoid},Ptr{Cvoid}}} = nothing)
+    if m isa Symbol
+        m === :auto || throw(ArgumentError("m: is :$m; must be a sample size or :auto"))
+        m = LibGlmmGo.GLMMGO_M_AUTO
+    end
     p_mix === nothing || _check_length("p_mix", p_mix, 3)
     start === nothing || _check_length("start", start, npar(model))
     s = start === nothing ? nothing : cvector(start)
     out = Ref{Int64}(0)
     GC.@preserve s begin
-        given = (; m, zeta, seed, rinit, rmax, iterlim, ess_warn,
+        given = (; m, zeta, seed, rinit, rmax, iterlim, ess_warn, stages, m_pilot, ess_target, rel_mcse, m_max,
+                 time_max, sample_memory,
                  p_mix = p_mix === nothing ? nothing : NTuple{3,Float64}(p_mix),
-                 start = s === nothing ? nothing : pointer(s), start_len = s === nothing ? nothing : length(s))
+                 start = s === nothing ? nothing : pointer(s), start_len = s === nothing ? nothing : length(s),
+                 partials = _partials === nothing ? nothing : _partials[1],
+                 partials_userdata = _partials === nothing ? nothing : _partials[2])
         opt = _options(LibGlmmGo.glmmgo_mcla_options, LibGlmmGo.glmmgo_mcla_options_default;
                        (k => v for (k, v) in pairs(given) if v !== nothing)...,
                        workers, no_pql = Int32(no_pql), t_at_ustar = Int32(t_at_ustar), dispersion_lo, dispersion_hi)
@@ -90,24 +141,40 @@ function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Intege
             checked(LibGlmmGo.glmmgo_mcla_fit, model.handle, opt, progress, userdata, out)
         end
     end
-    return _read_mclafit(Handle(out[], LibGlmmGo.GLMMGO_KIND_MCLA_FIT), model)
+    f = _read_mclafit(Handle(out[], LibGlmmGo.GLMMGO_KIND_MCLA_FIT), model)
+    f.auto_stop in (:m_max, :time_max) &&
+        @warn "m = :auto stopped at $(f.auto_stop) with m = $(f.m) before reaching its targets (effective sample size $(round(f.ess; digits = 1)), largest MCSE $(round(maximum(f.mcse ./ f.se); sigdigits = 3)) standard errors)"
+    return f
 end
 
 """
     fit(MCLAFit, family, y, X, Z, varcomp = ones(Int, size(Z, 2));
-        ntrials = nothing, weights = nothing, dispersion = nothing, coefnames, vcnames, kwargs...)
+        ntrials = nothing, weights = nothing, dispersion = nothing, coefnames, vcnames,
+        pool = nothing, pool_timeout = 600, kwargs...)
 
-Makes the [`MCLAModel`](@ref) and fits it with the keyword arguments above.
+Makes the [`MCLAModel`](@ref) and fits it with the keyword arguments above. With
+`pool = WorkerPool(workers())` (Distributed; `@everywhere using GlmmGo` first) the
+Monte Carlo sample lives in the pool's processes: each receives the data once, draws
+the blocks of the batches it is given from the fit's seed and answers each
+evaluation with their partials, which this process merges in batch order — the
+result is the fit without a pool, bit for bit. `workers` is then the threads of
+each process. A worker that fails or does not answer within `pool_timeout` seconds
+is dropped (its batches are drawn again elsewhere; same result, a warning).
 """
 function StatsAPI.fit(::Type{MCLAFit}, family::Symbol, y::AbstractVector{<:Real}, X::AbstractVecOrMat{<:Real},
                       Z::AbstractMatrix{<:Real}, varcomp::AbstractVector{<:Integer} = ones(Int, size(Z, 2));
                       ntrials = nothing, weights = nothing, dispersion = nothing,
                       coefnames::AbstractVector{<:AbstractString} = ["x$j" for j in 1:size(X, 2)],
                       vcnames::AbstractVector{<:AbstractString} = ["nu$t" for t in 1:maximum(varcomp; init = 0)],
+                      pool::Union{Nothing,Distributed.AbstractWorkerPool} = nothing, pool_timeout::Real = 600,
                       kwargs...)
     model = MCLAModel(family, y, X, Z, varcomp; ntrials, weights, dispersion, coefnames, vcnames)
     try
-        return fit(MCLAFit, model; kwargs...)
+        pool === nothing && return fit(MCLAFit, model; kwargs...)
+        data = (; family, y, X, Z, varcomp, ntrials, weights, dispersion)
+        return _with_cluster(pool, data, get(kwargs, :workers, 1), pool_timeout) do partials, userdata
+            fit(MCLAFit, model; kwargs..., _partials = (partials, userdata))
+        end
     finally
         close(model)   # the fit keeps what it needs
     end
@@ -133,7 +200,23 @@ function _read_mclafit(h::Handle, model::MCLAModel)
                    r(LibGlmmGo.GLMMGO_MCLA_SECONDS), resultflag(h, LibGlmmGo.GLMMGO_MCLA_USED_PQL), r(LibGlmmGo.GLMMGO_MCLA_START),
                    r(LibGlmmGo.GLMMGO_MCLA_U_STAR), r(LibGlmmGo.GLMMGO_MCLA_D_STAR), result1(h, LibGlmmGo.GLMMGO_MCLA_DISPERSION),
                    isempty(loglik) ? nothing : only(loglik),
-                   isempty(profile) ? nothing : reshape(profile, :, 2))
+                   isempty(profile) ? nothing : reshape(profile, :, 2),
+                   r(LibGlmmGo.GLMMGO_MCLA_MCSE_GLMM), square(LibGlmmGo.GLMMGO_MCLA_MCVCOV_GLMM),
+                   NamedTuple{(:groups, :effective_groups, :df, :inflation)}(Tuple(r(LibGlmmGo.GLMMGO_MCLA_JACKKNIFE))),
+                   _stages(result1(h, LibGlmmGo.GLMMGO_MCLA_STAGE_COUNT), np, r(LibGlmmGo.GLMMGO_MCLA_STAGE_M),
+                           r(LibGlmmGo.GLMMGO_MCLA_STAGE_ESS), r(LibGlmmGo.GLMMGO_MCLA_STAGE_CENTRE),
+                           r(LibGlmmGo.GLMMGO_MCLA_STAGE_PAR), r(LibGlmmGo.GLMMGO_MCLA_STAGE_MCSE),
+                           r(LibGlmmGo.GLMMGO_MCLA_STAGE_GUARDED)),
+                   result1(h, LibGlmmGo.GLMMGO_MCLA_FINAL_STAGE) + 1,
+                   AUTO_STOPS[result1(h, LibGlmmGo.GLMMGO_MCLA_AUTO_STOP) + 1], resultflag(h, LibGlmmGo.GLMMGO_MCLA_GUARDED),
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_T_SIGMA), resultflag(h, LibGlmmGo.GLMMGO_MCLA_SAMPLES_KEPT))
+end
+
+# The k stages of a fit; the library lays each per-stage vector out as a k×d table.
+function _stages(k::Integer, np::Int, ms, ess, centre, est, mc, guarded)
+    table(v) = reshape(v, k, np)
+    c, e, s = table(centre), table(est), table(mc)
+    return [MCLAStage(ms[i], ess[i], c[i, :], e[i, :], s[i, :], guarded[i] != 0) for i in 1:k]
 end
 
 Base.close(f::MCLAFit) = close(f.handle)
@@ -202,12 +285,36 @@ of the points (r, profile log-likelihood) the search evaluated.
 dispersion(f::MCLAFit) = f.dispersion
 
 """
-    mcse(f::MCLAFit) -> Vector{Float64}
+    mcse(f::MCLAFit; method = :jackknife) -> Vector{Float64}
 
-glmm's Monte Carlo standard errors of the estimates ([`mcvcov`](@ref) is their covariance).
+The Monte Carlo standard errors of the estimates ([`mcvcov`](@ref) is their
+covariance): by default the delete-a-group jackknife over the fit's groups of
+samples (`f.jackknife` says how many groups, how many effectively carry the
+weight, and the degrees of freedom; below five effective groups, a tiny effective
+sample size, it is `Inf`); `method = :glmm` gives glmm's formula H⁻¹VH⁻¹, which
+understates the error when the effective sample size is small.
 """
-mcse(f::MCLAFit) = copy(f.mcse)
-mcvcov(f::MCLAFit) = copy(f.mcvcov)
+mcse(f::MCLAFit; method::Symbol = :jackknife) = copy(_mcmethod(method) ? f.mcse_glmm : f.mcse)
+mcvcov(f::MCLAFit; method::Symbol = :jackknife) = copy(_mcmethod(method) ? f.mcvcov_glmm : f.mcvcov)
+
+function _mcmethod(method::Symbol)
+    method in (:jackknife, :glmm) || throw(ArgumentError("method: is :$method; must be :jackknife or :glmm"))
+    return method === :glmm
+end
+
+"""
+    set_fit_samples!(model::MCLAModel, f::MCLAFit) -> model
+
+Sets on `model` (of the same data) the importance density and the samples of the
+fit `f`, drawn again by the library from the fit's seed (no u-matrix passes
+through Julia): [`GlmmGo.objective`](@ref) and [`partial`](@ref) at `coef(f)` then
+give the fit's value and each sample's weight. Works for every stage setting,
+including the t component t_ζ(u*, Σ̃) that [`set_importance!`](@ref) cannot express.
+"""
+function set_fit_samples!(model::MCLAModel, f::MCLAFit)
+    checked(LibGlmmGo.glmmgo_mcla_set_fit_samples, _open(model.handle), _open(f.handle))
+    return model
+end
 
 """
     ess(f::MCLAFit) -> Float64
@@ -229,12 +336,20 @@ function StatsAPI.confint(f::MCLAFit; level::Real = 0.95)
 end
 
 """
-    umatrix(f::MCLAFit) -> Matrix{Float64}
+    umatrix(f::MCLAFit; max_bytes = 2^31) -> Matrix{Float64}
 
 The samples of the random effects the fit used, m×q (row k is sample k, glmm's
-u-matrix), regenerated by the library from the fit's seed.
+u-matrix), regenerated by the library from the fit's seed. A matrix of more than
+`max_bytes` bytes is refused (an `ArgumentError` saying how many it would need)
+before anything is allocated: [`set_fit_samples!`](@ref) gives the library's
+objective over the fit's samples without it.
 """
-umatrix(f::MCLAFit) = reshape(result(f.handle, LibGlmmGo.GLMMGO_MCLA_UMATRIX), f.m, f.q)
+function umatrix(f::MCLAFit; max_bytes::Real = 2^31)
+    bytes = 8 * Float64(f.m) * Float64(f.q)
+    bytes <= max_bytes ||
+        throw(ArgumentError("umatrix: the $(f.m)×$(f.q) u-matrix would need $(round(bytes / 2^30; sigdigits = 3)) GiB, more than max_bytes = $(max_bytes)"))
+    return reshape(result(f.handle, LibGlmmGo.GLMMGO_MCLA_UMATRIX), f.m, f.q)
+end
 
 """
     GlmmGo.importance(f::MCLAFit) -> (; u_star, d_star, sigma_inv)

@@ -84,7 +84,11 @@ end
 function Base.show(io::IO, ::MIME"text/plain", f::MCLAFit)
     println(io, "GLMM (", f.family, " family) fit by Monte Carlo likelihood approximation")
     println(io, " samples: ", f.m, " (", join(f.counts, " + "), "); effective sample size ", _fmt(f.ess, 1),
-            f.ess_warning ? " (low)" : "")
+            f.ess_warning ? " (low)" : "", f.auto_stop === :m_given ? "" : "; m = :auto, $(f.auto_stop)")
+    length(f.stages) > 1 && println(io, " importance densities: ", length(f.stages), " stages, effective sample sizes ",
+                                    join((_fmt(s.ess, 0) for s in f.stages), ", "), "; results from stage ", f.final_stage)
+    println(io, " Monte Carlo standard errors: jackknife over ", Int(f.jackknife.groups), " groups (",
+            _fmt(f.jackknife.effective_groups, 1), " effective); glmm's formula: mcse(f; method = :glmm)")
     println(io, " Monte Carlo log-likelihood (no constants): ", _fmt(f.loglik))
     f.family === :negbinomial && println(io, " negative binomial size r: ", _fmt(f.dispersion),
                                          f.dispersion_loglik === nothing ? "" : " (estimated)")

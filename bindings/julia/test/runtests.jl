@@ -9,6 +9,7 @@
 # is not mirrored there (in particular a new error scenario) is reported by the check.
 
 using GlmmGo
+using Distributed
 using GlmmGo: LibGlmmGo, from_c_indices, fixef, fixefnames, ranef, condVar, VarCorr, objective, sdest, lowerbd,
     issingular, varest, dispersion, importance, MIXLOGIT_TRACE_COLUMNS
 using JSON
@@ -341,7 +342,9 @@ const ERROR_SCENARIOS = Dict(
         ref = JSON.parsefile(joinpath(DATA, case["reference"]))
         model = mcla_from_reference(ref; importance = false, samples = false)
         zeta, p_mix = case["zeta"], Tuple(tofloat.(case["p_mix"]))
-        fits = [fit(MCLAFit, model; m = case["m"], seed = case["seed"], zeta, p_mix, workers = w) for w in case["workers"]]
+        # glmm's single density (stages = 1), whose density set_importance! can rebuild
+        fits = [fit(MCLAFit, model; m = case["m"], seed = case["seed"], zeta, p_mix, workers = w, stages = 1)
+                for w in case["workers"]]
         f = fits[1]
         @test all(coef(g) == coef(f) && loglikelihood(g) == loglikelihood(f) for g in fits)
         @test isconverged(f) && GlmmGo.convergence(f) === :converged
@@ -351,6 +354,7 @@ const ERROR_SCENARIOS = Dict(
         # the fit's own sample and importance density give its value and derivatives
         imp = importance(f)
         U = umatrix(f)
+        @test_throws ArgumentError umatrix(f; max_bytes = 8 * case["m"] * ref["q"] - 1)   # refused before allocating
         @test size(U) == (case["m"], ref["q"])
         set_importance!(model; zeta, p_mix, imp...)
         set_samples!(model, U)
@@ -368,6 +372,42 @@ const ERROR_SCENARIOS = Dict(
         @test fixef(f) == coef(f)[1:ref["p"]] && varest(f) == coef(f)[(ref["p"] + 1):end]
         @test dispersion(f) == 0 && f.dispersion_profile === nothing
         @test occursin("Monte Carlo", sprint(show, MIME"text/plain"(), f))
+        # glmm's MCSE beside the jackknife's; the single stage; the fit's samples set by the library
+        @test closeto(mcse(f; method = :glmm), sqrt.(diag(mcvcov(f; method = :glmm))), ftol["identities"])
+        @test f.jackknife.groups >= 1 && length(f.stages) == 1 && f.final_stage == 1
+        @test f.auto_stop === :m_given && !f.t_sigma && f.samples_kept
+        @test f.stages[1].m == case["m"] && f.stages[1].estimate == coef(f)
+        set_fit_samples!(model, f)
+        @test closeto(objective(model, coef(f)).value, loglikelihood(f), ftol["objective"])
+        # m = :auto with two stages, stopped by m_max (its ESS target cannot be met)
+        g = @test_logs (:warn, r"m = :auto stopped at m_max") fit(MCLAFit, model; m = :auto, seed = case["seed"], zeta,
+                                                                   p_mix, stages = 2, m_pilot = 256, m_max = 512,
+                                                                   ess_target = 1e9)
+        @test g.auto_stop === :m_max && nsamples(g) == 512 && g.t_sigma && !isempty(g.stages)
+        set_fit_samples!(model, g)
+        @test closeto(objective(model, coef(g)).value, loglikelihood(g), ftol["objective"])
+    end
+
+    @testset "MCLA fit on a worker pool $(case["reference"])" for case in PLAN["mcla_cluster"]
+        ref = JSON.parsefile(joinpath(DATA, case["reference"]))
+        n, p, q = ref["n"], ref["p"], ref["q"]
+        Z = sparse(from_c_indices(Int.(ref["Z"]["row"])), from_c_indices(Int.(ref["Z"]["col"])), tofloat.(ref["Z"]["val"]), n, q)
+        varcomp = reduce(vcat, [fill(t, k) for (t, k) in enumerate(ref["nrandom"])])
+        data = (Symbol(ref["family"]), tofloat.(ref["y"]), reshape(tofloat.(ref["X"]), n, p), Z, varcomp)
+        kw = (; ntrials = tofloat.(ref["ntrials"]), weights = tofloat.(ref["weights"]), m = case["m"], seed = case["seed"],
+              workers = 1)
+        one = fit(MCLAFit, data...; kw...)
+        for k in case["pools"]
+            ws = addprocs(k; exeflags = "--project=$(Base.active_project())")
+            try
+                @everywhere ws using GlmmGo
+                g = fit(MCLAFit, data...; kw..., pool = WorkerPool(ws))
+                @test coef(g) == coef(one) && loglikelihood(g) == loglikelihood(one)
+                @test stderror(g) == stderror(one) && mcse(g) == mcse(one)
+            finally
+                rmprocs(ws)
+            end
+        end
     end
 
     nbtol = PLAN["mcla_nb_tolerance"]

@@ -35,6 +35,13 @@ const (
 	// information −H = RᵀR: ‖R⁻ᵀg‖ > GradientTol (lme4's scaled gradient;
 	// ‖R⁻ᵀg‖² is twice the gain a Newton step predicts).
 	GradientLarge
+	// GuardedStop: in a staged fit the maximisation ended against the
+	// guard (Fit.Guarded): l_m rises on past where the importance sample
+	// is reliable, so the estimate is not a maximum of the likelihood the
+	// sample can describe. Checked after AbsurdScale, before the
+	// iteration limit (the constants' values are the C codes, in the
+	// order they were added).
+	GuardedStop
 )
 
 // The bounds of the checks above.
@@ -58,13 +65,16 @@ func (c Convergence) String() string {
 		return "the Hessian is not negative definite: not a maximum"
 	case GradientLarge:
 		return fmt.Sprintf("the gradient is not small relative to the information (scaled gradient above %g)", GradientTol)
+	case GuardedStop:
+		return "the maximisation ended against the guard, where the importance sample grows too thin: not a maximum the sample can locate"
 	}
 	return fmt.Sprintf("convergence code %d", int(c))
 }
 
-// judge decides Convergence at the end of a fit (after infer, which sets
-// HessianNegDef), in the order of the constants: the first failing check
-// is the reason.
+// judge decides Convergence at the end of a maximisation (after infer,
+// which sets HessianNegDef, and with Guarded set), in the order of the
+// constants except GuardedStop, checked after AbsurdScale: the first
+// failing check is the reason.
 func (f *Fit) judge(status optim.Status) Convergence {
 	if !f.finite() {
 		return NotFinite
@@ -78,6 +88,9 @@ func (f *Fit) judge(status optim.Status) Convergence {
 		if v > MaxVariance {
 			return AbsurdScale
 		}
+	}
+	if f.Guarded {
+		return GuardedStop
 	}
 	if !status.Converged() {
 		return IterationLimit

@@ -6,13 +6,10 @@ import (
 	"time"
 
 	"github.com/glmmgo/glmmgo/core/budget"
-	"github.com/glmmgo/glmmgo/core/dense"
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
-	"github.com/glmmgo/glmmgo/core/optim"
-	"github.com/glmmgo/glmmgo/core/optim/trust"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
 	"github.com/glmmgo/glmmgo/core/sparse"
@@ -29,30 +26,45 @@ type Fit struct {
 
 	Converged   bool        // Convergence == Converged
 	Convergence Convergence // why the fit did (not) converge
-	Iter        int         // trust iterations
+	Iter        int         // trust iterations of the final maximisation
+	TotalIter   int         // trust iterations of every maximisation (stages, growth); progress counts these
 	Evals       int         // objective evaluations
 
 	PQL           *pql.Result // nil when starting values replaced PQL
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
 	UStar, DStar  []float64   // the importance density's centre and D* diagonal
 	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
+	TSigma        bool        // its t component is t_ζ(u*, Σ̃) (staged fits), not glmm's t_ζ(0, D*)
 	M1, M2, M3    int         // samples from each mixture component
 	Vcov          []float64   // −H⁻¹
 	SE            []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
 	HessianNegDef bool        // −H is positive definite (else the SEs are suspect)
-	MCVcov        []float64   // H⁻¹ V H⁻¹, glmm's mcvcov
+	MCVcov        []float64   // the Monte Carlo covariance of θ̂: the delete-a-group jackknife's (see the package comment)
 	MCSE          []float64   // √diag(MCVcov)
+	MCVcovGlmm    []float64   // glmm's mcvcov H⁻¹ V H⁻¹ (for comparison)
+	MCSEGlmm      []float64   // √diag(MCVcovGlmm)
+	Jackknife     *Jackknife  // what MCVcov rests on
 	ESS           float64     // Kish effective sample size at θ̂
 	ESSWarning    bool        // ESS < Options.ESSWarn
+	Stages        []Stage     // the importance densities, in order
+	FinalStage    int         // the index in Stages of the density the fit's results come from
+	Guarded       bool        // the maximisation ended against guardShare: a maximum lies beyond where the sample is reliable
+	AutoStop      AutoStop    // with Options.Auto: why m stopped growing
+	TargetMet     bool        // with Options.Auto: ESS and every MCSE met their targets
+	SamplesKept   bool        // the u-matrix was held in memory (else redrawn at every evaluation)
 	PQLTime       time.Duration
 	SampleTime    time.Duration
 	TrustTime     time.Duration
 	InferenceTime time.Duration
 
-	density *importance.Density // the density sampled from
-	seed    uint64              // the sample's seed
-	beat    *heartbeat          // the running fit's checkpoint
-	xScale  []float64           // max |x_ij| of each column of X
+	density      *importance.Density // the density sampled from
+	densityBeta  []float64           // the β of η* at which it was built
+	seed         uint64              // the sample's seed
+	sampleMemory int64               // Options.SampleMemory, resolved
+	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
+	roundM       int
+	beat         *heartbeat // the running fit's checkpoint
+	xScale       []float64  // max |x_ij| of each column of X
 }
 
 // Par returns (β̂, ν̂) as one slice.
@@ -60,64 +72,80 @@ func (f *Fit) Par() []float64 { return append(append([]float64(nil), f.Beta...),
 
 // Run fits the model d by MCLA.
 func Run(d mcla.Data, opt Options) (*Fit, error) {
-	f, err := run(d, opt, newHeartbeat(opt.Progress))
+	f, _, err := run(d, opt, newHeartbeat(opt.Progress))
 	if f != nil {
 		f.beat = nil // the caller's callback is not kept
 	}
 	return f, err
 }
 
-// run is Run with the fit's heartbeat.
-func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, error) {
+// run fits d with the fit's heartbeat and also returns the model holding
+// the fit's final sample.
+func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
+	started := time.Now()
 	model, err := mcla.New(d)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	_, p, q, nvc := model.Dims()
 	if err := opt.resolve(p+nvc, p); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkIdentifiable(d); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkMemory(q, nvc, opt); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, M: opt.M, seed: opt.Seed, beat: beat, xScale: columnScales(d.X, d.N, p)}
+	model.SetSampleMemory(opt.SampleMemory)
+	model.SetCheckpoint(beat.cp)
+	var samples sampleSet = localSet{model}
+	if opt.Evaluator != nil {
+		samples = &remoteSet{model: model, ev: opt.Evaluator}
+	}
+	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p)}
+	vcOf := columnComponents(d.VCOf)
 
-	// 1. Starting values and the centre of the importance density.
+	// 1. Starting values and the centre of the first importance density.
 	t0 := time.Now()
-	if err := fit.start(d, z, opt); err != nil {
-		return nil, err
+	if err := fit.start(d, z, vcOf, opt); err != nil {
+		return nil, nil, err
 	}
 	fit.PQLTime = time.Since(t0)
 
-	// 2. The importance density (samples are drawn in maximise).
-	t0 = time.Now()
-	if err := fit.beat.enter(PhaseSampling); err != nil {
-		return nil, err
+	// 2–5. The stages of importance densities, each sampled, maximised and
+	// inferred from; then the last one's sample at its final size.
+	data := fitData{d: d, z: z, vcOf: vcOf}
+	if err := fit.runStages(samples, data, opt); err != nil {
+		return nil, nil, err
 	}
-	if err := fit.setDensity(d, z, opt); err != nil {
-		return nil, err
+	if err := fit.finalSize(samples, data, opt, started); err != nil {
+		return nil, nil, err
 	}
-	if err := fit.maximise(model, opt, t0); err != nil {
-		return nil, err
+	if fit.M1, fit.M2, fit.M3, err = fit.density.CountsChecked(fit.M, fit.seed, opt.Workers, beat.cp); err != nil {
+		return nil, nil, err
 	}
-	return fit, nil
+	fit.SamplesKept = samples.SamplesKept()
+	return fit, samples, nil
+}
+
+// columnComponents is the component of each column of Z, as ints.
+func columnComponents(vc []int64) []int {
+	out := make([]int, len(vc))
+	for j, t := range vc {
+		out[j] = int(t)
+	}
+	return out
 }
 
 // start sets Start, u* and D*: from PQL (glmm's default), or from the
 // caller's Start or β = 0, ν = 1 (NoPQL) with u* = 0 and D* = diag(ν).
-func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
+func (f *Fit) start(d mcla.Data, z *sparse.CSR, vcOf []int, opt Options) error {
 	p, q := f.P, f.Q
-	vcOf := make([]int, q)
-	for j, t := range d.VCOf {
-		vcOf[j] = int(t)
-	}
 	var beta0, nu0 []float64
 	f.UStar, f.DStar = make([]float64, q), make([]float64, q)
 	if opt.Start == nil && !opt.NoPQL {
@@ -158,106 +186,6 @@ func (f *Fit) start(d mcla.Data, z *sparse.CSR, opt Options) error {
 	return nil
 }
 
-// setDensity builds the importance density once: Σ̃⁻¹ at
-// η* = o + Xβ₀ + Zu*, factored inside importance.New for both the log
-// density and the draws.
-func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, opt Options) error {
-	n := d.N
-	eta := make([]float64, n)
-	copy(eta, d.Offset)
-	for j := 0; j < f.P; j++ {
-		for i := 0; i < n; i++ {
-			eta[i] += d.X[j*n+i] * f.Start[j]
-		}
-	}
-	z.MulVecAdd(eta, eta, f.UStar)
-	f.SigmaInv = importance.SigmaInv(&d.Response, z, eta, f.DStar)
-	dens, err := importance.New(f.Q, importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar,
-		SigmaInv: f.SigmaInv, TAtUStar: opt.TAtUStar})
-	if err != nil {
-		return err
-	}
-	f.density = dens
-	f.M1, f.M2, f.M3, err = dens.CountsChecked(f.M, f.seed, opt.Workers, f.beat.cp)
-	return err
-}
-
-// draw writes samples lo..hi−1 of the fit's sample into dst.
-func (f *Fit) draw(lo, hi int, dst []float64) { f.density.Draw(f.seed, lo, hi, dst) }
-
-// maximise sets the fit's importance density and samples on model, runs
-// trust from f.Start and fills the results. sampleStart is when the
-// sampling stage began (for SampleTime).
-func (f *Fit) maximise(model *mcla.Model, opt Options, sampleStart time.Time) error {
-	f.beat.phase = PhaseSampling
-	model.SetCheckpoint(f.beat.cp)
-	if err := model.SetDensity(f.density, opt.Workers); err != nil {
-		return err
-	}
-	if err := model.SetSamplesFunc(f.M, f.draw, opt.Workers); err != nil {
-		return err
-	}
-	f.SampleTime = time.Since(sampleStart)
-
-	// 3. Trust-region maximisation of l_m, as the minimisation of −l_m.
-	t0 := time.Now()
-	if err := f.beat.enter(PhaseTrust); err != nil {
-		return err
-	}
-	tr, err := trust.Minimize(optim.Problem{FuncGradHess: negLogLik(model, opt.Workers)}, f.Start,
-		optim.Settings{InitStep: opt.RInit, MaxStep: opt.RMax, MaxIter: opt.IterLim, Progress: progress(opt.Progress)})
-	if err != nil {
-		return err
-	}
-	f.TrustTime = time.Since(t0)
-	f.Beta, f.Nu = tr.X[:f.P], tr.X[f.P:]
-	f.Value, f.Gradient, f.Hessian = -tr.F, negate(tr.Gradient), negate(tr.Hessian)
-	f.Iter, f.Evals = tr.Iter, tr.Evals
-
-	// 4–5. Inference.
-	t0 = time.Now()
-	if err := f.beat.enter(PhaseInference); err != nil {
-		return err
-	}
-	if err := f.infer(model, tr.X, opt); err != nil {
-		return err
-	}
-	f.Convergence = f.judge(tr.Status)
-	f.Converged = f.Convergence == Converged
-	f.InferenceTime = time.Since(t0)
-	return nil
-}
-
-// negLogLik is −l_m as the minimiser wants it: value, gradient and Hessian
-// of the MCLA log-likelihood, negated (exactly: negation does not round).
-func negLogLik(model *mcla.Model, workers int) func(x, g, h []float64) (float64, error) {
-	var ev mcla.Result
-	return func(x, g, h []float64) (float64, error) {
-		ev.Gradient, ev.Hessian = g, h
-		err := model.Evaluate(x, workers, &ev)
-		negate(g)
-		negate(h)
-		return -ev.Value, err
-	}
-}
-
-// progress reports the log-likelihood, not its negative, to the caller's
-// callback.
-func progress(p optim.Progress) optim.Progress {
-	if p == nil {
-		return nil
-	}
-	return func(iter int, f float64, x []float64) bool { return p(iter, -f, x) }
-}
-
-// negate changes the sign of every element of v in place and returns it.
-func negate(v []float64) []float64 {
-	for i, x := range v {
-		v[i] = -x
-	}
-	return v
-}
-
 // checkIdentifiable rejects data whose MCLA fit has no finite maximum:
 // every response at the bottom (or, for Bernoulli and binomial, the top) of
 // its range with fixed effects to estimate, or a variance component with a
@@ -290,83 +218,33 @@ func checkIdentifiable(d mcla.Data) error {
 	return nil
 }
 
-// checkMemory refuses, before anything is allocated, a fit whose u-matrix
+// checkMemory refuses, before anything is allocated, a fit whose sample
 // and dense q×q matrices together exceed the memory limit (package budget):
-// the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs on the
-// blocked factor; its dense path, for designs that cannot be grouped,
-// checks its own q×q system). The argument named is the larger part's: m
-// for the u-matrix, q for the dense matrices.
+// the largest sample the fit may hold in this process (the stages' pilot
+// sample, m, or with an automatic m its cap m.max; kept or, beyond the
+// sample memory, only its per-sample values; none when an Evaluator holds
+// it), and the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs
+// on the blocked factor; its dense path, for designs that cannot be
+// grouped, checks its own q×q system). The argument named is the larger
+// part's: m for the sample, q for the dense matrices. Each sample is also
+// checked when it is made (mcla.Model.SetSampler, Grow).
 func checkMemory(q, nvc int, opt Options) error {
-	samples := mcla.SampleBytes(opt.M, q, nvc)
+	m := max(opt.M, opt.PilotM)
+	if opt.Auto {
+		m = max(m, opt.MMax)
+	}
+	kept := opt.SampleMemory <= 0 || float64(m)*float64(q)*8 <= float64(opt.SampleMemory)
+	samples := mcla.StoreBytes(m, q, nvc, kept)
+	if opt.Evaluator != nil {
+		samples = 0
+	}
 	const copies = 2
 	dense := copies * budget.Doubles(q, q)
 	arg := "m"
 	if dense > samples {
 		arg = "q"
 	}
-	what := fmt.Sprintf("the fit's u-matrix (m·q = %d·%d doubles with per-sample values, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
-		opt.M, q, budget.Format(samples), copies, budget.Format(dense))
+	what := fmt.Sprintf("the fit's sample (m = %d samples of q = %d, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
+		m, q, budget.Format(samples), copies, budget.Format(dense))
 	return budget.Need(arg, what, samples+dense)
-}
-
-// infer fills standard errors, mcvcov, MCSE and ESS at θ̂ = x.
-func (f *Fit) infer(model *mcla.Model, x []float64, opt Options) error {
-	dd := f.P + f.NVC
-	h := make([]float64, dd*dd) // the Hessian, symmetrised
-	negH := make([]float64, dd*dd)
-	for j := 0; j < dd; j++ {
-		for i := 0; i < dd; i++ {
-			h[j*dd+i] = (f.Hessian[j*dd+i] + f.Hessian[i*dd+j]) / 2
-			negH[j*dd+i] = -h[j*dd+i]
-		}
-	}
-	var ch dense.SPD
-	f.HessianNegDef = ch.Factor(dd, negH)
-	hinv, ok := dense.InverseLU(dd, h)
-	f.standardErrors(hinv, ok)
-	var mo mcla.Moments
-	if err := model.Moments(x, opt.Workers, &mo); err != nil {
-		return err
-	}
-	f.ESS = mo.ESS
-	f.ESSWarning = f.ESS < opt.ESSWarn
-	if !ok {
-		return nil
-	}
-	// H⁻¹VH⁻¹, glmm's mcvcov, as a sum of squares (dense.SandwichPSD): the
-	// MC variances are never negative by cancellation when one parameter's
-	// MC error is far below the others'.
-	mc, ok := dense.SandwichPSD(dd, hinv, mo.V)
-	if !ok {
-		return errs.Numericf("mcvcov", "eigendecomposition of the score variance failed")
-	}
-	f.MCVcov = mc
-	for j := range f.MCSE {
-		f.MCSE[j] = math.Sqrt(mc[j*dd+j])
-	}
-	return nil
-}
-
-// standardErrors sets Vcov = −H⁻¹ and SE = √diag(−H⁻¹) (NaN where the
-// diagonal is negative) from hinv = H⁻¹; for a singular Hessian (ok false)
-// the SEs are +Inf, as glmm makes them, and the covariances NaN.
-func (f *Fit) standardErrors(hinv []float64, ok bool) {
-	dd := f.P + f.NVC
-	f.Vcov, f.SE = make([]float64, dd*dd), make([]float64, dd)
-	f.MCVcov, f.MCSE = make([]float64, dd*dd), make([]float64, dd)
-	if !ok {
-		for i := range f.SE {
-			f.SE[i], f.MCSE[i] = math.Inf(1), math.NaN()
-		}
-		for i := range f.Vcov {
-			f.Vcov[i], f.MCVcov[i] = math.NaN(), math.NaN()
-		}
-		return
-	}
-	for j := 0; j < dd; j++ {
-		for i := 0; i < dd; i++ {
-			f.Vcov[j*dd+i] = -hinv[j*dd+i]
-		}
-		f.SE[j] = math.Sqrt(-hinv[j*dd+j])
-	}
 }

@@ -194,8 +194,12 @@ func gammaDraw(r *rand.Rand, a float64) float64 { // a ≥ 1 here
 // binomial counts, three
 // simulated data sets each. The estimates vary with the data set (the
 // realised random effects), so the test averages them: the mean estimate
-// must lie within 3.5·√(mean SE²/3 + mean MCSE²) of the truth, and every
-// SE and MCSE must be positive and finite.
+// must lie within 3.5·√(mean SE²/3 + mean MCSE²) of the truth (glmm's
+// MCSE: at these effective sample sizes the jackknife's can be +Inf), and
+// every SE and MCSE must be positive and the SEs and glmm's MCSEs finite.
+// The fits are glmm's single stage: at m = 1500 the effective sample size
+// of these q = 100 models is tens at best, too few for a staged density
+// to settle.
 func TestRecoversSimulatedParameters(t *testing.T) {
 	cases := []struct {
 		name string
@@ -217,7 +221,7 @@ func TestRecoversSimulatedParameters(t *testing.T) {
 		mean, se2, mc2 := make([]float64, 3), make([]float64, 3), make([]float64, 3)
 		for seed := uint64(21); seed < 21+sets; seed++ {
 			d := simulate(c.fam, 100, 6, truth[:2], truth[2], c.disp, seed)
-			f, err := Run(d, Options{M: m, Seed: 3})
+			f, err := Run(d, Options{M: m, Seed: 3, Stages: 1})
 			if err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}
@@ -225,12 +229,13 @@ func TestRecoversSimulatedParameters(t *testing.T) {
 				t.Errorf("%s: trust did not converge", c.name)
 			}
 			for i, v := range f.Par() {
-				if !(f.SE[i] > 0) || !(f.MCSE[i] > 0) || math.IsInf(f.SE[i], 0) || math.IsInf(f.MCSE[i], 0) {
-					t.Errorf("%s: SE %v MCSE %v", c.name, f.SE[i], f.MCSE[i])
+				g := f.MCSEGlmm[i]
+				if !(f.SE[i] > 0) || !(f.MCSE[i] > 0) || !(g > 0) || math.IsInf(f.SE[i], 0) || math.IsInf(g, 0) {
+					t.Errorf("%s: SE %v MCSE %v (glmm's %v)", c.name, f.SE[i], f.MCSE[i], g)
 				}
 				mean[i] += v / sets
 				se2[i] += f.SE[i] * f.SE[i] / sets
-				mc2[i] += f.MCSE[i] * f.MCSE[i] / sets
+				mc2[i] += g * g / sets
 			}
 		}
 		for i, m := range mean {
@@ -317,8 +322,8 @@ func TestInference(t *testing.T) {
 	}
 	for i := range dd {
 		for j := range dd {
-			if w := mv.At(i, j); math.Abs(f.MCVcov[j*dd+i]-w) > 1e-9*scale {
-				t.Errorf("mcvcov[%d,%d] = %g, H⁻¹VH⁻¹ %g", i, j, f.MCVcov[j*dd+i], w)
+			if w := mv.At(i, j); math.Abs(f.MCVcovGlmm[j*dd+i]-w) > 1e-9*scale {
+				t.Errorf("glmm's mcvcov[%d,%d] = %g, H⁻¹VH⁻¹ %g", i, j, f.MCVcovGlmm[j*dd+i], w)
 			}
 		}
 	}
@@ -336,7 +341,7 @@ func (f *Fit) importanceParams(t *testing.T, d mcla.Data, opt Options) importanc
 	if err := opt.resolve(f.P+f.NVC, f.P); err != nil {
 		t.Fatal(err)
 	}
-	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv}
+	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TSigma: f.TSigma}
 }
 
 func TestProgressAndStartingValues(t *testing.T) {
@@ -349,12 +354,16 @@ func TestProgressAndStartingValues(t *testing.T) {
 	if err != errs.ErrCancelled || calls != 1 {
 		t.Errorf("cancel: %v after %d calls", err, calls)
 	}
-	f, err := Run(d, Options{M: 500, Start: []float64{0, 0, 2}})
+	f, err := Run(d, Options{M: 500, Start: []float64{0, 0, 2}, Stages: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.PQL != nil || f.Start[2] != 2 || math.Abs(f.DStar[0]-2) > 1e-15 || f.UStar[0] != 0 {
 		t.Errorf("start not used: PQL %v, start %v, D* %v", f.PQL != nil, f.Start, f.DStar[0])
+	}
+	f, err = Run(d, Options{M: 500, Start: []float64{0, 0, 2}})
+	if err != nil || f.PQL != nil || f.Stages[0].Centre[2] != 2 {
+		t.Errorf("staged fit: the first density is not at the start: %v, %v", err, f.Stages[0].Centre)
 	}
 	g, err := Run(d, Options{M: 500, NoPQL: true})
 	if err != nil || g.Start[2] != 1 || g.Start[0] != 0 {

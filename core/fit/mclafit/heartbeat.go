@@ -36,8 +36,20 @@ func newHeartbeat(p optim.Progress) *heartbeat {
 	return h
 }
 
-// enter starts a phase and reports it at once.
+// enter starts a phase and reports it at once (nothing without a
+// heartbeat: a fit assembled outside run).
 func (h *heartbeat) enter(phase int) error {
+	if h == nil {
+		return nil
+	}
 	h.phase = phase
 	return h.cp.Now()
+}
+
+// checkpoint is the heartbeat's checkpoint, nil without one.
+func (h *heartbeat) checkpoint() *checkpoint.Checkpoint {
+	if h == nil {
+		return nil
+	}
+	return h.cp
 }

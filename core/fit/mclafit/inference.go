@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/glmmgo/glmmgo/core/errs"
+	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/parallel"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -52,10 +53,10 @@ func (f *Fit) UMatrix(dst []float64) error {
 	if len(dst) != f.M*f.Q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d", len(dst), f.M*f.Q)
 	}
-	row := make([]float64, parallel.BlockSize*f.Q)
+	row, z := make([]float64, parallel.BlockSize*f.Q), make([]float64, f.Q)
 	for lo := 0; lo < f.M; lo += parallel.BlockSize {
 		hi := min(lo+parallel.BlockSize, f.M)
-		f.draw(lo, hi, row[:(hi-lo)*f.Q])
+		f.draw(lo, hi, row[:(hi-lo)*f.Q], z)
 		for k := lo; k < hi; k++ {
 			for j := 0; j < f.Q; j++ {
 				dst[j*f.M+k] = row[(k-lo)*f.Q+j]
@@ -63,4 +64,19 @@ func (f *Fit) UMatrix(dst []float64) error {
 		}
 	}
 	return nil
+}
+
+// SampleOn sets on model (of the same data) the fit's final importance
+// density and its M samples, drawn again from the fit's seed and kept in
+// memory or redrawn at every evaluation as the fit had them.
+func (f *Fit) SampleOn(model *mcla.Model, workers int) error {
+	_, p, q, nvc := model.Dims()
+	if p != f.P || q != f.Q || nvc != f.NVC {
+		return errs.Invalidf("fit", "is a fit of a model with p = %d, q = %d, nvc = %d; this model has p = %d, q = %d, nvc = %d", f.P, f.Q, f.NVC, p, q, nvc)
+	}
+	if err := model.SetDensity(f.density, workers); err != nil {
+		return err
+	}
+	model.SetSampleMemory(f.sampleMemory)
+	return model.SetSampler(f.M, f.draw, workers)
 }

@@ -2,7 +2,6 @@ package mclafit
 
 import (
 	"math"
-	"time"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/family"
@@ -28,10 +27,11 @@ type DispersionFit struct {
 // (core/optim/golden, to 1% in r, well inside its sampling error). The
 // family's constant (package family) depends on r and so must be included
 // here, unlike in a fit at fixed r. The importance density and the u-matrix
-// are those of a pilot fit at r₀ = √(rLo·rHi) and stay fixed, so L(r) is a
-// smooth function of r (an importance-sampling estimate that reuses one
-// sample); each r then costs one trust maximisation, warm-started from the
-// previous optimum. The reported SEs and MCSEs are conditional on r̂: they
+// are those of a pilot fit at r₀ = √(rLo·rHi) (its last stage) and stay
+// fixed, shared with every r's model without a copy, so L(r) is a smooth
+// function of r (an importance-sampling estimate that reuses one sample);
+// each r then costs one trust maximisation, warm-started from the previous
+// optimum. The reported SEs and MCSEs are conditional on r̂: they
 // ignore the uncertainty in r̂. d.Dispersion is ignored.
 func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, error) {
 	if d.Family != family.NegBinomial {
@@ -40,15 +40,19 @@ func FitDispersion(d mcla.Data, opt Options, rLo, rHi float64) (*DispersionFit, 
 	if !(rLo > 0) || !(rHi > rLo) || math.IsInf(rHi, 0) {
 		return nil, errs.Invalidf("r_range", "[%g, %g] must satisfy 0 < r_lo < r_hi < Inf", rLo, rHi)
 	}
-	pilot, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt, newHeartbeat(opt.Progress))
+	if opt.Evaluator != nil {
+		return nil, errs.Invalidf("evaluator", "estimating a negative binomial size runs in one process: give the size, or fit without a cluster")
+	}
+	pilot, pilotSet, err := run(atDispersion(d, math.Sqrt(rLo*rHi)), opt, newHeartbeat(opt.Progress))
 	if err != nil {
 		return nil, err
 	}
 	defer func() { pilot.beat = nil }() // the caller's callback is not kept
+	pilotModel := pilotSet.(localSet).Model
 	if err := opt.resolve(pilot.P+pilot.NVC, pilot.P); err != nil {
 		return nil, err
 	}
-	pr := &profile{d: d, opt: opt, pilot: pilot, start: pilot.Par(), fits: map[float64]*Fit{}, res: &DispersionFit{}}
+	pr := &profile{d: d, opt: opt, pilot: pilot, samples: pilotModel, start: pilot.Par(), fits: map[float64]*Fit{}, res: &DispersionFit{}}
 	gs, err := golden.Minimize(optim.Problem{Func: pr.negative, Lower: []float64{math.Log(rLo)}, Upper: []float64{math.Log(rHi)}},
 		optim.Settings{StepTol: 1e-2})
 	if err != nil {
@@ -69,12 +73,13 @@ func atDispersion(d mcla.Data, r float64) mcla.Data {
 
 // profile evaluates the profile log-likelihood on the pilot's sample.
 type profile struct {
-	d     mcla.Data
-	opt   Options
-	pilot *Fit
-	start []float64        // the previous optimum, where the next trust starts
-	fits  map[float64]*Fit // by log r
-	res   *DispersionFit
+	d       mcla.Data
+	opt     Options
+	pilot   *Fit
+	samples *mcla.Model      // the pilot's model, holding its density and sample
+	start   []float64        // the previous optimum, where the next trust starts
+	fits    map[float64]*Fit // by log r
+	res     *DispersionFit
 }
 
 // negative returns −L(r) at x = (log r), for the minimiser.
@@ -92,10 +97,16 @@ func (p *profile) at(logr float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := model.AdoptSamples(p.samples); err != nil {
+		return 0, err
+	}
 	pl := p.pilot
-	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, UStar: pl.UStar, DStar: pl.DStar, SigmaInv: pl.SigmaInv,
-		M1: pl.M1, M2: pl.M2, M3: pl.M3, density: pl.density, seed: pl.seed, beat: pl.beat, xScale: pl.xScale, Start: append([]float64(nil), p.start...)}
-	if err := f.maximise(model, p.opt, time.Now()); err != nil {
+	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, Start: pl.Start, UStar: pl.UStar, DStar: pl.DStar,
+		SigmaInv: pl.SigmaInv, M1: pl.M1, M2: pl.M2, M3: pl.M3, Stages: pl.Stages, SamplesKept: pl.SamplesKept,
+		density: pl.density, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage,
+		beat: pl.beat, xScale: pl.xScale}
+	model.SetCheckpoint(pl.beat.checkpoint())
+	if err := f.fitAt(localSet{model}, p.start, p.opt); err != nil {
 		return 0, err
 	}
 	copy(p.start, f.Par())

@@ -2,15 +2,17 @@ package mclafit
 
 import (
 	"math"
+	"time"
 
 	"github.com/glmmgo/glmmgo/core/errs"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/optim"
 )
 
-// Options of a fit. Zero values select glmm's defaults where glmm has one.
+// Options of a fit. Zero values select glmm's defaults where glmm has one,
+// and glmmgo's own otherwise.
 type Options struct {
-	M       int        // Monte Carlo sample size, ≥ 1 (required)
+	M       int        // Monte Carlo sample size, ≥ 1 (required unless Auto)
 	P       [3]float64 // mixture probabilities p₁, p₂, p₃; all zero means (1/3, 1/3, 1/3)
 	Zeta    float64    // t degrees of freedom, default 5
 	Seed    uint64     // the sample is a function of (data, options, Seed)
@@ -34,7 +36,51 @@ type Options struct {
 	// iteration, the current log-likelihood and (β, ν); returning false
 	// cancels the fit (errs.ErrCancelled).
 	Progress optim.Progress
+
+	// Stages is the number of importance densities: the first at the PQL
+	// estimate (or the start), each later one at the previous stage's
+	// estimate, stopping early once the estimate no longer moves beyond
+	// its MCSE. 1 is glmm's single stage; 0 means DefaultStages.
+	Stages int
+	// PilotM is the sample size of every stage but the last (at most M):
+	// the last stage grows its sample to M, or, with Auto, from PilotM
+	// until the targets are met. 0 means DefaultPilotM.
+	PilotM int
+
+	// Auto chooses the sample size: the last stage's sample grows from
+	// PilotM, reusing the samples drawn, until the ESS reaches ESSTarget and
+	// every parameter's MCSE is at most RelMCSE times its SE, or until MMax
+	// samples or TimeMax of wall time (then Fit.AutoStop says which). M is
+	// ignored.
+	Auto      bool
+	ESSTarget float64       // default 1000
+	RelMCSE   float64       // default 0.1
+	MMax      int           // default 10⁷
+	TimeMax   time.Duration // 0: no limit. A limit that is reached makes m depend on the machine's speed.
+
+	// SampleMemory is the most bytes the u-matrix (m·q doubles) may take in
+	// memory; a larger sample is redrawn block by block at every evaluation
+	// (same results, more time). 0 means DefaultSampleMemory, negative no
+	// limit.
+	SampleMemory int64
+
+	// Evaluator, if not nil, holds the sample in other processes and
+	// evaluates it there (see Evaluator); the result is the same bit for
+	// bit. Workers then counts this process's threads only.
+	Evaluator Evaluator
 }
+
+// Defaults of the options glmm does not have.
+const (
+	DefaultStages    = 5
+	DefaultPilotM    = 10000
+	DefaultESSTarget = 1000
+	DefaultRelMCSE   = 0.05
+	DefaultMMax      = 10_000_000
+	// DefaultSampleMemory: 4 GiB of samples (salamander, q = 120: 4.5
+	// million) are kept; beyond that redrawing costs less than the memory.
+	DefaultSampleMemory = 4 << 30
+)
 
 // DefaultESSWarn is the effective sample size below which a fit warns when
 // Options.ESSWarn is 0: below about a hundred effective samples the Monte
@@ -43,8 +89,8 @@ type Options struct {
 const DefaultESSWarn = 100
 
 func (o *Options) resolve(npar, p int) error {
-	if o.M < 1 {
-		return errs.Invalidf("m", "is %d; need at least one Monte Carlo sample", o.M)
+	if err := o.resolveSize(); err != nil {
+		return err
 	}
 	if o.P == [3]float64{} {
 		o.P = [3]float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
@@ -103,5 +149,62 @@ func (o *Options) resolve(npar, p int) error {
 			}
 		}
 	}
+	return nil
+}
+
+// resolveSize checks and defaults the sample size, stages and the Auto
+// targets.
+func (o *Options) resolveSize() error {
+	if o.Stages == 0 {
+		o.Stages = DefaultStages
+	}
+	if o.Stages < 1 {
+		return errs.Invalidf("stages", "is %d; must be at least 1", o.Stages)
+	}
+	if o.PilotM == 0 {
+		o.PilotM = DefaultPilotM
+	}
+	if o.PilotM < 1 {
+		return errs.Invalidf("m_pilot", "is %d; must be at least 1", o.PilotM)
+	}
+	if o.SampleMemory == 0 {
+		o.SampleMemory = DefaultSampleMemory
+	}
+	if !o.Auto {
+		if o.M < 1 {
+			return errs.Invalidf("m", "is %d; need at least one Monte Carlo sample", o.M)
+		}
+		o.PilotM = min(o.PilotM, o.M)
+		if o.Stages == 1 {
+			o.PilotM = o.M // glmm's single sample, drawn at once
+		}
+		return nil
+	}
+	return o.resolveAuto()
+}
+
+func (o *Options) resolveAuto() error {
+	if o.ESSTarget == 0 {
+		o.ESSTarget = DefaultESSTarget
+	}
+	if o.RelMCSE == 0 {
+		o.RelMCSE = DefaultRelMCSE
+	}
+	if o.MMax == 0 {
+		o.MMax = DefaultMMax
+	}
+	if !(o.ESSTarget >= 1) || math.IsInf(o.ESSTarget, 0) {
+		return errs.Invalidf("ess_target", "is %g; must be at least 1 and finite", o.ESSTarget)
+	}
+	if !(o.RelMCSE > 0) || math.IsInf(o.RelMCSE, 0) {
+		return errs.Invalidf("rel_mcse", "is %g; must be positive and finite", o.RelMCSE)
+	}
+	if o.MMax < 1 {
+		return errs.Invalidf("m_max", "is %d; must be at least 1", o.MMax)
+	}
+	if o.TimeMax < 0 {
+		return errs.Invalidf("time_max", "is %v; must be non-negative (0: no limit)", o.TimeMax)
+	}
+	o.PilotM = min(o.PilotM, o.MMax)
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 
 // FuzzSampleBudget: a sample of any size m (negative, zero, beyond what
 // m·q can hold, beyond the memory limit) drawn into a model by
-// SetSamplesFunc, the fit's path, is refused before anything sized by it
+// SetSampler, the fit's path, is refused before anything sized by it
 // is allocated — Invalid naming m for a size no u-matrix has, Resource
 // naming m for one above the limit (4 MiB here) — or drawn in full; a
 // refusal leaves no samples. (Before the memory limit, m = 1e8 on a small
@@ -43,7 +43,7 @@ func FuzzSampleBudget(f *testing.F) {
 			t.Fatal(err)
 		}
 		filled := 0
-		err = m.SetSamplesFunc(mrows, func(lo, hi int, dst []float64) {
+		err = m.SetSampler(mrows, func(lo, hi int, dst, _ []float64) {
 			for i := range dst {
 				dst[i] = float64(i%7)/7 - 0.4
 			}

@@ -13,23 +13,26 @@ type Result struct {
 	Value    float64
 	Gradient []float64
 	Hessian  []float64
+	ESS      float64 // Kish's effective sample size of the importance weights at par
 }
 
 // evalScratch is reused across calls so that an evaluation allocates
 // nothing after the first.
 type evalScratch struct {
-	workers  int
-	nblocks  int
-	partials []*parallel.Partial
-	perW     []*workerScratch
-	total    *parallel.Partial
-	xb       []float64
-	params   callParams
+	workers int
+	m       int                 // the sample size the scratch was laid out for
+	batches []*parallel.Partial // one per batch of samples (parallel.NumBatches)
+	perW    []*workerScratch
+	total   *parallel.Partial
+	xb      []float64
+	params  callParams
 }
 
 type workerScratch struct {
 	d, g, eta, ex []float64
-	lanes         []float64 // the assembly row kernel's per-lane sums
+	lanes         []float64         // the assembly row kernel's per-lane sums
+	block         *parallel.Partial // one block's partial, before it joins its batch
+	u, z          []float64         // a redrawn block's samples and the sampler's scratch
 }
 
 // callParams are the per-call quantities every sample shares.
@@ -67,7 +70,7 @@ func (m *Model) checkPar(par []float64) error {
 }
 
 func (m *Model) prepare(par []float64, workers int) error {
-	if m.m == 0 {
+	if m.smp == nil {
 		return errs.Statef("set the importance density and samples before evaluating")
 	}
 	if err := m.checkPar(par); err != nil {
@@ -81,15 +84,15 @@ func (m *Model) prepare(par []float64, workers int) error {
 		s.params = callParams{nu: make([]float64, m.nvc), halfInv: make([]float64, m.nvc),
 			halfSq: make([]float64, m.nvc), gConst: make([]float64, m.nvc)}
 	}
-	if nb := parallel.NumBlocks(m.m); s.nblocks != nb {
-		s.nblocks = nb
-		s.partials = make([]*parallel.Partial, nb)
-		for b := range s.partials {
-			s.partials[b] = parallel.NewPartial(m.SumsLen())
+	if s.m != m.smp.m {
+		s.m = m.smp.m
+		s.batches = make([]*parallel.Partial, parallel.NumBatches(s.m))
+		for g := range s.batches {
+			s.batches[g] = parallel.NewPartial(m.SumsLen())
 		}
 	}
 	for len(s.perW) < w {
-		s.perW = append(s.perW, &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), lanes: make([]float64, laneLen(m.p)), d: make([]float64, m.n), g: make([]float64, m.NPar())})
+		s.perW = append(s.perW, m.newWorkerScratch())
 	}
 	s.workers = w
 	beta, nu := par[:m.p], par[m.p:]
@@ -119,9 +122,29 @@ func (m *Model) prepare(par []float64, workers int) error {
 	return nil
 }
 
-// accumulate adds samples lo..hi-1 into p using ws as scratch. This is the
-// hot loop: one pass per sample, no allocation.
-func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) error {
+func (m *Model) newWorkerScratch() *workerScratch {
+	ws := &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), lanes: make([]float64, laneLen(m.p)),
+		d: make([]float64, m.n), g: make([]float64, m.NPar()), block: parallel.NewPartial(m.SumsLen())}
+	if !m.smp.kept {
+		ws.u, ws.z = make([]float64, parallel.BlockSize*m.q), make([]float64, m.q)
+	}
+	return ws
+}
+
+// blockSamples returns block b's samples (sample-major): the stored ones,
+// or the block drawn again into ws.u.
+func (m *Model) blockSamples(b int, ws *workerScratch) []float64 {
+	if u := m.smp.blocks[b].u; u != nil {
+		return u
+	}
+	lo, hi := parallel.BlockRange(b, m.smp.m)
+	m.smp.draw(lo, hi, ws.u[:(hi-lo)*m.q], ws.z)
+	return ws.u
+}
+
+// accumulate adds samples lo..hi-1 of block b into p using ws as scratch.
+// This is the hot loop: one pass per sample, no allocation.
+func (m *Model) accumulate(p *parallel.Partial, b, lo, hi int, ws *workerScratch) error {
 	n, q, d, nvc := m.n, m.q, m.NPar(), m.nvc
 	cp := &m.scratch.params
 	xb := m.scratch.xb
@@ -130,19 +153,22 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 	sumGG := p.Sums[d : d+d*d]
 	sumD := p.Sums[d+d*d : d+d*d+n]
 	sumS := p.Sums[d+d*d+n:]
-	for k := lo; k < hi; k++ {
-		logF := m.rows(xb, m.u[k*q:(k+1)*q], dv, g[:m.p], ws)
-		ss := m.ss[k*nvc : (k+1)*nvc]
+	blk := &m.smp.blocks[b]
+	u := m.blockSamples(b, ws)
+	base := b * parallel.BlockSize
+	for k := lo - base; k < hi-base; k++ {
+		logF := m.rows(xb, u[k*q:(k+1)*q], dv, g[:m.p], ws)
+		ss := blk.ss[k*nvc : (k+1)*nvc]
 		logFnu := cp.logFnu0
 		for t, s := range ss {
 			logFnu -= s * cp.halfInv[t]
 			g[m.p+t] = s*cp.halfSq[t] + cp.gConst[t]
 		}
-		b := logFnu + logF + m.logFConst - m.logFt[k]
-		if math.IsNaN(b) || math.IsInf(b, 1) {
-			return errs.Numericf("par", "the log importance weight of sample %d is %g", k, b)
+		lb := logFnu + logF + m.logFConst - blk.logFt[k]
+		if math.IsNaN(lb) || math.IsInf(lb, 1) {
+			return errs.Numericf("par", "the log importance weight of sample %d is %g", base+k, lb)
 		}
-		wt := p.Weight(b)
+		wt := p.Weight(lb)
 		if wt == 0 {
 			continue
 		}
@@ -166,6 +192,9 @@ func (m *Model) accumulate(p *parallel.Partial, lo, hi int, ws *workerScratch) e
 // for them, at par = (β, ν) on all samples. A ν outside the parameter space
 // sets res.Value = −Inf and returns a Domain error.
 func (m *Model) Evaluate(par []float64, workers int, res *Result) error {
+	if err := m.whole(); err != nil {
+		return err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		if errs.KindOf(err) == errs.Domain {
 			res.Value = math.Inf(-1)
@@ -173,37 +202,69 @@ func (m *Model) Evaluate(par []float64, workers int, res *Result) error {
 		return err
 	}
 	s := &m.scratch
-	if err := m.runBlocks(0, s.nblocks, 0, m.m); err != nil {
+	if err := m.runBatches(0, len(s.batches), 0, s.m); err != nil {
 		return err
 	}
 	s.total.Reset()
-	for _, p := range s.partials {
+	for _, p := range s.batches {
 		s.total.Merge(p)
 	}
 	return m.Finish(par, s.total, res)
 }
 
+// BatchPartials evaluates every sample at par and writes the partial of
+// each batch of samples (parallel.NumBatches(m) of them, each covering
+// parallel.BatchRange) into dst, which is allocated when too short; merged
+// in order they give Evaluate's result bit for bit. The batches are
+// independent replicates of the sample, for measuring its Monte Carlo
+// error.
+func (m *Model) BatchPartials(par []float64, workers int, dst []*parallel.Partial) ([]*parallel.Partial, error) {
+	if err := m.whole(); err != nil {
+		return dst, err
+	}
+	if err := m.prepare(par, workers); err != nil {
+		return dst, err
+	}
+	s := &m.scratch
+	if err := m.runBatches(0, len(s.batches), 0, s.m); err != nil {
+		return dst, err
+	}
+	for len(dst) < len(s.batches) {
+		dst = append(dst, parallel.NewPartial(m.SumsLen()))
+	}
+	dst = dst[:len(s.batches)]
+	for g, p := range s.batches {
+		dst[g].Reset()
+		dst[g].Merge(p)
+	}
+	return dst, nil
+}
+
 // Partial evaluates samples lo..hi-1 into dst (len SumsLen()), merging the
-// fixed blocks they cover in order, so that a range made of whole blocks
-// gives exactly the partials Evaluate uses.
+// blocks they cover in order within each batch and the batches in order,
+// so that a range made of whole batches gives exactly the partials
+// Evaluate uses.
 func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partial) error {
+	if err := m.whole(); err != nil {
+		return err
+	}
 	if err := m.prepare(par, workers); err != nil {
 		return err
 	}
-	if lo < 0 || hi > m.m || lo >= hi {
-		return errs.Invalidf("rows", "range [%d, %d) is not a non-empty part of [0, %d)", lo, hi, m.m)
+	if lo < 0 || hi > m.smp.m || lo >= hi {
+		return errs.Invalidf("rows", "range [%d, %d) is not a non-empty part of [0, %d)", lo, hi, m.smp.m)
 	}
 	if len(dst.Sums) != m.SumsLen() {
 		return errs.Invalidf("partial", "has %d sums, want %d", len(dst.Sums), m.SumsLen())
 	}
 	s := &m.scratch
-	b0, b1 := lo/parallel.BlockSize, (hi-1)/parallel.BlockSize+1
-	if err := m.runBlocks(b0, b1, lo, hi); err != nil {
+	g0, g1 := m.batchOf(lo), m.batchOf(hi-1)+1
+	if err := m.runBatches(g0, g1, lo, hi); err != nil {
 		return err
 	}
 	dst.Reset()
-	for b := b0; b < b1; b++ {
-		dst.Merge(s.partials[b])
+	for g := g0; g < g1; g++ {
+		dst.Merge(s.batches[g])
 	}
 	for i, v := range dst.Sums {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -213,13 +274,20 @@ func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partia
 	return nil
 }
 
-// runBlocks accumulates blocks b0..b1-1, restricted to samples lo..hi-1,
-// into their partials. One worker runs inline so that a sequential call
-// allocates nothing (a closure handed to goroutines escapes to the heap).
-func (m *Model) runBlocks(b0, b1, lo, hi int) error {
+// batchOf is the batch of sample k.
+func (m *Model) batchOf(k int) int {
+	return k / (parallel.BlockSize * parallel.BatchBlocks(m.smp.m))
+}
+
+// runBatches accumulates batches g0..g1-1, restricted to samples lo..hi-1,
+// into their partials: each batch merges its blocks' partials in block
+// order, so the result does not depend on which worker ran which batch.
+// One worker runs inline so that a sequential call allocates nothing (a
+// closure handed to goroutines escapes to the heap).
+func (m *Model) runBatches(g0, g1, lo, hi int) error {
 	if m.scratch.workers == 1 {
-		for b := b0; b < b1; b++ {
-			if err := m.runBlock(0, b, lo, hi); err != nil {
+		for g := g0; g < g1; g++ {
+			if err := m.runBatch(0, g, lo, hi); err != nil {
 				return err
 			}
 			if err := m.cp.Check(); err != nil {
@@ -228,15 +296,28 @@ func (m *Model) runBlocks(b0, b1, lo, hi int) error {
 		}
 		return nil
 	}
-	return parallel.RunChecked(b1-b0, m.scratch.workers, m.cp, func(w, i int) error { return m.runBlock(w, b0+i, lo, hi) })
+	return parallel.RunChecked(g1-g0, m.scratch.workers, m.cp, func(w, i int) error { return m.runBatch(w, g0+i, lo, hi) })
 }
 
-func (m *Model) runBlock(w, b, lo, hi int) error {
+func (m *Model) runBatch(w, g, lo, hi int) error {
 	s := &m.scratch
-	blo, bhi := parallel.BlockRange(b, m.m)
-	p := s.partials[b]
+	ws := s.perW[w]
+	p := s.batches[g]
 	p.Reset()
-	return m.accumulate(p, max(blo, lo), min(bhi, hi), s.perW[w])
+	b0, b1 := parallel.BatchBlockRange(g, s.m)
+	for b := b0; b < b1; b++ {
+		blo, bhi := parallel.BlockRange(b, s.m)
+		blo, bhi = max(blo, lo), min(bhi, hi)
+		if blo >= bhi {
+			continue
+		}
+		ws.block.Reset()
+		if err := m.accumulate(ws.block, b, blo, bhi, ws); err != nil {
+			return err
+		}
+		p.Merge(ws.block)
+	}
+	return nil
 }
 
 // Finish turns a merged partial over all samples into value, gradient and
@@ -260,6 +341,7 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 		return errs.Numericf("par", "every importance weight underflows to zero (all log-weights are -Inf)")
 	}
 	res.Value = tot.LogMean()
+	res.ESS = tot.ESS()
 	n, d := m.n, m.NPar()
 	inv := 1 / tot.S0
 	gbar := tot.Sums[:d]

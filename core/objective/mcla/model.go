@@ -52,13 +52,11 @@ type Model struct {
 	dens *importance.Density
 	cp   *checkpoint.Checkpoint // checked by long loops (SetCheckpoint)
 
-	// Samples, set by SetSamples: u in sample-major order (row k of glmm's
-	// u-matrix is u[k*q:(k+1)*q]), log f̃(u_k), and sₜ(u_k) at ss[k*nvc+t].
-	m       int
-	u       []float64
-	logFt   []float64
-	ss      []float64
-	scratch evalScratch
+	// The samples (nil until set) and the most bytes of them to keep in
+	// memory (0: no limit; see SetSampleMemory).
+	smp          *store
+	sampleMemory int64
+	scratch      evalScratch
 }
 
 // New validates d and returns a model without importance density or samples.
@@ -155,4 +153,9 @@ func (m *Model) Dims() (n, p, q, nvc int) { return m.n, m.p, m.q, m.nvc }
 func (m *Model) NPar() int { return m.p + m.nvc }
 
 // Samples is the number of samples set.
-func (m *Model) Samples() int { return m.m }
+func (m *Model) Samples() int {
+	if m.smp == nil {
+		return 0
+	}
+	return m.smp.m
+}

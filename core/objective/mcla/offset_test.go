@@ -15,11 +15,7 @@ func sameSamples(t *testing.T, src *Model, d Data) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.SetDensity(src.dens, 1); err != nil {
-		t.Fatal(err)
-	}
-	q := src.q
-	if err := m.SetSamplesFunc(src.m, func(lo, hi int, dst []float64) { copy(dst, src.u[lo*q:hi*q]) }, 2); err != nil {
+	if err := m.AdoptSamples(src); err != nil {
 		t.Fatal(err)
 	}
 	return m

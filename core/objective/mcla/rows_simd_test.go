@@ -121,8 +121,8 @@ func TestRowsSIMDMatchesGo(t *testing.T) {
 					dv1, dv2 := make([]float64, n), make([]float64, n)
 					g1, g2 := make([]float64, p), make([]float64, p)
 					fell := 0
-					for k := 0; k < m.m; k++ {
-						u := m.u[k*m.q : (k+1)*m.q]
+					for k := 0; k < m.Samples(); k++ {
+						u := sampleOf(m, k)
 						if _, ok := simd(xb, u, dv1, g1, ws); !ok {
 							fell++
 						}
@@ -310,8 +310,8 @@ func BenchmarkRowsSalamander(b *testing.B) {
 			defer func() { useAVX2 = old }()
 			k := 0
 			for b.Loop() {
-				_ = m.rows(xb, m.u[k*m.q:(k+1)*m.q], ws.d, ws.g[:m.p], ws)
-				if k++; k == m.m {
+				_ = m.rows(xb, sampleOf(m, k), ws.d, ws.g[:m.p], ws)
+				if k++; k == m.Samples() {
 					k = 0
 				}
 			}
@@ -334,8 +334,8 @@ func BenchmarkRowsPoisson(b *testing.B) {
 			defer func() { useAVX2 = old }()
 			k := 0
 			for b.Loop() {
-				_ = m.rows(xb, m.u[k*m.q:(k+1)*m.q], dv, g, ws)
-				if k++; k == m.m {
+				_ = m.rows(xb, sampleOf(m, k), dv, g, ws)
+				if k++; k == m.Samples() {
 					k = 0
 				}
 			}

@@ -28,14 +28,20 @@ func (m *Model) SetDensity(d *importance.Density, workers int) error {
 		return errs.Invalidf("importance", "the density is over %d random effects, the model has q = %d", d.Q(), m.q)
 	}
 	m.dens = d
-	if m.m > 0 {
-		if err := m.computeLogFt(workers); err != nil {
-			// Some samples may already carry the new density and others
-			// the old one: drop the samples rather than evaluate a mixture.
-			m.m = 0
-			return err
-		}
+	if m.smp == nil {
+		return nil
 	}
+	// The store may be shared with another model (AdoptSamples): give this
+	// model its own copy of the per-sample values that change.
+	s := m.smp.withOwnLogFt()
+	if err := m.fill(s, 0, s.m, workers, false); err != nil {
+		// Some samples may already carry the new density and others
+		// the old one: drop the samples rather than evaluate a mixture.
+		m.smp = nil
+		return err
+	}
+	m.smp = s
+	m.scratch = evalScratch{}
 	return nil
 }
 
@@ -44,7 +50,7 @@ func (m *Model) Importance() *importance.Density { return m.dens }
 
 // SetSamples copies the u-matrix (mrows×q, column-major: row k is sample k,
 // as glmm stores it) and precomputes everything per sample that does not
-// depend on (β, ν).
+// depend on (β, ν). A failure drops any samples set before.
 func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 	if m.dens == nil {
 		return errs.Statef("set the importance density before the samples")
@@ -63,114 +69,220 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 			return errs.Invalidf("umat", "element (%d, %d) is %g; samples must be finite", k%mrows, k/mrows, v)
 		}
 	}
-	return m.setSamplesRowMajor(mrows, func(dst []float64) {
-		for j := 0; j < m.q; j++ {
+	m.smp = nil
+	q := m.q
+	s, err := newStore(mrows, func(lo, hi int, dst, _ []float64) {
+		for j := 0; j < q; j++ {
 			col := umat[j*mrows : (j+1)*mrows]
-			for k, v := range col {
-				dst[k*m.q+j] = v
+			for k := lo; k < hi; k++ {
+				dst[(k-lo)*q+j] = col[k]
 			}
 		}
-	}, workers)
+	}, true, q, m.nvc, m.cp)
+	if err != nil {
+		return err
+	}
+	err = m.fill(s, 0, mrows, workers, true)
+	s.draw = nil // the caller's matrix is not kept
+	return m.setStore(s, err)
 }
 
-// SetSamplesFunc fills the samples block by block from gen, which writes
-// samples lo..hi-1 in sample-major order into dst (length (hi-lo)·q). It is
-// how a fit draws its samples in place without a second copy.
-func (m *Model) SetSamplesFunc(mrows int, gen func(lo, hi int, dst []float64), workers int) error {
+// SetSampler sets mrows samples drawn by draw, which must give the same
+// values for a sample whatever range it is asked for (as
+// importance.Density.DrawTo with a fixed seed does). The samples are kept
+// when their m·q doubles fit in the model's sample memory
+// (SetSampleMemory), and otherwise redrawn block by block at every
+// evaluation: the results are bit-identical either way. A failure drops
+// any samples set before.
+func (m *Model) SetSampler(mrows int, draw Sampler, workers int) error {
 	if m.dens == nil {
 		return errs.Statef("set the importance density before the samples")
 	}
 	if mrows < 1 || mrows > math.MaxInt/m.q {
 		return errs.Invalidf("m", "is %d; need at least one sample", mrows)
 	}
-	if err := m.needSamples(mrows); err != nil {
+	kept := m.keeps(mrows)
+	if err := m.needStore(mrows, kept); err != nil {
 		return err
 	}
-	if err := m.reserveSamples(mrows); err != nil {
+	m.smp = nil
+	s, err := newStore(mrows, draw, kept, m.q, m.nvc, m.cp)
+	if err != nil {
 		return err
 	}
-	u := m.allocSamples(mrows)
-	if err := parallel.RunChecked(parallel.NumBlocks(mrows), workers, m.cp, func(_, b int) error {
-		lo, hi := parallel.BlockRange(b, mrows)
-		gen(lo, hi, u[lo*m.q:hi*m.q])
-		return nil
-	}); err != nil {
-		m.m = 0
-		return err
-	}
-	return m.finishSamples(workers)
+	return m.setStore(s, m.fill(s, 0, mrows, workers, true))
 }
 
-func (m *Model) setSamplesRowMajor(mrows int, fill func(dst []float64), workers int) error {
-	fill(m.allocSamples(mrows))
-	return m.finishSamples(workers)
+// Grow extends samples set by SetSampler to mrows ≥ the current m, drawing
+// only the blocks not yet drawn (and the last block again when it was
+// partial): sample k is the same for every m, so a fit that needs more
+// samples reuses the ones it has. Beyond the sample memory the stored
+// samples are dropped and every block is redrawn at each evaluation.
+func (m *Model) Grow(mrows, workers int) error {
+	s := m.smp
+	if s == nil || s.draw == nil {
+		return errs.Statef("only samples set by a sampler can grow")
+	}
+	if mrows < s.m || mrows > math.MaxInt/m.q {
+		return errs.Invalidf("m", "is %d; must be at least the current %d", mrows, s.m)
+	}
+	kept := m.keeps(mrows)
+	if err := m.needStore(mrows, kept); err != nil {
+		return err
+	}
+	g, full, err := s.grown(mrows, kept, m.q, m.nvc, m.cp)
+	if err != nil {
+		return err
+	}
+	return m.setStore(g, m.fill(g, full*parallel.BlockSize, mrows, workers, true))
 }
+
+// setStore installs s, or drops every sample when filling it failed.
+func (m *Model) setStore(s *store, err error) error {
+	m.scratch = evalScratch{}
+	if err != nil {
+		m.smp = nil
+		return err
+	}
+	m.smp = s
+	return nil
+}
+
+// SetSampleMemory sets the most bytes of samples (m·q doubles) the model
+// keeps; larger samples set by SetSampler are redrawn at each evaluation.
+// The default, 0, keeps every sample.
+func (m *Model) SetSampleMemory(bytes int64) { m.sampleMemory = bytes }
 
 // SampleBytes is the memory m samples take in a model with q random
-// effects and nvc variance components: the u-matrix (m·q doubles) and, per
-// sample, log f̃(u_k) and the nvc sums of squares. allocSamples allocates
-// exactly this; a fit checks it against the memory limit before it starts.
+// effects and nvc variance components when they are kept: the u-matrix
+// (m·q doubles) and, per sample, log f̃(u_k) and the nvc sums of squares.
+// A fit checks it against the memory limit before it starts.
 func SampleBytes(m, q, nvc int) float64 { return budget.Doubles(m, q+nvc+1) }
 
-// needSamples checks the memory of mrows samples against the limit.
-func (m *Model) needSamples(mrows int) error {
-	return budget.Need("m", fmt.Sprintf("the u-matrix of m·q = %d·%d doubles", mrows, m.q), SampleBytes(mrows, m.q, m.nvc))
-}
-
-func (m *Model) allocSamples(mrows int) []float64 {
-	m.m = mrows
-	if cap(m.u) >= mrows*m.q {
-		m.u = m.u[:mrows*m.q]
-	} else {
-		m.u = make([]float64, mrows*m.q)
+// StoreBytes is the memory of a store of m samples: SampleBytes when the
+// samples are kept, else the per-sample values alone (the u-matrix is
+// redrawn block by block).
+func StoreBytes(m, q, nvc int, kept bool) float64 {
+	if kept {
+		return SampleBytes(m, q, nvc)
 	}
-	m.logFt = make([]float64, mrows)
-	m.ss = make([]float64, mrows*m.nvc)
-	m.scratch = evalScratch{}
-	return m.u
+	return budget.Doubles(m, nvc+1)
 }
 
-// finishSamples computes each sample's sums of squares per component and
-// its log f̃, block by block; a failure (or a stop at the checkpoint)
-// drops the samples.
-func (m *Model) finishSamples(workers int) error {
-	err := parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
-		lo, hi := parallel.BlockRange(b, m.m)
-		for k := lo; k < hi; k++ {
-			u := m.u[k*m.q : (k+1)*m.q]
-			ss := m.ss[k*m.nvc : (k+1)*m.nvc]
-			for j, v := range u {
-				ss[m.vcOf[j]] += v * v
-			}
+// needSamples checks the memory of mrows kept samples against the limit.
+func (m *Model) needSamples(mrows int) error { return m.needStore(mrows, true) }
+
+// needStore checks the memory of a store of mrows samples against the
+// limit, before any of it is allocated.
+func (m *Model) needStore(mrows int, kept bool) error {
+	what := fmt.Sprintf("the per-sample values of m = %d samples (log f̃ and %d sums of squares)", mrows, m.nvc)
+	if kept {
+		what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with per-sample values", mrows, m.q)
+	}
+	return budget.Need("m", what, StoreBytes(mrows, m.q, m.nvc, kept))
+}
+
+// keeps reports whether mrows samples are to be stored.
+func (m *Model) keeps(mrows int) bool {
+	return m.sampleMemory <= 0 || float64(mrows)*float64(m.q)*8 <= float64(m.sampleMemory)
+}
+
+// SamplesKept reports whether the samples are held in memory (false: they
+// are redrawn block by block at every evaluation).
+func (m *Model) SamplesKept() bool { return m.smp != nil && m.smp.kept }
+
+// AdoptSamples shares src's importance density and samples with m (a model
+// of the same data at another dispersion, say), without copying them. The
+// samples are never changed in place, so the two models may be used one
+// after the other or at once.
+func (m *Model) AdoptSamples(src *Model) error {
+	if src.q != m.q || src.nvc != m.nvc {
+		return errs.Invalidf("model", "has q = %d and nvc = %d, the samples' model q = %d and nvc = %d", m.q, m.nvc, src.q, src.nvc)
+	}
+	for j, t := range src.vcOf {
+		if m.vcOf[j] != t {
+			return errs.Invalidf("model", "column %d of Z belongs to component %d here and %d in the samples' model", j, m.vcOf[j], t)
 		}
-		return nil
-	})
-	if err == nil {
-		err = m.computeLogFt(workers)
 	}
-	if err != nil {
-		m.m = 0
-		return err
+	m.dens, m.smp = src.dens, src.smp
+	m.scratch = evalScratch{}
+	return nil
+}
+
+// fill precomputes, in parallel, what does not depend on (β, ν) for the
+// blocks of s covering samples from..mrows−1: log f̃(u_k), and, for new
+// samples (fresh), the sums of squares sₜ(u_k) after drawing them.
+func (m *Model) fill(s *store, from, mrows, workers int, fresh bool) error {
+	return m.fillBlocks(s, from/parallel.BlockSize, parallel.NumBlocks(mrows), workers, fresh)
+}
+
+// fillBlocks is fill for blocks b0..b1−1 of s.
+func (m *Model) fillBlocks(s *store, b0, b1, workers int, fresh bool) error {
+	mrows := s.m
+	nw := parallel.Workers(workers)
+	buf := make([][]float64, nw)
+	return parallel.RunChecked(b1-b0, nw, m.cp, func(w, i int) error {
+		b := b0 + i
+		blk := &s.blocks[b]
+		u := blk.u
+		if u == nil {
+			if buf[w] == nil {
+				buf[w] = make([]float64, (parallel.BlockSize+1)*m.q)
+			}
+			u = buf[w]
+		}
+		if fresh || !s.kept {
+			lo, hi := parallel.BlockRange(b, mrows)
+			s.draw(lo, hi, u[:(hi-lo)*m.q], buf0(buf, w, m.q))
+		}
+		return m.precompute(b, blk, u, fresh)
+	})
+}
+
+// buf0 is worker w's q-long scratch: the last q values of its block buffer.
+func buf0(buf [][]float64, w, q int) []float64 {
+	if buf[w] == nil {
+		buf[w] = make([]float64, (parallel.BlockSize+1)*q)
+	}
+	return buf[w][parallel.BlockSize*q:]
+}
+
+// precompute sets log f̃ of block b's samples u, and their sums of squares
+// when withSS.
+func (m *Model) precompute(b int, blk *block, u []float64, withSS bool) error {
+	for k := range blk.logFt {
+		uk := u[k*m.q : (k+1)*m.q]
+		lf := m.dens.LogProb(uk)
+		if math.IsNaN(lf) || math.IsInf(lf, 0) {
+			return errs.Numericf("umat", "the importance density of sample %d is %g", b*parallel.BlockSize+k, lf)
+		}
+		blk.logFt[k] = lf
+		if !withSS {
+			continue
+		}
+		ss := blk.ss[k*m.nvc : (k+1)*m.nvc]
+		clear(ss)
+		for j, v := range uk {
+			ss[m.vcOf[j]] += v * v
+		}
 	}
 	return nil
 }
 
-func (m *Model) computeLogFt(workers int) error {
-	return parallel.RunChecked(parallel.NumBlocks(m.m), workers, m.cp, func(_, b int) error {
-		lo, hi := parallel.BlockRange(b, m.m)
-		for k := lo; k < hi; k++ {
-			lf := m.dens.LogProb(m.u[k*m.q : (k+1)*m.q])
-			if math.IsNaN(lf) || math.IsInf(lf, 0) {
-				return errs.Numericf("umat", "the importance density of sample %d is %g", k, lf)
-			}
-			m.logFt[k] = lf
-		}
-		return nil
-	})
+// Sample copies sample k (length q) into dst, drawing it again when the
+// samples are not kept.
+func (m *Model) Sample(k int, dst []float64) {
+	b := k / parallel.BlockSize
+	if u := m.smp.blocks[b].u; u != nil {
+		off := k - b*parallel.BlockSize
+		copy(dst, u[off*m.q:(off+1)*m.q])
+		return
+	}
+	m.smp.draw(k, k+1, dst, make([]float64, m.q))
 }
 
-// Sample returns sample k (length q, sample-major storage; do not modify).
-func (m *Model) Sample(k int) []float64 { return m.u[k*m.q : (k+1)*m.q] }
-
-// LogImportance returns log f̃(u_k) for every sample (do not modify).
-func (m *Model) LogImportance() []float64 { return m.logFt }
+// LogImportance returns log f̃(u_k).
+func (m *Model) LogImportance(k int) float64 {
+	b := k / parallel.BlockSize
+	return m.smp.blocks[b].logFt[k-b*parallel.BlockSize]
+}

@@ -79,9 +79,9 @@ var families = []family.Code{family.Bernoulli, family.Poisson, family.Binomial, 
 // with dense loops and no shared code beyond the cumulant and the density
 // (and the response's offset accessor).
 func naiveValue(m *Model, d Data, par []float64) float64 {
-	bs := make([]float64, m.m)
-	for k := 0; k < m.m; k++ {
-		u := m.Sample(k)
+	bs := make([]float64, m.Samples())
+	for k := 0; k < m.Samples(); k++ {
+		u := sampleOf(m, k)
 		var logF float64
 		for i := 0; i < d.N; i++ {
 			eta := d.OffsetAt(i)
@@ -276,4 +276,11 @@ func TestExtremeLinearPredictor(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sampleOf is stored sample k of m (do not modify).
+func sampleOf(m *Model, k int) []float64 {
+	b := k / parallel.BlockSize
+	off := k - b*parallel.BlockSize
+	return m.smp.blocks[b].u[off*m.q : (off+1)*m.q]
 }

@@ -1,9 +1,14 @@
 ## glmm(): whole MCLA fits run by the engine (glmmgo_mcla_fit on a model).
+## These tests compare with glmm, so their fits are glmm's single stage
+## (control = mcla.control(stages = 1)); test-glmm-mcse.R tests the staged
+## densities, m = "auto" and the jackknife MCSE.
 
-sal_fit <- function(m = 1e4, seed = 2024, workers = 1, ...) {
+glmm_stage <- mcla.control(stages = 1)
+
+sal_fit <- function(m = 1e4, seed = 2024, workers = 1, control = glmm_stage, ...) {
   expect_warning(f <- glmm(Mate ~ 0 + Cross, random = list(~ 0 + Female, ~ 0 + Male), varcomps.names = c("F", "M"),
                            data = salamander, family.glmm = bernoulli.glmm, m = m, seed = seed, workers = workers,
-                           ...),
+                           control = control, ...),
                  "effective sample size")
   f
 }
@@ -81,21 +86,28 @@ test_that("SEs, MCSEs and the ESS are consistent with the objective at the estim
   expect_equal(vcov(sal), solve(-H), tolerance = 1e-8)
   expect_equal(se(sal), sqrt(diag(solve(-H))), tolerance = 1e-8)
   expect_equal(mcse(sal), sqrt(diag(mcvcov(sal))), tolerance = 1e-12)
+  expect_equal(mcse(sal, method = "glmm"), sqrt(diag(mcvcov(sal, method = "glmm"))), tolerance = 1e-12)
   ## The engine's MCLA objective over the fit's own sample and importance
-  ## density (rebuilt in R from u*, D* and the u-matrix) reproduces the
-  ## fit's value, gradient and Hessian.
+  ## density (set on a model by the engine from the fit) reproduces the
+  ## fit's value, gradient and Hessian, and so does the density rebuilt in
+  ## R from u*, D*, Sigma~^-1 and the u-matrix (glmm's single stage).
   mod <- glmmgo:::glmm_objective_model(sal)
   o <- mcla_objective(mod, par)
   expect_equal(o$value, sal$loglike.value, tolerance = 1e-10)
   expect_equal(unname(o$hessian), unname(H), tolerance = 1e-8)
   expect_lt(max(abs(o$gradient)), 1e-6)
+  mm <- sal$mod.mcml
+  mod2 <- mcla_model(mm$y, mm$x, do.call(cbind, mm$z), sal$nrandom, bernoulli.glmm)
+  mcla_set_importance(mod2, sal$u.star, diag(sal$D.star), glmmgo:::engine_mclafit_sigma_inv(sal$model$ptr))
+  mcla_set_samples(mod2, sal$umat)
+  expect_identical(mcla_objective(mod2, par)$value, o$value)
   ## mcvcov = H^-1 V H^-1 with V = sum_k v_k^2 g_k g_k' (v the normalised
   ## importance weights, g_k the per-sample scores), from per-sample partials
   st <- glmmgo:::glmm_sample_terms(sal)
   v <- exp(st$logweight - max(st$logweight)); v <- v / sum(v)
   V <- crossprod(st$score * v)
   Hi <- solve(H)
-  expect_equal(unname(mcvcov(sal)), unname(Hi %*% V %*% Hi), tolerance = 1e-6)
+  expect_equal(unname(mcvcov(sal, method = "glmm")), unname(Hi %*% V %*% Hi), tolerance = 1e-6)
   expect_equal(sal$ess, 1 / sum(v^2), tolerance = 1e-8)
   expect_equal(importance_weights(sal), v, tolerance = 1e-12)
   ## Wald intervals
@@ -239,6 +251,10 @@ test_that("bad input to a fit gives clear errors", {
                             family.glmm = bernoulli.glmm, ...)
   expect_error(fit(m = 0), "'m' must be one positive whole number")
   expect_error(fit(m = 10.5), "'m' must be one positive whole number")
+  expect_error(fit(m = "Auto"), "or \"auto\"")
+  expect_error(fit(m = 100, control = list(stages = 0)), "'stages'")
+  expect_error(fit(m = 100, control = list(ess.target = 10)), "unknown control setting")
+  expect_error(fit(m = 100, control = 3), "mcla.control")
   expect_error(fit(m = 100, p1 = 0, p2 = 0.5, p3 = 0.5), "'p1' must be positive")
   expect_error(fit(m = 100, zeta = -1), "'zeta'")
   expect_error(fit(m = 100, iterlim = 0), "'iterlim'")
@@ -283,7 +299,8 @@ test_that("glmm() options reach the engine", {
   ## iterlim = 1 stops trust early, with a warning
   expect_warning(expect_warning(h <- glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c("F", "M"),
                                           data = salamander, family.glmm = bernoulli.glmm, m = 1e3, seed = 9,
-                                          iterlim = 1), "did not converge"), "effective sample size")
+                                          iterlim = 1, control = glmm_stage), "did not converge"),
+                 "effective sample size")
   expect_false(h$trust.converged)
   expect_equal(h$trust.iterations, 1)
 })
@@ -291,7 +308,7 @@ test_that("glmm() options reach the engine", {
 test_that("verbose fits report each trust iteration", {
   d <- BoothHobert
   out <- capture.output(f <- glmm(y ~ 0 + x1, list(~ 0 + z1), "z1", data = d, family.glmm = bernoulli.glmm,
-                                  m = 500, seed = 1, verbose = TRUE))
+                                  m = 500, seed = 1, verbose = TRUE, control = glmm_stage))
   expect_gt(length(out), 1)
   expect_match(out, "^iteration +[0-9]+: objective -?[0-9.]+ +par: [-0-9. e]+$")
   it <- as.integer(sub("^iteration +([0-9]+):.*", "\\1", out))

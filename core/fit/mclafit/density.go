@@ -1,0 +1,79 @@
+package mclafit
+
+import (
+	"math"
+
+	"github.com/glmmgo/glmmgo/core/objective/mcla"
+	"github.com/glmmgo/glmmgo/core/pirls"
+	"github.com/glmmgo/glmmgo/core/pql"
+	"github.com/glmmgo/glmmgo/core/sparse"
+)
+
+// setDensity builds the importance density from u*, D* and β: Σ̃⁻¹ at
+// η* = o + Xβ + Zu*, factored inside importance.New for both the log
+// density and the draws.
+func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool, opt Options) error {
+	spec := &SampleSpec{Beta: beta, UStar: f.UStar, DStar: f.DStar, Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: tSigma}
+	sigmaInv, dens, err := buildDensity(d, z, spec)
+	f.SigmaInv = sigmaInv
+	if err != nil {
+		return err
+	}
+	f.density, f.TSigma, f.densityBeta = dens, tSigma, append([]float64(nil), beta...)
+	return nil
+}
+
+// centreAt sets u* and D* for a density at θ = (β, ν): u* the conditional
+// mode of u given y at θ, maximising log f(y|u; β) − Σⱼ u_j²/(2ν_t(j))
+// (penalised IRLS with the fixed effects in the offset), and D* = diag(ν)
+// floored as PQL floors it. With Σ̃⁻¹ at the same point, the normal
+// component N(u*, Σ̃) is the Laplace approximation of the distribution of
+// u given y at θ.
+func (f *Fit) centreAt(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) error {
+	off := make([]float64, d.N)
+	copy(off, d.Offset)
+	for j := 0; j < f.P; j++ {
+		for i := range off {
+			off[i] += d.X[j*d.N+i] * theta[j]
+		}
+	}
+	r := d.Response
+	r.Offset = off
+	solver, err := pirls.New(pirls.Problem{Response: r, N: d.N, Q: f.Q, Z: z})
+	if err != nil {
+		return err
+	}
+	a := make([]float64, f.Q)
+	s0 := make([]float64, f.Q)
+	for j, t := range vcOf {
+		a[j] = math.Sqrt(theta[f.P+t])
+		s0[j] = f.UStar[j] / a[j] // warm start from the previous centre
+	}
+	var res pirls.Result
+	if err := solver.Solve(a, nil, s0, pirls.Options{Checkpoint: f.beat.checkpoint()}, &res); err != nil {
+		return err
+	}
+	for j, t := range vcOf {
+		f.UStar[j] = a[j] * res.S[j]
+		sd := math.Max(math.Sqrt(theta[f.P+t]), pql.SigmaFloor)
+		f.DStar[j] = sd * sd
+	}
+	return nil
+}
+
+// stageSeed is the seed of stage s's sample: the caller's for the first
+// stage (so that one stage draws glmm's single sample as before), and a
+// splitmix64 hash of (seed, s) for later stages, each a fresh sample.
+func stageSeed(seed uint64, s int) uint64 {
+	if s == 1 {
+		return seed
+	}
+	z := seed + uint64(s)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// draw writes samples lo..hi−1 of the fit's sample into dst, with z
+// (length q) as scratch.
+func (f *Fit) draw(lo, hi int, dst, z []float64) { f.density.DrawTo(f.seed, lo, hi, dst, z) }
