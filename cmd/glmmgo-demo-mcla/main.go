@@ -59,16 +59,17 @@ func Summary(w io.Writer, f *mclafit.Fit, betaNames, vcNames []string) {
 	fmt.Fprintf(w, "Log-likelihood approximation (no normalising constants): %.4f; trust iterations: %d (%d evaluations)\n\n", f.Value, f.Iter, f.Evals)
 	z, p := f.ZTests()
 	fmt.Fprintln(w, "Fixed Effects:")
-	fmt.Fprintf(w, "%-10s %10s %10s %8s %10s %10s\n", "", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "MCSE")
+	fmt.Fprintf(w, "%-10s %10s %10s %8s %10s %10s %10s\n", "", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "MCSE", "glmm MCSE")
 	for i, name := range betaNames {
-		fmt.Fprintf(w, "%-10s %10.4f %10.4f %8.3f %10.3g %10.4f %s\n", name, f.Beta[i], f.SE[i], z[i], p[i], f.MCSE[i], stars(p[i]))
+		fmt.Fprintf(w, "%-10s %10.4f %10.4f %8.3f %10.3g %10.4f %10.4f %s\n", name, f.Beta[i], f.SE[i], z[i], p[i], f.MCSE[i], f.MCSEGlmm[i], stars(p[i]))
 	}
 	fmt.Fprintln(w, "\nVariance Components for Random Effects (P-values are one-tailed):")
-	fmt.Fprintf(w, "%-10s %10s %10s %8s %10s %10s\n", "", "Estimate", "Std. Error", "z value", "Pr(>|z|)/2", "MCSE")
+	fmt.Fprintf(w, "%-10s %10s %10s %8s %10s %10s %10s\n", "", "Estimate", "Std. Error", "z value", "Pr(>|z|)/2", "MCSE", "glmm MCSE")
 	for t, name := range vcNames {
 		i := f.P + t
-		fmt.Fprintf(w, "%-10s %10.4f %10.4f %8.3f %10.3g %10.4f %s\n", name, f.Nu[t], f.SE[i], z[i], p[i], f.MCSE[i], stars(p[i]))
+		fmt.Fprintf(w, "%-10s %10.4f %10.4f %8.3f %10.3g %10.4f %10.4f %s\n", name, f.Nu[t], f.SE[i], z[i], p[i], f.MCSE[i], f.MCSEGlmm[i], stars(p[i]))
 	}
+	fmt.Fprintln(w, "(MCSE: the delete-a-group jackknife over the sample's blocks, which follows the spread of estimates over seeds; glmm MCSE: glmm's formula, for comparison)")
 	fmt.Fprintln(w, "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
 	if f.ESSWarning {
 		fmt.Fprintf(w, "\nWARNING: the importance weights' effective sample size is %.1f of m = %d; the Monte Carlo standard errors themselves are unreliable. Increase m.\n", f.ESS, f.M)
