@@ -41,3 +41,23 @@ compare_with_lme4 <- function(formula, data, REML, tol = 1e-4) {
   testthat::expect_equal(vg$grp, vl$grp)
   invisible(list(g = g, l = l))
 }
+
+## Runs the R code `lines` in a child Rscript (with this session's library
+## paths), sends it SIGINT once it has printed a line starting "iteration"
+## (or after 60 s), waits for it and returns its output lines: how the tests
+## press Ctrl-C during a fit.
+run_child_interrupted <- function(lines) {
+  dir <- tempfile("intr"); dir.create(dir)
+  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
+  writeLines(lines, child)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  libs <- paste(.libPaths(), collapse = ":")
+  script <- sprintf(paste(
+    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
+    "pid=$!",
+    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
+    "kill -INT $pid",
+    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
+  system2("sh", c("-c", shQuote(script)))
+  readLines(out)
+}

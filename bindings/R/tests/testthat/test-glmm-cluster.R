@@ -133,9 +133,7 @@ test_that("no worker left, a stopped cluster, workers without glmmgo: clear erro
 ## same cluster then fits again, giving what one process gives.
 test_that("Ctrl-C stops a cluster fit and leaves the cluster usable", {
   skip_on_os("windows")
-  dir <- tempfile("intr"); dir.create(dir)
-  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
-  writeLines(c(
+  res <- run_child_interrupted(c(
     "library(glmmgo)",
     "cl <- parallel::makePSOCKcluster(2)",
     "r <- tryCatch(glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c('F', 'M'), data = salamander,",
@@ -145,17 +143,7 @@ test_that("Ctrl-C stops a cluster fit and leaves the cluster usable", {
     "g <- function(...) glmm(y ~ 0 + x1, list(~ 0 + z1), 'z1', data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1, ...)",
     "a <- g(cluster = cl); b <- g(workers = 1)",
     "cat('AFTER', identical(a$beta, b$beta) && identical(a$mcse, b$mcse), length(a$cluster.info$lost), '\\n')",
-    "parallel::stopCluster(cl)"), child)
-  rscript <- file.path(R.home("bin"), "Rscript")
-  libs <- paste(.libPaths(), collapse = ":")
-  script <- sprintf(paste(
-    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
-    "pid=$!",
-    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
-    "kill -INT $pid",
-    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
-  system2("sh", c("-c", shQuote(script)))
-  res <- readLines(out)
+    "parallel::stopCluster(cl)"))
   expect_gt(length(grep("^iteration", res)), 0)
   expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
   expect_true(any(grepl("^AFTER TRUE 0", res)), info = paste(tail(res, 5), collapse = "\n"))

@@ -5,9 +5,7 @@
 test_that("Ctrl-C stops a fit cleanly and the session survives", {
   skip_on_os("windows")
   skip_if_not_installed("lme4")
-  dir <- tempfile("intr"); dir.create(dir)
-  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
-  writeLines(c(
+  res <- run_child_interrupted(c(
     "library(glmmgo)",
     "data(InstEval, package = 'lme4')",
     "t0 <- proc.time()[[3]]",
@@ -15,17 +13,7 @@ test_that("Ctrl-C stops a fit cleanly and the session survives", {
     "              interrupt = function(e) paste(class(e), collapse = ','))",
     "cat('RESULT', if (is.character(r)) r else 'finished', '\\n')",
     "f <- lmer(Reaction ~ Days + (Days | Subject), lme4::sleepstudy)",
-    "cat('AFTER', format(REMLcrit(f), nsmall = 3), '\\n')"), child)
-  rscript <- file.path(R.home("bin"), "Rscript")
-  libs <- paste(.libPaths(), collapse = ":")
-  script <- sprintf(paste(
-    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
-    "pid=$!",
-    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
-    "kill -INT $pid",
-    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
-  system2("sh", c("-c", shQuote(script)))
-  res <- readLines(out)
+    "cat('AFTER', format(REMLcrit(f), nsmall = 3), '\\n')"))
   iters <- length(grep("^iteration", res))
   expect_gt(iters, 0)
   expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
@@ -38,26 +26,14 @@ test_that("Ctrl-C stops a fit cleanly and the session survives", {
 ## fresh session gets.
 test_that("Ctrl-C stops a glmm() fit cleanly and the session survives", {
   skip_on_os("windows")
-  dir <- tempfile("intr"); dir.create(dir)
-  child <- file.path(dir, "child.R"); out <- file.path(dir, "out.txt")
-  writeLines(c(
+  res <- run_child_interrupted(c(
     "library(glmmgo)",
     "r <- tryCatch(glmm(Mate ~ 0 + Cross, list(~ 0 + Female, ~ 0 + Male), c('F', 'M'), data = salamander,",
     "                   family.glmm = bernoulli.glmm, m = 1e5, seed = 1, verbose = TRUE),",
     "              interrupt = function(e) paste(class(e), collapse = ','))",
     "cat('RESULT', if (is.character(r)) r else 'finished', '\\n')",
     "f <- glmm(y ~ 0 + x1, list(~ 0 + z1), 'z1', data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1)",
-    "cat('AFTER', sprintf('%.10f', f$loglike.value), '\\n')"), child)
-  rscript <- file.path(R.home("bin"), "Rscript")
-  libs <- paste(.libPaths(), collapse = ":")
-  script <- sprintf(paste(
-    "R_LIBS='%s' '%s' '%s' > '%s' 2>&1 &",
-    "pid=$!",
-    "n=0; while ! grep -q '^iteration' '%s' 2>/dev/null; do sleep 0.05; n=$((n+1)); [ $n -gt 1200 ] && break; done",
-    "kill -INT $pid",
-    "wait $pid", sep = "\n"), libs, rscript, child, out, out)
-  system2("sh", c("-c", shQuote(script)))
-  res <- readLines(out)
+    "cat('AFTER', sprintf('%.10f', f$loglike.value), '\\n')"))
   expect_gt(length(grep("^iteration", res)), 0)
   expect_true(any(grepl("^RESULT glmmgo_interrupt,interrupt,condition", res)), info = paste(tail(res, 5), collapse = "\n"))
   ref <- glmm(y ~ 0 + x1, list(~ 0 + z1), "z1", data = BoothHobert, family.glmm = bernoulli.glmm, m = 500, seed = 1)
