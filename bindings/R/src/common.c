@@ -136,6 +136,19 @@ int64_t *gg_int64_from_int(SEXP x, R_xlen_t n, const char *name, int base1) {
     return out;
 }
 
+gg_terms gg_terms_of(SEXP nlevels, SEXP ncols, SEXP codes, SEXP z, R_xlen_t n) {
+    gg_terms t;
+    R_xlen_t nterms = XLENGTH(nlevels);
+    t.nterms = (int64_t)nterms;
+    t.nlevels = gg_int64_from_int(nlevels, nterms, "nlevels", 0);
+    t.ncols = gg_int64_from_int(ncols, nterms, "ncols", 0);
+    t.codes = gg_int64_from_int(codes, n * nterms, "codes", 1);
+    R_xlen_t zlen = 0;
+    for (R_xlen_t k = 0; k < nterms; k++) zlen += n * t.ncols[k];
+    t.z = gg_real(z, zlen, "z", 0);
+    return t;
+}
+
 double gg_scalar_real(SEXP x, const char *name) {
     if (!Rf_isReal(x) || XLENGTH(x) != 1) Rf_error("glmmgo: internal: '%s' must be one double", name);
     return REAL(x)[0];

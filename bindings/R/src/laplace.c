@@ -13,19 +13,14 @@ SEXP gg_laplace_new(SEXP family, SEXP link, SEXP y, SEXP trials, SEXP weights, S
     gg_enter();
     R_xlen_t n = XLENGTH(y);
     int64_t p = gg_matrix_cols(x, n);
-    R_xlen_t nterms = XLENGTH(nlevels);
-    int64_t *nl = gg_int64_from_int(nlevels, nterms, "nlevels", 0);
-    int64_t *nc = gg_int64_from_int(ncols, nterms, "ncols", 0);
-    int64_t *cd = gg_int64_from_int(codes, n * nterms, "codes", 1);
-    R_xlen_t zlen = 0;
-    for (R_xlen_t t = 0; t < nterms; t++) zlen += n * nc[t];
+    gg_terms t = gg_terms_of(nlevels, ncols, codes, z, n);
     glmmgo_handle h = 0;
     char err[ERRLEN];
     int st = glmmgo_laplace_new((int64_t)n, p, (int32_t)gg_scalar_int(family, "family"), (int32_t)gg_scalar_int(link, "link"),
                                 gg_real(y, n, "y", 0), gg_real(trials, n, "trials", 1), gg_real(weights, n, "weights", 1),
                                 gg_real(offset, n, "offset", 1), gg_scalar_real(dispersion, "dispersion"),
-                                p > 0 ? gg_real(x, n * p, "x", 0) : NULL, (int64_t)nterms, nl, nc, cd,
-                                gg_real(z, zlen, "z", 0), &h, err, sizeof err);
+                                p > 0 ? gg_real(x, n * p, "x", 0) : NULL, t.nterms, t.nlevels, t.ncols, t.codes,
+                                t.z, &h, err, sizeof err);
     gg_check(st, err, "glmmgo_laplace_new");
     return gg_wrap_handle(h);
 }

@@ -10,17 +10,12 @@ SEXP gg_lmm_new(SEXP y, SEXP x, SEXP weights, SEXP nlevels, SEXP ncols, SEXP cod
     gg_enter();
     R_xlen_t n = XLENGTH(y);
     int64_t p = gg_matrix_cols(x, n);
-    R_xlen_t nterms = XLENGTH(nlevels);
-    int64_t *nl = gg_int64_from_int(nlevels, nterms, "nlevels", 0);
-    int64_t *nc = gg_int64_from_int(ncols, nterms, "ncols", 0);
-    int64_t *cd = gg_int64_from_int(codes, n * nterms, "codes", 1);
-    R_xlen_t zlen = 0;
-    for (R_xlen_t t = 0; t < nterms; t++) zlen += n * nc[t];
+    gg_terms t = gg_terms_of(nlevels, ncols, codes, z, n);
     glmmgo_handle h = 0;
     char err[ERRLEN];
     int st = glmmgo_lmm_new((int64_t)n, p, gg_real(y, n, "y", 0), p > 0 ? gg_real(x, n * p, "x", 0) : NULL,
-                            gg_real(weights, n, "weights", 1), (int64_t)nterms, nl, nc, cd,
-                            gg_real(z, zlen, "z", 0), &h, err, sizeof err);
+                            gg_real(weights, n, "weights", 1), t.nterms, t.nlevels, t.ncols, t.codes,
+                            t.z, &h, err, sizeof err);
     gg_check(st, err, "glmmgo_lmm_new");
     return gg_wrap_handle(h);
 }

@@ -46,6 +46,16 @@ SEXP gg_named_list(int n, const char **names);
 /* The number of columns of x, which must be a double matrix with n rows. */
 int64_t gg_matrix_cols(SEXP x, R_xlen_t n);
 
+/* The random-effects terms of an LMM or a Laplace model as the C API takes
+   them: nterms, per term its levels and columns, the n*nterms 0-based level
+   codes, and z, the term model matrices one after another (zlen doubles). */
+typedef struct {
+    int64_t nterms;
+    int64_t *nlevels, *ncols, *codes;
+    const double *z;
+} gg_terms;
+gg_terms gg_terms_of(SEXP nlevels, SEXP ncols, SEXP codes, SEXP z, R_xlen_t n);
+
 /* The dimensions of a handle (glmmgo_dims). */
 struct glmmgo_dims gg_dims_of(glmmgo_handle h);
 
