@@ -152,10 +152,25 @@ cluster_exchange <- function(st, nodes, op, args) {
   out
 }
 
+## TRUE when con has something to read within timeout seconds. select()
+## can return early with nothing to read (a signal, e.g. a child's SIGCHLD,
+## interrupts it): socketSelect is asked again until the deadline, so a
+## worker is taken for lost only when the whole timeout has passed (one CI
+## run dropped a healthy worker as "no answer within 600 seconds" seconds
+## into a fit).
+answer_within <- function(con, timeout) {
+  deadline <- proc.time()[["elapsed"]] + timeout
+  repeat {
+    left <- deadline - proc.time()[["elapsed"]]
+    if (socketSelect(list(con), FALSE, max(0, left))) return(TRUE)
+    if (left <= 0) return(FALSE)
+  }
+}
+
 cluster_receive <- function(st, i) {
   recv <- utils::getFromNamespace("recvResult", "parallel")
   node <- st$cl[[i]]
-  if (inherits(node$con, "connection") && !socketSelect(list(node$con), FALSE, st$timeout))
+  if (inherits(node$con, "connection") && !answer_within(node$con, st$timeout))
     return(list(ok = FALSE, message = sprintf("no answer within %g seconds (options(glmmgo.cluster.timeout))", st$timeout)))
   v <- tryCatch(list(ok = TRUE, value = recv(node)),
                 error = function(e) list(ok = FALSE, message = sprintf("its connection failed (%s)", conditionMessage(e))))
