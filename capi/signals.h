@@ -81,6 +81,10 @@ void glmmgo_wrap_signals(void);
    tenth of a second old. */
 void glmmgo_sweep_threads(int now);
 
+/* Queues the immunisation to the calling thread, one of Go's that has not
+   yet run any Go code (threads.c). */
+void glmmgo_immunise_new_thread(int all_blocked);
+
 /* Restores the calling thread's own mask for a moment, so that signals
    that arrived during the call are delivered now, on this thread's own
    stack (the caller of a cgo call from Go runs on it), then blocks them

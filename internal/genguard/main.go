@@ -262,18 +262,25 @@ __attribute__((constructor(101))) static void block_before_go(void) {
 
 /* A thread's first call into Go gives it Go's per-thread state, which
    unblocks SIGPROF and SIGCHLD on it; with the thread's own mask around
-   that first step, they stay blocked in the calls themselves. */
+   that first step, they stay blocked in the calls themselves. The thread
+   is marked as the host's first, so that the forwarder never takes it for
+   one of Go's. */
 static void attach_thread(void) {
     sigset_t own;
     pthread_sigmask(SIG_SETMASK, NULL, &own);
+    glmmgo_host_thread = 1;
     glmmgo_go_attach();
     pthread_sigmask(SIG_SETMASK, &own, NULL);
-    glmmgo_host_thread = 1;
 }
 
+/* The host's handlers are wrapped before anything else, the first
+   attachment included: Go may still be starting on its own threads (the
+   library's initialiser starts it in the background), and a profiler's
+   tick that reached one of them with the host's handler in place ran on
+   a goroutine's stack. */
 static inline const sigset_t *enter_go(sigset_t *host) {
-    if (!glmmgo_host_thread) attach_thread();
     glmmgo_wrap_signals();
+    if (!glmmgo_host_thread) attach_thread();
     pthread_sigmask(SIG_BLOCK, &blocked_in_calls, host);
     const sigset_t *outer = glmmgo_host_mask;
     if ((uintptr_t)outer < (uintptr_t)host) outer = NULL; /* a call left by a jump out of its callback */

@@ -379,6 +379,12 @@ static void on_prof(int sig) {
 }
 
 static int sigprof_mode(void) {
+    /* As R does (library(glmmgo) calls it before any Rprof()), the host
+       uses the library once before it installs its handler: a handler
+       installed while Go's runtime is still starting, in the milliseconds
+       after loading, could reach a thread of Go's before the library has a
+       chance to wrap it. */
+    if (glmmgo_available_workers() < 1) return 1;
     signal(SIGPROF, on_prof);
     struct itimerval it = {{0, 1000}, {0, 1000}};
     setitimer(ITIMER_PROF, &it, NULL);

@@ -12,11 +12,15 @@
      caller_blocks        the calling thread, during a fit, blocks them and
                           SIGPROF and SIGCHLD
      caller_restored      and has its own mask back after it
-     go_block_prof        after a SIGPROF handler without SA_ONSTACK was
-                          installed and the library called: every thread
-                          of the library blocks SIGPROF, SIGCHLD and signal
-                          34 (Go unblocks them at thread start: the
-                          library's forwarding handler blocked them)
+     go_block_prof_at_once  after a SIGPROF handler without SA_ONSTACK was
+                          installed and the library called once: every
+                          thread of the library blocks SIGPROF, SIGCHLD and
+                          signal 34 when the call returns (Go unblocks them
+                          at thread start: the library's forwarding handler
+                          blocked them)
+     go_block_prof        and still does right after a fit with more
+                          workers (threads born in it are immunised at
+                          birth)
      main_prof_unblocked  while the host's threads do not
      prof_onstack         the SIGPROF disposition then has SA_ONSTACK
 
@@ -170,20 +174,23 @@ int main(int argc, char **argv) {
                                      (async_mask() | bit(SIGPROF) | bit(SIGCHLD)));
     printf("caller_restored %d\n", fit_after == fit_before && fit_before == bit(SIGUSR2));
 
-    /* A profiler's handler without SA_ONSTACK, then one call. */
+    /* A profiler's handler without SA_ONSTACK, then one call: the entry
+       wraps the handler and returns only when every thread of Go's blocks
+       the three (capi/sigwrap.c); no sleep. */
     signal(SIGPROF, on_prof);
     pthread_sigmask(SIG_SETMASK, NULL, NULL);
+    p_free(0);
+    check_go_threads("go_block_prof_at_once", bit(SIGPROF) | bit(SIGCHLD) | bit(34), NULL, 0);
+    /* A fit with more workers: threads Go starts during it are immunised
+       at birth (capi/threads.c), so right after it returns every thread
+       still blocks them. */
     glmmgo_handle f = 0;
     glmmgo_mcla_options o;
     p_options_default(&o, sizeof o, NULL, 0);
-    o.m = 1000;
+    o.m = 4000;
+    o.workers = 4;
     p_mcla_fit(model, &o, NULL, NULL, &f, err, sizeof err);
     p_free(f);
-    /* Threads Go started during that call are immunised at the next sweep
-       (at most every 0.1 s, on entry or at a checkpoint). */
-    usleep(150000);
-    p_free(0);
-    usleep(100000); /* the immunising signals are taken when each thread next runs */
     check_go_threads("go_block_prof", bit(SIGPROF) | bit(SIGCHLD) | bit(34), NULL, 0);
     printf("main_prof_unblocked %d\n", (sigblk(main_tid) & bit(SIGPROF)) == 0);
     struct sigaction cur;
