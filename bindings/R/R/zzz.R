@@ -58,4 +58,9 @@ check_workers <- function(workers) {
 
 .onLoad <- function(libname, pkgname) {
   check_engine_version()
+  ## One call into the engine now: it waits for Go's runtime to finish
+  ## starting and attaches R's thread, so that a profiler started later
+  ## (Rprof) finds the engine ready to wrap its signal handler (SECURITY.md).
+  engine_workers()
+  invisible()
 }
