@@ -69,11 +69,14 @@ func planOf(s *sparse.CSR, minQ int) (*Plan, error) {
 			}
 		}
 	}
-	limit := int64(sparseMaxFill * float64(q) * float64(q+1) / 2)
+	// The count stops at the rule's fill or at what the memory limit could
+	// hold, whichever comes first: a factor past either takes the dense
+	// path (refused there if too large).
+	limit := int64(min(sparseMaxFill*float64(q)*float64(q+1)/2, float64(budget.Limit())/8))
 	if minQ == 0 {
 		limit = 0
 	}
-	sym, err := cholesky.Analyse(pat, cholesky.Options{MaxNNZ: limit})
+	sym, err := cholesky.Analyse(pat, cholesky.Options{MaxNNZ: limit, MaxBytes: budget.Limit()})
 	var td *cholesky.TooDenseError
 	if errors.As(err, &td) {
 		return dense, nil

@@ -14,12 +14,13 @@ import (
 // density and the draws.
 func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool, opt Options) error {
 	spec := &SampleSpec{Beta: beta, UStar: f.UStar, DStar: f.DStar, Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: tSigma}
-	sigmaInv, dens, err := buildDensity(d, z, spec)
-	f.SigmaInv = sigmaInv
+	b, err := buildDensity(d, z, spec)
+	f.SigmaInv, f.SigmaInvCSR = b.sigmaInv, b.sigmaInvCS
 	if err != nil {
 		return err
 	}
-	f.density, f.TSigma, f.densityBeta = dens, tSigma, append([]float64(nil), beta...)
+	f.density, f.TSigma, f.densityBeta = b.density, tSigma, append([]float64(nil), beta...)
+	f.SparseFactor, f.FactorNNZ = b.density.SparseFactor()
 	return nil
 }
 

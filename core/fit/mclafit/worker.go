@@ -99,9 +99,18 @@ func (f *Fit) sampleSpec(m int, opt Options) *SampleSpec {
 		SampleMemory: opt.SampleMemory}
 }
 
+// builtDensity is an importance density and its Σ̃⁻¹: in compressed rows,
+// and q×q when the density factored it dense (nil on the sparse path).
+type builtDensity struct {
+	density    *importance.Density
+	sigmaInv   []float64
+	sigmaInvCS *sparse.CSR
+}
+
 // buildDensity builds the importance density s describes on the data d
-// (z its Z): Σ̃⁻¹ at η* = o + Xβ + Zu*, factored inside importance.New.
-func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec) ([]float64, *importance.Density, error) {
+// (z its Z): Σ̃⁻¹ at η* = o + Xβ + Zu*, built in compressed rows from Z's
+// rows and factored inside importance.New, sparse or dense by its rule.
+func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec) (builtDensity, error) {
 	n := d.N
 	eta := make([]float64, n)
 	copy(eta, d.Offset)
@@ -111,10 +120,13 @@ func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec) ([]float64, *import
 		}
 	}
 	z.MulVecAdd(eta, eta, s.UStar)
-	sigmaInv := importance.SigmaInv(&d.Response, z, eta, s.DStar)
+	sigmaInv := importance.SigmaInvSparse(&d.Response, z, eta, s.DStar)
 	dens, err := importance.New(d.Q, importance.Params{Zeta: s.Zeta, P: s.P, UStar: s.UStar, DStar: s.DStar,
-		SigmaInv: sigmaInv, TAtUStar: s.TAtUStar, TSigma: s.TSigma})
-	return sigmaInv, dens, err
+		SigmaInvCSR: sigmaInv, TAtUStar: s.TAtUStar, TSigma: s.TSigma})
+	if err != nil {
+		return builtDensity{sigmaInvCS: sigmaInv}, err
+	}
+	return builtDensity{density: dens, sigmaInv: dens.DenseSigmaInv(), sigmaInvCS: sigmaInv}, nil
 }
 
 // Worker is one process's part of a distributed fit: the model's data
@@ -159,14 +171,14 @@ func (w *Worker) Sample(spec *SampleSpec, g0, g1, workers int) error {
 	if !reuse {
 		w.model.DropSamples()
 		w.built, w.density = nil, nil
-		_, dens, err := buildDensity(w.data, w.z, spec)
+		b, err := buildDensity(w.data, w.z, spec)
 		if err != nil {
 			return err
 		}
-		if err := w.model.SetDensity(dens, workers); err != nil {
+		if err := w.model.SetDensity(b.density, workers); err != nil {
 			return err
 		}
-		w.built, w.density = spec, dens
+		w.built, w.density = spec, b.density
 	}
 	w.model.SetSampleMemory(spec.SampleMemory)
 	seed, dens := spec.Seed, w.density
