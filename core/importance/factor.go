@@ -35,8 +35,28 @@ type Plan struct {
 
 // PlanFor returns the plan of the density whose Σ̃⁻¹ = Z′WZ + D*⁻¹ has
 // the pattern of Z′Z + I: it depends on Z's pattern only, so a fit knows
-// the memory its densities need before it builds any.
-func PlanFor(z *sparse.CSR) (*Plan, error) { return planOf(sigmaInvPattern(z), SparseMinQ) }
+// the memory its densities need before it builds any. The pattern has at
+// most q + Σᵢ wᵢ² entries (wᵢ the nonzeros of row i of Z), checked against
+// the memory limit before it is formed, with its ordering's and analysis's
+// working copies (planBytesPerEntry each).
+func PlanFor(z *sparse.CSR) (*Plan, error) {
+	bound := float64(z.Cols)
+	for i := 0; i < z.Rows; i++ {
+		w := float64(z.RowPtr[i+1] - z.RowPtr[i])
+		bound += w * w
+	}
+	if err := budget.Need("q", fmt.Sprintf("the pattern of the importance density's Σ̃⁻¹ = Z′WZ + D*⁻¹ (up to %.0f entries) and its fill-reducing order", bound),
+		planBytesPerEntry*bound); err != nil {
+		return nil, err
+	}
+	return planOf(sigmaInvPattern(z), SparseMinQ)
+}
+
+// planBytesPerEntry bounds the memory per entry of Σ̃⁻¹'s pattern while a
+// plan is made: the pattern's columns and values (16), AMD's copy of the
+// graph (4, and its elbow room), the cliques for the symbolic analysis
+// (12).
+const planBytesPerEntry = 40
 
 // planOf chooses the path for the pattern of s: sparse when q ≥ minQ and
 // the factor in AMD order holds at most sparseMaxFill of a dense triangle;

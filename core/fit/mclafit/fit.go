@@ -66,6 +66,8 @@ type Fit struct {
 	sampleMemory int64               // Options.SampleMemory, resolved
 	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
 	roundM       int
+	sparsePlan   bool       // Σ̃⁻¹ is factored sparse (importance.PlanFor): no q×q system anywhere
+	workers      int        // Options.Workers
 	beat         *heartbeat // the running fit's checkpoint
 	xScale       []float64  // max |x_ij| of each column of X
 }
@@ -114,7 +116,8 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	if opt.Evaluator != nil {
 		samples = &remoteSet{model: model, ev: opt.Evaluator}
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p)}
+	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p),
+		sparsePlan: plan.Sparse, workers: opt.Workers}
 	vcOf := columnComponents(d.VCOf)
 
 	// 1. Starting values and the centre of the first importance density.
