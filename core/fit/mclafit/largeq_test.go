@@ -10,6 +10,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/response"
+	"github.com/glmmgo/glmmgo/core/sparse"
 )
 
 // poissonCrossed is a Poisson model with an intercept and a covariate and
@@ -72,9 +73,9 @@ func TestLargeQSparseDensity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("q = %d: %v (PQL %v, sampling %v, trust %v); sparse factor %v with %d nonzeros; β̂ = %.3f (SE %.3f, MCSE %.3f), ν̂ = %.3f, ESS %.1f",
+	t.Logf("q = %d: %v (PQL %v, sampling %v, trust %v); %d stages; sparse factor %v with %d nonzeros; β̂ = %.3f (SE %.3f, MCSE %.3f), ν̂ = %.3f, ESS %.1f",
 		qa+qb, time.Since(start).Round(time.Millisecond), f.PQLTime.Round(time.Millisecond), f.SampleTime.Round(time.Millisecond),
-		f.TrustTime.Round(time.Millisecond), f.SparseFactor, f.FactorNNZ, f.Beta, f.SE[:2], f.MCSE[:2], f.Nu, f.ESS)
+		f.TrustTime.Round(time.Millisecond), len(f.Stages), f.SparseFactor, f.FactorNNZ, f.Beta, f.SE[:2], f.MCSE[:2], f.Nu, f.ESS)
 	if !f.SparseFactor || f.SigmaInv != nil || f.SigmaInvCSR == nil {
 		t.Fatalf("sparse factor %v, dense Sigma inverse held %v", f.SparseFactor, f.SigmaInv != nil)
 	}
@@ -90,6 +91,37 @@ func TestLargeQSparseDensity(t *testing.T) {
 	for k, nu := range []float64{0.25, 0.16} {
 		if r := f.Nu[k] / nu; !(r > 1/1.5 && r < 1.5) {
 			t.Errorf("nu[%d] = %g, drawn from %g", k, f.Nu[k], nu)
+		}
+	}
+}
+
+// TestCentreBlockedMatchesDense: the conditional mode a later stage
+// centres its density at is the same (to the solvers' tolerance) found on
+// the blocked factor, as fits on the sparse factor find it, or by the
+// dense Newton iteration, as the others do; D* is the same.
+func TestCentreBlockedMatchesDense(t *testing.T) {
+	d := poissonCrossed(1200, 350, 50, []float64{0.3, 0.4}, [2]float64{0.25, 0.16}, 2)
+	z, err := sparse.FromTriplets(d.N, d.Q, d.ZRow, d.ZCol, d.ZVal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vcOf := columnComponents(d.VCOf)
+	theta := []float64{0.25, 0.35, 0.3, 0.2}
+	var centres [2]*Fit
+	for k, sp := range []bool{false, true} {
+		f := &Fit{P: 2, NVC: 2, Q: d.Q, UStar: make([]float64, d.Q), DStar: make([]float64, d.Q), sparsePlan: sp, beat: newHeartbeat(nil)}
+		if err := f.centreAt(d, z, vcOf, theta); err != nil {
+			t.Fatal(err)
+		}
+		centres[k] = f
+	}
+	for j := range d.Q {
+		a, b := centres[0].UStar[j], centres[1].UStar[j]
+		if math.Abs(a-b) > 1e-6*(1+math.Abs(a)) {
+			t.Fatalf("u*[%d]: dense %.10g, blocked %.10g", j, a, b)
+		}
+		if centres[0].DStar[j] != centres[1].DStar[j] {
+			t.Fatalf("D*[%d]: dense %g, blocked %g", j, centres[0].DStar[j], centres[1].DStar[j])
 		}
 	}
 }
