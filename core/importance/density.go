@@ -59,11 +59,12 @@
 // 2 Σ log L_kk, and no q×q array is formed. Otherwise it is expanded to
 // q×q and factored dense, exactly as when given so. Measured (draws of
 // N(u*, Σ̃) for Poisson models with two crossed factors, BenchmarkDrawSigma
-// on a shared 2-core machine): with L a fifth of a dense triangle the
-// sparse solve is 1.5× (q = 1000) to 3.4× (q = 5000) faster than the
-// dense one, with L a hundredth 14× to 140×; so the sparse path pays up to
-// at least a quarter full, where its factor still needs half the dense
-// one's memory. Below q = 200 a dense draw costs tens of microseconds
+// on a shared 2-core machine, medians of 3): with L a fifth of a dense
+// triangle (balanced factors) a draw costs 110 µs sparse against 366 µs
+// dense at q = 1000 and 3.9 ms against 13.9 ms at q = 5000; with L 1.2%
+// and 0.2% full (one factor of 50 levels) 26 µs against 340 µs and 104 µs
+// against 14.3 ms. So the sparse path pays up to at least a quarter full,
+// where its factor still needs half the dense one's memory. Below q = 200 a dense draw costs tens of microseconds
 // whatever the pattern, and the small models (salamander's q = 120, the
 // glmm reference cases) keep the dense factor's draws, glmm's, exactly.
 // The quadratic form (u−u*)′Σ̃⁻¹(u−u*) of the log density runs on Σ̃⁻¹'s
