@@ -35,19 +35,28 @@ type Plan struct {
 
 // PlanFor returns the plan of the density whose Σ̃⁻¹ = Z′WZ + D*⁻¹ has
 // the pattern of Z′Z + I: it depends on Z's pattern only, so a fit knows
-// the memory its densities need before it builds any. The pattern has at
-// most q + Σᵢ wᵢ² entries (wᵢ the nonzeros of row i of Z), checked against
-// the memory limit before it is formed, with its ordering's and analysis's
-// working copies (planBytesPerEntry each).
+// the memory its densities need before it builds any, and builds Σ̃⁻¹ in
+// compressed rows (SigmaInvSparse) for the sparse path, q×q (SigmaInv)
+// for the dense one. Below SparseMinQ the plan is dense without looking
+// at the pattern. The pattern has at most min(q + Σᵢ wᵢ², q²) entries (wᵢ
+// the nonzeros of row i of Z); when it and its ordering's and analysis's
+// working copies (planBytesPerEntry each) would exceed the memory limit,
+// the plan is dense too (a pattern that large is too full for the sparse
+// path anyway).
 func PlanFor(z *sparse.CSR) (*Plan, error) {
-	bound := float64(z.Cols)
+	q := z.Cols
+	dense := &Plan{Bytes: 2 * budget.Doubles(q, q)}
+	if q < SparseMinQ {
+		return dense, nil
+	}
+	bound := float64(q)
 	for i := 0; i < z.Rows; i++ {
 		w := float64(z.RowPtr[i+1] - z.RowPtr[i])
 		bound += w * w
 	}
-	if err := budget.Need("q", fmt.Sprintf("the pattern of the importance density's Σ̃⁻¹ = Z′WZ + D*⁻¹ (up to %.0f entries) and its fill-reducing order", bound),
-		planBytesPerEntry*bound); err != nil {
-		return nil, err
+	bound = min(bound, float64(q)*float64(q))
+	if planBytesPerEntry*bound > float64(budget.Limit()) {
+		return dense, nil
 	}
 	return planOf(sigmaInvPattern(z), SparseMinQ)
 }

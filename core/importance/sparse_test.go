@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/glmmgo/glmmgo/core/budget"
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/parallel"
 	"github.com/glmmgo/glmmgo/core/response"
@@ -312,5 +313,69 @@ func TestSigmaInvCSRRejects(t *testing.T) {
 				t.Errorf("%s (minQ %d): accepted", tc.name, minQ)
 			}
 		}
+	}
+}
+
+// TestPlanFor: the plan for Z's Σ̃⁻¹ is dense below SparseMinQ, sparse for
+// nested and for sparsely crossed groups, dense for a pattern too full for
+// the sparse factor, and dense — not an error — when even the pattern
+// would exceed the memory limit; its bytes are the path's.
+func TestPlanFor(t *testing.T) {
+	// zOf builds an n×q Z whose row i has the columns cols(i).
+	zOf := func(n, q int, cols func(i int) []int) *sparse.CSR {
+		var row, col []int64
+		var val []float64
+		for i := range n {
+			for _, c := range cols(i) {
+				row, col, val = append(row, int64(i)), append(col, int64(c)), append(val, 1)
+			}
+		}
+		z, err := sparse.FromTriplets(n, q, row, col, val)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, tc := range []struct {
+		name       string
+		z          *sparse.CSR
+		limit      int64
+		wantSparse bool
+	}{
+		{"q=150 nested", zOf(300, 150, func(i int) []int { return []int{i % 150} }), 0, false},
+		{"q=3000 nested", zOf(6000, 3000, func(i int) []int { return []int{i % 3000} }), 0, true},
+		{"q=3000 nested, pattern over a 100 kB limit", zOf(6000, 3000, func(i int) []int { return []int{i % 3000} }), 100 << 10, false},
+		{"q=1000 crossed 950 x 50", zOf(4000, 1000, func(i int) []int { return []int{i % 950, 950 + r.IntN(50)} }), 0, true},
+		{"q=300 crossed 150 x 150, 20 per level", zOf(3000, 300, func(i int) []int { return []int{i % 150, 150 + r.IntN(150)} }), 0, false},
+		{"q=400, rows of 200 under a 1 MB limit", zOf(400, 400, func(i int) []int {
+			out := make([]int, 200)
+			for k := range out {
+				out[k] = (i + 2*k) % 400
+			}
+			return out
+		}), 1 << 20, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.limit > 0 {
+				old := budget.Limit()
+				budget.SetLimit(tc.limit)
+				defer budget.SetLimit(old)
+			}
+			pl, err := PlanFor(tc.z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := tc.z.Cols
+			if pl.Sparse != tc.wantSparse {
+				t.Fatalf("sparse %v (factor nnz %d), want %v", pl.Sparse, pl.FactorNNZ, tc.wantSparse)
+			}
+			if !pl.Sparse && pl.Bytes != 2*budget.Doubles(q, q) {
+				t.Errorf("dense plan needs %g bytes, want two q×q matrices", pl.Bytes)
+			}
+			if pl.Sparse && !(pl.Bytes < 2*budget.Doubles(q, q)) {
+				t.Errorf("sparse plan needs %g bytes, more than dense", pl.Bytes)
+			}
+		})
 	}
 }

@@ -14,7 +14,7 @@ import (
 // density and the draws.
 func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool, opt Options) error {
 	spec := &SampleSpec{Beta: beta, UStar: f.UStar, DStar: f.DStar, Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: tSigma}
-	b, err := buildDensity(d, z, spec)
+	b, err := buildDensity(d, z, spec, f.sparsePlan)
 	f.SigmaInv, f.SigmaInvCSR = b.sigmaInv, b.sigmaInvCS
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ type Fit struct {
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
 	UStar, DStar  []float64   // the importance density's centre and D* diagonal
 	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q; nil when it was factored sparse
-	SigmaInvCSR   *sparse.CSR // Σ̃⁻¹ in compressed rows (both triangles)
+	SigmaInvCSR   *sparse.CSR // Σ̃⁻¹ in compressed rows (both triangles) when it was built so (q ≥ 200 with a sparse plan); else nil
 	SparseFactor  bool        // Σ̃⁻¹ was factored sparse (package importance's rule), never held Q×Q
 	FactorNNZ     int64       // nonzeros of that sparse factor
 	TSigma        bool        // its t component is t_ζ(u*, Σ̃) (staged fits), not glmm's t_ζ(0, D*)
