@@ -92,7 +92,7 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 	C.GLMMGO_MCLA_START:     floatsOf("GLMMGO_MCLA_START", func(f *mclaFit) []float64 { return f.fit.Start }),
 	C.GLMMGO_MCLA_U_STAR:    floatsOf("GLMMGO_MCLA_U_STAR", func(f *mclaFit) []float64 { return f.fit.UStar }),
 	C.GLMMGO_MCLA_D_STAR:    floatsOf("GLMMGO_MCLA_D_STAR", func(f *mclaFit) []float64 { return f.fit.DStar }),
-	C.GLMMGO_MCLA_SIGMA_INV: floatsOf("GLMMGO_MCLA_SIGMA_INV", func(f *mclaFit) []float64 { return f.fit.SigmaInv }),
+	C.GLMMGO_MCLA_SIGMA_INV: sigmaInvResult(),
 	C.GLMMGO_MCLA_UMATRIX: {name: "GLMMGO_MCLA_UMATRIX", length: func(f *mclaFit) int { return f.fit.M * f.fit.Q },
 		floats: func(f *mclaFit, dst []float64) error { return f.fit.UMatrix(dst) }},
 	C.GLMMGO_MCLA_DISPERSION: scalarOf("GLMMGO_MCLA_DISPERSION", func(f *mclaFit) float64 { return f.dispersion }),
@@ -362,4 +362,19 @@ func glmmgo_go_mcla_set_fit_samples(model, fit C.glmmgo_handle, err *C.char, err
 		defer release()
 		return f.fit.SampleOn(mm.m, 0)
 	})
+}
+
+// sigmaInvResult is Σ̃⁻¹ of a fit's importance density, q×q: a fit whose
+// density factored it sparse never formed that matrix (at large q it may
+// not fit in memory), and says so instead of building it.
+func sigmaInvResult() result[*mclaFit] {
+	r := floatsOf("GLMMGO_MCLA_SIGMA_INV", func(f *mclaFit) []float64 { return f.fit.SigmaInv })
+	r.absent = func(f *mclaFit) error {
+		if f.fit.SigmaInv != nil || !f.fit.SparseFactor {
+			return nil
+		}
+		return errs.Invalidf("what", "GLMMGO_MCLA_SIGMA_INV: this fit's importance density held Σ̃⁻¹ (q = %d) sparse, %d nonzeros, and factored it sparse (%d nonzeros); the dense q×q matrix was never formed",
+			f.fit.Q, f.fit.SigmaInvCSR.NNZ(), f.fit.FactorNNZ)
+	}
+	return r
 }

@@ -23,6 +23,9 @@ type result[T any] struct {
 	length func(T) int
 	floats func(T, []float64) error
 	ints   func(T, []int64) error
+	// absent, if set, says why this handle does not have the result
+	// (nil: it has); its length and its values are then that error.
+	absent func(T) error
 }
 
 // An output is a result bound to one handle's object.
@@ -31,9 +34,15 @@ type output struct {
 	n      int
 	floats func([]float64) error
 	ints   func([]int64) error
+	absent error
 }
 
 func (r result[T]) bind(x T) output {
+	if r.absent != nil {
+		if err := r.absent(x); err != nil {
+			return output{name: r.name, absent: err}
+		}
+	}
 	o := output{name: r.name, n: r.length(x)}
 	if r.floats != nil {
 		o.floats = func(dst []float64) error { return r.floats(x, dst) }
@@ -108,7 +117,7 @@ func find(obj object, h C.glmmgo_handle, what C.int32_t) (output, error) {
 	if !ok {
 		return out, errs.Invalidf("what", "%d is not a result of %s (handle %d); %s", int32(what), obj.kind().name, int64(h), obj.resultsHelp())
 	}
-	return out, nil
+	return out, out.absent
 }
 
 func checkLength(out output, length C.int64_t) error {

@@ -689,7 +689,7 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_MCLA_START 1021          /* d      where trust started: (beta_pql, nu_pql) or opt.start */
 #define GLMMGO_MCLA_U_STAR 1022         /* q      the importance density's centre u*                   */
 #define GLMMGO_MCLA_D_STAR 1023         /* q      the diagonal of D* (PQL variances floored at 1e-6)   */
-#define GLMMGO_MCLA_SIGMA_INV 1024      /* q*q    Sigma~^{-1} of the importance density                */
+#define GLMMGO_MCLA_SIGMA_INV 1024      /* q*q    Sigma~^{-1} of the importance density; GLMMGO_ERR_INVALID when the density factored it sparse (never formed q*q) */
 #define GLMMGO_MCLA_UMATRIX 1025        /* m*q    the u-matrix, row k sample k (glmm's layout); regenerated from the seed on request */
 #define GLMMGO_MCLA_DISPERSION 1026     /* 1      negative binomial size r used (estimated or given); 0 otherwise */
 #define GLMMGO_MCLA_DISPERSION_LOGLIK 1027  /* 1 or 0  full log-likelihood at (estimate, r_hat) when r was estimated; length 0 otherwise */

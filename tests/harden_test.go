@@ -174,7 +174,9 @@ func TestSigintLatency(t *testing.T) {
 
 // TestMemoryBudget: every size whose memory exceeds the limit is refused
 // with GLMMGO_ERR_RESOURCE (10) naming the argument — a fit's m, its q
-// (the dense q×q Σ̃⁻¹ of the importance density), a model's n, a u-matrix's m,
+// (the importance density's Σ̃⁻¹ when too full for its sparse factor and
+// too large dense; a sparse one of the same q is not refused), a model's
+// n, a u-matrix's m,
 // Z's widest row, an LMM's θ (BOBYQA's system) — at once and before any
 // element of the caller's arrays is read (n = 2^36 with 4-element arrays
 // would fault), and the limit can be read, set and restored. Before this,
@@ -185,13 +187,13 @@ func TestMemoryBudget(t *testing.T) {
 	expectStatus(t, got, map[string][2]string{
 		"limit_get": {"0", "-"}, "limit_negative": {"1", "bytes"}, "limit_null": {"1", "bytes"}, "limit_set": {"0", "-"},
 		"fit_m_1e8": {"10", "m"}, "fit_m_1e9": {"10", "m"}, "fit_m_1000": {"0", "-"},
-		"fit_q_pql": {"10", "q"}, "fit_q_nopql": {"10", "q"},
+		"fit_q_pql": {"10", "q"}, "fit_q_nopql": {"10", "q"}, "fit_q_sparse": {"0", "-"}, "sigma_inv_sparse": {"1", "what"},
 		"new_n_2e36": {"10", "n"}, "new_q_2e34": {"1", "q"},
 		"lmm_n_2e36": {"10", "n"}, "lmm_ncols_2e30": {"1", "ncols"}, "lmm_nlevels_2e36": {"1", "nlevels"},
 		"samples_m_2e37": {"10", "m"}, "mixlogit_n_2e36": {"10", "n"}, "new_dense_row": {"10", "z_row"},
 		"lmm_new_k200": {"0", "-"}, "lmm_fit_k200": {"10", "theta"}, "limit_default": {"0", "-"},
 	})
-	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_sigma", "fit_q_nopql_names_sigma")
+	expectFlags(t, got, "default_positive", "limit_is_set", "limit_restored", "fit_q_pql_names_sigma", "fit_q_nopql_names_sigma", "sigma_inv_sparse_says")
 	t.Logf("every case answered in %s s", got["seconds"])
 }
 

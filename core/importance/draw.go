@@ -117,12 +117,17 @@ func (d *Density) draw(comp int, r *rand.Rand, row, z []float64) {
 	}
 }
 
-// drawSigma writes u* + scale·x with x = R⁻¹z ~ N(0, Σ̃) into row; z may
+// drawSigma writes u* + scale·x with x = R⁻¹z ~ N(0, Σ̃) (on the sparse
+// path x = P·L⁻ᵀz) into row; z may
 // alias row only when the row is discarded, so it draws into the scratch
 // first.
 func (d *Density) drawSigma(r *rand.Rand, row, z []float64, scale float64) {
 	for j := range z {
 		z[j] = r.NormFloat64()
+	}
+	if d.chol != nil {
+		d.solveSparse(z, row, d.uStar, scale)
+		return
 	}
 	d.sigInv.SolveR(z)
 	for j := range row {

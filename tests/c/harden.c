@@ -132,11 +132,28 @@ static int budget_mode(void) {
     glmmgo_free(f);
     glmmgo_free(h);
 
-    /* D2: q = 60000 random effects: the importance density's dense q x q
-       Sigma~^-1 (PQL runs on the blocked factor) is refused at once, with or
-       without PQL. */
-    data_t big = make_data(120000, 60000, 2);
-    h = model_of(&big);
+    /* D2: the importance density's Sigma~^-1 at q = 3000 under a 128 MB
+       limit, which two dense q x q matrices (144 MB) exceed. Three rows of
+       Z with 1000 nonzeros each make it three dense 1000 x 1000 blocks,
+       too full for the sparse factor: refused at once, naming q, with or
+       without PQL. Nested groups (one column per row) give a diagonal
+       Sigma~^-1, factored sparse: that fit is not refused. */
+    glmmgo_set_memory_limit((int64_t)128 << 20, err, sizeof err);
+    int64_t qd = 3000, wd = 1000, nd = qd + 3 * wd;
+    data_t big = make_data(qd, qd, 2);
+    int64_t *bzr = malloc(8 * (size_t)nd), *bzc = malloc(8 * (size_t)nd);
+    double *bzv = malloc(8 * (size_t)nd);
+    for (int64_t k = 0; k < nd; k++) {
+        bzr[k] = k < qd ? k : (k - qd) / wd;
+        bzc[k] = k < qd ? k : k - qd;
+        bzv[k] = 1;
+    }
+    h = 0;
+    if (glmmgo_mcla_new(qd, 2, qd, GLMMGO_BERNOULLI, big.y, NULL, NULL, big.x, nd, bzr, bzc, bzv, 1, big.vc, &h, err,
+                        sizeof err) != GLMMGO_OK) {
+        fprintf(stderr, "mcla_new (D2): %s\n", err);
+        exit(1);
+    }
     for (int k = 0; k < 2; k++) {
         o = mcla_opts(100);
         o.no_pql = k;
@@ -144,6 +161,18 @@ static int budget_mode(void) {
         printf("%s %d\n", k == 0 ? "fit_q_pql_names_sigma" : "fit_q_nopql_names_sigma", strstr(err, "Σ̃⁻¹") != NULL);
     }
     glmmgo_free(h);
+    free(bzr), free(bzc), free(bzv);
+    data_t nest = make_data(4 * qd, qd, 4);
+    h = model_of(&nest);
+    o = mcla_opts(100);
+    show("fit_q_sparse", glmmgo_mcla_fit(h, &o, NULL, NULL, &f, err, sizeof err));
+    /* Its Sigma~^-1 was never formed q x q: the result says so. */
+    int64_t sil = -1;
+    show("sigma_inv_sparse", glmmgo_result_length(f, GLMMGO_MCLA_SIGMA_INV, &sil, err, sizeof err));
+    printf("sigma_inv_sparse_says %d\n", strstr(err, "sparse") != NULL && sil == -1);
+    glmmgo_free(f);
+    glmmgo_free(h);
+    glmmgo_set_memory_limit((int64_t)1 << 30, err, sizeof err);
 
     /* D5: counts that the arrays cannot back. n = 2^36 with 4-element
        arrays: refused before any element is read (reading would fault). */

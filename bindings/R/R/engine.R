@@ -261,7 +261,8 @@ format_bytes <- function(b) {
   sprintf("%.3g %s", b / 1024^k, u[k + 1])
 }
 
-## Sigma~^-1 of the fit's importance density, q x q.
+## Sigma~^-1 of the fit's importance density, q x q (an error when the
+## density factored it sparse and never formed the q x q matrix).
 engine_mclafit_sigma_inv <- function(fit) {
   q <- engine_dims(fit)[["q"]]
   matrix(engine_result(fit, "GLMMGO_MCLA_SIGMA_INV"), q, q)

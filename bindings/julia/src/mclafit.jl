@@ -355,7 +355,9 @@ end
     GlmmGo.importance(f::MCLAFit) -> (; u_star, d_star, sigma_inv)
 
 The importance density the fit sampled from: its centre u*, the diagonal of D* and
-Σ̃⁻¹ (q×q). With the fit's `zeta` and `p_mix`, [`set_importance!`](@ref) and
+Σ̃⁻¹ (q×q). A fit whose density factored Σ̃⁻¹ sparse (from q = 200 random effects,
+when its Cholesky factor is at most a quarter full) never formed the q×q matrix,
+and this throws, saying so. With the fit's `zeta` and `p_mix`, [`set_importance!`](@ref) and
 [`set_samples!`](@ref)`(model, umatrix(f))` give a model whose objective at the
 estimate is the fit's.
 """

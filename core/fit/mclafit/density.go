@@ -14,12 +14,13 @@ import (
 // density and the draws.
 func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool, opt Options) error {
 	spec := &SampleSpec{Beta: beta, UStar: f.UStar, DStar: f.DStar, Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: tSigma}
-	sigmaInv, dens, err := buildDensity(d, z, spec)
-	f.SigmaInv = sigmaInv
+	b, err := buildDensity(d, z, spec, f.sparsePlan)
+	f.SigmaInv, f.SigmaInvCSR = b.sigmaInv, b.sigmaInvCS
 	if err != nil {
 		return err
 	}
-	f.density, f.TSigma, f.densityBeta = dens, tSigma, append([]float64(nil), beta...)
+	f.density, f.TSigma, f.densityBeta = b.density, tSigma, append([]float64(nil), beta...)
+	f.SparseFactor, f.FactorNNZ = b.density.SparseFactor()
 	return nil
 }
 
@@ -28,8 +29,13 @@ func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool
 // (penalised IRLS with the fixed effects in the offset), and D* = diag(ν)
 // floored as PQL floors it. With Σ̃⁻¹ at the same point, the normal
 // component N(u*, Σ̃) is the Laplace approximation of the distribution of
-// u given y at θ.
+// u given y at θ. A fit whose density factors Σ̃⁻¹ sparse finds the mode
+// on the blocked factor (pql.ModeAt), never forming q×q; the others by the
+// dense Newton iteration as before, warm-started at the previous centre.
 func (f *Fit) centreAt(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) error {
+	if f.sparsePlan {
+		return f.centreBlocked(d, z, vcOf, theta)
+	}
 	off := make([]float64, d.N)
 	copy(off, d.Offset)
 	for j := 0; j < f.P; j++ {
@@ -56,6 +62,27 @@ func (f *Fit) centreAt(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) 
 	for j, t := range vcOf {
 		f.UStar[j] = a[j] * res.S[j]
 		sd := math.Max(math.Sqrt(theta[f.P+t]), pql.SigmaFloor)
+		f.DStar[j] = sd * sd
+	}
+	return nil
+}
+
+// centreBlocked is centreAt on the blocked factor of the Laplace engine
+// (pql.ModeAt; its dense fallback, for designs that cannot be grouped,
+// checks its own memory).
+func (f *Fit) centreBlocked(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) error {
+	sigma := make([]float64, f.NVC)
+	for t := range sigma {
+		sigma[t] = math.Sqrt(theta[f.P+t])
+	}
+	pr := pirls.Problem{Response: d.Response, N: d.N, P: f.P, Q: f.Q, X: d.X, Z: z}
+	u, err := pql.ModeAt(pr, vcOf, theta[:f.P], sigma, pql.Options{Inner: pirls.Options{Checkpoint: f.beat.checkpoint()}, Workers: f.workers})
+	if err != nil {
+		return err
+	}
+	copy(f.UStar, u)
+	for j, t := range vcOf {
+		sd := math.Max(sigma[t], pql.SigmaFloor)
 		f.DStar[j] = sd * sd
 	}
 	return nil

@@ -9,8 +9,10 @@
 //     D* = diag(ν_init)).
 //  2. The importance density f̃ = p₁ t_ζ(0, D*) + p₂ N(u*, D*) + p₃ N(u*, Σ̃)
 //     with Σ̃⁻¹ = Z′ diag(wᵢ·(−ℓ″(η*ᵢ))) Z + D*⁻¹, η* = o + Xβ_pql + Zu*
-//     (package importance: built once, Σ̃⁻¹ factored once for both the log
-//     density and the draws), and m samples from it, drawn block by block
+//     (package importance: built once from Z's rows, Σ̃⁻¹ factored once for
+//     both the log density and the draws — sparse, in a fill-reducing order,
+//     from q = 200 when its factor is at most a quarter full, never formed
+//     q×q; else dense, glmm's), and m samples from it, drawn block by block
 //     into the MCLA model.
 //  3. The MCLA log-likelihood l_m(β, ν) (package objective/mcla) is
 //     maximised by the trust-region method (package optim/trust, which
@@ -69,7 +71,9 @@
 // nearly all the weight. With Options.Stages > 1 the fit rebuilds the
 // density at its own estimate: each stage draws a fresh sample (seed per
 // stage) of PilotM from a density built at the best previous stage's
-// estimate θ — u* the conditional mode at θ, Σ̃ the curvature there,
+// estimate θ — u* the conditional mode at θ (by the dense Newton
+// iteration, or on the blocked factor of package pql when Σ̃⁻¹ is factored
+// sparse), Σ̃ the curvature there,
 // D* = diag(ν), and a t component t_ζ(u*, Σ̃) — maximises, and stops when
 // every estimate stays within 2√2 MCSEs (the centre is itself an estimate
 // with about the same MCSE) or a tenth of an SE of the density's centre,

@@ -33,7 +33,10 @@ type Fit struct {
 	PQL           *pql.Result // nil when starting values replaced PQL
 	Start         []float64   // where trust started: (β_pql, ν_pql) or the caller's
 	UStar, DStar  []float64   // the importance density's centre and D* diagonal
-	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q
+	SigmaInv      []float64   // Σ̃⁻¹ of the importance density, Q×Q; nil when it was factored sparse
+	SigmaInvCSR   *sparse.CSR // Σ̃⁻¹ in compressed rows (both triangles) when it was built so (q ≥ 200 with a sparse plan); else nil
+	SparseFactor  bool        // Σ̃⁻¹ was factored sparse (package importance's rule), never held Q×Q
+	FactorNNZ     int64       // nonzeros of that sparse factor
 	TSigma        bool        // its t component is t_ζ(u*, Σ̃) (staged fits), not glmm's t_ζ(0, D*)
 	M1, M2, M3    int         // samples from each mixture component
 	Vcov          []float64   // −H⁻¹
@@ -63,6 +66,8 @@ type Fit struct {
 	sampleMemory int64               // Options.SampleMemory, resolved
 	roundTime    time.Duration       // the last round of Auto's growth, for predicting the next
 	roundM       int
+	sparsePlan   bool       // Σ̃⁻¹ is factored sparse (importance.PlanFor): no q×q system anywhere
+	workers      int        // Options.Workers
 	beat         *heartbeat // the running fit's checkpoint
 	xScale       []float64  // max |x_ij| of each column of X
 }
@@ -94,11 +99,15 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	if err := checkIdentifiable(d); err != nil {
 		return nil, nil, err
 	}
-	if err := checkMemory(q, nvc, opt); err != nil {
-		return nil, nil, err
-	}
 	z, err := sparse.FromTriplets(d.N, q, d.ZRow, d.ZCol, d.ZVal)
 	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := importance.PlanFor(z)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkMemory(q, nvc, plan, opt); err != nil {
 		return nil, nil, err
 	}
 	model.SetSampleMemory(opt.SampleMemory)
@@ -107,7 +116,8 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	if opt.Evaluator != nil {
 		samples = &remoteSet{model: model, ev: opt.Evaluator}
 	}
-	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p)}
+	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p),
+		sparsePlan: plan.Sparse, workers: opt.Workers}
 	vcOf := columnComponents(d.VCOf)
 
 	// 1. Starting values and the centre of the first importance density.
@@ -218,17 +228,18 @@ func checkIdentifiable(d mcla.Data) error {
 	return nil
 }
 
-// checkMemory refuses, before anything is allocated, a fit whose sample
-// and dense q×q matrices together exceed the memory limit (package budget):
-// the largest sample the fit may hold in this process (the stages' pilot
-// sample, m, or with an automatic m its cap m.max; kept or, beyond the
-// sample memory, only its per-sample values; none when an Evaluator holds
-// it), and the importance density's Σ̃⁻¹ and its Cholesky factor (PQL runs
-// on the blocked factor; its dense path, for designs that cannot be
-// grouped, checks its own q×q system). The argument named is the larger
-// part's: m for the sample, q for the dense matrices. Each sample is also
-// checked when it is made (mcla.Model.SetSampler, Grow).
-func checkMemory(q, nvc int, opt Options) error {
+// checkMemory refuses, before the sample and the importance densities are
+// made, a fit whose sample and Σ̃⁻¹ together exceed the memory limit
+// (package budget): the largest sample the fit may hold in this process
+// (the stages' pilot sample, m, or with an automatic m its cap m.max; kept
+// or, beyond the sample memory, only its per-sample values; none when an
+// Evaluator holds it), and the importance density's Σ̃⁻¹ and its Cholesky
+// factor as plan holds them: sparse (its rows and factor), or two dense
+// q×q matrices (PQL runs on the blocked factor; its dense path, for
+// designs that cannot be grouped, checks its own q×q system). The argument
+// named is the larger part's: m for the sample, q for Σ̃⁻¹. Each sample is
+// also checked when it is made (mcla.Model.SetSampler, Grow).
+func checkMemory(q, nvc int, plan *importance.Plan, opt Options) error {
 	m := max(opt.M, opt.PilotM)
 	if opt.Auto {
 		m = max(m, opt.MMax)
@@ -238,13 +249,16 @@ func checkMemory(q, nvc int, opt Options) error {
 	if opt.Evaluator != nil {
 		samples = 0
 	}
-	const copies = 2
-	dense := copies * budget.Doubles(q, q)
+	sigma := plan.Bytes
 	arg := "m"
-	if dense > samples {
+	if sigma > samples {
 		arg = "q"
 	}
-	what := fmt.Sprintf("the fit's sample (m = %d samples of q = %d, %s) and %d dense q×q matrices (the importance density's Σ̃⁻¹ and its factor, %s)",
-		m, q, budget.Format(samples), copies, budget.Format(dense))
-	return budget.Need(arg, what, samples+dense)
+	how := "2 dense q×q matrices"
+	if plan.Sparse {
+		how = fmt.Sprintf("sparse, a factor of %d nonzeros", plan.FactorNNZ)
+	}
+	what := fmt.Sprintf("the fit's sample (m = %d samples of q = %d, %s) and the importance density's Σ̃⁻¹ and its Cholesky factor (%s, %s)",
+		m, q, budget.Format(samples), how, budget.Format(sigma))
+	return budget.Need(arg, what, samples+sigma)
 }

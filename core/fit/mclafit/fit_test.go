@@ -341,7 +341,11 @@ func (f *Fit) importanceParams(t *testing.T, d mcla.Data, opt Options) importanc
 	if err := opt.resolve(f.P+f.NVC, f.P); err != nil {
 		t.Fatal(err)
 	}
-	return importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TSigma: f.TSigma}
+	p := importance.Params{Zeta: opt.Zeta, P: opt.P, UStar: f.UStar, DStar: f.DStar, SigmaInv: f.SigmaInv, TSigma: f.TSigma}
+	if f.SigmaInv == nil {
+		p.SigmaInvCSR = f.SigmaInvCSR
+	}
+	return p
 }
 
 func TestProgressAndStartingValues(t *testing.T) {

@@ -116,15 +116,19 @@ type densityState struct {
 	densityBeta            []float64
 	seed                   uint64
 	uStar, dStar, sigmaInv []float64
+	sigmaInvCSR            *sparse.CSR
+	sparseFactor           bool
+	factorNNZ              int64
 }
 
 func (f *Fit) densityState() densityState {
 	return densityState{density: f.density, densityBeta: f.densityBeta, seed: f.seed, uStar: append([]float64(nil), f.UStar...),
-		dStar: append([]float64(nil), f.DStar...), sigmaInv: f.SigmaInv}
+		dStar: append([]float64(nil), f.DStar...), sigmaInv: f.SigmaInv, sigmaInvCSR: f.SigmaInvCSR, sparseFactor: f.SparseFactor, factorNNZ: f.FactorNNZ}
 }
 
 func (f *Fit) restore(st densityState) {
 	f.density, f.densityBeta, f.seed, f.SigmaInv = st.density, st.densityBeta, st.seed, st.sigmaInv // TSigma is the same for every stage
+	f.SigmaInvCSR, f.SparseFactor, f.FactorNNZ = st.sigmaInvCSR, st.sparseFactor, st.factorNNZ
 	copy(f.UStar, st.uStar)
 	copy(f.DStar, st.dStar)
 }

@@ -99,9 +99,19 @@ func (f *Fit) sampleSpec(m int, opt Options) *SampleSpec {
 		SampleMemory: opt.SampleMemory}
 }
 
+// builtDensity is an importance density and its Σ̃⁻¹: in compressed rows,
+// and q×q when the density factored it dense (nil on the sparse path).
+type builtDensity struct {
+	density    *importance.Density
+	sigmaInv   []float64
+	sigmaInvCS *sparse.CSR
+}
+
 // buildDensity builds the importance density s describes on the data d
-// (z its Z): Σ̃⁻¹ at η* = o + Xβ + Zu*, factored inside importance.New.
-func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec) ([]float64, *importance.Density, error) {
+// (z its Z): Σ̃⁻¹ at η* = o + Xβ + Zu*, factored inside importance.New;
+// built in compressed rows from Z's rows when the plan for Z
+// (importance.PlanFor) is sparse, else q×q as glmm builds it.
+func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec, sparsePlan bool) (builtDensity, error) {
 	n := d.N
 	eta := make([]float64, n)
 	copy(eta, d.Offset)
@@ -111,10 +121,24 @@ func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec) ([]float64, *import
 		}
 	}
 	z.MulVecAdd(eta, eta, s.UStar)
-	sigmaInv := importance.SigmaInv(&d.Response, z, eta, s.DStar)
-	dens, err := importance.New(d.Q, importance.Params{Zeta: s.Zeta, P: s.P, UStar: s.UStar, DStar: s.DStar,
-		SigmaInv: sigmaInv, TAtUStar: s.TAtUStar, TSigma: s.TSigma})
-	return sigmaInv, dens, err
+	p := importance.Params{Zeta: s.Zeta, P: s.P, UStar: s.UStar, DStar: s.DStar, TAtUStar: s.TAtUStar, TSigma: s.TSigma}
+	var b builtDensity
+	if sparsePlan {
+		p.SigmaInvCSR = importance.SigmaInvSparse(&d.Response, z, eta, s.DStar)
+		b.sigmaInvCS = p.SigmaInvCSR
+	} else {
+		p.SigmaInv = importance.SigmaInv(&d.Response, z, eta, s.DStar)
+		b.sigmaInv = p.SigmaInv
+	}
+	dens, err := importance.New(d.Q, p)
+	if err != nil {
+		return b, err
+	}
+	b.density = dens
+	if b.sigmaInv == nil {
+		b.sigmaInv = dens.DenseSigmaInv() // the rows' rule may still have chosen the dense factor
+	}
+	return b, nil
 }
 
 // Worker is one process's part of a distributed fit: the model's data
@@ -129,6 +153,7 @@ type Worker struct {
 	built   *SampleSpec // the spec the density was built from
 	density *importance.Density
 	g0, g1  int
+	sparse  bool // the plan for Z's Σ̃⁻¹ (importance.PlanFor) is sparse
 }
 
 // NewWorker makes a worker for the data d (validated as mcla.New does).
@@ -141,7 +166,11 @@ func NewWorker(d mcla.Data) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{data: d, z: z, model: model}, nil
+	plan, err := importance.PlanFor(z)
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{data: d, z: z, model: model, sparse: plan.Sparse}, nil
 }
 
 // Sample sets the worker's sample to batches g0..g1−1 of the sample spec
@@ -159,14 +188,14 @@ func (w *Worker) Sample(spec *SampleSpec, g0, g1, workers int) error {
 	if !reuse {
 		w.model.DropSamples()
 		w.built, w.density = nil, nil
-		_, dens, err := buildDensity(w.data, w.z, spec)
+		b, err := buildDensity(w.data, w.z, spec, w.sparse)
 		if err != nil {
 			return err
 		}
-		if err := w.model.SetDensity(dens, workers); err != nil {
+		if err := w.model.SetDensity(b.density, workers); err != nil {
 			return err
 		}
-		w.built, w.density = spec, dens
+		w.built, w.density = spec, b.density
 	}
 	w.model.SetSampleMemory(spec.SampleMemory)
 	seed, dens := spec.Seed, w.density

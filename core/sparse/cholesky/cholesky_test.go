@@ -373,3 +373,42 @@ func TestNotPositiveDefinite(t *testing.T) {
 		t.Fatal("want an error")
 	}
 }
+
+// TestFullSolveT: with no border and m = N, SolveLeadingT is the whole
+// back substitution Lᵀx = b (what a draw u = P·L⁻ᵀz from N(0, A⁻¹) needs),
+// against the dense factor, on every shape.
+func TestFullSolveT(t *testing.T) {
+	for _, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) {
+			pr := newProblem(sh.n, 0, sh.ncl, sh.size, uint64(sh.n)+9)
+			s, err := Analyse(pr.p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := NewFactor(s)
+			defer f.Close()
+			pr.fill(f)
+			if err := f.Factorize(); err != nil {
+				t.Fatal(err)
+			}
+			l, _ := pr.denseFactor(t, s)
+			n := s.N
+			r := rand.New(rand.NewPCG(2, 3))
+			b := make([]float64, n)
+			for i := range b {
+				b[i] = r.NormFloat64()
+			}
+			x := append([]float64(nil), b...)
+			f.SolveLeadingT(x, n)
+			for i := 0; i < n; i++ {
+				v := 0.0
+				for j := i; j < n; j++ {
+					v += l[i*n+j] * x[j]
+				}
+				if math.Abs(v-b[i]) > 1e-9*(1+math.Abs(b[i])) {
+					t.Fatalf("row %d of Lᵀx is %g, want %g", i, v, b[i])
+				}
+			}
+		})
+	}
+}

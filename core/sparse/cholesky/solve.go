@@ -33,7 +33,9 @@ func (f *Factor) SolveLeading(x []float64, m int) {
 }
 
 // SolveLeadingT overwrites x (length ≥ m) with L_m⁻ᵀ·x, L_m the leading
-// m×m block of L (back substitution).
+// m×m block of L (back substitution; with m = N and no border, the whole
+// Lᵀ). The solves only read the factor, so goroutines may solve with one
+// Factor at once.
 func (f *Factor) SolveLeadingT(x []float64, m int) {
 	s := f.S
 	for J := s.Supernodes() - 1; J >= 0; J-- {
