@@ -611,10 +611,11 @@ typedef struct {
                            times its standard error, > 0 (default 0.05) */
     int64_t m_max;      /* m = GLMMGO_M_AUTO: the largest m, >= 1
                            (default 10000000) */
-    double time_max;    /* m = GLMMGO_M_AUTO: stop growing before this
-                           many seconds of wall time; 0 = no limit (the
-                           default). A limit that is reached makes m depend
-                           on the machine's speed. */
+    double time_max;    /* m = GLMMGO_M_AUTO: begin no further stage and
+                           stop growing m before this many seconds of wall
+                           time (the final inference still runs); 0 = no
+                           limit (the default). A limit that is reached
+                           makes m depend on the machine's speed. */
     int64_t sample_memory; /* bytes of samples held in memory; larger samples
                            are redrawn at every evaluation (default 2^32 =
                            4 GiB; -1 = no limit; 0 = always redraw) */

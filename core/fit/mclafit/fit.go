@@ -130,7 +130,7 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	// 2–5. The stages of importance densities, each sampled, maximised and
 	// inferred from; then the last one's sample at its final size.
 	data := fitData{d: d, z: z, vcOf: vcOf}
-	if err := fit.runStages(samples, data, opt); err != nil {
+	if err := fit.runStages(samples, data, opt, started); err != nil {
 		return nil, nil, err
 	}
 	if err := fit.finalSize(samples, data, opt, started); err != nil {

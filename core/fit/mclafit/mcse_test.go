@@ -215,13 +215,14 @@ func TestAutoStopsAtCaps(t *testing.T) {
 	}
 
 	timed := capped
-	timed.MMax, timed.TimeMax = 1<<30, 1 // 1 ns: the first growth would pass it
+	timed.MMax, timed.TimeMax = 1<<30, 1 // 1 ns: a second stage or the first growth would pass it
 	h, err := Run(d, timed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.AutoStop != CapTime || h.M != 512 {
-		t.Errorf("capped by TimeMax: stop %v at m %d; want %v at the pilot's 512", h.AutoStop, h.M, CapTime)
+	if h.AutoStop != CapTime || h.M != 512 || len(h.Stages) != 1 {
+		t.Errorf("capped by TimeMax: stop %v at m %d after %d stages; want %v at the pilot's 512 after one stage",
+			h.AutoStop, h.M, len(h.Stages), CapTime)
 	}
 
 	easy := Options{Auto: true, PilotM: 512, ESSTarget: 50, RelMCSE: 0.5, Seed: 7, Stages: 2, Workers: 2}

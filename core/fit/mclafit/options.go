@@ -53,10 +53,15 @@ type Options struct {
 	// samples or TimeMax of wall time (then Fit.AutoStop says which). M is
 	// ignored.
 	Auto      bool
-	ESSTarget float64       // default 1000
-	RelMCSE   float64       // default 0.1
-	MMax      int           // default 10⁷
-	TimeMax   time.Duration // 0: no limit. A limit that is reached makes m depend on the machine's speed.
+	ESSTarget float64 // default 1000
+	RelMCSE   float64 // default 0.1
+	MMax      int     // default 10⁷
+	// TimeMax bounds the wall time of the stages and of the growth of m:
+	// a stage or a round of growth predicted to end past it is not begun
+	// (the final inference, the jackknife included, still runs after it).
+	// 0: no limit. A limit that is reached makes the result depend on the
+	// machine's speed.
+	TimeMax time.Duration
 
 	// SampleMemory is the most bytes the u-matrix (m·q doubles) may take in
 	// memory; a larger sample is redrawn block by block at every evaluation

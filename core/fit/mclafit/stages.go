@@ -2,6 +2,7 @@ package mclafit
 
 import (
 	"math"
+	"time"
 
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
@@ -44,17 +45,25 @@ const maxSettledMCSE = 0.2
 // continues with the best stage: the highest effective sample size at its
 // estimate among the stages whose maximisation did not end against the
 // guard (the estimate of a stage whose sample degenerated is a poor
-// centre, and its density a poor final one).
-func (f *Fit) runStages(model sampleSet, data fitData, opt Options) error {
+// centre, and its density a poor final one). With Auto and TimeMax, a stage
+// that would end past it (predicted from the last stage's time) is not
+// begun.
+func (f *Fit) runStages(model sampleSet, data fitData, opt Options, started time.Time) error {
 	best, bestDensity := -1, densityState{}
+	var last time.Duration
 	for s := 1; s <= opt.Stages; s++ {
 		centre := f.Start
 		if s > 1 {
 			centre = f.Stages[best].Par
+			if opt.Auto && opt.TimeMax > 0 && time.Since(started)+last > opt.TimeMax {
+				break
+			}
 		}
+		t0 := time.Now()
 		if err := f.newStage(model, data, centre, opt.PilotM, opt); err != nil {
 			return err
 		}
+		last = time.Since(t0)
 		if best < 0 || f.Stages[s-1].better(f.Stages[best]) {
 			best, bestDensity = s-1, f.densityState()
 		}
