@@ -16,26 +16,33 @@
      forwarder runs on the signal stack Go gives each thread it knows
      (32 KiB), calls the host's handler there, and takes over again at
      once if that handler re-installed itself.
-   - Immunisation. The forwarder blocks the three for good (through the
-     signal mask the kernel restores when the handler returns) on each of
-     Go's threads: those registered at birth by threads.c (and, should the
+   - Immunisation. The three are blocked for good (through the signal
+     mask the kernel restores when a handler returns) on each of Go's
+     threads: those registered at birth by threads.c (and, should the
      library be linked without it, any thread that is not a host thread —
      one that has never called the library — caught running the library's
-     own code). Every thread not yet immunised is sent one of them marked
-     as ours (sigqueue's value), which the forwarder takes only for this:
-     when a handler is wrapped — and then the entry waits until each of
-     Go's threads has taken it —, again at most every tenth of a second on
-     later entries and at the checkpoints of long calls, and on each
-     thread Go creates, queued before it runs any Go code (threads.c). So
-     none of these signals reaches Go's threads once a handler is wrapped,
-     and the short time in which a re-arming host handler is installed in
-     place of the forwarder (between its signal() and the forwarder taking
-     over again) finds no thread of Go's that could take one. (Measured with
-     tests/c/harden.c's sigprof mode, 1 ms ticks, two at a time on two
-     cores: before, when only the sweeps immunised, 47 of 400 runs died and
-     a host handler ran on a goroutine's stack in a third of them; now 0 of
-     600 died and no handler ran on a goroutine's stack in 80 runs
-     instrumented to see it.)
+     own code). The vehicle is a signal marked as the library's (sigqueue's
+     value), normally SIGSTKFLT, whose handler the library's first call
+     installs ("The carrier" below; a wrapped signal whose disposition is
+     the forwarder if the host has displaced it). Every thread of Go's is
+     sent one at the first call, which returns only when each blocks the
+     three (read from the kernel); every thread Go creates later queues one
+     to itself before it runs any Go code (threads.c); and sweeps, at most
+     every tenth of a second on entries and at the checkpoints of long
+     calls, send one to any thread of Go's that does not block the three.
+     So from the library's first call on, none of these signals reaches
+     Go's threads whatever the host's handlers, and the short time in which
+     a re-arming host handler is installed in place of the forwarder
+     (between its signal() and the forwarder taking over again) finds no
+     thread of Go's that could take one. (Measured with tests/c/harden.c's
+     sigprof mode, 1 ms ticks, two at a time on two cores: when only the
+     sweeps immunised, 47 of 400 runs died and a host handler ran on a
+     goroutine's stack in a third of them; with immunisation at birth, 0
+     of 600 died and none ran there in 80 runs instrumented to see it. R
+     starting and stopping Rprof around glmer() fits still died once in 20
+     processes — a thread born between two calls, while the host's handler
+     stood in the forwarder's place, waited for a carrier in vain — until
+     the carrier became SIGSTKFLT.)
 
    The host's handler thus runs as before on the host's threads, only never
    on a goroutine's stack. A host that looks at the disposition of these
@@ -44,9 +51,11 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -87,6 +96,18 @@ static atomic_int nthreads;
 static atomic_llong last_sweep_ns;
 
 static void forward(int sig, siginfo_t *info, void *uc);
+static void carry(int sig, siginfo_t *info, void *uc);
+static void immunise(void *ucv);
+
+/* The carrier of the immunisation (see "The carrier" below): whether its
+   handler was installed (0 not yet, 1 installed, 2 could not be, 3 being
+   installed) and the host's disposition it stands in front of. */
+static atomic_int carrier_state;
+static struct sigaction carrier_host;
+
+/* Threads registered at birth (threads.c): when there are any, sweeps
+   visit the registry instead of every thread of the process. */
+static atomic_int births;
 
 static int index_of(int sig) {
     for (int i = 0; i < NWRAPPED; i++)
@@ -153,18 +174,48 @@ static int is_immune(pid_t tid) {
     return k >= 0 && atomic_load(&thread_immune[k]);
 }
 
-/* Whether every thread known to be Go's is immune. */
-static int all_immune(void) {
-    int n = atomic_load(&nthreads);
-    for (int k = 0; k < n && k < MAXTHREADS; k++)
-        if (!atomic_load(&thread_immune[k])) return 0;
+/* Whether thread tid blocks SIGPROF, SIGCHLD and 34 now, read from the
+   kernel (/proc/self/task/tid/status, SigBlk) rather than trusted from the
+   flag its immunisation set: Go's start-up code resets a thread's mask, so
+   a thread immunised before it (the one that starts Go's runtime, swept
+   by an entry made while the runtime is still starting) loses it. A thread
+   that has exited counts as blocking them. Not async-signal-safe. */
+static int blocks_wrapped(pid_t tid) {
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 1;
+    buf[n] = 0;
+    const char *p = strstr(buf, "SigBlk:");
+    if (p == NULL) return 1;
+    unsigned long long m = strtoull(p + 7, NULL, 16);
+    for (int i = 0; i < NWRAPPED; i++)
+        if (!(m & (1ULL << (wrapped[i] - 1)))) return 0;
     return 1;
 }
 
-/* A wrapped signal whose disposition is the forwarder, to carry an
-   immunisation, or 0. SIGCHLD first: should the host set it back to its
-   default between this check and the delivery, the default ignores it. */
+/* Whether every thread registered as Go's blocks them (or, without
+   registered threads, every thread known to the immunisation is immune). */
+static int all_immune(void) {
+    int n = atomic_load(&nthreads), reg = atomic_load(&births) > 0;
+    for (int k = 0; k < n && k < MAXTHREADS; k++) {
+        if (reg ? !blocks_wrapped((pid_t)atomic_load(&thread_tid[k])) : !atomic_load(&thread_immune[k])) return 0;
+    }
+    return 1;
+}
+
+/* The signal to carry an immunisation: SIGSTKFLT while the carrier's
+   handler is its disposition, else a wrapped signal whose disposition is
+   the forwarder (SIGCHLD first: should the host set it back to its default
+   between this check and the delivery, the default ignores it), or 0. */
 static int carrier_signal(void) {
+    struct sigaction cur;
+    if (atomic_load(&carrier_state) == 1 && sigaction(SIGSTKFLT, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+        cur.sa_sigaction == carry)
+        return SIGSTKFLT;
     static const int order[] = {SIGCHLD, SIGPROF, GLMMGO_SIG34};
     for (int k = 0; k < NWRAPPED; k++) {
         int i = index_of(order[k]);
@@ -187,8 +238,20 @@ static void send_immunise(pid_t tid, int sig) {
     syscall(SYS_rt_tgsigqueueinfo, si.si_pid, tid, sig, &si);
 }
 
-/* Sends sig marked IMMUNISE to every other thread not immunised yet. */
+/* Sends sig marked IMMUNISE to every other thread not immunised yet: to
+   each of Go's threads in the registry, or, should the library be linked
+   without threads.c's wrapper (no thread was registered at birth), to
+   every thread of the process. */
 static void sweep(int sig) {
+    if (atomic_load(&births) > 0) {
+        pid_t self = gettid_now();
+        int n = atomic_load(&nthreads);
+        for (int k = 0; k < n && k < MAXTHREADS; k++) {
+            pid_t tid = (pid_t)atomic_load(&thread_tid[k]);
+            if (tid != 0 && tid != self && !blocks_wrapped(tid)) send_immunise(tid, sig);
+        }
+        return;
+    }
     DIR *d = opendir("/proc/self/task");
     if (d == NULL) return;
     pid_t self = gettid_now();
@@ -212,21 +275,25 @@ static int any_installed(void) {
    threads of Go's scheduler), the immunisation is queued to it: it waits,
    pending, until Go's start-up code unblocks SIGPROF, SIGCHLD and 34 on
    the thread, and is delivered at that instant, before the thread runs
-   any goroutine. Should a re-arming host handler stand in place of the
-   forwarder for a moment, the thread waits for the forwarder's return (at
-   most a few milliseconds; it has not started Go yet). */
+   any goroutine. Should the carrier be a wrapped signal (the library's
+   SIGSTKFLT handler displaced by the host) and a re-arming host handler
+   stand in place of the forwarder for a moment, the thread waits for the
+   forwarder's return (at most a few milliseconds; it has not started Go
+   yet). */
 void glmmgo_immunise_new_thread(int all_blocked) {
     pid_t tid = gettid_now();
     int k = entry_of(tid, 1);
     if (k >= 0) atomic_store(&thread_immune[k], 0);
+    atomic_fetch_add(&births, 1);
     if (!all_blocked) return;
     struct timespec pause = {0, 20000};
-    for (int tries = 0; tries < 200 && any_installed(); tries++) {
+    for (int tries = 0; tries < 200; tries++) {
         int sig = carrier_signal();
         if (sig != 0) {
             send_immunise(tid, sig);
             return;
         }
+        if (!any_installed()) return; /* no carrier before the first entry: the first sweep immunises it */
         nanosleep(&pause, NULL);
     }
 }
@@ -243,13 +310,45 @@ static long long now_ns(void) {
    itself back in place of the forwarder for a moment), another tick could
    run it on a goroutine's stack. Threads take the immunisation as soon as
    they are scheduled, in microseconds. */
-static void await_immunity(void) {
+static void await_immunity(int sig) {
     struct timespec pause = {0, 100000};
-    for (int k = 0; k < 500 && !all_immune(); k++) nanosleep(&pause, NULL);
+    for (int k = 0; k < 500 && !all_immune(); k++) {
+        nanosleep(&pause, NULL);
+        if (k % 50 == 49) sweep(sig); /* a thread whose immunisation its start-up undid */
+    }
+}
+
+/* The carrier. SIGSTKFLT (16) is the one signal that both Go unblocks on
+   each of its threads (so a queued one reaches a new thread the moment
+   Go's start-up code sets its mask) and no one raises on Linux (it was
+   the coprocessor's stack fault), and Go installs no handler for it in a
+   library. The first entry puts a handler for it in front of the host's
+   disposition, which carries the immunisation whatever the host does with
+   SIGPROF, SIGCHLD and 34: so Go's threads block those from the library's
+   first call on, even before a host installs a handler for them (a
+   profiler started between two calls, while Go's garbage collector still
+   ran on its threads, could otherwise reach one not yet immunised). A
+   SIGSTKFLT that is not ours goes to the host's disposition. Returns
+   whether it was installed now. */
+static int install_carrier(void) {
+    int expect = 0;
+    if (!atomic_compare_exchange_strong(&carrier_state, &expect, 3)) return 0;
+    struct sigaction cur, sa;
+    int ok = sigaction(SIGSTKFLT, NULL, &cur) == 0;
+    if (ok) {
+        carrier_host = cur;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = carry;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        ok = sigaction(SIGSTKFLT, &sa, NULL) == 0;
+    }
+    atomic_store(&carrier_state, ok ? 1 : 2);
+    return ok;
 }
 
 void glmmgo_wrap_signals(void) {
-    int fresh = 0;
+    int fresh = install_carrier();
     for (int i = 0; i < NWRAPPED; i++) {
         struct sigaction cur;
         int was = atomic_load(&installed[i]), now = 0;
@@ -258,7 +357,8 @@ void glmmgo_wrap_signals(void) {
         fresh |= now && !was;
     }
     glmmgo_sweep_threads(fresh);
-    if (fresh) await_immunity();
+    int sig = carrier_signal();
+    if (fresh && sig != 0) await_immunity(sig);
 }
 
 void glmmgo_sweep_threads(int now) {
@@ -288,11 +388,37 @@ static void immunise(void *ucv) {
     if (k >= 0) atomic_store(&thread_immune[k], 1);
 }
 
+/* Whether a signal is an immunisation sent by the library. */
+static int marked(const siginfo_t *info) {
+    return info != NULL && info->si_code == SI_QUEUE && info->si_pid == getpid() && info->si_value.sival_int == IMMUNISE;
+}
+
+/* The carrier's handler: an immunisation, or the host's SIGSTKFLT, which
+   gets what the host had (its default ends the process, as it would have). */
+static void carry(int sig, siginfo_t *info, void *uc) {
+    int saved = errno;
+    if (marked(info)) {
+        immunise(uc);
+        errno = saved;
+        return;
+    }
+    struct sigaction h = carrier_host;
+    if (h.sa_flags & SA_SIGINFO) {
+        h.sa_sigaction(sig, info, uc);
+    } else if (h.sa_handler == SIG_DFL) {
+        signal(sig, SIG_DFL);
+        raise(sig); /* delivered when this handler returns */
+    } else if (h.sa_handler != SIG_IGN) {
+        h.sa_handler(sig);
+    }
+    errno = saved;
+}
+
 static void forward(int sig, siginfo_t *info, void *uc) {
     int saved = errno, i = index_of(sig);
     if (i < 0) return;
     immunise(uc);
-    if (info != NULL && info->si_code == SI_QUEUE && info->si_pid == getpid() && info->si_value.sival_int == IMMUNISE) {
+    if (marked(info)) {
         errno = saved;
         return; /* ours: not the host's signal */
     }

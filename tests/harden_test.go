@@ -267,6 +267,27 @@ func TestProfilerSignals(t *testing.T) {
 	t.Logf("%s profiler ticks handled", got["ticks"][0])
 }
 
+// TestHostStkflt: the library's SIGSTKFLT handler (the carrier of its
+// signal immunisation, capi/sigwrap.c) passes a SIGSTKFLT that is not its
+// own to what the host had: the host's handler, or the default action,
+// which ends the process by the signal.
+func TestHostStkflt(t *testing.T) {
+	got := hardenLines(t, "stkflt", "handler")
+	if g := got["carrier"]; len(g) != 1 || g[0] != "1" {
+		t.Errorf("the library's carrier is not the disposition after the first call: %v", g)
+	}
+	if g := got["host_handler"]; len(g) != 1 || g[0] != "1" {
+		t.Errorf("the host's SIGSTKFLT handler ran %v times, want 1", g)
+	}
+	exe := compileC(t, "harden", "harden.c")
+	cmd := exec.Command(exe, "stkflt", "default")
+	out, _ := cmd.Output()
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGSTKFLT {
+		t.Errorf("with SIGSTKFLT's default action the process did not end by it: %v; output %q", cmd.ProcessState, out)
+	}
+}
+
 // TestSigintDefault: SIGINT with its default action ends a process in the
 // middle of a long fit without a progress callback promptly — the
 // asynchronous signals held while Go runs on the caller's thread are

@@ -72,7 +72,7 @@ func TestSignalMasks(t *testing.T) {
 	exe := compileCDlopen(t, "masks", "masks.c")
 	got := parseLines(t, runC(t, exe, libDir))
 	for _, name := range []string{"loader_restored", "go_block_async", "go_unblock_go", "caller_blocks", "caller_restored",
-		"go_block_prof_at_once", "go_block_prof", "main_prof_unblocked", "prof_onstack"} {
+		"go_block_wrapped_first", "go_block_prof_at_once", "go_block_prof", "main_prof_unblocked", "prof_onstack"} {
 		if v := got[name]; len(v) != 1 || v[0] != 1 {
 			t.Errorf("%s = %v, want 1", name, v)
 		}

@@ -447,6 +447,33 @@ static int sigprof_mode(void) {
     return 0;
 }
 
+/* ---- stkflt: the host's SIGSTKFLT after the library's carrier ------------
+
+   The library's first call puts its immunisation carrier in front of the
+   host's SIGSTKFLT disposition (capi/sigwrap.c); a SIGSTKFLT that is not
+   the library's still gets the host's: its handler ("handler"; prints
+   "host_handler 1") or its default action, which ends the process by the
+   signal ("default"). */
+static volatile sig_atomic_t stkflts;
+static void on_stkflt(int sig) {
+    (void)sig;
+    stkflts++;
+}
+
+static int stkflt_mode(const char *how) {
+    if (!strcmp(how, "handler")) signal(SIGSTKFLT, on_stkflt);
+    if (glmmgo_available_workers() < 1) return 1;
+    struct sigaction cur;
+    sigaction(SIGSTKFLT, NULL, &cur);
+    printf("carrier %d\n", (cur.sa_flags & SA_SIGINFO) != 0);
+    fflush(stdout);
+    kill(getpid(), SIGSTKFLT);
+    struct timespec pause = {0, 100000000};
+    nanosleep(&pause, NULL);
+    printf("host_handler %d\n", (int)stkflts);
+    return 0;
+}
+
 /* ---- sigint_default: Ctrl-C with SIGINT's default action -----------------
 
    A fit without a callback runs for a long time; the test sends SIGINT.
@@ -723,6 +750,7 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "longjmp")) return longjmp_mode();
     if (!strcmp(m, "sigprof")) return sigprof_mode();
     if (!strcmp(m, "sigint_default")) return sigint_default_mode();
+    if (!strcmp(m, "stkflt") && argc > 2) return stkflt_mode(argv[2]);
     if (!strcmp(m, "beats") && argc > 2) return beats_mode((int64_t)atof(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
     fprintf(stderr, "harden: unknown mode %s\n", m);
     return 2;

@@ -9,6 +9,10 @@
                           SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGWINCH,
                           SIGIO and the real-time signals from 35
      go_unblock_go        and none blocks SIGURG (Go's preemption) or SIGSEGV
+     go_block_wrapped_first  after that first fit, with no handler installed
+                          for them, every one blocks SIGPROF, SIGCHLD and
+                          signal 34 (the library's SIGSTKFLT carrier
+                          immunised them; capi/sigwrap.c)
      caller_blocks        the calling thread, during a fit, blocks them and
                           SIGPROF and SIGCHLD
      caller_restored      and has its own mask back after it
@@ -120,6 +124,9 @@ static void check_go_threads(const char *name_block, uint64_t want, const char *
         if (tids[i] == main_tid || tids[i] == atomic_load(&fit_tid)) continue;
         uint64_t m = sigblk(tids[i]);
         go++;
+        if ((m & want) != want || (avoid && (m & avoid) != 0))
+            fprintf(stderr, "%s: thread %d blocks %016llx\n", name_block ? name_block : name_free, (int)tids[i],
+                    (unsigned long long)m);
         ok_block &= (m & want) == want;
         if (avoid) ok_free &= (m & avoid) == 0;
     }
@@ -170,6 +177,7 @@ int main(int argc, char **argv) {
     uint64_t during = sigblk((pid_t)atomic_load(&fit_tid));
     check_go_threads("go_block_async", async_mask(), "go_unblock_go", bit(SIGURG) | bit(SIGSEGV));
     pthread_join(t, NULL);
+    check_go_threads("go_block_wrapped_first", bit(SIGPROF) | bit(SIGCHLD) | bit(34), NULL, 0);
     printf("caller_blocks %d\n", (during & (async_mask() | bit(SIGPROF) | bit(SIGCHLD))) ==
                                      (async_mask() | bit(SIGPROF) | bit(SIGCHLD)));
     printf("caller_restored %d\n", fit_after == fit_before && fit_before == bit(SIGUSR2));
