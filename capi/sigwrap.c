@@ -38,11 +38,11 @@
      sigprof mode, 1 ms ticks, two at a time on two cores: when only the
      sweeps immunised, 47 of 400 runs died and a host handler ran on a
      goroutine's stack in a third of them; with immunisation at birth, 0
-     of 600 died and none ran there in 80 runs instrumented to see it. R
-     starting and stopping Rprof around glmer() fits still died once in 20
-     processes — a thread born between two calls, while the host's handler
-     stood in the forwarder's place, waited for a carrier in vain — until
-     the carrier became SIGSTKFLT.)
+     of 600 died and none ran there in 80 runs instrumented to see it; with
+     the SIGSTKFLT carrier 0 of 300. Not yet explained: R starting and
+     stopping Rprof ten times around glmer() fits dies in about one process
+     in 40–50, with a host handler's frame pushed from a thread of Go's
+     whose mask did not block SIGPROF — see issue 16.)
 
    The host's handler thus runs as before on the host's threads, only never
    on a goroutine's stack. A host that looks at the disposition of these
