@@ -131,6 +131,7 @@ static void attach_thread(void) {
     glmmgo_host_thread = 1;
     glmmgo_go_attach();
     pthread_sigmask(SIG_SETMASK, &own, NULL);
+    glmmgo_immunise_all(); /* Go's runtime has finished starting now */
 }
 
 /* The host's handlers are wrapped before anything else, the first

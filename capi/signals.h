@@ -76,6 +76,12 @@ extern __thread int glmmgo_host_thread;
    (called on every entry). */
 void glmmgo_wrap_signals(void);
 
+/* Immunises every thread of Go's now and waits (at most 50 ms) until each
+   blocks the three: after a thread's first attachment, when Go's runtime
+   has finished starting (an immunisation sent while it was still starting
+   may have been undone by its start-up code). */
+void glmmgo_immunise_all(void);
+
 /* Sends the immunisation signal to every other thread not immunised yet,
    when a wrapped handler is installed: now, or if the last sweep is a
    tenth of a second old. */

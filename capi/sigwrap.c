@@ -197,12 +197,22 @@ static int blocks_wrapped(pid_t tid) {
     return 1;
 }
 
+/* Whether registered thread k is immune: its immunisation ran (the flag)
+   and its mask still blocks the three. Both, because each alone can
+   deceive: Go's start-up code resets the mask of a thread immunised before
+   it (the flag stays), and a thread inside one of Go's signal handlers, or
+   creating a thread, blocks every signal for a moment (the mask looks
+   immune before its immunisation has run). */
+static int immune_now(int k) {
+    return atomic_load(&thread_immune[k]) && blocks_wrapped((pid_t)atomic_load(&thread_tid[k]));
+}
+
 /* Whether every thread registered as Go's blocks them (or, without
    registered threads, every thread known to the immunisation is immune). */
 static int all_immune(void) {
     int n = atomic_load(&nthreads), reg = atomic_load(&births) > 0;
     for (int k = 0; k < n && k < MAXTHREADS; k++) {
-        if (reg ? !blocks_wrapped((pid_t)atomic_load(&thread_tid[k])) : !atomic_load(&thread_immune[k])) return 0;
+        if (reg ? !immune_now(k) : !atomic_load(&thread_immune[k])) return 0;
     }
     return 1;
 }
@@ -248,7 +258,7 @@ static void sweep(int sig) {
         int n = atomic_load(&nthreads);
         for (int k = 0; k < n && k < MAXTHREADS; k++) {
             pid_t tid = (pid_t)atomic_load(&thread_tid[k]);
-            if (tid != 0 && tid != self && !blocks_wrapped(tid)) send_immunise(tid, sig);
+            if (tid != 0 && tid != self && !immune_now(k)) send_immunise(tid, sig);
         }
         return;
     }
@@ -359,6 +369,13 @@ void glmmgo_wrap_signals(void) {
     glmmgo_sweep_threads(fresh);
     int sig = carrier_signal();
     if (fresh && sig != 0) await_immunity(sig);
+}
+
+void glmmgo_immunise_all(void) {
+    int sig = carrier_signal();
+    if (sig == 0) return;
+    glmmgo_sweep_threads(1);
+    await_immunity(sig);
 }
 
 void glmmgo_sweep_threads(int now) {
