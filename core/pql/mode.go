@@ -63,15 +63,8 @@ func modeDense(pr pirls.Problem, vcOf []int, beta, sigma []float64, opt Options)
 	if need := 8 * 3 * float64(pr.Q) * float64(pr.Q); need > DenseLimit {
 		return nil, errs.Invalidf("z", "Z cannot be grouped into terms and the dense mode would need %.3g GB for q = %d, above its limit of %.3g GB", need/1e9, pr.Q, float64(DenseLimit)/1e9)
 	}
-	off := make([]float64, pr.N)
-	copy(off, pr.Offset)
-	for j := 0; j < pr.P; j++ {
-		for i := range off {
-			off[i] += pr.X[j*pr.N+i] * beta[j]
-		}
-	}
 	r := pr.Response
-	r.Offset = off
+	r.Offset = FixedOffset(pr.Offset, pr.X, pr.N, beta[:pr.P])
 	solver, err := pirls.New(pirls.Problem{Response: r, N: pr.N, Q: pr.Q, Z: pr.Z})
 	if err != nil {
 		return nil, err
@@ -89,4 +82,18 @@ func modeDense(pr pirls.Problem, vcOf []int, beta, sigma []float64, opt Options)
 		u[j] = a[j] * res.S[j]
 	}
 	return u, nil
+}
+
+// FixedOffset returns o + Xβ (length n; X is n×len(β) column-major, o may
+// be nil): the offset of a problem in u alone, with the fixed effects held
+// at β.
+func FixedOffset(offset, x []float64, n int, beta []float64) []float64 {
+	off := make([]float64, n)
+	copy(off, offset)
+	for j, b := range beta {
+		for i := range off {
+			off[i] += x[j*n+i] * b
+		}
+	}
+	return off
 }

@@ -36,15 +36,8 @@ func (f *Fit) centreAt(d mcla.Data, z *sparse.CSR, vcOf []int, theta []float64) 
 	if f.sparsePlan {
 		return f.centreBlocked(d, z, vcOf, theta)
 	}
-	off := make([]float64, d.N)
-	copy(off, d.Offset)
-	for j := 0; j < f.P; j++ {
-		for i := range off {
-			off[i] += d.X[j*d.N+i] * theta[j]
-		}
-	}
 	r := d.Response
-	r.Offset = off
+	r.Offset = pql.FixedOffset(d.Offset, d.X, d.N, theta[:f.P])
 	solver, err := pirls.New(pirls.Problem{Response: r, N: d.N, Q: f.Q, Z: z})
 	if err != nil {
 		return err

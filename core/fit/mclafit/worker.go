@@ -8,6 +8,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/parallel"
+	"github.com/glmmgo/glmmgo/core/pql"
 	"github.com/glmmgo/glmmgo/core/sparse"
 )
 
@@ -112,14 +113,7 @@ type builtDensity struct {
 // built in compressed rows from Z's rows when the plan for Z
 // (importance.PlanFor) is sparse, else q×q as glmm builds it.
 func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec, sparsePlan bool) (builtDensity, error) {
-	n := d.N
-	eta := make([]float64, n)
-	copy(eta, d.Offset)
-	for j := 0; j < d.P; j++ {
-		for i := 0; i < n; i++ {
-			eta[i] += d.X[j*n+i] * s.Beta[j]
-		}
-	}
+	eta := pql.FixedOffset(d.Offset, d.X, d.N, s.Beta[:d.P])
 	z.MulVecAdd(eta, eta, s.UStar)
 	p := importance.Params{Zeta: s.Zeta, P: s.P, UStar: s.UStar, DStar: s.DStar, TAtUStar: s.TAtUStar, TSigma: s.TSigma}
 	var b builtDensity
