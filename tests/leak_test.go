@@ -163,8 +163,12 @@ func TestValgrind(t *testing.T) {
 		t.Errorf("no leak summary:\n%s", lastLines(log, 30))
 	}
 	t.Logf("valgrind, %s iterations: %v; %s", n, s, grepLine(log, "suppressed:"))
+	// The 50 leaked blocks count whether valgrind calls them definitely
+	// or possibly lost: a stale pointer into one of them (left in a
+	// register or on a stack) makes it "possibly lost", as seen once in CI
+	// (4 900 definitely + 100 possibly).
 	bad := leakSummary(t, valgrind(t, exe, "50", "10", "hostleak"))
-	if bad["definitely lost"] < 50*100 {
+	if bad["definitely lost"]+bad["indirectly lost"]+bad["possibly lost"] < 50*100 {
 		t.Errorf("a host leaking 100 bytes per iteration was not caught: %v", bad)
 	}
 }
