@@ -113,11 +113,19 @@ __thread const sigset_t *glmmgo_host_mask;
 __thread uintptr_t glmmgo_callback_sp;
 static sigset_t blocked_in_calls; /* the asynchronous signals and SIGPROF, SIGCHLD */
 
+/* Also blocked while Go starts: SIGPROF, SIGCHLD and 34, so that the
+   thread that starts Go's runtime is born with them blocked (Go's start-up
+   code unblocks them on it, and at that instant takes the immunisation
+   queued to it at birth, threads.c), and the host's handlers of them are
+   wrapped before that thread exists: a host that loads the library while
+   its profiler runs (R: glmmgo::glmer() inside Rprof()) otherwise had its
+   handler run on the goroutine stacks of Go's package initialisation. */
 __attribute__((constructor(101))) static void block_before_go(void) {
     glmmgo_async_set(&glmmgo_async_signals);
     glmmgo_wrapped_set(&blocked_in_calls);
     sigorset(&blocked_in_calls, &blocked_in_calls, &glmmgo_async_signals);
-    if (pthread_sigmask(SIG_BLOCK, &glmmgo_async_signals, &glmmgo_loader_mask) == 0) glmmgo_loader_blocked = 1;
+    if (pthread_sigmask(SIG_BLOCK, &blocked_in_calls, &glmmgo_loader_mask) == 0) glmmgo_loader_blocked = 1;
+    glmmgo_wrap_at_load();
 }
 
 /* A thread's first call into Go gives it Go's per-thread state, which

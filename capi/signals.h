@@ -76,6 +76,11 @@ extern __thread int glmmgo_host_thread;
    (called on every entry). */
 void glmmgo_wrap_signals(void);
 
+/* Puts the forwarder in front of the host's handlers of SIGPROF, SIGCHLD
+   and 34 that lack SA_ONSTACK, when the library is loaded, before Go's
+   runtime starts (no thread of Go's exists yet: nothing to sweep). */
+void glmmgo_wrap_at_load(void);
+
 /* Immunises every thread of Go's now and waits (at most 50 ms) until each
    blocks the three: after a thread's first attachment, when Go's runtime
    has finished starting (an immunisation sent while it was still starting

@@ -18,9 +18,13 @@
    calls of pthread_create here (only runtime/cgo makes them); the host's
    calls are not touched. Each thread is registered as Go's; those created
    with every signal blocked, as runtime/cgo creates the scheduler's
-   threads, are immunised at birth (the first, which starts the runtime
-   when the library is loaded, is not: Go's start-up code would undo it;
-   the sweeps immunise it). */
+   threads, are immunised at birth. So is the first, which starts the
+   runtime when the library is loaded: it inherits the loading thread's
+   mask, in which the library's first constructor blocked the three
+   (capi/guard.c), and takes its immunisation when Go's start-up code
+   unblocks them — provided a host handler was wrapped at load (the
+   immunisation then travels on a wrapped signal); otherwise the sweeps of
+   the first call immunise it. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>

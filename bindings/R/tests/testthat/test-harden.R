@@ -20,13 +20,13 @@ test_that("a fit started far from the maximum is not reported as converged, and 
   expect_equal(names(g$trust.convergence), "OK")
 })
 
-test_that("Rprof() around 20 glmm() and 20 lmer() fits does not kill R", {
+test_that("Rprof() around 20 glmm() and 20 lmer() fits, and around glmmgo's loading, does not kill R", {
   ## In a fresh process each (a failure kills the process, not this session).
   skip_on_os("windows")
   child <- normalizePath(test_path("fixtures", "rprof-child.R"))
   rscript <- file.path(R.home("bin"), "Rscript")
   libs <- paste(.libPaths(), collapse = .Platform$path.sep)
-  for (what in c("glmm", "lmer")) {
+  for (what in c("glmm", "lmer", "load")) {
     out <- suppressWarnings(system2(rscript, c(shQuote(child), what), stdout = TRUE, stderr = TRUE,
                                     env = paste0("R_LIBS=", shQuote(libs)), timeout = 120))
     expect_true("SURVIVED" %in% out, info = paste(c(what, tail(out, 10)), collapse = "\n"))
