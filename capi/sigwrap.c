@@ -49,7 +49,7 @@
    immunisation the instant Go unblocks them, before Go's package
    initialisation runs on it (guard.c, block_before_go; measured with
    tests/c/loadprof.c: the host's handler ran there, on a goroutine's
-   stack, in 57 of 60 loads before, in none of 680 after; under R, 1
+   stack, in 28 of 30 loads before, in none of 600 after; under R, 1
    process in 40–80 died of it).
 
    The host's handler thus runs as before on the host's threads, only never

@@ -6,17 +6,21 @@
    wrapped such a handler and blocked the three signals at load
    (capi/guard.c, block_before_go), the handler ran on the thread that
    starts Go's runtime while it ran Go's package initialisation, on a
-   goroutine's stack, in 57 of 60 runs; under R, 1 process in 40–80 died
+   goroutine's stack, in 28 of 30 runs; under R, 1 process in 40–80 died
    of it.
 
    Prints
      ticks          the handler's runs
      off_main       of which on a thread other than the host's
-     off_main_host  of those, the ones that were a real tick (not the
-                    library's immunisation, a signal it queues, which the
-                    host's handler may see if it stands in place of the
-                    library's forwarder at that instant: it then runs on
-                    the new thread's own stack, before Go's code)
+     off_main_host  of those, the ones that ran where a goroutine's stack
+                    could be: a real tick (not the library's immunisation,
+                    a signal it queues, which the host's handler may see
+                    if it stands in place of the library's forwarder at
+                    that instant: it then runs on the new thread's own
+                    stack, before Go's code) that did not run on the
+                    signal stack (where the library's forwarder runs the
+                    host's handler, when a tick reaches one of Go's
+                    threads before its immunisation)
 
    usage: loadprof LIBDIR */
 #define _GNU_SOURCE
@@ -43,7 +47,9 @@ static void on_prof(int sig, siginfo_t *si, void *uc) {
     ticks++;
     if ((pid_t)syscall(SYS_gettid) != main_tid) {
         off_main++;
-        if (si == NULL || si->si_code != SI_QUEUE) off_main_host++;
+        stack_t ss;
+        int onstack = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
+        if ((si == NULL || si->si_code != SI_QUEUE) && !onstack) off_main_host++;
     }
 }
 
