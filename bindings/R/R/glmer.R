@@ -121,10 +121,11 @@ glmer_response <- function(y, w, fam, formula) {
       stop(sprintf("the response '%s' has zero trials (successes + failures = 0) in observation %d: remove those rows (they carry no information)",
                    nm, which(nt == 0)[1]), call. = FALSE)
     return(list(code = codes[["GLMMGO_BINOMIAL"]], y = s, trials = nt, w = w, yobs = s / nt,
-                prior = nt * (w %||% 1), bernoulli = FALSE))
+                prior = nt * (w %||% 1), bernoulli = FALSE, two.column = TRUE, colnames = colnames(y)))
   }
   if (is.matrix(y) && ncol(y) > 1)
     stop(sprintf("a matrix response '%s' for the binomial family must have two columns, cbind(successes, failures)", nm), call. = FALSE)
+  lev <- if (is.factor(y)) levels(y) # simulate() returns this factor, as lme4
   if (is.factor(y)) y <- as.numeric(y != levels(y)[1])
   if (is.logical(y)) y <- as.numeric(y)
   if (!is.numeric(y)) stop(sprintf("the response '%s' must be 0/1, a factor, proportions or cbind(successes, failures) for the binomial family", nm), call. = FALSE)
@@ -139,7 +140,7 @@ glmer_response <- function(y, w, fam, formula) {
       stop(sprintf("the response '%s' has proportions (observation %d is %s) but no weights: give the numbers of trials as 'weights', or use cbind(successes, failures)",
                    nm, which(y != 0 & y != 1)[1], format(y[which(y != 0 & y != 1)[1]])), call. = FALSE)
     return(list(code = codes[["GLMMGO_BERNOULLI"]], y = y, trials = NULL, w = NULL, yobs = y, prior = rep(1, length(y)),
-                bernoulli = TRUE))
+                bernoulli = TRUE, levels = lev))
   }
   ## proportions with weights: the weights are the numbers of trials
   s <- y * w
@@ -147,7 +148,8 @@ glmer_response <- function(y, w, fam, formula) {
     stop(sprintf("the response '%s' times 'weights' must be whole numbers of successes (glm's binomial: weights are the numbers of trials); observation %d gives %s",
                  nm, which(abs(s - round(s)) > 1e-8 * pmax(1, s) | w != round(w))[1], format(s[which(abs(s - round(s)) > 1e-8 * pmax(1, s) | w != round(w))[1]])),
          call. = FALSE)
-  list(code = codes[["GLMMGO_BINOMIAL"]], y = round(s), trials = w, w = NULL, yobs = y, prior = w, bernoulli = FALSE)
+  list(code = codes[["GLMMGO_BINOMIAL"]], y = round(s), trials = w, w = NULL, yobs = y, prior = w, bernoulli = FALSE,
+       levels = lev)
 }
 
 ## The link's code of glmmgo.h.
@@ -242,18 +244,27 @@ glmer_fit_object <- function(lf, model, res, nAGQ, call, ctrl) {
 }
 
 ## lme4's convergence report: a warning when a stage stopped before
-## converging, lme4's gradient check (the Newton step H^{-1} g relative to
-## the parameters) when the Hessian is there, and the singular-fit message.
+## converging, the gradient check when the Hessian is there, and the
+## singular-fit message. The gradient check is the one lmer fits get
+## (convergence.R): per parameter the smaller of |g| and |R^-T g|, where
+## H = R'R is the Hessian of the deviance in (theta, beta) — R^-T g is the
+## gradient in coordinates where H is the identity, so ||R^-T g||^2 =
+## g'H^-1 g, twice the decrease still to come —, against check.conv.grad's
+## tol; |g| alone where H is not positive definite. lme4's checkConv uses
+## R^-1 g, which has no such meaning: it warns at Contraception's optimum
+## (lme4#783's false warnings), where g'H^-1 g = 1e-7. The Newton step
+## H^-1 g, which glmmgo used before, warned on poorly determined thetas.
 glmer_report_convergence <- function(fit) {
   cc <- fit$control$checkConv
   if (!fit$converged) warning(sprintf("glmer: %s", fit$optinfo$messages), call. = FALSE)
   H <- fit$optinfo$hessian
   g <- fit$optinfo$gradient
-  if (!is.null(H) && length(g) == nrow(H)) {
-    step <- tryCatch(solve(H, g), error = function(e) NULL)
-    if (!is.null(step) && max(abs(step)) > cc$check.conv.grad$tol)
-      act(cc$check.conv.grad$action, sprintf("Model failed to converge with max|grad| = %.4g (tol = %g): the scaled gradient H^-1 g at the optimum",
-                                             max(abs(step)), cc$check.conv.grad$tol))
+  if (!is.null(H) && length(g) == nrow(H) && all(is.finite(H)) && all(is.finite(g))) {
+    R <- tryCatch(chol(H), error = function(e) NULL)
+    mingrad <- if (is.null(R)) abs(g) else pmin(abs(backsolve(R, g, transpose = TRUE)), abs(g))
+    if (max(mingrad) > cc$check.conv.grad$tol)
+      act(cc$check.conv.grad$action, sprintf("Model failed to converge with max|grad| = %.4g (tol = %g, component %d)",
+                                             max(mingrad), cc$check.conv.grad$tol, which.max(mingrad)))
   }
   if (fit$singular) act(cc$check.conv.singular$action, "boundary (singular) fit: see help('isSingular')")
   invisible(fit)

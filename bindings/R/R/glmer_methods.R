@@ -59,27 +59,45 @@ glmer_engine <- function(fit) {
   e$model
 }
 
-## Simulated responses given the linear predictor eta: 0/1 (Bernoulli),
-## proportions of the fit's trials (binomial), counts.
+## Simulated responses given the linear predictor eta, in the shape of the
+## fitted response, as lme4 (its family's simulate()): a factor response
+## gives the factor, cbind(successes, failures) a two-column matrix with its
+## column names, 0/1 gives 0/1, proportions with weights proportions of the
+## fit's trials; counts for Poisson and negative binomial.
 simulate_response.glmmgo_glmer <- function(object, mu, sig) {
   m <- object$family$linkinv(mu)
   r <- object$resp
   n <- length(m)
   switch(object$family$family,
-    binomial = if (r$bernoulli) stats::rbinom(n, 1, m) else stats::rbinom(n, r$trials, m) / r$trials,
+    binomial = simulate_binomial(r, m),
     poisson = stats::rpois(n, m),
     stats::rnbinom(n, size = object$family$size, mu = m))
 }
 
+simulate_binomial <- function(r, m) {
+  n <- length(m)
+  if (!is.null(r$levels)) return(factor(r$levels[1 + stats::rbinom(n, 1, m)], levels = r$levels))
+  if (r$bernoulli) return(stats::rbinom(n, 1, m))
+  y <- stats::rbinom(n, r$trials, m)
+  if (!isTRUE(r$two.column)) return(y / r$trials)
+  yy <- cbind(y, r$trials - y)
+  colnames(yy) <- r$colnames
+  yy
+}
+
 ## refit(): the same model to a new response (a vector on the scale of
-## getME(fit, "y"): 0/1, proportions of the fit's trials, counts; or a
-## two-column matrix of successes and failures), from the fit's estimates.
+## getME(fit, "y"): 0/1, proportions of the fit's trials, counts; a factor;
+## or a two-column matrix of successes and failures — what simulate()
+## returns), from the fit's estimates.
 refit.glmmgo_glmer <- function(object, newresp = NULL, control = NULL, ...) {
   r <- object$resp
   if (!is.null(newresp)) {
     if (is.data.frame(newresp)) newresp <- newresp[[1]]
     if (is.matrix(newresp) && ncol(newresp) == 2) {
       if (nrow(newresp) != object$nobs) stop(sprintf("refit(newresp =): %d rows for %d observations", nrow(newresp), object$nobs), call. = FALSE)
+      r <- glmer_response(newresp, r$w, object$family, object$formula)
+    } else if (is.factor(newresp)) {
+      if (length(newresp) != object$nobs) stop(sprintf("refit(newresp =): %d values for %d observations", length(newresp), object$nobs), call. = FALSE)
       r <- glmer_response(newresp, r$w, object$family, object$formula)
     } else {
       y <- as.numeric(newresp)

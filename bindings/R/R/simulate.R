@@ -44,14 +44,26 @@ simulate.glmmgo_merMod <- function(object, nsim = 1, seed = NULL, use.u = FALSE,
     mu <- eta0 + re_contribution(object$reterms, b)
     simulate_response(object, mu, sig)
   })
-  out <- as.data.frame(stats::setNames(sims, paste0("sim_", seq_len(nsim))))
-  rownames(out) <- rownames(object$frame)
+  rn <- rownames(object$frame)
   if (identical(na.action, stats::na.exclude) && !is.null(object$na.action)) {
     na <- object$na.action
     class(na) <- "exclude"
-    out <- as.data.frame(lapply(out, function(v) stats::napredict(na, v)))
+    sims <- lapply(sims, function(v) stats::napredict(na, v))
+    rn <- NULL
   }
+  out <- sim_frame(sims, rn)
   attr(out, "seed") <- rng
+  out
+}
+
+## The simulations as lme4 returns them: a data frame with one column per
+## simulation, sim_1, sim_2, ...; a two-column binomial response stays one
+## matrix column (as.data.frame would split it).
+sim_frame <- function(sims, row.names) {
+  n <- NROW(sims[[1]])
+  out <- data.frame(seq_len(n))[, FALSE, drop = FALSE]
+  for (i in seq_along(sims)) out[[paste0("sim_", i)]] <- sims[[i]]
+  if (!is.null(row.names)) rownames(out) <- row.names
   out
 }
 

@@ -80,16 +80,44 @@ test_that("methods: predict, residuals, ranef, VarCorr, vcov, summary, anova, si
   a <- anova(g0, g)
   expect_equal(a$Chisq[2], deviance(g0) - deviance(g), tolerance = 1e-8)
   s <- simulate(g, nsim = 2, seed = 3)
-  expect_equal(dim(s), c(nrow(cbpp), 2L))
-  expect_true(all(s[[1]] >= 0 & s[[1]] <= 1 & abs(s[[1]] * cbpp$size - round(s[[1]] * cbpp$size)) < 1e-9))
+  sl <- simulate(l, nsim = 2, seed = 3)
+  expect_equal(dim(s), dim(sl))
+  expect_identical(names(s), names(sl))
+  # as lme4: each simulation of a cbind(successes, failures) response is a
+  # two-column matrix with the response's column names
+  expect_true(is.matrix(s[[1]]))
+  expect_identical(dim(s[[1]]), dim(sl[[1]]))
+  expect_identical(colnames(s[[1]]), colnames(sl[[1]]))
+  expect_equal(unname(rowSums(s[[1]])), cbpp$size)
+  expect_true(all(s[[1]] >= 0 & s[[1]] == round(s[[1]])))
   r <- glmmgo::refit(g, s[[1]])
-  cbpp$sim <- round(s[[1]] * cbpp$size)
+  cbpp$sim <- s[[1]][, 1]
   direct <- glmmgo::glmer(cbind(sim, size - sim) ~ period + (1 | herd), cbpp, family = stats::binomial)
   expect_equal(glmmgo::fixef(r), glmmgo::fixef(direct), tolerance = 1e-10)
   expect_equal(glmmgo::fixef(glmmgo::refit(g)), glmmgo::fixef(g))
   dc <- glmmgo::getME(g, "devcomp")
   expect_equal(dc$cmp[["dev"]], deviance(g))
   expect_equal(dc$dims[["GLMM"]], 1)
+})
+
+test_that("simulate() returns the response's shape: a factor for a factor, proportions for proportions", {
+  skip_if_not_installed("lme4")
+  cbpp <- lme4_data("cbpp")
+  cbpp$any <- factor(ifelse(cbpp$incidence > 0, "yes", "no"))
+  g <- glmmgo::glmer(any ~ period + (1 | herd), cbpp, family = stats::binomial)
+  s <- simulate(g, nsim = 3, seed = 1)
+  expect_true(is.factor(s$sim_1))
+  expect_identical(levels(s$sim_1), levels(cbpp$any))
+  l <- suppressMessages(lme4::glmer(any ~ period + (1 | herd), cbpp, family = stats::binomial))
+  expect_identical(class(s$sim_1), class(simulate(l, seed = 1)$sim_1))
+  cbpp$simf <- s$sim_3
+  expect_equal(glmmgo::fixef(glmmgo::refit(g, s$sim_3)),
+               glmmgo::fixef(glmmgo::glmer(simf ~ period + (1 | herd), cbpp, family = stats::binomial)), tolerance = 1e-10)
+  cbpp$prop <- cbpp$incidence / cbpp$size
+  gp <- glmmgo::glmer(prop ~ period + (1 | herd), cbpp, family = stats::binomial, weights = size)
+  sp <- simulate(gp, seed = 2)$sim_1
+  expect_true(is.numeric(sp) && is.null(dim(sp)))
+  expect_true(all(abs(sp * cbpp$size - round(sp * cbpp$size)) < 1e-9 & sp >= 0 & sp <= 1))
 })
 
 test_that("bad input gives clear errors", {
@@ -151,4 +179,31 @@ test_that("what needs the engine's PIRLS factor says so instead of answering wro
   expect_error(anova(g), "single glmer")
   expect_equal(glmmgo::getME(g, "theta")[[1]], g$theta)
   expect_equal(glmmgo::getME(g, "devcomp")$cmp[["ldL2"]], g$logdet)
+})
+
+test_that("glmer's gradient check: min(|g|, |R^-T g|) per parameter, H = R'R", {
+  ## Closed forms by hand. Before, glmmgo warned when the Newton step H^-1 g
+  ## exceeded the tolerance, which it does on a poorly determined theta
+  ## (case 1: H^-1 g = 0.005) where the fit is converged. Case 3 is where
+  ## lme4's checkConv (R^-1 g) gives 0.01 and the whitened gradient 0.005.
+  check <- function(H, g) {
+    fit <- list(control = glmmgo::glmerControl(), converged = TRUE, singular = FALSE,
+                optinfo = list(hessian = H, gradient = g, messages = ""))
+    tryCatch({ glmmgo:::glmer_report_convergence(fit); "" }, warning = function(w) conditionMessage(w))
+  }
+  expect_identical(check(diag(c(22, 0.01)), c(1e-4, 5e-5)), "")
+  expect_match(check(diag(c(4, 1)), c(0.01, 0.001)), "max|grad| = 0.005 (tol = 0.002, component 1)", fixed = TRUE)
+  expect_match(check(matrix(c(4, 2, 2, 2), 2), c(0.01, 0.01)), "max|grad| = 0.005 (tol = 0.002, component 1)", fixed = TRUE)
+  expect_identical(check(matrix(c(4, 2, 2, 2), 2), c(0.001, 0.001)), "")
+  expect_match(check(-diag(2), c(3e-3, 0)), "max|grad| = 0.003 ", fixed = TRUE) # not positive definite: |g|
+})
+
+test_that("Contraception: no false convergence warning at an optimum lme4 warns about", {
+  skip_if_not_installed("mlmRev")
+  e <- new.env()
+  utils::data(list = "Contraception", package = "mlmRev", envir = e)
+  f <- expect_no_warning(glmmgo::glmer(use ~ age + I(age^2) + urban + livch + (1 | urban:district), e$Contraception,
+                                       family = stats::binomial))
+  H <- f$optinfo$hessian; g <- f$optinfo$gradient
+  expect_lt(sum(g * solve(H, g)), 1e-5) # the Newton decrement: the deviance is within 1e-5 of its minimum
 })
