@@ -118,12 +118,10 @@ refit.glmmgo_glmer <- function(object, newresp = NULL, control = NULL, ...) {
   fit
 }
 
-## Wald intervals of the fixed effects (NA for theta), as lme4's
-## confint(method = "Wald"); the parametric bootstrap as for lmer fits.
-## Profiles of a GLMM's deviance are not available.
-confint.glmmgo_glmer <- function(object, parm, level = 0.95, method = c("Wald", "profile", "boot"), ...) {
+## Intervals as lme4's confint.merMod: profile (its default; profile_glmer.R),
+## Wald for the fixed effects (NA for theta), the parametric bootstrap as
+## for lmer fits.
+confint.glmmgo_glmer <- function(object, parm, level = 0.95, method = c("profile", "Wald", "boot"), ...) {
   method <- match.arg(method)
-  if (method == "profile")
-    stop("confint(method = \"profile\") is not available for glmer() fits: use method = \"Wald\" or \"boot\"", call. = FALSE)
   confint.glmmgo_merMod(object, parm, level = level, method = method, ...)
 }

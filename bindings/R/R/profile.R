@@ -143,6 +143,12 @@ profile.glmmgo_lmm <- function(fitted, which = NULL, alphamax = 0.01, maxpts = 1
     res[[pnames[nvp + j]]] <- profile_one(nvp + j, opt, fixed_zeta, -Inf, Inf, delta, cutoff, maxpts, maxmult,
                                           function(row) NULL, verbose, step0 = step0)
   }
+  glmmgo_profile_object(res, c(lower, rep(-Inf, p)), c(upper, rep(Inf, p)), pnames)
+}
+
+## The profiles (one matrix of points per parameter) in lme4's long layout,
+## with each parameter's forward and backward splines and its bounds.
+glmmgo_profile_object <- function(res, lower, upper, pnames) {
   out <- do.call(rbind, lapply(names(res), function(nm) {
     d <- as.data.frame(res[[nm]], check.names = FALSE)
     d$.par <- nm
@@ -153,8 +159,7 @@ profile.glmmgo_lmm <- function(fitted, which = NULL, alphamax = 0.01, maxpts = 1
   spl <- lapply(names(res), function(nm) profile_splines(out[out$.par == nm, ], nm))
   names(spl) <- names(res)
   structure(out, forward = lapply(spl, `[[`, "forward"), backward = lapply(spl, `[[`, "backward"),
-            lower = c(lower, rep(-Inf, p))[match(names(res), pnames)],
-            upper = c(upper, rep(Inf, p))[match(names(res), pnames)],
+            lower = lower[match(names(res), pnames)], upper = upper[match(names(res), pnames)],
             class = c("glmmgo_profile", "data.frame"))
 }
 

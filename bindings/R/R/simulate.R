@@ -151,7 +151,6 @@ confint.glmmgo_merMod <- function(object, parm, level = 0.95, method = c("profil
     message(sprintf("Computing %s confidence intervals ...", if (method == "profile") "profile" else "bootstrap"))
   switch(method,
     profile = {
-      if (!inherits(object, "glmmgo_lmm")) stop("profile intervals are available for lmer() fits", call. = FALSE)
       pp <- profile(object, which = parm, signames = oldNames, ...)
       if (missing(zeta)) confint(pp, level = level) else confint(pp, level = level, zeta = zeta)
     },

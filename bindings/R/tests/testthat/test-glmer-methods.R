@@ -72,7 +72,6 @@ test_that("methods: predict, residuals, ranef, VarCorr, vcov, summary, anova, si
   expect_equal(attr(logLik(g), "df"), attr(logLik(l), "df"))
   ci <- confint(g, method = "Wald")
   expect_equal(unname(ci[-1, ]), unname(confint(l, method = "Wald")[-1, ]), tolerance = 0.02)
-  expect_error(confint(g, method = "profile"), "not available for glmer")
   out <- capture.output(print(summary(g)))
   expect_true(any(grepl("Laplace Approximation", out)))
   expect_true(any(grepl("-2 log L", out)))
@@ -206,4 +205,22 @@ test_that("Contraception: no false convergence warning at an optimum lme4 warns 
                                        family = stats::binomial))
   H <- f$optinfo$hessian; g <- f$optinfo$gradient
   expect_lt(sum(g * solve(H, g)), 1e-5) # the Newton decrement: the deviance is within 1e-5 of its minimum
+})
+
+test_that("profile intervals of a glmer fit match lme4's (cbpp: .sig01 and the fixed effects)", {
+  ## lme4 profiles -2 log L in (sd, beta) at the fit's nAGQ and inverts the
+  ## signed square root at the normal quantiles; the same here, each point
+  ## a minimisation of the engine's deviance over the other parameters.
+  skip_if_not_installed("lme4")
+  cbpp <- lme4_data("cbpp")
+  g <- cbpp_fit()
+  l <- lme4::glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), cbpp, family = stats::binomial)
+  ours <- suppressMessages(confint(g))
+  ref <- suppressMessages(confint(l))
+  expect_identical(rownames(ours), rownames(ref))
+  expect_equal(unname(ours), unname(ref), tolerance = 5e-4) # measured: 3e-5 apart
+  pr <- profile(g, which = ".sig01")
+  expect_true(all(c(".zeta", ".sig01", ".par") %in% names(pr)))
+  expect_error(confint(glmmgo::glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), cbpp,
+                                     family = stats::binomial, nAGQ = 0), method = "profile"), "nAGQ = 0")
 })
