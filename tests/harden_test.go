@@ -159,13 +159,15 @@ func TestMemoryReturned(t *testing.T) {
 // on the engine's threads, reaches the caller's thread at the next
 // heartbeat, and the u-matrix is cleared on another goroutine while the
 // caller keeps beating (in R, Ctrl-C during the clearing of a 1 GB
-// u-matrix was served 10-16 s late). The bound, 2 s, is far above the
-// heartbeat interval (20 ms) to tolerate a loaded machine.
+// u-matrix was served 10-16 s late). The bound, 5 s, is far above the
+// heartbeat interval (20 ms) and the usual latency (0.001–0.1 s) to
+// tolerate a loaded machine: at a load average of 7 on two cores one run
+// took 2.3 s in the sampling phase, where the 290 MB are first touched.
 func TestSigintLatency(t *testing.T) {
 	for _, delay := range []string{"0.2", "0.6"} {
 		got := hardenLines(t, "sigint_latency", "3e5", delay)
 		lat, err := strconv.ParseFloat(got["latency"][0], 64)
-		if got["status"][0] != "4" || err != nil || lat > 2 {
+		if got["status"][0] != "4" || err != nil || lat > 5 {
 			t.Errorf("SIGINT at %s s: status %v, latency %v s", delay, got["status"], got["latency"])
 		}
 		t.Logf("SIGINT at %s s: phase %s, stopped %.3f s later", delay, got["phase"][0], lat)
