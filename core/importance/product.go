@@ -187,12 +187,18 @@ func (p *Product) LogProbs(u, dst, scratch []float64) {
 }
 
 // LogProb returns log f̃(u) = Σ_b log f̃_b(u_b).
-func (p *Product) LogProb(u []float64) float64 {
-	lp := make([]float64, len(p.cols))
-	p.LogProbs(u, lp, make([]float64, p.ScratchLen()))
+func (p *Product) LogProb(u []float64) float64 { return p.LogProbSum(u, make([]float64, p.ScratchLen())) }
+
+// LogProbSum is LogProb with scratch of length at least ScratchLen; it
+// does not allocate.
+func (p *Product) LogProbSum(u, scratch []float64) float64 {
 	var s float64
-	for _, v := range lp {
-		s += v
+	for b, c := range p.cols {
+		ub := scratch[:len(c)]
+		for k, j := range c {
+			ub[k] = u[j]
+		}
+		s += p.dens[b].LogProb(ub)
 	}
 	return s
 }

@@ -105,9 +105,9 @@ func (m *Model) setBlocks(p *importance.Product, workers int) error {
 	if err != nil {
 		return err
 	}
-	width, ss := m.logFtWidth(), m.ssWidth()
+	nb, ss := m.NumBlocks(), m.ssWidth()
 	m.dens, m.prod, m.layout = nil, p, l
-	return m.densityChanged(width, ss, workers)
+	return m.densityChanged(nb, ss, workers)
 }
 
 // Product returns the product density set by SetProduct, or nil.
@@ -127,8 +127,17 @@ func (m *Model) NumBlocks() int {
 }
 
 // logFtWidth is the number of log importance densities kept per sample:
-// one per block.
-func (m *Model) logFtWidth() int { return m.NumBlocks() }
+// for the blockwise estimator one per block when the samples are kept,
+// else their sum only (a block redrawn at every evaluation has its
+// blocks' log densities computed again with it: keeping nb values per
+// sample would take as much memory as the samples themselves); one for
+// the joint estimator.
+func (m *Model) logFtWidth(kept bool) int {
+	if m.layout != nil && kept {
+		return m.layout.n()
+	}
+	return 1
+}
 
 // ssWidth is the number of sums of squares kept per sample: nvc for the
 // joint estimator; none for the blockwise one, which sums each block's
@@ -144,14 +153,30 @@ func (m *Model) ssWidth() int {
 // hasDensity reports whether an importance density is set.
 func (m *Model) hasDensity() bool { return m.dens != nil || m.prod != nil }
 
-// logDensities sets the log importance densities of sample u into dst
-// (logFtWidth values), with scratch of length 2q.
+// logDensities sets the log importance densities of sample u into dst:
+// one per block (len(dst) ≥ 2), or log f̃(u) (len(dst) = 1), with scratch
+// of length 2q.
 func (m *Model) logDensities(u, dst, scratch []float64) {
-	if m.layout != nil {
+	switch {
+	case m.layout == nil:
+		dst[0] = m.dens.LogProb(u)
+	case len(dst) == 1:
+		dst[0] = m.prod.LogProbSum(u, scratch)
+	default:
 		m.prod.LogProbs(u, dst, scratch)
-		return
 	}
-	dst[0] = m.dens.LogProb(u)
+}
+
+// blockLogFt returns the blocks' log importance densities of sample k of
+// sample block blk (of kb samples), u: the kept ones, or computed again
+// into ws.lf for a block whose samples are redrawn.
+func (m *Model) blockLogFt(blk *block, k, kb int, u []float64, ws *workerScratch) []float64 {
+	nb := m.layout.n()
+	if len(blk.logFt) == kb*nb {
+		return blk.logFt[k*nb : (k+1)*nb]
+	}
+	m.prod.LogProbs(u, ws.lf, ws.lfz)
+	return ws.lf
 }
 
 // NewPartial returns an empty partial shaped for this model's estimator:
@@ -227,14 +252,16 @@ func (m *Model) accumulateBlocks(p *parallel.Partial, sb, lo, hi int, ws *worker
 	blk := &m.smp.blocks[sb]
 	u := m.blockSamples(sb, ws)
 	base := sb * parallel.BlockSize
+	s0, s1 := parallel.BlockRange(sb, m.smp.m)
 	for k := lo - base; k < hi-base; k++ {
 		uk := u[k*q : (k+1)*q]
+		lf := m.blockLogFt(blk, k, s1-s0, uk, ws)
 		for i := range ws.d {
 			ws.ll[i], ws.r[i], ws.d[i] = m.rowTerm(i, m.eta(i, xb, uk))
 		}
 		joint := 0.0
 		for b := range nb {
-			lb := m.blockScore(b, uk, blk.logFt[k*nb+b], ws)
+			lb := m.blockScore(b, uk, lf[b], ws)
 			if math.IsNaN(lb) || math.IsInf(lb, 1) {
 				return errs.Numericf("par", "the log importance weight of block %d of sample %d is %g", b, base+k, lb)
 			}
@@ -401,4 +428,13 @@ func (m *Model) addBlockHessian(par []float64, b int, pb *parallel.Partial, h []
 		k := m.p + t
 		h[k*d+k] += qb[t]/(2*nu*nu) - st*inv/(nu*nu*nu)
 	}
+}
+
+// FlatSizes are the lengths of one batch's flattened partial (Flatten)
+// and of its two flattened moment partials together, for this model's
+// estimator: what a process computing batches for another sends per
+// batch.
+func (m *Model) FlatSizes() (batch, moments int) {
+	p1, p2 := m.MomentPartials()
+	return m.NewPartial().FlatSize(), p1.FlatSize() + p2.FlatSize()
 }

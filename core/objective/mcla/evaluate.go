@@ -35,6 +35,7 @@ type evalScratch struct {
 type workerScratch struct {
 	d, g, eta, ex []float64
 	ll, r, ss     []float64         // the blockwise estimator's per-observation ℓᵢ and scores, and a block's sₜ
+	lf, lfz       []float64         // its blocks' log f̃_b of a redrawn sample, and scratch for them
 	lanes         []float64         // the assembly row kernel's per-lane sums
 	block         *parallel.Partial // one block's partial, before it joins its batch
 	u, z          []float64         // a redrawn block's samples and the sampler's scratch
@@ -151,6 +152,7 @@ func (m *Model) newWorkerScratch() *workerScratch {
 		d: make([]float64, m.n), g: make([]float64, m.NPar()), block: m.NewPartial()}
 	if m.layout != nil {
 		ws.ll, ws.r, ws.ss = make([]float64, m.n), make([]float64, m.n), make([]float64, m.nvc)
+		ws.lf, ws.lfz = make([]float64, m.layout.n()), make([]float64, 2*m.q)
 	}
 	if !m.smp.kept {
 		ws.u, ws.z = make([]float64, parallel.BlockSize*m.q), make([]float64, 2*m.q)

@@ -55,7 +55,7 @@ func (m *Model) Moments(par []float64, workers int, out *Moments) error {
 	if err := m.momentBatches(0, nb, p1, p2); err != nil {
 		return err
 	}
-	t1, t2 := m.momentPartials()
+	t1, t2 := m.MomentPartials()
 	for g := range nb {
 		t1.Merge(p1[g])
 		t2.Merge(p2[g])
@@ -68,7 +68,7 @@ func (m *Model) Moments(par []float64, workers int, out *Moments) error {
 // the par set by prepare.
 func (m *Model) momentBatches(g0, g1 int, p1, p2 []*parallel.Partial) error {
 	run := func(w, i int) error {
-		p1[i], p2[i] = m.momentPartials()
+		p1[i], p2[i] = m.MomentPartials()
 		b0, b1 := parallel.BatchBlockRange(g0+i, m.smp.m)
 		add := m.addMoments
 		if m.layout != nil {
@@ -153,11 +153,11 @@ func (m *Model) sampleScore(u []float64, blk *block, k int, ws *workerScratch) (
 	return logFnu + logF + m.logFConst - blk.logFt[k], g
 }
 
-// momentPartials returns empty moment partials: for the joint estimator
+// MomentPartials returns empty moment partials: for the joint estimator
 // the sums of e^{b_k} (no sums) and of e^{2b_k} g_k g_k′ (d²); for the
 // blockwise one, per block, the sums of e^{b_bk} g_bk (d) and of
 // e^{2b_bk} g_bk g_bk′ and e^{2b_bk} g_bk (d² + d).
-func (m *Model) momentPartials() (p1, p2 *parallel.Partial) {
+func (m *Model) MomentPartials() (p1, p2 *parallel.Partial) {
 	d := m.NPar()
 	if m.layout == nil {
 		return parallel.NewPartial(0), parallel.NewPartial(d * d)
@@ -175,15 +175,17 @@ func (m *Model) addMomentsBlocks(sb int, ws *workerScratch, p1, p2 *parallel.Par
 	nb := l.n()
 	u := m.blockSamples(sb, ws)
 	blk := &m.smp.blocks[sb]
-	for k := range len(blk.logFt) / nb {
+	s0, s1 := parallel.BlockRange(sb, m.smp.m)
+	for k := range s1 - s0 {
 		uk := u[k*q : (k+1)*q]
+		lf := m.blockLogFt(blk, k, s1-s0, uk, ws)
 		for i := range ws.d {
 			ws.ll[i], ws.r[i], ws.d[i] = m.rowTerm(i, m.eta(i, m.scratch.xb, uk))
 		}
 		p1.Count++
 		p2.Count++
 		for b := range nb {
-			lb := m.blockScore(b, uk, blk.logFt[k*nb+b], ws)
+			lb := m.blockScore(b, uk, lf[b], ws)
 			if math.IsNaN(lb) || math.IsInf(lb, 1) {
 				return errs.Numericf("par", "the log importance weight of block %d of sample %d is %g", b, sb*parallel.BlockSize+k, lb)
 			}

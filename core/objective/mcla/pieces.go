@@ -70,7 +70,7 @@ func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int, 
 			}
 			continue
 		}
-		s.blocks[b] = newBlock(b, mrows, kept, m.q, m.logFtWidth(), m.ssWidth())
+		s.blocks[b] = newBlock(b, mrows, kept, m.q, m.logFtWidth(kept), m.ssWidth())
 		fresh = append(fresh, b)
 	}
 	return m.setStore(s, m.fillList(s, fresh, workers))

@@ -27,21 +27,21 @@ func (m *Model) SetDensity(d *importance.Density, workers int) error {
 	if d.Q() != m.q {
 		return errs.Invalidf("importance", "the density is over %d random effects, the model has q = %d", d.Q(), m.q)
 	}
-	width, ss := m.logFtWidth(), m.ssWidth()
+	nb, ss := m.NumBlocks(), m.ssWidth()
 	m.dens, m.prod, m.layout = d, nil, nil
-	return m.densityChanged(width, ss, workers)
+	return m.densityChanged(nb, ss, workers)
 }
 
 // densityChanged re-evaluates log f̃ on the samples set, or drops them
-// when the estimator kept other values per sample before (width log
-// densities and ss sums of squares): a change between the joint and the
-// blockwise estimator, or to other blocks.
-func (m *Model) densityChanged(width, ss, workers int) error {
+// when the estimator kept other values per sample before (for nb blocks,
+// and ss sums of squares): a change between the joint and the blockwise
+// estimator, or to another number of blocks.
+func (m *Model) densityChanged(nb, ss, workers int) error {
 	m.scratch = evalScratch{}
 	if m.smp == nil {
 		return nil
 	}
-	if width != m.logFtWidth() || ss != m.ssWidth() {
+	if nb != m.NumBlocks() || ss != m.ssWidth() {
 		m.smp = nil
 		return nil
 	}
@@ -92,7 +92,7 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 				dst[(k-lo)*q+j] = col[k]
 			}
 		}
-	}, true, q, m.logFtWidth(), m.ssWidth(), m.cp)
+	}, true, q, m.logFtWidth(true), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (m *Model) SetSampler(mrows int, draw Sampler, workers int) error {
 		return err
 	}
 	m.smp = nil
-	s, err := newStore(mrows, draw, kept, m.q, m.logFtWidth(), m.ssWidth(), m.cp)
+	s, err := newStore(mrows, draw, kept, m.q, m.logFtWidth(kept), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (m *Model) Grow(mrows, workers int) error {
 	if err := m.needStore(mrows, kept); err != nil {
 		return err
 	}
-	g, full, err := s.grown(mrows, kept, m.q, m.logFtWidth(), m.ssWidth(), m.cp)
+	g, full, err := s.grown(mrows, kept, m.q, m.logFtWidth(kept), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -184,13 +184,14 @@ func StoreBytes(m, q, nvc int, kept bool) float64 {
 }
 
 // BlockStoreBytes is the memory of a store of m samples for the blockwise
-// estimator with nb blocks: the u-matrix when kept, and nb log densities
-// per sample.
+// estimator with nb blocks: the u-matrix and nb log densities per sample
+// when kept, else one value per sample (the blocks' log densities are
+// computed again with the samples).
 func BlockStoreBytes(m, q, nb int, kept bool) float64 {
 	if kept {
 		return budget.Doubles(m, q+nb)
 	}
-	return budget.Doubles(m, nb)
+	return budget.Doubles(m, 1)
 }
 
 // needSamples checks the memory of mrows kept samples against the limit.
@@ -205,11 +206,11 @@ func (m *Model) needStore(mrows int, kept bool) error {
 	}
 	bytes := StoreBytes(mrows, m.q, m.nvc, kept)
 	if m.layout != nil {
-		what = fmt.Sprintf("the per-sample values of m = %d samples (%d log densities, one per block)", mrows, m.logFtWidth())
+		what = fmt.Sprintf("the per-sample values of m = %d samples (log f̃)", mrows)
 		if kept {
-			what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with %d log densities per sample", mrows, m.q, m.logFtWidth())
+			what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with %d log densities per sample (one per block)", mrows, m.q, m.NumBlocks())
 		}
-		bytes = BlockStoreBytes(mrows, m.q, m.logFtWidth(), kept)
+		bytes = BlockStoreBytes(mrows, m.q, m.NumBlocks(), kept)
 	}
 	return budget.Need("m", what, bytes)
 }
@@ -273,7 +274,8 @@ func (m *Model) fillBlocks(s *store, b0, b1, workers int, fresh bool) error {
 			lo, hi := parallel.BlockRange(b, mrows)
 			s.draw(lo, hi, u[:(hi-lo)*m.q], scratch)
 		}
-		return m.precompute(b, blk, u, fresh, scratch)
+		lo, hi := parallel.BlockRange(b, mrows)
+		return m.precompute(b, hi-lo, blk, u, fresh, scratch)
 	})
 }
 
@@ -289,9 +291,10 @@ func buf0(buf [][]float64, w, q int) []float64 {
 // precompute sets log f̃ of block b's samples u, and their sums of squares
 // when withSS.
 // scratch has length 2q.
-func (m *Model) precompute(b int, blk *block, u []float64, withSS bool, scratch []float64) error {
-	nlf := m.logFtWidth()
-	for k := range len(blk.logFt) / nlf {
+// kb is the number of samples in the block.
+func (m *Model) precompute(b, kb int, blk *block, u []float64, withSS bool, scratch []float64) error {
+	nlf := len(blk.logFt) / kb // one, or one per block (logFtWidth)
+	for k := range kb {
 		uk := u[k*m.q : (k+1)*m.q]
 		lf := blk.logFt[k*nlf : (k+1)*nlf]
 		m.logDensities(uk, lf, scratch)
@@ -328,8 +331,9 @@ func (m *Model) Sample(k int, dst []float64) {
 // its blocks' log densities).
 func (m *Model) LogImportance(k int) float64 {
 	b := k / parallel.BlockSize
-	nlf := m.logFtWidth()
-	off := (k - b*parallel.BlockSize) * nlf
+	lo, hi := parallel.BlockRange(b, m.smp.m)
+	nlf := len(m.smp.blocks[b].logFt) / (hi - lo)
+	off := (k - lo) * nlf
 	var s float64
 	for _, v := range m.smp.blocks[b].logFt[off : off+nlf] {
 		s += v
