@@ -187,7 +187,9 @@ func (p *Product) LogProbs(u, dst, scratch []float64) {
 }
 
 // LogProb returns log f̃(u) = Σ_b log f̃_b(u_b).
-func (p *Product) LogProb(u []float64) float64 { return p.LogProbSum(u, make([]float64, p.ScratchLen())) }
+func (p *Product) LogProb(u []float64) float64 {
+	return p.LogProbSum(u, make([]float64, p.ScratchLen()))
+}
 
 // LogProbSum is LogProb with scratch of length at least ScratchLen; it
 // does not allocate.
