@@ -44,3 +44,15 @@ test_that("m = \"auto\" is blockwise on a design of several blocks", {
   j <- bh_fit(m = "auto", control = mcla.control(stages = 2, m.pilot = 512, m.max = 2048, ess = 200, estimator = "joint"))
   expect_identical(j$estimator, "joint")
 })
+
+test_that("a blockwise fit whose sample lives in PSOCK workers is the one-process fit bit for bit", {
+  one <- bh_fit(m = 1500, control = mcla.control(stages = 2, m.pilot = 512, estimator = "blockwise"))
+  cl <- parallel::makePSOCKcluster(2)
+  on.exit(parallel::stopCluster(cl))
+  parallel::clusterCall(cl, function(p) { .libPaths(p); NULL }, .libPaths())
+  f <- bh_fit(m = 1500, control = mcla.control(stages = 2, m.pilot = 512, estimator = "blockwise"), cluster = cl)
+  expect_identical(f$estimator, "blockwise")
+  for (nm in c("beta", "nu", "loglike.value", "loglike.hessian", "se", "mcse", "mcse.glmm", "ess", "joint.ess", "m",
+               "trust.iterations", "stages"))
+    expect_identical(f[[nm]], one[[nm]], info = nm)
+})
