@@ -400,7 +400,10 @@ int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, d
  * (one per observation) and of the per-component sums of squares. It is a
  * flat array of glmmgo_mcla_partial_length doubles:
  *   [c, a, S0, S2, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
- * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
+ * d = p + nvc. (A model holding a blockwise fit's samples,
+ * glmmgo_mcla_set_fit_samples, has the blockwise estimator's partials:
+ * [c, a, S0, S2] of the joint weights, then per block b the same layout
+ * over its own weights with w c'' over its n_b observations.) Partials merge exactly (log-sum-exp rescaling), so processes
  * that each hold the model and some samples can each compute a partial and
  * one of them merge. The objective merges the blocks of GLMMGO_BLOCK_ROWS
  * rows in order within batches of 2^k consecutive blocks (k the smallest
