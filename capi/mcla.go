@@ -15,7 +15,6 @@ import (
 	"github.com/glmmgo/glmmgo/core/family"
 	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
-	"github.com/glmmgo/glmmgo/core/parallel"
 )
 
 // mclaModel is the object behind an MCLA model handle: the data (a copy,
@@ -294,7 +293,7 @@ func glmmgo_go_mcla_partial_length(h C.glmmgo_handle, length *C.int64_t, err *C.
 		if length == nil {
 			return errs.Invalidf("len", "is NULL; pass the address of an int64_t")
 		}
-		*length = C.int64_t(parallel.FlatLen(mm.m.SumsLen()))
+		*length = C.int64_t(mm.m.NewPartial().FlatSize()) // a blockwise fit's samples (glmmgo_mcla_set_fit_samples) add one partial per block
 		return nil
 	})
 }
@@ -309,7 +308,7 @@ func glmmgo_go_mcla_partial(h C.glmmgo_handle, par *C.double, npar, rowBegin, ro
 
 func (mm *mclaModel) partial(par *C.double, npar C.int64_t, rowBegin, rowEnd int64, workers int, partial *C.double, length C.int64_t) error {
 	m := mm.m
-	want := parallel.FlatLen(m.SumsLen())
+	want := m.NewPartial().FlatSize()
 	if int64(length) != int64(want) {
 		return errs.Invalidf("len", "is %d; a partial of this model has %d doubles (glmmgo_mcla_partial_length)", int64(length), want)
 	}
@@ -330,7 +329,7 @@ func (mm *mclaModel) partial(par *C.double, npar C.int64_t, rowBegin, rowEnd int
 	if err := mm.ready(); err != nil {
 		return err
 	}
-	p := parallel.NewPartial(m.SumsLen())
+	p := m.NewPartial()
 	if err := m.Partial(pv, int(rowBegin), int(rowEnd), workers, p); err != nil {
 		return err
 	}
@@ -348,7 +347,7 @@ func glmmgo_go_mcla_merge(h C.glmmgo_handle, par *C.double, npar, npartials C.in
 
 func (mm *mclaModel) merge(par *C.double, npar, npartials C.int64_t, partials *C.double, length C.int64_t, value, gradient, hessian *C.double) error {
 	m := mm.m
-	want := parallel.FlatLen(m.SumsLen())
+	want := m.NewPartial().FlatSize()
 	if int64(length) != int64(want) {
 		return errs.Invalidf("len", "is %d; a partial of this model has %d doubles (glmmgo_mcla_partial_length)", int64(length), want)
 	}
@@ -375,7 +374,7 @@ func (mm *mclaModel) merge(par *C.double, npar, npartials C.int64_t, partials *C
 	if err := mm.ready(); err != nil {
 		return err
 	}
-	tot, one := parallel.NewPartial(m.SumsLen()), parallel.NewPartial(m.SumsLen())
+	tot, one := m.NewPartial(), m.NewPartial()
 	for i := 0; i < k; i++ {
 		if err := one.Unflatten(all[i*want:(i+1)*want], "partials"); err != nil {
 			if e, ok := err.(*errs.Error); ok {

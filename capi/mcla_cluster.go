@@ -23,7 +23,6 @@ type callbackEvaluator struct {
 	fn       C.glmmgo_mcla_partials_fn
 	userdata unsafe.Pointer
 	p, q     int // the model's fixed and random effects, for the spec
-	d, sums  int // its parameters and the sums of one partial
 	msg      [512]C.char
 }
 
@@ -50,7 +49,7 @@ func (e *callbackEvaluator) Partials(r *mclafit.Request, dst []float64) error {
 	req.npar = C.int64_t(len(r.Par))
 	req.row_begin, req.row_end = C.int64_t(r.Lo), C.int64_t(r.Hi)
 	req.batch_begin, req.batch_end = C.int64_t(r.G0), C.int64_t(r.G1)
-	req.batch_len, req.len = C.int64_t(r.BatchLen(e.sums, e.d)), C.int64_t(len(dst))
+	req.batch_len, req.len = C.int64_t(len(dst)/(r.G1-r.G0)), C.int64_t(len(dst)) // every batch's answer has the same length
 	var pin runtime.Pinner
 	defer pin.Unpin()
 	pin.Pin(&r.Par[0])
@@ -94,7 +93,7 @@ func (mm *mclaModel) evaluator(fn C.glmmgo_mcla_partials_fn, userdata unsafe.Poi
 	if fn == nil {
 		return nil
 	}
-	return &callbackEvaluator{fn: fn, userdata: userdata, p: mm.data.P, q: mm.data.Q, d: mm.m.NPar(), sums: mm.m.SumsLen()}
+	return &callbackEvaluator{fn: fn, userdata: userdata, p: mm.data.P, q: mm.data.Q}
 }
 
 // mclaWorker is a model's part of a distributed fit, for the data at the
@@ -182,15 +181,15 @@ func glmmgo_go_mcla_worker_partials(model C.glmmgo_handle, what C.int32_t, par *
 			return errs.Invalidf("row_begin", "rows [%d, %d) are not a non-empty range of the %d samples", int64(rowBegin), int64(rowEnd), ms)
 		}
 		req.M, req.Lo, req.Hi, req.G0, req.G1 = ms, int(rowBegin), int(rowEnd), int(batchBegin), int(batchEnd)
-		want := req.Len(mm.m.SumsLen(), mm.m.NPar())
-		if int64(length) != int64(want) {
-			return errs.Invalidf("len", "is %d; %d batches of %d doubles are %d", int64(length), req.G1-req.G0, req.BatchLen(mm.m.SumsLen(), mm.m.NPar()), want)
-		}
-		out, e := floats(unsafe.Pointer(partials), want, "partials", false)
+		w, e := mm.mclaWorker()
 		if e != nil {
 			return e
 		}
-		w, e := mm.mclaWorker()
+		want := w.RequestLen(req) // the worker's estimator's shape (blockwise or joint)
+		if int64(length) != int64(want) {
+			return errs.Invalidf("len", "is %d; %d batches of %d doubles are %d", int64(length), req.G1-req.G0, want/(req.G1-req.G0), want)
+		}
+		out, e := floats(unsafe.Pointer(partials), want, "partials", false)
 		if e != nil {
 			return e
 		}

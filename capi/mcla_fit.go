@@ -7,7 +7,7 @@ package main
 // The Go build cache does not see changes to the header outside this
 // package: this check ties the build to the result codes' numbering (R's
 // codes.R and Julia's LibGlmmGo.jl hold the same numbers).
-_Static_assert(GLMMGO_MCLA_MCSE_GLMM == 1030 && GLMMGO_MCLA_SAMPLES_KEPT == 1044,
+_Static_assert(GLMMGO_MCLA_MCSE_GLMM == 1030 && GLMMGO_MCLA_SAMPLES_KEPT == 1044 && GLMMGO_MCLA_JOINT_ESS == 1047,
                "the MCLA fit's result codes as the bindings number them");
 */
 import "C"
@@ -122,6 +122,9 @@ var mclaFitResults = map[C.int32_t]result[*mclaFit]{
 	C.GLMMGO_MCLA_GUARDED:       flagOf("GLMMGO_MCLA_GUARDED", func(f *mclaFit) bool { return f.fit.Guarded }),
 	C.GLMMGO_MCLA_T_SIGMA:       flagOf("GLMMGO_MCLA_T_SIGMA", func(f *mclaFit) bool { return f.fit.TSigma }),
 	C.GLMMGO_MCLA_SAMPLES_KEPT:  flagOf("GLMMGO_MCLA_SAMPLES_KEPT", func(f *mclaFit) bool { return f.fit.SamplesKept }),
+	C.GLMMGO_MCLA_BLOCKWISE:     flagOf("GLMMGO_MCLA_BLOCKWISE", func(f *mclaFit) bool { return f.fit.Blockwise }),
+	C.GLMMGO_MCLA_BLOCKS:        intOf("GLMMGO_MCLA_BLOCKS", func(f *mclaFit) int { return f.fit.Blocks }),
+	C.GLMMGO_MCLA_JOINT_ESS:     scalarOf("GLMMGO_MCLA_JOINT_ESS", func(f *mclaFit) float64 { return f.fit.JointESS }),
 	C.GLMMGO_MCLA_DISPERSION_PROFILE: floatsOf("GLMMGO_MCLA_DISPERSION_PROFILE", func(f *mclaFit) []float64 {
 		if f.disp == nil {
 			return nil
@@ -252,6 +255,13 @@ func (mm *mclaModel) fit(opt *C.glmmgo_mcla_options, progress C.glmmgo_progress_
 	return f, nil
 }
 
+// The C estimator codes are mclafit's (a mismatch does not compile).
+var (
+	_ = [1]int{}[C.GLMMGO_MCLA_ESTIMATOR_AUTO-int(mclafit.EstimatorAuto)]
+	_ = [1]int{}[C.GLMMGO_MCLA_ESTIMATOR_JOINT-int(mclafit.EstimatorJoint)]
+	_ = [1]int{}[C.GLMMGO_MCLA_ESTIMATOR_BLOCKWISE-int(mclafit.EstimatorBlockwise)]
+)
+
 // mclaOptions converts and checks the C options; npar = p + nvc.
 func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 	var none mclafit.Options
@@ -293,6 +303,13 @@ func mclaOptions(o *C.glmmgo_mcla_options, npar int) (mclafit.Options, error) {
 	fo.Start, err = startValues(o.start, o.start_len, npar, "p + nvc")
 	if err != nil {
 		return none, err
+	}
+	switch o.estimator {
+	case C.GLMMGO_MCLA_ESTIMATOR_AUTO, C.GLMMGO_MCLA_ESTIMATOR_JOINT, C.GLMMGO_MCLA_ESTIMATOR_BLOCKWISE:
+		fo.Estimator = mclafit.Estimator(o.estimator)
+	default:
+		return none, errs.Invalidf("estimator", "is %d; want GLMMGO_MCLA_ESTIMATOR_AUTO (%d), _JOINT (%d) or _BLOCKWISE (%d)",
+			int32(o.estimator), C.GLMMGO_MCLA_ESTIMATOR_AUTO, C.GLMMGO_MCLA_ESTIMATOR_JOINT, C.GLMMGO_MCLA_ESTIMATOR_BLOCKWISE)
 	}
 	return fo, mclaSizeOptions(o, &fo)
 }

@@ -400,7 +400,10 @@ int glmmgo_mcla_objective(glmmgo_handle h, const double *par, int32_t workers, d
  * (one per observation) and of the per-component sums of squares. It is a
  * flat array of glmmgo_mcla_partial_length doubles:
  *   [c, a, S0, S2, g (d), g g' (d*d, column-major), w c'' (n), s (nvc)],
- * d = p + nvc. Partials merge exactly (log-sum-exp rescaling), so processes
+ * d = p + nvc. (A model holding a blockwise fit's samples,
+ * glmmgo_mcla_set_fit_samples, has the blockwise estimator's partials:
+ * [c, a, S0, S2] of the joint weights, then per block b the same layout
+ * over its own weights with w c'' over its n_b observations.) Partials merge exactly (log-sum-exp rescaling), so processes
  * that each hold the model and some samples can each compute a partial and
  * one of them merge. The objective merges the blocks of GLMMGO_BLOCK_ROWS
  * rows in order within batches of 2^k consecutive blocks (k the smallest
@@ -501,7 +504,9 @@ int glmmgo_mcla_merge(glmmgo_handle h, const double *par, int64_t npar, int64_t 
  * growth of m), then answers each evaluation
  * (glmmgo_mcla_worker_partials). Per evaluation the calling process
  * receives nbatches * batch_len doubles (at most GLMMGO_MAX_BATCHES
- * batches; batch_len = 4 + d + d*d + n + nvc), whatever m and q.
+ * batches; batch_len = 4 + d + d*d + n + nvc for the joint estimator,
+ * 4 + nb*(4 + d + d*d + nvc) + n_b for the blockwise one with nb blocks and
+ * n_b observations with a random effect), whatever m and q.
  *
  * The callback is called on the calling thread, as progress is, with a
  * request (valid during the call only):
@@ -543,7 +548,10 @@ typedef struct {
     int64_t batch_end;
     int64_t batch_len;    /* PARTIALS: doubles per batch: BATCH 4 + d + d*d + n +
                              nvc (one partial), MOMENT 4 + 4 + d*d (the sums of
-                             e^b and of e^{2b} g g') */
+                             e^b and of e^{2b} g g'); the blockwise estimator
+                             (glmmgo_mcla_options.estimator) adds one partial
+                             per block to each. Always len / (batch_end -
+                             batch_begin). */
     double *partials;     /* PARTIALS: the answer, len doubles */
     int64_t len;
     char *err;            /* a message when the callback fails */
@@ -626,10 +634,30 @@ typedef struct {
                            is the same bit for bit. Not with a dispersion
                            range. */
     void *partials_userdata; /* passed to partials */
+    int32_t estimator;  /* GLMMGO_MCLA_ESTIMATOR_AUTO (the default),
+                           _JOINT or _BLOCKWISE: see below */
 } glmmgo_mcla_options;
 
 /* glmmgo_mcla_options.m: choose the sample size (see ess_target). */
 #define GLMMGO_M_AUTO 0
+
+/* glmmgo_mcla_options.estimator. JOINT is glmm's estimator: one
+   importance-sampling average over all q random effects. BLOCKWISE splits
+   the random effects into their conditionally independent blocks (the
+   connected components of Z's columns, two columns linked when an
+   observation has nonzeros in both: one block per outermost group of a
+   nested design, one block for a crossed design) and averages over each
+   block separately, with glmm's mixture per block; observations without a
+   random effect enter exactly. The likelihood is the product of the
+   blocks' integrals, so the estimator is the same quantity, but the
+   log-weights' variance is a block's instead of the sum over blocks: the
+   effective sample size (then the smallest block's) no longer collapses as
+   the blocks grow in number. AUTO is BLOCKWISE with m = GLMMGO_M_AUTO on a
+   design of two or more blocks, else JOINT (a given m keeps glmm's
+   estimator, comparable with glmm). With one block both are the same. */
+#define GLMMGO_MCLA_ESTIMATOR_AUTO 0
+#define GLMMGO_MCLA_ESTIMATOR_JOINT 1
+#define GLMMGO_MCLA_ESTIMATOR_BLOCKWISE 2
 
 /* Fills the fields of *opt lying within size bytes with the defaults above
    and sets opt->size = size (pass sizeof *opt). */
@@ -711,6 +739,9 @@ int glmmgo_mcla_set_fit_samples(glmmgo_handle model, glmmgo_handle fit, char *er
 #define GLMMGO_MCLA_GUARDED 1042        /* 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0) */
 #define GLMMGO_MCLA_T_SIGMA 1043        /* 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*) */
 #define GLMMGO_MCLA_SAMPLES_KEPT 1044   /* 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation */
+#define GLMMGO_MCLA_BLOCKWISE 1045      /* 1 int  1 if the fit used the blockwise estimator (then ESS is the smallest block's), 0 for the joint one */
+#define GLMMGO_MCLA_BLOCKS 1046         /* 1 int  the conditionally independent blocks of the random effects */
+#define GLMMGO_MCLA_JOINT_ESS 1047      /* 1      blockwise: the ESS of the joint weights (their product over blocks) on the same samples, for comparison; else ESS */
 
 /* Values of GLMMGO_MCLA_AUTO_STOP. */
 #define GLMMGO_AUTO_M_GIVEN 0     /* m was given */

@@ -121,7 +121,8 @@ func TestMCLAFitErrorsThroughABI(t *testing.T) {
 	out := runC(t, exe, writeCase(t, c))
 	want := map[string]string{
 		"estimates_before_run": "1 what", "m_negative": "1 m", "p1_zero": "1 p_mix", "p_sum": "1 p_mix", "zeta": "1 zeta",
-		"rmax": "1 rmax", "iterlim": "1 iterlim", "par_init": "1 start", "opt_null": "1 opt",
+		"rmax": "1 rmax", "iterlim": "1 iterlim", "par_init": "1 start", "opt_null": "1 opt", "estimator": "1 estimator",
+		"blockwise":          "1 10 ess_above_joint",
 		"confint_before_run": "6 fit", "y_not_binary": "1 y", "dispersion_bernoulli": "1 dispersion",
 		"negbin_no_dispersion": "8 dispersion", "x_null": "1 x", "out_null": "1 out", "all_zero": "1 y",
 		"wrong_kind": "6 model", "mcla_on_fit": "6 h", "freed": "6 model",

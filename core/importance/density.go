@@ -69,6 +69,9 @@
 // glmm reference cases) keep the dense factor's draws, glmm's, exactly.
 // The quadratic form (u−u*)′Σ̃⁻¹(u−u*) of the log density runs on Σ̃⁻¹'s
 // own rows whenever it is a quarter full or less, on either path.
+//
+// Product is the same mixture per block of random effects, multiplied
+// over the blocks, for the blockwise MCLA estimator (see product.go).
 package importance
 
 import (

@@ -63,8 +63,12 @@ func (d *Density) Draw(seed uint64, lo, hi int, dst []float64) {
 
 // DrawTo is Draw with z (length q) as scratch, so that it allocates
 // nothing: a model that redraws its samples at every evaluation calls it.
+//
+// z may be longer than q (a caller's scratch shared with Product); only
+// its first q values are used.
 func (d *Density) DrawTo(seed uint64, lo, hi int, dst, z []float64) {
 	q := d.q
+	z = z[:q]
 	for b := lo / parallel.BlockSize; b*parallel.BlockSize < hi; b++ {
 		blo := b * parallel.BlockSize
 		bhi := min(blo+parallel.BlockSize, hi)

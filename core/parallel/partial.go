@@ -10,12 +10,31 @@ import (
 // count, the largest log-weight Max, S0 = Σ e^{b−Max}, S2 = Σ e^{2(b−Max)}
 // (for the effective sample size) and Sums = Σ e^{b−Max} x. The zero
 // Partial (with Max = −Inf, see Reset) is the empty set.
+//
+// A product estimator — one importance-sampling average per block of
+// random effects, as the blockwise MCLA estimator — keeps one partial per
+// block in Blocks, each with its own shift Max, so that every block's sum
+// is exact however far its log-weights lie from the others'. Merge,
+// Reset, Flatten and Unflatten act on the blocks too, in order; the
+// top-level fields summarise whatever the caller weights there.
 type Partial struct {
-	Count int64
-	Max   float64
-	S0    float64
-	S2    float64
-	Sums  []float64
+	Count  int64
+	Max    float64
+	S0     float64
+	S2     float64
+	Sums   []float64
+	Blocks []*Partial
+}
+
+// NewBlockPartial returns an empty partial with top-level Sums of length
+// dim and one block per element of blockDims, of that many sums.
+func NewBlockPartial(dim int, blockDims []int) *Partial {
+	p := NewPartial(dim)
+	p.Blocks = make([]*Partial, len(blockDims))
+	for b, n := range blockDims {
+		p.Blocks[b] = NewPartial(n)
+	}
+	return p
 }
 
 // NewPartial returns an empty partial whose Sums has length dim.
@@ -29,6 +48,9 @@ func NewPartial(dim int) *Partial {
 func (p *Partial) Reset() {
 	p.Count, p.Max, p.S0, p.S2 = 0, math.Inf(-1), 0, 0
 	clear(p.Sums)
+	for _, b := range p.Blocks {
+		b.Reset()
+	}
 }
 
 // Weight counts one sample with log-weight b and returns its scaled weight
@@ -57,8 +79,18 @@ func (p *Partial) Weight(b float64) float64 {
 	return w
 }
 
-// Merge adds q into p (the two must have Sums of equal length).
+// Merge adds q into p (the two must have Sums of equal length, and
+// blocks of equal lengths; p takes q's blocks' shape when it has none).
 func (p *Partial) Merge(q *Partial) {
+	if q.Blocks != nil && p.Blocks == nil {
+		p.Blocks = make([]*Partial, len(q.Blocks))
+		for b, qb := range q.Blocks {
+			p.Blocks[b] = NewPartial(len(qb.Sums))
+		}
+	}
+	for b, qb := range q.Blocks {
+		p.Blocks[b].Merge(qb)
+	}
 	p.Count += q.Count
 	if q.S0 == 0 {
 		return
@@ -98,20 +130,44 @@ func (p *Partial) ESS() float64 {
 // FlatLen is the length of a flattened partial with dim sums.
 func FlatLen(dim int) int { return 4 + dim }
 
-// Flatten writes p as [Count, Max, S0, S2, Sums...] into dst, the form in
-// which partials travel between processes. −Inf (an empty partial) is
-// written as is.
+// FlatSize is the length of p flattened: FlatLen(len(Sums)) and each
+// block's FlatSize.
+func (p *Partial) FlatSize() int {
+	n := FlatLen(len(p.Sums))
+	for _, b := range p.Blocks {
+		n += b.FlatSize()
+	}
+	return n
+}
+
+// Flatten writes p as [Count, Max, S0, S2, Sums..., blocks...] into dst
+// (length FlatSize), the form in which partials travel between processes.
+// −Inf (an empty partial) is written as is.
 func (p *Partial) Flatten(dst []float64) {
 	dst[0], dst[1], dst[2], dst[3] = float64(p.Count), p.Max, p.S0, p.S2
 	copy(dst[4:], p.Sums)
+	off := FlatLen(len(p.Sums))
+	for _, b := range p.Blocks {
+		b.Flatten(dst[off:])
+		off += b.FlatSize()
+	}
 }
 
 // Unflatten reads a flattened partial into p, validating it; arg names the
 // caller's argument in errors.
+// A partial with blocks reads them too, into its own shape.
 func (p *Partial) Unflatten(src []float64, arg string) error {
-	if len(src) != FlatLen(len(p.Sums)) {
-		return errs.Invalidf(arg, "has length %d, want %d", len(src), FlatLen(len(p.Sums)))
+	if len(src) != p.FlatSize() {
+		return errs.Invalidf(arg, "has length %d, want %d", len(src), p.FlatSize())
 	}
+	off := FlatLen(len(p.Sums))
+	for _, b := range p.Blocks {
+		if err := b.Unflatten(src[off:off+b.FlatSize()], arg); err != nil {
+			return err
+		}
+		off += b.FlatSize()
+	}
+	src = src[:FlatLen(len(p.Sums))]
 	c, a, s0, s2 := src[0], src[1], src[2], src[3]
 	if c < 0 || c != math.Trunc(c) || c > 1<<53 {
 		return errs.Invalidf(arg, "count %g is not a non-negative integer", c)

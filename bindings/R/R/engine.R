@@ -207,7 +207,8 @@ engine_mclafit_result <- function(fit) {
                              "MCSE", "MCVCOV", "HESSIAN_NEGDEF", "USED_PQL", "START", "U_STAR", "D_STAR",
                              "DISPERSION", "DISPERSION_LOGLIK", "DISPERSION_PROFILE", "MCSE_GLMM", "MCVCOV_GLMM",
                              "JACKKNIFE", "STAGE_M", "STAGE_ESS", "STAGE_PAR", "STAGE_MCSE", "STAGE_CENTRE",
-                             "STAGE_GUARDED", "FINAL_STAGE", "AUTO_STOP", "GUARDED", "T_SIGMA", "SAMPLES_KEPT"),
+                             "STAGE_GUARDED", "FINAL_STAGE", "AUTO_STOP", "GUARDED", "T_SIGMA", "SAMPLES_KEPT",
+                             "BLOCKWISE", "BLOCKS", "JOINT_ESS"),
                       "GLMMGO_MCLA_")
   sq <- function(v) matrix(v, np, np)
   prof <- r$DISPERSION_PROFILE
@@ -221,7 +222,7 @@ engine_mclafit_result <- function(fit) {
        stage.m = r$STAGE_M, stage.ess = r$STAGE_ESS, stage.par = r$STAGE_PAR, stage.mcse = r$STAGE_MCSE,
        stage.centre = r$STAGE_CENTRE, stage.guarded = r$STAGE_GUARDED != 0, final.stage = r$FINAL_STAGE,
        auto.stop = auto_stop, target.met = r$AUTO_STOP == 1, guarded = r$GUARDED != 0, t.sigma = r$T_SIGMA != 0,
-       samples.kept = r$SAMPLES_KEPT != 0,
+       samples.kept = r$SAMPLES_KEPT != 0, blockwise = r$BLOCKWISE != 0, blocks = r$BLOCKS, joint.ess = r$JOINT_ESS,
        hessian.negdef = r$HESSIAN_NEGDEF != 0, used.pql = r$USED_PQL != 0, par.init = r$START,
        u.star = r$U_STAR, D.star = r$D_STAR, m = d[["m"]], size = r$DISPERSION,
        loglik.full = if (length(r$DISPERSION_LOGLIK)) r$DISPERSION_LOGLIK,

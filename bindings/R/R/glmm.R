@@ -257,6 +257,7 @@ glmm_result <- function(res, spec, fit, call, fixed, random, pvec, zeta, cluster
               mcse.glmm = stats::setNames(res$mcse.glmm, nm), mcvcov.glmm = named_mat(res$mcvcov.glmm),
               jackknife = stats::setNames(res$jackknife, c("groups", "effective.groups", "df", "inflation")),
               ess = res$ess, ess.warning = res$ess.warning,
+              estimator = if (res$blockwise) "blockwise" else "joint", blocks = res$blocks, joint.ess = res$joint.ess,
               stages = glmm_stage_table(res, nm), auto.stop = res$auto.stop, target.met = res$target.met,
               guarded = res$guarded, t.sigma = res$t.sigma, samples.kept = res$samples.kept,
               counts = stats::setNames(res$counts, c("m1", "m2", "m3")),
@@ -459,7 +460,8 @@ summary.glmmgo_glmm <- function(object, ...) {
                  trust.converged = object$trust.converged, family = object$family.glmm, m = object$m,
                  loglike = object$loglike.value, ess = object$ess, mcse = object$mcse, size = object$size,
                  mcse.glmm = object$mcse.glmm, jackknife = object$jackknife, stages = object$stages,
-                 auto.stop = object$auto.stop, guarded = object$guarded),
+                 auto.stop = object$auto.stop, guarded = object$guarded, estimator = object$estimator,
+                 blocks = object$blocks, joint.ess = object$joint.ess),
             class = "summary.glmmgo_glmm")
 }
 
@@ -493,9 +495,12 @@ print_mc_error <- function(x, digits) {
   if (!is.null(st) && nrow(st) > 1)
     cat(sprintf("Importance densities: %d stages, effective sample sizes %s; the estimates come from stage %d\n",
                 nrow(st), paste(sprintf("%.0f", st$ess), collapse = ", "), which(st$final)))
-  cat(sprintf("Monte Carlo sample size m = %.0f%s, effective sample size of the weights %.1f\n\n", x$m,
+  cat(sprintf("Monte Carlo sample size m = %.0f%s, effective sample size of the weights %.1f%s\n\n", x$m,
               if (!is.null(x$auto.stop) && x$auto.stop != "m given") sprintf(" (m = \"auto\": %s)", x$auto.stop) else "",
-              x$ess))
+              x$ess,
+              if (identical(x$estimator, "blockwise"))
+                sprintf(" (blockwise over %d blocks: the smallest block's; %.1f for the joint weights)", as.integer(x$blocks), x$joint.ess)
+              else ""))
 }
 
 ## ---- importance-weight diagnostics ----------------------------------------
@@ -519,7 +524,9 @@ glmm_objective_model <- function(object) {
 }
 
 ## Per-sample log importance weights b_k and scores g_k at par, one engine
-## partial per sample (a partial over one sample holds b_k and g_k).
+## partial per sample (a partial over one sample holds b_k and g_k). For a
+## blockwise fit b_k is the joint log weight (the sum over blocks, the
+## partial's top level) and the scores, held per block, are not returned.
 glmm_sample_terms <- function(object, par = NULL) {
   if (!inherits(object, "glmmgo_glmm")) stop("needs a glmm() fit from glmmgo", call. = FALSE)
   if (is.null(par)) par <- c(object$beta, object$nu)
@@ -527,13 +534,17 @@ glmm_sample_terms <- function(object, par = NULL) {
   on.exit(free_handle(mod$ptr))
   m <- as.integer(object$m)
   d <- length(par)
+  if (identical(object$estimator, "blockwise"))
+    return(list(logweight = vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[[2]], 0),
+                score = NULL))
   parts <- vapply(seq_len(m), function(k) mcla_partial(mod, par, c(k, k), workers = 1)[c(2, 4 + seq_len(d))],
                   numeric(d + 1))
   list(logweight = parts[1, ], score = t(parts[-1, , drop = FALSE]))
 }
 
 ## Normalised importance weights of the samples at the estimate (or at par),
-## computed by the engine.
+## computed by the engine (for a blockwise fit, the joint weights: the
+## product of the blocks' weights of each sample).
 importance_weights <- function(object, par = NULL) {
   lb <- glmm_sample_terms(object, par)$logweight
   w <- exp(lb - max(lb))

@@ -3,7 +3,9 @@
 ## engine as fields of glmmgo_mcla_options.
 
 mcla.control <- function(ess = 1000, rel.mcse = 0.05, m.max = 1e7, stages = 5, m.pilot = 1e4, time.max = Inf,
-                         sample.memory = 2^32) {
+                         sample.memory = 2^32, estimator = "auto") {
+  if (!is.character(estimator) || length(estimator) != 1L || !(estimator %in% mcla_estimators))
+    stop("mcla.control(): 'estimator' must be \"auto\", \"joint\" or \"blockwise\"", call. = FALSE)
   count <- function(v, nm, lo = 1) {
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < lo || v != round(v) || v > 2^53)
       stop(sprintf("mcla.control(): '%s' must be one whole number of at least %s", nm, format(lo)), call. = FALSE)
@@ -26,9 +28,12 @@ mcla.control <- function(ess = 1000, rel.mcse = 0.05, m.max = 1e7, stages = 5, m
     stop("mcla.control(): 'time.max' is in seconds; use Inf for no limit", call. = FALSE)
   structure(list(ess = positive(ess, "ess", 1), rel.mcse = as.double(rel.mcse), m.max = count(m.max, "m.max"),
                  stages = count(stages, "stages"), m.pilot = count(m.pilot, "m.pilot"), time.max = time.max,
-                 sample.memory = as.double(sample.memory)),
+                 sample.memory = as.double(sample.memory), estimator = estimator),
             class = "mcla.control")
 }
+
+## The estimators in the order of their codes (GLMMGO_MCLA_ESTIMATOR_*).
+mcla_estimators <- c("auto", "joint", "blockwise")
 
 ## A control argument as glmm() accepts it: mcla.control()'s value or a list
 ## of its arguments.
@@ -49,7 +54,8 @@ mcla_control_opts <- function(ctl) {
   mem <- ctl$sample.memory
   list(stages = as.integer(ctl$stages), m_pilot = ctl$m.pilot, ess_target = ctl$ess, rel_mcse = ctl$rel.mcse,
        m_max = ctl$m.max, time_max = if (is.finite(ctl$time.max)) ctl$time.max else 0,
-       sample_memory = if (is.finite(mem)) min(mem, 2^62) else -1)
+       sample_memory = if (is.finite(mem)) min(mem, 2^62) else -1,
+       estimator = match(ctl$estimator %||% "auto", mcla_estimators) - 1L)
 }
 
 print.mcla.control <- function(x, ...) {

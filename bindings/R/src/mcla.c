@@ -131,7 +131,7 @@ SEXP gg_mcla_merge(SEXP ptr, SEXP par, SEXP partials) {
    of the fields of glmmgo_mcla_options (m, p_mix, zeta, seed, workers, no_pql,
    rinit, rmax, iterlim, start, ess_warn, t_at_ustar, dispersion_lo,
    dispersion_hi, stages, m_pilot, ess_target, rel_mcse, m_max, time_max,
-   sample_memory); the others keep glmmgo_mcla_options_default's values
+   sample_memory, estimator); the others keep glmmgo_mcla_options_default's values
    (R checks the ranges of the integer-valued doubles before they come
    here).
    Returns the fit's handle, or NULL when the user interrupted (Ctrl-C). */
@@ -169,6 +169,7 @@ void gg_mcla_options_of(SEXP opts, glmmgo_mcla_options *opt) {
     if ((v = gg_list_elt(opts, "m_max")) != NULL) o.m_max = (int64_t)gg_scalar_real(v, "m_max");
     if ((v = gg_list_elt(opts, "time_max")) != NULL) o.time_max = gg_scalar_real(v, "time_max");
     if ((v = gg_list_elt(opts, "sample_memory")) != NULL) o.sample_memory = (int64_t)gg_scalar_real(v, "sample_memory");
+    if ((v = gg_list_elt(opts, "estimator")) != NULL) o.estimator = (int32_t)gg_scalar_int(v, "estimator");
     *opt = o;
 }
 

@@ -74,6 +74,9 @@ const GLMMGO_MCLA_SAMPLE = Int32(1)
 const GLMMGO_MCLA_BATCH_PARTIALS = Int32(2)
 const GLMMGO_MCLA_MOMENT_PARTIALS = Int32(3)
 const GLMMGO_M_AUTO = Int32(0)
+const GLMMGO_MCLA_ESTIMATOR_AUTO = Int32(0)
+const GLMMGO_MCLA_ESTIMATOR_JOINT = Int32(1)
+const GLMMGO_MCLA_ESTIMATOR_BLOCKWISE = Int32(2)
 const GLMMGO_MCLA_BETA = Int32(1001)  # p  beta-hat
 const GLMMGO_MCLA_NU = Int32(1002)  # nvc  nu-hat, the variances
 const GLMMGO_MCLA_VALUE = Int32(1003)  # 1  l_m at the estimate (no normalising constants, as glmm)
@@ -118,6 +121,9 @@ const GLMMGO_MCLA_AUTO_STOP = Int32(1041)  # 1 int  GLMMGO_AUTO_* : why the samp
 const GLMMGO_MCLA_GUARDED = Int32(1042)  # 1 int  1 if the final maximisation ended against the guard (then CONVERGED is 0)
 const GLMMGO_MCLA_T_SIGMA = Int32(1043)  # 1 int  1 if the t component is t_zeta(u*, Sigma~) (stages > 1), 0 for glmm's t_zeta(0, D*)
 const GLMMGO_MCLA_SAMPLES_KEPT = Int32(1044)  # 1 int  1 if the samples were held in memory, 0 if redrawn at every evaluation
+const GLMMGO_MCLA_BLOCKWISE = Int32(1045)  # 1 int  1 if the fit used the blockwise estimator (then ESS is the smallest block's), 0 for the joint one
+const GLMMGO_MCLA_BLOCKS = Int32(1046)  # 1 int  the conditionally independent blocks of the random effects
+const GLMMGO_MCLA_JOINT_ESS = Int32(1047)  # 1  blockwise: the ESS of the joint weights (their product over blocks) on the same samples, for comparison; else ESS
 const GLMMGO_AUTO_M_GIVEN = Int32(0)  # m was given
 const GLMMGO_AUTO_TARGETS = Int32(1)  # the ESS and MCSE targets were reached
 const GLMMGO_AUTO_M_MAX = Int32(2)  # m reached m_max first
@@ -311,6 +317,9 @@ const RESULT_TYPES = Dict{Int32,DataType}(
     GLMMGO_MCLA_GUARDED => Int64,
     GLMMGO_MCLA_T_SIGMA => Int64,
     GLMMGO_MCLA_SAMPLES_KEPT => Int64,
+    GLMMGO_MCLA_BLOCKWISE => Int64,
+    GLMMGO_MCLA_BLOCKS => Int64,
+    GLMMGO_MCLA_JOINT_ESS => Float64,
     GLMMGO_LMM_TERM_ORDER => Int64,
     GLMMGO_LMM_TERM_NLEVELS => Int64,
     GLMMGO_LMM_TERM_NCOLS => Int64,
@@ -497,6 +506,7 @@ struct glmmgo_mcla_options
     sample_memory::Int64
     partials::Ptr{Cvoid}
     partials_userdata::Ptr{Cvoid}
+    estimator::Int32
 end
 
 """

@@ -76,7 +76,12 @@ struct MCLAFit <: StatsAPI.RegressionModel
     guarded::Bool                   # the maximisation ended against the ESS guard (not converged)
     t_sigma::Bool                   # the t component is t_ζ(u*, Σ̃) (stages > 1)
     samples_kept::Bool              # the samples were held in memory (else redrawn at each evaluation)
+    estimator::Symbol               # :blockwise or :joint, the estimator used
+    blocks::Int                     # the conditionally independent blocks of the random effects
+    joint_ess::Float64              # blockwise: the ESS of the joint weights on the same samples (ess is the smallest block's)
 end
+
+const ESTIMATORS = (:auto, :joint, :blockwise)
 
 
 """
@@ -84,7 +89,7 @@ end
         workers = 0, no_pql = false, start = nothing, rinit = 10, rmax = 1000, iterlim = 1000,
         ess_warn = 100, t_at_ustar = false, dispersion_lo = 0, dispersion_hi = 0,
         stages = 5, m_pilot = 10_000, ess_target = 1000, rel_mcse = 0.05, m_max = 10^7,
-        time_max = 0, sample_memory = 2^32, callback = nothing, cancel = nothing) -> MCLAFit
+        time_max = 0, sample_memory = 2^32, estimator = :auto, callback = nothing, cancel = nothing) -> MCLAFit
 
 Fits a GLMM by MCLA with glmm's algorithm and options (defaults: the library's,
 which are glmm's): `m` samples from the importance density with t degrees of
@@ -106,6 +111,15 @@ the final sample, reusing the blocks drawn, until the effective sample size reac
 samples or `time_max` seconds (0: no limit; a warning names the cap, and
 `f.auto_stop` says why m stopped). Samples beyond `sample_memory` bytes are redrawn
 at every evaluation (the same results; 0: always, -1: no limit).
+
+`estimator = :joint` is glmm's estimator, one importance-sampling average over all
+random effects; `:blockwise` averages over each conditionally independent block of
+random effects (one per outermost group of a nested design) with glmm's mixture per
+block, which estimates the same likelihood with log-weights of a block's variance
+instead of the sum over all blocks (`f.ess` is then the smallest block's, `f.joint_ess`
+the joint weights'); `:auto` is blockwise with `m = :auto` on a design of two or more
+blocks, joint otherwise (a given `m` keeps glmm's estimator). `f.estimator` and
+`f.blocks` record it.
 """
 function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Integer,Symbol} = nothing,
                       zeta::Union{Nothing,Real} = nothing, p_mix = nothing, seed::Union{Nothing,Integer} = nothing,
@@ -116,13 +130,14 @@ function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Intege
                       stages::Union{Nothing,Integer} = nothing, m_pilot::Union{Nothing,Integer} = nothing,
                       ess_target::Union{Nothing,Real} = nothing, rel_mcse::Union{Nothing,Real} = nothing,
                       m_max::Union{Nothing,Integer} = nothing, time_max::Union{Nothing,Real} = nothing,
-                      sample_memory::Union{Nothing,Integer} = nothing,
+                      sample_memory::Union{Nothing,Integer} = nothing, estimator::Symbol = :auto,
                       callback = nothing, cancel::Union{Nothing,CancelToken} = nothing,
                       _partials::Union{Nothing,Tuple{Ptr{Cvoid},Ptr{Cvoid}}} = nothing)
     if m isa Symbol
         m === :auto || throw(ArgumentError("m: is :$m; must be a sample size or :auto"))
         m = LibGlmmGo.GLMMGO_M_AUTO
     end
+    estimator in ESTIMATORS || throw(ArgumentError("estimator: is :$estimator; must be :auto, :joint or :blockwise"))
     p_mix === nothing || _check_length("p_mix", p_mix, 3)
     start === nothing || _check_length("start", start, npar(model))
     s = start === nothing ? nothing : cvector(start)
@@ -136,7 +151,8 @@ function StatsAPI.fit(::Type{MCLAFit}, model::MCLAModel; m::Union{Nothing,Intege
                  partials_userdata = _partials === nothing ? nothing : _partials[2])
         opt = _options(LibGlmmGo.glmmgo_mcla_options, LibGlmmGo.glmmgo_mcla_options_default;
                        (k => v for (k, v) in pairs(given) if v !== nothing)...,
-                       workers, no_pql = Int32(no_pql), t_at_ustar = Int32(t_at_ustar), dispersion_lo, dispersion_hi)
+                       workers, no_pql = Int32(no_pql), t_at_ustar = Int32(t_at_ustar), dispersion_lo, dispersion_hi,
+                       estimator = Int32(findfirst(==(estimator), ESTIMATORS) - 1))
         _with_progress(callback, cancel) do progress, userdata
             checked(LibGlmmGo.glmmgo_mcla_fit, model.handle, opt, progress, userdata, out)
         end
@@ -209,7 +225,9 @@ function _read_mclafit(h::Handle, model::MCLAModel)
                            r(LibGlmmGo.GLMMGO_MCLA_STAGE_GUARDED)),
                    result1(h, LibGlmmGo.GLMMGO_MCLA_FINAL_STAGE) + 1,
                    AUTO_STOPS[result1(h, LibGlmmGo.GLMMGO_MCLA_AUTO_STOP) + 1], resultflag(h, LibGlmmGo.GLMMGO_MCLA_GUARDED),
-                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_T_SIGMA), resultflag(h, LibGlmmGo.GLMMGO_MCLA_SAMPLES_KEPT))
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_T_SIGMA), resultflag(h, LibGlmmGo.GLMMGO_MCLA_SAMPLES_KEPT),
+                   resultflag(h, LibGlmmGo.GLMMGO_MCLA_BLOCKWISE) ? :blockwise : :joint,
+                   result1(h, LibGlmmGo.GLMMGO_MCLA_BLOCKS), result1(h, LibGlmmGo.GLMMGO_MCLA_JOINT_ESS))
 end
 
 # The k stages of a fit; the library lays each per-stage vector out as a k×d table.

@@ -386,6 +386,12 @@ const ERROR_SCENARIOS = Dict(
         @test g.auto_stop === :m_max && nsamples(g) == 512 && g.t_sigma && !isempty(g.stages)
         set_fit_samples!(model, g)
         @test closeto(objective(model, coef(g)).value, loglikelihood(g), ftol["objective"])
+        # the estimator: a given m keeps glmm's joint one (f above); blockwise on request,
+        # which on a design of one block is the joint estimator
+        @test f.estimator === :joint && f.blocks >= 1 && f.joint_ess == f.ess
+        b = fit(MCLAFit, model; m = 256, seed = case["seed"], zeta, p_mix, stages = 1, estimator = :blockwise)
+        @test b.estimator === (b.blocks >= 2 ? :blockwise : :joint) && b.joint_ess > 0
+        @test_throws ArgumentError fit(MCLAFit, model; m = 256, estimator = :product)
     end
 
     @testset "MCLA fit on a worker pool $(case["reference"])" for case in PLAN["mcla_cluster"]

@@ -3,6 +3,7 @@ package mclafit
 import (
 	"math"
 
+	"github.com/glmmgo/glmmgo/core/importance"
 	"github.com/glmmgo/glmmgo/core/objective/mcla"
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
@@ -21,6 +22,16 @@ func (f *Fit) setDensity(d mcla.Data, z *sparse.CSR, beta []float64, tSigma bool
 	}
 	f.density, f.TSigma, f.densityBeta = b.density, tSigma, append([]float64(nil), beta...)
 	f.SparseFactor, f.FactorNNZ = b.density.SparseFactor()
+	f.product = nil
+	if f.Blockwise {
+		// The same mixture per block, Σ̃_b⁻¹ the block of Σ̃⁻¹ (which is
+		// block diagonal over the blocks, so Σ̃_b is the block of Σ̃).
+		prod, err := importance.NewProduct(d.Q, b.params, f.blockCols)
+		if err != nil {
+			return err
+		}
+		f.product = prod
+	}
 	return nil
 }
 
@@ -95,5 +106,20 @@ func stageSeed(seed uint64, s int) uint64 {
 }
 
 // draw writes samples lo..hi−1 of the fit's sample into dst, with z
-// (length q) as scratch.
-func (f *Fit) draw(lo, hi int, dst, z []float64) { f.density.DrawTo(f.seed, lo, hi, dst, z) }
+// (length 2q) as scratch.
+func (f *Fit) draw(lo, hi int, dst, z []float64) {
+	if f.product != nil {
+		f.product.DrawTo(f.seed, lo, hi, dst, z)
+		return
+	}
+	f.density.DrawTo(f.seed, lo, hi, dst, z)
+}
+
+// setOn sets the fit's importance density on model: the product density
+// (and with it the blockwise estimator) or the joint one.
+func (f *Fit) setOn(model *mcla.Model, workers int) error {
+	if f.product != nil {
+		return model.SetProduct(f.product, workers)
+	}
+	return model.SetDensity(f.density, workers)
+}

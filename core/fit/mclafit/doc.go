@@ -28,6 +28,31 @@
 //     with q random effects importance sampling can put nearly all the
 //     weight on a few samples.
 //
+// # The blockwise estimator
+//
+// When the random effects split into two or more conditionally
+// independent blocks (zterms.BlocksOf: broods nested in locations, pupils
+// in schools), the likelihood is the product of one integral per block,
+// and the blockwise estimator (package objective/mcla, SetProduct)
+// averages each block's importance weights separately, with the product
+// density Π_b f̃_b — each factor glmm's mixture restricted to the block,
+// Σ̃_b⁻¹ the block of Σ̃⁻¹ (which is block diagonal over the blocks). The
+// joint estimator's log-weight is the sum of the blocks' log-weights, so
+// its variance grows with the number of blocks until a few samples carry
+// all the weight: grouseticks (63 blocks) has a joint ESS of 1–2 % even
+// for the exact Laplace normal. The fit's ESS is then the smallest
+// block's (the automatic m's ESS target applies to it; JointESS is the
+// joint weights' on the same samples, for comparison); each stage builds
+// the product density at its own centre; the jackknife deletes a group of
+// samples from every block at once (the estimate is a smooth function of
+// the blocks' means), and its effective number of groups is the smallest
+// block's. Options.Estimator chooses: EstimatorAuto is blockwise for m =
+// "auto" on a design of two or more blocks and joint with a given m, which
+// keeps glmm's estimator — and glmm's numbers — for fits meant to be
+// compared with glmm; a single block is the joint estimator either way.
+// Partials carry one sub-partial per block, so a sample held by other
+// processes (Evaluator) gives the same fit bit for bit.
+//
 // # Monte Carlo standard errors
 //
 // glmm's Monte Carlo covariance of θ̂ is the sandwich H⁻¹ V H⁻¹ with

@@ -23,7 +23,8 @@ type Evaluator interface {
 	// spec.M samples that spec describes.
 	Sample(spec *SampleSpec) error
 	// Partials writes the flattened partials (parallel.Partial.Flatten)
-	// that req asks for into dst (length req.Len(sums)), batch by batch.
+	// that req asks for into dst (length req.Len of the fit's model, an
+	// equal share per batch), batch by batch.
 	Partials(req *Request, dst []float64) error
 }
 
@@ -50,17 +51,18 @@ type Request struct {
 	G0, G1 int // batches
 }
 
-// BatchLen is the length of one batch's flattened answer for a model whose
-// partials have sums values and d = p + nvc parameters.
-func (r *Request) BatchLen(sums, d int) int {
+// BatchLen is the length of one batch's flattened answer for model's
+// estimator (mcla.Model.FlatSizes).
+func (r *Request) BatchLen(model *mcla.Model) int {
+	batch, moments := model.FlatSizes()
 	if r.Kind == MomentPartials {
-		return parallel.FlatLen(0) + parallel.FlatLen(d*d)
+		return moments
 	}
-	return parallel.FlatLen(sums)
+	return batch
 }
 
 // Len is the length of the whole answer.
-func (r *Request) Len(sums, d int) int { return (r.G1 - r.G0) * r.BatchLen(sums, d) }
+func (r *Request) Len(model *mcla.Model) int { return (r.G1 - r.G0) * r.BatchLen(model) }
 
 // sampleSet is what a fit needs of its sample. *mcla.Model has every
 // method but setSample; localSet adds it for the sample in this process,
@@ -68,6 +70,7 @@ func (r *Request) Len(sums, d int) int { return (r.G1 - r.G0) * r.BatchLen(sums,
 type sampleSet interface {
 	Samples() int
 	SumsLen() int
+	NewPartial() *parallel.Partial
 	SamplesKept() bool
 	Evaluate(par []float64, workers int, res *mcla.Result) error
 	BatchPartials(par []float64, workers int, dst []*parallel.Partial) ([]*parallel.Partial, error)
@@ -83,7 +86,7 @@ type sampleSet interface {
 type localSet struct{ *mcla.Model }
 
 func (l localSet) setSample(f *Fit, m int, opt Options) error {
-	if err := l.SetDensity(f.density, opt.Workers); err != nil {
+	if err := f.setOn(l.Model, opt.Workers); err != nil {
 		return err
 	}
 	return l.SetSampler(m, f.draw, opt.Workers)
@@ -109,14 +112,20 @@ func (r *remoteSet) Samples() int {
 	return r.spec.M
 }
 
-func (r *remoteSet) SumsLen() int      { return r.model.SumsLen() }
-func (r *remoteSet) SamplesKept() bool { return r.kept }
+func (r *remoteSet) SumsLen() int                  { return r.model.SumsLen() }
+func (r *remoteSet) NewPartial() *parallel.Partial { return r.model.NewPartial() }
+func (r *remoteSet) SamplesKept() bool             { return r.kept }
 
 func (r *remoteSet) Finish(par []float64, tot *parallel.Partial, res *mcla.Result) error {
 	return r.model.Finish(par, tot, res)
 }
 
 func (r *remoteSet) setSample(f *Fit, m int, opt Options) error {
+	// The model evaluates nothing here, but its estimator (and so the
+	// shape of the partials it finishes) follows the density's.
+	if err := f.setOn(r.model, opt.Workers); err != nil {
+		return err
+	}
 	return r.sample(f.sampleSpec(m, opt))
 }
 
@@ -149,25 +158,29 @@ func (r *remoteSet) ask(kind Kind, par []float64, lo, hi, g0, g1 int) error {
 	if err := r.model.CheckPar(par); err != nil {
 		return err
 	}
-	d, sums := r.model.NPar(), r.model.SumsLen()
 	req := &Request{Kind: kind, Par: par, M: r.spec.M, Lo: lo, Hi: hi, G0: g0, G1: g1}
-	if n := req.Len(sums, d); len(r.flat) != n {
+	if n := req.Len(r.model); len(r.flat) != n {
 		r.flat = make([]float64, n)
 	}
 	clear(r.flat)
 	if err := r.ev.Partials(req, r.flat); err != nil {
 		return err
 	}
-	return r.read(req, sums, d)
+	return r.read(req)
 }
 
 // read unflattens the answer to req into r.parts or r.mom1 and r.mom2.
-func (r *remoteSet) read(req *Request, sums, d int) error {
-	n, bl := req.G1-req.G0, req.BatchLen(sums, d)
+func (r *remoteSet) read(req *Request) error {
+	n, bl := req.G1-req.G0, req.BatchLen(r.model)
 	if req.Kind == BatchPartials {
-		r.parts = grow(r.parts, n, sums)
+		r.parts = grow(r.parts, n, r.model.NewPartial)
 	} else {
-		r.mom1, r.mom2 = grow(r.mom1, n, 0), grow(r.mom2, n, d*d)
+		r.mom1, r.mom2 = grow(r.mom1, n, func() *parallel.Partial { p, _ := r.model.MomentPartials(); return p }),
+			grow(r.mom2, n, func() *parallel.Partial { _, p := r.model.MomentPartials(); return p })
+	}
+	k := 0
+	if req.Kind == MomentPartials {
+		k = r.mom1[0].FlatSize()
 	}
 	for i := range n {
 		g := req.G0 + i
@@ -177,8 +190,8 @@ func (r *remoteSet) read(req *Request, sums, d int) error {
 		var err error
 		if req.Kind == BatchPartials {
 			err = unflatten(r.parts[i], src, g, want)
-		} else if err = unflatten(r.mom1[i], src[:parallel.FlatLen(0)], g, want); err == nil {
-			err = unflatten(r.mom2[i], src[parallel.FlatLen(0):], g, want)
+		} else if err = unflatten(r.mom1[i], src[:k], g, want); err == nil {
+			err = unflatten(r.mom2[i], src[k:], g, want)
 		}
 		if err != nil {
 			return err
@@ -199,10 +212,10 @@ func unflatten(p *parallel.Partial, src []float64, g int, want int64) error {
 	return nil
 }
 
-// grow returns ps with n partials of dim sums.
-func grow(ps []*parallel.Partial, n, dim int) []*parallel.Partial {
+// grow returns ps with n partials, made by newPartial where missing.
+func grow(ps []*parallel.Partial, n int, newPartial func() *parallel.Partial) []*parallel.Partial {
 	for len(ps) < n {
-		ps = append(ps, parallel.NewPartial(dim))
+		ps = append(ps, newPartial())
 	}
 	return ps[:n]
 }
@@ -218,7 +231,7 @@ func (r *remoteSet) Evaluate(par []float64, _ int, res *mcla.Result) error {
 	if err := r.allBatches(BatchPartials, par); err != nil {
 		return err
 	}
-	tot := parallel.NewPartial(r.model.SumsLen())
+	tot := r.model.NewPartial()
 	for _, p := range r.parts {
 		tot.Merge(p)
 	}
@@ -244,7 +257,7 @@ func (r *remoteSet) BatchPartials(par []float64, _ int, dst []*parallel.Partial)
 	if err := r.allBatches(BatchPartials, par); err != nil {
 		return dst, err
 	}
-	dst = grow(dst, len(r.parts), r.model.SumsLen())
+	dst = grow(dst, len(r.parts), r.model.NewPartial)
 	for g, p := range r.parts {
 		dst[g].Reset()
 		dst[g].Merge(p)
@@ -283,8 +296,7 @@ func (r *remoteSet) Moments(par []float64, _ int, out *mcla.Moments) error {
 	if err := r.allBatches(MomentPartials, par); err != nil {
 		return err
 	}
-	d := r.model.NPar()
-	t1, t2 := parallel.NewPartial(0), parallel.NewPartial(d*d)
+	t1, t2 := r.model.MomentPartials()
 	for g := range r.mom1 {
 		t1.Merge(r.mom1[g])
 		t2.Merge(r.mom2[g])

@@ -37,7 +37,7 @@ func BenchmarkMergeCost(b *testing.B) {
 	}
 	par := f.Par()
 	req := &Request{Kind: BatchPartials, Par: par, M: m, Hi: m, G1: parallel.NumBatches(m)}
-	flat := make([]float64, req.Len(model.SumsLen(), len(par)))
+	flat := make([]float64, req.Len(model.(localSet).Model))
 	if err := c.Partials(req, flat); err != nil {
 		b.Fatal(err)
 	}

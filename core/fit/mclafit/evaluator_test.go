@@ -73,7 +73,7 @@ func sortInts(v []int) {
 
 func (c *fakeCluster) Partials(req *Request, dst []float64) error {
 	c.calls++
-	bl := req.BatchLen(c.sums, c.d)
+	bl := len(dst) / (req.G1 - req.G0)
 	for i := 0; i+1 < len(c.bounds); i++ {
 		g0, g1 := max(req.G0, c.bounds[i]), min(req.G1, c.bounds[i+1])
 		if g0 >= g1 {
@@ -227,11 +227,11 @@ func TestWorkerBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := &Request{Kind: BatchPartials, Par: []float64{0, 0, 0, 0, 1, 1}, M: 1000, Lo: 0, Hi: 1000, G0: 0, G1: 2}
-	if err := w.Partials(req, 1, make([]float64, req.Len(w.model.SumsLen(), 6))); errs.KindOf(err) != errs.Invalid {
+	if err := w.Partials(req, 1, make([]float64, req.Len(w.model))); errs.KindOf(err) != errs.Invalid {
 		t.Errorf("a batch the worker does not hold: %v", err)
 	}
 	req.G0 = 1
-	if err := w.Partials(req, 1, make([]float64, req.Len(w.model.SumsLen(), 6))); err != nil {
+	if err := w.Partials(req, 1, make([]float64, req.Len(w.model))); err != nil {
 		t.Errorf("its own batch: %v", err)
 	}
 	var res mcla.Result

@@ -13,6 +13,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/pirls"
 	"github.com/glmmgo/glmmgo/core/pql"
 	"github.com/glmmgo/glmmgo/core/sparse"
+	"github.com/glmmgo/glmmgo/core/zterms"
 )
 
 // Fit is a finished MCLA fit. Matrices are column-major.
@@ -38,7 +39,7 @@ type Fit struct {
 	SparseFactor  bool        // Σ̃⁻¹ was factored sparse (package importance's rule), never held Q×Q
 	FactorNNZ     int64       // nonzeros of that sparse factor
 	TSigma        bool        // its t component is t_ζ(u*, Σ̃) (staged fits), not glmm's t_ζ(0, D*)
-	M1, M2, M3    int         // samples from each mixture component
+	M1, M2, M3    int         // samples from each mixture component (blockwise: block draws, M per block)
 	Vcov          []float64   // −H⁻¹
 	SE            []float64   // √diag(−H⁻¹); NaN where −H⁻¹ has a negative diagonal
 	HessianNegDef bool        // −H is positive definite (else the SEs are suspect)
@@ -47,7 +48,10 @@ type Fit struct {
 	MCVcovGlmm    []float64   // glmm's mcvcov H⁻¹ V H⁻¹ (for comparison)
 	MCSEGlmm      []float64   // √diag(MCVcovGlmm)
 	Jackknife     *Jackknife  // what MCVcov rests on
-	ESS           float64     // Kish effective sample size at θ̂
+	ESS           float64     // Kish effective sample size at θ̂ (blockwise: the smallest block's)
+	Blockwise     bool        // the blockwise estimator was used (Options.Estimator)
+	Blocks        int         // the conditionally independent blocks of the random effects
+	JointESS      float64     // blockwise: the ESS of the joint weights Π_b over the same samples, for comparison; else ESS
 	ESSWarning    bool        // ESS < Options.ESSWarn
 	Stages        []Stage     // the importance densities, in order
 	FinalStage    int         // the index in Stages of the density the fit's results come from
@@ -61,6 +65,8 @@ type Fit struct {
 	InferenceTime time.Duration
 
 	density      *importance.Density // the density sampled from
+	product      *importance.Product // blockwise: the product density sampled from (else nil)
+	blockCols    [][]int             // blockwise: each block's columns
 	densityBeta  []float64           // the β of η* at which it was built
 	seed         uint64              // the sample's seed
 	sampleMemory int64               // Options.SampleMemory, resolved
@@ -107,7 +113,16 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkMemory(q, nvc, plan, opt); err != nil {
+	blocks := zterms.BlocksOf(z)
+	blockwise, err := opt.blockwise(blocks.N())
+	if err != nil {
+		return nil, nil, err
+	}
+	nb := 0
+	if blockwise {
+		nb = blocks.N()
+	}
+	if err := checkMemory(q, nvc, nb, plan, opt); err != nil {
 		return nil, nil, err
 	}
 	model.SetSampleMemory(opt.SampleMemory)
@@ -117,7 +132,10 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 		samples = &remoteSet{model: model, ev: opt.Evaluator}
 	}
 	fit := &Fit{P: p, NVC: nvc, Q: q, sampleMemory: opt.SampleMemory, beat: beat, xScale: columnScales(d.X, d.N, p),
-		sparsePlan: plan.Sparse, workers: opt.Workers}
+		sparsePlan: plan.Sparse, workers: opt.Workers, Blocks: blocks.N(), Blockwise: blockwise}
+	if blockwise {
+		fit.blockCols = blocks.Cols
+	}
 	vcOf := columnComponents(d.VCOf)
 
 	// 1. Starting values and the centre of the first importance density.
@@ -136,7 +154,12 @@ func run(d mcla.Data, opt Options, beat *heartbeat) (*Fit, sampleSet, error) {
 	if err := fit.finalSize(samples, data, opt, started); err != nil {
 		return nil, nil, err
 	}
-	if fit.M1, fit.M2, fit.M3, err = fit.density.CountsChecked(fit.M, fit.seed, opt.Workers, beat.cp); err != nil {
+	if fit.product != nil {
+		fit.M1, fit.M2, fit.M3, err = fit.product.CountsChecked(fit.M, fit.seed, opt.Workers, beat.cp)
+	} else {
+		fit.M1, fit.M2, fit.M3, err = fit.density.CountsChecked(fit.M, fit.seed, opt.Workers, beat.cp)
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	fit.SamplesKept = samples.SamplesKept()
@@ -239,13 +262,18 @@ func checkIdentifiable(d mcla.Data) error {
 // designs that cannot be grouped, checks its own q×q system). The argument
 // named is the larger part's: m for the sample, q for Σ̃⁻¹. Each sample is
 // also checked when it is made (mcla.Model.SetSampler, Grow).
-func checkMemory(q, nvc int, plan *importance.Plan, opt Options) error {
+// The blockwise estimator (nb blocks, else 0) keeps nb log densities per
+// sample instead of nvc + 1 values.
+func checkMemory(q, nvc, nb int, plan *importance.Plan, opt Options) error {
 	m := max(opt.M, opt.PilotM)
 	if opt.Auto {
 		m = max(m, opt.MMax)
 	}
 	kept := opt.SampleMemory <= 0 || float64(m)*float64(q)*8 <= float64(opt.SampleMemory)
 	samples := mcla.StoreBytes(m, q, nvc, kept)
+	if nb > 0 {
+		samples = mcla.BlockStoreBytes(m, q, nb, kept)
+	}
 	if opt.Evaluator != nil {
 		samples = 0
 	}

@@ -27,8 +27,15 @@ func (f *Fit) infer(model sampleSet, x []float64, opt Options) error {
 	if err := model.Moments(x, opt.Workers, &mo); err != nil {
 		return err
 	}
-	f.ESS = mo.ESS
+	f.ESS, f.JointESS = mo.ESS, mo.ESS
 	f.ESSWarning = f.ESS < opt.ESSWarn
+	if f.Blockwise {
+		var r mcla.Result
+		if err := model.Evaluate(x, opt.Workers, &r); err != nil {
+			return err
+		}
+		f.JointESS = r.JointESS
+	}
 	jk, err := jackknife(model, x, opt.Workers)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func (f *Fit) UMatrix(dst []float64) error {
 	if len(dst) != f.M*f.Q {
 		return errs.Invalidf("umat", "has length %d, want m*q = %d", len(dst), f.M*f.Q)
 	}
-	row, z := make([]float64, parallel.BlockSize*f.Q), make([]float64, f.Q)
+	row, z := make([]float64, parallel.BlockSize*f.Q), make([]float64, 2*f.Q)
 	for lo := 0; lo < f.M; lo += parallel.BlockSize {
 		hi := min(lo+parallel.BlockSize, f.M)
 		f.draw(lo, hi, row[:(hi-lo)*f.Q], z)
@@ -74,7 +74,7 @@ func (f *Fit) SampleOn(model *mcla.Model, workers int) error {
 	if p != f.P || q != f.Q || nvc != f.NVC {
 		return errs.Invalidf("fit", "is a fit of a model with p = %d, q = %d, nvc = %d; this model has p = %d, q = %d, nvc = %d", f.P, f.Q, f.NVC, p, q, nvc)
 	}
-	if err := model.SetDensity(f.density, workers); err != nil {
+	if err := f.setOn(model, workers); err != nil {
 		return err
 	}
 	model.SetSampleMemory(f.sampleMemory)

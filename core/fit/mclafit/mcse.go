@@ -126,7 +126,7 @@ func groupPartials(model sampleSet, x []float64, workers int) ([]*parallel.Parti
 	parts, sizes := make([]*parallel.Partial, G), make([]int, G)
 	for g := range G {
 		lo, hi := g*m/G, (g+1)*m/G
-		parts[g], sizes[g] = parallel.NewPartial(model.SumsLen()), hi-lo
+		parts[g], sizes[g] = model.NewPartial(), hi-lo
 		if err := model.Partial(x, lo, hi, workers, parts[g]); err != nil {
 			return nil, nil, err
 		}
@@ -135,14 +135,51 @@ func groupPartials(model sampleSet, x []float64, workers int) ([]*parallel.Parti
 }
 
 // groupWeights returns Kish's effective number of groups (Σ W_g)²/Σ W_g²
-// and the largest share of the total weight in one group.
+// and the largest share of the total weight in one group. For the
+// blockwise estimator every block has its own weights: the effective
+// number is the smallest block's and the share the largest.
 func groupWeights(parts []*parallel.Partial) (ess, maxShare float64) {
-	var s2 float64
-	for _, sh := range weightShares(parts) {
-		s2 += sh * sh
-		maxShare = math.Max(maxShare, sh)
+	ess = math.Inf(1)
+	for _, stream := range weightStreams(parts) {
+		var s2 float64
+		for _, sh := range streamShares(stream) {
+			s2 += sh * sh
+			maxShare = math.Max(maxShare, sh)
+		}
+		ess = math.Min(ess, 1/s2)
 	}
-	return 1 / s2, maxShare
+	return ess, maxShare
+}
+
+// weightStreams returns the groups' partials of each set of importance
+// weights: the groups' partials themselves for the joint estimator, and
+// for the blockwise one, per block, the groups' partials of that block.
+func weightStreams(parts []*parallel.Partial) [][]*parallel.Partial {
+	if len(parts) == 0 || parts[0].Blocks == nil {
+		return [][]*parallel.Partial{parts}
+	}
+	out := make([][]*parallel.Partial, len(parts[0].Blocks))
+	for b := range out {
+		out[b] = make([]*parallel.Partial, len(parts))
+		for g, p := range parts {
+			out[b][g] = p.Blocks[b]
+		}
+	}
+	return out
+}
+
+// noWeight reports whether p has no weight: every log-weight of some
+// block (the joint estimator: of the sample) is −Inf.
+func noWeight(p *parallel.Partial) bool {
+	if p.Blocks == nil {
+		return p.S0 == 0
+	}
+	for _, b := range p.Blocks {
+		if b.S0 == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteOne returns, for each group g, the estimate without it, θ₋g: one
@@ -175,7 +212,7 @@ func deleteOne(model sampleSet, x []float64, parts []*parallel.Partial, jk *Jack
 		out[g] = append([]float64(nil), x...)
 		err := model.Finish(x, rest, &res)
 		switch {
-		case err != nil && errs.KindOf(err) == errs.Numeric && rest.S0 == 0:
+		case err != nil && errs.KindOf(err) == errs.Numeric && noWeight(rest):
 			jk.Undefined++
 		case err != nil:
 			return nil, err
@@ -338,8 +375,20 @@ func withoutGroup(model sampleSet, g, workers int) func(th, grad, h []float64) (
 	}
 }
 
-// weightShares returns each partial's share of the total weight.
+// weightShares returns each group's share of the total weight (the
+// blockwise estimator: its largest share in any block).
 func weightShares(parts []*parallel.Partial) []float64 {
+	sh := make([]float64, len(parts))
+	for _, stream := range weightStreams(parts) {
+		for g, v := range streamShares(stream) {
+			sh[g] = math.Max(sh[g], v)
+		}
+	}
+	return sh
+}
+
+// streamShares returns each partial's share of the total weight.
+func streamShares(parts []*parallel.Partial) []float64 {
 	a := math.Inf(-1)
 	for _, p := range parts {
 		if p.S0 > 0 {

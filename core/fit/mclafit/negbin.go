@@ -103,7 +103,7 @@ func (p *profile) at(logr float64) (float64, error) {
 	pl := p.pilot
 	f := &Fit{P: pl.P, NVC: pl.NVC, Q: pl.Q, M: pl.M, PQL: pl.PQL, Start: pl.Start, UStar: pl.UStar, DStar: pl.DStar,
 		SigmaInv: pl.SigmaInv, SigmaInvCSR: pl.SigmaInvCSR, SparseFactor: pl.SparseFactor, FactorNNZ: pl.FactorNNZ, M1: pl.M1, M2: pl.M2, M3: pl.M3, Stages: pl.Stages, SamplesKept: pl.SamplesKept,
-		density: pl.density, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage,
+		density: pl.density, product: pl.product, blockCols: pl.blockCols, Blockwise: pl.Blockwise, Blocks: pl.Blocks, seed: pl.seed, sampleMemory: pl.sampleMemory, TSigma: pl.TSigma, FinalStage: pl.FinalStage,
 		beat: pl.beat, xScale: pl.xScale, sparsePlan: pl.sparsePlan, workers: pl.workers}
 	model.SetCheckpoint(pl.beat.checkpoint())
 	if err := f.fitAt(localSet{model}, p.start, p.opt); err != nil {

@@ -73,6 +73,51 @@ type Options struct {
 	// evaluates it there (see Evaluator); the result is the same bit for
 	// bit. Workers then counts this process's threads only.
 	Evaluator Evaluator
+
+	// Estimator chooses between glmm's joint importance-sampling
+	// estimator and the blockwise one (see the package comment).
+	Estimator Estimator
+}
+
+// Estimator is the MCLA estimator of a fit.
+type Estimator int32
+
+const (
+	// EstimatorAuto: blockwise when the random effects split into two or
+	// more conditionally independent blocks and the sample size is
+	// automatic (Auto); otherwise joint, so that a fit with a given m
+	// keeps glmm's estimator and stays comparable with glmm.
+	EstimatorAuto Estimator = iota
+	// EstimatorJoint: glmm's estimator, one importance-sampling average
+	// over all random effects.
+	EstimatorJoint
+	// EstimatorBlockwise: one average per block (with a single block,
+	// the joint estimator).
+	EstimatorBlockwise
+)
+
+func (e Estimator) String() string {
+	switch e {
+	case EstimatorAuto:
+		return "auto"
+	case EstimatorJoint:
+		return "joint"
+	case EstimatorBlockwise:
+		return "blockwise"
+	}
+	return "invalid"
+}
+
+// blockwise resolves the estimator for a design of nb blocks: whether the
+// fit uses the blockwise estimator.
+func (o *Options) blockwise(nb int) (bool, error) {
+	switch o.Estimator {
+	case EstimatorJoint:
+		return false, nil
+	case EstimatorBlockwise:
+		return nb >= 2, nil
+	}
+	return o.Auto && nb >= 2, nil
 }
 
 // Defaults of the options glmm does not have.
@@ -94,6 +139,9 @@ const (
 const DefaultESSWarn = 100
 
 func (o *Options) resolve(npar, p int) error {
+	if o.Estimator < EstimatorAuto || o.Estimator > EstimatorBlockwise {
+		return errs.Invalidf("estimator", "is %d; want %d (auto), %d (joint) or %d (blockwise)", o.Estimator, EstimatorAuto, EstimatorJoint, EstimatorBlockwise)
+	}
 	if err := o.resolveSize(); err != nil {
 		return err
 	}

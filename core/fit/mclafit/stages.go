@@ -122,6 +122,7 @@ func (s Stage) better(than Stage) bool {
 // densityState is what a stage's density needs to be sampled again.
 type densityState struct {
 	density                *importance.Density
+	product                *importance.Product
 	densityBeta            []float64
 	seed                   uint64
 	uStar, dStar, sigmaInv []float64
@@ -131,12 +132,12 @@ type densityState struct {
 }
 
 func (f *Fit) densityState() densityState {
-	return densityState{density: f.density, densityBeta: f.densityBeta, seed: f.seed, uStar: append([]float64(nil), f.UStar...),
+	return densityState{density: f.density, product: f.product, densityBeta: f.densityBeta, seed: f.seed, uStar: append([]float64(nil), f.UStar...),
 		dStar: append([]float64(nil), f.DStar...), sigmaInv: f.SigmaInv, sigmaInvCSR: f.SigmaInvCSR, sparseFactor: f.SparseFactor, factorNNZ: f.FactorNNZ}
 }
 
 func (f *Fit) restore(st densityState) {
-	f.density, f.densityBeta, f.seed, f.SigmaInv = st.density, st.densityBeta, st.seed, st.sigmaInv // TSigma is the same for every stage
+	f.density, f.product, f.densityBeta, f.seed, f.SigmaInv = st.density, st.product, st.densityBeta, st.seed, st.sigmaInv // TSigma is the same for every stage
 	f.SigmaInvCSR, f.SparseFactor, f.FactorNNZ = st.sigmaInvCSR, st.sparseFactor, st.factorNNZ
 	copy(f.UStar, st.uStar)
 	copy(f.DStar, st.dStar)

@@ -10,6 +10,7 @@ import (
 	"github.com/glmmgo/glmmgo/core/parallel"
 	"github.com/glmmgo/glmmgo/core/pql"
 	"github.com/glmmgo/glmmgo/core/sparse"
+	"github.com/glmmgo/glmmgo/core/zterms"
 )
 
 // SampleSpec describes a fit's sample completely and compactly (O(p + q)
@@ -26,6 +27,9 @@ type SampleSpec struct {
 	TAtUStar     bool
 	TSigma       bool
 	SampleMemory int64 // Options.SampleMemory, resolved
+	// Blockwise: the product density over the design's blocks
+	// (zterms.BlocksOf) and the blockwise estimator.
+	Blockwise bool
 }
 
 // specVersion leads an encoded SampleSpec.
@@ -48,6 +52,9 @@ func (s *SampleSpec) Encode() []float64 {
 	if s.TSigma {
 		flags += 2
 	}
+	if s.Blockwise {
+		flags += 4
+	}
 	out := []float64{specVersion, float64(s.M), float64(s.Seed >> 32), float64(s.Seed & 0xffffffff), s.Zeta,
 		s.P[0], s.P[1], s.P[2], flags, float64(s.SampleMemory)}
 	out = append(out, s.Beta...)
@@ -68,7 +75,7 @@ func DecodeSpec(v []float64, p, q int) (*SampleSpec, error) {
 	if !whole(v[1], math.MaxInt32*float64(parallel.BlockSize)) || v[1] < 1 {
 		return nil, errs.Invalidf("spec", "m = %g is not a positive whole number", v[1])
 	}
-	if !whole(v[2], 0xffffffff) || !whole(v[3], 0xffffffff) || !whole(v[8], 3) {
+	if !whole(v[2], 0xffffffff) || !whole(v[3], 0xffffffff) || !whole(v[8], 7) {
 		return nil, errs.Invalidf("spec", "seed halves %g, %g and flags %g are not whole numbers in range", v[2], v[3], v[8])
 	}
 	if math.Abs(v[9]) > 1<<62 || v[9] != math.Trunc(v[9]) {
@@ -81,7 +88,7 @@ func DecodeSpec(v []float64, p, q int) (*SampleSpec, error) {
 	}
 	f := int(v[8])
 	return &SampleSpec{M: int(v[1]), Seed: uint64(v[2])<<32 | uint64(v[3]), Zeta: v[4], P: [3]float64{v[5], v[6], v[7]},
-		TAtUStar: f&1 != 0, TSigma: f&2 != 0, SampleMemory: int64(v[9]),
+		TAtUStar: f&1 != 0, TSigma: f&2 != 0, Blockwise: f&4 != 0, SampleMemory: int64(v[9]),
 		Beta:  slices.Clone(v[specHead : specHead+p]),
 		UStar: slices.Clone(v[specHead+p : specHead+p+q]), DStar: slices.Clone(v[specHead+p+q:])}, nil
 }
@@ -90,19 +97,20 @@ func DecodeSpec(v []float64, p, q int) (*SampleSpec, error) {
 // may differ).
 func (s *SampleSpec) sameDensity(t *SampleSpec) bool {
 	return t != nil && s.Seed == t.Seed && s.Zeta == t.Zeta && s.P == t.P && s.TAtUStar == t.TAtUStar &&
-		s.TSigma == t.TSigma && slices.Equal(s.Beta, t.Beta) && slices.Equal(s.UStar, t.UStar) && slices.Equal(s.DStar, t.DStar)
+		s.TSigma == t.TSigma && s.Blockwise == t.Blockwise && slices.Equal(s.Beta, t.Beta) && slices.Equal(s.UStar, t.UStar) && slices.Equal(s.DStar, t.DStar)
 }
 
 // sampleSpec describes the fit's current density and m samples from it.
 func (f *Fit) sampleSpec(m int, opt Options) *SampleSpec {
 	return &SampleSpec{M: m, Seed: f.seed, Beta: slices.Clone(f.densityBeta), UStar: slices.Clone(f.UStar),
 		DStar: slices.Clone(f.DStar), Zeta: opt.Zeta, P: opt.P, TAtUStar: opt.TAtUStar, TSigma: f.TSigma,
-		SampleMemory: opt.SampleMemory}
+		SampleMemory: opt.SampleMemory, Blockwise: f.product != nil}
 }
 
 // builtDensity is an importance density and its Σ̃⁻¹: in compressed rows,
 // and q×q when the density factored it dense (nil on the sparse path).
 type builtDensity struct {
+	params     importance.Params // what the density was built from
 	density    *importance.Density
 	sigmaInv   []float64
 	sigmaInvCS *sparse.CSR
@@ -124,6 +132,7 @@ func buildDensity(d mcla.Data, z *sparse.CSR, s *SampleSpec, sparsePlan bool) (b
 		p.SigmaInv = importance.SigmaInv(&d.Response, z, eta, s.DStar)
 		b.sigmaInv = p.SigmaInv
 	}
+	b.params = p
 	dens, err := importance.New(d.Q, p)
 	if err != nil {
 		return b, err
@@ -146,6 +155,8 @@ type Worker struct {
 	spec    *SampleSpec
 	built   *SampleSpec // the spec the density was built from
 	density *importance.Density
+	product *importance.Product // the spec's product density when it is blockwise
+	blocks  [][]int             // the columns of each of the design's blocks
 	g0, g1  int
 	sparse  bool // the plan for Z's Σ̃⁻¹ (importance.PlanFor) is sparse
 }
@@ -164,7 +175,7 @@ func NewWorker(d mcla.Data) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{data: d, z: z, model: model, sparse: plan.Sparse}, nil
+	return &Worker{data: d, z: z, model: model, sparse: plan.Sparse, blocks: zterms.BlocksOf(z).Cols}, nil
 }
 
 // Sample sets the worker's sample to batches g0..g1−1 of the sample spec
@@ -181,25 +192,47 @@ func (w *Worker) Sample(spec *SampleSpec, g0, g1, workers int) error {
 	reuse := spec.sameDensity(w.built)
 	if !reuse {
 		w.model.DropSamples()
-		w.built, w.density = nil, nil
+		w.built, w.density, w.product = nil, nil, nil
 		b, err := buildDensity(w.data, w.z, spec, w.sparse)
 		if err != nil {
 			return err
 		}
-		if err := w.model.SetDensity(b.density, workers); err != nil {
+		if err := w.setDensity(b, spec, workers); err != nil {
 			return err
 		}
 		w.built, w.density = spec, b.density
 	}
 	w.model.SetSampleMemory(spec.SampleMemory)
-	seed, dens := spec.Seed, w.density
+	seed, dens, prod := spec.Seed, w.density, w.product
 	draw := func(lo, hi int, dst, z []float64) { dens.DrawTo(seed, lo, hi, dst, z) }
+	if prod != nil {
+		draw = func(lo, hi int, dst, z []float64) { prod.DrawTo(seed, lo, hi, dst, z) }
+	}
 	if err := w.model.SetSamplerBatches(spec.M, draw, g0, g1, workers, reuse); err != nil {
 		return err
 	}
 	w.spec, w.g0, w.g1 = spec, g0, g1
 	return nil
 }
+
+// setDensity sets b's density on the worker's model, or with
+// spec.Blockwise the product density over the design's blocks built from
+// the same parameters, as the fit builds it.
+func (w *Worker) setDensity(b builtDensity, spec *SampleSpec, workers int) error {
+	if !spec.Blockwise {
+		return w.model.SetDensity(b.density, workers)
+	}
+	prod, err := importance.NewProduct(w.data.Q, b.params, w.blocks)
+	if err != nil {
+		return err
+	}
+	w.product = prod
+	return w.model.SetProduct(prod, workers)
+}
+
+// RequestLen is the length of the answer to req from this worker's
+// current sample (Partials's dst).
+func (w *Worker) RequestLen(req *Request) int { return req.Len(w.model) }
 
 // Partials answers req for the worker's batches (req.G0..req.G1−1 must lie
 // within them), writing req.Len values into dst.
@@ -213,14 +246,13 @@ func (w *Worker) Partials(req *Request, workers int, dst []float64) error {
 	if req.G0 < w.g0 || req.G1 > w.g1 || req.G0 >= req.G1 {
 		return errs.Invalidf("batch_begin", "batches [%d, %d) are not a non-empty part of the worker's [%d, %d)", req.G0, req.G1, w.g0, w.g1)
 	}
-	d, sums := w.model.NPar(), w.model.SumsLen()
-	if len(dst) != req.Len(sums, d) {
-		return errs.Invalidf("partials", "has length %d, want %d", len(dst), req.Len(sums, d))
+	if len(dst) != req.Len(w.model) {
+		return errs.Invalidf("partials", "has length %d, want %d", len(dst), req.Len(w.model))
 	}
-	n, bl := req.G1-req.G0, req.BatchLen(sums, d)
+	n, bl := req.G1-req.G0, req.BatchLen(w.model)
 	switch req.Kind {
 	case BatchPartials:
-		ps := grow(nil, n, sums)
+		ps := grow(nil, n, w.model.NewPartial)
 		if err := w.model.BatchPieces(req.Par, req.Lo, req.Hi, req.G0, req.G1, workers, ps); err != nil {
 			return err
 		}
@@ -232,7 +264,7 @@ func (w *Worker) Partials(req *Request, workers int, dst []float64) error {
 		if err := w.model.MomentPieces(req.Par, req.G0, req.G1, workers, p1, p2); err != nil {
 			return err
 		}
-		k := parallel.FlatLen(0)
+		k := p1[0].FlatSize()
 		for i := range n {
 			p1[i].Flatten(dst[i*bl : i*bl+k])
 			p2[i].Flatten(dst[i*bl+k : (i+1)*bl])

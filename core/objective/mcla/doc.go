@@ -31,6 +31,25 @@
 // per observation, and the p·n product X′r for the score: one pass, no
 // dense n×q or n×n algebra.
 //
+// Blockwise estimator. When the random effects fall into conditionally
+// independent blocks (zterms.BlocksOf: nested designs, one block per
+// outermost group), f(y) is the product of one integral per block, and
+// SetProduct estimates each by its own importance-sampling average, with
+// a product density f̃ = Π_b f̃_b (importance.Product):
+//
+//	l_m(β, ν) = Σ_b log((1/m) Σ_k e^{b_bk}) + Σ_free log f(y_i | β)
+//
+// (see SetProduct for b_bk and the derivatives). The log-weight of a
+// joint average is the sum of the blocks' log-weights, so its variance is
+// about the sum of theirs; averaging per block divides it by about the
+// number of blocks, and the effective sample size then scales with m
+// instead of collapsing as q grows. (The factorisation is exact: given
+// (β, ν) the blocks' random effects are independent a priori and each
+// observation depends on one block only.) Its partials keep one
+// sub-partial per block
+// (parallel.Partial's Blocks), each with its own shift, so that merging
+// is exact and bit-identical as above.
+//
 // Parallelism: samples are processed in the fixed blocks of package
 // parallel; each block yields a Partial whose Sums hold, in this order, the
 // scaled sums of g (d = p+nvc), of g g′ (d×d, column-major), of w c″ (n) and of

@@ -13,7 +13,11 @@ type Result struct {
 	Value    float64
 	Gradient []float64
 	Hessian  []float64
-	ESS      float64 // Kish's effective sample size of the importance weights at par
+	ESS      float64 // Kish's effective sample size of the importance weights at par (blockwise: the smallest block's)
+	// JointESS is, for the blockwise estimator, the ESS of the weights
+	// Σ_b b_bk the joint estimator would give the same samples (for
+	// comparison); for the joint estimator, ESS.
+	JointESS float64
 }
 
 // evalScratch is reused across calls so that an evaluation allocates
@@ -30,6 +34,8 @@ type evalScratch struct {
 
 type workerScratch struct {
 	d, g, eta, ex []float64
+	ll, r, ss     []float64         // the blockwise estimator's per-observation ℓᵢ and scores, and a block's sₜ
+	lf, lfz       []float64         // its blocks' log f̃_b of a redrawn sample, and scratch for them
 	lanes         []float64         // the assembly row kernel's per-lane sums
 	block         *parallel.Partial // one block's partial, before it joins its batch
 	u, z          []float64         // a redrawn block's samples and the sampler's scratch
@@ -42,10 +48,17 @@ type callParams struct {
 	halfInv []float64 // 1/(2νₜ)
 	halfSq  []float64 // 1/(2νₜ²)
 	gConst  []float64 // −qₜ/(2νₜ)
+	// blockLogFnu0[b] = Σₜ −(q_bt/2) log(2πνₜ) (blockwise estimator only)
+	blockLogFnu0 []float64
 }
 
-// SumsLen is the length of a partial's Sums for this model: d + d² + n + nvc.
+// SumsLen is the length of a partial's Sums for this model: d + d² + n +
+// nvc for the joint estimator; 0 for the blockwise one, whose sums lie in
+// the partial's Blocks (NewPartial makes partials of either shape).
 func (m *Model) SumsLen() int {
+	if m.layout != nil {
+		return 0
+	}
 	d := m.NPar()
 	return d + d*d + m.n + m.nvc
 }
@@ -80,7 +93,7 @@ func (m *Model) prepare(par []float64, workers int) error {
 	w := parallel.Workers(workers)
 	if s.xb == nil {
 		s.xb = make([]float64, m.n)
-		s.total = parallel.NewPartial(m.SumsLen())
+		s.total = m.NewPartial()
 		s.params = callParams{nu: make([]float64, m.nvc), halfInv: make([]float64, m.nvc),
 			halfSq: make([]float64, m.nvc), gConst: make([]float64, m.nvc)}
 	}
@@ -88,7 +101,7 @@ func (m *Model) prepare(par []float64, workers int) error {
 		s.m = m.smp.m
 		s.batches = make([]*parallel.Partial, parallel.NumBatches(s.m))
 		for g := range s.batches {
-			s.batches[g] = parallel.NewPartial(m.SumsLen())
+			s.batches[g] = m.NewPartial()
 		}
 	}
 	for len(s.perW) < w {
@@ -119,14 +132,30 @@ func (m *Model) prepare(par []float64, workers int) error {
 		cp.halfSq[t] = 1 / (2 * v * v)
 		cp.gConst[t] = -m.qt[t] / (2 * v)
 	}
+	if m.layout != nil {
+		if len(cp.blockLogFnu0) != m.layout.n() {
+			cp.blockLogFnu0 = make([]float64, m.layout.n())
+		}
+		for b := range cp.blockLogFnu0 {
+			var s float64
+			for t, v := range nu {
+				s -= m.layout.qbt[b*m.nvc+t] / 2 * math.Log(2*math.Pi*v)
+			}
+			cp.blockLogFnu0[b] = s
+		}
+	}
 	return nil
 }
 
 func (m *Model) newWorkerScratch() *workerScratch {
 	ws := &workerScratch{eta: make([]float64, m.n), ex: make([]float64, m.n), lanes: make([]float64, laneLen(m.p)),
-		d: make([]float64, m.n), g: make([]float64, m.NPar()), block: parallel.NewPartial(m.SumsLen())}
+		d: make([]float64, m.n), g: make([]float64, m.NPar()), block: m.NewPartial()}
+	if m.layout != nil {
+		ws.ll, ws.r, ws.ss = make([]float64, m.n), make([]float64, m.n), make([]float64, m.nvc)
+		ws.lf, ws.lfz = make([]float64, m.layout.n()), make([]float64, 2*m.q)
+	}
 	if !m.smp.kept {
-		ws.u, ws.z = make([]float64, parallel.BlockSize*m.q), make([]float64, m.q)
+		ws.u, ws.z = make([]float64, parallel.BlockSize*m.q), make([]float64, 2*m.q)
 	}
 	return ws
 }
@@ -145,6 +174,9 @@ func (m *Model) blockSamples(b int, ws *workerScratch) []float64 {
 // accumulate adds samples lo..hi-1 of block b into p using ws as scratch.
 // This is the hot loop: one pass per sample, no allocation.
 func (m *Model) accumulate(p *parallel.Partial, b, lo, hi int, ws *workerScratch) error {
+	if m.layout != nil {
+		return m.accumulateBlocks(p, b, lo, hi, ws)
+	}
 	n, q, d, nvc := m.n, m.q, m.NPar(), m.nvc
 	cp := &m.scratch.params
 	xb := m.scratch.xb
@@ -230,7 +262,7 @@ func (m *Model) BatchPartials(par []float64, workers int, dst []*parallel.Partia
 		return dst, err
 	}
 	for len(dst) < len(s.batches) {
-		dst = append(dst, parallel.NewPartial(m.SumsLen()))
+		dst = append(dst, m.NewPartial())
 	}
 	dst = dst[:len(s.batches)]
 	for g, p := range s.batches {
@@ -254,8 +286,8 @@ func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partia
 	if lo < 0 || hi > m.smp.m || lo >= hi {
 		return errs.Invalidf("rows", "range [%d, %d) is not a non-empty part of [0, %d)", lo, hi, m.smp.m)
 	}
-	if len(dst.Sums) != m.SumsLen() {
-		return errs.Invalidf("partial", "has %d sums, want %d", len(dst.Sums), m.SumsLen())
+	if err := m.checkPartial(dst, "partial"); err != nil {
+		return err
 	}
 	s := &m.scratch
 	g0, g1 := m.batchOf(lo), m.batchOf(hi-1)+1
@@ -266,9 +298,19 @@ func (m *Model) Partial(par []float64, lo, hi, workers int, dst *parallel.Partia
 	for g := g0; g < g1; g++ {
 		dst.Merge(s.batches[g])
 	}
-	for i, v := range dst.Sums {
+	return checkSums(dst)
+}
+
+// checkSums reports a sum of p (or of its blocks) that overflowed.
+func checkSums(p *parallel.Partial) error {
+	for i, v := range p.Sums {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errs.Numericf("par", "sum %d of the partial is %g: a sample's score or its square overflows at this par", i, v)
+		}
+	}
+	for _, b := range p.Blocks {
+		if err := checkSums(b); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -330,11 +372,14 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 		}
 		return err
 	}
-	if len(tot.Sums) != m.SumsLen() {
-		return errs.Invalidf("partial", "has %d sums, want %d", len(tot.Sums), m.SumsLen())
+	if err := m.checkPartial(tot, "partial"); err != nil {
+		return err
 	}
 	if tot.Count == 0 {
 		return errs.Invalidf("partial", "covers no samples")
+	}
+	if m.layout != nil {
+		return m.finishBlocks(par, tot, res)
 	}
 	if tot.S0 == 0 {
 		res.Value = math.Inf(-1)
@@ -342,6 +387,7 @@ func (m *Model) Finish(par []float64, tot *parallel.Partial, res *Result) error 
 	}
 	res.Value = tot.LogMean()
 	res.ESS = tot.ESS()
+	res.JointESS = res.ESS
 	n, d := m.n, m.NPar()
 	inv := 1 / tot.S0
 	gbar := tot.Sums[:d]

@@ -50,7 +50,11 @@ type Model struct {
 	qt          []float64 // columns per component, as float64
 
 	dens *importance.Density
-	cp   *checkpoint.Checkpoint // checked by long loops (SetCheckpoint)
+	// The product density of the blockwise estimator and its blocks (nil
+	// for the joint estimator; SetProduct).
+	prod   *importance.Product
+	layout *blockLayout
+	cp     *checkpoint.Checkpoint // checked by long loops (SetCheckpoint)
 
 	// The samples (nil until set) and the most bytes of them to keep in
 	// memory (0: no limit; see SetSampleMemory).

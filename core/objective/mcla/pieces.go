@@ -36,7 +36,7 @@ func (m *Model) DropSamples() {
 // are kept rather than drawn again, as Grow keeps them: a sample's block
 // is the same whatever m and whichever process holds it.
 func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int, reuse bool) error {
-	if m.dens == nil {
+	if !m.hasDensity() {
 		return errs.Statef("set the importance density before the samples")
 	}
 	if mrows < 1 || mrows > math.MaxInt/m.q {
@@ -70,7 +70,7 @@ func (m *Model) SetSamplerBatches(mrows int, draw Sampler, g0, g1, workers int, 
 			}
 			continue
 		}
-		s.blocks[b] = newBlock(b, mrows, kept, m.q, m.nvc)
+		s.blocks[b] = newBlock(b, mrows, kept, m.q, m.logFtWidth(kept), m.ssWidth())
 		fresh = append(fresh, b)
 	}
 	return m.setStore(s, m.fillList(s, fresh, workers))
@@ -141,8 +141,8 @@ func (m *Model) BatchPieces(par []float64, lo, hi, g0, g1, workers int, dst []*p
 		return errs.Invalidf("partials", "has %d partials, want %d", len(dst), g1-g0)
 	}
 	for _, p := range dst {
-		if len(p.Sums) != m.SumsLen() {
-			return errs.Invalidf("partials", "have %d sums, want %d", len(p.Sums), m.SumsLen())
+		if err := m.checkPartial(p, "partials"); err != nil {
+			return err
 		}
 	}
 	if err := m.prepare(par, workers); err != nil {

@@ -27,8 +27,22 @@ func (m *Model) SetDensity(d *importance.Density, workers int) error {
 	if d.Q() != m.q {
 		return errs.Invalidf("importance", "the density is over %d random effects, the model has q = %d", d.Q(), m.q)
 	}
-	m.dens = d
+	nb, ss := m.NumBlocks(), m.ssWidth()
+	m.dens, m.prod, m.layout = d, nil, nil
+	return m.densityChanged(nb, ss, workers)
+}
+
+// densityChanged re-evaluates log f̃ on the samples set, or drops them
+// when the estimator kept other values per sample before (for nb blocks,
+// and ss sums of squares): a change between the joint and the blockwise
+// estimator, or to another number of blocks.
+func (m *Model) densityChanged(nb, ss, workers int) error {
+	m.scratch = evalScratch{}
 	if m.smp == nil {
+		return nil
+	}
+	if nb != m.NumBlocks() || ss != m.ssWidth() {
+		m.smp = nil
 		return nil
 	}
 	// The store may be shared with another model (AdoptSamples): give this
@@ -52,7 +66,7 @@ func (m *Model) Importance() *importance.Density { return m.dens }
 // as glmm stores it) and precomputes everything per sample that does not
 // depend on (β, ν). A failure drops any samples set before.
 func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
-	if m.dens == nil {
+	if !m.hasDensity() {
 		return errs.Statef("set the importance density before the samples")
 	}
 	if mrows < 1 {
@@ -78,7 +92,7 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 				dst[(k-lo)*q+j] = col[k]
 			}
 		}
-	}, true, q, m.nvc, m.cp)
+	}, true, q, m.logFtWidth(true), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -95,7 +109,7 @@ func (m *Model) SetSamples(mrows int, umat []float64, workers int) error {
 // evaluation: the results are bit-identical either way. A failure drops
 // any samples set before.
 func (m *Model) SetSampler(mrows int, draw Sampler, workers int) error {
-	if m.dens == nil {
+	if !m.hasDensity() {
 		return errs.Statef("set the importance density before the samples")
 	}
 	if mrows < 1 || mrows > math.MaxInt/m.q {
@@ -106,7 +120,7 @@ func (m *Model) SetSampler(mrows int, draw Sampler, workers int) error {
 		return err
 	}
 	m.smp = nil
-	s, err := newStore(mrows, draw, kept, m.q, m.nvc, m.cp)
+	s, err := newStore(mrows, draw, kept, m.q, m.logFtWidth(kept), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -130,7 +144,7 @@ func (m *Model) Grow(mrows, workers int) error {
 	if err := m.needStore(mrows, kept); err != nil {
 		return err
 	}
-	g, full, err := s.grown(mrows, kept, m.q, m.nvc, m.cp)
+	g, full, err := s.grown(mrows, kept, m.q, m.logFtWidth(kept), m.ssWidth(), m.cp)
 	if err != nil {
 		return err
 	}
@@ -169,6 +183,17 @@ func StoreBytes(m, q, nvc int, kept bool) float64 {
 	return budget.Doubles(m, nvc+1)
 }
 
+// BlockStoreBytes is the memory of a store of m samples for the blockwise
+// estimator with nb blocks: the u-matrix and nb log densities per sample
+// when kept, else one value per sample (the blocks' log densities are
+// computed again with the samples).
+func BlockStoreBytes(m, q, nb int, kept bool) float64 {
+	if kept {
+		return budget.Doubles(m, q+nb)
+	}
+	return budget.Doubles(m, 1)
+}
+
 // needSamples checks the memory of mrows kept samples against the limit.
 func (m *Model) needSamples(mrows int) error { return m.needStore(mrows, true) }
 
@@ -179,7 +204,15 @@ func (m *Model) needStore(mrows int, kept bool) error {
 	if kept {
 		what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with per-sample values", mrows, m.q)
 	}
-	return budget.Need("m", what, StoreBytes(mrows, m.q, m.nvc, kept))
+	bytes := StoreBytes(mrows, m.q, m.nvc, kept)
+	if m.layout != nil {
+		what = fmt.Sprintf("the per-sample values of m = %d samples (log f̃)", mrows)
+		if kept {
+			what = fmt.Sprintf("the u-matrix of m·q = %d·%d doubles with %d log densities per sample (one per block)", mrows, m.q, m.NumBlocks())
+		}
+		bytes = BlockStoreBytes(mrows, m.q, m.NumBlocks(), kept)
+	}
+	return budget.Need("m", what, bytes)
 }
 
 // keeps reports whether mrows samples are to be stored.
@@ -204,7 +237,15 @@ func (m *Model) AdoptSamples(src *Model) error {
 			return errs.Invalidf("model", "column %d of Z belongs to component %d here and %d in the samples' model", j, m.vcOf[j], t)
 		}
 	}
-	m.dens, m.smp = src.dens, src.smp
+	m.layout = nil
+	if src.layout != nil {
+		l, err := m.newBlockLayout(src.prod)
+		if err != nil {
+			return err
+		}
+		m.layout = l
+	}
+	m.dens, m.prod, m.smp = src.dens, src.prod, src.smp
 	m.scratch = evalScratch{}
 	return nil
 }
@@ -224,40 +265,45 @@ func (m *Model) fillBlocks(s *store, b0, b1, workers int, fresh bool) error {
 	return parallel.RunChecked(b1-b0, nw, m.cp, func(w, i int) error {
 		b := b0 + i
 		blk := &s.blocks[b]
+		scratch := buf0(buf, w, m.q) // allocates buf[w] on first use
 		u := blk.u
 		if u == nil {
-			if buf[w] == nil {
-				buf[w] = make([]float64, (parallel.BlockSize+1)*m.q)
-			}
 			u = buf[w]
 		}
 		if fresh || !s.kept {
 			lo, hi := parallel.BlockRange(b, mrows)
-			s.draw(lo, hi, u[:(hi-lo)*m.q], buf0(buf, w, m.q))
+			s.draw(lo, hi, u[:(hi-lo)*m.q], scratch)
 		}
-		return m.precompute(b, blk, u, fresh)
+		lo, hi := parallel.BlockRange(b, mrows)
+		return m.precompute(b, hi-lo, blk, u, fresh, scratch)
 	})
 }
 
-// buf0 is worker w's q-long scratch: the last q values of its block buffer.
+// buf0 is worker w's 2q-long scratch: the last 2q values of its block
+// buffer (whose first BlockSize·q hold a redrawn block).
 func buf0(buf [][]float64, w, q int) []float64 {
 	if buf[w] == nil {
-		buf[w] = make([]float64, (parallel.BlockSize+1)*q)
+		buf[w] = make([]float64, (parallel.BlockSize+2)*q)
 	}
 	return buf[w][parallel.BlockSize*q:]
 }
 
 // precompute sets log f̃ of block b's samples u, and their sums of squares
 // when withSS.
-func (m *Model) precompute(b int, blk *block, u []float64, withSS bool) error {
-	for k := range blk.logFt {
+// scratch has length 2q.
+// kb is the number of samples in the block.
+func (m *Model) precompute(b, kb int, blk *block, u []float64, withSS bool, scratch []float64) error {
+	nlf := len(blk.logFt) / kb // one, or one per block (logFtWidth)
+	for k := range kb {
 		uk := u[k*m.q : (k+1)*m.q]
-		lf := m.dens.LogProb(uk)
-		if math.IsNaN(lf) || math.IsInf(lf, 0) {
-			return errs.Numericf("umat", "the importance density of sample %d is %g", b*parallel.BlockSize+k, lf)
+		lf := blk.logFt[k*nlf : (k+1)*nlf]
+		m.logDensities(uk, lf, scratch)
+		for _, v := range lf {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return errs.Numericf("umat", "the importance density of sample %d is %g", b*parallel.BlockSize+k, v)
+			}
 		}
-		blk.logFt[k] = lf
-		if !withSS {
+		if !withSS || m.ssWidth() == 0 {
 			continue
 		}
 		ss := blk.ss[k*m.nvc : (k+1)*m.nvc]
@@ -278,11 +324,19 @@ func (m *Model) Sample(k int, dst []float64) {
 		copy(dst, u[off*m.q:(off+1)*m.q])
 		return
 	}
-	m.smp.draw(k, k+1, dst, make([]float64, m.q))
+	m.smp.draw(k, k+1, dst, make([]float64, 2*m.q))
 }
 
-// LogImportance returns log f̃(u_k).
+// LogImportance returns log f̃(u_k) (for a product density, the sum of
+// its blocks' log densities).
 func (m *Model) LogImportance(k int) float64 {
 	b := k / parallel.BlockSize
-	return m.smp.blocks[b].logFt[k-b*parallel.BlockSize]
+	lo, hi := parallel.BlockRange(b, m.smp.m)
+	nlf := len(m.smp.blocks[b].logFt) / (hi - lo)
+	off := (k - lo) * nlf
+	var s float64
+	for _, v := range m.smp.blocks[b].logFt[off : off+nlf] {
+		s += v
+	}
+	return s
 }

@@ -9,7 +9,7 @@ import (
 // (sample-major, (hi−lo)·q values), giving every sample the same value
 // whatever range it is asked for (importance.Density.DrawTo with a fixed
 // seed does: each block of parallel.BlockSize samples has its own random
-// streams). scratch has length q.
+// streams). scratch has length 2q.
 type Sampler func(lo, hi int, dst, scratch []float64)
 
 // store holds a model's samples block by block (block b: samples
@@ -29,8 +29,8 @@ type store struct {
 // not depend on (β, ν).
 type block struct {
 	u     []float64 // sample-major; nil when the samples are redrawn
-	logFt []float64 // log f̃(u_k)
-	ss    []float64 // sₜ(u_k) at [k·nvc + t]
+	logFt []float64 // log f̃(u_k) at [k·nb + b], nb the estimator's blocks (joint: 1)
+	ss    []float64 // sₜ(u_k) at [k·nvc + t] (joint estimator only)
 }
 
 // newStore makes the blocks of mrows samples, with room for u when kept;
@@ -38,13 +38,13 @@ type block struct {
 // Making the blocks of a large sample takes long (a gigabyte for m = 10⁶,
 // q = 120, cleared by the runtime): cp is checked every checkBlocks blocks,
 // and a stop returns errs.ErrCancelled.
-func newStore(mrows int, draw Sampler, kept bool, q, nvc int, cp *checkpoint.Checkpoint) (*store, error) {
+func newStore(mrows int, draw Sampler, kept bool, q, nlf, nss int, cp *checkpoint.Checkpoint) (*store, error) {
 	s := &store{m: mrows, draw: draw, kept: kept, blocks: make([]block, parallel.NumBlocks(mrows))}
 	for b := range s.blocks {
 		if err := checkEvery(b, cp); err != nil {
 			return nil, err
 		}
-		s.blocks[b] = newBlock(b, mrows, kept, q, nvc)
+		s.blocks[b] = newBlock(b, mrows, kept, q, nlf, nss)
 	}
 	return s, nil
 }
@@ -60,10 +60,12 @@ func checkEvery(b int, cp *checkpoint.Checkpoint) error {
 	return cp.Check()
 }
 
-func newBlock(b, mrows int, kept bool, q, nvc int) block {
+// newBlock makes block b of mrows samples with nlf log densities and nss
+// sums of squares per sample.
+func newBlock(b, mrows int, kept bool, q, nlf, nss int) block {
 	lo, hi := parallel.BlockRange(b, mrows)
 	k := hi - lo
-	blk := block{logFt: make([]float64, k), ss: make([]float64, k*nvc)}
+	blk := block{logFt: make([]float64, k*nlf), ss: make([]float64, k*nss)}
 	if kept {
 		blk.u = make([]float64, k*q)
 	}
@@ -74,7 +76,7 @@ func newBlock(b, mrows int, kept bool, q, nvc int) block {
 // it shares with s: complete blocks are shared, the last partial block and
 // the new ones are fresh (to be filled). When kept turns false, every
 // block drops its u; when it turns true, no block is shared.
-func (s *store) grown(mrows int, kept bool, q, nvc int, cp *checkpoint.Checkpoint) (*store, int, error) {
+func (s *store) grown(mrows int, kept bool, q, nlf, nss int, cp *checkpoint.Checkpoint) (*store, int, error) {
 	full := s.m / parallel.BlockSize
 	if kept && !s.kept {
 		full = 0
@@ -86,7 +88,7 @@ func (s *store) grown(mrows int, kept bool, q, nvc int, cp *checkpoint.Checkpoin
 			return nil, 0, err
 		}
 		if b >= full {
-			g.blocks[b] = newBlock(b, mrows, kept, q, nvc)
+			g.blocks[b] = newBlock(b, mrows, kept, q, nlf, nss)
 		} else if !kept {
 			g.blocks[b].u = nil
 		}
