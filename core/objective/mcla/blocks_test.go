@@ -36,15 +36,7 @@ func nested(t testing.TB, fam family.Code, n, m int, seed uint64, redraw bool) (
 			d.ZCol = append(d.ZCol, int64(g), int64(ng+2*g+(i/ng)%2))
 			d.ZVal = append(d.ZVal, 1, 0.5+r.Float64())
 		}
-		switch fam {
-		case family.Bernoulli:
-			d.Y[i] = float64(r.IntN(2))
-		case family.Poisson, family.NegBinomial:
-			d.Y[i] = float64(r.IntN(6))
-		case family.Binomial:
-			d.Trials[i] = float64(1 + r.IntN(5))
-			d.Y[i] = float64(r.IntN(int(d.Trials[i]) + 1))
-		}
+		drawResponse(&d, i, r)
 	}
 	for j := ng; j < q; j++ {
 		d.VCOf[j] = 1

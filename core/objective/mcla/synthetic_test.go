@@ -31,15 +31,7 @@ func synthetic(t testing.TB, fam family.Code, n, m int, seed uint64) (*Model, Da
 		d.ZRow = append(d.ZRow, int64(i), int64(i))
 		d.ZCol = append(d.ZCol, int64(a), int64(b))
 		d.ZVal = append(d.ZVal, 1, 0.5+r.Float64())
-		switch fam {
-		case family.Bernoulli:
-			d.Y[i] = float64(r.IntN(2))
-		case family.Poisson, family.NegBinomial:
-			d.Y[i] = float64(r.IntN(6))
-		case family.Binomial:
-			d.Trials[i] = float64(1 + r.IntN(5))
-			d.Y[i] = float64(r.IntN(int(d.Trials[i]) + 1))
-		}
+		drawResponse(&d, i, r)
 	}
 	for j := ga; j < q; j++ {
 		d.VCOf[j] = 1
@@ -283,4 +275,18 @@ func sampleOf(m *Model, k int) []float64 {
 	b := k / parallel.BlockSize
 	off := k - b*parallel.BlockSize
 	return m.smp.blocks[b].u[off*m.q : (off+1)*m.q]
+}
+
+// drawResponse sets observation i's response (and its trials) of the
+// synthetic data d at random for d's family.
+func drawResponse(d *Data, i int, r *rand.Rand) {
+	switch d.Family {
+	case family.Bernoulli:
+		d.Y[i] = float64(r.IntN(2))
+	case family.Poisson, family.NegBinomial:
+		d.Y[i] = float64(r.IntN(6))
+	case family.Binomial:
+		d.Trials[i] = float64(1 + r.IntN(5))
+		d.Y[i] = float64(r.IntN(int(d.Trials[i]) + 1))
+	}
 }
