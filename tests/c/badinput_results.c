@@ -49,8 +49,9 @@ static void cases_results(void) {
         s = 300;
     emit("dims_fit_ok", s, A.errlen, OK, "");
 
-    /* Result codes a kind does not have; the wrong function; lengths. */
-    static const int32_t badcode[] = {0, -1, 999, 1000, GLMMGO_MCLA_SAMPLES_KEPT + 1, 2000, GLMMGO_LMM_BETA, 3001,
+    /* Result codes a kind does not have (GLMMGO_MCLA_JOINT_ESS is the last of an
+       MCLA fit: one past it is none); the wrong function; lengths. */
+    static const int32_t badcode[] = {0, -1, 999, 1000, GLMMGO_MCLA_JOINT_ESS + 1, 2000, GLMMGO_LMM_BETA, 3001,
                                       INT32_MAX, INT32_MIN};
     for (int k = 0; k < 10; k++) {
         snprintf(name, sizeof name, "result_code_%d", (int)badcode[k]);
