@@ -134,12 +134,17 @@ cluster_exchange <- function(st, nodes, op, args) {
   for (j in seq_along(nodes)) {
     i <- nodes[j]
     msg <- list(op, args[[j]])
-    ok <- tryCatch({
-      send(st$cl[[i]], st$entry, msg)
-      TRUE
-    }, error = function(e) conditionMessage(e))
+    ## a message is sent whole and marked pending before a Ctrl-C can
+    ## unwind (a message cut short leaves the worker's stream unreadable)
+    ok <- suspendInterrupts({
+      ok <- tryCatch({
+        send(st$cl[[i]], st$entry, msg)
+        TRUE
+      }, error = function(e) conditionMessage(e))
+      if (isTRUE(ok)) st$pending[i] <- TRUE
+      ok
+    })
     if (isTRUE(ok)) {
-      st$pending[i] <- TRUE
       if (op == "partials") st$sent <- st$sent + length(serialize(list(st$entry, msg), NULL))
     } else {
       out[[j]] <- list(ok = FALSE, message = sprintf("cannot send to it (%s)", ok))
@@ -172,9 +177,17 @@ cluster_receive <- function(st, i) {
   node <- st$cl[[i]]
   if (inherits(node$con, "connection") && !answer_within(node$con, st$timeout))
     return(list(ok = FALSE, message = sprintf("no answer within %g seconds (options(glmmgo.cluster.timeout))", st$timeout)))
-  v <- tryCatch(list(ok = TRUE, value = recv(node)),
-                error = function(e) list(ok = FALSE, message = sprintf("its connection failed (%s)", conditionMessage(e))))
-  st$pending[i] <- FALSE
+  ## An answer is read whole, and no longer pending, before a Ctrl-C can
+  ## unwind: one cut short left the rest of it in the socket, and the next
+  ## read of that worker failed ("unknown input format", the cluster lost
+  ## after an interrupt, seen once in a loaded test run). Waiting for it
+  ## (answer_within) stays interruptible.
+  v <- suspendInterrupts({
+    v <- tryCatch(list(ok = TRUE, value = recv(node)),
+                  error = function(e) list(ok = FALSE, message = sprintf("its connection failed (%s)", conditionMessage(e))))
+    st$pending[i] <- FALSE
+    v
+  })
   if (isTRUE(v$ok) && inherits(v$value, "try-error"))
     v <- list(ok = FALSE, message = as.character(v$value))
   v
