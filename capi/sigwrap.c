@@ -365,8 +365,10 @@ static int install_carrier(void) {
     return ok;
 }
 
-void glmmgo_wrap_signals(void) {
-    int fresh = install_carrier();
+/* Puts the forwarder in front of each wrapped signal's host handler that
+   needs it; returns whether it took over one it had not held. */
+static int wrap_handlers(void) {
+    int fresh = 0;
     for (int i = 0; i < NWRAPPED; i++) {
         struct sigaction cur;
         int was = atomic_load(&installed[i]), now = 0;
@@ -374,17 +376,18 @@ void glmmgo_wrap_signals(void) {
         atomic_store(&installed[i], now);
         fresh |= now && !was;
     }
+    return fresh;
+}
+
+void glmmgo_wrap_signals(void) {
+    int fresh = install_carrier();
+    fresh |= wrap_handlers();
     glmmgo_sweep_threads(fresh);
     int sig = carrier_signal();
     if (fresh && sig != 0) await_immunity(sig);
 }
 
-void glmmgo_wrap_at_load(void) {
-    for (int i = 0; i < NWRAPPED; i++) {
-        struct sigaction cur;
-        if (sigaction(wrapped[i], NULL, &cur) == 0) atomic_store(&installed[i], take_over(wrapped[i], i, &cur));
-    }
-}
+void glmmgo_wrap_at_load(void) { wrap_handlers(); }
 
 void glmmgo_immunise_all(void) {
     int sig = carrier_signal();
